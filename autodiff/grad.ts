@@ -1,0 +1,140 @@
+/**
+ * Reverse-mode differentiation: `grad(cost, wrt)`. Walks the graph from the cost back
+ * to `wrt`, asking each op's `vjp` for its inputs' gradients. Gradients are graphs, so
+ * they can be differentiated again and are simplified by the compiler's rewrites.
+ * @module
+ */
+import { isFloat } from "../core/dtype.ts";
+import { floatX } from "../core/config.ts";
+import { GradError } from "../core/errors.ts";
+import { constant } from "../core/constant.ts";
+import { toposort } from "../core/walk.ts";
+import { type Apply, Constant, type Variable } from "../core/variable.ts";
+import { add } from "../ops/arith.ts";
+import { cast } from "../ops/cast.ts";
+import { fill } from "../ops/fill.ts";
+import { sum } from "../ops/reduce.ts";
+
+/** Options of `grad`, as in Theano. */
+export interface GradOptions {
+  /** Variables treated as constants: no gradient flows through them. */
+  considerConstant?: Variable[];
+  /** What to do when a `wrt` variable does not influence the cost. Default "raise". */
+  disconnectedInputs?: "raise" | "warn" | "ignore";
+  /** Gradients already known for some variables (pairs or a Map). */
+  knownGrads?: Map<Variable, Variable> | [Variable, Variable][];
+}
+
+/** Sum a gradient over the axes its input was broadcast along, and match its dtype. */
+export function fitGradient(g: Variable, input: Variable): Variable {
+  let r = g;
+  if (r.ndim > input.ndim) r = sum(r, [...Array(r.ndim - input.ndim).keys()]);
+  const summed: number[] = [];
+  for (let d = 0; d < input.ndim; d++) {
+    if (input.type.shape[d] === 1 && r.type.shape[d] !== 1) summed.push(d);
+  }
+  if (summed.length) r = sum(r, summed, { keepdims: true });
+  // A gradient that is broadcastable where the input is not must be expanded.
+  if (r.ndim < input.ndim || r.type.shape.some((d, i) => d === 1 && input.type.shape[i] !== 1)) {
+    r = fill(input, r);
+  }
+  if (r.dtype !== input.dtype && isFloat(input.dtype)) r = cast(r, input.dtype);
+  return r;
+}
+
+function keep(a: Variable | undefined, b: Variable): Variable {
+  return a ? add(a, b) : b;
+}
+
+/**
+ * Gradient of a scalar `cost` with respect to one variable or a list (then a list in
+ * the same order).
+ *
+ * @example
+ * ```ts
+ * import { grad } from "./grad.ts";
+ * import { pow } from "../ops/pow.ts";
+ * import { dscalar } from "../ops/constructors.ts";
+ * const x = dscalar("x");
+ * const gy = grad(pow(x, 2), x);
+ * console.assert(gy.ndim === 0 && gy.dtype === "float64");
+ * ```
+ */
+export function grad(cost: Variable | null, wrt: Variable, options?: GradOptions): Variable;
+export function grad(cost: Variable | null, wrt: Variable[], options?: GradOptions): Variable[];
+export function grad(
+  cost: Variable | null,
+  wrt: Variable | Variable[],
+  options: GradOptions = {},
+): Variable | Variable[] {
+  const list = Array.isArray(wrt) ? wrt : [wrt];
+  const known = new Map(options.knownGrads ?? []);
+  if (cost !== null) {
+    if (cost.ndim !== 0) {
+      throw new GradError(
+        `grad: the cost must be a scalar, but ${cost.describe()} has ${cost.ndim} dimensions; sum it or use jacobian`,
+      );
+    }
+    if (!isFloat(cost.dtype)) {
+      throw new GradError(
+        `grad: the cost ${cost.describe()} is ${cost.dtype}; an integer cost has no gradient`,
+      );
+    }
+  } else if (known.size === 0) {
+    throw new GradError("grad: give a cost or knownGrads");
+  }
+  for (const w of list) {
+    if (!w || typeof w !== "object" || !("type" in w)) {
+      throw new GradError(`grad: wrt must be variables, got ${w}`);
+    }
+  }
+  const constants = new Set(options.considerConstant ?? []);
+  const roots = [...(cost ? [cost] : []), ...known.keys()];
+  const nodes = toposort(roots, constants);
+
+  // Only variables that depend on a wrt variable need gradients.
+  const wrtSet = new Set(list);
+  const relevant = new Set<Variable>(list);
+  for (const node of nodes) {
+    if (node.inputs.some((i) => relevant.has(i))) { for (const o of node.outputs) relevant.add(o); }
+  }
+
+  const grads = new Map<Variable, Variable>();
+  if (cost) {
+    grads.set(cost, fill(cost, constant(1.0, { dtype: isFloat(cost.dtype) ? cost.dtype : floatX() })));
+  }
+  for (const [v, g] of known) grads.set(v, keep(grads.get(v), g));
+
+  for (let k = nodes.length - 1; k >= 0; k--) {
+    const node = nodes[k];
+    if (!node.outputs.some((o) => grads.has(o))) continue;
+    if (!node.inputs.some((i) => relevant.has(i) && !constants.has(i))) continue;
+    const outGrads = node.outputs.map((o) => grads.get(o) ?? fill(o, constant(0, { dtype: o.dtype })));
+    const inGrads = vjpOf(node, outGrads);
+    node.inputs.forEach((input, i) => {
+      const g = inGrads[i];
+      if (!g || !relevant.has(input) || constants.has(input)) return;
+      if (!isFloat(input.dtype) && !wrtSet.has(input)) return; // integers carry no gradient
+      grads.set(input, keep(grads.get(input), fitGradient(g, input)));
+    });
+  }
+
+  const out = list.map((w) => {
+    const g = grads.get(w);
+    if (g) return g.dtype === w.dtype || !isFloat(w.dtype) ? g : cast(g, w.dtype);
+    const policy = options.disconnectedInputs ?? "raise";
+    const msg = `grad: the cost does not depend on ${w.describe()}` +
+      (w instanceof Constant ? " (it is a constant)" : "") +
+      `; pass disconnectedInputs: "ignore" to get zeros`;
+    if (policy === "raise") throw new GradError(msg);
+    if (policy === "warn") console.warn(`warning: ${msg}`);
+    return fill(w, constant(0, { dtype: isFloat(w.dtype) ? w.dtype : floatX() }));
+  });
+  return Array.isArray(wrt) ? out : out[0];
+}
+
+function vjpOf(node: Apply, outGrads: Variable[]): (Variable | null)[] {
+  if (node.op.vjp) return node.op.vjp(node, outGrads);
+  if (node.op.notDifferentiable) return node.inputs.map(() => null);
+  throw new GradError(`grad: ${node.where()} has no gradient rule`);
+}

@@ -1,0 +1,18 @@
+/**
+ * Faster CPU kernels than an op's reference `perform`, chosen by op name. The op
+ * file's `perform` stays the reference that these kernels are tested against.
+ * @module
+ */
+import type { NDArray } from "../../core/ndarray.ts";
+import type { Apply } from "../../core/variable.ts";
+
+/** A kernel computing a node's outputs from its inputs' values. */
+export type CpuKernel = (inputs: NDArray[]) => NDArray[];
+
+/** Kernel factories by op name; a factory may decline a node by returning undefined. */
+const FACTORIES: Record<string, (node: Apply) => CpuKernel | undefined> = {};
+
+/** The fast kernel for a node, if any. */
+export function cpuKernelFor(node: Apply): CpuKernel | undefined {
+  return FACTORIES[node.op.name]?.(node);
+}

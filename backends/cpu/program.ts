@@ -1,0 +1,201 @@
+/**
+ * The CPU program: a flat schedule of thunks over numbered value slots. Elementwise
+ * nodes run generated loops (elemwise_codegen.ts) into pooled buffers; other nodes run
+ * their op's `perform`. Buffers of intermediates return to the pool after their last
+ * reader, so a loop of calls allocates nothing in steady state.
+ * @module
+ */
+import type { TypedArray } from "../../core/dtype.ts";
+import { HypatiaError, ShapeError } from "../../core/errors.ts";
+import { NDArray } from "../../core/ndarray.ts";
+import type { ScalarRule } from "../../core/op.ts";
+import { promote } from "../../ops/elemwise.ts";
+import { fusedOp, type FusedParams, type FusedStep } from "../../ops/fused.ts";
+import { toposort } from "../../core/walk.ts";
+import { Apply, Constant, type Variable } from "../../core/variable.ts";
+import { broadcastRuntime, elemwiseKernel } from "./elemwise_codegen.ts";
+import { BufferPool } from "./pool.ts";
+import { cpuKernelFor } from "./kernels.ts";
+
+/** A compiled node: reads slots, writes slots. */
+interface Step {
+  node: Apply;
+  ins: number[];
+  outs: number[];
+  run: (vals: NDArray[], pool: BufferPool) => NDArray[];
+  /** Slots whose last reader is this step. */
+  dying: number[];
+  elementwise: boolean;
+}
+
+/** A runnable schedule for a set of outputs given values for its root variables. */
+export interface CpuProgram {
+  /** Slots of the root variables, in the order `run` takes their values. */
+  readonly roots: readonly Variable[];
+  readonly steps: readonly Step[];
+  /** Compute the outputs (positions `wanted`, default all) from the roots' values. */
+  run(rootValues: readonly NDArray[], wanted?: readonly number[]): NDArray[];
+}
+
+/** The fused-step view of a plain elementwise node. */
+export function stepsOf(node: Apply): { steps: FusedStep[]; output: number } {
+  if (node.op === fusedOp) {
+    const p = node.params as FusedParams;
+    return { steps: p.steps, output: p.output };
+  }
+  const rule = node.op.scalar as ScalarRule;
+  const out = node.outputs[0].dtype;
+  const input = rule.rawInputs ? out : promote(node.inputs);
+  return { steps: [{ op: node.op, args: node.inputs.map((_, i) => i), input, out }], output: 0 };
+}
+
+function describeNode(node: Apply): string {
+  const ins = node.inputs.map((v) => v.name ? `"${v.name}"` : String(v.type)).join(", ");
+  return `${node.where()} with inputs (${ins})`;
+}
+
+function elementwiseThunk(node: Apply): Step["run"] {
+  const { steps, output } = stepsOf(node);
+  const inTypes = node.inputs.map((v) => v.type);
+  const outType = node.outputs[0].type;
+  const kernel = elemwiseKernel(steps, output, inTypes, outType);
+  const nd = outType.ndim, dtype = outType.dtype;
+  return (vals, pool) => {
+    const shape = broadcastRuntime(vals.map((v) => v.shape), inTypes, nd, () => describeNode(node));
+    let n = 1;
+    for (const d of shape) n *= d;
+    const buf = pool.take(dtype, n);
+    kernel(vals.map((v) => v.data), shape, buf as never);
+    return [new NDArray(dtype, shape, buf)];
+  };
+}
+
+function performThunk(node: Apply): Step["run"] {
+  const fast = cpuKernelFor(node);
+  const perform = fast ?? ((vals: NDArray[]) => node.op.perform!(vals, node.params, node));
+  if (!node.op.perform && !fast) {
+    throw new HypatiaError(`${node.where()}: op ${node.op.name} has no CPU implementation`);
+  }
+  return (vals) => {
+    const outs = perform(vals);
+    // Check what the op produced against its declared types: catches op bugs early.
+    outs.forEach((o, k) => {
+      const t = node.outputs[k].type;
+      if (
+        o.dtype !== t.dtype || o.ndim !== t.ndim || t.shape.some((d, i) => d !== null && d !== o.shape[i])
+      ) {
+        throw new ShapeError(
+          `${describeNode(node)}: produced ${o.dtype} of shape (${
+            o.shape.join(", ")
+          }) where ${t} was declared`,
+        );
+      }
+    });
+    return outs;
+  };
+}
+
+/** Build a program computing `outputs` from `roots` (inputs and shared variables). */
+export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Variable[]): CpuProgram {
+  const slot = new Map<Variable, number>();
+  const template: (NDArray | undefined)[] = [];
+  const slotOf = (v: Variable): number => {
+    let s = slot.get(v);
+    if (s === undefined) {
+      s = template.length;
+      slot.set(v, s);
+      template.push(v instanceof Constant ? v.value : undefined);
+    }
+    return s;
+  };
+  roots.forEach(slotOf);
+  const rootSet = new Set(roots);
+  const nodes = toposort(outputs, rootSet);
+  const steps: Step[] = nodes.map((node) => {
+    const elementwise = !!node.op.scalar || node.op === fusedOp;
+    return {
+      node,
+      ins: node.inputs.map(slotOf),
+      outs: node.outputs.map(slotOf),
+      run: elementwise ? elementwiseThunk(node) : performThunk(node),
+      dying: [],
+      elementwise,
+    };
+  });
+  const outSlots = outputs.map(slotOf);
+  // Missing roots are a bug of the caller (compile checks inputs first).
+  for (const [v, s] of slot) {
+    if (!v.owner && !(v instanceof Constant) && !rootSet.has(v)) {
+      throw new HypatiaError(`internal: variable ${v} (slot ${s}) has no value source`);
+    }
+  }
+  // Last reader of each produced slot; outputs are never recycled.
+  const produced = new Set(steps.flatMap((s) => s.outs));
+  const keep = new Set(outSlots);
+  const last = new Map<number, number>();
+  steps.forEach((s, i) => s.ins.forEach((x) => last.set(x, i)));
+  for (const [x, i] of last) if (produced.has(x) && !keep.has(x)) steps[i].dying.push(x);
+  for (const s of steps) s.dying = [...new Set(s.dying)];
+
+  const pool = new BufferPool();
+  const nSlots = template.length;
+  const rootSlots = roots.map((r) => slot.get(r)!);
+
+  return {
+    roots,
+    steps,
+    run(rootValues, wanted) {
+      const vals = template.slice() as NDArray[];
+      vals.length = nSlots;
+      const refs = new Map<TypedArray, number>();
+      // Buffers from outside (inputs, shared values, constants) are never recycled.
+      const foreign = new Set<TypedArray>();
+      for (let i = 0; i < rootSlots.length; i++) {
+        vals[rootSlots[i]] = rootValues[i];
+        foreign.add(rootValues[i].data);
+      }
+      for (const t of template) if (t) foreign.add(t.data);
+      const release = (x: number) => {
+        const buf = vals[x].data;
+        const n = (refs.get(buf) ?? 1) - 1;
+        if (n <= 0) {
+          refs.delete(buf);
+          if (!foreign.has(buf)) pool.give(buf);
+        } else refs.set(buf, n);
+      };
+      for (const step of steps) {
+        const ins = step.ins.map((x) => vals[x]);
+        // Elementwise kernels may write over an input that dies here (same index map).
+        if (step.elementwise) { for (const x of step.dying) release(x); }
+        let outs: NDArray[];
+        try {
+          outs = step.run(ins, pool);
+        } catch (e) {
+          throw contextualize(e, step.node);
+        }
+        for (let k = 0; k < outs.length; k++) {
+          vals[step.outs[k]] = outs[k];
+          const buf = outs[k].data;
+          refs.set(buf, (refs.get(buf) ?? 0) + 1);
+        }
+        if (!step.elementwise) { for (const x of step.dying) release(x); }
+      }
+      const picked = wanted ?? outSlots.map((_, i) => i);
+      return picked.map((i) => {
+        const v = vals[outSlots[i]];
+        return foreign.has(v.data) ? v.copy() : v;
+      });
+    },
+  };
+}
+
+/** Give any error from inside a node the node's name and the user's line. */
+function contextualize(e: unknown, node: Apply): Error {
+  if (e instanceof HypatiaError) {
+    if (node.trace && !e.message.includes(node.trace)) e.message += ` [node ${node.where()}]`;
+    return e;
+  }
+  const err = new HypatiaError(`${describeNode(node)} failed: ${(e as Error)?.message ?? e}`);
+  (err as { cause?: unknown }).cause = e;
+  return err;
+}

@@ -1,0 +1,56 @@
+/**
+ * Binding call arguments to inputs: positional values, then a trailing plain object
+ * of keyword values, then defaults; each converted to its input's type.
+ * @module
+ */
+import { InputError } from "../core/errors.ts";
+import { type ArrayLike, NDArray } from "../core/ndarray.ts";
+import type { FunctionMaker } from "./function.ts";
+
+function isKeywordObject(v: unknown): v is Record<string, ArrayLike> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof NDArray) &&
+    !ArrayBuffer.isView(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** Values for the maker's inputs, in order, from a call's arguments. */
+export function bindArguments(maker: FunctionMaker, args: unknown[]): NDArray[] {
+  const ins = maker.inputs;
+  let positional = args;
+  let keywords: Record<string, ArrayLike> = {};
+  if (args.length && isKeywordObject(args[args.length - 1])) {
+    keywords = args[args.length - 1] as Record<string, ArrayLike>;
+    positional = args.slice(0, -1);
+  }
+  const sig = () => `${maker.name}(${ins.map((i) => i.name ?? "?").join(", ")})`;
+  if (positional.length > ins.length) {
+    throw new InputError(`${sig()}: takes ${ins.length} arguments but ${positional.length} were given`);
+  }
+  const given: (ArrayLike | undefined)[] = positional.slice() as ArrayLike[];
+  for (const [key, value] of Object.entries(keywords)) {
+    const k = ins.findIndex((i) => i.name === key);
+    if (k < 0) {
+      throw new InputError(
+        `${sig()}: unknown keyword argument "${key}" (keywords: ${
+          ins.map((i) => i.name).filter(Boolean).join(", ")
+        })`,
+      );
+    }
+    if (k < positional.length) {
+      throw new InputError(`${sig()}: argument "${key}" given both by position and by keyword`);
+    }
+    given[k] = value;
+  }
+  return ins.map((input, k) => {
+    const v = given[k] ?? input.value;
+    if (v === undefined) {
+      throw new InputError(
+        `${sig()}: missing argument ${k} (${input.variable.describe()}), which has no default`,
+      );
+    }
+    return input.variable.type.filter(
+      v,
+      `${maker.name}: argument ${k} (${input.variable.describe()})`,
+      maker.allowInputDowncast,
+    );
+  });
+}

@@ -1,0 +1,215 @@
+/**
+ * `function(inputs, outputs, options)`: givens, default updates, the rewrite pipeline,
+ * placement, and the callable. Outputs are computed from the values before the call;
+ * then all updates are applied together; a call that throws changes nothing.
+ * @module
+ */
+import { config, type DeviceName } from "../core/config.ts";
+import { DeviceError, InputError } from "../core/errors.ts";
+import type { ArrayLike, NDArray } from "../core/ndarray.ts";
+import { SharedVariable } from "../core/shared.ts";
+import { cloneReplace, graphInputs } from "../core/walk.ts";
+import { Constant, type TensorLike, type Variable } from "../core/variable.ts";
+import { buildCpuProgram, type CpuProgram } from "../backends/cpu/program.ts";
+import { In, normalizeInputs } from "./in.ts";
+import { type Mode, optimize } from "./pipeline.ts";
+import { addDefaultUpdates, normalizeGivens, normalizeUpdates, type Pairs } from "./updates.ts";
+import { bindArguments } from "./arguments.ts";
+
+/** Options of `function`. */
+export interface FunctionOptions {
+  /** `[shared, newValue]` pairs (or a Map) applied after the outputs are computed. */
+  updates?: Pairs<SharedVariable, TensorLike>;
+  /** `[variable, replacement]` pairs (or a Map) substituted before compiling. */
+  givens?: Pairs<Variable, TensorLike>;
+  /** FAST_RUN (default) rewrites and fuses; FAST_COMPILE runs the graph as built. */
+  mode?: Mode;
+  /** What to do with an input the outputs do not use. Default "raise". */
+  onUnusedInput?: "raise" | "warn" | "ignore";
+  /** Accept values that lose precision when converted to an input's dtype. */
+  allowInputDowncast?: boolean;
+  /** Leave out the default updates of random streams (same numbers every call). */
+  noDefaultUpdates?: boolean;
+  /** Where to run; default `config.device`. */
+  device?: DeviceName;
+  /** A name for messages. */
+  name?: string;
+}
+
+/** What a compiled function keeps: the optimised graph and how to run it. */
+export interface FunctionMaker {
+  readonly inputs: readonly In[];
+  /** Optimised outputs, then optimised update expressions. */
+  readonly outputs: readonly Variable[];
+  readonly updates: readonly [SharedVariable, Variable][];
+  readonly shared: readonly SharedVariable[];
+  readonly program: CpuProgram;
+  readonly nOutputs: number;
+  readonly single: boolean;
+  readonly allowInputDowncast: boolean;
+  readonly name: string;
+}
+
+/** A compiled function: call it with positional arguments and a trailing keyword object. */
+export interface CompiledFunction<R = NDArray | NDArray[]> {
+  (...args: (ArrayLike | Record<string, ArrayLike>)[]): R;
+  readonly maker: FunctionMaker;
+  /** A copy sharing the compiled program, with shared variables swapped or updates deleted. */
+  copy(
+    options?: { swap?: Pairs<SharedVariable, SharedVariable>; deleteUpdates?: boolean },
+  ): CompiledFunction<R>;
+}
+
+/**
+ * Compile a function from inputs to outputs (also exported as `compile`).
+ *
+ * @example
+ * ```ts
+ * import { compileFunction } from "./function.ts";
+ * import { dmatrix } from "../ops/constructors.ts";
+ * import { div, add } from "../ops/arith.ts";
+ * import { exp } from "../ops/exp_log.ts";
+ * import { neg } from "../ops/arith.ts";
+ * const x = dmatrix("x");
+ * const f = compileFunction([x], div(1, add(1, exp(neg(x)))));
+ * console.assert(f([[0, 1], [-1, -2]]).toString() === "[[0.5        0.73105858]\n [0.26894142 0.11920292]]");
+ * ```
+ */
+export function compileFunction(
+  inputs: (Variable | In)[],
+  outputs: Variable,
+  options?: FunctionOptions,
+): CompiledFunction<NDArray>;
+export function compileFunction(
+  inputs: (Variable | In)[],
+  outputs?: Variable[] | null,
+  options?: FunctionOptions,
+): CompiledFunction<NDArray[]>;
+export function compileFunction(
+  inputs: (Variable | In)[],
+  outputs?: Variable | Variable[] | null,
+  options: FunctionOptions = {},
+): CompiledFunction {
+  const device = options.device ?? config.device;
+  if (device !== "cpu") {
+    throw new DeviceError(`function: device "${device}" is not available in this build yet; use "cpu"`);
+  }
+  const ins = normalizeInputs(inputs);
+  const single = outputs !== undefined && outputs !== null && !Array.isArray(outputs);
+  const outList = outputs === undefined || outputs === null
+    ? []
+    : Array.isArray(outputs)
+    ? outputs
+    : [outputs];
+  outList.forEach((o, k) => {
+    if (!o || typeof o !== "object" || !("type" in o)) {
+      throw new InputError(`function: output ${k} is ${String(o)}, not a symbolic variable`);
+    }
+  });
+  let updates = normalizeUpdates(options.updates);
+  if (!options.noDefaultUpdates) updates = addDefaultUpdates(outList, updates);
+  const givens = normalizeGivens(options.givens);
+
+  // Substitute givens in outputs and update expressions together.
+  let roots = [...outList, ...updates.map(([, u]) => u)];
+  if (givens.size) roots = cloneReplace(roots, givens);
+
+  const explicit = new Set(ins.map((i) => i.variable));
+  const needed = graphInputs(roots);
+  checkInputsUsed(ins, new Set(needed), options.onUnusedInput ?? "raise");
+  const shared: SharedVariable[] = [];
+  for (const v of needed) {
+    if (v instanceof SharedVariable) {
+      if (!explicit.has(v)) shared.push(v);
+    } else if (!(v instanceof Constant) && !explicit.has(v)) {
+      throw new InputError(
+        `function: ${v.describe()} is needed to compute the outputs but is not among the inputs` +
+          ` (inputs: ${ins.map((i) => i.variable.describe()).join(", ") || "none"})`,
+      );
+    }
+  }
+
+  const optimized = optimize(roots, options.mode ?? config.mode);
+  const program = buildCpuProgram([...ins.map((i) => i.variable), ...shared], optimized);
+  const maker: FunctionMaker = {
+    inputs: ins,
+    outputs: optimized,
+    updates: updates.map(([s], k) => [s, optimized[outList.length + k]]),
+    shared,
+    program,
+    nOutputs: outList.length,
+    single,
+    allowInputDowncast: options.allowInputDowncast ?? false,
+    name: options.name ?? "function",
+  };
+  return makeCallable(maker, updates.map(([s]) => s), shared);
+}
+
+function checkInputsUsed(ins: In[], needed: Set<Variable>, policy: "raise" | "warn" | "ignore") {
+  for (const i of ins) {
+    if (needed.has(i.variable) || policy === "ignore") continue;
+    const msg = `function: input ${i.variable.describe()} is not used to compute the outputs; ` +
+      `pass onUnusedInput: "ignore" (or "warn") to allow it`;
+    if (policy === "raise") throw new InputError(msg);
+    console.warn(`warning: ${msg}`);
+  }
+}
+
+/**
+ * The callable. `updateTargets` are the shared variables receiving updates and
+ * `sharedSources` those whose values feed the program, both after any swap.
+ */
+function makeCallable(
+  maker: FunctionMaker,
+  updateTargets: (SharedVariable | null)[],
+  sharedSources: SharedVariable[],
+): CompiledFunction {
+  const nOut = maker.nOutputs;
+  const wanted = [...Array(nOut).keys()];
+  updateTargets.forEach((t, k) => t && wanted.push(nOut + k));
+  const fn = (...args: (ArrayLike | Record<string, ArrayLike>)[]) => {
+    const values = bindArguments(maker, args);
+    for (const s of sharedSources) values.push(s.getValue({ borrow: true }));
+    const results = maker.program.run(values, wanted);
+    // Check every update before applying any, so a failure changes nothing.
+    const newValues: [SharedVariable, NDArray][] = [];
+    let r = nOut;
+    updateTargets.forEach((t) => {
+      if (!t) return;
+      const v = results[r++];
+      if (!t.type.shape.every((d, i) => d === null || d === v.shape[i])) {
+        throw new InputError(
+          `${maker.name}: the update of ${t.describe()} has shape (${
+            v.shape.join(", ")
+          }), which its type does not allow`,
+        );
+      }
+      newValues.push([t, v]);
+    });
+    for (const [t, v] of newValues) t.setValue(v, { borrow: true });
+    const outs = results.slice(0, nOut);
+    return maker.single ? outs[0] : outs;
+  };
+  const callable = fn as unknown as CompiledFunction;
+  Object.defineProperty(callable, "maker", { value: maker });
+  Object.defineProperty(callable, "copy", {
+    value: (options: { swap?: Pairs<SharedVariable, SharedVariable>; deleteUpdates?: boolean } = {}) => {
+      const swap = new Map(options.swap ? [...options.swap] : []);
+      for (const [a, b] of swap) {
+        if (!(a instanceof SharedVariable) || !(b instanceof SharedVariable)) {
+          throw new InputError("copy: swap takes [oldShared, newShared] pairs");
+        }
+        if (!a.type.equals(b.type)) {
+          throw new InputError(`copy: cannot swap ${a.describe()} for ${b.describe()}: their types differ`);
+        }
+      }
+      const sw = (s: SharedVariable) => swap.get(s) ?? s;
+      return makeCallable(
+        maker,
+        options.deleteUpdates ? updateTargets.map(() => null) : updateTargets.map((t) => t && sw(t)),
+        sharedSources.map(sw),
+      );
+    },
+  });
+  return callable;
+}

@@ -1,0 +1,50 @@
+/**
+ * The rewrite pipeline, in an explicit order (no hidden optimiser database):
+ * merge + constant folding + canonicalisation, then stabilisation, then
+ * specialisation, then elementwise fusion.
+ * @module
+ */
+import { type NodeHook, rewriteGraph } from "../core/rewrite.ts";
+import { Constant, type Variable } from "../core/variable.ts";
+import { TensorType } from "../core/type.ts";
+import { buildCpuProgram } from "../backends/cpu/program.ts";
+import { fuseElementwise } from "./fusion.ts";
+
+/** Rewrite modes: FAST_RUN runs the whole pipeline, FAST_COMPILE none of it. */
+export type Mode = "FAST_RUN" | "FAST_COMPILE";
+
+const FOLD_LIMIT = 1 << 16; // do not fold nodes whose result would be huge
+
+/** Evaluate a node whose inputs are all constants. */
+export const constantFolding: NodeHook = (node) => {
+  if (!node.inputs.every((i) => i instanceof Constant)) return null;
+  if (node.op.name === "fused") return null;
+  let values;
+  try {
+    values = buildCpuProgram([], node.outputs).run([]);
+  } catch {
+    return null; // leave errors to run time, where they name the user's inputs
+  }
+  if (values.some((v) => v.size > FOLD_LIMIT)) return null;
+  return values.map((v, k) => {
+    const t = node.outputs[k].type;
+    return new Constant(new TensorType(t.dtype, v.shape), v);
+  });
+};
+
+/** Run the pipeline over outputs (and update expressions), returning the new graph. */
+export function optimize(outputs: readonly Variable[], mode: Mode): Variable[] {
+  if (mode === "FAST_COMPILE") return [...outputs];
+  let g = rewriteGraph(outputs, {
+    stages: new Set(["canonicalize"]),
+    hooks: [constantFolding],
+    merge: true,
+  });
+  g = rewriteGraph(g, {
+    stages: new Set(["canonicalize", "stabilize"]),
+    hooks: [constantFolding],
+    merge: true,
+  });
+  g = rewriteGraph(g, { stages: new Set(["specialize"]), hooks: [constantFolding], merge: true });
+  return fuseElementwise(g);
+}

@@ -1,0 +1,102 @@
+/**
+ * Global configuration, read once from `HYPATIA_FLAGS` when the process may read the
+ * environment (and silently left at its defaults when it may not, so a script run
+ * with no Deno permissions still works).
+ * @module
+ */
+import type { DType } from "./dtype.ts";
+
+/** Where compiled functions run unless `function(..., { device })` says otherwise. */
+export type DeviceName = "cpu" | "webgpu" | "auto";
+
+/** The mutable configuration object, like Theano's `theano.config`. */
+export interface Config {
+  /** dtype of float variables made without a prefix and of float literals. */
+  floatX: "float64" | "float32";
+  /** Default device of compiled functions. */
+  device: DeviceName;
+  /** Record the user's source line for each node (a cheap stack capture). */
+  traceback: boolean;
+  /** Default rewrite mode. */
+  mode: "FAST_RUN" | "FAST_COMPILE";
+  /** Worker threads for large CPU kernels (reserved for the WebAssembly engine). */
+  threads: number;
+}
+
+/** The live configuration. Assign to its fields to change defaults. */
+export const config: Config = {
+  floatX: "float64",
+  device: "cpu",
+  traceback: true,
+  mode: "FAST_RUN",
+  threads: 1,
+};
+
+/** Parse `"floatX=float32,device=webgpu"` into `config`; throws on unknown keys. */
+export function applyFlags(flags: string): void {
+  for (const part of flags.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const [key, value] = part.split("=").map((s) => s.trim());
+    switch (key) {
+      case "floatX":
+        if (value !== "float32" && value !== "float64") {
+          throw new Error(`HYPATIA_FLAGS: floatX must be float32 or float64, got "${value}"`);
+        }
+        config.floatX = value;
+        break;
+      case "device":
+        if (value !== "cpu" && value !== "webgpu" && value !== "auto") {
+          throw new Error(`HYPATIA_FLAGS: device must be cpu, webgpu or auto, got "${value}"`);
+        }
+        config.device = value;
+        break;
+      case "traceback":
+        config.traceback = value !== "0" && value !== "false";
+        break;
+      case "mode":
+        if (value !== "FAST_RUN" && value !== "FAST_COMPILE") {
+          throw new Error(`HYPATIA_FLAGS: mode must be FAST_RUN or FAST_COMPILE, got "${value}"`);
+        }
+        config.mode = value;
+        break;
+      case "threads": {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1) {
+          throw new Error(`HYPATIA_FLAGS: threads must be a positive integer, got "${value}"`);
+        }
+        config.threads = n;
+        break;
+      }
+      default:
+        throw new Error(`HYPATIA_FLAGS: unknown flag "${key}"`);
+    }
+  }
+}
+
+/** Read an environment variable without prompting and without failing. */
+export function readEnv(name: string): string | undefined {
+  const g = globalThis as {
+    Deno?: {
+      permissions?: { querySync?(d: { name: string; variable: string }): { state: string } };
+      env: { get(k: string): string | undefined };
+    };
+    process?: { env: Record<string, string | undefined> };
+  };
+  try {
+    if (g.Deno) {
+      const state = g.Deno.permissions?.querySync?.({ name: "env", variable: name }).state;
+      if (state !== "granted") return undefined;
+      return g.Deno.env.get(name);
+    }
+    return g.process?.env?.[name];
+  } catch {
+    return undefined;
+  }
+}
+
+const flags = readEnv("HYPATIA_FLAGS");
+if (flags) applyFlags(flags);
+
+/** The default float dtype now. */
+export function floatX(): DType {
+  return config.floatX;
+}

@@ -1,0 +1,118 @@
+/**
+ * Shared variables: values that outlive calls and are shared by every function that
+ * uses them.
+ * @module
+ */
+import { floatX } from "./config.ts";
+import type { DType } from "./dtype.ts";
+import { InputError } from "./errors.ts";
+import { type ArrayLike, asarray, NDArray } from "./ndarray.ts";
+import { TensorType } from "./type.ts";
+import { Variable } from "./variable.ts";
+
+/**
+ * Where a shared variable's value lives. Backends that keep values elsewhere (a GPU
+ * buffer) register a `resident` owner that can bring the value back.
+ */
+export interface SharedStorage {
+  value: NDArray;
+  /** A backend holding a newer copy than `value`; `getValue()` asks it to sync. */
+  resident?: { describe: string; readSync?(): NDArray | undefined };
+}
+
+/**
+ * A symbolic variable with a value that persists between calls.
+ *
+ * @example
+ * ```ts
+ * import { shared } from "./shared.ts";
+ * const s = shared(0, { name: "state" });
+ * s.setValue(5);
+ * console.assert(s.getValue().item() === 5 && s.dtype === "int64");
+ * ```
+ */
+export class SharedVariable extends Variable {
+  /** The storage cell, shared by copies made with the same container. */
+  readonly storage: SharedStorage;
+  /** An update applied by every function using this variable (random states use it). */
+  defaultUpdate: Variable | undefined;
+
+  constructor(type: TensorType, value: NDArray, name?: string) {
+    super(type, null, 0, name);
+    this.storage = { value };
+  }
+
+  /** The value; a copy unless `borrow` is true. */
+  getValue(options: { borrow?: boolean } = {}): NDArray {
+    const r = this.storage.resident;
+    if (r) {
+      const synced = r.readSync?.();
+      if (!synced) {
+        throw new InputError(
+          `shared variable ${this.describe()} lives on ${r.describe}; read it with await ${
+            this.name ?? "v"
+          }.read()`,
+        );
+      }
+      this.storage.value = synced;
+      this.storage.resident = undefined;
+    }
+    return options.borrow ? this.storage.value : this.storage.value.copy();
+  }
+
+  /**
+   * Set the value, checked against the type. Without `borrow`, the value is copied so
+   * later changes to the caller's array do not leak in.
+   */
+  setValue(value: ArrayLike, options: { borrow?: boolean } = {}): void {
+    const arr = this.type.filter(value, `setValue of shared variable ${this.describe()}`);
+    this.storage.value = options.borrow || arr !== value ? arr : arr.copy();
+    this.storage.resident = undefined;
+  }
+
+  override cloneInput(): Variable {
+    return this;
+  }
+}
+
+/** Options of `shared()`. */
+export interface SharedOptions {
+  name?: string;
+  dtype?: DType;
+  /** Static broadcastable flags; by default no dimension broadcasts, as in Theano. */
+  broadcastable?: boolean[];
+  /** Keep the given NDArray instead of copying it. */
+  borrow?: boolean;
+}
+
+/**
+ * Make a shared variable holding `value`. JS floats become floatX, integers int64,
+ * as NumPy would make them.
+ *
+ * @example
+ * ```ts
+ * import { shared } from "./shared.ts";
+ * const w = shared([[1, 2], [3, 4]], { name: "w", dtype: "float64" });
+ * console.assert(w.ndim === 2 && w.getValue().item(1, 1) === 4);
+ * ```
+ */
+export function shared(value: ArrayLike, options: SharedOptions = {}): SharedVariable {
+  let arr = asarray(value, { dtype: options.dtype });
+  if (
+    options.dtype === undefined && arr.dtype === "float64" && !(value instanceof NDArray) &&
+    !ArrayBuffer.isView(value)
+  ) arr = arr.astype(floatX());
+  if (!options.borrow && arr === value) arr = arr.copy();
+  const bc = options.broadcastable ?? arr.shape.map(() => false);
+  if (bc.length !== arr.ndim) {
+    throw new InputError(
+      `shared: broadcastable has ${bc.length} flags but the value has ${arr.ndim} dimensions`,
+    );
+  }
+  bc.forEach((b, i) => {
+    if (b && arr.shape[i] !== 1) {
+      throw new InputError(`shared: dimension ${i} is marked broadcastable but has length ${arr.shape[i]}`);
+    }
+  });
+  return new SharedVariable(new TensorType(arr.dtype, bc), arr, options.name);
+}

@@ -1,0 +1,40 @@
+/**
+ * Hypatia: symbolic tensors for scientific scripts, in the tradition of Theano.
+ * Declare variables, build expressions, differentiate them, compile them.
+ *
+ * ```ts
+ * import * as T from "./mod.ts";
+ * const x = T.dmatrix("x");
+ * const s = T.div(1, T.add(1, T.exp(T.neg(x))));
+ * const f = T.function([x], s);
+ * console.log(f([[0, 1], [-1, -2]]).toString());
+ * ```
+ * @module
+ */
+export { config } from "./core/config.ts";
+export type { Config, DeviceName } from "./core/config.ts";
+export type { DType } from "./core/dtype.ts";
+export {
+  DeviceError,
+  GradError,
+  HypatiaError,
+  HypatiaTypeError,
+  InputError,
+  ShapeError,
+} from "./core/errors.ts";
+export { asarray, NDArray } from "./core/ndarray.ts";
+export type { ArrayLike, NestedArray } from "./core/ndarray.ts";
+export { TensorType } from "./core/type.ts";
+export { Apply, Constant, Variable } from "./core/variable.ts";
+export type { Axis, SliceArg, TensorLike } from "./core/variable.ts";
+export { constant } from "./core/constant.ts";
+export { shared, SharedVariable } from "./core/shared.ts";
+export type { SharedOptions } from "./core/shared.ts";
+export { debugprint, pp } from "./core/printing.ts";
+export * from "./ops/mod.ts";
+export { grad } from "./autodiff/grad.ts";
+export type { GradOptions } from "./autodiff/grad.ts";
+export { compileFunction as compile, compileFunction as function } from "./compile/function.ts";
+export type { CompiledFunction, FunctionOptions } from "./compile/function.ts";
+export { In } from "./compile/in.ts";
+export * as testing from "./testing.ts";

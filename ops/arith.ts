@@ -1,0 +1,296 @@
+/**
+ * Arithmetic: add, sub, mul, div, intDiv, mod, neg, sqr (pow is in pow.ts). Forward rules, gradients,
+ * WGSL and the rewrites rooted at each op, together.
+ * @module
+ */
+import type { DType } from "../core/dtype.ts";
+import { isInt } from "../core/dtype.ts";
+import type { TensorLike, Variable } from "../core/variable.ts";
+import { constant } from "../core/constant.ts";
+import { applyElemwise, defineElemwise, isConstantValue, ownerName, wrapInt } from "./elemwise.ts";
+
+const intOut = (p: DType): DType => (p === "bool" ? "int8" : p);
+const sameType = (a: Variable, b: Variable) => a.type.equals(b.type);
+
+/** Elementwise `a + b` (the op). */
+export const addOp = defineElemwise({
+  name: "add",
+  arity: 2,
+  out: intOut,
+  js: ([a, b], _i, out) => wrapInt(`${a} + ${b}`, out),
+  wgsl: ([a, b]) => `(${a} + ${b})`,
+  infix: ["+", 3],
+  grad: (_x, _z, gz) => [gz, gz],
+  rewrites: [{
+    name: "add_zero",
+    stage: "canonicalize",
+    apply: (node) => {
+      const [a, b] = node.inputs, z = node.outputs[0];
+      if (isConstantValue(b, 0) && sameType(a, z)) return [a];
+      if (isConstantValue(a, 0) && sameType(b, z)) return [b];
+      return null;
+    },
+  }],
+});
+
+/** Elementwise `a - b` (the op). */
+export const subOp = defineElemwise({
+  name: "sub",
+  arity: 2,
+  out: intOut,
+  js: ([a, b], _i, out) => wrapInt(`${a} - ${b}`, out),
+  wgsl: ([a, b]) => `(${a} - ${b})`,
+  infix: ["-", 3],
+  grad: (_x, _z, gz) => [gz, neg(gz)],
+  rewrites: [{
+    name: "sub_zero",
+    stage: "canonicalize",
+    apply: (node) => {
+      const [a, b] = node.inputs;
+      return isConstantValue(b, 0) && sameType(a, node.outputs[0]) ? [a] : null;
+    },
+  }],
+});
+
+/** Elementwise `a * b` (the op). */
+export const mulOp = defineElemwise({
+  name: "mul",
+  arity: 2,
+  out: intOut,
+  js: ([a, b], _i, out) => (out === "int32" ? `Math.imul(${a}, ${b})` : wrapInt(`${a} * ${b}`, out)),
+  wgsl: ([a, b]) => `(${a} * ${b})`,
+  infix: ["*", 2],
+  grad: ([a, b], _z, gz) => [mul(gz, b), mul(gz, a)],
+  rewrites: [{
+    name: "mul_one",
+    stage: "canonicalize",
+    apply: (node) => {
+      const [a, b] = node.inputs, z = node.outputs[0];
+      if (isConstantValue(b, 1) && sameType(a, z)) return [a];
+      if (isConstantValue(a, 1) && sameType(b, z)) return [b];
+      return null;
+    },
+  }],
+});
+
+/** True division: ints give floats, as in Python 3 and NumPy. */
+export const divOp = defineElemwise({
+  name: "true_div",
+  arity: 2,
+  out: "float",
+  js: ([a, b]) => `${a} / ${b}`,
+  wgsl: ([a, b], input) => input === "float32" ? `(${a} / ${b})` : undefined,
+  infix: ["/", 2],
+  grad: ([a, b], _z, gz) => [div(gz, b), neg(div(mul(gz, a), mul(b, b)))],
+  rewrites: [{
+    name: "div_one",
+    stage: "canonicalize",
+    apply: (node) => {
+      const [a, b] = node.inputs;
+      return isConstantValue(b, 1) && sameType(a, node.outputs[0]) ? [a] : null;
+    },
+  }],
+});
+
+/** Floor division `a // b`; integer division by zero gives 0, as NumPy does. */
+export const intDivOp = defineElemwise({
+  name: "int_div",
+  arity: 2,
+  out: intOut,
+  js: ([a, b], input, out) =>
+    isInt(input) || input === "bool"
+      ? wrapInt(`(${b} === 0 ? 0 : Math.floor(${a} / ${b}))`, out)
+      : `Math.floor(${a} / ${b})`,
+  wgsl: ([a, b], input) =>
+    input === "float32" ? `floor(${a} / ${b})` : input === "int32" ? `H_floordiv_i32(${a}, ${b})` : undefined,
+  wgslHelpers: `fn H_floordiv_i32(a: i32, b: i32) -> i32 {
+  if (b == 0) { return 0; }
+  let q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) { return q - 1; }
+  return q;
+}`,
+  infix: ["//", 2],
+  notDifferentiable: "floor division is piecewise constant: its gradient is zero",
+});
+
+/** `a % b` with the sign of the divisor, as Python and NumPy compute it. */
+export const modOp = defineElemwise({
+  name: "mod",
+  arity: 2,
+  out: intOut,
+  helpers: {
+    pymod: (a: number, b: number) => {
+      if (b === 0) return Number.isInteger(a) && Number.isInteger(b) ? 0 : NaN;
+      const r = a % b;
+      return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
+    },
+  },
+  js: ([a, b], input, out) =>
+    isInt(input) ? wrapInt(`(${b} === 0 ? 0 : H.pymod(${a}, ${b}))`, out) : `H.pymod(${a}, ${b})`,
+  wgsl: ([a, b], input) =>
+    input === "float32" ? `H_mod_f32(${a}, ${b})` : input === "int32" ? `H_mod_i32(${a}, ${b})` : undefined,
+  wgslHelpers: `fn H_mod_f32(a: f32, b: f32) -> f32 {
+  let r = a - b * trunc(a / b);
+  return select(r, r + b, r != 0.0 && ((r < 0.0) != (b < 0.0)));
+}
+fn H_mod_i32(a: i32, b: i32) -> i32 {
+  if (b == 0) { return 0; }
+  let r = a % b;
+  return select(r, r + b, r != 0 && ((r < 0) != (b < 0)));
+}`,
+  infix: ["%", 2],
+  grad: ([a, b], _z, gz) => [gz, neg(mul(gz, intDiv(a, b)))],
+});
+
+/** `-a`. */
+export const negOp = defineElemwise({
+  name: "neg",
+  arity: 1,
+  out: intOut,
+  js: ([a], _i, out) => wrapInt(`-${a}`, out),
+  wgsl: ([a], input) => input === "bool" ? undefined : `(-${a})`,
+  infix: ["-", 0],
+  grad: (_x, _z, gz) => [neg(gz)],
+  rewrites: [{
+    name: "neg_neg",
+    stage: "canonicalize",
+    apply: (node) => {
+      const a = node.inputs[0];
+      return ownerName(a) === "neg" && sameType(a.owner!.inputs[0], node.outputs[0])
+        ? [a.owner!.inputs[0]]
+        : null;
+    },
+  }],
+});
+
+/** `a * a`. */
+export const sqrOp = defineElemwise({
+  name: "sqr",
+  arity: 1,
+  out: intOut,
+  js: ([a], _i, out) => (out === "int32" ? `Math.imul(${a}, ${a})` : wrapInt(`${a} * ${a}`, out)),
+  wgsl: ([a]) => `(${a} * ${a})`,
+  grad: ([a], _z, gz) => [mul(mul(gz, 2), a)],
+});
+
+/**
+ * Elementwise sum, broadcasting by static type; several arguments add left to right.
+ *
+ * @example
+ * ```ts
+ * import { add } from "./arith.ts";
+ * import { dvector } from "./constructors.ts";
+ * const x = dvector("x");
+ * console.assert(add(x, 1, 2).ndim === 1);
+ * ```
+ */
+export function add(a: TensorLike, b: TensorLike, ...more: TensorLike[]): Variable {
+  let r = applyElemwise(addOp, [a, b]);
+  for (const m of more) r = applyElemwise(addOp, [r, m]);
+  return r;
+}
+
+/**
+ * Elementwise difference.
+ *
+ * @example
+ * ```ts
+ * import { sub } from "./arith.ts";
+ * import { dscalar } from "./constructors.ts";
+ * console.assert(sub(dscalar("a"), 1).dtype === "float64");
+ * ```
+ */
+export function sub(a: TensorLike, b: TensorLike): Variable {
+  return applyElemwise(subOp, [a, b]);
+}
+
+/**
+ * Elementwise product; several arguments multiply left to right.
+ *
+ * @example
+ * ```ts
+ * import { mul } from "./arith.ts";
+ * import { fvector } from "./constructors.ts";
+ * console.assert(mul(fvector("x"), 2).dtype === "float32");
+ * ```
+ */
+export function mul(a: TensorLike, b: TensorLike, ...more: TensorLike[]): Variable {
+  let r = applyElemwise(mulOp, [a, b]);
+  for (const m of more) r = applyElemwise(mulOp, [r, m]);
+  return r;
+}
+
+/**
+ * True division (integers give floats).
+ *
+ * @example
+ * ```ts
+ * import { div } from "./arith.ts";
+ * import { ivector } from "./constructors.ts";
+ * console.assert(div(ivector("i"), 2).dtype === "float64");
+ * ```
+ */
+export function div(a: TensorLike, b: TensorLike): Variable {
+  return applyElemwise(divOp, [a, b]);
+}
+
+/**
+ * Floor division, `a // b`.
+ *
+ * @example
+ * ```ts
+ * import { intDiv } from "./arith.ts";
+ * import { ivector } from "./constructors.ts";
+ * console.assert(intDiv(ivector("i"), 2).dtype === "int32");
+ * ```
+ */
+export function intDiv(a: TensorLike, b: TensorLike): Variable {
+  return applyElemwise(intDivOp, [a, b]);
+}
+
+/**
+ * Remainder with the sign of the divisor (Python's `%`).
+ *
+ * @example
+ * ```ts
+ * import { mod } from "./arith.ts";
+ * import { ivector } from "./constructors.ts";
+ * console.assert(mod(ivector("i"), 3).dtype === "int32");
+ * ```
+ */
+export function mod(a: TensorLike, b: TensorLike): Variable {
+  return applyElemwise(modOp, [a, b]);
+}
+
+/**
+ * Negation.
+ *
+ * @example
+ * ```ts
+ * import { neg } from "./arith.ts";
+ * import { dvector } from "./constructors.ts";
+ * console.assert(neg(dvector("x")).ndim === 1);
+ * ```
+ */
+export function neg(a: TensorLike): Variable {
+  return applyElemwise(negOp, [a]);
+}
+
+/**
+ * Square.
+ *
+ * @example
+ * ```ts
+ * import { sqr } from "./arith.ts";
+ * import { dvector } from "./constructors.ts";
+ * console.assert(sqr(dvector("x")).ndim === 1);
+ * ```
+ */
+export function sqr(a: TensorLike): Variable {
+  return applyElemwise(sqrOp, [a]);
+}
+
+/** A scalar constant of a given dtype, for building gradients. */
+export function scalarConst(value: number, dtype: DType): Variable {
+  return constant(value, { dtype });
+}

@@ -1,0 +1,234 @@
+/**
+ * Variable constructors in Theano's naming: `scalar vector row col matrix tensor3
+ * tensor4` with the prefixes d (float64), f (float32), i (int32), l (int64), b (int8,
+ * as Theano's b) and none (config.floatX), and their plurals.
+ * @module
+ */
+import { floatX } from "../core/config.ts";
+import type { DType } from "../core/dtype.ts";
+import { TensorType } from "../core/type.ts";
+import type { Variable } from "../core/variable.ts";
+
+const SHAPES = {
+  scalar: [],
+  vector: [false],
+  row: [true, false],
+  col: [false, true],
+  matrix: [false, false],
+  tensor3: [false, false, false],
+  tensor4: [false, false, false, false],
+} as const;
+
+type Kind = keyof typeof SHAPES;
+
+function maker(kind: Kind, dtype: () => DType): (name?: string) => Variable {
+  return (name?: string) => new TensorType(dtype(), SHAPES[kind]).make(name);
+}
+
+function plural(kind: Kind, dtype: () => DType): (...names: string[]) => Variable[] {
+  return (...names: string[]) => names.map((n) => new TensorType(dtype(), SHAPES[kind]).make(n));
+}
+
+const D = () => "float64" as const, F = () => "float32" as const, I = () => "int32" as const;
+const L = () => "int64" as const, B = () => "int8" as const;
+
+/**
+ * A float scalar of dtype `config.floatX`.
+ *
+ * @example
+ * ```ts
+ * import { scalar, dmatrix, fvectors } from "./constructors.ts";
+ * console.assert(scalar("x").ndim === 0);
+ * console.assert(dmatrix("m").broadcastable.join() === "false,false");
+ * console.assert(fvectors("a", "b").length === 2);
+ * ```
+ */
+export const scalar = maker("scalar", floatX);
+/** A floatX vector. */
+export const vector = maker("vector", floatX);
+/** A floatX row (1 × n, broadcastable along the first axis). */
+export const row = maker("row", floatX);
+/** A floatX column (n × 1). */
+export const col = maker("col", floatX);
+/** A floatX matrix. */
+export const matrix = maker("matrix", floatX);
+/** A floatX 3-d tensor. */
+export const tensor3 = maker("tensor3", floatX);
+/** A floatX 4-d tensor. */
+export const tensor4 = maker("tensor4", floatX);
+/** Several floatX scalars. */
+export const scalars = plural("scalar", floatX);
+/** Several floatX vectors. */
+export const vectors = plural("vector", floatX);
+/** Several floatX rows. */
+export const rows = plural("row", floatX);
+/** Several floatX columns. */
+export const cols = plural("col", floatX);
+/** Several floatX matrices. */
+export const matrices = plural("matrix", floatX);
+/** Several floatX 3-d tensors. */
+export const tensor3s = plural("tensor3", floatX);
+/** Several floatX 4-d tensors. */
+export const tensor4s = plural("tensor4", floatX);
+
+/** A float64 scalar. */
+export const dscalar = maker("scalar", D);
+/** A float64 vector. */
+export const dvector = maker("vector", D);
+/** A float64 row. */
+export const drow = maker("row", D);
+/** A float64 column. */
+export const dcol = maker("col", D);
+/** A float64 matrix. */
+export const dmatrix = maker("matrix", D);
+/** A float64 3-d tensor. */
+export const dtensor3 = maker("tensor3", D);
+/** A float64 4-d tensor. */
+export const dtensor4 = maker("tensor4", D);
+/** Several float64 scalars. */
+export const dscalars = plural("scalar", D);
+/** Several float64 vectors. */
+export const dvectors = plural("vector", D);
+/** Several float64 rows. */
+export const drows = plural("row", D);
+/** Several float64 columns. */
+export const dcols = plural("col", D);
+/** Several float64 matrices. */
+export const dmatrices = plural("matrix", D);
+/** Several float64 3-d tensors. */
+export const dtensor3s = plural("tensor3", D);
+/** Several float64 4-d tensors. */
+export const dtensor4s = plural("tensor4", D);
+
+/** A float32 scalar. */
+export const fscalar = maker("scalar", F);
+/** A float32 vector. */
+export const fvector = maker("vector", F);
+/** A float32 row. */
+export const frow = maker("row", F);
+/** A float32 column. */
+export const fcol = maker("col", F);
+/** A float32 matrix. */
+export const fmatrix = maker("matrix", F);
+/** A float32 3-d tensor. */
+export const ftensor3 = maker("tensor3", F);
+/** A float32 4-d tensor. */
+export const ftensor4 = maker("tensor4", F);
+/** Several float32 scalars. */
+export const fscalars = plural("scalar", F);
+/** Several float32 vectors. */
+export const fvectors = plural("vector", F);
+/** Several float32 rows. */
+export const frows = plural("row", F);
+/** Several float32 columns. */
+export const fcols = plural("col", F);
+/** Several float32 matrices. */
+export const fmatrices = plural("matrix", F);
+/** Several float32 3-d tensors. */
+export const ftensor3s = plural("tensor3", F);
+/** Several float32 4-d tensors. */
+export const ftensor4s = plural("tensor4", F);
+
+/** An int32 scalar. */
+export const iscalar = maker("scalar", I);
+/** An int32 vector. */
+export const ivector = maker("vector", I);
+/** An int32 row. */
+export const irow = maker("row", I);
+/** An int32 column. */
+export const icol = maker("col", I);
+/** An int32 matrix. */
+export const imatrix = maker("matrix", I);
+/** An int32 3-d tensor. */
+export const itensor3 = maker("tensor3", I);
+/** An int32 4-d tensor. */
+export const itensor4 = maker("tensor4", I);
+/** Several int32 scalars. */
+export const iscalars = plural("scalar", I);
+/** Several int32 vectors. */
+export const ivectors = plural("vector", I);
+/** Several int32 rows. */
+export const irows = plural("row", I);
+/** Several int32 columns. */
+export const icols = plural("col", I);
+/** Several int32 matrices. */
+export const imatrices = plural("matrix", I);
+/** Several int32 3-d tensors. */
+export const itensor3s = plural("tensor3", I);
+/** Several int32 4-d tensors. */
+export const itensor4s = plural("tensor4", I);
+
+/** An int64 scalar. */
+export const lscalar = maker("scalar", L);
+/** An int64 vector. */
+export const lvector = maker("vector", L);
+/** An int64 row. */
+export const lrow = maker("row", L);
+/** An int64 column. */
+export const lcol = maker("col", L);
+/** An int64 matrix. */
+export const lmatrix = maker("matrix", L);
+/** An int64 3-d tensor. */
+export const ltensor3 = maker("tensor3", L);
+/** An int64 4-d tensor. */
+export const ltensor4 = maker("tensor4", L);
+/** Several int64 scalars. */
+export const lscalars = plural("scalar", L);
+/** Several int64 vectors. */
+export const lvectors = plural("vector", L);
+/** Several int64 rows. */
+export const lrows = plural("row", L);
+/** Several int64 columns. */
+export const lcols = plural("col", L);
+/** Several int64 matrices. */
+export const lmatrices = plural("matrix", L);
+/** Several int64 3-d tensors. */
+export const ltensor3s = plural("tensor3", L);
+/** Several int64 4-d tensors. */
+export const ltensor4s = plural("tensor4", L);
+
+/** An int8 scalar (Theano's b prefix is int8). */
+export const bscalar = maker("scalar", B);
+/** An int8 vector. */
+export const bvector = maker("vector", B);
+/** An int8 row. */
+export const brow = maker("row", B);
+/** An int8 column. */
+export const bcol = maker("col", B);
+/** An int8 matrix. */
+export const bmatrix = maker("matrix", B);
+/** An int8 3-d tensor. */
+export const btensor3 = maker("tensor3", B);
+/** An int8 4-d tensor. */
+export const btensor4 = maker("tensor4", B);
+/** Several int8 scalars. */
+export const bscalars = plural("scalar", B);
+/** Several int8 vectors. */
+export const bvectors = plural("vector", B);
+/** Several int8 rows. */
+export const brows = plural("row", B);
+/** Several int8 columns. */
+export const bcols = plural("col", B);
+/** Several int8 matrices. */
+export const bmatrices = plural("matrix", B);
+/** Several int8 3-d tensors. */
+export const btensor3s = plural("tensor3", B);
+/** Several int8 4-d tensors. */
+export const btensor4s = plural("tensor4", B);
+
+/**
+ * A variable of any dtype and rank: `tensor("float64", [false, false, true], "x")`.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "./constructors.ts";
+ * console.assert(tensor("float32", [false, true]).broadcastable[1] === true);
+ * ```
+ */
+export function tensor(
+  dtype: DType,
+  broadcastable: readonly (boolean | number | null)[],
+  name?: string,
+): Variable {
+  return new TensorType(dtype, broadcastable).make(name);
+}

@@ -1,0 +1,202 @@
+/**
+ * Exponentials, logarithms and square root, with their gradients, WGSL and the
+ * rewrites rooted at them (`log(exp(x)) -> x`, `exp(log(x)) -> x`, `log(1 + x) -> log1p(x)`).
+ * @module
+ */
+import type { TensorLike, Variable } from "../core/variable.ts";
+import { applyElemwise, defineElemwise, isConstantValue, ownerName } from "./elemwise.ts";
+import { add, div, mul } from "./arith.ts";
+
+const f32 = (input: string, expr: string) => (input === "float32" ? expr : undefined);
+
+/** Unwrap `f(x)` when `v` is the output of the op named `name`. */
+function inputOf(v: Variable, name: string): Variable | undefined {
+  return ownerName(v) === name ? v.owner!.inputs[0] : undefined;
+}
+
+/** e^x (the op). */
+export const expOp = defineElemwise({
+  name: "exp",
+  arity: 1,
+  out: "float",
+  js: ([a]) => `Math.exp(${a})`,
+  wgsl: ([a], i) => f32(i, `exp(${a})`),
+  grad: (_x, z, gz) => [mul(gz, z)],
+  rewrites: [{
+    name: "exp_log",
+    stage: "canonicalize",
+    apply: (node) => {
+      const inner = inputOf(node.inputs[0], "log");
+      return inner && inner.type.equals(node.outputs[0].type) ? [inner] : null;
+    },
+  }],
+});
+
+/** e^x - 1, accurate near 0 (the op). */
+export const expm1Op = defineElemwise({
+  name: "expm1",
+  arity: 1,
+  out: "float",
+  js: ([a]) => `Math.expm1(${a})`,
+  // exp(x) - 1 loses digits near 0; use the series there.
+  wgsl: ([a], i) => f32(i, `H_expm1_f32(${a})`),
+  wgslHelpers: `fn H_expm1_f32(x: f32) -> f32 {
+  if (abs(x) < 1e-3) { return x + 0.5 * x * x + x * x * x / 6.0; }
+  return exp(x) - 1.0;
+}`,
+  grad: ([x], _z, gz) => [mul(gz, exp(x))],
+});
+
+/** Natural logarithm (the op). */
+export const logOp = defineElemwise({
+  name: "log",
+  arity: 1,
+  out: "float",
+  js: ([a]) => `Math.log(${a})`,
+  wgsl: ([a], i) => f32(i, `log(${a})`),
+  grad: ([x], _z, gz) => [div(gz, x)],
+  rewrites: [{
+    name: "log_exp",
+    stage: "canonicalize",
+    apply: (node) => {
+      const inner = inputOf(node.inputs[0], "exp");
+      return inner && inner.type.equals(node.outputs[0].type) ? [inner] : null;
+    },
+  }, {
+    name: "log_one_plus_to_log1p",
+    stage: "stabilize",
+    apply: (node) => {
+      const s = node.inputs[0];
+      if (ownerName(s) !== "add") return null;
+      const [a, b] = s.owner!.inputs;
+      const other = isConstantValue(a, 1) ? b : isConstantValue(b, 1) ? a : undefined;
+      if (!other) return null;
+      const r = log1p(other);
+      return r.type.equals(node.outputs[0].type) ? [r] : null;
+    },
+  }],
+});
+
+/** log(1 + x), accurate near 0 (the op). */
+export const log1pOp = defineElemwise({
+  name: "log1p",
+  arity: 1,
+  out: "float",
+  js: ([a]) => `Math.log1p(${a})`,
+  wgsl: ([a], i) => f32(i, `H_log1p_f32(${a})`),
+  // log(1 + x) rounds 1 + x; correct by the rounding error (Goldberg's trick).
+  wgslHelpers: `fn H_log1p_f32(x: f32) -> f32 {
+  let u = 1.0 + x;
+  if (u == 1.0) { return x; }
+  return log(u) * x / (u - 1.0);
+}`,
+  grad: ([x], _z, gz) => [div(gz, add1(x))],
+});
+
+/** Base-2 logarithm (the op). */
+export const log2Op = defineElemwise({
+  name: "log2",
+  arity: 1,
+  out: "float",
+  js: ([a]) => `Math.log2(${a})`,
+  wgsl: ([a], i) => f32(i, `log2(${a})`),
+  grad: ([x], _z, gz) => [div(gz, mul(x, Math.LN2))],
+});
+
+/** Square root (the op). */
+export const sqrtOp = defineElemwise({
+  name: "sqrt",
+  arity: 1,
+  out: "float",
+  js: ([a]) => `Math.sqrt(${a})`,
+  wgsl: ([a], i) => f32(i, `sqrt(${a})`),
+  grad: (_x, z, gz) => [div(gz, mul(z, 2))],
+});
+
+function add1(x: Variable): Variable {
+  return add(x, 1);
+}
+
+/**
+ * e^x elementwise.
+ *
+ * @example
+ * ```ts
+ * import { exp } from "./exp_log.ts";
+ * import { dvector } from "./constructors.ts";
+ * console.assert(exp(dvector("x")).dtype === "float64");
+ * ```
+ */
+export function exp(x: TensorLike): Variable {
+  return applyElemwise(expOp, [x]);
+}
+
+/**
+ * e^x - 1 elementwise, accurate for small x.
+ *
+ * @example
+ * ```ts
+ * import { expm1 } from "./exp_log.ts";
+ * import { dvector } from "./constructors.ts";
+ * console.assert(expm1(dvector("x")).ndim === 1);
+ * ```
+ */
+export function expm1(x: TensorLike): Variable {
+  return applyElemwise(expm1Op, [x]);
+}
+
+/**
+ * Natural logarithm elementwise.
+ *
+ * @example
+ * ```ts
+ * import { log } from "./exp_log.ts";
+ * import { ivector } from "./constructors.ts";
+ * console.assert(log(ivector("i")).dtype === "float64");
+ * ```
+ */
+export function log(x: TensorLike): Variable {
+  return applyElemwise(logOp, [x]);
+}
+
+/**
+ * log(1 + x) elementwise, accurate for small x.
+ *
+ * @example
+ * ```ts
+ * import { log1p } from "./exp_log.ts";
+ * import { fvector } from "./constructors.ts";
+ * console.assert(log1p(fvector("x")).dtype === "float32");
+ * ```
+ */
+export function log1p(x: TensorLike): Variable {
+  return applyElemwise(log1pOp, [x]);
+}
+
+/**
+ * Base-2 logarithm elementwise.
+ *
+ * @example
+ * ```ts
+ * import { log2 } from "./exp_log.ts";
+ * import { dvector } from "./constructors.ts";
+ * console.assert(log2(dvector("x")).ndim === 1);
+ * ```
+ */
+export function log2(x: TensorLike): Variable {
+  return applyElemwise(log2Op, [x]);
+}
+
+/**
+ * Square root elementwise.
+ *
+ * @example
+ * ```ts
+ * import { sqrt } from "./exp_log.ts";
+ * import { dvector } from "./constructors.ts";
+ * console.assert(sqrt(dvector("x")).ndim === 1);
+ * ```
+ */
+export function sqrt(x: TensorLike): Variable {
+  return applyElemwise(sqrtOp, [x]);
+}

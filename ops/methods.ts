@@ -1,0 +1,227 @@
+/**
+ * Installs the tensor methods declared in core/variable.ts (`x.add(y)`, `x.sum()`,
+ * `x.T`, `x.shape`…) on Variable.prototype. Each is the free function of the same
+ * name with `this` first. Imported by ops/mod.ts, so every entry point has them.
+ * @module
+ */
+import type { DType } from "../core/dtype.ts";
+import { asTensor } from "../core/constant.ts";
+import { type Axis, type SliceArg, type TensorLike, type TensorMethods, Variable } from "../core/variable.ts";
+import { add, div, intDiv, mod, mul, neg, sqr, sub } from "./arith.ts";
+import { pow } from "./pow.ts";
+import { exp, expm1, log, log1p, log2, sqrt } from "./exp_log.ts";
+import { cos, sin, tan, tanh } from "./trig.ts";
+import { erf, sigmoid, softplus } from "./special.ts";
+import { abs, ceil, floor, round, sign } from "./rounding.ts";
+import { clip, maximum, minimum } from "./minmax.ts";
+import { and, eq, ge, gt, le, lt, neq, not, or } from "./compare.ts";
+import { cast } from "./cast.ts";
+import { sum } from "./reduce.ts";
+import { all, any, argmax, argmin, max, mean, min, prod, std, variance } from "./reduce_more.ts";
+import { dot } from "./dot.ts";
+import { dimshuffle, transpose } from "./dimshuffle.ts";
+import { flatten, reshape, shapeOf } from "./shape.ts";
+import { get, slice } from "./subtensor.ts";
+
+type Methods = Omit<TensorMethods, "T" | "shape">;
+type Opts = { keepdims?: boolean };
+
+const methods: Methods = {
+  add(this: Variable, o: TensorLike) {
+    return add(this, o);
+  },
+  sub(this: Variable, o: TensorLike) {
+    return sub(this, o);
+  },
+  rsub(this: Variable, o: TensorLike) {
+    return sub(asTensor(o), this);
+  },
+  mul(this: Variable, o: TensorLike) {
+    return mul(this, o);
+  },
+  div(this: Variable, o: TensorLike) {
+    return div(this, o);
+  },
+  rdiv(this: Variable, o: TensorLike) {
+    return div(asTensor(o), this);
+  },
+  intDiv(this: Variable, o: TensorLike) {
+    return intDiv(this, o);
+  },
+  mod(this: Variable, o: TensorLike) {
+    return mod(this, o);
+  },
+  pow(this: Variable, o: TensorLike) {
+    return pow(this, o);
+  },
+  rpow(this: Variable, o: TensorLike) {
+    return pow(asTensor(o), this);
+  },
+  neg(this: Variable) {
+    return neg(this);
+  },
+  abs(this: Variable) {
+    return abs(this);
+  },
+  sqr(this: Variable) {
+    return sqr(this);
+  },
+  sqrt(this: Variable) {
+    return sqrt(this);
+  },
+  exp(this: Variable) {
+    return exp(this);
+  },
+  expm1(this: Variable) {
+    return expm1(this);
+  },
+  log(this: Variable) {
+    return log(this);
+  },
+  log1p(this: Variable) {
+    return log1p(this);
+  },
+  log2(this: Variable) {
+    return log2(this);
+  },
+  sin(this: Variable) {
+    return sin(this);
+  },
+  cos(this: Variable) {
+    return cos(this);
+  },
+  tan(this: Variable) {
+    return tan(this);
+  },
+  tanh(this: Variable) {
+    return tanh(this);
+  },
+  sigmoid(this: Variable) {
+    return sigmoid(this);
+  },
+  softplus(this: Variable) {
+    return softplus(this);
+  },
+  erf(this: Variable) {
+    return erf(this);
+  },
+  floor(this: Variable) {
+    return floor(this);
+  },
+  ceil(this: Variable) {
+    return ceil(this);
+  },
+  round(this: Variable) {
+    return round(this);
+  },
+  sign(this: Variable) {
+    return sign(this);
+  },
+  maximum(this: Variable, o: TensorLike) {
+    return maximum(this, o);
+  },
+  minimum(this: Variable, o: TensorLike) {
+    return minimum(this, o);
+  },
+  clip(this: Variable, lo: TensorLike, hi: TensorLike) {
+    return clip(this, lo, hi);
+  },
+  eq(this: Variable, o: TensorLike) {
+    return eq(this, o);
+  },
+  neq(this: Variable, o: TensorLike) {
+    return neq(this, o);
+  },
+  lt(this: Variable, o: TensorLike) {
+    return lt(this, o);
+  },
+  le(this: Variable, o: TensorLike) {
+    return le(this, o);
+  },
+  gt(this: Variable, o: TensorLike) {
+    return gt(this, o);
+  },
+  ge(this: Variable, o: TensorLike) {
+    return ge(this, o);
+  },
+  and(this: Variable, o: TensorLike) {
+    return and(this, o);
+  },
+  or(this: Variable, o: TensorLike) {
+    return or(this, o);
+  },
+  not(this: Variable) {
+    return not(this);
+  },
+  astype(this: Variable, dtype: DType) {
+    return cast(this, dtype);
+  },
+  sum(this: Variable, axis?: Axis, o?: Opts) {
+    return sum(this, axis, o);
+  },
+  mean(this: Variable, axis?: Axis, o?: Opts) {
+    return mean(this, axis, o);
+  },
+  prod(this: Variable, axis?: Axis, o?: Opts) {
+    return prod(this, axis, o);
+  },
+  max(this: Variable, axis?: Axis, o?: Opts) {
+    return max(this, axis, o);
+  },
+  min(this: Variable, axis?: Axis, o?: Opts) {
+    return min(this, axis, o);
+  },
+  argmax(this: Variable, axis?: Axis, o?: Opts) {
+    return argmax(this, axis, o);
+  },
+  argmin(this: Variable, axis?: Axis, o?: Opts) {
+    return argmin(this, axis, o);
+  },
+  any(this: Variable, axis?: Axis, o?: Opts) {
+    return any(this, axis, o);
+  },
+  all(this: Variable, axis?: Axis, o?: Opts) {
+    return all(this, axis, o);
+  },
+  var(this: Variable, axis?: Axis, o?: Opts) {
+    return variance(this, axis, o);
+  },
+  std(this: Variable, axis?: Axis, o?: Opts) {
+    return std(this, axis, o);
+  },
+  dot(this: Variable, o: TensorLike) {
+    return dot(this, o);
+  },
+  dimshuffle(this: Variable, ...pattern: (number | "x")[]) {
+    return dimshuffle(this, ...pattern);
+  },
+  transpose(this: Variable, ...axes: number[]) {
+    return transpose(this, ...axes);
+  },
+  reshape(this: Variable, shape: TensorLike | (number | Variable)[]) {
+    return reshape(this, shape);
+  },
+  flatten(this: Variable, ndim?: number) {
+    return flatten(this, ndim);
+  },
+  get(this: Variable, ...index: (number | Variable)[]) {
+    return get(this, ...index);
+  },
+  slice(this: Variable, ...args: SliceArg[]) {
+    return slice(this, ...args);
+  },
+};
+
+Object.assign(Variable.prototype, methods);
+Object.defineProperty(Variable.prototype, "T", {
+  get(this: Variable) {
+    return transpose(this);
+  },
+  configurable: true,
+});
+Object.defineProperty(Variable.prototype, "shape", {
+  get(this: Variable) {
+    return shapeOf(this);
+  },
+  configurable: true,
+});

@@ -1,0 +1,26 @@
+/**
+ * Every op's user-facing function, and the tensor methods (installed on import).
+ * @module
+ */
+import "./methods.ts";
+export * from "./constructors.ts";
+export { add, div, intDiv, mod, mul, neg, sqr, sub } from "./arith.ts";
+export { pow } from "./pow.ts";
+export { exp, expm1, log, log1p, log2, sqrt } from "./exp_log.ts";
+export { cos, sin, tan, tanh } from "./trig.ts";
+export { erf, sigmoid, softplus } from "./special.ts";
+export { abs, ceil, floor, round, sign } from "./rounding.ts";
+export { clip, maximum, minimum } from "./minmax.ts";
+export { and, eq, ge, gt, le, lt, neq, not, or, xor } from "./compare.ts";
+export { switch_ as switch, switch_ as where } from "./switch.ts";
+export { cast } from "./cast.ts";
+export { fill } from "./fill.ts";
+export { sum } from "./reduce.ts";
+export { all, any, argmax, argmin, max, mean, min, prod, std, variance as var } from "./reduce_more.ts";
+export { logSoftmax, logsumexp, softmax } from "./softmax.ts";
+export { dimshuffle, transpose } from "./dimshuffle.ts";
+export { flatten, reshape, shapeOf } from "./shape.ts";
+export { concatenate, stack } from "./join.ts";
+export { alloc, arange, eye, ones, onesLike, zeros, zerosLike } from "./alloc.ts";
+export { get, incSubtensor, setSubtensor, slice } from "./subtensor.ts";
+export { batchedDot, dot, outer, tensordot } from "./dot.ts";
