@@ -38,3 +38,5 @@ export { compileFunction as compile, compileFunction as function } from "./compi
 export type { CompiledFunction, FunctionOptions } from "./compile/function.ts";
 export { In } from "./compile/in.ts";
 export * as testing from "./testing.ts";
+export { seededRandom, verifyGrad } from "./compile/verify_grad.ts";
+export type { VerifyGradOptions } from "./compile/verify_grad.ts";
