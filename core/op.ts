@@ -71,6 +71,11 @@ export interface OpSpec<P = unknown> {
   rewrites?: Rewrite[];
   /** How pp prints the node, from its inputs' strings. */
   format?(args: string[], params: P, node: Apply): string;
+  /**
+   * For ops with neither `scalar` nor `perform`: which backend code runs them and why
+   * (the fused op runs through each backend's code generator).
+   */
+  backendRule?: string;
   /** Why the op has no WGSL lowering yet (checked by tools/check_ops.ts). */
   noWgsl?: string;
   /** A WebGPU kernel lowering for non-elementwise ops, read by backends/webgpu. */

@@ -39,6 +39,8 @@ export const fusedOp = defineOp<FusedParams>({
     return [new TensorType(last.out, broadcastShapes("fused", inputs))];
   },
   notDifferentiable: "fusion runs after differentiation; differentiate the unfused graph",
+  wgslKernel: "fused",
+  backendRule: "each backend's elementwise code generator runs the fused expression as one loop or kernel",
   format: (args, params) => {
     const nIn = args.length;
     const exprs: string[] = [];
