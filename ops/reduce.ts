@@ -4,7 +4,7 @@
  * @module
  */
 import type { DType } from "../core/dtype.ts";
-import { HypatiaTypeError } from "../core/errors.ts";
+import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
 import { defineOp, type Op, type OpSpec } from "../core/op.ts";
 import { asTensor } from "../core/constant.ts";
@@ -13,6 +13,7 @@ import type { Apply, Axis, TensorLike, Variable } from "../core/variable.ts";
 import { dimshuffle } from "./dimshuffle.ts";
 import { fill } from "./fill.ts";
 import { foldAxes, normalizeAxes, reductionLayout } from "./reduce_kernel.ts";
+import { type GroupKernel, groupsOf, sumKernel } from "./reduce_layout.ts";
 
 /** Params of every reduction: the sorted axes reduced, and whether they are kept as length 1. */
 export interface ReduceParams {
@@ -52,12 +53,19 @@ export function restoreAxes(g: Variable, { axes, keepdims }: ReduceParams, ndim:
   return dimshuffle(g, ...pattern);
 }
 
-/** Spec of a fold-style reduction: an initial value and a step over float64 cells. */
+/**
+ * Spec of a reduction: either a group `kernel` (fast: one inlined loop per group, see
+ * reduce_layout.ts) or an initial value and a step over float64 cells (a generic fold).
+ */
 export interface FoldReduction {
   name: string;
   dtype: (x: DType) => DType;
-  init: number;
-  step: (acc: number, v: number, r: number) => number;
+  init?: number;
+  step?: (acc: number, v: number, r: number) => number;
+  /** Computes every output cell from its group; used instead of init/step when given. */
+  kernel?: GroupKernel;
+  /** The reduction has no identity: reducing over zero elements is a ShapeError (max, argmax). */
+  nonEmpty?: boolean;
   /** Final transform of each cell, e.g. divide by the count for a mean. */
   finish?: (acc: number, count: number) => number;
   vjp?: OpSpec<ReduceParams>["vjp"];
@@ -76,17 +84,31 @@ export function defineReduction(spec: FoldReduction): Op<ReduceParams> {
       return [reducedType(x, params, spec.dtype(x.dtype))];
     },
     perform([x], params, node: Apply) {
-      const { outSize } = reductionLayout(x.shape, params.axes);
-      const acc = new Float64Array(outSize).fill(spec.init);
-      foldAxes(x, params.axes, acc, spec.step);
       const count = params.axes.reduce((n, a) => n * x.shape[a], 1);
+      if (spec.nonEmpty && count === 0) {
+        throw new ShapeError(
+          `${spec.name}: cannot reduce over zero elements (axes [${
+            params.axes.join(", ")
+          }] of an input of shape (${
+            x.shape.join(", ")
+          })): the operation has no identity (in ${node.where()})`,
+        );
+      }
       const out = new NDArray(node.outputs[0].dtype, reducedShape(x.shape, params));
+      if (spec.kernel) {
+        const g = groupsOf(x, params.axes);
+        spec.kernel(g.data, g.outSize, g.m, out.data);
+        return [out];
+      }
+      const { outSize } = reductionLayout(x.shape, params.axes);
+      const acc = new Float64Array(outSize).fill(spec.init ?? 0);
+      foldAxes(x, params.axes, acc, spec.step!);
       const d = out.data;
       if (spec.finish) { for (let i = 0; i < outSize; i++) d[i] = spec.finish(acc[i], count); }
       else d.set(acc);
       return [out];
     },
-    vjp: spec.vjp ?? (spec.notDifferentiable ? (node) => [null] : undefined),
+    vjp: spec.vjp ?? (spec.notDifferentiable ? () => [null] : undefined),
     notDifferentiable: spec.notDifferentiable,
     format: ([x], { axes, keepdims }) =>
       `${spec.name}(${x}, axis=${axes.length === 1 ? axes[0] : `[${axes.join(", ")}]`}${
@@ -105,8 +127,7 @@ export function sumDtype(x: DType): DType {
 export const sumOp = defineReduction({
   name: "sum",
   dtype: sumDtype,
-  init: 0,
-  step: (a, v) => a + v,
+  kernel: sumKernel,
   vjp: (node, [gz]) => {
     const x = node.inputs[0];
     return [fill(x, restoreAxes(gz, node.params as ReduceParams, x.ndim))];
