@@ -1,11 +1,13 @@
 /**
  * Exponentials, logarithms and square root, with their gradients, WGSL and the
- * rewrites rooted at them (`log(exp(x)) -> x`, `exp(log(x)) -> x`, `log(1 + x) -> log1p(x)`).
+ * rewrites rooted at them (`log(exp(x)) -> x`, `exp(log(x)) -> x`, `log(1 + x) -> log1p(x)`,
+ * `log(softmax(x)) -> logSoftmax(x)`).
  * @module
  */
 import type { TensorLike, Variable } from "../core/variable.ts";
 import { applyElemwise, defineElemwise, isConstantValue, ownerName } from "./elemwise.ts";
 import { add, div, mul } from "./arith.ts";
+import { logSoftmaxOp, type SoftmaxParams } from "./softmax.ts";
 
 const f32 = (input: string, expr: string) => (input === "float32" ? expr : undefined);
 
@@ -72,6 +74,16 @@ export const logOp = defineElemwise({
       const other = isConstantValue(a, 1) ? b : isConstantValue(b, 1) ? a : undefined;
       if (!other) return null;
       const r = log1p(other);
+      return r.type.equals(node.outputs[0].type) ? [r] : null;
+    },
+  }, {
+    // log(softmax(x)) underflows to -inf where softmax does; logSoftmax does not.
+    name: "log_softmax",
+    stage: "stabilize",
+    apply: (node) => {
+      const s = node.inputs[0];
+      if (ownerName(s) !== "softmax") return null;
+      const r = logSoftmaxOp.apply1([s.owner!.inputs[0]], s.owner!.params as SoftmaxParams);
       return r.type.equals(node.outputs[0].type) ? [r] : null;
     },
   }],
