@@ -1,20 +1,19 @@
 /**
  * Elementwise fusion: chains of elementwise nodes whose intermediate results have a
  * single reader become one fused node, run as one loop (CPU) or one kernel (WGSL).
+ *
+ * Two linear passes: first decide which producers are absorbed into their reader
+ * (keeping group sizes bounded), then build each group's steps once.
  * @module
  */
 import type { ScalarRule } from "../core/op.ts";
 import { cloneReplace, toposort } from "../core/walk.ts";
-import { Constant, type Variable } from "../core/variable.ts";
+import { type Apply, Constant, type Variable } from "../core/variable.ts";
 import { promote } from "../ops/elemwise.ts";
 import { fusedKey, fusedOp, type FusedStep } from "../ops/fused.ts";
-import type { Apply } from "../core/variable.ts";
 
-/** A fused expression under construction. */
-interface Group {
-  inputs: Variable[];
-  steps: FusedStep[];
-}
+/** Largest fused loop: past this, generated functions get slow to compile. */
+const MAX_STEPS = 128;
 
 /** Fuse elementwise chains in the graphs of `outputs`. */
 export function fuseElementwise(outputs: readonly Variable[]): Variable[] {
@@ -23,54 +22,77 @@ export function fuseElementwise(outputs: readonly Variable[]): Variable[] {
   for (const n of nodes) for (const i of n.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
   for (const o of outputs) readers.set(o, (readers.get(o) ?? 0) + 2); // outputs stay visible
 
-  const groups = new Map<Apply, Group>();
+  // Pass 1: which elementwise producers are absorbed into their (single) reader.
+  const size = new Map<Apply, number>();
   const absorbed = new Set<Apply>();
   for (const node of nodes) {
     if (!node.op.scalar) continue;
-    const group: Group = { inputs: [], steps: [] };
-    const refOf = new Map<Variable, number>();
-    // Inline single-reader elementwise producers; everything else becomes a group input.
-    const args = node.inputs.map((inp) => {
-      const producer = inp.owner;
-      if (producer && groups.has(producer) && readers.get(inp) === 1 && inp.owner!.outputs.length === 1) {
-        absorbed.add(producer);
-        return inline(group, groups.get(producer)!, refOf);
-      }
-      return inputRef(group, inp, refOf);
-    });
-    const rule = node.op.scalar as ScalarRule;
-    const out = node.outputs[0].dtype;
-    group.steps.push({ op: node.op, args, input: rule.rawInputs ? out : promote(node.inputs), out });
-    groups.set(node, group);
+    let n = 1;
+    for (const inp of node.inputs) {
+      const p = inp.owner;
+      if (!p || !size.has(p) || absorbed.has(p) || readers.get(inp) !== 1 || p.outputs.length !== 1) continue;
+      if (n + size.get(p)! > MAX_STEPS) continue;
+      absorbed.add(p);
+      n += size.get(p)!;
+    }
+    size.set(node, n);
   }
+
+  // Pass 2: build one fused node per group root.
   const replace = new Map<Variable, Variable>();
-  for (const [node, g] of groups) {
-    if (absorbed.has(node) || g.steps.length === 1) continue;
-    // Input refs were numbered as they came, steps after them: renumber steps by nIn.
-    const nIn = g.inputs.length;
-    const steps = g.steps.map((s) => ({ ...s, args: s.args.map((a) => (a < 0 ? nIn + (-a - 1) : a)) }));
+  for (const root of nodes) {
+    if (!size.has(root) || absorbed.has(root) || size.get(root) === 1) continue;
+    const inputs: Variable[] = [];
+    const inputRef = new Map<Variable, number>();
+    const stepOf = new Map<Apply, number>();
+    const steps: FusedStep[] = [];
+    const members = groupMembers(root, absorbed);
+    // References: inputs first (0..nIn-1), steps after; numbered once all inputs are known.
+    const pending: { node: Apply; args: (Variable | Apply)[] }[] = [];
+    for (const m of members) {
+      const args = m.inputs.map((inp) => {
+        if (inp.owner && absorbed.has(inp.owner) && members.includes(inp.owner)) return inp.owner;
+        if (!(inp instanceof Constant) && inputRef.has(inp)) return inp;
+        inputRef.set(inp, inputs.length);
+        inputs.push(inp);
+        return inp;
+      });
+      pending.push({ node: m, args });
+    }
+    const nIn = inputs.length;
+    for (const { node, args } of pending) {
+      const rule = node.op.scalar as ScalarRule;
+      const out = node.outputs[0].dtype;
+      steps.push({
+        op: node.op,
+        args: args.map((a) => ("op" in a ? nIn + stepOf.get(a)! : inputs.indexOf(a as Variable))),
+        input: rule.rawInputs ? out : promote(node.inputs),
+        out,
+      });
+      stepOf.set(node, steps.length - 1);
+    }
     const output = steps.length - 1;
-    const fused = fusedOp.make(g.inputs, { steps, output, key: fusedKey(steps, output) }, node.trace);
-    replace.set(node.outputs[0], fused.outputs[0]);
+    const fused = fusedOp.make(inputs, { steps, output, key: fusedKey(steps, output) }, root.origin);
+    replace.set(root.outputs[0], fused.outputs[0]);
   }
   return replace.size ? cloneReplace(outputs, replace) : [...outputs];
 }
 
-/** Steps are referenced as -(index + 1) until inputs are all known. */
-function inputRef(group: Group, v: Variable, refOf: Map<Variable, number>): number {
-  let r = refOf.get(v);
-  if (r === undefined) {
-    // Small constants repeat freely; variables are deduplicated.
-    r = group.inputs.length;
-    group.inputs.push(v);
-    if (!(v instanceof Constant)) refOf.set(v, r);
+/** A group's nodes in dependency order (producers before readers), root last. */
+function groupMembers(root: Apply, absorbed: ReadonlySet<Apply>): Apply[] {
+  const order: Apply[] = [];
+  const stack: [Apply, number][] = [[root, 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const [node, i] = top;
+    if (i < node.inputs.length) {
+      top[1]++;
+      const p = node.inputs[i].owner;
+      if (p && absorbed.has(p) && !order.includes(p)) stack.push([p, 0]);
+    } else {
+      stack.pop();
+      order.push(node);
+    }
   }
-  return r;
-}
-
-function inline(into: Group, from: Group, refOf: Map<Variable, number>): number {
-  const offset = into.steps.length;
-  const map = (a: number) => (a < 0 ? -(-a - 1 + offset) - 1 : inputRef(into, from.inputs[a], refOf));
-  for (const s of from.steps) into.steps.push({ ...s, args: s.args.map(map) });
-  return -(into.steps.length - 1) - 1;
+  return order;
 }

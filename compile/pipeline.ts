@@ -26,9 +26,11 @@ export const constantFolding: NodeHook = (node) => {
     return null; // leave errors to run time, where they name the user's inputs
   }
   if (values.some((v) => v.size > FOLD_LIMIT)) return null;
+  // Arithmetic on bare JS numbers gives a bare number, as in NumPy: it stays weak.
+  const weak = node.inputs.every((i) => (i as Constant).weak);
   return values.map((v, k) => {
     const t = node.outputs[k].type;
-    return new Constant(new TensorType(t.dtype, v.shape), v);
+    return new Constant(new TensorType(t.dtype, v.shape), v, undefined, weak);
   });
 };
 

@@ -39,11 +39,23 @@ const INTERNAL =
   /\/(core|ops|autodiff|backends|compile|random)\/[^/]+(?<!_test)\.ts|\/mod\.ts|\/expr\.ts|node:|ext:|native|<anonymous>/;
 
 /**
- * The first stack frame outside Hypatia's own files: the user's line that called
- * into the library. Cheap enough to take for every node.
+ * A captured call stack, formatted only when asked: V8 records frames cheaply and
+ * formats them lazily, so taking one per node costs little.
  */
-export function userFrame(): string | undefined {
-  const stack = new Error().stack;
+export function captureStack(): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 16;
+  const e = new Error();
+  Error.stackTraceLimit = limit;
+  return e;
+}
+
+/**
+ * The first stack frame outside Hypatia's own files: the user's line that called
+ * into the library.
+ */
+export function userFrame(captured: Error = captureStack()): string | undefined {
+  const stack = captured.stack;
   if (!stack) return undefined;
   for (const line of stack.split("\n").slice(1)) {
     if (!INTERNAL.test(line)) {

@@ -86,8 +86,8 @@ export interface OpSpec<P = unknown> {
 
 /** An op: its spec plus a way to apply it. */
 export interface Op<P = unknown> extends OpSpec<P> {
-  /** Apply to inputs and return the node (`trace` keeps a rebuilt node's origin). */
-  make(inputs: readonly Variable[], params: P, trace?: string): Apply;
+  /** Apply to inputs and return the node (`origin` keeps a rebuilt node's origin). */
+  make(inputs: readonly Variable[], params: P, origin?: string | Error): Apply;
   /** Apply and return the single output (throws if the op has several). */
   apply1(inputs: readonly Variable[], params: P): Variable;
 }
@@ -112,9 +112,9 @@ export interface Op<P = unknown> extends OpSpec<P> {
 export function defineOp<P>(spec: OpSpec<P>): Op<P> {
   const op: Op<P> = {
     ...spec,
-    make(inputs, params, trace) {
+    make(inputs, params, origin) {
       const types = spec.inferType(inputs, params);
-      return new Apply(op as Op, params, inputs, types, trace);
+      return new Apply(op as Op, params, inputs, types, origin);
     },
     apply1(inputs, params) {
       const node = op.make(inputs, params);

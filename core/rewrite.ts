@@ -68,7 +68,12 @@ export function rewriteGraph(outputs: readonly Variable[], options: PassOptions)
     const inputs = node.inputs.map(canon);
     let current = inputs.every((v, i) => v === node.inputs[i])
       ? node
-      : node.op.make(inputs, node.params, node.trace);
+      : node.op.make(inputs, node.params, node.origin);
+    if (current !== node && current.outputs.some((o, k) => o.dtype !== node.outputs[k].dtype)) {
+      throw new Error(
+        `internal: rebuilding ${node.where()} on rewritten inputs changed its dtype; a rewrite changed an input's dtype`,
+      );
+    }
     for (let round = 0; round < MAX_REWRITES_PER_NODE; round++) {
       if (options.merge) {
         const key = `${opKey(current)}|${paramsKey(current.params)}|${

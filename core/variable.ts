@@ -12,7 +12,7 @@ import type { NDArray, NestedArray } from "./ndarray.ts";
 import type { Dim, TensorType } from "./type.ts";
 import type { Op } from "./op.ts";
 import { config } from "./config.ts";
-import { userFrame } from "./errors.ts";
+import { captureStack, userFrame } from "./errors.ts";
 
 let nextId = 1;
 
@@ -118,21 +118,32 @@ export class Apply {
   readonly params: unknown;
   readonly inputs: readonly Variable[];
   readonly outputs: readonly Variable[];
-  /** The user's source location that built this node, when tracing is on. */
-  readonly trace: string | undefined;
+  /** Where the node was built: a location string, or a stack not yet formatted. */
+  #origin: string | Error | undefined;
 
   constructor(
     op: Op,
     params: unknown,
     inputs: readonly Variable[],
     outputTypes: TensorType[],
-    trace?: string,
+    origin?: string | Error,
   ) {
     this.op = op;
     this.params = params;
     this.inputs = inputs;
     this.outputs = outputTypes.map((t, i) => new Variable(t, this, i));
-    this.trace = trace ?? (config.traceback ? userFrame() : undefined);
+    this.#origin = origin ?? (config.traceback ? captureStack() : undefined);
+  }
+
+  /** The raw origin, passed on when a rewrite rebuilds the node (no formatting). */
+  get origin(): string | Error | undefined {
+    return this.#origin;
+  }
+
+  /** The user's source location that built this node, when tracing is on. */
+  get trace(): string | undefined {
+    if (this.#origin instanceof Error) this.#origin = userFrame(this.#origin);
+    return this.#origin;
   }
 
   /** "op (built at file:line)" for error messages. */

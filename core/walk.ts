@@ -73,7 +73,7 @@ export function cloneReplace(
   for (const node of toposort(outputs, new Set(replace.keys()))) {
     const inputs = node.inputs.map((i) => memo.get(i) ?? i);
     if (inputs.every((v, k) => v === node.inputs[k])) continue;
-    const rebuilt = node.op.make(inputs, node.params, node.trace);
+    const rebuilt = node.op.make(inputs, node.params, node.origin);
     node.outputs.forEach((o, k) => memo.set(o, rebuilt.outputs[k]));
   }
   return outputs.map((o) => memo.get(o) ?? o);
