@@ -1,55 +1,245 @@
 /**
- * Comparisons and logic: eq neq lt le gt ge, and or not (xor).
+ * Comparisons (eq neq lt le gt ge, giving bool) and logic (and or xor not). Logic is
+ * NumPy's `& | ^ ~`: logical on bool (the result is bool), bitwise on integers (the
+ * result has the promoted integer dtype); floats are rejected. None of these has a
+ * gradient (it is zero, as in Theano).
  * @module
  */
+import type { DType } from "../core/dtype.ts";
 import type { TensorLike, Variable } from "../core/variable.ts";
+import { applyElemwise, defineElemwise, wgslType } from "./elemwise.ts";
 
-/** TODO(scaffold): eq. */
+type Rel = "==" | "!=" | "<" | "<=" | ">" | ">=";
+
+/**
+ * float32 operands are rounded to float32 first, so that `x == 0.1` compares with
+ * float32(0.1) as NumPy does (a bare number, or a fused intermediate, is held in
+ * double precision in the generated JS).
+ */
+function compareJs(rel: Rel) {
+  const jsRel = rel === "==" ? "===" : rel === "!=" ? "!==" : rel;
+  return ([a, b]: string[], input: DType) =>
+    input === "float32"
+      ? `(Math.fround(${a}) ${jsRel} Math.fround(${b}) ? 1 : 0)`
+      : `(${a} ${jsRel} ${b} ? 1 : 0)`;
+}
+
+function comparison(name: string, rel: Rel) {
+  return defineElemwise({
+    name,
+    arity: 2,
+    out: "bool",
+    accepts: "any",
+    js: compareJs(rel),
+    wgsl: ([a, b], input) => (wgslType(input) ? `select(0u, 1u, ${a} ${rel} ${b})` : undefined),
+    infix: [rel, 5],
+    notDifferentiable: `the comparison ${rel} is piecewise constant: its gradient is zero`,
+  });
+}
+
+/** `a == b` (the op). */
+export const eqOp = comparison("eq", "==");
+/** `a != b` (the op). */
+export const neqOp = comparison("neq", "!=");
+/** `a < b` (the op). */
+export const ltOp = comparison("lt", "<");
+/** `a <= b` (the op). */
+export const leOp = comparison("le", "<=");
+/** `a > b` (the op). */
+export const gtOp = comparison("gt", ">");
+/** `a >= b` (the op). */
+export const geOp = comparison("ge", ">=");
+
+const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
+const inInt32 = (x: number) => x >= INT32_MIN && x <= INT32_MAX;
+
+/** Bitwise ops on int64 values (stored as doubles, exact below 2^53). */
+const bit64 = {
+  and64: (a: number, b: number) => inInt32(a) && inInt32(b) ? a & b : Number(BigInt(a) & BigInt(b)),
+  or64: (a: number, b: number) => inInt32(a) && inInt32(b) ? a | b : Number(BigInt(a) | BigInt(b)),
+  xor64: (a: number, b: number) => inInt32(a) && inInt32(b) ? a ^ b : Number(BigInt(a) ^ BigInt(b)),
+};
+
+function logic(name: string, sym: "&" | "|" | "^", helper: keyof typeof bit64) {
+  return defineElemwise({
+    name,
+    arity: 2,
+    accepts: "bool",
+    helpers: { [helper]: bit64[helper] },
+    // On sign-extended int8/int16/int32 (and 0/1 bools, 0..255 uint8) the result is in range.
+    js: ([a, b], input) => (input === "int64" ? `H.${helper}(${a}, ${b})` : `(${a} ${sym} ${b})`),
+    wgsl: ([a, b], input) => (wgslType(input) ? `(${a} ${sym} ${b})` : undefined),
+    infix: [sym, 6],
+    notDifferentiable: `${name} is a logical/bitwise op on bool or integers: it has no gradient`,
+  });
+}
+
+/** `a & b`: logical and on bool, bitwise and on integers (the op). */
+export const andOp = logic("and", "&", "and64");
+/** `a | b`: logical or on bool, bitwise or on integers (the op). */
+export const orOp = logic("or", "|", "or64");
+/** `a ^ b`: logical xor on bool, bitwise xor on integers (the op). */
+export const xorOp = logic("xor", "^", "xor64");
+
+/** `~a`: logical not on bool, bitwise not on integers (the op, Theano's `invert`). */
+export const invertOp = defineElemwise({
+  name: "invert",
+  arity: 1,
+  accepts: "bool",
+  // ~a == -a - 1 for signed integers, exact for int64 too; uint8 flips 8 bits.
+  js: ([a], input) => input === "bool" ? `(1 - ${a})` : input === "uint8" ? `(255 - ${a})` : `(-${a} - 1)`,
+  wgsl: ([a], input) =>
+    input === "bool"
+      ? `(1u - ${a})`
+      : input === "uint8"
+      ? `(255u - ${a})`
+      : wgslType(input)
+      ? `(~${a})`
+      : undefined,
+  infix: ["~", 0],
+  notDifferentiable: "invert is a logical/bitwise op on bool or integers: it has no gradient",
+});
+
+/**
+ * Elementwise `a == b`, giving bool.
+ *
+ * @example
+ * ```ts
+ * import { eq } from "./compare.ts";
+ * import { dvector } from "./constructors.ts";
+ * console.assert(eq(dvector("x"), 0).dtype === "bool");
+ * ```
+ */
 export function eq(a: TensorLike, b: TensorLike): Variable {
-  throw new Error("TODO(scaffold): eq is not written yet");
+  return applyElemwise(eqOp, [a, b]);
 }
 
-/** TODO(scaffold): neq. */
+/**
+ * Elementwise `a != b`, giving bool (true where either is NaN).
+ *
+ * @example
+ * ```ts
+ * import { neq } from "./compare.ts";
+ * import { ivector } from "./constructors.ts";
+ * console.assert(neq(ivector("i"), 1).dtype === "bool");
+ * ```
+ */
 export function neq(a: TensorLike, b: TensorLike): Variable {
-  throw new Error("TODO(scaffold): neq is not written yet");
+  return applyElemwise(neqOp, [a, b]);
 }
 
-/** TODO(scaffold): lt. */
+/**
+ * Elementwise `a < b`, giving bool.
+ *
+ * @example
+ * ```ts
+ * import { lt } from "./compare.ts";
+ * import { dvector } from "./constructors.ts";
+ * console.assert(lt(dvector("x"), 0).dtype === "bool");
+ * ```
+ */
 export function lt(a: TensorLike, b: TensorLike): Variable {
-  throw new Error("TODO(scaffold): lt is not written yet");
+  return applyElemwise(ltOp, [a, b]);
 }
 
-/** TODO(scaffold): le. */
+/**
+ * Elementwise `a <= b`, giving bool.
+ *
+ * @example
+ * ```ts
+ * import { le } from "./compare.ts";
+ * import { dvector } from "./constructors.ts";
+ * console.assert(le(dvector("x"), 0).dtype === "bool");
+ * ```
+ */
 export function le(a: TensorLike, b: TensorLike): Variable {
-  throw new Error("TODO(scaffold): le is not written yet");
+  return applyElemwise(leOp, [a, b]);
 }
 
-/** TODO(scaffold): gt. */
+/**
+ * Elementwise `a > b`, giving bool.
+ *
+ * @example
+ * ```ts
+ * import { gt } from "./compare.ts";
+ * import { fvector } from "./constructors.ts";
+ * console.assert(gt(fvector("x"), 0).dtype === "bool");
+ * ```
+ */
 export function gt(a: TensorLike, b: TensorLike): Variable {
-  throw new Error("TODO(scaffold): gt is not written yet");
+  return applyElemwise(gtOp, [a, b]);
 }
 
-/** TODO(scaffold): ge. */
+/**
+ * Elementwise `a >= b`, giving bool.
+ *
+ * @example
+ * ```ts
+ * import { ge } from "./compare.ts";
+ * import { dvector } from "./constructors.ts";
+ * console.assert(ge(dvector("x"), 0).dtype === "bool");
+ * ```
+ */
 export function ge(a: TensorLike, b: TensorLike): Variable {
-  throw new Error("TODO(scaffold): ge is not written yet");
+  return applyElemwise(geOp, [a, b]);
 }
 
-/** TODO(scaffold): and. */
+/**
+ * `a & b`: logical and of bools (bool result), bitwise and of integers. Floats are a
+ * HypatiaTypeError.
+ *
+ * @example
+ * ```ts
+ * import { and, gt, lt } from "./compare.ts";
+ * import { dvector, ivector } from "./constructors.ts";
+ * const x = dvector("x");
+ * console.assert(and(gt(x, 0), lt(x, 1)).dtype === "bool");
+ * console.assert(and(ivector("i"), 3).dtype === "int32");
+ * ```
+ */
 export function and(a: TensorLike, b: TensorLike): Variable {
-  throw new Error("TODO(scaffold): and is not written yet");
+  return applyElemwise(andOp, [a, b]);
 }
 
-/** TODO(scaffold): or. */
+/**
+ * `a | b`: logical or of bools, bitwise or of integers.
+ *
+ * @example
+ * ```ts
+ * import { gt, lt, or } from "./compare.ts";
+ * import { dvector } from "./constructors.ts";
+ * const x = dvector("x");
+ * console.assert(or(lt(x, -1), gt(x, 1)).dtype === "bool");
+ * ```
+ */
 export function or(a: TensorLike, b: TensorLike): Variable {
-  throw new Error("TODO(scaffold): or is not written yet");
+  return applyElemwise(orOp, [a, b]);
 }
 
-/** TODO(scaffold): xor. */
+/**
+ * `a ^ b`: logical xor of bools, bitwise xor of integers.
+ *
+ * @example
+ * ```ts
+ * import { xor } from "./compare.ts";
+ * import { ivector } from "./constructors.ts";
+ * console.assert(xor(ivector("i"), ivector("j")).dtype === "int32");
+ * ```
+ */
 export function xor(a: TensorLike, b: TensorLike): Variable {
-  throw new Error("TODO(scaffold): xor is not written yet");
+  return applyElemwise(xorOp, [a, b]);
 }
 
-/** TODO(scaffold): not. */
+/**
+ * `~a`: logical not of a bool, bitwise not of an integer (`~5` is -6).
+ *
+ * @example
+ * ```ts
+ * import { gt, not } from "./compare.ts";
+ * import { dvector } from "./constructors.ts";
+ * console.assert(not(gt(dvector("x"), 0)).dtype === "bool");
+ * ```
+ */
 export function not(a: TensorLike): Variable {
-  throw new Error("TODO(scaffold): not is not written yet");
+  return applyElemwise(invertOp, [a]);
 }

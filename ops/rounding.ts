@@ -1,30 +1,159 @@
 /**
- * Rounding and sign: floor, ceil, round (half to even), sign, abs.
+ * Rounding and sign: floor, ceil, round (half to even, NumPy's `round`/`rint`), sign,
+ * abs. As in NumPy 2 (and JAX), floor, ceil and round of an integer or bool tensor
+ * return it unchanged in its own dtype; Theano would give floats instead. floor, ceil,
+ * round and sign are piecewise constant: their gradient is zero, as in Theano.
  * @module
  */
+import { isInt } from "../core/dtype.ts";
 import type { TensorLike, Variable } from "../core/variable.ts";
+import { applyElemwise, defineElemwise, wrapInt } from "./elemwise.ts";
+import { mul } from "./arith.ts";
 
-/** TODO(scaffold): floor. */
+/** WGSL for a rounding op: the builtin on f32, identity on integers (i32/u32). */
+const roundingWgsl = (fn: string) => ([a]: string[], input: string) =>
+  input === "float32" ? `${fn}(${a})` : input === "float64" || input === "int64" ? undefined : a;
+const isIntegral = (d: string) => d !== "float32" && d !== "float64";
+
+/** Round half to even, exactly (Math.round rounds halves up). */
+function rintJs(x: number): number {
+  const r = Math.round(x);
+  // r - x is exact here; an odd r at a tie goes down to the even neighbour.
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Largest integer <= x (the op). */
+export const floorOp = defineElemwise({
+  name: "floor",
+  arity: 1,
+  accepts: "any",
+  js: ([a], input) => (isIntegral(input) ? a : `Math.floor(${a})`),
+  wgsl: roundingWgsl("floor"),
+  notDifferentiable: "floor is piecewise constant: its gradient is zero",
+});
+
+/** Smallest integer >= x (the op). */
+export const ceilOp = defineElemwise({
+  name: "ceil",
+  arity: 1,
+  accepts: "any",
+  js: ([a], input) => (isIntegral(input) ? a : `Math.ceil(${a})`),
+  wgsl: roundingWgsl("ceil"),
+  notDifferentiable: "ceil is piecewise constant: its gradient is zero",
+});
+
+/** Nearest integer, halves to even (the op). WGSL's `round` rounds halves to even too. */
+export const roundOp = defineElemwise({
+  name: "round",
+  arity: 1,
+  accepts: "any",
+  helpers: { rint: rintJs },
+  js: ([a], input) => (isIntegral(input) ? a : `H.rint(${a})`),
+  wgsl: roundingWgsl("round"),
+  notDifferentiable: "round is piecewise constant: its gradient is zero",
+});
+
+/** -1, 0 or 1 by the sign of x; NaN stays NaN and sign(-0) is 0 (the op). */
+export const signOp = defineElemwise({
+  name: "sign",
+  arity: 1,
+  js: ([a]) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a} === 0 ? 0 : ${a})`,
+  wgsl: ([a], input) =>
+    input === "float32" || input === "int32" || input === "int16" || input === "int8"
+      ? `sign(${a})`
+      : input === "uint8"
+      ? `min(${a}, 1u)`
+      : undefined,
+  notDifferentiable: "sign is piecewise constant: its gradient is zero (also at 0)",
+});
+
+/** |x| (the op); integers wrap like NumPy's (abs of int32's minimum is itself). */
+export const absOp = defineElemwise({
+  name: "abs",
+  arity: 1,
+  accepts: "any",
+  js: ([a], input, out) => input === "bool" || input === "uint8" ? a : wrapInt(`Math.abs(${a})`, out),
+  wgsl: ([a], input) =>
+    input === "bool" || input === "uint8"
+      ? a
+      : input === "float32" || (isInt(input) && input !== "int64")
+      ? `abs(${a})`
+      : undefined,
+  format: ([a]) => `|${a}|`,
+  grad: ([x], _z, gz) => [mul(gz, sign(x))],
+});
+
+/**
+ * Floor elementwise: the largest integer not above x. Integer and bool inputs are
+ * returned unchanged, in their own dtype (NumPy 2's rule).
+ *
+ * @example
+ * ```ts
+ * import { floor } from "./rounding.ts";
+ * import { dvector, ivector } from "./constructors.ts";
+ * console.assert(floor(dvector("x")).dtype === "float64");
+ * console.assert(floor(ivector("i")).dtype === "int32");
+ * ```
+ */
 export function floor(x: TensorLike): Variable {
-  throw new Error("TODO(scaffold): floor is not written yet");
+  return applyElemwise(floorOp, [x]);
 }
 
-/** TODO(scaffold): ceil. */
+/**
+ * Ceiling elementwise: the smallest integer not below x.
+ *
+ * @example
+ * ```ts
+ * import { ceil } from "./rounding.ts";
+ * import { fvector } from "./constructors.ts";
+ * console.assert(ceil(fvector("x")).dtype === "float32");
+ * ```
+ */
 export function ceil(x: TensorLike): Variable {
-  throw new Error("TODO(scaffold): ceil is not written yet");
+  return applyElemwise(ceilOp, [x]);
 }
 
-/** TODO(scaffold): round. */
+/**
+ * Round to the nearest integer, halves to even (NumPy's `round` with no decimals,
+ * Theano's `round_half_to_even`): round(0.5) is 0, round(1.5) and round(2.5) are 2.
+ *
+ * @example
+ * ```ts
+ * import { round } from "./rounding.ts";
+ * import { dvector } from "./constructors.ts";
+ * console.assert(round(dvector("x")).dtype === "float64");
+ * ```
+ */
 export function round(x: TensorLike): Variable {
-  throw new Error("TODO(scaffold): round is not written yet");
+  return applyElemwise(roundOp, [x]);
 }
 
-/** TODO(scaffold): sign. */
+/**
+ * Sign elementwise: -1, 0 or 1 in the input's dtype; NaN gives NaN. Bool inputs are
+ * rejected, as NumPy does.
+ *
+ * @example
+ * ```ts
+ * import { sign } from "./rounding.ts";
+ * import { ivector } from "./constructors.ts";
+ * console.assert(sign(ivector("i")).dtype === "int32");
+ * ```
+ */
 export function sign(x: TensorLike): Variable {
-  throw new Error("TODO(scaffold): sign is not written yet");
+  return applyElemwise(signOp, [x]);
 }
 
-/** TODO(scaffold): abs. */
+/**
+ * Absolute value elementwise, in the input's dtype (abs of an int32 is an int32).
+ * Its gradient is sign(x), so 0 at 0.
+ *
+ * @example
+ * ```ts
+ * import { abs } from "./rounding.ts";
+ * import { ivector } from "./constructors.ts";
+ * console.assert(abs(ivector("i")).dtype === "int32");
+ * ```
+ */
 export function abs(x: TensorLike): Variable {
-  throw new Error("TODO(scaffold): abs is not written yet");
+  return applyElemwise(absOp, [x]);
 }

@@ -1,0 +1,92 @@
+/**
+ * The logistic family: sigmoid and softplus, computed stably for every input. These
+ * two live apart from erf (special.ts) so that exp_log.ts can build them in its
+ * stabilising rewrites (`log(1 + exp(x)) -> softplus(x)`, `log(sigmoid(x)) ->
+ * -softplus(-x)`, `log(1 - sigmoid(x)) -> -softplus(x)`, which are rooted at `log` and
+ * `log1p` and so live there) without an import cycle: this file imports only
+ * elemwise.ts and arith.ts, while erf's gradient needs exp from exp_log.ts.
+ * @module
+ */
+import type { TensorLike, Variable } from "../core/variable.ts";
+import { applyElemwise, defineElemwise } from "./elemwise.ts";
+import { mul, sub } from "./arith.ts";
+
+const f32 = (input: string, expr: string) => (input === "float32" ? expr : undefined);
+
+/** 1 / (1 + e^-x) without overflow: e^-|x| <= 1 is the only exponential taken. */
+function sigmoidJs(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** log(1 + e^x) = log1p(e^-|x|) + max(x, 0): no overflow, no loss for x << 0. */
+function softplusJs(x: number): number {
+  return Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0);
+}
+
+/** The logistic function 1 / (1 + e^-x) (the op). */
+export const sigmoidOp = defineElemwise({
+  name: "sigmoid",
+  arity: 1,
+  out: "float",
+  helpers: { sigmoid: sigmoidJs },
+  js: ([a]) => `H.sigmoid(${a})`,
+  wgsl: ([a], i) => f32(i, `H_sigmoid_f32(${a})`),
+  wgslHelpers: `fn H_sigmoid_f32(x: f32) -> f32 {
+  let e = exp(-abs(x));
+  return select(1.0 / (1.0 + e), e / (1.0 + e), x < 0.0);
+}`,
+  grad: (_x, z, gz) => [mul(gz, mul(z, sub(1, z)))],
+});
+
+/** log(1 + e^x), computed without overflow (the op). Its derivative is sigmoid. */
+export const softplusOp = defineElemwise({
+  name: "softplus",
+  arity: 1,
+  out: "float",
+  helpers: { softplus: softplusJs },
+  js: ([a]) => `H.softplus(${a})`,
+  wgsl: ([a], i) => f32(i, `H_softplus_f32(${a})`),
+  // log1p(e) as log(1 + e) corrected by the rounding of 1 + e (Goldberg's trick).
+  wgslHelpers: `fn H_softplus_f32(x: f32) -> f32 {
+  let e = exp(-abs(x));
+  let u = 1.0 + e;
+  var l = e;
+  if (u != 1.0) { l = log(u) * e / (u - 1.0); }
+  return l + max(x, 0.0);
+}`,
+  grad: ([x], _z, gz) => [mul(gz, sigmoid(x))],
+});
+
+/**
+ * The logistic sigmoid 1 / (1 + e^-x) elementwise, accurate and overflow-free for
+ * any x (exactly 0 and 1 at ∓infinity). Integers give floatX.
+ *
+ * @example
+ * ```ts
+ * import { sigmoid } from "./sigmoid.ts";
+ * import { dvector, ivector } from "./constructors.ts";
+ * console.assert(sigmoid(dvector("x")).dtype === "float64");
+ * console.assert(sigmoid(ivector("i")).dtype === "float64");
+ * ```
+ */
+export function sigmoid(x: TensorLike): Variable {
+  return applyElemwise(sigmoidOp, [x]);
+}
+
+/**
+ * softplus(x) = log(1 + e^x) elementwise, without overflow for large x (softplus(1000)
+ * is 1000) and accurate for very negative x. The compiler also rewrites
+ * `log(1 + exp(x))` into it.
+ *
+ * @example
+ * ```ts
+ * import { softplus } from "./sigmoid.ts";
+ * import { fvector } from "./constructors.ts";
+ * console.assert(softplus(fvector("x")).dtype === "float32");
+ * ```
+ */
+export function softplus(x: TensorLike): Variable {
+  return applyElemwise(softplusOp, [x]);
+}
