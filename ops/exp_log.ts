@@ -1,13 +1,16 @@
 /**
  * Exponentials, logarithms and square root, with their gradients, WGSL and the
  * rewrites rooted at them (`log(exp(x)) -> x`, `exp(log(x)) -> x`, `log(1 + x) -> log1p(x)`,
- * `log(softmax(x)) -> logSoftmax(x)`).
+ * `log(softmax(x)) -> logSoftmax(x)`, and the softplus ones: `log(1 + exp(x))` ->
+ * `softplus(x)` (via `log1p(exp(x))`), `log(sigmoid(x)) -> -softplus(-x)`,
+ * `log(1 - sigmoid(x)) -> -softplus(x)`; sigmoid.ts builds those and imports no exp_log).
  * @module
  */
 import type { TensorLike, Variable } from "../core/variable.ts";
 import { applyElemwise, defineElemwise, isConstantValue, ownerName } from "./elemwise.ts";
-import { add, div, mul } from "./arith.ts";
+import { add, div, mul, neg } from "./arith.ts";
 import { logSoftmaxOp, type SoftmaxParams } from "./softmax.ts";
+import { softplus } from "./sigmoid.ts";
 
 const f32 = (input: string, expr: string) => (input === "float32" ? expr : undefined);
 
@@ -86,8 +89,31 @@ export const logOp = defineElemwise({
       const r = logSoftmaxOp.apply1([s.owner!.inputs[0]], s.owner!.params as SoftmaxParams);
       return r.type.equals(node.outputs[0].type) ? [r] : null;
     },
+  }, {
+    // log(sigmoid(x)) underflows to -inf for x << 0; -softplus(-x) does not.
+    name: "log_sigmoid_to_softplus",
+    stage: "stabilize",
+    apply: (node) => {
+      const x = inputOf(node.inputs[0], "sigmoid");
+      return x ? sameTypeOr(neg(softplus(neg(x))), node) : null;
+    },
+  }, {
+    // log(1 - sigmoid(x)) = log(sigmoid(-x)) = -softplus(x).
+    name: "log_one_minus_sigmoid_to_softplus",
+    stage: "stabilize",
+    apply: (node) => {
+      const s = node.inputs[0];
+      if (ownerName(s) !== "sub" || !isConstantValue(s.owner!.inputs[0], 1)) return null;
+      const x = inputOf(s.owner!.inputs[1], "sigmoid");
+      return x ? sameTypeOr(neg(softplus(x)), node) : null;
+    },
   }],
 });
+
+/** `[r]` when `r` has the type of the node's output, else null (leave the node). */
+function sameTypeOr(r: Variable, node: { outputs: readonly Variable[] }): Variable[] | null {
+  return r.type.equals(node.outputs[0].type) ? [r] : null;
+}
 
 /** log(1 + x), accurate near 0 (the op). */
 export const log1pOp = defineElemwise({
@@ -103,6 +129,24 @@ export const log1pOp = defineElemwise({
   return log(u) * x / (u - 1.0);
 }`,
   grad: ([x], _z, gz) => [div(gz, add1(x))],
+  rewrites: [{
+    // log1p(exp(x)) overflows for x > ~709 (float64); softplus(x) does not.
+    name: "log1p_exp_to_softplus",
+    stage: "stabilize",
+    apply: (node) => {
+      const x = inputOf(node.inputs[0], "exp");
+      return x ? sameTypeOr(softplus(x), node) : null;
+    },
+  }, {
+    // log1p(-sigmoid(x)) = log(1 - sigmoid(x)) = -softplus(x).
+    name: "log1p_neg_sigmoid_to_softplus",
+    stage: "stabilize",
+    apply: (node) => {
+      const s = inputOf(node.inputs[0], "neg");
+      const x = s && inputOf(s, "sigmoid");
+      return x ? sameTypeOr(neg(softplus(x)), node) : null;
+    },
+  }],
 });
 
 /** Base-2 logarithm (the op). */
