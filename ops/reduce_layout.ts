@@ -18,10 +18,10 @@ export interface Groups {
   /** Elements per group (the product of the reduced lengths). */
   m: number;
   /**
-   * For a gathered layout, `perm[k]` is the input's flat index of group-major position
-   * `k`; null when `data` is the input's own data.
+   * For a gathered layout, the input's shape and, per input axis, how far a step along
+   * it moves in the group-major layout; null when `data` is the input's own data.
    */
-  perm: Int32Array | null;
+  walk: { shape: readonly number[]; step: number[] } | null;
 }
 
 /** A kernel folding each group of `src` into `out[o]`. */
@@ -47,53 +47,59 @@ export function groupsOf(x: NDArray, axes: readonly number[]): Groups {
   const shape = x.shape, nd = shape.length;
   const m = sizeOf(axes.map((a) => shape[a]));
   const outSize = sizeOf(shape.filter((_, d) => !axes.includes(d)));
-  if (isTrailing(axes, nd) || x.size === 0) return { data: x.data, outSize, m, perm: null };
-  const perm = groupPermutation(shape, axes, outSize, m);
-  const src = x.data, data = new Float64Array(perm.length);
-  for (let k = 0; k < perm.length; k++) data[k] = src[perm[k]];
-  return { data, outSize, m, perm };
-}
-
-/** For each group-major position, the flat input index it comes from. */
-function groupPermutation(shape: readonly number[], axes: readonly number[], outSize: number, m: number) {
-  const nd = shape.length;
+  if (isTrailing(axes, nd) || x.size === 0) return { data: x.data, outSize, m, walk: null };
   const keptStrides = stridesOf(shape.filter((_, d) => !axes.includes(d)));
   const redStrides = stridesOf(axes.map((a) => shape[a]));
-  // Destination step of each input axis: m * (output stride) or (reduced stride).
+  // Group-major step of each input axis: m * (output stride), or the reduced stride.
   const step: number[] = [];
   for (let d = 0, k = 0; d < nd; d++) {
     const j = axes.indexOf(d);
     step.push(j < 0 ? m * keptStrides[k++] : redStrides[j]);
   }
-  const perm = new Int32Array(outSize * m);
-  const idx = new Array<number>(nd).fill(0);
-  const last = nd - 1, n = shape[last], sl = step[last];
-  let dest = 0, i = 0;
-  while (i < perm.length) {
-    for (let j = 0, o = dest; j < n; j++, o += sl) perm[o] = i++;
-    let d = last - 1;
-    for (; d >= 0; d--) {
-      dest += step[d];
-      if (++idx[d] < shape[d]) break;
-      dest -= step[d] * shape[d];
-      idx[d] = 0;
-    }
-    if (d < 0) break;
-  }
-  return perm;
+  const walk = { shape, step };
+  const data = new Float64Array(x.size);
+  permute(walk, x.data, data, true);
+  return { data, outSize, m, walk };
 }
 
 /**
  * Write group-major values `g` (one per input element) back in the input's C order
  * into `out`: the last step of shape-preserving group ops such as softmax.
  */
-export function scatterGroups(g: ArrayLike<number>, groups: Groups, out: TypedArray): void {
-  const perm = groups.perm;
-  if (perm === null) {
-    for (let k = 0; k < out.length; k++) out[k] = g[k];
-  } else {
-    for (let k = 0; k < perm.length; k++) out[perm[k]] = g[k];
+export function scatterGroups(g: Float64Array, groups: Groups, out: TypedArray): void {
+  if (groups.walk === null) out.set(g);
+  else permute(groups.walk, g, out, false);
+}
+
+/**
+ * Visit the input in C order, one row (last axis) at a time, copying between C order
+ * (`a`) and group-major order (`b`) in the direction asked.
+ */
+function permute(walk: NonNullable<Groups["walk"]>, a: TypedArray, b: TypedArray, toGroups: boolean): void {
+  const { shape, step } = walk, nd = shape.length, total = a.length;
+  const idx = new Array<number>(nd).fill(0);
+  const last = nd - 1, n = shape[last], sl = step[last];
+  let dest = 0;
+  for (let i = 0; i < total; i += n) {
+    if (toGroups) toStrided(a, i, b, dest, n, sl);
+    else fromStrided(b, dest, sl, a, i, n);
+    for (let d = last - 1; d >= 0; d--) {
+      dest += step[d];
+      if (++idx[d] < shape[d]) break;
+      dest -= step[d] * shape[d];
+      idx[d] = 0;
+    }
   }
+}
+
+// The inner loops live in small functions of their own so V8 optimises them once, not
+// by on-stack replacement in every call.
+function toStrided(src: TypedArray, i: number, dst: TypedArray, o: number, n: number, step: number): void {
+  for (const e = i + n; i < e; i++, o += step) dst[o] = src[i];
+}
+
+function fromStrided(src: TypedArray, o: number, step: number, dst: TypedArray, i: number, n: number): void {
+  for (const e = i + n; i < e; i++, o += step) dst[i] = src[o];
 }
 
 /** Sum of each group (the fast path of `sum`). */
