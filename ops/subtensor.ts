@@ -1,25 +1,415 @@
 /**
- * Indexing and slicing (basic NumPy indexing), setSubtensor and incSubtensor.
+ * Basic indexing (NumPy's integers, `start:stop:step` ranges and None, on the leading
+ * axes), and `setSubtensor`/`incSubtensor`, which return a new tensor with a region
+ * replaced or incremented (Theano's `set_subtensor(x[1:3], v)`).
+ *
+ * Indices and bounds may be numbers or symbolic integer scalars. In params an entry is
+ * a number, null (None) or "$", which reads the next scalar input after the tensor(s).
+ * Results are always copies: a view into a buffer the CPU program recycles would not
+ * be safe (the program counts readers per typed array, not per memory block).
  * @module
  */
-import type { TensorLike, Variable } from "../core/variable.ts";
-import type { SliceArg } from "../core/variable.ts";
-/** TODO(scaffold): get. */
+import { upcast } from "../core/dtype.ts";
+import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
+import { NDArray, stridesOf } from "../core/ndarray.ts";
+import { defineOp, type Op } from "../core/op.ts";
+import { asTensor, constant } from "../core/constant.ts";
+import { type Dim, TensorType } from "../core/type.ts";
+import { Constant, type SliceArg, type TensorLike, type Variable } from "../core/variable.ts";
+import { cast } from "./cast.ts";
+import { fill } from "./fill.ts";
+import { checkIntScalar, shapeI, staticInt } from "./shape_i.ts";
+import {
+  type Bound,
+  gather,
+  type IndexEntry,
+  indexString,
+  regionOf,
+  type Resolved,
+  resolveIndex,
+  resolveSlice,
+  scatter,
+} from "./subtensor_kernel.ts";
+
+export type { Bound, IndexEntry, SliceEntry } from "./subtensor_kernel.ts";
+
+/** Params of subtensor: one entry per indexed leading axis. */
+export interface SubtensorParams {
+  idx: IndexEntry[];
+}
+
+/** Params of inc_subtensor: the region, and whether it is set (else incremented). */
+export interface IncSubtensorParams {
+  idx: IndexEntry[];
+  set: boolean;
+}
+
+const NO_WGSL = "basic indexing runs on the CPU for now (a strided-copy WGSL kernel is future work)";
+
+const isSym = (b: Bound | IndexEntry) => b === "$";
+function symCount(idx: readonly IndexEntry[]): number {
+  let n = 0;
+  for (const e of idx) n += typeof e === "object" ? [e.start, e.stop, e.step].filter(isSym).length : e === "$" ? 1 : 0;
+  return n;
+}
+
+/** Static shape of the region `x[idx]`, checking the index against x's type. */
+export function regionType(op: string, x: Variable, idx: readonly IndexEntry[], sym: readonly Variable[]): Dim[] {
+  if (idx.length > x.ndim) {
+    throw new HypatiaTypeError(
+      `${op}: too many indices for ${x.describe()}: it has ${x.ndim} dimensions but ${idx.length} were indexed`,
+    );
+  }
+  if (sym.length !== symCount(idx)) {
+    throw new HypatiaTypeError(`${op}: expected ${symCount(idx)} symbolic index inputs, got ${sym.length}`);
+  }
+  sym.forEach((s) => checkIntScalar(op, s, "an index or bound"));
+  const out: Dim[] = [];
+  x.type.shape.forEach((n, d) => {
+    const e = idx[d];
+    if (e === undefined) return out.push(n);
+    if (e === "$") return;
+    if (typeof e === "number") {
+      if (n !== null && resolveIndex(e, n) === undefined) {
+        throw new HypatiaTypeError(`${op}: index ${e} is out of bounds for axis ${d} of ${x.describe()}`);
+      }
+      return;
+    }
+    if (e.step === 0) throw new HypatiaTypeError(`${op}: slice step cannot be zero (axis ${d} of ${x.describe()})`);
+    if (e.start === null && e.stop === null && (e.step === null || e.step === 1)) return out.push(n);
+    if (n === null || isSym(e.start) || isSym(e.stop) || isSym(e.step)) return out.push(null);
+    out.push(resolveSlice(n, e.start as number | null, e.stop as number | null, e.step as number | null).len);
+  });
+  return out;
+}
+
+/** Resolve an index against a value's shape at run time (ShapeError when out of range). */
+export function resolveRuntime(
+  op: string,
+  x: NDArray,
+  idx: readonly IndexEntry[],
+  sym: readonly NDArray[],
+  name: string,
+): Resolved[] {
+  let k = 0;
+  const val = (b: Bound) => (b === "$" ? sym[k++].data[0] : b);
+  return idx.map((e, d) => {
+    const n = x.shape[d];
+    if (typeof e !== "object") {
+      const i = val(e) as number, r = resolveIndex(i, n);
+      if (r === undefined) {
+        throw new ShapeError(
+          `${op}: index ${i} is out of bounds for axis ${d} with length ${n} (${name} has shape (${x.shape.join(", ")}))`,
+        );
+      }
+      return r;
+    }
+    const start = val(e.start), stop = val(e.stop), step = val(e.step);
+    if (step === 0) throw new ShapeError(`${op}: slice step cannot be zero (axis ${d} of ${name})`);
+    return resolveSlice(n, start, stop, step);
+  });
+}
+
+/** Move constant symbolic entries into the params (so the static shape is known). */
+function inlineConstants(idx: readonly IndexEntry[], sym: readonly Variable[]): [IndexEntry[], Variable[]] | null {
+  if (!sym.some((s) => staticInt(s) !== undefined)) return null;
+  let k = 0;
+  const rest: Variable[] = [];
+  const b = (x: Bound): Bound => {
+    if (x !== "$") return x;
+    const s = sym[k++], v = staticInt(s);
+    if (v === undefined) rest.push(s);
+    return v ?? "$";
+  };
+  const out = idx.map((e): IndexEntry =>
+    typeof e === "object" ? { start: b(e.start), stop: b(e.stop), step: b(e.step) } : b(e) as number | "$"
+  );
+  return [out, rest];
+}
+
+function tryMake(op: Op, inputs: Variable[], params: unknown): Variable[] | null {
+  try {
+    return [op.apply1(inputs, params)];
+  } catch {
+    return null; // an index proved out of range: leave the error to run time
+  }
+}
+
+/** The subtensor op: `x[idx]`, always a copy. */
+export const subtensorOp: Op<SubtensorParams> = defineOp<SubtensorParams>({
+  name: "subtensor",
+  inferType([x, ...sym], { idx }) {
+    return [new TensorType(x.dtype, regionType("subtensor", x, idx, sym))];
+  },
+  perform([x, ...sym], { idx }, node) {
+    const r = regionOf(x.shape, resolveRuntime("subtensor", x, idx, sym, node.inputs[0].describe()));
+    const out = new NDArray(x.dtype, r.shape);
+    gather(x.data, r, out.data);
+    return [out];
+  },
+  vjp(node, [gz]) {
+    const [x, ...sym] = node.inputs;
+    const zeros = fill(x, constant(0, { dtype: gz.dtype }));
+    const { idx } = node.params as SubtensorParams;
+    return [incSubtensorOp.apply1([zeros, gz, ...sym], { idx, set: false }), ...sym.map(() => null)];
+  },
+  jvp(node, [t]) {
+    return [t ? subtensorOp.apply1([t, ...node.inputs.slice(1)], node.params as SubtensorParams) : null];
+  },
+  noWgsl: NO_WGSL,
+  format: ([x, ...sym], { idx }) => `${x}[${indexString(idx, sym)}]`,
+  rewrites: [{
+    name: "subtensor_inline_constants",
+    stage: "canonicalize",
+    apply(node) {
+      const [x, ...sym] = node.inputs;
+      const r = inlineConstants((node.params as SubtensorParams).idx, sym);
+      return r && tryMake(subtensorOp, [x, ...r[1]], { idx: r[0] });
+    },
+  }, {
+    name: "subtensor_identity",
+    stage: "canonicalize",
+    apply(node) {
+      const x = node.inputs[0];
+      const full = (node.params as SubtensorParams).idx.every((e, d) =>
+        typeof e === "object" && (e.start === null || e.start === 0) && (e.step === null || e.step === 1) &&
+        (e.stop === null || (typeof e.stop === "number" && x.type.shape[d] !== null && e.stop >= x.type.shape[d]!))
+      );
+      return full ? [x] : null;
+    },
+  }, {
+    name: "subtensor_shape_i",
+    stage: "canonicalize",
+    apply(node) {
+      const [x] = node.inputs, { idx } = node.params as SubtensorParams;
+      if (x.owner?.op.name !== "shape" || idx.length !== 1 || typeof idx[0] !== "number") return null;
+      const base = x.owner.inputs[0];
+      return [shapeI(base, idx[0] < 0 ? idx[0] + base.ndim : idx[0])];
+    },
+  }],
+});
+
+/** The inc_subtensor op: a copy of x with the region x[idx] set to or incremented by a value. */
+export const incSubtensorOp: Op<IncSubtensorParams> = defineOp<IncSubtensorParams>({
+  name: "inc_subtensor",
+  inferType([x, v, ...sym], { idx, set }) {
+    const what = set ? "setSubtensor" : "incSubtensor";
+    const region = regionType(what, x, idx, sym);
+    if (!set && x.dtype === "bool") throw new HypatiaTypeError(`incSubtensor: cannot increment bool ${x.describe()}`);
+    if (v.dtype !== x.dtype) {
+      throw new HypatiaTypeError(`${what}: the value ${v.describe()} must have the dtype of ${x.describe()}`);
+    }
+    if (v.ndim > region.length) {
+      throw new HypatiaTypeError(
+        `${what}: the value ${v.describe()} has more dimensions than the region ${x}[${
+          indexString(idx, sym.map(String))
+        }] (${region.length})`,
+      );
+    }
+    v.type.shape.forEach((d, i) => {
+      const r = region[region.length - v.ndim + i];
+      if (d !== null && d !== 1 && r !== null && d !== r) {
+        throw new HypatiaTypeError(
+          `${what}: the value ${v.describe()} does not fit the region of shape (${
+            region.map((q) => q ?? "?").join(", ")
+          }) of ${x.describe()}`,
+        );
+      }
+    });
+    return [x.type];
+  },
+  perform([x, v, ...sym], { idx, set }, node) {
+    const what = set ? "setSubtensor" : "incSubtensor";
+    const r = regionOf(x.shape, resolveRuntime(what, x, idx, sym, node.inputs[0].describe()));
+    const vType = node.inputs[1].type, vs = stridesOf(v.shape), lead = r.shape.length - v.ndim;
+    const strides = r.shape.map((n, d) => {
+      const i = d - lead;
+      if (i < 0) return 0;
+      if (v.shape[i] === n) return vs[i];
+      if (v.shape[i] === 1 && vType.shape[i] === 1) return 0;
+      throw new ShapeError(
+        `${what}: the value ${node.inputs[1].describe()} of shape (${v.shape.join(", ")}) does not fit the region ${
+          node.inputs[0]
+        }[${indexString(idx, node.inputs.slice(2).map(String))}] of shape (${r.shape.join(", ")})`,
+      );
+    });
+    const out = x.copy();
+    scatter(out.data, r, v.data, strides, !set);
+    return [out];
+  },
+  vjp(node, [gz]) {
+    const [, , ...sym] = node.inputs;
+    const { idx, set } = node.params as IncSubtensorParams;
+    const gx = set ? incSubtensorOp.apply1([gz, constant(0, { dtype: gz.dtype }), ...sym], { idx, set: true }) : gz;
+    return [gx, subtensorOp.apply1([gz, ...sym], { idx }), ...sym.map(() => null)];
+  },
+  noWgsl: NO_WGSL,
+  format: ([x, v, ...sym], { idx, set }) => `${set ? "setSubtensor" : "incSubtensor"}(${x}[${indexString(idx, sym)}], ${v})`,
+  rewrites: [{
+    name: "inc_subtensor_inline_constants",
+    stage: "canonicalize",
+    apply(node) {
+      const [x, v, ...sym] = node.inputs, p = node.params as IncSubtensorParams;
+      const r = inlineConstants(p.idx, sym);
+      return r && tryMake(incSubtensorOp, [x, v, ...r[1]], { idx: r[0], set: p.set });
+    },
+  }, {
+    name: "inc_subtensor_zero",
+    stage: "canonicalize",
+    apply(node) {
+      const [x, v] = node.inputs;
+      if ((node.params as IncSubtensorParams).set || !(v instanceof Constant)) return null;
+      return v.value.data.every((q) => q === 0) ? [x] : null;
+    },
+  }],
+});
+
+/** Turn user index arguments into params entries and symbolic inputs. */
+export function parseIndex(op: string, x: Variable, args: readonly SliceArg[]): { idx: IndexEntry[]; sym: Variable[] } {
+  const sym: Variable[] = [];
+  const bound = (b: unknown, what: string): Bound => {
+    if (b === null || b === undefined) return null;
+    if (typeof b === "number") {
+      if (!Number.isInteger(b)) throw new HypatiaTypeError(`${op}: ${what} must be an integer, got ${b}`);
+      return b;
+    }
+    if (typeof b === "object" && "type" in (b as object)) {
+      const v = b as Variable;
+      checkIntScalar(op, v, what);
+      const s = staticInt(v);
+      if (s !== undefined) return s;
+      sym.push(v);
+      return "$";
+    }
+    throw new HypatiaTypeError(`${op}: ${what} must be an integer, a symbolic integer scalar or null, got ${String(b)}`);
+  };
+  const idx = args.map((a, d): IndexEntry => {
+    if (a === null) return { start: null, stop: null, step: null };
+    if (Array.isArray(a)) {
+      if (a.length > 3) throw new HypatiaTypeError(`${op}: a range is [start, stop, step], got ${a.length} entries`);
+      const start = bound(a[0], `start of axis ${d}`), stop = bound(a[1], `stop of axis ${d}`);
+      let step = bound(a[2], `step of axis ${d}`);
+      if (step === 1) step = null;
+      return { start: start === 0 && step === null ? null : start, stop, step };
+    }
+    const i = bound(a, `index of axis ${d}`);
+    if (i === null) throw new HypatiaTypeError(`${op}: index of axis ${d} is missing`);
+    return i;
+  });
+  // x[1] and x[1, :] are the same node.
+  while (idx.length) {
+    const e = idx[idx.length - 1];
+    if (typeof e !== "object" || e.start !== null || e.stop !== null || e.step !== null) break;
+    idx.pop();
+  }
+  return { idx, sym };
+}
+
+/**
+ * Integer indexing of the leading axes: `get(x, 1)` is NumPy's `x[1]`, `get(x, i, -1)`
+ * is `x[i, -1]`. Negative indices count from the end; indices may be symbolic integer
+ * scalars (`get(y, i)` with `i = iscalar()`). Out-of-range indices raise a ShapeError
+ * when the function runs (a HypatiaTypeError at once when the length is known).
+ *
+ * @example
+ * ```ts
+ * import { get } from "./subtensor.ts";
+ * import { dmatrix, iscalar } from "./constructors.ts";
+ * const m = dmatrix("m");
+ * console.assert(get(m, 0).ndim === 1 && get(m, iscalar("i"), -1).ndim === 0);
+ * ```
+ */
 export function get(x: TensorLike, ...index: (number | Variable)[]): Variable {
-  throw new Error("TODO(scaffold): get is not written yet");
+  const v = asTensor(x);
+  for (const i of index) {
+    if (i === null || Array.isArray(i)) {
+      throw new HypatiaTypeError("get: takes integer indices only; use slice() for ranges and null");
+    }
+  }
+  const { idx, sym } = parseIndex("get", v, index);
+  if (v.owner?.op.name === "shape" && idx.length === 1 && typeof idx[0] === "number") {
+    regionType("get", v, idx, sym); // range check
+    const base = v.owner.inputs[0];
+    return shapeI(base, idx[0] < 0 ? idx[0] + base.ndim : idx[0]);
+  }
+  return subtensorOp.apply1([v, ...sym], { idx });
 }
 
-/** TODO(scaffold): slice. */
+/**
+ * NumPy's basic indexing: one argument per leading axis, a number (or symbolic
+ * integer) picks one position and drops the axis, `null` keeps the whole axis, and
+ * `[start, stop, step]` is `start:stop:step` (entries may be null, negative or
+ * symbolic; out-of-range bounds are clamped and negative steps walk backwards, as
+ * in NumPy).
+ *
+ * @example
+ * ```ts
+ * import { slice } from "./subtensor.ts";
+ * import { TensorType } from "../core/type.ts";
+ * const x = new TensorType("float64", [5, 4]).make("x");
+ * const y = slice(x, [1, 3], [null, null, -2]);   // x[1:3, ::-2]
+ * console.assert(y.staticShape.join() === "2,2");
+ * ```
+ */
 export function slice(x: TensorLike, ...args: SliceArg[]): Variable {
-  throw new Error("TODO(scaffold): slice is not written yet");
+  const v = asTensor(x);
+  const { idx, sym } = parseIndex("slice", v, args);
+  return subtensorOp.apply1([v, ...sym], { idx });
 }
 
-/** TODO(scaffold): setSubtensor. */
+function incOrSet(what: "setSubtensor" | "incSubtensor", view: Variable, value: TensorLike): Variable {
+  if (!view || view.owner?.op !== subtensorOp) {
+    throw new HypatiaTypeError(
+      `${what}: the first argument must be the result of get() or slice() (e.g. ${what}(x.slice([1, 3]), v)), got ${
+        view?.describe?.() ?? String(view)
+      }`,
+    );
+  }
+  const [x, ...sym] = view.owner.inputs;
+  let v = asTensor(value);
+  if (v.dtype !== x.dtype) {
+    const weak = v instanceof Constant && v.weak;
+    if (!weak && upcast(v.dtype, x.dtype) !== x.dtype) {
+      throw new HypatiaTypeError(
+        `${what}: cannot store ${v.describe()} in ${x.describe()} without losing precision; cast it first`,
+      );
+    }
+    v = weak && v.ndim === 0 ? constant((v as Constant).value.data[0], { dtype: x.dtype }) : cast(v, x.dtype);
+  }
+  const { idx } = view.owner.params as SubtensorParams;
+  return incSubtensorOp.apply1([x, v, ...sym], { idx, set: what === "setSubtensor" });
+}
+
+/**
+ * A copy of the tensor that `view` indexes, with that region replaced by `value`
+ * (broadcast to the region): Theano's `set_subtensor(x[1:3], v)`. The input is never
+ * changed. `value` is cast to the tensor's dtype when no precision is lost.
+ *
+ * @example
+ * ```ts
+ * import { setSubtensor, slice } from "./subtensor.ts";
+ * import { dvector } from "./constructors.ts";
+ * const x = dvector("x");
+ * const y = setSubtensor(slice(x, [1, 3]), 0);   // x with x[1:3] = 0
+ * console.assert(y.type.equals(x.type));
+ * ```
+ */
 export function setSubtensor(view: Variable, value: TensorLike): Variable {
-  throw new Error("TODO(scaffold): setSubtensor is not written yet");
+  return incOrSet("setSubtensor", view, value);
 }
 
-/** TODO(scaffold): incSubtensor. */
+/**
+ * A copy of the tensor that `view` indexes, with `value` added to that region
+ * (Theano's `inc_subtensor(x[1:3], v)`). The input is never changed.
+ *
+ * @example
+ * ```ts
+ * import { get, incSubtensor } from "./subtensor.ts";
+ * import { dmatrix, dvector } from "./constructors.ts";
+ * const y = incSubtensor(get(dmatrix("m"), 0), dvector("row"));
+ * console.assert(y.ndim === 2);
+ * ```
+ */
 export function incSubtensor(view: Variable, value: TensorLike): Variable {
-  throw new Error("TODO(scaffold): incSubtensor is not written yet");
+  return incOrSet("incSubtensor", view, value);
 }
