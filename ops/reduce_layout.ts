@@ -68,7 +68,7 @@ export function groupsOf(x: NDArray, axes: readonly number[]): Groups {
  */
 export function scatterGroups(g: Float64Array, groups: Groups, out: TypedArray): void {
   if (groups.walk === null) out.set(g);
-  else permute(groups.walk, g, out, false);
+  else permute(groups.walk, out, g, false);
 }
 
 /**

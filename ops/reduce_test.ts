@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as T from "../mod.ts";
-import { groupsOf } from "./reduce_layout.ts";
+import { groupsOf, scatterGroups } from "./reduce_layout.ts";
 
 /** Every subset of [0, n) (as sorted lists). */
 function subsets(n: number): number[][] {
@@ -99,13 +99,17 @@ Deno.test("sum() over a 4-d input with interleaved axes (the gathered layout)", 
   }
 });
 
-Deno.test("groupsOf() lays each group out contiguously in C order of the reduced axes", () => {
+Deno.test("groupsOf() and scatterGroups() lay each group out contiguously in C order of the reduced axes", () => {
   const v = T.asarray([[[0, 1], [2, 3], [4, 5]], [[6, 7], [8, 9], [10, 11]]]);
   // Reducing axes 0 and 2 of shape (2, 3, 2): group j (axis 1) holds x[i, j, k] for i, k in C order.
   const g = groupsOf(v, [0, 2]);
   assert.equal(g.outSize, 3);
   assert.equal(g.m, 4);
   assert.deepEqual([...g.data], [0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11]);
+  // scatterGroups puts group-major values back in C order.
+  const back = new Float64Array(12);
+  scatterGroups(g.data as Float64Array, g, back);
+  assert.deepEqual([...back], [...v.data]);
   // Trailing axes: the input's own data, no copy.
   assert.equal(groupsOf(v, [1, 2]).data, v.data);
 });
