@@ -1,0 +1,257 @@
+/**
+ * The WebGPU device: one adapter and device per process (acquired on first use and
+ * again after a loss), a pool of buffers keyed by size and usage, a pipeline cache
+ * keyed by WGSL source, and the conversions between NDArrays and 32-bit GPU lanes.
+ * @module
+ */
+import { type DType, STORAGE } from "../../core/dtype.ts";
+import { DeviceError } from "../../core/errors.ts";
+import { NDArray } from "../../core/ndarray.ts";
+import {
+  type Gpu,
+  type GpuAdapter,
+  type GpuBuffer,
+  type GpuComputePipeline,
+  type GpuDevice,
+  USAGE,
+} from "./gpu_types.ts";
+
+/** What we know about the adapter: its description and whether it is a software fallback. */
+export interface AdapterSummary {
+  description: string;
+  /** A fallback (software) adapter such as Mesa's llvmpipe. */
+  software: boolean;
+}
+
+/** Everything a WebGPU program needs from the device. */
+export interface GpuContext {
+  readonly device: GpuDevice;
+  readonly adapter: AdapterSummary;
+  readonly pool: GpuBufferPool;
+  /** Compiled pipelines by WGSL source. */
+  readonly pipelines: Map<string, Promise<GpuComputePipeline>>;
+  readonly maxWorkgroupsPerDimension: number;
+  readonly maxStorageBufferBindingSize: number;
+  /** Set when the device is lost; later calls acquire a new device. */
+  lost?: string;
+}
+
+let override: { gpu: Gpu | undefined } | undefined;
+let adapterPromise: Promise<{ adapter: GpuAdapter; summary: AdapterSummary } | null> | undefined;
+let contextPromise: Promise<GpuContext> | undefined;
+
+/**
+ * Replace `navigator.gpu` (tests use this to simulate a missing or different adapter).
+ * `null` means "no WebGPU at all"; `undefined` restores the runtime's own. Cached
+ * adapters and devices are forgotten either way.
+ */
+export function setGpuForTesting(gpu: Gpu | null | undefined): void {
+  override = gpu === undefined ? undefined : { gpu: gpu ?? undefined };
+  adapterPromise = undefined;
+  contextPromise = undefined;
+}
+
+/** The runtime's `navigator.gpu` (or the test override), if any. */
+export function navigatorGpu(): Gpu | undefined {
+  if (override) return override.gpu;
+  const nav = (globalThis as { navigator?: { gpu?: Gpu } }).navigator;
+  return nav?.gpu ?? undefined;
+}
+
+/** Whether an adapter is a software rasteriser (fallback flag, or a known software name). */
+export function isSoftwareAdapter(adapter: GpuAdapter): boolean {
+  const info = adapter.info ?? {};
+  if (info.isFallbackAdapter || adapter.isFallbackAdapter) return true;
+  const text = `${info.description ?? ""} ${info.device ?? ""} ${info.architecture ?? ""}`;
+  return /llvmpipe|lavapipe|softpipe|swiftshader|\bwarp\b/i.test(text);
+}
+
+/** Find the adapter once per process (null when there is none). */
+export function probeAdapter(): Promise<{ adapter: GpuAdapter; summary: AdapterSummary } | null> {
+  if (!adapterPromise) {
+    const gpu = navigatorGpu();
+    adapterPromise = !gpu
+      ? Promise.resolve(null)
+      : gpu.requestAdapter({ powerPreference: "high-performance" })
+        .then((adapter) => {
+          if (!adapter) return null;
+          const info = adapter.info ?? {};
+          const description = info.description || [info.vendor, info.architecture, info.device]
+            .filter(Boolean).join(" ") ||
+            "unnamed adapter";
+          return { adapter, summary: { description, software: isSoftwareAdapter(adapter) } };
+        })
+        .catch(() => null);
+  }
+  return adapterPromise;
+}
+
+/** The process's device, acquired on first use; a DeviceError when there is no adapter. */
+export function acquireDevice(): Promise<GpuContext> {
+  if (!contextPromise) {
+    const p = makeContext();
+    contextPromise = p;
+    // A failed acquisition is not cached, so a later call can try again.
+    p.catch(() => {
+      if (contextPromise === p) contextPromise = undefined;
+    });
+  }
+  return contextPromise;
+}
+
+async function makeContext(): Promise<GpuContext> {
+  if (!navigatorGpu()) {
+    throw new DeviceError(
+      `device "webgpu": this runtime has no WebGPU (navigator.gpu is missing; Deno has it, Bun does not). ` +
+        `Use device: "cpu", or "auto" to fall back to the CPU`,
+    );
+  }
+  const found = await probeAdapter();
+  if (!found) {
+    throw new DeviceError(
+      `device "webgpu": navigator.gpu.requestAdapter() found no adapter (no GPU driver, and no software ` +
+        `adapter such as Mesa's llvmpipe). Use device: "cpu", or "auto" to fall back to the CPU`,
+    );
+  }
+  const { adapter, summary } = found;
+  // Ask for the adapter's own limits where they exceed WebGPU's defaults (large arrays).
+  const want = ["maxStorageBufferBindingSize", "maxBufferSize", "maxStorageBuffersPerShaderStage"];
+  const requiredLimits: Record<string, number> = {};
+  for (const k of want) if (typeof adapter.limits[k] === "number") requiredLimits[k] = adapter.limits[k];
+  let device: GpuDevice;
+  try {
+    device = await adapter.requestDevice({ requiredLimits });
+  } catch (e) {
+    // An adapter gives one device; forget it so the next call asks afresh.
+    adapterPromise = undefined;
+    throw new DeviceError(
+      `device "webgpu": requestDevice failed on ${summary.description}: ${(e as Error).message}`,
+    );
+  }
+  const ctx: GpuContext = {
+    device,
+    adapter: summary,
+    pool: new GpuBufferPool(device),
+    pipelines: new Map(),
+    maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension ?? 65535,
+    maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize ?? 134217728,
+  };
+  device.lost.then((info) => {
+    ctx.lost = info.message || info.reason || "unknown reason";
+    if (contextPromise) {
+      contextPromise.then((c) => {
+        if (c === ctx) {
+          contextPromise = undefined;
+          adapterPromise = undefined;
+        }
+      }, () => {});
+    }
+  });
+  return ctx;
+}
+
+/** Round a byte length to the pool's granularity (16 bytes, at least 16). */
+export function roundBytes(bytes: number): number {
+  return Math.max(16, Math.ceil(bytes / 16) * 16);
+}
+
+/** Free GPU buffers by rounded size and usage; a call takes them and gives them back when done. */
+export class GpuBufferPool {
+  #device: GpuDevice;
+  #free = new Map<string, GpuBuffer[]>();
+  /** Buffers created so far (for tests and reports). */
+  created = 0;
+
+  constructor(device: GpuDevice) {
+    this.#device = device;
+  }
+
+  /** A buffer of at least `bytes` bytes with exactly `usage` (contents undefined). */
+  take(bytes: number, usage: number): GpuBuffer {
+    const size = roundBytes(bytes);
+    const buf = this.#free.get(`${size}:${usage}`)?.pop();
+    if (buf) return buf;
+    this.created++;
+    return this.#device.createBuffer({ size, usage });
+  }
+
+  /** Give a buffer back once the GPU has finished with it. */
+  give(buf: GpuBuffer): void {
+    const key = `${buf.size}:${buf.usage}`;
+    let list = this.#free.get(key);
+    if (!list) this.#free.set(key, list = []);
+    if (list.length < 8) list.push(buf);
+    else buf.destroy();
+  }
+}
+
+/** Usage of every data buffer: bound as storage, written by uploads, copied out for reading. */
+export const STORAGE_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
+/** Usage of a kernel's uniform block. */
+export const UNIFORM_USAGE = USAGE.UNIFORM | USAGE.COPY_DST;
+/** Usage of readback buffers. */
+export const READBACK_USAGE = USAGE.MAP_READ | USAGE.COPY_DST;
+
+/** The 32-bit lanes an NDArray is stored in on the GPU (int8/int16 as i32, uint8/bool as u32). */
+export function toLanes(arr: NDArray): Float32Array | Int32Array | Uint32Array {
+  switch (arr.dtype) {
+    case "float32":
+      return arr.data as Float32Array;
+    case "int32":
+      return arr.data as Int32Array;
+    case "int16":
+    case "int8":
+      return Int32Array.from(arr.data);
+    case "uint8":
+    case "bool":
+      return Uint32Array.from(arr.data);
+    default:
+      throw new DeviceError(
+        `WebGPU: ${arr.dtype} values cannot be stored on the GPU (WGSL has no such type)`,
+      );
+  }
+}
+
+/** An NDArray from `n` 32-bit lanes read back from the GPU. */
+export function fromLanes(dtype: DType, shape: readonly number[], mapped: ArrayBuffer): NDArray {
+  let n = 1;
+  for (const d of shape) n *= d;
+  const out = new STORAGE[dtype](n);
+  const lanes = dtype === "float32"
+    ? new Float32Array(mapped, 0, n)
+    : dtype === "uint8" || dtype === "bool"
+    ? new Uint32Array(mapped, 0, n)
+    : new Int32Array(mapped, 0, n);
+  out.set(lanes); // narrow integer stores wrap, as the kernel already did
+  return new NDArray(dtype, shape, out);
+}
+
+/** Bytes a value of `n` elements takes on the GPU. */
+export function laneBytes(n: number): number {
+  return n * 4;
+}
+
+/** The pipeline for a WGSL source, compiled once per device; a DeviceError quoting the source if it fails. */
+export function pipelineFor(ctx: GpuContext, source: string): Promise<GpuComputePipeline> {
+  let p = ctx.pipelines.get(source);
+  if (!p) {
+    const module = ctx.device.createShaderModule({ code: source, label: "hypatia elementwise" });
+    p = ctx.device.createComputePipelineAsync({ layout: "auto", compute: { module, entryPoint: "main" } })
+      .catch(async (e) => {
+        ctx.pipelines.delete(source);
+        const info = await module.getCompilationInfo?.().catch(() => undefined);
+        const msgs = info?.messages.map((m) => `  ${m.lineNum}:${m.linePos} ${m.type}: ${m.message}`).join(
+          "\n",
+        );
+        const err = new DeviceError(
+          `WebGPU: a generated kernel failed to compile (a bug in Hypatia; please report it): ${
+            (e as Error).message
+          }${msgs ? `\n${msgs}` : ""}\n--- WGSL ---\n${source}`,
+        );
+        (err as DeviceError & { wgsl?: string }).wgsl = source;
+        throw err;
+      });
+    ctx.pipelines.set(source, p);
+  }
+  return p;
+}
