@@ -35,7 +35,13 @@ export * from "./ops/mod.ts";
 export { grad } from "./autodiff/grad.ts";
 export type { GradOptions } from "./autodiff/grad.ts";
 export { compileFunction as compile, compileFunction as function } from "./compile/function.ts";
-export type { CompiledFunction, FunctionOptions } from "./compile/function.ts";
+export type {
+  AsyncCompiledFunction,
+  AsyncFunctionOptions,
+  CompiledFunction,
+  FunctionOptions,
+} from "./compile/function.ts";
+export type { Placement } from "./backends/webgpu/program.ts";
 export { In } from "./compile/in.ts";
 export * as testing from "./testing.ts";
 export { seededRandom, verifyGrad } from "./compile/verify_grad.ts";

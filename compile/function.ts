@@ -11,7 +11,9 @@ import { SharedVariable } from "../core/shared.ts";
 import { cloneReplace, graphInputs } from "../core/walk.ts";
 import { Constant, type TensorLike, type Variable } from "../core/variable.ts";
 import { buildCpuProgram, type CpuProgram } from "../backends/cpu/program.ts";
-import { In, normalizeInputs } from "./in.ts";
+import { type AsyncProgram, buildWebGpuProgram, type Placement } from "../backends/webgpu/program.ts";
+import { buildAutoProgram } from "../backends/webgpu/auto.ts";
+import { type In, normalizeInputs } from "./in.ts";
 import { type Mode, optimize } from "./pipeline.ts";
 import { addDefaultUpdates, normalizeGivens, normalizeUpdates, type Pairs } from "./updates.ts";
 import { bindArguments } from "./arguments.ts";
@@ -30,7 +32,10 @@ export interface FunctionOptions {
   allowInputDowncast?: boolean;
   /** Leave out the default updates of random streams (same numbers every call). */
   noDefaultUpdates?: boolean;
-  /** Where to run; default `config.device`. */
+  /**
+   * Where to run; default `config.device`. "webgpu" and "auto" give functions that
+   * return Promises (see AsyncCompiledFunction).
+   */
   device?: DeviceName;
   /** A name for messages. */
   name?: string;
@@ -43,7 +48,8 @@ export interface FunctionMaker {
   readonly outputs: readonly Variable[];
   readonly updates: readonly [SharedVariable, Variable][];
   readonly shared: readonly SharedVariable[];
-  readonly program: CpuProgram;
+  /** The CPU program (synchronous) or a WebGPU / auto program (asynchronous). */
+  readonly program: CpuProgram | AsyncProgram;
   readonly nOutputs: number;
   readonly single: boolean;
   readonly allowInputDowncast: boolean;
@@ -59,6 +65,26 @@ export interface CompiledFunction<R = NDArray | NDArray[]> {
     options?: { swap?: Pairs<SharedVariable, SharedVariable>; deleteUpdates?: boolean },
   ): CompiledFunction<R>;
 }
+
+/**
+ * A function compiled for `device: "webgpu"` or `"auto"`: each call returns a Promise,
+ * because reading a GPU buffer is asynchronous (and so is finding an adapter).
+ */
+export interface AsyncCompiledFunction<R = NDArray | NDArray[]> {
+  (...args: (ArrayLike | Record<string, ArrayLike>)[]): Promise<R>;
+  readonly maker: FunctionMaker;
+  /** The device that runs it: "webgpu", "cpu", or "auto" until an auto function's first call has chosen. */
+  readonly device: "webgpu" | "cpu" | "auto";
+  /** Where each node of the optimised graph runs (nodes WGSL cannot do stay on the CPU). */
+  readonly placement: readonly Placement[];
+  /** A copy sharing the compiled program, with shared variables swapped or updates deleted. */
+  copy(
+    options?: { swap?: Pairs<SharedVariable, SharedVariable>; deleteUpdates?: boolean },
+  ): AsyncCompiledFunction<R>;
+}
+
+/** Options selecting an asynchronous device. */
+export type AsyncFunctionOptions = FunctionOptions & { device: "webgpu" | "auto" };
 
 /**
  * Compile a function from inputs to outputs (also exported as `compile`).
@@ -78,6 +104,16 @@ export interface CompiledFunction<R = NDArray | NDArray[]> {
 export function compileFunction(
   inputs: (Variable | In)[],
   outputs: Variable,
+  options: AsyncFunctionOptions,
+): AsyncCompiledFunction<NDArray>;
+export function compileFunction(
+  inputs: (Variable | In)[],
+  outputs: Variable[] | null | undefined,
+  options: AsyncFunctionOptions,
+): AsyncCompiledFunction<NDArray[]>;
+export function compileFunction(
+  inputs: (Variable | In)[],
+  outputs: Variable,
   options?: FunctionOptions,
 ): CompiledFunction<NDArray>;
 export function compileFunction(
@@ -89,10 +125,10 @@ export function compileFunction(
   inputs: (Variable | In)[],
   outputs?: Variable | Variable[] | null,
   options: FunctionOptions = {},
-): CompiledFunction {
+): CompiledFunction | AsyncCompiledFunction {
   const device = options.device ?? config.device;
-  if (device !== "cpu") {
-    throw new DeviceError(`function: device "${device}" is not available in this build yet; use "cpu"`);
+  if (device !== "cpu" && device !== "webgpu" && device !== "auto") {
+    throw new DeviceError(`function: unknown device "${device}"; use "cpu", "webgpu" or "auto"`);
   }
   const ins = normalizeInputs(inputs);
   const single = outputs !== undefined && outputs !== null && !Array.isArray(outputs);
@@ -130,7 +166,13 @@ export function compileFunction(
   }
 
   const optimized = optimize(roots, options.mode ?? config.mode);
-  const program = buildCpuProgram([...ins.map((i) => i.variable), ...shared], optimized);
+  const rootVars = [...ins.map((i) => i.variable), ...shared];
+  const name = options.name ?? "function";
+  const program = device === "cpu"
+    ? buildCpuProgram(rootVars, optimized)
+    : device === "webgpu"
+    ? buildWebGpuProgram(rootVars, optimized, name)
+    : buildAutoProgram(rootVars, optimized, name);
   const maker: FunctionMaker = {
     inputs: ins,
     outputs: optimized,
@@ -140,7 +182,7 @@ export function compileFunction(
     nOutputs: outList.length,
     single,
     allowInputDowncast: options.allowInputDowncast ?? false,
-    name: options.name ?? "function",
+    name,
   };
   return makeCallable(maker, updates.map(([s]) => s), shared);
 }
@@ -163,14 +205,12 @@ function makeCallable(
   maker: FunctionMaker,
   updateTargets: (SharedVariable | null)[],
   sharedSources: SharedVariable[],
-): CompiledFunction {
+): CompiledFunction | AsyncCompiledFunction {
   const nOut = maker.nOutputs;
   const wanted = [...Array(nOut).keys()];
   updateTargets.forEach((t, k) => t && wanted.push(nOut + k));
-  const fn = (...args: (ArrayLike | Record<string, ArrayLike>)[]) => {
-    const values = bindArguments(maker, args);
-    for (const s of sharedSources) values.push(s.getValue({ borrow: true }));
-    const results = maker.program.run(values, wanted);
+  const program = maker.program;
+  const finish = (results: NDArray[]) => {
     // Check every update before applying any, so a failure changes nothing.
     const newValues: [SharedVariable, NDArray][] = [];
     let r = nOut;
@@ -190,7 +230,25 @@ function makeCallable(
     const outs = results.slice(0, nOut);
     return maker.single ? outs[0] : outs;
   };
+  const run = (args: (ArrayLike | Record<string, ArrayLike>)[]) => {
+    const values = bindArguments(maker, args);
+    for (const s of sharedSources) values.push(s.getValue({ borrow: true }));
+    return program.run(values, wanted);
+  };
+  const fn = "steps" in program
+    ? (...args: (ArrayLike | Record<string, ArrayLike>)[]) => finish(run(args) as NDArray[])
+    : (...args: (ArrayLike | Record<string, ArrayLike>)[]) => {
+      try {
+        return (run(args) as Promise<NDArray[]>).then(finish);
+      } catch (e) {
+        return Promise.reject(e); // bad arguments reject too, as every other failure of an async call
+      }
+    };
   const callable = fn as unknown as CompiledFunction;
+  if (!("steps" in program)) {
+    Object.defineProperty(callable, "device", { get: () => program.device });
+    Object.defineProperty(callable, "placement", { get: () => program.placement });
+  }
   Object.defineProperty(callable, "maker", { value: maker });
   Object.defineProperty(callable, "copy", {
     value: (options: { swap?: Pairs<SharedVariable, SharedVariable>; deleteUpdates?: boolean } = {}) => {
