@@ -1,0 +1,94 @@
+/**
+ * CPU kernels for the dot, batched_dot and tensordot nodes, built on matmul.ts. They
+ * take float32/float64 inputs and outputs and decline other dtypes (the op's
+ * reference `perform` runs those), and raise the same ShapeErrors as the reference.
+ * @module
+ */
+import type { DType } from "../../core/dtype.ts";
+import { NDArray, stridesOf } from "../../core/ndarray.ts";
+import type { Apply } from "../../core/variable.ts";
+import { permuteCopy } from "../../ops/dimshuffle.ts";
+import { checkInner } from "../../ops/dot_kernel.ts";
+import { tensordotLayout, type TensordotParams } from "../../ops/tensordot.ts";
+import { type FloatArray, gemm, gemmBatched, type MatrixView, rowMajor } from "./matmul.ts";
+
+/** A kernel computing a node's outputs from its inputs' values. */
+type Kernel = (inputs: NDArray[]) => NDArray[];
+
+const isFloat = (d: DType) => d === "float32" || d === "float64";
+
+/** Whether the fast kernels take this node: float inputs and output. */
+function floatNode(node: Apply): boolean {
+  return isFloat(node.outputs[0].dtype) && node.inputs.every((v) => isFloat(v.dtype));
+}
+
+/** Run `fill` on a float64 buffer for an output, then store it with the output's dtype. */
+function withOutput(dtype: DType, shape: number[], fill: (acc: Float64Array) => void): NDArray {
+  const out = new NDArray(dtype, shape);
+  if (dtype === "float64") {
+    fill(out.data as Float64Array);
+  } else {
+    const acc = new Float64Array(out.size);
+    fill(acc);
+    out.data.set(acc);
+  }
+  return out;
+}
+
+/** The dot node (vectors and matrices). */
+export function dotKernel(node: Apply): Kernel | undefined {
+  if (!floatNode(node)) return undefined;
+  const dtype = node.outputs[0].dtype;
+  return ([a, b]) => {
+    checkInner("dot", node, a.shape, [a.ndim - 1], b.shape, [0]);
+    const n = a.ndim === 2 ? a.shape[0] : 1, k = b.shape[0], m = b.ndim === 2 ? b.shape[1] : 1;
+    const shape = [...(a.ndim === 2 ? [n] : []), ...(b.ndim === 2 ? [m] : [])];
+    const ad = a.data as FloatArray, bd = b.data as FloatArray;
+    return [withOutput(dtype, shape, (acc) => gemm(n, m, k, rowMajor(ad, k), rowMajor(bd, m), acc))];
+  };
+}
+
+/** The batched_dot node: one product per batch entry. */
+export function batchedDotKernel(node: Apply): Kernel | undefined {
+  if (!floatNode(node)) return undefined;
+  const dtype = node.outputs[0].dtype;
+  return ([a, b]) => {
+    checkInner("batched_dot", node, a.shape, [0, a.ndim - 1], b.shape, [0, 1]);
+    const batch = a.shape[0], k = b.shape[1];
+    const n = a.ndim === 3 ? a.shape[1] : 1, m = b.ndim === 3 ? b.shape[2] : 1;
+    const shape = [batch, ...(a.ndim === 3 ? [n] : []), ...(b.ndim === 3 ? [m] : [])];
+    const ad = a.data as FloatArray, bd = b.data as FloatArray;
+    return [withOutput(dtype, shape, (acc) => gemmBatched(batch, n, m, k, ad, n * k, bd, k * m, acc))];
+  };
+}
+
+/**
+ * `x` with its axes permuted by `perm` and grouped as (first `split`, rest) as a
+ * strided matrix, when each group is a run of consecutive axes (no copy needed);
+ * otherwise undefined.
+ */
+export function matrixView(x: NDArray, perm: number[], split: number): MatrixView | undefined {
+  const strides = stridesOf(x.shape);
+  const groupStride = (g: number[]): number | undefined => {
+    for (let i = 1; i < g.length; i++) if (g[i] !== g[i - 1] + 1) return undefined;
+    return g.length ? strides[g[g.length - 1]] : 0;
+  };
+  const rs = groupStride(perm.slice(0, split)), cs = groupStride(perm.slice(split));
+  if (rs === undefined || cs === undefined) return undefined;
+  return { data: x.data as FloatArray, offset: 0, rowStride: rs, colStride: cs };
+}
+
+/** The tensordot node: one matrix product over (possibly strided) views. */
+export function tensordotKernel(node: Apply): Kernel | undefined {
+  if (!floatNode(node)) return undefined;
+  const dtype = node.outputs[0].dtype, params = node.params as TensordotParams;
+  return ([a, b]) => {
+    checkInner("tensordot", node, a.shape, params.axesA, b.shape, params.axesB);
+    const { permA, permB, m, k, n, outShape } = tensordotLayout(a.shape, b.shape, params);
+    const nFreeA = a.ndim - params.axesA.length;
+    const va = matrixView(a, permA, nFreeA) ?? rowMajor(permuteCopy(a, permA).data as FloatArray, k);
+    const vb = matrixView(b, permB, params.axesB.length) ??
+      rowMajor(permuteCopy(b, permB).data as FloatArray, n);
+    return [withOutput(dtype, outShape, (acc) => gemm(m, n, k, va, vb, acc))];
+  };
+}
