@@ -15,6 +15,7 @@ import { type Dim, TensorType } from "../core/type.ts";
 import type { TensorLike, Variable } from "../core/variable.ts";
 import { add, mul } from "./arith.ts";
 import { transpose } from "./dimshuffle.ts";
+import { flatten } from "./shape.ts";
 import {
   accumulateMode,
   checkInner,
@@ -135,18 +136,19 @@ export function dot(a: TensorLike, b: TensorLike): Variable {
 }
 
 /**
- * The outer product of two vectors: a matrix with `out[i, j] = a[i] * b[j]`. Inputs
- * of other ranks are an error (flatten them first), unlike NumPy, which flattens
- * silently.
+ * The outer product: a matrix with `out[i, j] = a[i] * b[j]`. Inputs that are not
+ * vectors are flattened first, as Theano's and NumPy's `outer` do.
  *
  * @example
  * ```ts
  * import { outer } from "./dot.ts";
- * import { fvector } from "./constructors.ts";
+ * import { fvector, fmatrix } from "./constructors.ts";
  * const o = outer(fvector("a"), [1, 2, 3]);
  * console.assert(o.ndim === 2 && o.dtype === "float64" && o.staticShape[1] === 3);
+ * console.assert(outer(fmatrix("m"), fvector("v")).ndim === 2);
  * ```
  */
 export function outer(a: TensorLike, b: TensorLike): Variable {
-  return outerOp.apply1([asTensor(a), asTensor(b)], null);
+  const vec = (v: Variable) => (v.ndim === 1 ? v : flatten(v));
+  return outerOp.apply1([vec(asTensor(a)), vec(asTensor(b))], null);
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as T from "../mod.ts";
-import { dotOp } from "./dot.ts";
+import { dotOp, outerOp } from "./dot.ts";
 import type { TensordotAxes } from "./tensordot.ts";
 import { seededRandom } from "../compile/verify_grad.ts";
 
@@ -189,7 +189,7 @@ Deno.test("dot() prints as dot(a, b) in pp", () => {
   assert.equal(T.pp(T.tensordot(a, b, 1)), "tensordot(a, b, axes=[[1], [0]])");
 });
 
-Deno.test("outer() gives a[i] * b[j], its gradients, and rejects non-vectors", () => {
+Deno.test("outer() gives a[i] * b[j], its gradients, and flattens non-vectors", () => {
   const [u, w] = T.dvectors("u", "w");
   close(T.function([u, w], T.outer(u, w))([1, 2, 3], [4, 5]), [[4, 5], [8, 10], [12, 15]]);
   const i = T.ivector("i");
@@ -198,7 +198,9 @@ Deno.test("outer() gives a[i] * b[j], its gradients, and rejects non-vectors", (
   assert.deepEqual(r.toArray(), [[0, 196608], [196608, 9]]); // 2^32 wraps to 0, as np.outer on int32
   T.verifyGrad((a, b) => T.outer(a, b), [randVec(3), randVec(4)]);
   T.verifyGrad((a, b) => T.outer(a, b), [randVec(3), randVec(4)], F32);
-  assert.throws(() => T.outer(T.dmatrix("m"), u), T.HypatiaTypeError);
+  const m = T.dmatrix("m");
+  close(T.function([m, u], T.outer(m, u))([[1, 2], [3, 4]], [1, -1]), [[1, -1], [2, -2], [3, -3], [4, -4]]);
+  assert.throws(() => outerOp.apply1([m, u], null), T.HypatiaTypeError);
   assert.equal(T.outer(T.fvector(), T.fvector()).dtype, "float32");
 });
 
