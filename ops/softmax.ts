@@ -7,7 +7,7 @@
  */
 import { floatX } from "../core/config.ts";
 import { type DType, isFloat } from "../core/dtype.ts";
-import { HypatiaTypeError } from "../core/errors.ts";
+import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
 import { defineOp, type Op } from "../core/op.ts";
 import { asTensor } from "../core/constant.ts";
@@ -77,12 +77,76 @@ export const softmaxOp: Op<SoftmaxParams> = defineGroupMap(
     for (let j = b, e = b + m; j < e; j++) s += res[j] = Math.exp(src[j] - shift);
     for (let j = b, e = b + m; j < e; j++) res[j] /= s;
   },
-  // d softmax: s * (gz - sum(gz * s)) over the axes.
+  // d softmax: s * (gz - sum(gz * s)) over the axes, as one softmax_grad node when the
+  // types allow, so that the gradient of log(softmax(x)) can be stabilised.
   (node, [gz]) => {
-    const s = node.outputs[0], { axes } = node.params as SoftmaxParams;
-    return [mul(s, sub(gz, sum(mul(gz, s), axes, { keepdims: true })))];
+    const s = node.outputs[0], params = node.params as SoftmaxParams;
+    return [gz.type.equals(s.type) ? softmaxGradOp.apply1([gz, s], params) : softmaxGradExpr(gz, s, params)];
   },
 );
+
+/** s * (g - sum(g * s)) over the axes, built from graph ops. */
+function softmaxGradExpr(g: Variable, s: Variable, { axes }: SoftmaxParams): Variable {
+  return mul(s, sub(g, sum(mul(g, s), axes, { keepdims: true })));
+}
+
+/**
+ * Theano's SoftmaxGrad: `softmax_grad(g, s) = s * (g - sum(g * s))` over the axes, the
+ * vector-Jacobian product of softmax at output s. Its rewrite turns the gradient of
+ * log(softmax(x)), `softmax_grad(g / s, s)`, into `g - s * sum(g)`, which stays finite
+ * where s underflows to 0.
+ */
+export const softmaxGradOp: Op<SoftmaxParams> = defineOp<SoftmaxParams>({
+  name: "softmax_grad",
+  inferType([g, s]) {
+    if (!g.type.equals(s.type)) {
+      throw new HypatiaTypeError(
+        `softmax_grad: gradient ${g.describe()} and output ${s.describe()} differ in type`,
+      );
+    }
+    return [s.type];
+  },
+  perform([g, s], { axes }, node: Apply) {
+    if (g.shape.some((d, i) => d !== s.shape[i])) {
+      throw new ShapeError(
+        `${node.where()}: gradient shape (${g.shape.join(", ")}) differs from output shape (${
+          s.shape.join(", ")
+        })`,
+      );
+    }
+    const gg = groupsOf(g, axes), sg = groupsOf(s, axes), m = gg.m, gd = gg.data, sd = sg.data;
+    const res = new Float64Array(s.size);
+    for (let b = 0; b < res.length; b += m) {
+      let dot = 0;
+      for (let j = b, e = b + m; j < e; j++) dot += gd[j] * sd[j];
+      for (let j = b, e = b + m; j < e; j++) res[j] = sd[j] * (gd[j] - dot);
+    }
+    const out = new NDArray(node.outputs[0].dtype, s.shape);
+    scatterGroups(res, sg, out.data);
+    return [out];
+  },
+  // y = s * (g - sum(g s)); for an upstream u: dg = softmax_grad(u, s) and
+  // ds = u * (g - sum(g s)) - g * sum(u s).
+  vjp: (node, [u]) => {
+    const [g, s] = node.inputs, params = node.params as SoftmaxParams, { axes } = params;
+    const gs = sum(mul(g, s), axes, { keepdims: true }), us = sum(mul(u, s), axes, { keepdims: true });
+    return [softmaxGradExpr(u, s, params), sub(mul(u, sub(g, gs)), mul(g, us))];
+  },
+  rewrites: [{
+    name: "softmax_grad_of_log",
+    stage: "stabilize",
+    apply: (node) => {
+      const [g, s] = node.inputs;
+      if (g.owner?.op.name !== "true_div" || g.owner.inputs[1] !== s) return null;
+      const num = g.owner.inputs[0], { axes } = node.params as SoftmaxParams;
+      const r = sub(num, mul(s, sum(num, axes, { keepdims: true })));
+      return r.type.equals(node.outputs[0].type) ? [r] : null;
+    },
+  }],
+  noWgsl: "not lowered to WGSL yet: runs on the CPU",
+  format: ([g, s], { axes }) =>
+    `softmax_grad(${g}, ${s}, axis=${axes.length === 1 ? axes[0] : `[${axes.join(", ")}]`})`,
+});
 
 /** The logSoftmax op: x - max - log(sum(exp(x - max))) over the axes. */
 export const logSoftmaxOp: Op<SoftmaxParams> = defineGroupMap(
