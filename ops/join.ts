@@ -132,10 +132,16 @@ function common(op: string, xs: TensorLike[]): Variable[] {
 export function concatenate(xs: TensorLike[], axis = 0): Variable {
   const vs = common("concatenate", xs);
   const nd = vs[0].ndim;
+  if (nd === 0) {
+    throw new HypatiaTypeError(
+      `concatenate: scalars cannot be concatenated (${vs.map((v) => v.describe()).join(", ")}); use stack`,
+    );
+  }
   if (!Number.isInteger(axis) || axis < -nd || axis >= nd) {
     throw new HypatiaTypeError(`concatenate: axis ${axis} is out of range for ${vs[0].describe()}`);
   }
-  return concatenateOp.apply1(vs, { axis: axis < 0 ? axis + nd : axis });
+  const node = concatenateOp.make(vs, { axis: axis < 0 ? axis + nd : axis }); // checks the inputs
+  return vs.length === 1 ? vs[0] : node.outputs[0];
 }
 
 /**
