@@ -93,7 +93,8 @@ export type AsyncFunctionOptions = FunctionOptions & { device: "webgpu" | "auto"
  * ```ts
  * import { compileFunction } from "./function.ts";
  * import { dmatrix } from "../ops/constructors.ts";
- * import { div, add } from "../ops/arith.ts";
+ * import { add } from "../ops/arith.ts";
+ * import { div } from "../ops/div.ts";
  * import { exp } from "../ops/exp_log.ts";
  * import { neg } from "../ops/arith.ts";
  * const x = dmatrix("x");

@@ -1,5 +1,5 @@
 /**
- * Arithmetic: add, sub, mul, div, intDiv, mod, neg, sqr (pow is in pow.ts). Forward rules, gradients,
+ * Arithmetic: add, sub, mul, intDiv, mod, neg, sqr (true division is in div.ts, pow in pow.ts). Forward rules, gradients,
  * WGSL and the rewrites rooted at each op, together.
  * @module
  */
@@ -69,25 +69,6 @@ export const mulOp = defineElemwise({
       if (isConstantValue(b, 1) && sameType(a, z)) return [a];
       if (isConstantValue(a, 1) && sameType(b, z)) return [b];
       return null;
-    },
-  }],
-});
-
-/** True division: ints give floats, as in Python 3 and NumPy. */
-export const divOp = defineElemwise({
-  name: "true_div",
-  arity: 2,
-  out: "float",
-  js: ([a, b]) => `${a} / ${b}`,
-  wgsl: ([a, b], input) => input === "float32" ? `(${a} / ${b})` : undefined,
-  infix: ["/", 2],
-  grad: ([a, b], _z, gz) => [div(gz, b), neg(div(mul(gz, a), mul(b, b)))],
-  rewrites: [{
-    name: "div_one",
-    stage: "canonicalize",
-    apply: (node) => {
-      const [a, b] = node.inputs;
-      return isConstantValue(b, 1) && sameType(a, node.outputs[0]) ? [a] : null;
     },
   }],
 });
@@ -218,20 +199,6 @@ export function mul(a: TensorLike, b: TensorLike, ...more: TensorLike[]): Variab
   let r = applyElemwise(mulOp, [a, b]);
   for (const m of more) r = applyElemwise(mulOp, [r, m]);
   return r;
-}
-
-/**
- * True division (integers give floats).
- *
- * @example
- * ```ts
- * import { div } from "./arith.ts";
- * import { ivector } from "./constructors.ts";
- * console.assert(div(ivector("i"), 2).dtype === "float64");
- * ```
- */
-export function div(a: TensorLike, b: TensorLike): Variable {
-  return applyElemwise(divOp, [a, b]);
 }
 
 /**

@@ -8,7 +8,8 @@
  */
 import type { TensorLike, Variable } from "../core/variable.ts";
 import { applyElemwise, defineElemwise, isConstantValue, ownerName } from "./elemwise.ts";
-import { add, div, mul, neg } from "./arith.ts";
+import { add, mul, neg } from "./arith.ts";
+import { div } from "./div.ts";
 import { logSoftmaxOp, type SoftmaxParams } from "./softmax.ts";
 import { softplus } from "./sigmoid.ts";
 

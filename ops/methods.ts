@@ -7,7 +7,8 @@
 import type { DType } from "../core/dtype.ts";
 import { asTensor } from "../core/constant.ts";
 import { type Axis, type SliceArg, type TensorLike, type TensorMethods, Variable } from "../core/variable.ts";
-import { add, div, intDiv, mod, mul, neg, sqr, sub } from "./arith.ts";
+import { add, intDiv, mod, mul, neg, sqr, sub } from "./arith.ts";
+import { div } from "./div.ts";
 import { pow } from "./pow.ts";
 import { exp, expm1, log, log1p, log2, sqrt } from "./exp_log.ts";
 import { cos, sin, tan, tanh } from "./trig.ts";

@@ -4,7 +4,8 @@
  */
 import "./methods.ts";
 export * from "./constructors.ts";
-export { add, div, intDiv, mod, mul, neg, sqr, sub } from "./arith.ts";
+export { add, intDiv, mod, mul, neg, sqr, sub } from "./arith.ts";
+export { div } from "./div.ts";
 export { pow } from "./pow.ts";
 export { exp, expm1, log, log1p, log2, sqrt } from "./exp_log.ts";
 export { cos, sin, tan, tanh } from "./trig.ts";
