@@ -6,18 +6,24 @@
 import type { NDArray } from "../../core/ndarray.ts";
 import type { Apply } from "../../core/variable.ts";
 import { batchedDotKernel, dotKernel, tensordotKernel } from "./matmul_kernels.ts";
+import type { buildCpuProgram } from "./program.ts";
+import { scanKernel } from "./scan_runner.ts";
 
 /** A kernel computing a node's outputs from its inputs' values. */
 export type CpuKernel = (inputs: NDArray[]) => NDArray[];
 
+/** Builds CPU programs: given by program.ts (which imports this file) to kernels that run a body graph. */
+export type ProgramBuilder = typeof buildCpuProgram;
+
 /** Kernel factories by op name; a factory may decline a node by returning undefined. */
-const FACTORIES: Record<string, (node: Apply) => CpuKernel | undefined> = {
+const FACTORIES: Record<string, (node: Apply, build?: ProgramBuilder) => CpuKernel | undefined> = {
   dot: dotKernel,
   batched_dot: batchedDotKernel,
   tensordot: tensordotKernel,
+  scan: scanKernel,
 };
 
-/** The fast kernel for a node, if any. */
-export function cpuKernelFor(node: Apply): CpuKernel | undefined {
-  return FACTORIES[node.op.name]?.(node);
+/** The fast kernel for a node, if any (`build` compiles inner graphs, e.g. a scan body). */
+export function cpuKernelFor(node: Apply, build?: ProgramBuilder): CpuKernel | undefined {
+  return FACTORIES[node.op.name]?.(node, build);
 }

@@ -71,7 +71,7 @@ function elementwiseThunk(node: Apply): Step["run"] {
 }
 
 function performThunk(node: Apply): Step["run"] {
-  const fast = cpuKernelFor(node);
+  const fast = cpuKernelFor(node, buildCpuProgram);
   const perform = fast ?? ((vals: NDArray[]) => node.op.perform!(vals, node.params, node));
   if (!node.op.perform && !fast) {
     throw new HypatiaError(`${node.where()}: op ${node.op.name} has no CPU implementation`);
