@@ -8,6 +8,7 @@ import { type NodeHook, rewriteGraph } from "../core/rewrite.ts";
 import { Constant, type Variable } from "../core/variable.ts";
 import { TensorType } from "../core/type.ts";
 import { buildCpuProgram } from "../backends/cpu/program.ts";
+import { mapScanBodies } from "../ops/scan.ts";
 import { fuseElementwise } from "./fusion.ts";
 
 /** Rewrite modes: FAST_RUN runs the whole pipeline, FAST_COMPILE none of it. */
@@ -48,5 +49,6 @@ export function optimize(outputs: readonly Variable[], mode: Mode): Variable[] {
     merge: true,
   });
   g = rewriteGraph(g, { stages: new Set(["specialize"]), hooks: [constantFolding], merge: true });
-  return fuseElementwise(g);
+  // Loop bodies (scan) are graphs of their own: optimise each once, here.
+  return mapScanBodies(fuseElementwise(g), (inner) => optimize(inner, mode));
 }
