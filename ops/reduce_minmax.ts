@@ -7,7 +7,7 @@
 import type { DType } from "../core/dtype.ts";
 import type { Op } from "../core/op.ts";
 import { asTensor } from "../core/constant.ts";
-import type { Axis, TensorLike, Variable } from "../core/variable.ts";
+import type { Apply, Axis, TensorLike, Variable } from "../core/variable.ts";
 import { mul } from "./arith.ts";
 import { cast } from "./cast.ts";
 import { eq } from "./compare.ts";
@@ -90,7 +90,7 @@ const allKernel: GroupKernel = (src, outSize, m, out) => {
  * Theano's gradient of max/min: the output gradient goes to every position that equals
  * the extreme value (all of them when there are ties).
  */
-function extremeVjp(node: Parameters<NonNullable<Op["vjp"]>>[0], [gz]: Variable[]): (Variable | null)[] {
+function extremeVjp(node: Apply, [gz]: Variable[]): (Variable | null)[] {
   const x = node.inputs[0], z = node.outputs[0];
   const p = node.params as ReduceParams;
   const mask = cast(eq(x, restoreAxes(z, p, x.ndim)), gz.dtype);
