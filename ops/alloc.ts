@@ -35,7 +35,9 @@ export const allocOp: Op<AllocParams> = defineOp<AllocParams>({
     sym.forEach((s) => checkIntScalar("alloc", s, "a length"));
     if (v.ndim > shape.length) {
       throw new HypatiaTypeError(
-        `alloc: the value ${v.describe()} has more dimensions than the shape (${shape.join(", ")}) has lengths`,
+        `alloc: the value ${v.describe()} has more dimensions than the shape (${
+          shape.join(", ")
+        }) has lengths`,
       );
     }
     const lead = shape.length - v.ndim;
@@ -44,7 +46,9 @@ export const allocOp: Op<AllocParams> = defineOp<AllocParams>({
       if (e === "$") return own !== 1 ? own : null;
       if (!Number.isInteger(e) || e < 0) throw new HypatiaTypeError(`alloc: invalid length ${e}`);
       if (own !== null && own !== 1 && own !== e) {
-        throw new HypatiaTypeError(`alloc: the value ${v.describe()} does not broadcast to length ${e} on axis ${d}`);
+        throw new HypatiaTypeError(
+          `alloc: the value ${v.describe()} does not broadcast to length ${e} on axis ${d}`,
+        );
       }
       return e;
     });
@@ -55,14 +59,18 @@ export const allocOp: Op<AllocParams> = defineOp<AllocParams>({
     const dims = shape.map((e) => (e === "$" ? sym[k++].data[0] : e));
     const vType = node.inputs[0].type, lead = dims.length - v.ndim, vs = stridesOf(v.shape);
     const name = node.inputs[0].describe();
-    if (dims.some((d) => d < 0)) throw new ShapeError(`alloc: negative length in (${dims.join(", ")}) for ${name}`);
+    if (dims.some((d) => d < 0)) {
+      throw new ShapeError(`alloc: negative length in (${dims.join(", ")}) for ${name}`);
+    }
     const strides = dims.map((n, d) => {
       const i = d - lead;
       if (i < 0) return 0;
       if (v.shape[i] === n) return vs[i];
       if (v.shape[i] === 1 && vType.shape[i] === 1) return 0;
       throw new ShapeError(
-        `alloc: the value ${name} of shape (${v.shape.join(", ")}) does not broadcast to (${dims.join(", ")})`,
+        `alloc: the value ${name} of shape (${v.shape.join(", ")}) does not broadcast to (${
+          dims.join(", ")
+        })`,
       );
     });
     const out = new NDArray(v.dtype, dims), src = v.data, dst = out.data;
@@ -150,8 +158,9 @@ function filled(op: string, value: number, shape: (number | Variable)[] | Variab
  * @example
  * ```ts
  * import { zeros } from "./alloc.ts";
+ * import { shapeOf } from "./shape.ts";
  * import { dmatrix } from "./constructors.ts";
- * console.assert(zeros([2, 3]).staticShape.join() === "2,3" && zeros(dmatrix("m").shape).ndim === 2);
+ * console.assert(zeros([2, 3]).staticShape.join() === "2,3" && zeros(shapeOf(dmatrix("m"))).ndim === 2);
  * ```
  */
 export function zeros(shape: (number | Variable)[] | Variable, dtype: DType = floatX()): Variable {
@@ -203,7 +212,9 @@ export function onesLike(x: TensorLike, dtype?: DType): Variable {
 
 function intArg(op: string, v: number | Variable, what: string): number | Variable {
   if (typeof v === "number") {
-    if (!Number.isInteger(v) || v < 0) throw new InputError(`${op}: ${what} must be an integer >= 0, got ${v}`);
+    if (!Number.isInteger(v) || v < 0) {
+      throw new InputError(`${op}: ${what} must be an integer >= 0, got ${v}`);
+    }
     return v;
   }
   checkIntScalar(op, v, what);
@@ -240,6 +251,7 @@ type Arg = number | Variable;
  *
  * @example
  * ```ts
+ * import "./methods.ts"; // installs x.shape (mod.ts does this for you)
  * import { arange } from "./alloc.ts";
  * import { dmatrix } from "./constructors.ts";
  * const x = dmatrix("x");
@@ -257,7 +269,9 @@ export function arange(start: Arg, stop?: Arg, step?: Arg, dtype?: DType): Varia
       return a;
     }
     if (!(a instanceof Variable) || a.ndim !== 0 || a.dtype === "bool") {
-      throw new HypatiaTypeError(`arange: ${what} must be a number or a numeric scalar, got ${a?.describe?.() ?? a}`);
+      throw new HypatiaTypeError(
+        `arange: ${what} must be a number or a numeric scalar, got ${a?.describe?.() ?? a}`,
+      );
     }
     if (a instanceof Constant) return a.value.data[0];
     const s = staticInt(a);
@@ -266,8 +280,12 @@ export function arange(start: Arg, stop?: Arg, step?: Arg, dtype?: DType): Varia
     return "$" as const;
   });
   if (entries[2] === 0) throw new InputError("arange: step cannot be zero");
-  if (dtype !== undefined && !isDType(dtype)) throw new HypatiaTypeError(`arange: unknown dtype ${JSON.stringify(dtype)}`);
-  const floatVars = args.filter((a): a is Variable => a instanceof Variable && isFloat(a.dtype)).map((a) => a.dtype);
+  if (dtype !== undefined && !isDType(dtype)) {
+    throw new HypatiaTypeError(`arange: unknown dtype ${JSON.stringify(dtype)}`);
+  }
+  const floatVars = args.filter((a): a is Variable => a instanceof Variable && isFloat(a.dtype)).map((a) =>
+    a.dtype
+  );
   const anyFloat = floatVars.length > 0 || args.some((a) => typeof a === "number" && !Number.isInteger(a));
   const out = dtype ?? (floatVars.length ? upcastAll(floatVars) : anyFloat ? floatX() : "int64");
   return arangeOp.apply1(sym, { start: entries[0], stop: entries[1], step: entries[2], dtype: out });

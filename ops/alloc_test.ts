@@ -25,14 +25,21 @@ Deno.test("alloc() with a broadcastable value of unknown target lengths, and a s
   assert.deepEqual(f([[1, 2]], [[0, 0], [0, 0], [0, 0]]).toArray(), [[1, 2], [1, 2], [1, 2]]);
   // np.broadcast_to(np.array([[7.]]), (2, 1, 3))
   const s = T.dscalar("s");
-  assert.deepEqual(T.function([s], T.alloc(s.dimshuffle("x", "x"), 2, 1, 3))(7).toArray(), [[[7, 7, 7]], [[7, 7, 7]]]);
+  assert.deepEqual(T.function([s], T.alloc(s.dimshuffle("x", "x"), 2, 1, 3))(7).toArray(), [[[7, 7, 7]], [[
+    7,
+    7,
+    7,
+  ]]]);
 });
 
 Deno.test("alloc() errors: too few lengths, lengths that do not fit the value, negative lengths", () => {
   const v = T.dvector("v");
   const m = T.dmatrix("m");
   const n = T.iscalar("n");
-  assert.throws(() => T.alloc(m, 3), (e: Error) => e instanceof T.HypatiaTypeError && /more dimensions/.test(e.message));
+  assert.throws(
+    () => T.alloc(m, 3),
+    (e: Error) => e instanceof T.HypatiaTypeError && /more dimensions/.test(e.message),
+  );
   assert.throws(() => T.alloc(T.constant([1, 2, 3]), 2, 4), /does not broadcast/);
   assert.throws(() => T.alloc(v, 2.5), T.HypatiaTypeError);
   assert.throws(() => T.alloc(v, T.dscalar("d")), T.HypatiaTypeError);
@@ -46,7 +53,12 @@ Deno.test("alloc() errors: too few lengths, lengths that do not fit the value, n
 Deno.test("zeros()/ones() from lists and shape vectors; zerosLike()/onesLike() keep the dtype", () => {
   const x = T.fmatrix("x");
   const n = T.iscalar("n");
-  const f = T.function([x, n], [T.zeros(x.shape), T.ones([n, 2], "int32"), T.zerosLike(x), T.onesLike(x, "int8")]);
+  const f = T.function([x, n], [
+    T.zeros(x.shape),
+    T.ones([n, 2], "int32"),
+    T.zerosLike(x),
+    T.onesLike(x, "int8"),
+  ]);
   const [a, b, c, d] = f([[1, 2, 3], [4, 5, 6]], 3);
   assert.deepEqual([a.shape, a.dtype, Array.from(a.data)], [[2, 3], T.config.floatX, [0, 0, 0, 0, 0, 0]]);
   assert.deepEqual([b.shape, b.dtype, Array.from(b.data)], [[3, 2], "int32", [1, 1, 1, 1, 1, 1]]);

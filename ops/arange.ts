@@ -52,7 +52,9 @@ export const arangeOp: Op<ArangeParams> = defineOp<ArangeParams>({
   name: "arange",
   inferType(sym, p) {
     const need = [p.start, p.stop, p.step].filter((e) => e === "$").length;
-    if (need !== sym.length) throw new HypatiaTypeError(`arange: expected ${need} symbolic bounds, got ${sym.length}`);
+    if (need !== sym.length) {
+      throw new HypatiaTypeError(`arange: expected ${need} symbolic bounds, got ${sym.length}`);
+    }
     for (const s of sym) {
       if (s.ndim !== 0 || s.dtype === "bool") {
         throw new HypatiaTypeError(`arange: a bound must be a numeric scalar, got ${s.describe()}`);
@@ -60,12 +62,18 @@ export const arangeOp: Op<ArangeParams> = defineOp<ArangeParams>({
     }
     const known = typeof p.start === "number" && typeof p.stop === "number" && typeof p.step === "number";
     if (p.step === 0) throw new HypatiaTypeError("arange: step cannot be zero");
-    return [new TensorType(p.dtype, [known ? arangeLength(p.start as number, p.stop as number, p.step as number) : null])];
+    return [
+      new TensorType(p.dtype, [
+        known ? arangeLength(p.start as number, p.stop as number, p.step as number) : null,
+      ]),
+    ];
   },
   perform(sym, p) {
     const at = scalarOf(sym);
     const read = (v: Variable | NDArray) => (v as NDArray).data[0];
-    const start = at(p.start, read) as number, stop = at(p.stop, read) as number, step = at(p.step, read) as number;
+    const start = at(p.start, read) as number,
+      stop = at(p.stop, read) as number,
+      step = at(p.step, read) as number;
     if (step === 0) throw new ShapeError("arange: step cannot be zero");
     const n = arangeLength(start, stop, step);
     if (!Number.isFinite(n)) throw new ShapeError(`arange: cannot make arange(${start}, ${stop}, ${step})`);
@@ -95,7 +103,9 @@ export const eyeOp: Op<EyeParams> = defineOp<EyeParams>({
   name: "eye",
   inferType(sym, p) {
     const need = [p.n, p.m].filter((e) => e === "$").length;
-    if (need !== sym.length) throw new HypatiaTypeError(`eye: expected ${need} symbolic lengths, got ${sym.length}`);
+    if (need !== sym.length) {
+      throw new HypatiaTypeError(`eye: expected ${need} symbolic lengths, got ${sym.length}`);
+    }
     sym.forEach((s) => checkIntScalar("eye", s, "a length"));
     return [new TensorType(p.dtype, [p.n === "$" ? null : p.n, p.m === "$" ? null : p.m])];
   },

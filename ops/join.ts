@@ -29,9 +29,13 @@ export const concatenateOp: Op<ConcatenateParams> = defineOp<ConcatenateParams>(
     if (xs.length === 0) throw new HypatiaTypeError("concatenate: needs at least one tensor");
     const nd = xs[0].ndim;
     const list = () => xs.map((x) => x.describe()).join(", ");
-    if (nd === 0) throw new HypatiaTypeError(`concatenate: scalars cannot be concatenated (${list()}); use stack`);
+    if (nd === 0) {
+      throw new HypatiaTypeError(`concatenate: scalars cannot be concatenated (${list()}); use stack`);
+    }
     if (xs.some((x) => x.ndim !== nd)) {
-      throw new HypatiaTypeError(`concatenate: all tensors must have the same number of dimensions (${list()})`);
+      throw new HypatiaTypeError(
+        `concatenate: all tensors must have the same number of dimensions (${list()})`,
+      );
     }
     if (xs.some((x) => x.dtype !== xs[0].dtype)) {
       throw new HypatiaTypeError(`concatenate: all tensors must have the same dtype (${list()})`);
@@ -48,7 +52,9 @@ export const concatenateOp: Op<ConcatenateParams> = defineOp<ConcatenateParams>(
       }
       const known = ds.filter((q): q is number => q !== null);
       if (known.some((q) => q !== known[0])) {
-        throw new HypatiaTypeError(`concatenate: lengths of axis ${d} differ (${list()}), joining along axis ${axis}`);
+        throw new HypatiaTypeError(
+          `concatenate: lengths of axis ${d} differ (${list()}), joining along axis ${axis}`,
+        );
       }
       shape.push(known.length ? known[0] : null);
     }
@@ -105,7 +111,9 @@ export const concatenateOp: Op<ConcatenateParams> = defineOp<ConcatenateParams>(
 
 /** Inputs converted to one dtype: NumPy's promotion, weak scalars adapting. */
 function common(op: string, xs: TensorLike[]): Variable[] {
-  if (!Array.isArray(xs) || xs.length === 0) throw new HypatiaTypeError(`${op}: needs a non-empty list of tensors`);
+  if (!Array.isArray(xs) || xs.length === 0) {
+    throw new HypatiaTypeError(`${op}: needs a non-empty list of tensors`);
+  }
   const vs = xs.map((x) => asTensor(x));
   const allWeak = vs.every((v) => v instanceof Constant && v.weak);
   const dtype: DType = allWeak
@@ -162,11 +170,15 @@ export function stack(xs: TensorLike[], axis = 0): Variable {
   const nd = vs[0].ndim;
   if (vs.some((v) => v.ndim !== nd)) {
     throw new HypatiaTypeError(
-      `stack: all tensors must have the same number of dimensions (${vs.map((v) => v.describe()).join(", ")})`,
+      `stack: all tensors must have the same number of dimensions (${
+        vs.map((v) => v.describe()).join(", ")
+      })`,
     );
   }
   if (!Number.isInteger(axis) || axis < -(nd + 1) || axis > nd) {
-    throw new HypatiaTypeError(`stack: axis ${axis} is out of range for ${nd}-d tensors (the result has ${nd + 1})`);
+    throw new HypatiaTypeError(
+      `stack: axis ${axis} is out of range for ${nd}-d tensors (the result has ${nd + 1})`,
+    );
   }
   const a = axis < 0 ? axis + nd + 1 : axis;
   const pattern: (number | "x")[] = [...Array(nd).keys()];

@@ -5,7 +5,11 @@ const F32 = { eps: 1e-2, rtol: 5e-2, atol: 5e-2, dtype: "float32" } as const;
 
 Deno.test("concatenate() joins along an axis as NumPy does", () => {
   const [a, b] = T.dmatrices("a", "b");
-  const f = T.function([a, b], [T.concatenate([a, b]), T.concatenate([a, b, a], 1), T.concatenate([b, a], -1)]);
+  const f = T.function([a, b], [
+    T.concatenate([a, b]),
+    T.concatenate([a, b, a], 1),
+    T.concatenate([b, a], -1),
+  ]);
   const av = [[1, 2], [3, 4]], bv = [[5, 6], [7, 8]];
   const [r0, r1, r2] = f(av, bv);
   // np.concatenate([A, B]).tolist(); np.concatenate([A, B, A], 1).tolist(); np.concatenate([B, A], -1).tolist()
@@ -45,8 +49,14 @@ Deno.test("concatenate() errors name the tensors and their shapes", () => {
   const [a, b] = T.dmatrices("a", "b");
   const k = new T.TensorType("float64", [2, 3]).make("k");
   const k2 = new T.TensorType("float64", [2, 4]).make("k2");
-  assert.throws(() => T.concatenate([a, T.dvector("v")]), (e: Error) => e instanceof T.HypatiaTypeError && /"v"/.test(e.message));
-  assert.throws(() => T.concatenate([k, k2]), (e: Error) => e instanceof T.HypatiaTypeError && /axis 1 differ/.test(e.message));
+  assert.throws(
+    () => T.concatenate([a, T.dvector("v")]),
+    (e: Error) => e instanceof T.HypatiaTypeError && /"v"/.test(e.message),
+  );
+  assert.throws(
+    () => T.concatenate([k, k2]),
+    (e: Error) => e instanceof T.HypatiaTypeError && /axis 1 differ/.test(e.message),
+  );
   assert.throws(() => T.concatenate([a, b], 2), T.HypatiaTypeError);
   assert.throws(() => T.concatenate([T.dscalar("s"), T.dscalar("t")]), /scalars cannot be concatenated/);
   assert.throws(() => T.concatenate([]), T.HypatiaTypeError);

@@ -12,7 +12,7 @@ import { asTensor } from "../core/constant.ts";
 import { type Dim, TensorType } from "../core/type.ts";
 import { Variable } from "../core/variable.ts";
 import type { TensorLike } from "../core/variable.ts";
-import { checkIntScalar, type ShapeIParams, shapeI, shapeOp, staticInt } from "./shape_i.ts";
+import { checkIntScalar, shapeI, type ShapeIParams, shapeOp, staticInt } from "./shape_i.ts";
 import { get } from "./subtensor.ts";
 
 export { shapeI, shapeIOp, shapeOp, staticInt } from "./shape_i.ts";
@@ -36,7 +36,9 @@ function symIter<V>(sym: readonly V[]): () => V {
 /** Static output shape of reshape, with every check that can be made at build time. */
 function reshapeType(x: Variable, sym: readonly Variable[], shape: readonly (number | "$")[]): Dim[] {
   const nSym = shape.filter((e) => e === "$").length;
-  if (nSym !== sym.length) throw new HypatiaTypeError(`reshape: expected ${nSym} symbolic lengths, got ${sym.length}`);
+  if (nSym !== sym.length) {
+    throw new HypatiaTypeError(`reshape: expected ${nSym} symbolic lengths, got ${sym.length}`);
+  }
   sym.forEach((s) => checkIntScalar("reshape", s, "a new length"));
   for (const e of shape) {
     if (e !== "$" && (!Number.isInteger(e) || e < -1)) {
@@ -44,7 +46,9 @@ function reshapeType(x: Variable, sym: readonly Variable[], shape: readonly (num
     }
   }
   if (shape.filter((e) => e === -1).length > 1) {
-    throw new HypatiaTypeError(`reshape: only one length can be -1, got (${shape.join(", ")}) for ${x.describe()}`);
+    throw new HypatiaTypeError(
+      `reshape: only one length can be -1, got (${shape.join(", ")}) for ${x.describe()}`,
+    );
   }
   const next = symIter(sym);
   const axes: (number | undefined)[] = [];
@@ -59,7 +63,7 @@ function reshapeType(x: Variable, sym: readonly Variable[], shape: readonly (num
   const infer = shape.indexOf(-1);
   // Cancel lengths taken from x itself; what remains of x must match the other lengths.
   const rest = x.type.shape.filter((_, d) => !axes.includes(d));
-  const others = dims.filter((d, i) => i !== infer && axes[i] === undefined);
+  const others = dims.filter((_, i) => i !== infer && axes[i] === undefined);
   if (rest.every((d) => d !== null) && others.every((d) => d !== null)) {
     const have = sizeOf(rest as number[]), want = sizeOf(others as number[]);
     const label = `(${shape.map((e, i) => (e === "$" ? dims[i] ?? "?" : e)).join(", ")})`;
@@ -78,13 +82,17 @@ function reshapeType(x: Variable, sym: readonly Variable[], shape: readonly (num
 /** Lengths of a reshape at run time, with NumPy's checks. */
 export function resolveShape(x: NDArray, dims: number[], name: string): number[] {
   const bad = (why: string) =>
-    new ShapeError(`reshape: cannot reshape ${name} of shape (${x.shape.join(", ")}) into (${dims.join(", ")}): ${why}`);
+    new ShapeError(
+      `reshape: cannot reshape ${name} of shape (${x.shape.join(", ")}) into (${dims.join(", ")}): ${why}`,
+    );
   if (dims.some((d) => !Number.isInteger(d) || d < -1)) throw bad("lengths must be integers >= -1");
   const infer = dims.indexOf(-1);
   if (infer !== dims.lastIndexOf(-1)) throw bad("only one length can be -1");
   const known = sizeOf(dims.filter((d) => d !== -1));
   if (infer >= 0) {
-    if (known === 0 || x.size % known !== 0) throw bad(`${x.size} elements do not divide into the other lengths`);
+    if (known === 0 || x.size % known !== 0) {
+      throw bad(`${x.size} elements do not divide into the other lengths`);
+    }
     const out = [...dims];
     out[infer] = x.size / known;
     return out;
@@ -108,7 +116,10 @@ export const reshapeOp: Op<ReshapeParams> = defineOp<ReshapeParams>({
     const [x, ...sym] = node.inputs;
     return [reshape(gz, shapeOp.apply1([x], null)), ...sym.map(() => null)];
   },
-  jvp: (node, [t]) => [t ? reshapeOp.apply1([t, ...node.inputs.slice(1)], node.params as ReshapeParams) : null],
+  jvp: (
+    node,
+    [t],
+  ) => [t ? reshapeOp.apply1([t, ...node.inputs.slice(1)], node.params as ReshapeParams) : null],
   noWgsl: "a reshape relabels the same buffer; the WebGPU backend needs no kernel for it, only the new shape",
   format([x, ...sym], { shape }) {
     const next = symIter(sym);
@@ -175,20 +186,27 @@ export function shapeEntries(op: string, shape: TensorLike | (number | Variable)
   if (Array.isArray(shape) && shape.some((e) => e instanceof Variable)) return shape as (number | Variable)[];
   const arr = asarray(shape as never);
   if (arr.ndim > 1 || !Array.from(arr.data).every(Number.isInteger)) {
-    throw new HypatiaTypeError(`${op}: a shape must be a list of integers, got ${JSON.stringify(arr.toArray())}`);
+    throw new HypatiaTypeError(
+      `${op}: a shape must be a list of integers, got ${JSON.stringify(arr.toArray())}`,
+    );
   }
   return Array.from(arr.data);
 }
 
 /** Numbers and symbolic lengths to params entries ("$") and inputs, folding lengths known statically. */
-export function shapeParams(op: string, entries: (number | Variable)[]): { shape: (number | "$")[]; sym: Variable[] } {
+export function shapeParams(
+  op: string,
+  entries: (number | Variable)[],
+): { shape: (number | "$")[]; sym: Variable[] } {
   const sym: Variable[] = [];
   const shape = entries.map((e) => {
     if (typeof e === "number") {
       if (!Number.isInteger(e)) throw new HypatiaTypeError(`${op}: lengths must be integers, got ${e}`);
       return e;
     }
-    if (!(e instanceof Variable)) throw new HypatiaTypeError(`${op}: a length must be a number or a variable, got ${e}`);
+    if (!(e instanceof Variable)) {
+      throw new HypatiaTypeError(`${op}: a length must be a number or a variable, got ${e}`);
+    }
     checkIntScalar(op, e, "a length");
     const s = staticInt(e);
     if (s !== undefined) return s;
@@ -248,7 +266,9 @@ export function reshape(x: TensorLike, shape: TensorLike | (number | Variable)[]
 export function flatten(x: TensorLike, ndim = 1): Variable {
   const v = asTensor(x);
   if (!Number.isInteger(ndim) || ndim < 1 || ndim > Math.max(v.ndim, 1)) {
-    throw new HypatiaTypeError(`flatten: ndim must be between 1 and ${Math.max(v.ndim, 1)} for ${v.describe()}, got ${ndim}`);
+    throw new HypatiaTypeError(
+      `flatten: ndim must be between 1 and ${Math.max(v.ndim, 1)} for ${v.describe()}, got ${ndim}`,
+    );
   }
   const keep = [...Array(ndim - 1).keys()].map((d) => shapeI(v, d));
   return reshape(v, [...keep, -1]);

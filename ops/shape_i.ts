@@ -14,7 +14,8 @@ import { TensorType } from "../core/type.ts";
 import { Constant, type TensorLike, type Variable } from "../core/variable.ts";
 import { cast } from "./cast.ts";
 
-const NO_WGSL = "a shape is host-side metadata: the WebGPU backend reads it from the buffer's shape, no kernel";
+const NO_WGSL =
+  "a shape is host-side metadata: the WebGPU backend reads it from the buffer's shape, no kernel";
 
 /** A rank-0 int64 constant. */
 export function int64Const(v: number): Constant {
@@ -55,7 +56,9 @@ export const shapeIOp: Op<ShapeIParams> = defineOp<ShapeIParams>({
   name: "shape_i",
   inferType([x], { i }) {
     if (!Number.isInteger(i) || i < 0 || i >= x.ndim) {
-      throw new HypatiaTypeError(`shape_i: axis ${i} is out of range for ${x.describe()} with ${x.ndim} dimensions`);
+      throw new HypatiaTypeError(
+        `shape_i: axis ${i} is out of range for ${x.describe()} with ${x.ndim} dimensions`,
+      );
     }
     return [new TensorType("int64", [])];
   },

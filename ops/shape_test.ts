@@ -4,7 +4,8 @@ import { reshapeOp, shapeIOp } from "./shape.ts";
 
 const F32 = { eps: 1e-2, rtol: 5e-2, atol: 5e-2, dtype: "float32" } as const;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-const arr = (shape: number[]) => T.asarray(range(shape.reduce((a, b) => a * b, 1)), { dtype: "float64", shape });
+const arr = (shape: number[]) =>
+  T.asarray(range(shape.reduce((a, b) => a * b, 1)), { dtype: "float64", shape });
 
 Deno.test("shapeOf() / x.shape: the lengths as an int64 vector, x.shape.get(k) as scalars", () => {
   const x = T.dtensor3("x");
@@ -87,7 +88,10 @@ Deno.test("reshape() with symbolic lengths, a shape vector and another tensor's 
   const fixed = new T.TensorType("int64", [2]).make("fixed");
   const h = T.function([x, fixed], x.reshape(fixed));
   assert.deepEqual(h(arr([4, 6]), [3, 8]).shape, [3, 8]);
-  assert.throws(() => x.reshape(sv), (e: Error) => e instanceof T.HypatiaTypeError && /must be known/.test(e.message));
+  assert.throws(
+    () => x.reshape(sv),
+    (e: Error) => e instanceof T.HypatiaTypeError && /must be known/.test(e.message),
+  );
   assert.deepEqual(T.function([x, a], x.reshape(a))(arr([2, 3]), 6).shape, [6]);
 });
 
@@ -108,7 +112,9 @@ Deno.test("reshape() errors: sizes that differ, bad lengths, non-integer shapes"
   const f = T.function([x], x.reshape([5, -1]));
   assert.throws(
     () => f(arr([2, 3])),
-    (e: Error) => e instanceof T.ShapeError && /"x"/.test(e.message) && /\(2, 3\)/.test(e.message) && /reshape/.test(e.message),
+    (e: Error) =>
+      e instanceof T.ShapeError && /"x"/.test(e.message) && /\(2, 3\)/.test(e.message) &&
+      /reshape/.test(e.message),
   );
   const g = T.function([x], x.reshape([4, 2]));
   assert.throws(() => g(arr([2, 3])), T.ShapeError);
@@ -116,7 +122,10 @@ Deno.test("reshape() errors: sizes that differ, bad lengths, non-integer shapes"
   const h = T.function([x, i], x.reshape([i, -1]));
   assert.throws(() => h(arr([2, 3]), -1), /only one length can be -1/);
   assert.throws(() => h(arr([2, 3]), -3), T.ShapeError);
-  assert.throws(() => known.reshape([5, 2]), (e: Error) => e instanceof T.HypatiaTypeError && /"k"/.test(e.message));
+  assert.throws(
+    () => known.reshape([5, 2]),
+    (e: Error) => e instanceof T.HypatiaTypeError && /"k"/.test(e.message),
+  );
   assert.throws(() => known.reshape([5, -1]), T.HypatiaTypeError);
   assert.throws(() => x.reshape([-1, -1]), /only one length can be -1/);
   assert.throws(() => x.reshape([-2, 3]), T.HypatiaTypeError);
@@ -169,7 +178,10 @@ Deno.test("reshape()/flatten() gradients (verifyGrad, float64 and float32)", () 
     T.verifyGrad((a) => a.reshape([3, 2]).exp(), [m], opts);
     T.verifyGrad((a) => a.reshape([-1]).mul(a.flatten()), [m], opts);
     T.verifyGrad((a) => a.flatten().sqr(), [[[[1, 2], [3, 4]], [[5, 6], [7, -8]]]], opts);
-    T.verifyGrad((a) => a.flatten(2).dot(T.constant([[1, 0], [0, 1], [2, -1], [0.5, 0.5]])), [[[[1, 2], [3, 4]], [[5, 6], [7, -8]]]], opts);
+    T.verifyGrad((a) => a.flatten(2).dot(T.constant([[1, 0], [0, 1], [2, -1], [0.5, 0.5]])), [[[[1, 2], [
+      3,
+      4,
+    ]], [[5, 6], [7, -8]]]], opts);
   }
 });
 

@@ -14,24 +14,16 @@ import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
 import { NDArray, stridesOf } from "../core/ndarray.ts";
 import { defineOp, type Op } from "../core/op.ts";
 import { asTensor, constant } from "../core/constant.ts";
-import { type Dim, TensorType } from "../core/type.ts";
+import { TensorType } from "../core/type.ts";
 import { Constant, type SliceArg, type TensorLike, type Variable } from "../core/variable.ts";
 import { cast } from "./cast.ts";
 import { fill } from "./fill.ts";
-import { checkIntScalar, shapeI, staticInt } from "./shape_i.ts";
-import {
-  type Bound,
-  gather,
-  type IndexEntry,
-  indexString,
-  regionOf,
-  type Resolved,
-  resolveIndex,
-  resolveSlice,
-  scatter,
-} from "./subtensor_kernel.ts";
+import { shapeI } from "./shape_i.ts";
+import { gather, type IndexEntry, indexString, regionOf, scatter } from "./subtensor_kernel.ts";
+import { inlineConstants, parseIndex, regionType, resolveRuntime } from "./subtensor_index.ts";
 
 export type { Bound, IndexEntry, SliceEntry } from "./subtensor_kernel.ts";
+export { parseIndex, regionType, resolveRuntime } from "./subtensor_index.ts";
 
 /** Params of subtensor: one entry per indexed leading axis. */
 export interface SubtensorParams {
@@ -45,87 +37,6 @@ export interface IncSubtensorParams {
 }
 
 const NO_WGSL = "basic indexing runs on the CPU for now (a strided-copy WGSL kernel is future work)";
-
-const isSym = (b: Bound | IndexEntry) => b === "$";
-function symCount(idx: readonly IndexEntry[]): number {
-  let n = 0;
-  for (const e of idx) n += typeof e === "object" ? [e.start, e.stop, e.step].filter(isSym).length : e === "$" ? 1 : 0;
-  return n;
-}
-
-/** Static shape of the region `x[idx]`, checking the index against x's type. */
-export function regionType(op: string, x: Variable, idx: readonly IndexEntry[], sym: readonly Variable[]): Dim[] {
-  if (idx.length > x.ndim) {
-    throw new HypatiaTypeError(
-      `${op}: too many indices for ${x.describe()}: it has ${x.ndim} dimensions but ${idx.length} were indexed`,
-    );
-  }
-  if (sym.length !== symCount(idx)) {
-    throw new HypatiaTypeError(`${op}: expected ${symCount(idx)} symbolic index inputs, got ${sym.length}`);
-  }
-  sym.forEach((s) => checkIntScalar(op, s, "an index or bound"));
-  const out: Dim[] = [];
-  x.type.shape.forEach((n, d) => {
-    const e = idx[d];
-    if (e === undefined) return out.push(n);
-    if (e === "$") return;
-    if (typeof e === "number") {
-      if (n !== null && resolveIndex(e, n) === undefined) {
-        throw new HypatiaTypeError(`${op}: index ${e} is out of bounds for axis ${d} of ${x.describe()}`);
-      }
-      return;
-    }
-    if (e.step === 0) throw new HypatiaTypeError(`${op}: slice step cannot be zero (axis ${d} of ${x.describe()})`);
-    if (e.start === null && e.stop === null && (e.step === null || e.step === 1)) return out.push(n);
-    if (n === null || isSym(e.start) || isSym(e.stop) || isSym(e.step)) return out.push(null);
-    out.push(resolveSlice(n, e.start as number | null, e.stop as number | null, e.step as number | null).len);
-  });
-  return out;
-}
-
-/** Resolve an index against a value's shape at run time (ShapeError when out of range). */
-export function resolveRuntime(
-  op: string,
-  x: NDArray,
-  idx: readonly IndexEntry[],
-  sym: readonly NDArray[],
-  name: string,
-): Resolved[] {
-  let k = 0;
-  const val = (b: Bound) => (b === "$" ? sym[k++].data[0] : b);
-  return idx.map((e, d) => {
-    const n = x.shape[d];
-    if (typeof e !== "object") {
-      const i = val(e) as number, r = resolveIndex(i, n);
-      if (r === undefined) {
-        throw new ShapeError(
-          `${op}: index ${i} is out of bounds for axis ${d} with length ${n} (${name} has shape (${x.shape.join(", ")}))`,
-        );
-      }
-      return r;
-    }
-    const start = val(e.start), stop = val(e.stop), step = val(e.step);
-    if (step === 0) throw new ShapeError(`${op}: slice step cannot be zero (axis ${d} of ${name})`);
-    return resolveSlice(n, start, stop, step);
-  });
-}
-
-/** Move constant symbolic entries into the params (so the static shape is known). */
-function inlineConstants(idx: readonly IndexEntry[], sym: readonly Variable[]): [IndexEntry[], Variable[]] | null {
-  if (!sym.some((s) => staticInt(s) !== undefined)) return null;
-  let k = 0;
-  const rest: Variable[] = [];
-  const b = (x: Bound): Bound => {
-    if (x !== "$") return x;
-    const s = sym[k++], v = staticInt(s);
-    if (v === undefined) rest.push(s);
-    return v ?? "$";
-  };
-  const out = idx.map((e): IndexEntry =>
-    typeof e === "object" ? { start: b(e.start), stop: b(e.stop), step: b(e.step) } : b(e) as number | "$"
-  );
-  return [out, rest];
-}
 
 function tryMake(op: Op, inputs: Variable[], params: unknown): Variable[] | null {
   try {
@@ -173,7 +84,8 @@ export const subtensorOp: Op<SubtensorParams> = defineOp<SubtensorParams>({
       const x = node.inputs[0];
       const full = (node.params as SubtensorParams).idx.every((e, d) =>
         typeof e === "object" && (e.start === null || e.start === 0) && (e.step === null || e.step === 1) &&
-        (e.stop === null || (typeof e.stop === "number" && x.type.shape[d] !== null && e.stop >= x.type.shape[d]!))
+        (e.stop === null ||
+          (typeof e.stop === "number" && x.type.shape[d] !== null && e.stop >= x.type.shape[d]!))
       );
       return full ? [x] : null;
     },
@@ -195,7 +107,9 @@ export const incSubtensorOp: Op<IncSubtensorParams> = defineOp<IncSubtensorParam
   inferType([x, v, ...sym], { idx, set }) {
     const what = set ? "setSubtensor" : "incSubtensor";
     const region = regionType(what, x, idx, sym);
-    if (!set && x.dtype === "bool") throw new HypatiaTypeError(`incSubtensor: cannot increment bool ${x.describe()}`);
+    if (!set && x.dtype === "bool") {
+      throw new HypatiaTypeError(`incSubtensor: cannot increment bool ${x.describe()}`);
+    }
     if (v.dtype !== x.dtype) {
       throw new HypatiaTypeError(`${what}: the value ${v.describe()} must have the dtype of ${x.describe()}`);
     }
@@ -228,9 +142,11 @@ export const incSubtensorOp: Op<IncSubtensorParams> = defineOp<IncSubtensorParam
       if (v.shape[i] === n) return vs[i];
       if (v.shape[i] === 1 && vType.shape[i] === 1) return 0;
       throw new ShapeError(
-        `${what}: the value ${node.inputs[1].describe()} of shape (${v.shape.join(", ")}) does not fit the region ${
-          node.inputs[0]
-        }[${indexString(idx, node.inputs.slice(2).map(String))}] of shape (${r.shape.join(", ")})`,
+        `${what}: the value ${node.inputs[1].describe()} of shape (${
+          v.shape.join(", ")
+        }) does not fit the region ${node.inputs[0]}[${
+          indexString(idx, node.inputs.slice(2).map(String))
+        }] of shape (${r.shape.join(", ")})`,
       );
     });
     const out = x.copy();
@@ -240,11 +156,14 @@ export const incSubtensorOp: Op<IncSubtensorParams> = defineOp<IncSubtensorParam
   vjp(node, [gz]) {
     const [, , ...sym] = node.inputs;
     const { idx, set } = node.params as IncSubtensorParams;
-    const gx = set ? incSubtensorOp.apply1([gz, constant(0, { dtype: gz.dtype }), ...sym], { idx, set: true }) : gz;
+    const gx = set
+      ? incSubtensorOp.apply1([gz, constant(0, { dtype: gz.dtype }), ...sym], { idx, set: true })
+      : gz;
     return [gx, subtensorOp.apply1([gz, ...sym], { idx }), ...sym.map(() => null)];
   },
   noWgsl: NO_WGSL,
-  format: ([x, v, ...sym], { idx, set }) => `${set ? "setSubtensor" : "incSubtensor"}(${x}[${indexString(idx, sym)}], ${v})`,
+  format: ([x, v, ...sym], { idx, set }) =>
+    `${set ? "setSubtensor" : "incSubtensor"}(${x}[${indexString(idx, sym)}], ${v})`,
   rewrites: [{
     name: "inc_subtensor_inline_constants",
     stage: "canonicalize",
@@ -263,48 +182,6 @@ export const incSubtensorOp: Op<IncSubtensorParams> = defineOp<IncSubtensorParam
     },
   }],
 });
-
-/** Turn user index arguments into params entries and symbolic inputs. */
-export function parseIndex(op: string, x: Variable, args: readonly SliceArg[]): { idx: IndexEntry[]; sym: Variable[] } {
-  const sym: Variable[] = [];
-  const bound = (b: unknown, what: string): Bound => {
-    if (b === null || b === undefined) return null;
-    if (typeof b === "number") {
-      if (!Number.isInteger(b)) throw new HypatiaTypeError(`${op}: ${what} must be an integer, got ${b}`);
-      return b;
-    }
-    if (typeof b === "object" && "type" in (b as object)) {
-      const v = b as Variable;
-      checkIntScalar(op, v, what);
-      const s = staticInt(v);
-      if (s !== undefined) return s;
-      sym.push(v);
-      return "$";
-    }
-    throw new HypatiaTypeError(`${op}: ${what} must be an integer, a symbolic integer scalar or null, got ${String(b)}`);
-  };
-  const idx = args.map((a, d): IndexEntry => {
-    if (a === null) return { start: null, stop: null, step: null };
-    if (Array.isArray(a)) {
-      if (a.length > 3) throw new HypatiaTypeError(`${op}: a range is [start, stop, step], got ${a.length} entries`);
-      const start = bound(a[0], `start of axis ${d}`), stop = bound(a[1], `stop of axis ${d}`);
-      let step = bound(a[2], `step of axis ${d}`);
-      if (step === 1) step = null;
-      return { start: start === 0 && step === null ? null : start, stop, step };
-    }
-    const i = bound(a, `index of axis ${d}`);
-    if (i === null) throw new HypatiaTypeError(`${op}: index of axis ${d} is missing`);
-    return i;
-  });
-  // x[1] and x[1, :] are the same node.
-  while (idx.length) {
-    const e = idx[idx.length - 1];
-    if (typeof e !== "object" || e.start !== null || e.stop !== null || e.step !== null) break;
-    idx.pop();
-  }
-  return { idx, sym };
-}
-
 /**
  * Integer indexing of the leading axes: `get(x, 1)` is NumPy's `x[1]`, `get(x, i, -1)`
  * is `x[i, -1]`. Negative indices count from the end; indices may be symbolic integer
@@ -326,7 +203,7 @@ export function get(x: TensorLike, ...index: (number | Variable)[]): Variable {
       throw new HypatiaTypeError("get: takes integer indices only; use slice() for ranges and null");
     }
   }
-  const { idx, sym } = parseIndex("get", v, index);
+  const { idx, sym } = parseIndex("get", index);
   if (v.owner?.op.name === "shape" && idx.length === 1 && typeof idx[0] === "number") {
     regionType("get", v, idx, sym); // range check
     const base = v.owner.inputs[0];
@@ -353,7 +230,7 @@ export function get(x: TensorLike, ...index: (number | Variable)[]): Variable {
  */
 export function slice(x: TensorLike, ...args: SliceArg[]): Variable {
   const v = asTensor(x);
-  const { idx, sym } = parseIndex("slice", v, args);
+  const { idx, sym } = parseIndex("slice", args);
   return subtensorOp.apply1([v, ...sym], { idx });
 }
 

@@ -33,7 +33,12 @@ export interface Range {
  * bound means "from the first/last element on the side the step walks from". The
  * step must not be 0 (the caller checks).
  */
-export function resolveSlice(n: number, start: number | null, stop: number | null, step: number | null): Range {
+export function resolveSlice(
+  n: number,
+  start: number | null,
+  stop: number | null,
+  step: number | null,
+): Range {
   const st = step ?? 1;
   let a: number, b: number;
   if (st > 0) {
@@ -126,9 +131,15 @@ export function gather(src: TypedArray, r: Region, dst: TypedArray, at = 0, dstS
  * Write (or add) `val`, read with strides `valStrides` (0 along broadcast axes), into
  * the region `r` of `dst`.
  */
-export function scatter(dst: TypedArray, r: Region, val: TypedArray, valStrides: number[], add: boolean): void {
+export function scatter(
+  dst: TypedArray,
+  r: Region,
+  val: TypedArray,
+  valStrides: number[],
+  add: boolean,
+): void {
   walkRows(r.shape, r.strides, r.base, valStrides, 0, (a, b, n, sa, sb) => {
-    if (add) for (let i = 0; i < n; i++) dst[a + i * sa] += val[b + i * sb];
+    if (add) { for (let i = 0; i < n; i++) dst[a + i * sa] += val[b + i * sb]; }
     else if (sa === 1 && sb === 1) dst.set(val.subarray(b, b + n), a);
     else for (let i = 0; i < n; i++) dst[a + i * sa] = val[b + i * sb];
   });
