@@ -7,7 +7,7 @@
  * @module
  */
 import type { ScalarRule } from "../core/op.ts";
-import { cloneReplace, toposort } from "../core/walk.ts";
+import { toposort } from "../core/walk.ts";
 import { type Apply, Constant, type Variable } from "../core/variable.ts";
 import { promote } from "../ops/elemwise.ts";
 import { fusedKey, fusedOp, type FusedStep } from "../ops/fused.ts";
@@ -38,10 +38,21 @@ export function fuseElementwise(outputs: readonly Variable[]): Variable[] {
     size.set(node, n);
   }
 
-  // Pass 2: build one fused node per group root.
-  const replace = new Map<Variable, Variable>();
+  // Pass 2, in dependency order: build one fused node per group root, and rebuild
+  // every other node whose inputs were replaced, so that consecutive groups (a chain
+  // longer than MAX_STEPS, or groups on both sides of a non-elementwise node) link up.
+  const memo = new Map<Variable, Variable>();
+  const mapped = (v: Variable) => memo.get(v) ?? v;
   for (const root of nodes) {
-    if (!size.has(root) || absorbed.has(root) || size.get(root) === 1) continue;
+    if (absorbed.has(root)) continue;
+    if (!size.has(root) || size.get(root) === 1) {
+      const ins = root.inputs.map(mapped);
+      if (ins.some((v, k) => v !== root.inputs[k])) {
+        const rebuilt = root.op.make(ins, root.params, root.origin);
+        root.outputs.forEach((o, k) => memo.set(o, rebuilt.outputs[k]));
+      }
+      continue;
+    }
     const inputs: Variable[] = [];
     const inputRef = new Map<Variable, number>();
     const stepOf = new Map<Apply, number>();
@@ -72,10 +83,14 @@ export function fuseElementwise(outputs: readonly Variable[]): Variable[] {
       stepOf.set(node, steps.length - 1);
     }
     const output = steps.length - 1;
-    const fused = fusedOp.make(inputs, { steps, output, key: fusedKey(steps, output) }, root.origin);
-    replace.set(root.outputs[0], fused.outputs[0]);
+    const fused = fusedOp.make(
+      inputs.map(mapped),
+      { steps, output, key: fusedKey(steps, output) },
+      root.origin,
+    );
+    memo.set(root.outputs[0], fused.outputs[0]);
   }
-  return replace.size ? cloneReplace(outputs, replace) : [...outputs];
+  return outputs.map(mapped);
 }
 
 /** A group's nodes in dependency order (producers before readers), root last. */
