@@ -9,6 +9,7 @@ import { floatX } from "../core/config.ts";
 import { GradError } from "../core/errors.ts";
 import { constant } from "../core/constant.ts";
 import { toposort } from "../core/walk.ts";
+import { rewriteGraph } from "../core/rewrite.ts";
 import { type Apply, Constant, type Variable } from "../core/variable.ts";
 import { add } from "../ops/arith.ts";
 import { cast } from "../ops/cast.ts";
@@ -23,6 +24,16 @@ export interface GradOptions {
   disconnectedInputs?: "raise" | "warn" | "ignore";
   /** Gradients already known for some variables (pairs or a Map). */
   knownGrads?: Map<Variable, Variable> | [Variable, Variable][];
+  /**
+   * Differentiate the cost after the stabilising rewrites (default true), so that e.g.
+   * the gradient of `log(1 / (1 + exp(-z)))` is `sigmoid(-z)`, finite for every z.
+   */
+  stabilize?: boolean;
+}
+
+/** The cost with the stabilising rewrites applied (no other change). */
+function stabilize(cost: Variable): Variable {
+  return rewriteGraph([cost], { stages: new Set(["stabilize"]), merge: false })[0];
 }
 
 /** Sum a gradient over the axes its input was broadcast along, and match its dtype. */
@@ -89,6 +100,10 @@ export function grad(
     }
   }
   const constants = new Set(options.considerConstant ?? []);
+  // Differentiate the numerically stabilised cost (log(sigmoid) -> -softplus(-x) …), so the
+  // gradient is stable too — unless the caller refers to intermediate variables.
+  const refersInside = [...constants, ...known.keys()].some((v) => v.owner);
+  if (cost && !refersInside && options.stabilize !== false) cost = stabilize(cost);
   const roots = [...(cost ? [cost] : []), ...known.keys()];
   const nodes = toposort(roots, constants);
 

@@ -7,16 +7,25 @@
  */
 import type { TensorLike, Variable } from "../core/variable.ts";
 import { applyElemwise, defineElemwise, isConstantValue, ownerName } from "./elemwise.ts";
-import { mul, neg } from "./arith.ts";
+import { add, mul, neg } from "./arith.ts";
 import { sigmoid } from "./sigmoid.ts";
 
 const sameType = (a: Variable, b: Variable) => a.type.equals(b.type);
 
+/** `x` when `v` computes `-x` (as `neg(x)`, `-a - b` or `-1 * x`), else undefined. */
+function negated(v: Variable): Variable | undefined {
+  const node = v.owner;
+  if (!node) return undefined;
+  const [a, b] = node.inputs;
+  if (node.op.name === "neg") return a;
+  if (node.op.name === "sub" && ownerName(a) === "neg") return add(a.owner!.inputs[0], b);
+  if (node.op.name === "mul") return isConstantValue(a, -1) ? b : isConstantValue(b, -1) ? a : undefined;
+  return undefined;
+}
+
 /** `x` when `v` is `exp(-x)`, else undefined. */
 function expOfNegated(v: Variable): Variable | undefined {
-  if (ownerName(v) !== "exp") return undefined;
-  const arg = v.owner!.inputs[0];
-  return ownerName(arg) === "neg" ? arg.owner!.inputs[0] : undefined;
+  return ownerName(v) === "exp" ? negated(v.owner!.inputs[0]) : undefined;
 }
 
 /** True division: ints give floats, as in Python 3 and NumPy. */
