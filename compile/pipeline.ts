@@ -10,6 +10,7 @@ import { TensorType } from "../core/type.ts";
 import { buildCpuProgram } from "../backends/cpu/program.ts";
 import { mapScanBodies } from "../ops/scan.ts";
 import { fuseElementwise } from "./fusion.ts";
+import { fillSink } from "../ops/fill.ts";
 
 /** Rewrite modes: FAST_RUN runs the whole pipeline, FAST_COMPILE none of it. */
 export type Mode = "FAST_RUN" | "FAST_COMPILE";
@@ -40,12 +41,12 @@ export function optimize(outputs: readonly Variable[], mode: Mode): Variable[] {
   if (mode === "FAST_COMPILE") return [...outputs];
   let g = rewriteGraph(outputs, {
     stages: new Set(["canonicalize"]),
-    hooks: [constantFolding],
+    hooks: [constantFolding, fillSink],
     merge: true,
   });
   g = rewriteGraph(g, {
     stages: new Set(["canonicalize", "stabilize"]),
-    hooks: [constantFolding],
+    hooks: [constantFolding, fillSink],
     merge: true,
   });
   g = rewriteGraph(g, { stages: new Set(["specialize"]), hooks: [constantFolding], merge: true });

@@ -3,7 +3,7 @@
  * The gradient seed of `grad` is `fill(cost, 1.0)`; canonicalisation removes it.
  * @module
  */
-import { type TensorLike, type Variable } from "../core/variable.ts";
+import type { Apply, TensorLike, Variable } from "../core/variable.ts";
 import { applyElemwise, defineElemwise, wrapInt } from "./elemwise.ts";
 
 /** The fill op: output is the second input, broadcast against the first. */
@@ -40,4 +40,22 @@ export const fillOp = defineElemwise({
  */
 export function fill(model: TensorLike, value: TensorLike): Variable {
   return applyElemwise(fillOp, [model, value]);
+}
+
+/**
+ * Canonicalisation hook for every elementwise node: an input `fill(model, value)` can
+ * be replaced by `value` when the node's result keeps its type (another input already
+ * gives the shape). Removes the `fill` terms `grad` leaves (Theano's fill sinking).
+ */
+export function fillSink(node: Apply): Variable[] | null {
+  if (!node.op.scalar || node.op === fillOp) return null;
+  let changed = false;
+  const inputs = node.inputs.map((v) => {
+    if (v.owner?.op !== fillOp) return v;
+    changed = true;
+    return v.owner.inputs[1];
+  });
+  if (!changed) return null;
+  const out = node.op.make(inputs, node.params, node.origin).outputs[0];
+  return out.type.equals(node.outputs[0].type) ? [out] : null;
 }
