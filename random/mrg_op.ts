@@ -1,0 +1,250 @@
+/**
+ * The MRG31k3p random op: draws uniforms from the substreams of its state input (flat
+ * element i from substream i % nstreams, as Theano's `mrg_uniform`) and turns them into
+ * each distribution the way Theano's graph does, rounding to float32 after every
+ * operation where the dtype is float32.
+ * @module
+ */
+import { InputError } from "../core/errors.ts";
+import { NDArray, sizeOf } from "../core/ndarray.ts";
+import { drawUniform, M1 } from "./mrg_core.ts";
+import { badMrgState } from "./mrg_core.ts";
+import { at, defineRandomOp, expandArg, type RunContext } from "./random_op.ts";
+import { checkProbabilities } from "./numpy_dist.ts";
+
+const f = Math.fround;
+const id = (x: number) => x;
+/** Theano's truncation constant: std of the standard normal truncated to [-2, 2]. */
+export const TRUNC_STD = 0.87962566103423978;
+
+/** Check a state matrix (ns × 6, int32) before using it. */
+function checkedState(s: NDArray, what: string): { st: Int32Array; ns: number } {
+  if (s.dtype !== "int32" || s.ndim !== 2 || s.shape[1] !== 6 || s.shape[0] < 1) {
+    throw new InputError(
+      `${what}: an MRG state must be an int32 (nstreams, 6) array, got ${s.dtype} (${s.shape})`,
+    );
+  }
+  const st = s.data as Int32Array;
+  for (let k = 0; k < s.shape[0]; k++) {
+    const bad = badMrgState(st, 6 * k);
+    if (bad) throw new InputError(`${what}: substream ${k} of the MRG state is invalid: ${bad}`);
+  }
+  return { st, ns: s.shape[0] };
+}
+
+function total(n: number, what: string): number {
+  if (n > M1) throw new InputError(`${what}: MRG31k3p draws at most 2^31 - 1 numbers per call, asked ${n}`);
+  return n;
+}
+
+/** A numeric argument expanded to the output's elements (float32-rounded when asked). */
+function arg(ctx: RunContext, name: string, shape: number[], f32: boolean): number | Float64Array {
+  const a = ctx.args[name] as number | NDArray;
+  const v = typeof a === "number" ? a : expandArg(a, shape, name, ctx.what);
+  if (!f32) return v;
+  return typeof v === "number" ? f(v) : v.map(f);
+}
+
+function uniform(ctx: RunContext) {
+  const { st, ns } = checkedState(ctx.states[0], ctx.what);
+  const f32 = ctx.params.dtype === "float32", n = total(sizeOf(ctx.size), ctx.what);
+  const u = drawUniform(st, n, ns, f32);
+  const low = arg(ctx, "low", ctx.size, f32), high = arg(ctx, "high", ctx.size, f32);
+  if (!(low === 0 && high === 1)) {
+    const r = f32 ? f : id;
+    for (let i = 0; i < n; i++) {
+      const lo = at(low, i);
+      u[i] = r(r(u[i] * r(at(high, i) - lo)) + lo);
+    }
+  }
+  return { states: ctx.states, sample: new NDArray(ctx.params.dtype, ctx.size, u) };
+}
+
+/** Box–Muller over uniforms `u` (even length): radii from the first half, angles from the second. */
+function boxMuller(u: Float64Array | Float32Array, f32: boolean) {
+  const half = u.length / 2, r = f32 ? f : id;
+  const twoPi = r(2 * Math.PI);
+  const rad = new Float64Array(half), cos = new Float64Array(half), sin = new Float64Array(half);
+  const z = f32 ? new Float32Array(u.length) : new Float64Array(u.length);
+  for (let i = 0; i < half; i++) {
+    const rr = r(Math.sqrt(r(-2 * r(Math.log(u[i])))));
+    const th = r(twoPi * u[half + i]);
+    rad[i] = rr, cos[i] = r(Math.cos(th)), sin[i] = r(Math.sin(th));
+    z[i] = rr * cos[i];
+    z[half + i] = rr * sin[i];
+  }
+  return { z, rad, cos, sin };
+}
+
+/** `samples * std + avg` over the first n values, in the output dtype. */
+function scale(ctx: RunContext, z: ArrayLike<number>, std: number | Float64Array, f32: boolean) {
+  const n = sizeOf(ctx.size), r = f32 ? f : id;
+  const avg = arg(ctx, "avg", ctx.size, f32);
+  const out = new NDArray(ctx.params.dtype, ctx.size);
+  const o = out.data;
+  for (let i = 0; i < n; i++) o[i] = r(r(z[i] * at(std, i)) + at(avg, i));
+  return out;
+}
+
+function evenUniforms(st: Int32Array, ns: number, n: number, f32: boolean, what: string) {
+  return drawUniform(st, total(n + (n % 2), what), ns, f32);
+}
+
+function normal(ctx: RunContext) {
+  const { st, ns } = checkedState(ctx.states[0], ctx.what);
+  const f32 = ctx.params.dtype === "float32";
+  const { z } = boxMuller(evenUniforms(st, ns, sizeOf(ctx.size), f32, ctx.what), f32);
+  return { states: ctx.states, sample: scale(ctx, z, arg(ctx, "std", ctx.size, f32), f32) };
+}
+
+/**
+ * Theano's truncated normal: Box–Muller, then every value outside [-2, 2] is redrawn
+ * with a radius from a second stream's uniform in (e^-2, 1) and its old angle; the
+ * values are packed as [valid cosines, fixed cosines, valid sines, fixed sines].
+ */
+function truncatedNormal(ctx: RunContext) {
+  const a = checkedState(ctx.states[0], ctx.what), b = checkedState(ctx.states[1], ctx.what);
+  const f32 = ctx.params.dtype === "float32", r = f32 ? f : id;
+  const n = sizeOf(ctx.size);
+  const { z, cos, sin } = boxMuller(evenUniforms(a.st, a.ns, n, f32, ctx.what), f32);
+  const half = z.length / 2;
+  const bad = (v: number) => v < -2 || v > 2;
+  const fix0: number[] = [], fix1: number[] = [], valid0: number[] = [], valid1: number[] = [];
+  for (let i = 0; i < half; i++) (bad(z[i]) ? fix0 : valid0).push(i);
+  for (let i = 0; i < half; i++) (bad(z[half + i]) ? fix1 : valid1).push(half + i);
+  const u = drawUniform(b.st, fix0.length + fix1.length, b.ns, f32);
+  const low = r(1 / Math.E ** 2), range = r(1 - low);
+  const rfix = (j: number) => r(Math.sqrt(r(-2 * r(Math.log(r(r(u[j] * range) + low))))));
+  const packed = new Float64Array(z.length);
+  let k = 0;
+  for (const i of valid0) packed[k++] = z[i];
+  fix0.forEach((i, j) => (packed[k++] = r(rfix(j) * cos[i])));
+  for (const i of valid1) packed[k++] = z[i];
+  fix1.forEach((i, j) => (packed[k++] = r(rfix(fix0.length + j) * sin[i - half])));
+  const std = arg(ctx, "std", ctx.size, f32);
+  const eff = typeof std === "number" ? r(std / r(TRUNC_STD)) : std.map((s) => r(s / r(TRUNC_STD)));
+  return { states: ctx.states, sample: scale(ctx, packed, eff, f32) };
+}
+
+/** Sum of n Bernoulli trials `u < p`; trial k of element i uses flat draw k·N + i. */
+function binomial(ctx: RunContext) {
+  const { st, ns } = checkedState(ctx.states[0], ctx.what);
+  const f32 = ctx.args.f32 === true, trials = ctx.args.n as number;
+  const N = sizeOf(ctx.size);
+  const u = drawUniform(st, total(N * trials, ctx.what), ns, f32);
+  // A number p is a constant of the uniforms' dtype in Theano; a tensor p compares exactly.
+  const p = typeof ctx.args.p === "number"
+    ? (f32 ? f(ctx.args.p) : ctx.args.p)
+    : arg(ctx, "p", ctx.size, false);
+  const out = new NDArray(ctx.params.dtype, ctx.size);
+  const o = out.data;
+  for (let k = 0; k < trials; k++) {
+    for (let i = 0; i < N; i++) if (u[k * N + i] < at(p, i)) o[i] += 1;
+  }
+  return { states: ctx.states, sample: out };
+}
+
+/** The probability matrix (rows × k) as given, checked row by row. */
+function pmatrix(ctx: RunContext, name: string): { p: NDArray; rows: number; k: number } {
+  const p = ctx.args[name] as NDArray;
+  if (p.ndim !== 2) throw new InputError(`${ctx.what}: ${name} must be a matrix, got shape (${p.shape})`);
+  const [rows, k] = p.shape;
+  for (let r = 0; r < rows; r++) {
+    const row = Float64Array.from(p.data.subarray(r * k, (r + 1) * k) as ArrayLike<number>);
+    checkProbabilities(row, `${ctx.what}: row ${r} of ${name}`, p.dtype === "float32");
+  }
+  return { p, rows, k };
+}
+
+/**
+ * Theano's MultinomialFromUniform: draw c of row r uses uniform c·rows + r and picks the
+ * first outcome whose running sum (in float64) exceeds it.
+ */
+function multinomial(ctx: RunContext) {
+  const { st, ns } = checkedState(ctx.states[0], ctx.what);
+  const { p, rows, k } = pmatrix(ctx, "pvals");
+  const n = ctx.args.n as number;
+  const u = drawUniform(st, total(rows * n, ctx.what), ns, ctx.args.f32 === true);
+  const out = new NDArray(ctx.params.dtype, [rows, k]);
+  const o = out.data, pd = p.data;
+  for (let c = 0; c < n; c++) {
+    for (let r = 0; r < rows; r++) {
+      const x = u[c * rows + r];
+      let cum = 0, pick = -1;
+      for (let m = 0; m < k; m++) {
+        cum += pd[r * k + m];
+        if (cum > x) {
+          pick = m;
+          break;
+        }
+        if (pd[r * k + m] > 0) pick = -2 - m; // last positive outcome, if rounding leaves x above the sum
+      }
+      o[r * k + (pick >= 0 ? pick : -2 - pick)] += 1;
+    }
+  }
+  return { states: ctx.states, sample: out };
+}
+
+/**
+ * Theano's ChoiceFromUniform: sample c of row r uses uniform c·rows + r; without
+ * replacement the chosen outcome's probability becomes 0 and the row is renormalised
+ * (in the probabilities' dtype), as Theano's C code does. With replacement (which
+ * Theano refused) nothing is renormalised.
+ */
+function choice(ctx: RunContext) {
+  const { st, ns } = checkedState(ctx.states[0], ctx.what);
+  const { p, rows, k } = pmatrix(ctx, "p");
+  const count = ctx.size[0], replace = ctx.args.replace === true;
+  if (!replace) {
+    for (let r = 0; r < rows; r++) {
+      let pos = 0;
+      for (let m = 0; m < k; m++) if (p.data[r * k + m] > 0) pos++;
+      if (pos < count) {
+        throw new InputError(
+          `${ctx.what}: cannot take ${count} samples without replacement from row ${r}, which has ${pos} outcomes of non-zero probability`,
+        );
+      }
+    }
+  }
+  const u = drawUniform(st, total(rows * count, ctx.what), ns, ctx.args.f32 === true);
+  const w = p.dtype === "float32"
+    ? Float32Array.from(p.data as ArrayLike<number>)
+    : Float64Array.from(p.data as ArrayLike<number>);
+  const r32 = p.dtype === "float32" ? f : id;
+  const out = new NDArray(ctx.params.dtype, [rows, count]);
+  for (let c = 0; c < count; c++) {
+    for (let r = 0; r < rows; r++) {
+      const x = u[c * rows + r], o = r * k;
+      let cum = 0, m = 0, last = -1;
+      for (; m < k; m++) {
+        cum += w[o + m];
+        if (w[o + m] > 0) last = m;
+        if (cum > x) break;
+      }
+      if (m === k) m = last; // rounding left x above the total: take the last possible outcome
+      out.data[r * count + c] = m;
+      if (replace || c === count - 1) continue;
+      let sum = r32(cum - w[o + m]);
+      w[o + m] = 0;
+      for (let j = m; j < k; j++) sum = r32(sum + w[o + j]);
+      for (let j = 0; j < k; j++) w[o + j] = w[o + j] / sum;
+    }
+  }
+  return { states: ctx.states, sample: out };
+}
+
+const RUNS: Record<string, (ctx: RunContext) => { states: NDArray[]; sample: NDArray }> = {
+  uniform,
+  normal,
+  truncated_normal: truncatedNormal,
+  binomial,
+  multinomial,
+  choice,
+};
+
+/** The MRG31k3p sampling op (`[states..., size..., args...] -> [newStates..., sample]`). */
+export const mrgRandomOp = defineRandomOp("mrg_random", (ctx) => {
+  const run = RUNS[ctx.params.dist];
+  if (!run) throw new InputError(`mrg_random: unknown distribution ${ctx.params.dist}`);
+  return run(ctx);
+});

@@ -1,0 +1,284 @@
+/**
+ * `RandomStreams`: Theano's NumPy-backed streams (`shared_randomstreams`). Each random
+ * variable owns an MT19937 seeded with `RandomState(seed).randint(2**30)` draws and
+ * samples with NumPy's legacy `RandomState` algorithms, so seeds give Theano's numbers.
+ * CPU only, as in Theano.
+ * @module
+ */
+import { floatX } from "../core/config.ts";
+import { type DType, upcast } from "../core/dtype.ts";
+import { HypatiaTypeError, InputError } from "../core/errors.ts";
+import { NDArray } from "../core/ndarray.ts";
+import { SharedVariable } from "../core/shared.ts";
+import { TensorType } from "../core/type.ts";
+import type { TensorLike } from "../core/variable.ts";
+import { asTensor } from "../core/constant.ts";
+import { badMtState, MT19937, MT_STATE_LEN } from "./mt19937.ts";
+import { numpyRandomOp } from "./numpy_op.ts";
+import { applyRandom, checkArgShape, parseSize, type SizeLike, splitArgs } from "./random_op.ts";
+import { RandomStreamsBase, type RandomVariable } from "./streams_base.ts";
+
+/** Options shared by the NumPy-backed draws. */
+export interface NumpyOptions {
+  dtype?: DType;
+  /** Length of a symbolic size vector whose length is not known statically. */
+  ndim?: number;
+}
+
+function checkSeed(seed: unknown): number {
+  if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new InputError(`RandomStreams: the seed must be an integer in [0, 2^32 - 1], got ${String(seed)}`);
+  }
+  return seed;
+}
+
+/** `RandomState(seed)`, or one seeded from the system's entropy for an undefined seed. */
+function randomState(seed: number | undefined): MT19937 {
+  return seed === undefined
+    ? MT19937.fromSeed(crypto.getRandomValues(new Uint32Array(1))[0])
+    : MT19937.fromSeed(seed);
+}
+
+/**
+ * Theano's NumPy-backed random streams.
+ *
+ * @example
+ * ```ts
+ * import { RandomStreams } from "./numpy_streams.ts";
+ * const srng = new RandomStreams(234);
+ * const u = srng.uniform([2, 2]);
+ * console.assert(u.rng.getValue().shape[0] === 627);
+ * ```
+ */
+export class RandomStreams extends RandomStreamsBase {
+  readonly generator = "MT19937" as const;
+  /** The constructor's seed (undefined: seeded from system entropy). */
+  readonly defaultInstanceSeed: number | undefined;
+  #seedgen: MT19937;
+
+  constructor(seed?: number) {
+    super();
+    if (seed !== undefined) checkSeed(seed);
+    this.defaultInstanceSeed = seed;
+    this.#seedgen = randomState(seed);
+  }
+
+  /**
+   * Re-seed every variable made so far, in creation order, from
+   * `RandomState(seed).randint(2**30)` draws, as Theano does. Variables made later
+   * continue from the same seed generator (Theano kept the old one), so re-seeding
+   * behaves like building the streams afresh with this seed.
+   */
+  seed(seed: number | undefined = this.defaultInstanceSeed): void {
+    if (seed !== undefined) checkSeed(seed);
+    const gen = randomState(seed);
+    const values = this.entries.map(() => MT19937.fromSeed(gen.bounded(2 ** 30 - 1)).toVector());
+    this.#seedgen = gen;
+    values.forEach((v, k) =>
+      this.entries[k].state.setValue(new NDArray("float64", [MT_STATE_LEN], v), { borrow: true })
+    );
+  }
+
+  protected baseVector(): number[] {
+    return Array.from(this.#seedgen.toVector());
+  }
+  protected badBase(v: readonly number[]): string | undefined {
+    return badMtState(v);
+  }
+  protected setBase(v: readonly number[]): void {
+    this.#seedgen = MT19937.fromVector(v);
+  }
+  protected badState(data: readonly number[]): string | undefined {
+    return badMtState(data);
+  }
+
+  /** Uniform draws in [low, high): `low + (high - low) * random_sample()`. */
+  uniform(
+    size?: SizeLike,
+    options: NumpyOptions & { low?: TensorLike; high?: TensorLike } = {},
+  ): RandomVariable {
+    const { low = 0, high = 1 } = options;
+    return this.#gen("uniform", size, { low, high }, this.#float(options.dtype, [low, high]), options);
+  }
+
+  /** Normal draws `avg + std * gauss()` (NumPy's legacy polar method). */
+  normal(
+    size?: SizeLike,
+    options: NumpyOptions & { avg?: TensorLike; std?: TensorLike } = {},
+  ): RandomVariable {
+    const { avg = 0, std = 1 } = options;
+    return this.#gen("normal", size, { avg, std }, this.#float(options.dtype, [avg, std]), options);
+  }
+
+  /**
+   * Normal draws cut at ±2 (rejection on the legacy gauss), scaled like
+   * `MRGRandomStreams.truncatedNormal` so that `std` is the result's standard deviation.
+   * Theano's RandomStreams had no truncated normal: no Theano counterpart.
+   */
+  truncatedNormal(
+    size?: SizeLike,
+    options: NumpyOptions & { avg?: TensorLike; std?: TensorLike } = {},
+  ): RandomVariable {
+    const { avg = 0, std = 1 } = options;
+    return this.#gen("truncated_normal", size, { avg, std }, this.#float(options.dtype, [avg, std]), options);
+  }
+
+  /** Binomial draws (NumPy's legacy inversion / BTPE), dtype int64 by default. */
+  binomial(size?: SizeLike, options: NumpyOptions & { n?: TensorLike; p?: TensorLike } = {}): RandomVariable {
+    const { n = 1, p = 0.5 } = options;
+    return this.#gen("binomial", size, { n, p }, options.dtype ?? "int64", options);
+  }
+
+  /** Theano's `random_integers`: integers in [low, high], both included. */
+  randomIntegers(
+    size?: SizeLike,
+    options: NumpyOptions & { low?: TensorLike; high?: TensorLike } = {},
+  ): RandomVariable {
+    const { low = 0, high = 1 } = options;
+    return this.#gen("integers", size, { low, high }, options.dtype ?? "int64", options, { inclusive: true });
+  }
+
+  /** NumPy's `randint(low, high)`: integers in [low, high), high excluded. */
+  integers(
+    size: SizeLike | undefined,
+    options: NumpyOptions & { low?: TensorLike; high: TensorLike },
+  ): RandomVariable {
+    if (options?.high === undefined) throw new InputError("RandomStreams.integers: high is required");
+    return this.#gen(
+      "integers",
+      size,
+      { low: options.low ?? 0, high: options.high },
+      options.dtype ?? "int64",
+      options,
+      {
+        inclusive: false,
+      },
+    );
+  }
+
+  /**
+   * NumPy's `choice(a, size, replace, p)`: `a` is a population size or a vector of
+   * values, `p` optional probabilities.
+   */
+  choice(
+    size?: SizeLike,
+    options: NumpyOptions & { a?: TensorLike; replace?: boolean; p?: TensorLike } = {},
+  ): RandomVariable {
+    const what = "RandomStreams.choice";
+    const { a = 2, replace = true, p } = options;
+    if (typeof a === "number" && (!Number.isInteger(a) || a < 0)) {
+      throw new InputError(`${what}: a must be an integer >= 0`);
+    }
+    const av = typeof a === "number" ? a : asTensor(a);
+    const pop = typeof av === "number" ? av : av.ndim === 1 ? av.type.shape[0] : null;
+    if (typeof av !== "number" && av.ndim !== 1) {
+      throw new HypatiaTypeError(`${what}: a must be an integer or a vector`);
+    }
+    const count = Array.isArray(size) && size.every((d) => typeof d === "number")
+      ? (size as number[]).reduce((x, y) => x * y, 1)
+      : typeof size === "number"
+      ? size
+      : size === undefined
+      ? 1
+      : null;
+    if (!replace && pop !== null && count !== null && count > pop) {
+      throw new InputError(
+        `${what}: cannot take ${count} samples without replacement from a population of ${pop}`,
+      );
+    }
+    const args: Record<string, TensorLike> = { a: av };
+    if (p !== undefined) args.p = asTensor(p);
+    return this.#gen("choice", size, args, options.dtype ?? "int64", options, { replace }, undefined, true);
+  }
+
+  /** `size` permutations of 0..n-1 (NumPy's legacy shuffle): output shape `[...size, n]`. */
+  permutation(size: SizeLike | undefined, options: NumpyOptions & { n: number }): RandomVariable {
+    const n = options?.n;
+    if (!Number.isInteger(n) || n < 0) {
+      throw new InputError(`RandomStreams.permutation: n must be an integer >= 0`);
+    }
+    return this.#gen("permutation", size, {}, options.dtype ?? "int64", options, { n }, [n]);
+  }
+
+  /**
+   * Multinomial counts (NumPy's legacy multinomial with Theano's adjustment of rows that
+   * round above 1): one count vector per row of `pvals` broadcast to `size`; output shape
+   * `[...size, outcomes]`.
+   */
+  multinomial(options: NumpyOptions & { pvals?: TensorLike; n?: number; size?: SizeLike }): RandomVariable {
+    const what = "RandomStreams.multinomial";
+    const { n = 1 } = options;
+    const pvals = asTensor(options.pvals ?? [0.5, 0.5]);
+    if (pvals.ndim < 1) throw new HypatiaTypeError(`${what}: pvals must have at least one dimension`);
+    if (!Number.isInteger(n) || n < 0) throw new InputError(`${what}: n must be an integer >= 0`);
+    const k = pvals.type.shape[pvals.ndim - 1];
+    if (k === null) {
+      throw new HypatiaTypeError(`${what}: the number of outcomes of ${pvals.describe()} must be known`);
+    }
+    let size = options.size;
+    if (size === undefined) {
+      const rows = pvals.type.shape.slice(0, -1);
+      if (rows.some((d) => d === null)) {
+        throw new HypatiaTypeError(`${what}: give a size for ${pvals.describe()}`);
+      }
+      size = rows as number[];
+    }
+    return this.#gen("multinomial", size, { pvals }, options.dtype ?? "int64", options, { n }, [k], true);
+  }
+
+  #float(dtype: DType | undefined, args: TensorLike[]): DType {
+    if (dtype !== undefined) return dtype;
+    let d = floatX();
+    for (const a of args) if (typeof a !== "number") d = upcast(d, asTensor(a).dtype);
+    return d;
+  }
+
+  /** Theano's `gen`: a new MT19937 seeded from the seed generator, and the node drawing from it. */
+  #gen(
+    dist: string,
+    size: SizeLike | undefined,
+    args: Record<string, TensorLike>,
+    dtype: DType,
+    options: NumpyOptions,
+    extra: Record<string, number | boolean> = {},
+    trailing: number[] = [],
+    keepArgs = false,
+  ): RandomVariable {
+    const what = `RandomStreams.${dist}`;
+    const split = splitArgs(args, what);
+    let sz = size;
+    if (sz === undefined) {
+      // No size: the arguments' broadcast shape, as NumPy does.
+      const shapes = keepArgs ? [] : split.inputs.map((v) => v.type.shape);
+      const nd = Math.max(0, ...shapes.map((s) => s.length));
+      const dims: number[] = [];
+      for (let i = 0; i < nd; i++) {
+        let d = 1;
+        for (const s of shapes) {
+          const e = s[s.length - nd + i] ?? 1;
+          if (e === null) {
+            throw new HypatiaTypeError(`${what}: give a size (an argument's shape is not known)`);
+          }
+          if (e !== 1) d = e;
+        }
+        dims.push(d);
+      }
+      sz = dims;
+    }
+    const spec = parseSize(sz, what, 0, options.ndim);
+    if (!keepArgs) split.inputs.forEach((v, k) => checkArgShape(v, spec.dims, split.names[k], what));
+    Object.assign(split.values, extra);
+    const seed = this.#seedgen.bounded(2 ** 30 - 1);
+    const state = new SharedVariable(
+      new TensorType("float64", [MT_STATE_LEN]),
+      new NDArray("float64", [MT_STATE_LEN], MT19937.fromSeed(seed).toVector()),
+      "numpy_rstate",
+    );
+    const node = applyRandom(numpyRandomOp, [state], spec, split, {
+      dist,
+      dtype,
+      outShape: [...spec.dims, ...trailing],
+    });
+    return this.register(node, [1]);
+  }
+}
