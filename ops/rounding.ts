@@ -5,7 +5,6 @@
  * round and sign are piecewise constant: their gradient is zero, as in Theano.
  * @module
  */
-import { isInt } from "../core/dtype.ts";
 import type { TensorLike, Variable } from "../core/variable.ts";
 import { applyElemwise, defineElemwise, wrapInt } from "./elemwise.ts";
 import { mul } from "./arith.ts";
@@ -73,10 +72,15 @@ export const absOp = defineElemwise({
   arity: 1,
   accepts: "any",
   js: ([a], input, out) => input === "bool" || input === "uint8" ? a : wrapInt(`Math.abs(${a})`, out),
+  // abs(-128) is 128 in i32: int8 and int16 wrap back, as the CPU rule does.
   wgsl: ([a], input) =>
     input === "bool" || input === "uint8"
       ? a
-      : input === "float32" || (isInt(input) && input !== "int64")
+      : input === "int8"
+      ? `((abs(${a}) << 24u) >> 24u)`
+      : input === "int16"
+      ? `((abs(${a}) << 16u) >> 16u)`
+      : input === "float32" || input === "int32"
       ? `abs(${a})`
       : undefined,
   format: ([a]) => `|${a}|`,

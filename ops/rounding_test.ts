@@ -148,7 +148,7 @@ Deno.test("rounding ops lower to WGSL builtins (round is half-to-even there too)
   assert.equal(roundOp.scalar!.wgsl!(["a"], "float32", "float32"), "round(a)");
   assert.equal(roundOp.scalar!.wgsl!(["a"], "int32", "int32"), "a");
   assert.equal(signOp.scalar!.wgsl!(["a"], "int32", "int32"), "sign(a)");
-  assert.equal(absOp.scalar!.wgsl!(["a"], "int8", "int8"), "abs(a)");
+  assert.equal(absOp.scalar!.wgsl!(["a"], "int32", "int32"), "abs(a)");
   for (const op of [floorOp, ceilOp, roundOp, signOp, absOp]) {
     assert.equal(op.scalar!.wgsl!(["a"], "float64", "float64"), undefined);
   }
