@@ -73,6 +73,54 @@ export const mulOp = defineElemwise({
   }],
 });
 
+/** WGSL lanes of int32, int16 and int8 (all i32). */
+const i32Lanes = (input: string) => input === "int32" || input === "int16" || input === "int8";
+
+/**
+ * WGSL for floor division and Python's modulo, shared by intDiv and mod (the code
+ * generator includes one copy). float32 goes through an exact remainder (long division
+ * by b scaled by powers of two: every subtraction is exact), because `a - b * trunc(a / b)`
+ * in f32 can be off by a whole b when a / b rounds across an integer. The i32 remainder
+ * is `a - b * (a / b)`: Mesa's llvmpipe (through wgpu) computes i32 `%` as unsigned.
+ */
+const DIVMOD_WGSL = `fn H_fmod_f32(a: f32, b: f32) -> f32 {
+  let bb = abs(b);
+  var r = abs(a);
+  if (!(bb > 0.0) || !(r <= 3.4028235e38) || !(bb <= 3.4028235e38)) {
+    return select(bitcast<f32>(0x7fc00000u), a, bb > 3.4028235e38 && r <= 3.4028235e38);
+  }
+  if (r < bb) { return a; }
+  var d = ldexp(bb, frexp(r).exp - frexp(bb).exp);
+  if (d > r) { d = d * 0.5; }
+  loop {
+    if (r >= d) { r = r - d; }
+    if (d <= bb) { break; }
+    d = d * 0.5;
+  }
+  return select(r, -r, a < 0.0);
+}
+fn H_mod_f32(a: f32, b: f32) -> f32 {
+  let r = H_fmod_f32(a, b);
+  return select(r, r + b, r != 0.0 && ((r < 0.0) != (b < 0.0)));
+}
+fn H_floordiv_f32(a: f32, b: f32) -> f32 {
+  if (b == 0.0 || !(abs(a) <= 3.4028235e38)) { return floor(a / b); }
+  let m = H_fmod_f32(a, b);
+  let q = round((a - m) / b);
+  return select(q, q - 1.0, m != 0.0 && ((m < 0.0) != (b < 0.0)));
+}
+fn H_floordiv_i32(a: i32, b: i32) -> i32 {
+  if (b == 0) { return 0; }
+  let q = a / b;
+  if ((a - b * q != 0) && ((a < 0) != (b < 0))) { return q - 1; }
+  return q;
+}
+fn H_mod_i32(a: i32, b: i32) -> i32 {
+  if (b == 0) { return 0; }
+  let r = a - b * (a / b);
+  return select(r, r + b, r != 0 && ((r < 0) != (b < 0)));
+}`;
+
 /** Floor division `a // b`; integer division by zero gives 0, as NumPy does. */
 export const intDivOp = defineElemwise({
   name: "int_div",
@@ -83,13 +131,12 @@ export const intDivOp = defineElemwise({
       ? wrapInt(`(${b} === 0 ? 0 : Math.floor(${a} / ${b}))`, out)
       : `Math.floor(${a} / ${b})`,
   wgsl: ([a, b], input) =>
-    input === "float32" ? `floor(${a} / ${b})` : input === "int32" ? `H_floordiv_i32(${a}, ${b})` : undefined,
-  wgslHelpers: `fn H_floordiv_i32(a: i32, b: i32) -> i32 {
-  if (b == 0) { return 0; }
-  let q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) { return q - 1; }
-  return q;
-}`,
+    input === "float32"
+      ? `H_floordiv_f32(${a}, ${b})`
+      : i32Lanes(input)
+      ? `H_floordiv_i32(${a}, ${b})`
+      : undefined,
+  wgslHelpers: DIVMOD_WGSL,
   infix: ["//", 2],
   notDifferentiable: "floor division is piecewise constant: its gradient is zero",
 });
@@ -101,7 +148,7 @@ export const modOp = defineElemwise({
   out: intOut,
   helpers: {
     pymod: (a: number, b: number) => {
-      if (b === 0) return Number.isInteger(a) && Number.isInteger(b) ? 0 : NaN;
+      if (b === 0) return NaN; // floats, as NumPy (the integer rule gives 0 before calling this)
       const r = a % b;
       return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
     },
@@ -109,16 +156,8 @@ export const modOp = defineElemwise({
   js: ([a, b], input, out) =>
     isInt(input) ? wrapInt(`(${b} === 0 ? 0 : H.pymod(${a}, ${b}))`, out) : `H.pymod(${a}, ${b})`,
   wgsl: ([a, b], input) =>
-    input === "float32" ? `H_mod_f32(${a}, ${b})` : input === "int32" ? `H_mod_i32(${a}, ${b})` : undefined,
-  wgslHelpers: `fn H_mod_f32(a: f32, b: f32) -> f32 {
-  let r = a - b * trunc(a / b);
-  return select(r, r + b, r != 0.0 && ((r < 0.0) != (b < 0.0)));
-}
-fn H_mod_i32(a: i32, b: i32) -> i32 {
-  if (b == 0) { return 0; }
-  let r = a % b;
-  return select(r, r + b, r != 0 && ((r < 0) != (b < 0)));
-}`,
+    input === "float32" ? `H_mod_f32(${a}, ${b})` : i32Lanes(input) ? `H_mod_i32(${a}, ${b})` : undefined,
+  wgslHelpers: DIVMOD_WGSL,
   infix: ["%", 2],
   grad: ([a, b], _z, gz) => [gz, neg(mul(gz, intDiv(a, b)))],
 });
@@ -129,7 +168,8 @@ export const negOp = defineElemwise({
   arity: 1,
   out: intOut,
   js: ([a], _i, out) => wrapInt(`-${a}`, out),
-  wgsl: ([a], input) => input === "bool" ? undefined : `(-${a})`,
+  // uint8 lives in a u32 lane, where unary minus does not exist; 0u - a wraps the same way.
+  wgsl: ([a], input) => input === "bool" ? undefined : input === "uint8" ? `(0u - ${a})` : `(-${a})`,
   infix: ["-", 0],
   grad: (_x, _z, gz) => [neg(gz)],
   rewrites: [{
