@@ -18,7 +18,14 @@ export const powOp = defineElemwise({
   js: ([a, b], _i, out) => wrapInt(`${a} ** ${b}`, out),
   wgsl: ([a, b], input) => input === "float32" ? `H_pow_f32(${a}, ${b})` : undefined,
   // WGSL's pow is undefined for a negative base; NumPy gives real results for integer exponents.
+  // WGSL's pow is exp2(y * log2(x)), undefined at x = 0: give JS's signed 0 or infinity there.
   wgslHelpers: `fn H_pow_f32(x: f32, y: f32) -> f32 {
+  if (x == 0.0 && y == y) {
+    if (y == 0.0) { return 1.0; }
+    let mag = select(0.0, bitcast<f32>(0x7f800000u), y < 0.0);
+    let odd = y == floor(y) && fract(y * 0.5) != 0.0;
+    return select(mag, -mag, odd && bitcast<u32>(x) != 0u);
+  }
   if (x >= 0.0) { return pow(x, y); }
   if (y != floor(y)) { return bitcast<f32>(0x7fc00000u); }
   let r = pow(-x, y);
