@@ -34,6 +34,8 @@ export function castOp(dtype: DType): Op<ElemwiseParams> {
       const t = wgslType(dtype);
       if (!t) return undefined;
       if (dtype === "bool") return `select(0u, 1u, ${a} != 0)`;
+      // f32 -> u32 saturates negatives to 0; go through i32 so uint8 wraps as the CPU's store does.
+      if (dtype === "uint8") return `u32(i32(${a}))`;
       return `${t}(${a})`;
     },
     grad: isFloat(dtype) ? (_x, _z, gz) => [gz] : undefined,
