@@ -129,6 +129,16 @@ function wrapNarrow(expr: string, dtype: DType): string {
   }
 }
 
+/** Add an op's helper definitions, one copy per function name (ops may share helpers). */
+function addHelpers(into: Map<string, string>, text: string): void {
+  for (const chunk of text.split(/^(?=fn\s)/m)) {
+    const body = chunk.trim();
+    if (!body) continue;
+    const key = body.match(/^fn\s+(\w+)/)?.[1] ?? body;
+    if (!into.has(key)) into.set(key, body);
+  }
+}
+
 /**
  * Generate the WGSL kernel for an elementwise group, or say why it has no lowering
  * (a dtype WGSL lacks, or an op with no `wgsl` rule for these dtypes).
@@ -151,7 +161,7 @@ export function lowerElementwise(spec: KernelSpec): WgslKernel | { reason: strin
 
   // The steps' expressions.
   const body: string[] = [];
-  const helpers: string[] = [];
+  const helpers = new Map<string, string>();
   for (let j = 0; j < steps.length; j++) {
     const s = steps[j];
     const rule = s.op.scalar as ScalarRule;
@@ -181,7 +191,7 @@ export function lowerElementwise(spec: KernelSpec): WgslKernel | { reason: strin
         reason: `${s.op.name} has no WGSL rule for ${s.input}${rule.wgsl ? "" : " (no wgsl at all)"}`,
       };
     }
-    if (rule.wgslHelpers && !helpers.includes(rule.wgslHelpers)) helpers.push(rule.wgslHelpers);
+    if (rule.wgslHelpers) addHelpers(helpers, rule.wgslHelpers);
     body.push(`  let t${j}: ${stepT} = ${wrapNarrow(`${stepT}(${expr})`, s.out)};`);
   }
 
@@ -202,7 +212,7 @@ export function lowerElementwise(spec: KernelSpec): WgslKernel | { reason: strin
     f.kind === "n" ? "n" : f.kind === "dim" ? `d${f.dim}` : `s${f.input}_${f.dim}`;
 
   const lines: string[] = [`// Hypatia: generated elementwise kernel.`];
-  for (const h of helpers) lines.push(h);
+  for (const h of helpers.values()) lines.push(h);
   lines.push(``, `struct Info {`, ...uniforms.map((f) => `  ${fieldName(f)}: u32,`), `}`, ``);
   buffers.forEach((i, b) => {
     lines.push(`@group(0) @binding(${b}) var<storage, read> x${i}: array<${wgslType(inputs[i].dtype)}>;`);

@@ -1,0 +1,149 @@
+/**
+ * GPU against CPU for every elementwise op that has a WGSL rule. The ops are found by
+ * importing every module of ops/ and taking each exported op with a scalar rule, so a
+ * new op file is tested here without editing this one. Casts (made per target dtype by
+ * `castOp`) are tested over every pair of GPU dtypes.
+ *
+ * Tolerance: integer and bool results must be equal. float32 results may differ by at
+ * most ULP_TOL units in the last place, or by ABS_TOL where the result is near zero:
+ * WGSL allows exp/exp2 an error of 3 + 2·|x| ulp and log/log2 an absolute error of
+ * 2^-21 near 1, and the CPU computes a fused chain in float64 and rounds once.
+ */
+import assert from "node:assert/strict";
+import type { DType } from "../../core/dtype.ts";
+import { HypatiaTypeError } from "../../core/errors.ts";
+import type { NDArray } from "../../core/ndarray.ts";
+import type { Op } from "../../core/op.ts";
+import { TensorType } from "../../core/type.ts";
+import type { Variable } from "../../core/variable.ts";
+import { compileFunction } from "../../compile/function.ts";
+import { castOp } from "../../ops/cast.ts";
+import { requireAdapter, testValues, ulpDistance } from "./test_util.ts";
+
+const ULP_TOL = 64;
+const ABS_TOL = 2 ** -20;
+const N = 96;
+
+/** The dtypes a WebGPU buffer holds (int8/int16 in i32 lanes, uint8/bool in u32 lanes). */
+const GPU_DTYPES: DType[] = ["float32", "int32", "int16", "int8", "uint8", "bool"];
+
+/** Every exported op with a scalar (elementwise) rule in ops/, by op object. */
+async function discoverElementwiseOps(): Promise<Map<Op, string>> {
+  const dir = new URL("../../ops/", import.meta.url);
+  const found = new Map<Op, string>();
+  const files = [...Deno.readDirSync(dir)].map((e) => e.name)
+    .filter((n) => n.endsWith(".ts") && !n.endsWith("_test.ts")).sort();
+  for (const file of files) {
+    const mod = await import(new URL(file, dir).href);
+    for (const [key, value] of Object.entries(mod)) {
+      const op = value as Op;
+      if (op && typeof op === "object" && op.scalar && typeof op.make === "function" && !found.has(op)) {
+        found.set(op, `${file}:${key}`);
+      }
+    }
+  }
+  return found;
+}
+
+/** Input dtype combinations to try for an op of `arity` inputs. */
+function combos(arity: number): DType[][] {
+  const out: DType[][] = GPU_DTYPES.map((d) => Array(arity).fill(d));
+  if (arity === 2) out.push(["int16", "float32"], ["bool", "float32"], ["uint8", "int8"], ["int32", "bool"]);
+  if (arity === 3) {
+    out.push(["bool", "float32", "float32"], ["bool", "int32", "int32"], ["int8", "float32", "int16"]);
+  }
+  return out;
+}
+
+/** Run `f` with console.warn silenced (placement notes), returning its result. */
+function quietly<R>(f: () => R): R {
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    return f();
+  } finally {
+    console.warn = warn;
+  }
+}
+
+/** Assert GPU and CPU results agree within the stated tolerance; returns the largest ulp distance. */
+function agree(gpu: NDArray, cpu: NDArray, inputs: NDArray[], what: string): number {
+  assert.equal(gpu.dtype, cpu.dtype, `${what}: dtype`);
+  assert.deepEqual(gpu.shape, cpu.shape, `${what}: shape`);
+  let worst = 0;
+  const bad: string[] = [];
+  for (let i = 0; i < cpu.size; i++) {
+    const g = gpu.data[i], c = cpu.data[i];
+    const args = inputs.map((x) => x.data[i]).join(", ");
+    if (cpu.dtype !== "float32") {
+      if (g !== c) bad.push(`[${i}] (inputs ${args}): GPU ${g}, CPU ${c}`);
+      continue;
+    }
+    const d = ulpDistance(g, c);
+    if (d > ULP_TOL && !(Math.abs(g - c) <= ABS_TOL)) {
+      bad.push(`[${i}] (inputs ${args}): GPU ${g}, CPU ${c}: ${d} ulps apart (tolerance ${ULP_TOL})`);
+    }
+    if (Number.isFinite(d)) worst = Math.max(worst, Math.abs(g - c) <= ABS_TOL ? 0 : d);
+  }
+  if (bad.length) {
+    assert.fail(`${what}: ${bad.length} of ${cpu.size} elements differ:\n  ${bad.join("\n  ")}`);
+  }
+  return worst;
+}
+
+/** Compile `y` from `vars` on both devices (no rewrites: the op itself is tested); compare. */
+async function checkNode(vars: Variable[], y: Variable, what: string): Promise<"gpu" | string> {
+  const cpu = compileFunction(vars, y, { mode: "FAST_COMPILE" });
+  const gpu = quietly(() => compileFunction(vars, y, { mode: "FAST_COMPILE", device: "webgpu" }));
+  const off = gpu.placement.find((p) => p.device === "cpu");
+  if (off) return off.reason ?? "on the CPU";
+  const values = vars.map((v, k) => testValues(v.dtype, N, 7 + 13 * k));
+  agree(await gpu(...values), cpu(...values), values, what);
+  return "gpu";
+}
+
+await requireAdapter();
+const ops = await discoverElementwiseOps();
+
+Deno.test("webgpu: elementwise ops are discovered from ops/ (arith, exp_log, pow, fill at least)", () => {
+  const names = [...ops.keys()].map((o) => o.name);
+  for (const n of ["add", "sub", "mul", "true_div", "exp", "log", "pow", "fill"]) {
+    assert.ok(names.includes(n), `op ${n} not discovered among ${names.join(", ")}`);
+  }
+});
+
+for (const [op, where] of ops) {
+  if (!op.scalar?.wgsl) continue;
+  Deno.test(`${op.name}() on WebGPU agrees with the CPU (${where})`, async () => {
+    const ran: string[] = [], skipped: string[] = [];
+    for (const dtypes of combos(op.scalar!.arity)) {
+      const vars = dtypes.map((d, k) => new TensorType(d, [null]).make(`x${k}`));
+      let y: Variable;
+      try {
+        y = op.make(vars, null as never).outputs[0];
+      } catch (e) {
+        if (e instanceof HypatiaTypeError) continue; // the op does not take these dtypes
+        throw e;
+      }
+      const what = `${op.name}(${dtypes.join(", ")}) -> ${y.dtype}`;
+      const r = await checkNode(vars, y, what);
+      (r === "gpu" ? ran : skipped).push(r === "gpu" ? what : `${what}: ${r}`);
+    }
+    assert.ok(
+      ran.length > 0,
+      `${op.name} has a wgsl rule, but no dtype combination ran on the GPU:\n${skipped.join("\n")}`,
+    );
+  });
+}
+
+Deno.test("cast() on WebGPU agrees with the CPU for every pair of GPU dtypes", async () => {
+  for (const from of GPU_DTYPES) {
+    for (const to of GPU_DTYPES) {
+      if (from === to) continue;
+      const x = new TensorType(from, [null]).make("x");
+      const y = castOp(to).make([x], null).outputs[0];
+      const r = await checkNode([x], y, `cast(${from} -> ${to})`);
+      assert.equal(r, "gpu", `cast ${from} -> ${to} did not run on the GPU: ${r}`);
+    }
+  }
+});
