@@ -110,7 +110,7 @@ interface State {
  * const x = dvector("x"), z = dscalar("z");
  * const [cum] = scan({ fn: (xt, acc) => add(acc, xt), sequences: x, outputsInfo: z });
  * const f = compileFunction([x, z], cum);
- * console.assert(f([1, 2, 3], 0).toArray().join() === "1,3,6");
+ * console.assert(f([1, 2, 3], 0).toString() === "[1. 3. 6.]");
  * ```
  */
 export function scan<R extends Variable | Variable[]>(options: ScanOptions<R>): [R, ScanUpdates] {
