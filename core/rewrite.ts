@@ -59,7 +59,7 @@ export function rewriteGraph(outputs: readonly Variable[], options: PassOptions)
   };
 
   const visit = (root: Variable): Variable => {
-    for (const node of toposort([root], new Set(memo.keys()))) processNode(node);
+    for (const node of toposort([root], memo)) processNode(node);
     return canon(root);
   };
 

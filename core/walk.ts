@@ -7,9 +7,9 @@ import { Apply, Constant, Variable } from "./variable.ts";
 
 /**
  * Apply nodes needed to compute `outputs`, each after the nodes it depends on.
- * Stops at any variable in `stopAt`.
+ * Stops at any variable in `stopAt` (a Set, or a Map whose keys are the stops).
  */
-export function toposort(outputs: readonly Variable[], stopAt?: ReadonlySet<Variable>): Apply[] {
+export function toposort(outputs: readonly Variable[], stopAt?: { has(v: Variable): boolean }): Apply[] {
   const order: Apply[] = [];
   const state = new Map<Apply, 1 | 2>(); // 1 = visiting, 2 = done
   const stack: [Apply, number][] = [];
