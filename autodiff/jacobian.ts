@@ -1,0 +1,99 @@
+/**
+ * `jacobian` and `hessian`, built on `scan` exactly like Theano's: one step per
+ * element of the (vector) expression, each taking the gradient of that element.
+ * @module
+ */
+import { GradError } from "../core/errors.ts";
+import type { Variable } from "../core/variable.ts";
+import { arange } from "../ops/alloc.ts";
+import { shapeOf } from "../ops/shape.ts";
+import { get } from "../ops/subtensor.ts";
+import { grad, type GradOptions } from "./grad.ts";
+import { scan } from "./scan.ts";
+
+/** Options of `jacobian` and `hessian`, as for `grad`. */
+export type JacobianOptions = Pick<GradOptions, "considerConstant" | "disconnectedInputs">;
+
+const listOf = (v: Variable | Variable[]): Variable[] => (Array.isArray(v) ? v : [v]);
+
+/**
+ * The Jacobian of a vector `expression` with respect to `wrt` (one variable or a list,
+ * then a list): row `i` is the gradient of `expression[i]`, so the result has shape
+ * `(len(expression), ...wrt.shape)`. A scalar expression gives its gradient.
+ *
+ * @example
+ * ```ts
+ * import { jacobian } from "./jacobian.ts";
+ * import { pow } from "../ops/pow.ts";
+ * import { dvector } from "../ops/constructors.ts";
+ * import { compileFunction } from "../compile/function.ts";
+ * const x = dvector("x");
+ * const f = compileFunction([x], jacobian(pow(x, 2), x));
+ * console.assert(f([4, 4]).toString() === "[[8. 0.]\n [0. 8.]]");
+ * ```
+ */
+export function jacobian(expression: Variable, wrt: Variable, options?: JacobianOptions): Variable;
+export function jacobian(expression: Variable, wrt: Variable[], options?: JacobianOptions): Variable[];
+export function jacobian(
+  expression: Variable,
+  wrt: Variable | Variable[],
+  options: JacobianOptions = {},
+): Variable | Variable[] {
+  const ws = listOf(wrt);
+  if (expression.ndim === 0) {
+    const g = grad(expression, ws, options);
+    return Array.isArray(wrt) ? g : g[0];
+  }
+  if (expression.ndim !== 1) {
+    throw new GradError(
+      `jacobian: the expression must be a vector, but ${expression.describe()} has ${expression.ndim} dimensions; flatten it first`,
+    );
+  }
+  const [rows] = scan({
+    fn: (i: Variable, y: Variable, ...xs: Variable[]) => xs.map((x) => grad(get(y, i), x, options)),
+    sequences: arange(get(shapeOf(expression), 0)),
+    nonSequences: [expression, ...ws],
+    name: "jacobian",
+  });
+  return Array.isArray(wrt) ? rows : rows[0];
+}
+
+/**
+ * The Hessian of a scalar `cost` with respect to each vector in `wrt` (one variable or
+ * a list, then a list of matrices): the Jacobian of the gradient.
+ *
+ * @example
+ * ```ts
+ * import { hessian } from "./jacobian.ts";
+ * import { pow } from "../ops/pow.ts";
+ * import { sum } from "../ops/reduce.ts";
+ * import { dvector } from "../ops/constructors.ts";
+ * import { compileFunction } from "../compile/function.ts";
+ * const x = dvector("x");
+ * const f = compileFunction([x], hessian(sum(pow(x, 2)), x));
+ * console.assert(f([4, 4]).toString() === "[[2. 0.]\n [0. 2.]]");
+ * ```
+ */
+export function hessian(cost: Variable, wrt: Variable, options?: JacobianOptions): Variable;
+export function hessian(cost: Variable, wrt: Variable[], options?: JacobianOptions): Variable[];
+export function hessian(
+  cost: Variable,
+  wrt: Variable | Variable[],
+  options: JacobianOptions = {},
+): Variable | Variable[] {
+  const out = listOf(wrt).map((x) => {
+    if (x.ndim !== 1) {
+      throw new GradError(`hessian: wrt must be vectors, but ${x.describe()} has ${x.ndim} dimensions`);
+    }
+    const gx = grad(cost, x, options);
+    const [h] = scan({
+      fn: (i: Variable, gy: Variable, x: Variable) =>
+        grad(get(gy, i), x, { considerConstant: options.considerConstant, disconnectedInputs: "ignore" }),
+      sequences: arange(get(shapeOf(gx), 0)),
+      nonSequences: [gx, x],
+      name: "hessian",
+    });
+    return h;
+  });
+  return Array.isArray(wrt) ? out : out[0];
+}
