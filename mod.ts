@@ -34,6 +34,12 @@ export { debugprint, pp } from "./core/printing.ts";
 export * from "./ops/mod.ts";
 export { grad } from "./autodiff/grad.ts";
 export type { GradOptions } from "./autodiff/grad.ts";
+export { scan } from "./autodiff/scan.ts";
+export type { OutputInfo, ScanOptions, ScanUpdates, SequenceInfo } from "./autodiff/scan.ts";
+export { Lop, Rop } from "./autodiff/rop.ts";
+export type { LopOptions, RopOptions } from "./autodiff/rop.ts";
+export { hessian, jacobian } from "./autodiff/jacobian.ts";
+export type { JacobianOptions } from "./autodiff/jacobian.ts";
 export { compileFunction as compile, compileFunction as function } from "./compile/function.ts";
 export type {
   AsyncCompiledFunction,
