@@ -1,0 +1,120 @@
+/**
+ * Shared pieces of the benchmarks: the workloads (so `deno bench` and the comparison
+ * script measure the same thing) and a small timer.
+ * @module
+ */
+import * as T from "../mod.ts";
+
+/** `n` pseudo-random values in [-4, 4) of a float dtype (deterministic). */
+export function randomArray(dtype: "float32" | "float64", shape: number[]): T.NDArray {
+  const x = new T.NDArray(dtype, shape);
+  const rnd = T.seededRandom(1234);
+  for (let i = 0; i < x.size; i++) x.data[i] = rnd() * 8 - 4;
+  return x;
+}
+
+/** The compiled logistic function 1 / (1 + exp(-x)) on vectors of `dtype`. */
+export function hypatiaLogistic(dtype: "float32" | "float64"): (x: T.NDArray) => T.NDArray {
+  const x = new T.TensorType(dtype, [null]).make("x");
+  const f = T.function([x], T.div(1, T.add(1, T.exp(T.neg(x)))));
+  return (v) => f(v);
+}
+
+/** The hand-written loop: a fresh output array, one pass. */
+export function handLogistic64(x: Float64Array): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
+  return out;
+}
+
+/** The hand-written loop in float32 storage. */
+export function handLogistic32(x: Float32Array): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
+  return out;
+}
+
+/** A compiled square matrix product. */
+export function hypatiaDot(dtype: "float32" | "float64"): (a: T.NDArray, b: T.NDArray) => T.NDArray {
+  const [a, b] = [
+    new T.TensorType(dtype, [null, null]).make("a"),
+    new T.TensorType(dtype, [null, null]).make("b"),
+  ];
+  const f = T.function([a, b], T.dot(a, b));
+  return (x, y) => f(x, y);
+}
+
+/**
+ * A graph of `nodes` elementwise nodes on one input (a cycle of tanh, scaling, adding
+ * the input back, sin, and subtracting exp(x)), as a scientific script might build.
+ */
+export function buildElementwiseGraph(nodes: number): { x: T.Variable; y: T.Variable } {
+  const x = T.dvector("x");
+  let y: T.Variable = x;
+  for (let i = 0, made = 0; made < nodes; i++) {
+    switch (i % 5) {
+      case 0:
+        y = T.tanh(y);
+        break;
+      case 1:
+        y = T.mul(y, 1 + (i % 7) / 10);
+        break;
+      case 2:
+        y = T.add(y, x);
+        break;
+      case 3:
+        y = T.sin(y);
+        break;
+      default:
+        y = made + 2 <= nodes ? T.sub(y, T.exp(x)) : T.neg(y);
+        made += made + 2 <= nodes ? 1 : 0;
+    }
+    made++;
+  }
+  return { x, y };
+}
+
+/** Count the Apply nodes of a graph. */
+export function countNodes(outputs: T.Variable[]): number {
+  const seen = new Set<T.Apply>();
+  const stack = outputs.map((o) => o.owner).filter((n): n is T.Apply => !!n);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    for (const i of n.inputs) if (i.owner && !seen.has(i.owner)) stack.push(i.owner);
+  }
+  return seen.size;
+}
+
+/** Best and median milliseconds of one contender. */
+export interface Timing {
+  best: number;
+  median: number;
+}
+
+/**
+ * Time several contenders in interleaved rounds (A, B, C, A, B, C, ...) so that a
+ * change of load on a shared machine hits them alike; `warmup` untimed rounds first.
+ */
+export function timeAll(
+  contenders: Record<string, () => unknown>,
+  { rounds = 15, warmup = 3 } = {},
+): Record<string, Timing> {
+  const samples: Record<string, number[]> = {};
+  for (const k of Object.keys(contenders)) samples[k] = [];
+  for (let r = 0; r < warmup + rounds; r++) {
+    for (const [k, fn] of Object.entries(contenders)) {
+      const t0 = performance.now();
+      fn();
+      const t = performance.now() - t0;
+      if (r >= warmup) samples[k].push(t);
+    }
+  }
+  const out: Record<string, Timing> = {};
+  for (const [k, t] of Object.entries(samples)) {
+    t.sort((a, b) => a - b);
+    out[k] = { best: t[0], median: t[Math.floor(t.length / 2)] };
+  }
+  return out;
+}

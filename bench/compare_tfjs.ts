@@ -1,0 +1,175 @@
+/**
+ * Side-by-side comparison with TensorFlow.js (tfjs-core + tfjs-backend-cpu) in one
+ * process: the elementwise logistic, square matrix products, and compile time.
+ *
+ *   deno run --allow-read --allow-env bench/compare_tfjs.ts [--quick]
+ *
+ * Contenders run in interleaved rounds after warm-up; the tables give the best time
+ * (the machine is shared, so the best is the least disturbed) and the median. Every
+ * side allocates its output on each call, and results are cross-checked.
+ * @module
+ */
+import { parseArgs } from "node:util";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import * as T from "../mod.ts";
+import {
+  buildElementwiseGraph,
+  countNodes,
+  handLogistic32,
+  handLogistic64,
+  hypatiaDot,
+  hypatiaLogistic,
+  randomArray,
+  timeAll,
+} from "./common.ts";
+
+const { values: opts } = parseArgs({ args: Deno.args, options: { quick: { type: "boolean" } } });
+const quick = !!opts.quick;
+
+const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+const ratio = (x: number) => `${x.toFixed(2)}×`;
+
+// The compile-time measurement goes first, so that its first run is a cold start.
+const compileRow = measureCompile(quick ? 3 : 11);
+
+await tf.setBackend("cpu");
+await tf.ready();
+
+// (1) logistic over 1,000,000 elements.
+const N = 1_000_000;
+const logisticRows: string[][] = [];
+for (const dtype of ["float32", "float64"] as const) {
+  const xv = randomArray(dtype, [N]);
+  const f = hypatiaLogistic(dtype);
+  const hand = dtype === "float32"
+    ? () => handLogistic32(xv.data as Float32Array)
+    : () => handLogistic64(xv.data as Float64Array);
+  const ref = hand(), got = f(xv).data;
+  for (let i = 0; i < N; i++) {
+    if (Math.abs(got[i] - ref[i]) > 1e-6) throw new Error(`logistic ${dtype} differs at ${i}`);
+  }
+  const contenders: Record<string, () => unknown> = { hypatia: () => f(xv), hand };
+  let xt: tf.Tensor | undefined;
+  if (dtype === "float32") {
+    xt = tf.tensor1d(xv.data as Float32Array, "float32");
+    const x = xt;
+    contenders.tfjs = () => {
+      const y = tf.tidy(() => tf.div(1, tf.add(1, tf.exp(tf.neg(x)))));
+      y.dataSync();
+      y.dispose();
+    };
+    contenders.tfjsSigmoid = () => {
+      const y = tf.sigmoid(x);
+      y.dataSync();
+      y.dispose();
+    };
+  }
+  const t = timeAll(contenders, { rounds: quick ? 5 : 25 });
+  xt?.dispose();
+  logisticRows.push([
+    `logistic 1e6 ${dtype}`,
+    `${fmt(t.hypatia.best)} (${fmt(t.hypatia.median)})`,
+    `${fmt(t.hand.best)} (${fmt(t.hand.median)})`,
+    ratio(t.hypatia.best / t.hand.best),
+    t.tfjs ? `${fmt(t.tfjs.best)} (${fmt(t.tfjs.median)})` : "n/a (no float64)",
+    t.tfjsSigmoid ? fmt(t.tfjsSigmoid.best) : "n/a",
+    t.tfjs ? ratio(t.tfjs.best / t.hypatia.best) : "n/a",
+    t.tfjsSigmoid ? ratio(t.tfjsSigmoid.best / t.hypatia.best) : "n/a",
+  ]);
+}
+
+// (2) square matrix products.
+const dotRows: string[][] = [];
+for (const n of quick ? [256] : [256, 512, 1024]) {
+  const gflops = (ms: number) => (2 * n ** 3) / ms / 1e6;
+  const rounds = n >= 1024 ? 3 : n >= 512 ? 5 : 9;
+  const a32 = randomArray("float32", [n, n]), b32 = randomArray("float32", [n, n]);
+  const a64 = randomArray("float64", [n, n]), b64 = randomArray("float64", [n, n]);
+  const f32 = hypatiaDot("float32"), f64 = hypatiaDot("float64");
+  const at = tf.tensor2d(a32.data as Float32Array, [n, n]),
+    bt = tf.tensor2d(b32.data as Float32Array, [n, n]);
+  {
+    const c = tf.matMul(at, bt), cd = c.dataSync(), od = f32(a32, b32).data;
+    for (let i = 0; i < n * n; i += 97) {
+      if (Math.abs(cd[i] - od[i]) > 1e-3 * (1 + Math.abs(od[i]))) throw new Error(`dot ${n} differs at ${i}`);
+    }
+    c.dispose();
+  }
+  const t = timeAll({
+    float32: () => f32(a32, b32),
+    tfjs: () => {
+      const c = tf.matMul(at, bt);
+      c.dataSync();
+      c.dispose();
+    },
+    float64: () => f64(a64, b64),
+  }, { rounds, warmup: 1 });
+  at.dispose();
+  bt.dispose();
+  dotRows.push([
+    `dot ${n}×${n} float32`,
+    fmt(t.float32.best),
+    gflops(t.float32.best).toFixed(2),
+    gflops(t.tfjs.best).toFixed(2),
+    ratio(t.tfjs.best / t.float32.best),
+  ]);
+  dotRows.push([
+    `dot ${n}×${n} float64`,
+    fmt(t.float64.best),
+    gflops(t.float64.best).toFixed(2),
+    "n/a",
+    "n/a",
+  ]);
+}
+
+/** Build a 1,000-node elementwise graph and compile it, `reps` times; the first is cold. */
+function measureCompile(reps: number): string[] {
+  const builds: number[] = [], compiles: number[] = [], firstCalls: number[] = [];
+  let nodes = 0;
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    const { x, y } = buildElementwiseGraph(1000);
+    const t1 = performance.now();
+    const f = T.function([x], y);
+    const t2 = performance.now();
+    f([0.1, 0.2, 0.3]);
+    const t3 = performance.now();
+    builds.push(t1 - t0);
+    compiles.push(t2 - t1);
+    firstCalls.push(t3 - t2);
+    nodes = countNodes([y]);
+  }
+  const warm = (v: number[]) => [...v.slice(1)].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)];
+  return [
+    `${nodes}-node elementwise graph`,
+    `${fmt(builds[0] + compiles[0])} (${fmt(builds[0])} + ${fmt(compiles[0])})`,
+    `${fmt(warm(builds) + warm(compiles))} (${fmt(warm(builds))} + ${fmt(warm(compiles))})`,
+    fmt(firstCalls[0]),
+  ];
+}
+
+function table(head: string[], body: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i])).join(" | ")} |`;
+  return [line(head), `| ${w.map((n) => "-".repeat(n)).join(" | ")} |`, ...body.map(line)].join("\n");
+}
+
+console.log(`\nHypatia vs TensorFlow.js ${tf.version_core} (cpu backend), ${navigator.userAgent}\n`);
+console.log("Logistic 1/(1+exp(-x)) over 1,000,000 elements, ms: best (median)\n");
+console.log(table([
+  "workload",
+  "Hypatia",
+  "hand loop",
+  "Hypatia / hand",
+  "tfjs, 4 ops",
+  "tfjs.sigmoid",
+  "tfjs 4 ops / Hypatia",
+  "tfjs.sigmoid / Hypatia",
+], logisticRows));
+console.log("\nSquare matrix product: best ms, GFLOP/s = 2n³ / best time\n");
+console.log(table(["workload", "Hypatia ms", "Hypatia GFLOP/s", "tfjs GFLOP/s", "Hypatia / tfjs"], dotRows));
+console.log("\nCompile time, ms: build + T.function (build + compile)\n");
+console.log(
+  table(["graph", "cold: first in process", "warm: median of the rest", "first call"], [compileRow]),
+);
