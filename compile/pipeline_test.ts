@@ -56,6 +56,24 @@ Deno.test("fusion makes one loop of an elementwise chain and keeps results exact
   out.data.forEach((y, i) => assert.equal(y, Math.fround(1 / (2 + Math.exp(-v[i])))));
 });
 
+Deno.test("fusion links consecutive groups: a chain longer than one loop, groups around a dot", () => {
+  const x = T.dvector("x");
+  let y: T.Variable = x;
+  for (let i = 0; i < 300; i++) y = i % 2 ? T.tanh(y) : T.mul(y, 1.5);
+  const f = T.function([x], y);
+  const names = toposort(f.maker.outputs).map((n) => n.op.name);
+  assert.ok(names.length <= 4 && names.every((n) => n === "fused"), names.join(", "));
+  const v = [-1, 0.25, 2];
+  const expected = v.map((a) => {
+    for (let i = 0; i < 300; i++) a = i % 2 ? Math.tanh(a) : a * 1.5;
+    return a;
+  });
+  T.testing.assertAllClose(f(v), expected, { rtol: 1e-12, atol: 1e-12 });
+  const m = T.dmatrix("m");
+  const g = T.function([m], T.exp(T.tanh(T.dot(T.tanh(T.exp(m)), m))));
+  assert.deepEqual(toposort(g.maker.outputs).map((n) => n.op.name), ["fused", "dot", "fused"]);
+});
+
 Deno.test("weak scalars keep float32 graphs float32", () => {
   const x = T.fvector("x");
   assert.equal(T.mul(x, 2).dtype, "float32");
