@@ -188,8 +188,8 @@ Deno.test("fill kernels: element i is the next draw of substream i % ns, in floa
   for (const ns of [1, 3, 15, 16, 40]) {
     const subs = refStreams(4242, [ns])[0];
     const n = 257;
-    const ref = refDraws(subs, ns, n);
     const st64 = Int32Array.from(subs.flat(), Number), st32 = st64.slice();
+    const ref = refDraws(subs, ns, n);
     const o64 = new Float64Array(n), o32 = new Float32Array(n);
     fillUniform64(st64, o64, ns);
     fillUniform32(st32, o32, ns);

@@ -74,11 +74,13 @@ export function refStreams(seed: number | number[], uses: number[]): bigint[][][
   });
 }
 
-/** Flat draws of a variable with `ns` substreams (only the first `subs.length` built), n elements. */
+/**
+ * One call's flat draws of a variable with `ns` substreams (only the first
+ * `subs.length` built), n elements; advances `subs` in place like the state update.
+ */
 export function refDraws(subs: bigint[][], ns: number, n: number): bigint[] {
-  const st = subs.map((s) => [...s]);
   const out: bigint[] = [];
-  for (let i = 0; i < n; i++) out.push(refStep(st[i % ns]));
+  for (let i = 0; i < n; i++) out.push(refStep(subs[i % ns]));
   return out;
 }
 
