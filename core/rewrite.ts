@@ -42,7 +42,9 @@ export function rewriteGraph(outputs: readonly Variable[], options: PassOptions)
   const seenNodes = new Map<string, Apply>();
   const seenConsts = new Map<string, Constant>();
   let budget = 0;
-  const maxRewrites = 1000 + 20 * toposort(outputs).length;
+  // The budget grows with the graph; its size is only counted once 1,000 rewrites ran.
+  let maxRewrites = 1000;
+  let sized = false;
 
   const canon = (v: Variable): Variable => {
     const m = memo.get(v);
@@ -90,7 +92,11 @@ export function rewriteGraph(outputs: readonly Variable[], options: PassOptions)
       const replacement = tryRewrites(current, options);
       if (!replacement) break;
       // Rewrite the replacement's new nodes too, then continue with whatever computes it.
-      if (++budget > maxRewrites) {
+      if (++budget > maxRewrites && !sized) {
+        sized = true;
+        maxRewrites += 20 * toposort(outputs).length;
+      }
+      if (budget > maxRewrites) {
         throw new Error(
           `rewriteGraph: more than ${maxRewrites} rewrites; a rewrite is probably undoing another`,
         );
