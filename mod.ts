@@ -52,3 +52,4 @@ export { In } from "./compile/in.ts";
 export * as testing from "./testing.ts";
 export { seededRandom, verifyGrad } from "./compile/verify_grad.ts";
 export type { VerifyGradOptions } from "./compile/verify_grad.ts";
+export * from "./random/mod.ts";
