@@ -11,8 +11,9 @@ const files = await sourceFiles(root);
 const texts = new Map(
   await Promise.all(files.map(async (f) => [f, await Deno.readTextFile(`${root}/${f}`)] as const)),
 );
+/** Library files: in a layer, and not tests, benches, test helpers or test data. */
 const library = files.filter((f) =>
-  layerOf(f) !== undefined && !f.endsWith("_test.ts") && !f.endsWith("_bench.ts")
+  layerOf(f) !== undefined && !/(_test|_bench|test_util)\.ts$/.test(f) && !f.includes("/testdata/")
 );
 
 Deno.test("repo: no import cycles among source files", () => {
