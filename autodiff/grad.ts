@@ -120,15 +120,24 @@ export function grad(
   }
   for (const [v, g] of known) grads.set(v, keep(grads.get(v), g));
 
+  // Variables the cost depends on through an op with a zero gradient (floor, argmax,
+  // comparisons…): connected, so they get zeros rather than a "disconnected" error.
+  const zeroConnected = new Set<Variable>();
   for (let k = nodes.length - 1; k >= 0; k--) {
     const node = nodes[k];
-    if (!node.outputs.some((o) => grads.has(o))) continue;
+    const hasGrad = node.outputs.some((o) => grads.has(o));
+    if (!hasGrad && !node.outputs.some((o) => zeroConnected.has(o))) continue;
     if (!node.inputs.some((i) => relevant.has(i) && !constants.has(i))) continue;
-    const outGrads = node.outputs.map((o) => grads.get(o) ?? fill(o, constant(0, { dtype: o.dtype })));
-    const inGrads = vjpOf(node, outGrads);
+    const inGrads = hasGrad
+      ? vjpOf(node, node.outputs.map((o) => grads.get(o) ?? fill(o, constant(0, { dtype: o.dtype }))))
+      : node.inputs.map(() => null);
     node.inputs.forEach((input, i) => {
       const g = inGrads[i];
-      if (!g || !relevant.has(input) || constants.has(input)) return;
+      if (!relevant.has(input) || constants.has(input)) return;
+      if (!g) {
+        zeroConnected.add(input);
+        return;
+      }
       if (!isFloat(input.dtype) && !wrtSet.has(input)) return; // integers carry no gradient
       grads.set(input, keep(grads.get(input), fitGradient(g, input)));
     });
@@ -137,7 +146,7 @@ export function grad(
   const out = list.map((w) => {
     const g = grads.get(w);
     if (g) return g.dtype === w.dtype || !isFloat(w.dtype) ? g : cast(g, w.dtype);
-    const policy = options.disconnectedInputs ?? "raise";
+    const policy = zeroConnected.has(w) ? "ignore" : options.disconnectedInputs ?? "raise";
     const msg = `grad: the cost does not depend on ${w.describe()}` +
       (w instanceof Constant ? " (it is a constant)" : "") +
       `; pass disconnectedInputs: "ignore" to get zeros`;
