@@ -22,7 +22,13 @@ export const MATMUL_NO_WGSL =
  */
 export type AccumulateMode = "float" | "int" | "bool";
 
-/** The accumulation mode of an output dtype. */
+/** The accumulation mode of an output dtype. *
+ * @example
+ * ```ts
+ * import { accumulateMode } from "./dot_kernel.ts";
+ * console.assert(accumulateMode("float32") === "float" && accumulateMode("int8") === "int");
+ * ```
+ */
 export function accumulateMode(dtype: DType): AccumulateMode {
   if (dtype === "bool") return "bool";
   if (dtype === "int32" || dtype === "int16" || dtype === "int8" || dtype === "uint8") return "int";
@@ -33,6 +39,14 @@ export function accumulateMode(dtype: DType): AccumulateMode {
  * `c[b, i, j] = sum_p a[b, i, p] * bm[b, p, j]` for `batch` products of (n, k) by
  * (k, m), all C-contiguous; `aBatch`/`bBatch` are the batch strides (0 repeats a
  * single matrix). `c` must be zero-initialised only in "bool" mode: it is overwritten.
+ *
+ * @example
+ * ```ts
+ * import { referenceMatmul } from "./dot_kernel.ts";
+ * const c = new Float64Array(1);
+ * referenceMatmul(new Float64Array([1, 2]), new Float64Array([3, 4]), c, 1, 1, 2, 1, 0, 0, "float");
+ * console.assert(c[0] === 11);
+ * ```
  */
 export function referenceMatmul(
   a: TypedArray,
@@ -64,7 +78,13 @@ export function referenceMatmul(
   }
 }
 
-/** "(2, 3)" for a shape. */
+/** "(2, 3)" for a shape. *
+ * @example
+ * ```ts
+ * import { shapeString } from "./dot_kernel.ts";
+ * console.assert(shapeString([3]) === "(3,)" && shapeString([2, null]) === "(2, ?)");
+ * ```
+ */
 export function shapeString(shape: readonly (number | null)[]): string {
   const dims = shape.map((d) => (d === null ? "?" : String(d)));
   return `(${dims.join(", ")}${dims.length === 1 ? "," : ""})`;
@@ -73,6 +93,20 @@ export function shapeString(shape: readonly (number | null)[]): string {
 /**
  * Static check that two summed lengths agree: both known and different is a
  * HypatiaTypeError naming the op, the axes and both variables.
+ *
+ * @example
+ * ```ts
+ * import { checkStaticInner } from "./dot_kernel.ts";
+ * import { TensorType } from "../core/type.ts";
+ * const a = new TensorType("float64", [2, 3]).make("a"), b = new TensorType("float64", [4, 2]).make("b");
+ * let threw = false;
+ * try {
+ *   checkStaticInner("dot", a, 1, b, 0);
+ * } catch {
+ *   threw = true;
+ * }
+ * console.assert(threw);
+ * ```
  */
 export function checkStaticInner(
   op: string,
@@ -93,6 +127,12 @@ export function checkStaticInner(
 /**
  * Run-time check of summed lengths: a ShapeError naming the op, both shapes and the
  * node's input variables.
+ *
+ * @example
+ * ```ts
+ * import { checkInner } from "./dot_kernel.ts";
+ * checkInner("dot", undefined, [2, 3], [1], [3, 4], [0]); // aligned: no error
+ * ```
  */
 export function checkInner(
   op: string,

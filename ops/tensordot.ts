@@ -43,7 +43,14 @@ export interface TensordotLayout {
   outShape: number[];
 }
 
-/** The layout of a tensordot of values of these shapes. */
+/** The layout of a tensordot of values of these shapes. *
+ * @example
+ * ```ts
+ * import { tensordotLayout } from "./tensordot.ts";
+ * const l = tensordotLayout([2, 3, 4], [4, 3], { axesA: [1, 2], axesB: [1, 0] });
+ * console.assert(l.m === 2 && l.k === 12 && l.n === 1 && l.outShape.length === 1);
+ * ```
+ */
 export function tensordotLayout(
   shapeA: readonly number[],
   shapeB: readonly number[],

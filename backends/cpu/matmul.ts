@@ -168,6 +168,14 @@ function gemmSmall(
 /**
  * C = A·B for an (m × k) A and a (k × n) B given as strided views; C is written
  * C-contiguous (row stride n) into the Float64Array `c` from `cOff`.
+ *
+ * @example
+ * ```ts
+ * import { gemm, rowMajor } from "./matmul.ts";
+ * const c = new Float64Array(4);
+ * gemm(2, 2, 2, rowMajor(new Float64Array([1, 2, 3, 4]), 2), rowMajor(new Float64Array([5, 6, 7, 8]), 2), c);
+ * console.assert(c.join() === "19,22,43,50");
+ * ```
  */
 export function gemm(
   m: number,
@@ -224,6 +232,14 @@ export interface VectorView {
 /**
  * y = A·x for an (m × k) A: y[yOff + i*yStride] = sum_p A(i, p) x(p). Rows of A are
  * read four at a time when they are contiguous; otherwise A is walked column by column.
+ *
+ * @example
+ * ```ts
+ * import { gemv, rowMajor } from "./matmul.ts";
+ * const y = new Float64Array(2);
+ * gemv(2, 2, rowMajor(new Float32Array([1, 2, 3, 4]), 2), { data: new Float32Array([1, 1]), offset: 0, stride: 1 }, y);
+ * console.assert(y.join() === "3,7");
+ * ```
  */
 export function gemv(
   m: number,
@@ -271,7 +287,13 @@ export function gemv(
   }
 }
 
-/** A C-contiguous matrix (or a batch of them) as a view. */
+/** A C-contiguous matrix (or a batch of them) as a view. *
+ * @example
+ * ```ts
+ * import { rowMajor } from "./matmul.ts";
+ * console.assert(rowMajor(new Float64Array(6), 3).rowStride === 3);
+ * ```
+ */
 export function rowMajor(data: FloatArray, cols: number, offset = 0): MatrixView {
   return { data, offset, rowStride: cols, colStride: 1 };
 }
@@ -279,6 +301,14 @@ export function rowMajor(data: FloatArray, cols: number, offset = 0): MatrixView
 /**
  * `batch` products of (m × k) by (k × n) matrices stored C-contiguous one after
  * another (`aStep`/`bStep` elements apart; 0 reuses one matrix), into `c`.
+ *
+ * @example
+ * ```ts
+ * import { gemmBatched } from "./matmul.ts";
+ * const c = new Float64Array(2);
+ * gemmBatched(2, 1, 1, 2, new Float64Array([1, 2, 3, 4]), 2, new Float64Array([1, 1]), 0, c);
+ * console.assert(c.join() === "3,7");
+ * ```
  */
 export function gemmBatched(
   batch: number,

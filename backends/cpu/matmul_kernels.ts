@@ -35,7 +35,19 @@ function withOutput(dtype: DType, shape: number[], fill: (acc: Float64Array) => 
   return out;
 }
 
-/** The dot node (vectors and matrices). */
+/** The dot node (vectors and matrices). *
+ * @example
+ * ```ts
+ * import { dotKernel } from "./matmul_kernels.ts";
+ * import { dotOp } from "../../ops/dot.ts";
+ * import { asarray } from "../../core/ndarray.ts";
+ * import { TensorType } from "../../core/type.ts";
+ * const m = new TensorType("float32", [null, null]);
+ * const kernel = dotKernel(dotOp.make([m.make("a"), m.make("b")], null))!;
+ * const [c] = kernel([asarray([[1, 2]], { dtype: "float32" }), asarray([[3], [4]], { dtype: "float32" })]);
+ * console.assert(c.item(0, 0) === 11);
+ * ```
+ */
 export function dotKernel(node: Apply): Kernel | undefined {
   if (!floatNode(node)) return undefined;
   const dtype = node.outputs[0].dtype;
@@ -48,7 +60,16 @@ export function dotKernel(node: Apply): Kernel | undefined {
   };
 }
 
-/** The batched_dot node: one product per batch entry. */
+/** The batched_dot node: one product per batch entry. *
+ * @example
+ * ```ts
+ * import { batchedDotKernel } from "./matmul_kernels.ts";
+ * import { batchedDotOp } from "../../ops/batched_dot.ts";
+ * import { TensorType } from "../../core/type.ts";
+ * const i = new TensorType("int32", [null, null]);
+ * console.assert(batchedDotKernel(batchedDotOp.make([i.make(), i.make()], null)) === undefined); // ints: reference
+ * ```
+ */
 export function batchedDotKernel(node: Apply): Kernel | undefined {
   if (!floatNode(node)) return undefined;
   const dtype = node.outputs[0].dtype;
@@ -66,6 +87,14 @@ export function batchedDotKernel(node: Apply): Kernel | undefined {
  * `x` with its axes permuted by `perm` and grouped as (first `split`, rest) as a
  * strided matrix, when each group is a run of consecutive axes (no copy needed);
  * otherwise undefined.
+ *
+ * @example
+ * ```ts
+ * import { matrixView } from "./matmul_kernels.ts";
+ * import { NDArray } from "../../core/ndarray.ts";
+ * const v = matrixView(new NDArray("float64", [3, 4]), [1, 0], 1)!; // the transpose, no copy
+ * console.assert(v.rowStride === 1 && v.colStride === 4);
+ * ```
  */
 export function matrixView(x: NDArray, perm: number[], split: number): MatrixView | undefined {
   const strides = stridesOf(x.shape);
@@ -78,7 +107,19 @@ export function matrixView(x: NDArray, perm: number[], split: number): MatrixVie
   return { data: x.data as FloatArray, offset: 0, rowStride: rs, colStride: cs };
 }
 
-/** The tensordot node: one matrix product over (possibly strided) views. */
+/** The tensordot node: one matrix product over (possibly strided) views. *
+ * @example
+ * ```ts
+ * import { tensordotKernel } from "./matmul_kernels.ts";
+ * import { tensordotOp } from "../../ops/tensordot.ts";
+ * import { asarray } from "../../core/ndarray.ts";
+ * import { TensorType } from "../../core/type.ts";
+ * const t = new TensorType("float64", [null, null]);
+ * const k = tensordotKernel(tensordotOp.make([t.make(), t.make()], { axesA: [0], axesB: [0] }))!;
+ * const [c] = k([asarray([[1, 2]]).astype("float64"), asarray([[3, 4]]).astype("float64")]);
+ * console.assert(c.toArray().toString() === "3,4,6,8");
+ * ```
+ */
 export function tensordotKernel(node: Apply): Kernel | undefined {
   if (!floatNode(node)) return undefined;
   const dtype = node.outputs[0].dtype, params = node.params as TensordotParams;
