@@ -17,6 +17,7 @@ import { toposort } from "../core/walk.ts";
 import type { Variable } from "../core/variable.ts";
 import type { ScanParams } from "./scan_params.ts";
 import { scanVjp } from "./scan_grad.ts";
+import { batchIndependentScan } from "./scan_batch.ts";
 
 export { collectWidth, lagsOf, ScanParams } from "./scan_params.ts";
 export type { CollectSpec, InnerGrad, ScanParamsInit, SeqSpec, StateSpec } from "./scan_params.ts";
@@ -113,6 +114,7 @@ export const scanOp: Op<ScanParams> = defineOp<ScanParams>({
   backendRule: "the CPU backend's scan runner (backends/cpu/scan_runner.ts) compiles the body once " +
     "per compiled function and runs it at every step",
   vjp: scanVjp,
+  rewrites: [batchIndependentScan],
   noWgsl: "the loop runs on the CPU scan runner; a WebGPU function runs it there",
   format: (args, p) => `scan{${p.name || "loop"}}(${args.join(", ")})`,
 });
