@@ -9,16 +9,10 @@
 import type { NDArray } from "../../core/ndarray.ts";
 import type { Variable } from "../../core/variable.ts";
 import { buildCpuProgram } from "../cpu/program.ts";
-import { navigatorGpu, probeAdapter } from "./device.ts";
+import { navigatorGpu, noteOnce, probeAdapter } from "./device.ts";
 import { type AsyncProgram, buildWebGpuProgram, type Placement } from "./program.ts";
 
-let said = false;
-
-function note(message: string): void {
-  if (said) return;
-  said = true;
-  console.warn(`hypatia: device "auto": ${message}`);
-}
+const note = (message: string) => noteOnce("auto", `hypatia: device "auto": ${message}`);
 
 /** The CPU program behind the asynchronous interface. */
 function cpuAsync(roots: readonly Variable[], outputs: readonly Variable[], why: string): AsyncProgram {

@@ -39,6 +39,8 @@ export interface GpuContext {
 let override: { gpu: Gpu | undefined } | undefined;
 let adapterPromise: Promise<{ adapter: GpuAdapter; summary: AdapterSummary } | null> | undefined;
 let contextPromise: Promise<GpuContext> | undefined;
+/** The context `contextPromise` resolved to, once it has. */
+let current: GpuContext | undefined;
 
 /**
  * Replace `navigator.gpu` (tests use this to simulate a missing or different adapter).
@@ -49,6 +51,17 @@ export function setGpuForTesting(gpu: Gpu | null | undefined): void {
   override = gpu === undefined ? undefined : { gpu: gpu ?? undefined };
   adapterPromise = undefined;
   contextPromise = undefined;
+  current = undefined;
+  noted.clear();
+}
+
+const noted = new Set<string>();
+
+/** console.warn a message once per process per `key` (e.g. the device "auto" chose). */
+export function noteOnce(key: string, message: string): void {
+  if (noted.has(key)) return;
+  noted.add(key);
+  console.warn(message);
 }
 
 /** The runtime's `navigator.gpu` (or the test override), if any. */
@@ -88,6 +101,7 @@ export function probeAdapter(): Promise<{ adapter: GpuAdapter; summary: AdapterS
 
 /** The process's device, acquired on first use; a DeviceError when there is no adapter. */
 export function acquireDevice(): Promise<GpuContext> {
+  if (current?.lost) forgetDevice(current);
   if (!contextPromise) {
     const p = makeContext();
     contextPromise = p;
@@ -138,16 +152,18 @@ async function makeContext(): Promise<GpuContext> {
   };
   device.lost.then((info) => {
     ctx.lost = info.message || info.reason || "unknown reason";
-    if (contextPromise) {
-      contextPromise.then((c) => {
-        if (c === ctx) {
-          contextPromise = undefined;
-          adapterPromise = undefined;
-        }
-      }, () => {});
-    }
+    forgetDevice(ctx);
   });
+  current = ctx;
   return ctx;
+}
+
+/** Forget a lost device (and its adapter, which gives one device), so the next call gets a new one. */
+function forgetDevice(ctx: GpuContext): void {
+  if (current !== ctx) return;
+  current = undefined;
+  contextPromise = undefined;
+  adapterPromise = undefined;
 }
 
 /** Round a byte length to the pool's granularity (16 bytes, at least 16). */

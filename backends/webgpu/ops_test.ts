@@ -5,9 +5,11 @@
  * `castOp`) are tested over every pair of GPU dtypes.
  *
  * Tolerance: integer and bool results must be equal. float32 results may differ by at
- * most ULP_TOL units in the last place, or by ABS_TOL where the result is near zero:
- * WGSL allows exp/exp2 an error of 3 + 2·|x| ulp and log/log2 an absolute error of
- * 2^-21 near 1, and the CPU computes a fused chain in float64 and rounds once.
+ * most 8 units in the last place (the CPU rounds a float64 result once; WGSL allows exp
+ * 3 + 2·|x| ulps). pow is computed as exp2(y·log2(x)), and WGSL allows exp2(t) 3 + 2·|t|
+ * ulps, so pow gets 8 + 2·|y·log2(x)| ulps. No absolute tolerance: results near zero
+ * (log1p, expm1, sin of small x) must be relatively accurate too. Measured on llvmpipe:
+ * at most 4 ulps except pow (40 ulps at 19^-20, where WGSL allows 173).
  */
 import assert from "node:assert/strict";
 import type { DType } from "../../core/dtype.ts";
@@ -20,8 +22,11 @@ import { compileFunction } from "../../compile/function.ts";
 import { castOp } from "../../ops/cast.ts";
 import { requireAdapter, testValues, ulpDistance } from "./test_util.ts";
 
-const ULP_TOL = 64;
-const ABS_TOL = 2 ** -20;
+const ULP_TOL = 8;
+/** Ops whose WGSL lowering is allowed more ulps, as a function of the arguments (see above). */
+const ULP_TOL_OF: Record<string, (args: number[]) => number> = {
+  pow: ([x, y]) => ULP_TOL + 2 * Math.abs(y * Math.log2(Math.abs(x))),
+};
 const N = 96;
 
 /** The dtypes a WebGPU buffer holds (int8/int16 in i32 lanes, uint8/bool in u32 lanes). */
@@ -67,23 +72,29 @@ function quietly<R>(f: () => R): R {
 }
 
 /** Assert GPU and CPU results agree within the stated tolerance; returns the largest ulp distance. */
-function agree(gpu: NDArray, cpu: NDArray, inputs: NDArray[], what: string): number {
+function agree(
+  gpu: NDArray,
+  cpu: NDArray,
+  inputs: NDArray[],
+  what: string,
+  tolOf: (args: number[]) => number = () => ULP_TOL,
+): number {
   assert.equal(gpu.dtype, cpu.dtype, `${what}: dtype`);
   assert.deepEqual(gpu.shape, cpu.shape, `${what}: shape`);
   let worst = 0;
   const bad: string[] = [];
   for (let i = 0; i < cpu.size; i++) {
     const g = gpu.data[i], c = cpu.data[i];
-    const args = inputs.map((x) => x.data[i]).join(", ");
+    const argv = inputs.map((x) => x.data[i]), args = argv.join(", ");
     if (cpu.dtype !== "float32") {
       if (g !== c) bad.push(`[${i}] (inputs ${args}): GPU ${g}, CPU ${c}`);
       continue;
     }
-    const d = ulpDistance(g, c);
-    if (d > ULP_TOL && !(Math.abs(g - c) <= ABS_TOL)) {
-      bad.push(`[${i}] (inputs ${args}): GPU ${g}, CPU ${c}: ${d} ulps apart (tolerance ${ULP_TOL})`);
+    const d = ulpDistance(g, c), tol = tolOf(argv);
+    if (d > tol) {
+      bad.push(`[${i}] (inputs ${args}): GPU ${g}, CPU ${c}: ${d} ulps apart (tolerance ${tol})`);
     }
-    if (Number.isFinite(d)) worst = Math.max(worst, Math.abs(g - c) <= ABS_TOL ? 0 : d);
+    if (Number.isFinite(d)) worst = Math.max(worst, d);
   }
   if (bad.length) {
     assert.fail(`${what}: ${bad.length} of ${cpu.size} elements differ:\n  ${bad.join("\n  ")}`);
@@ -92,13 +103,18 @@ function agree(gpu: NDArray, cpu: NDArray, inputs: NDArray[], what: string): num
 }
 
 /** Compile `y` from `vars` on both devices (no rewrites: the op itself is tested); compare. */
-async function checkNode(vars: Variable[], y: Variable, what: string): Promise<"gpu" | string> {
+async function checkNode(
+  vars: Variable[],
+  y: Variable,
+  what: string,
+  tolOf?: (args: number[]) => number,
+): Promise<"gpu" | string> {
   const cpu = compileFunction(vars, y, { mode: "FAST_COMPILE" });
   const gpu = quietly(() => compileFunction(vars, y, { mode: "FAST_COMPILE", device: "webgpu" }));
   const off = gpu.placement.find((p) => p.device === "cpu");
   if (off) return off.reason ?? "on the CPU";
   const values = vars.map((v, k) => testValues(v.dtype, N, 7 + 13 * k));
-  agree(await gpu(...values), cpu(...values), values, what);
+  agree(await gpu(...values), cpu(...values), values, what, tolOf);
   return "gpu";
 }
 
@@ -126,7 +142,7 @@ for (const [op, where] of ops) {
         throw e;
       }
       const what = `${op.name}(${dtypes.join(", ")}) -> ${y.dtype}`;
-      const r = await checkNode(vars, y, what);
+      const r = await checkNode(vars, y, what, ULP_TOL_OF[op.name]);
       (r === "gpu" ? ran : skipped).push(r === "gpu" ? what : `${what}: ${r}`);
     }
     assert.ok(

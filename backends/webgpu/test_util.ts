@@ -60,6 +60,7 @@ export function testValues(dtype: DType, n: number, seed: number): NDArray {
   let edges: number[];
   if (dtype === "float32") {
     edges = [0, -0, 1, -1, 0.5, -0.5, 2, -2, 1e-4, -1e-4, 10, -10, 3.25, -7.75, 20, -20];
+    edges.push(0.003, -0.01, 0.03, -0.2, 0.3, -0.7, 0.9, 1.5, 3.14159, -1.5708); // near 0, near 1, near pi
   } else if (dtype === "bool") edges = [0, 1, 1, 0];
   else {
     const [lo, hi] = RANGES[dtype]!;
