@@ -265,3 +265,22 @@ Deno.test("scan() rejects bad arguments with clear errors", () => {
   const [grow] = scan({ fn: (h: V) => T.concatenate([h, h]), outputsInfo: v, nSteps: 2, name: "grow" });
   assert.throws(() => T.function([v], grow)([1]), /scan "grow".*state 0/);
 });
+
+Deno.test("scan() draws random numbers per step, threads the random state and returns its update", () => {
+  const srng = new T.MRGRandomStreams(234);
+  const x = T.dvector("x"), w = T.dscalar("w");
+  const [out, updates] = scan({ fn: (xt: V) => T.mul(T.mul(xt, w), srng.uniform([])), sequences: x });
+  assert.equal(updates.length, 1);
+  const gw = T.grad(T.sum(out), w);
+  const f = T.function([x, w], [out, gw], { updates });
+  // The same stream drawn once per call outside a loop gives the same numbers, in order.
+  const ref = new T.MRGRandomStreams(234);
+  const g = T.function([], ref.uniform([]));
+  const u = Array.from({ length: 8 }, () => g().item());
+  const [a, ga] = f([1, 1, 1, 1], 2);
+  close(a, u.slice(0, 4).map((v) => 2 * v), 1e-15);
+  // The gradient recomputes the loop with the same draws: d sum(x u w) / dw = sum(x u).
+  assert.ok(Math.abs(ga.item() - u.slice(0, 4).reduce((s, v) => s + v, 0)) < 1e-14);
+  const [b] = f([1, 1, 1, 1], 1);
+  close(b, u.slice(4, 8), 1e-15); // the state moved on by 4 draws
+});
