@@ -69,3 +69,24 @@ Deno.test("hessian() of sum(tanh(A x)) matches differences of the gradient; list
   T.testing.assertAllClose(Hb, xv.map((xi, i) => xv.map((_, j) => (i === j ? 2 * xi : 0))), { rtol: 1e-14 });
   assert.throws(() => hessian(T.sum(A), A), T.GradError);
 });
+
+Deno.test("jacobian() through a scan (an RNN's last state against its initial state) matches finite differences", () => {
+  const W = T.dmatrix("W"), x = T.dmatrix("x"), h0 = T.dvector("h0");
+  const [h] = scan({
+    fn: (xt: V, h: V, W: V) => T.tanh(T.add(T.dot(W, h), xt)),
+    sequences: x,
+    outputsInfo: h0,
+    nonSequences: W,
+  });
+  const last = h.get(-1);
+  const Wv = [wave(3, 1), wave(3, 2), wave(3, 3)], xv = [wave(3, 4), wave(3, 5)], hv = wave(3, 6);
+  const J = T.function([W, x, h0], jacobian(last, h0))(Wv, xv, hv);
+  const g = T.function([W, x, h0], last);
+  const eps = 1e-6;
+  const cols = hv.map((_, j) => {
+    const up = g(Wv, xv, hv.map((v, k) => v + (k === j ? eps : 0))).toArray() as number[];
+    const down = g(Wv, xv, hv.map((v, k) => v - (k === j ? eps : 0))).toArray() as number[];
+    return up.map((u, i) => (u - down[i]) / (2 * eps));
+  });
+  T.testing.assertAllClose(J, hv.map((_, i) => cols.map((c) => c[i])), { rtol: 1e-6, atol: 1e-9 });
+});

@@ -120,6 +120,20 @@ Deno.test("scan() nested: an inner scan over each row", () => {
   assert.deepEqual(out.toArray(), [[1, 3, 6], [4, 9, 15]]);
 });
 
+Deno.test("scan() nested: gradients go through the inner and the outer loop", () => {
+  const nested = (m: V) =>
+    scan({
+      fn: (row: V) =>
+        scan({
+          fn: (v: V, acc: V) => T.tanh(T.add(T.mul(acc, v), v)),
+          sequences: row,
+          outputsInfo: T.constant(0.3),
+        })[0],
+      sequences: m,
+    })[0];
+  T.verifyGrad(nested, [[[0.1, 0.2, 0.3], [0.4, -0.5, 0.6]]]);
+});
+
 Deno.test("scan() threads a shared variable's default update through the loop and returns it in updates", () => {
   const c = T.shared(1.0, { name: "c" });
   c.defaultUpdate = T.mul(c, 2);
