@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as T from "../mod.ts";
 import { scan } from "./scan.ts";
 import { scanStats } from "../backends/cpu/scan_runner.ts";
+import { toposort } from "../core/walk.ts";
 
 type V = T.Variable;
 const close = (a: T.NDArray, b: number[] | number[][], tol = 1e-12) =>
@@ -297,4 +298,21 @@ Deno.test("scan() draws random numbers per step, threads the random state and re
   assert.ok(Math.abs(ga.item() - u.slice(0, 4).reduce((s, v) => s + v, 0)) < 1e-14);
   const [b] = f([1, 1, 1, 1], 1);
   close(b, u.slice(4, 8), 1e-15); // the state moved on by 4 draws
+});
+
+Deno.test("scan() nodes built twice from the same body merge into one when compiled", () => {
+  const x = T.dvector("x"), z = T.dscalar("z");
+  const build = () =>
+    scan({ fn: (xt: V, acc: V) => T.add(T.mul(acc, 0.5), xt), sequences: x, outputsInfo: z })[0];
+  const a = build(), b = build();
+  assert.notEqual(a.owner, b.owner);
+  const f = T.function([x, z], [a, T.mul(b, 2)]);
+  const scans = new Set(toposort(f.maker.outputs).filter((n) => n.op.name === "scan"));
+  assert.equal(scans.size, 1);
+  const [p, q] = f([1, 2, 3], 4);
+  assert.deepEqual(q.toArray(), (p.toArray() as number[]).map((v) => 2 * v));
+  // A different body does not merge.
+  const c = scan({ fn: (xt: V, acc: V) => T.add(T.mul(acc, 0.25), xt), sequences: x, outputsInfo: z })[0];
+  const g = T.function([x, z], [a, c]);
+  assert.equal(toposort(g.maker.outputs).filter((n) => n.op.name === "scan").length, 2);
 });

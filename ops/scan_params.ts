@@ -234,11 +234,11 @@ export function graphSignature(inputs: readonly Variable[], outputs: readonly Va
   const nameOf = (v: Variable): string => {
     let s = names.get(v);
     if (s === undefined) {
-      if (v instanceof Constant) {
+      if (v instanceof Constant && v.value.size <= 64) {
         s = `c(${v.type}|${v.weak}|${Array.from(v.value.data).join(",")})`;
       } else {
-        // A free variable: scan closes over everything, so this only happens in
-        // graphs under construction. Keep it distinct by id.
+        // A large constant (compared by identity, not value), or a free variable
+        // (scan closes over everything, so only in graphs under construction).
         s = `v${v.id}`;
       }
       names.set(v, s);
