@@ -37,7 +37,22 @@ function cpuAsync(roots: readonly Variable[], outputs: readonly Variable[], why:
   };
 }
 
-/** A program that picks WebGPU or the CPU on its first call. */
+/**
+ * A program that picks WebGPU or the CPU on its first call.
+ *
+ * @example
+ * ```ts
+ * import { buildAutoProgram } from "./auto.ts";
+ * import { neg } from "../../ops/arith.ts";
+ * import { fvector } from "../../ops/constructors.ts";
+ * import { asarray } from "../../core/ndarray.ts";
+ * const x = fvector("x");
+ * const p = buildAutoProgram([x], [neg(x)]);
+ * console.assert(p.device === "auto");
+ * const [y] = await p.run([asarray([2], { dtype: "float32" })]);
+ * console.assert(y.data[0] === -2 && p.device !== "auto");
+ * ```
+ */
 export function buildAutoProgram(
   roots: readonly Variable[],
   outputs: readonly Variable[],

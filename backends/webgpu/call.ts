@@ -35,7 +35,26 @@ export interface GpuValue {
   shape: readonly number[];
 }
 
-/** The state of one call. */
+/**
+ * The state of one call.
+ *
+ * @example
+ * ```ts
+ * import { WebGpuCall } from "./call.ts";
+ * import { acquireDevice, navigatorGpu } from "./device.ts";
+ * import { asarray } from "../../core/ndarray.ts";
+ * if (navigatorGpu()) {
+ *   const ctx = await acquireDevice().catch(() => undefined);
+ *   if (ctx) {
+ *     const call = new WebGpuCall(ctx);
+ *     const v = call.upload(asarray([1, 2], { dtype: "int32" }));
+ *     const [back] = await call.download([v]);
+ *     await call.finish();
+ *     console.assert(back.data.join() === "1,2");
+ *   }
+ * }
+ * ```
+ */
 export class WebGpuCall {
   #ctx: GpuContext;
   #encoder: GpuCommandEncoder | undefined;

@@ -74,7 +74,18 @@ function accessOf(shape: readonly Dim[], outShape: readonly Dim[]): { access: Ac
   return { access, bcast };
 }
 
-/** The kernel spec of an elementwise node (plain or fused). */
+/**
+ * The kernel spec of an elementwise node (plain or fused).
+ *
+ * @example
+ * ```ts
+ * import { kernelSpecOf } from "./codegen.ts";
+ * import { exp } from "../../ops/exp_log.ts";
+ * import { fvector } from "../../ops/constructors.ts";
+ * const spec = kernelSpecOf(exp(fvector("x")).owner!);
+ * console.assert(spec.steps.length === 1 && spec.outDtype === "float32");
+ * ```
+ */
 export function kernelSpecOf(node: Apply): KernelSpec {
   const { steps, output } = stepsOf(node);
   return {
@@ -90,7 +101,16 @@ export function kernelSpecOf(node: Apply): KernelSpec {
   };
 }
 
-/** A WGSL f32 literal with exactly the float32 value of `v` (bitcast where no literal exists). */
+/**
+ * A WGSL f32 literal with exactly the float32 value of `v` (bitcast where no literal exists).
+ *
+ * @example
+ * ```ts
+ * import { f32Literal } from "./codegen.ts";
+ * console.assert(f32Literal(0.5) === "0.5f");
+ * console.assert(f32Literal(NaN) === "bitcast<f32>(0x7fc00000u)");
+ * ```
+ */
 export function f32Literal(v: number): string {
   const x = Math.fround(v);
   if (!Number.isFinite(x) || Object.is(x, -0) || (x !== 0 && Math.abs(x) < 2 ** -126)) {
@@ -102,7 +122,15 @@ export function f32Literal(v: number): string {
   return x < 0 ? `(${s}f)` : `${s}f`;
 }
 
-/** A literal of `dtype`'s WGSL type holding `v` converted as the dtype's typed array would. */
+/**
+ * A literal of `dtype`'s WGSL type holding `v` converted as the dtype's typed array would.
+ *
+ * @example
+ * ```ts
+ * import { literal } from "./codegen.ts";
+ * console.assert(literal(300, "int8") === "44i" && literal(1, "bool") === "1u");
+ * ```
+ */
 export function literal(v: number, dtype: DType): string | undefined {
   const t = wgslType(dtype);
   if (!t) return undefined;
@@ -142,6 +170,20 @@ function addHelpers(into: Map<string, string>, text: string): void {
 /**
  * Generate the WGSL kernel for an elementwise group, or say why it has no lowering
  * (a dtype WGSL lacks, or an op with no `wgsl` rule for these dtypes).
+ *
+ * @example
+ * ```ts
+ * import { lowerElementwise } from "./codegen.ts";
+ * import { expOp } from "../../ops/exp_log.ts";
+ * const k = lowerElementwise({
+ *   steps: [{ op: expOp, args: [0], input: "float32", out: "float32" }],
+ *   output: 0,
+ *   inputs: [{ dtype: "float32", shape: [null] }],
+ *   outShape: [null],
+ *   outDtype: "float32",
+ * });
+ * console.assert("source" in k && k.source.includes("let t0: f32 = f32(exp(a0));"));
+ * ```
  */
 export function lowerElementwise(spec: KernelSpec): WgslKernel | { reason: string } {
   const { steps, inputs, outShape } = spec;
@@ -253,6 +295,21 @@ export function lowerElementwise(spec: KernelSpec): WgslKernel | { reason: strin
 /**
  * The uniform block's words for an output shape: element count, lengths, and the
  * contiguous strides of each strided input (0 along its broadcast dimensions).
+ *
+ * @example
+ * ```ts
+ * import { lowerElementwise, type KernelSpec, uniformWords } from "./codegen.ts";
+ * import { addOp } from "../../ops/arith.ts";
+ * const spec: KernelSpec = {
+ *   steps: [{ op: addOp, args: [0, 1], input: "float32", out: "float32" }],
+ *   output: 0,
+ *   inputs: [{ dtype: "float32", shape: [null, null] }, { dtype: "float32", shape: [1, null] }],
+ *   outShape: [null, null],
+ *   outDtype: "float32",
+ * };
+ * const k = lowerElementwise(spec);
+ * if ("source" in k) console.assert(uniformWords(k, spec, [2, 3]).join() === "6,3,1,0");
+ * ```
  */
 export function uniformWords(kernel: WgslKernel, spec: KernelSpec, shape: readonly number[]): Uint32Array {
   const nd = shape.length;
@@ -281,7 +338,15 @@ export function uniformWords(kernel: WgslKernel, spec: KernelSpec, shape: readon
   return words;
 }
 
-/** Workgroup counts covering `n` elements: x up to `maxPerDim`, the rest in y. */
+/**
+ * Workgroup counts covering `n` elements: x up to `maxPerDim`, the rest in y.
+ *
+ * @example
+ * ```ts
+ * import { dispatchSize } from "./codegen.ts";
+ * console.assert(dispatchSize(1000).join() === "4,1");
+ * ```
+ */
 export function dispatchSize(n: number, maxPerDim = 65535): [number, number] {
   const groups = Math.ceil(n / WORKGROUP_SIZE);
   if (groups <= maxPerDim) return [groups, 1];

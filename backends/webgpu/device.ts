@@ -46,6 +46,14 @@ let current: GpuContext | undefined;
  * Replace `navigator.gpu` (tests use this to simulate a missing or different adapter).
  * `null` means "no WebGPU at all"; `undefined` restores the runtime's own. Cached
  * adapters and devices are forgotten either way.
+ *
+ * @example
+ * ```ts
+ * import { navigatorGpu, setGpuForTesting } from "./device.ts";
+ * setGpuForTesting(null);
+ * console.assert(navigatorGpu() === undefined);
+ * setGpuForTesting(undefined);
+ * ```
  */
 export function setGpuForTesting(gpu: Gpu | null | undefined): void {
   override = gpu === undefined ? undefined : { gpu: gpu ?? undefined };
@@ -57,21 +65,47 @@ export function setGpuForTesting(gpu: Gpu | null | undefined): void {
 
 const noted = new Set<string>();
 
-/** console.warn a message once per process per `key` (e.g. the device "auto" chose). */
+/**
+ * console.warn a message once per process per `key` (e.g. the device "auto" chose).
+ *
+ * @example
+ * ```ts
+ * import { noteOnce } from "./device.ts";
+ * noteOnce("example", "said once");
+ * noteOnce("example", "never said");
+ * ```
+ */
 export function noteOnce(key: string, message: string): void {
   if (noted.has(key)) return;
   noted.add(key);
   console.warn(message);
 }
 
-/** The runtime's `navigator.gpu` (or the test override), if any. */
+/**
+ * The runtime's `navigator.gpu` (or the test override), if any.
+ *
+ * @example
+ * ```ts
+ * import { navigatorGpu } from "./device.ts";
+ * console.log(navigatorGpu() ? "this runtime has WebGPU" : "no WebGPU here");
+ * ```
+ */
 export function navigatorGpu(): Gpu | undefined {
   if (override) return override.gpu;
   const nav = (globalThis as { navigator?: { gpu?: Gpu } }).navigator;
   return nav?.gpu ?? undefined;
 }
 
-/** Whether an adapter is a software rasteriser (fallback flag, or a known software name). */
+/**
+ * Whether an adapter is a software rasteriser (fallback flag, or a known software name).
+ *
+ * @example
+ * ```ts
+ * import { isSoftwareAdapter } from "./device.ts";
+ * const fake = { info: { description: "llvmpipe (LLVM 15)" }, limits: {}, requestDevice: () => Promise.reject() };
+ * console.assert(isSoftwareAdapter(fake));
+ * ```
+ */
 export function isSoftwareAdapter(adapter: GpuAdapter): boolean {
   const info = adapter.info ?? {};
   if (info.isFallbackAdapter || adapter.isFallbackAdapter) return true;
@@ -79,7 +113,16 @@ export function isSoftwareAdapter(adapter: GpuAdapter): boolean {
   return /llvmpipe|lavapipe|softpipe|swiftshader|\bwarp\b/i.test(text);
 }
 
-/** Find the adapter once per process (null when there is none). */
+/**
+ * Find the adapter once per process (null when there is none).
+ *
+ * @example
+ * ```ts
+ * import { probeAdapter } from "./device.ts";
+ * const found = await probeAdapter();
+ * console.log(found ? found.summary.description : "no adapter");
+ * ```
+ */
 export function probeAdapter(): Promise<{ adapter: GpuAdapter; summary: AdapterSummary } | null> {
   if (!adapterPromise) {
     const gpu = navigatorGpu();
@@ -99,7 +142,18 @@ export function probeAdapter(): Promise<{ adapter: GpuAdapter; summary: AdapterS
   return adapterPromise;
 }
 
-/** The process's device, acquired on first use; a DeviceError when there is no adapter. */
+/**
+ * The process's device, acquired on first use; a DeviceError when there is no adapter.
+ *
+ * @example
+ * ```ts
+ * import { acquireDevice, navigatorGpu } from "./device.ts";
+ * if (navigatorGpu()) {
+ *   const ctx = await acquireDevice().catch(() => undefined);
+ *   if (ctx) console.assert(ctx === await acquireDevice(), "one device per process");
+ * }
+ * ```
+ */
 export function acquireDevice(): Promise<GpuContext> {
   if (current?.lost) forgetDevice(current);
   if (!contextPromise) {
@@ -166,12 +220,35 @@ function forgetDevice(ctx: GpuContext): void {
   adapterPromise = undefined;
 }
 
-/** Round a byte length to the pool's granularity (16 bytes, at least 16). */
+/**
+ * Round a byte length to the pool's granularity (16 bytes, at least 16).
+ *
+ * @example
+ * ```ts
+ * import { roundBytes } from "./device.ts";
+ * console.assert(roundBytes(1) === 16 && roundBytes(20) === 32);
+ * ```
+ */
 export function roundBytes(bytes: number): number {
   return Math.max(16, Math.ceil(bytes / 16) * 16);
 }
 
-/** Free GPU buffers by rounded size and usage; a call takes them and gives them back when done. */
+/**
+ * Free GPU buffers by rounded size and usage; a call takes them and gives them back when done.
+ *
+ * @example
+ * ```ts
+ * import { acquireDevice, navigatorGpu, STORAGE_USAGE } from "./device.ts";
+ * if (navigatorGpu()) {
+ *   const ctx = await acquireDevice().catch(() => undefined);
+ *   if (ctx) {
+ *     const b = ctx.pool.take(100, STORAGE_USAGE);
+ *     ctx.pool.give(b);
+ *     console.assert(ctx.pool.take(112, STORAGE_USAGE) === b, "same rounded size and usage");
+ *   }
+ * }
+ * ```
+ */
 export class GpuBufferPool {
   #device: GpuDevice;
   #free = new Map<string, GpuBuffer[]>();
@@ -208,7 +285,16 @@ export const UNIFORM_USAGE = USAGE.UNIFORM | USAGE.COPY_DST;
 /** Usage of readback buffers. */
 export const READBACK_USAGE = USAGE.MAP_READ | USAGE.COPY_DST;
 
-/** The 32-bit lanes an NDArray is stored in on the GPU (int8/int16 as i32, uint8/bool as u32). */
+/**
+ * The 32-bit lanes an NDArray is stored in on the GPU (int8/int16 as i32, uint8/bool as u32).
+ *
+ * @example
+ * ```ts
+ * import { toLanes } from "./device.ts";
+ * import { asarray } from "../../core/ndarray.ts";
+ * console.assert(toLanes(asarray([-1, 2], { dtype: "int8" })) instanceof Int32Array);
+ * ```
+ */
 export function toLanes(arr: NDArray): Float32Array | Int32Array | Uint32Array {
   switch (arr.dtype) {
     case "float32":
@@ -228,7 +314,16 @@ export function toLanes(arr: NDArray): Float32Array | Int32Array | Uint32Array {
   }
 }
 
-/** An NDArray from `n` 32-bit lanes read back from the GPU. */
+/**
+ * An NDArray from `n` 32-bit lanes read back from the GPU.
+ *
+ * @example
+ * ```ts
+ * import { fromLanes } from "./device.ts";
+ * const lanes = new Int32Array([300, -1]);
+ * console.assert(fromLanes("int8", [2], lanes.buffer).data.join() === "44,-1");
+ * ```
+ */
 export function fromLanes(dtype: DType, shape: readonly number[], mapped: ArrayBuffer): NDArray {
   let n = 1;
   for (const d of shape) n *= d;
@@ -242,12 +337,32 @@ export function fromLanes(dtype: DType, shape: readonly number[], mapped: ArrayB
   return new NDArray(dtype, shape, out);
 }
 
-/** Bytes a value of `n` elements takes on the GPU. */
+/**
+ * Bytes a value of `n` elements takes on the GPU.
+ *
+ * @example
+ * ```ts
+ * import { laneBytes } from "./device.ts";
+ * console.assert(laneBytes(10) === 40);
+ * ```
+ */
 export function laneBytes(n: number): number {
   return n * 4;
 }
 
-/** The pipeline for a WGSL source, compiled once per device; a DeviceError quoting the source if it fails. */
+/**
+ * The pipeline for a WGSL source, compiled once per device; a DeviceError quoting the source if it fails.
+ *
+ * @example
+ * ```ts
+ * import { acquireDevice, navigatorGpu, pipelineFor } from "./device.ts";
+ * if (navigatorGpu()) {
+ *   const ctx = await acquireDevice().catch(() => undefined);
+ *   const src = "@compute @workgroup_size(1) fn main() {}";
+ *   if (ctx) console.assert(pipelineFor(ctx, src) === pipelineFor(ctx, src), "cached by source");
+ * }
+ * ```
+ */
 export function pipelineFor(ctx: GpuContext, source: string): Promise<GpuComputePipeline> {
   let p = ctx.pipelines.get(source);
   if (!p) {

@@ -121,6 +121,21 @@ function splitUnlowerable(outputs: readonly Variable[], stopAt: ReadonlySet<Vari
 /**
  * Build a WebGPU program computing `outputs` from `roots` (inputs and shared
  * variables). `name` is used in the placement note printed when some nodes stay on the CPU.
+ *
+ * @example
+ * ```ts
+ * import { buildWebGpuProgram } from "./program.ts";
+ * import { navigatorGpu } from "./device.ts";
+ * import { exp } from "../../ops/exp_log.ts";
+ * import { fvector } from "../../ops/constructors.ts";
+ * import { asarray } from "../../core/ndarray.ts";
+ * if (navigatorGpu()) {
+ *   const x = fvector("x");
+ *   const p = buildWebGpuProgram([x], [exp(x)]);
+ *   const [y] = await p.run([asarray([0], { dtype: "float32" })]).catch(() => [undefined]);
+ *   if (y) console.assert(y.data[0] === 1);
+ * }
+ * ```
  */
 export function buildWebGpuProgram(
   roots: readonly Variable[],
