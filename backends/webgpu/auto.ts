@@ -73,7 +73,7 @@ export function buildAutoProgram(
           ? "no WebGPU adapter was found"
           : "this runtime has no WebGPU";
         chosen = cpuAsync(roots, outputs, why);
-        note(`running on the CPU: ${why} (device: "webgpu" uses WebGPU anyway where an adapter exists)`);
+        note(`running on the CPU: ${why}${found ? ` (device: "webgpu" uses it anyway)` : ""}`);
       }
       return chosen;
     })();

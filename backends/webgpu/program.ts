@@ -194,20 +194,17 @@ export function buildWebGpuProgram(
   const outSlots = outputs.map(slotOf);
 
   // CPU segments: their inputs come from outside the segment, their outputs are read later.
-  const readLater = (from: number) => {
-    const s = new Set<Variable>(outputs);
-    for (const u of units.slice(from)) {
-      for (const n of u.kind === "gpu" ? [u.node] : u.nodes) for (const i of n.inputs) s.add(i);
-    }
-    return s;
-  };
+  const lastReader = new Map<Variable, number>();
+  units.forEach((u, k) => {
+    for (const n of u.kind === "gpu" ? [u.node] : u.nodes) for (const i of n.inputs) lastReader.set(i, k);
+  });
+  for (const o of outputs) lastReader.set(o, Infinity);
   units.forEach((u, k) => {
     if (u.kind !== "cpu") return;
     const produced = new Set(u.nodes.flatMap((n) => n.outputs));
     const ext = [...new Set(u.nodes.flatMap((n) => n.inputs))]
       .filter((v) => !produced.has(v) && !(v instanceof Constant));
-    const later = readLater(k + 1);
-    const outs = [...produced].filter((v) => later.has(v));
+    const outs = [...produced].filter((v) => (lastReader.get(v) ?? -1) > k);
     u.program = buildCpuProgram(ext, outs);
     u.ins = ext.map(slotOf);
     u.outs = outs.map(slotOf);

@@ -173,6 +173,27 @@ Deno.test("function(device webgpu) runs a non-elementwise op (sum) on the CPU be
   assertAgree(await gpu(xv), cpu(xv), 16, "sum sandwich");
 });
 
+Deno.test("function(device webgpu) alternates GPU and CPU segments, reusing values across them", async () => {
+  const x = T.fmatrix("x");
+  const e = T.exp(T.mul(x, 0.25)); // GPU
+  const d = T.sqrt(T.cast(e, "float64")); // CPU (float64)
+  const back = T.cast(d, "float32"); // CPU
+  const g = T.add(back, e); // GPU, reads a GPU value and a CPU value
+  const s = T.sum(g, 0); // CPU
+  const outs = [T.mul(g, s), d, T.sub(e, 1), s]; // outputs from both devices, e read by 3 segments
+  const cpu = T.function([x], outs);
+  const { result: gpu } = await capturingWarnings(() => T.function([x], outs, { device: "webgpu" }));
+  const devices = gpu.placement.map((p) => p.device);
+  assert.ok(devices.includes("webgpu") && devices.includes("cpu"), show(gpu.placement));
+  const xv = testValues("float32", 30, 15).reshape([5, 6]);
+  const [g1, g2, g3, g4] = await gpu(xv);
+  const [c1, c2, c3, c4] = cpu(xv);
+  assertAgree(g1, c1, 64, "g * sum(g)");
+  assertAgree(g2, c2, 0, "float64 sqrt", 1e-6);
+  assertAgree(g3, c3, 8, "e - 1", 1e-6);
+  assertAgree(g4, c4, 64, "sum");
+});
+
 Deno.test("function(device webgpu) returns several outputs of several dtypes, inputs as copies", async () => {
   const [a, b] = T.ivectors("a", "b");
   const outs = [T.add(a, b), T.lt(a, b), a, T.cast(T.neg(b), "float32"), T.add(a, b)];
