@@ -1,0 +1,33 @@
+/**
+ * Hypatia's IO entry point (`@hypatia/hypatia/io`): NumPy `.npy` and `.npz` files, and
+ * saving and loading models (shared variables and random state).
+ *
+ * Bytes-level functions (`parseNpy`, `toNpy`, `parseNpz`, `toNpz`, `modelToNpz`,
+ * `modelFromNpz`) work anywhere, browsers included; the file functions (`load`, `save`,
+ * `loadz`, `savez`, `savezCompressed`, `saveModel`, `loadModel`) use `Deno.readFile` in
+ * Deno and `node:fs/promises` in Bun and Node. Unlike the core library, this entry
+ * imports one npm package, fflate, for DEFLATE.
+ *
+ * Dtypes: float64, float32, int64, int32, int16, int8, uint8 and bool load and save as
+ * themselves; uint16, uint32 and float16 load widened without loss (int32, int64,
+ * float32); uint64 loads as int64. int64 lives in a Float64Array, so a value beyond
+ * 2^53 is an error on load unless `allowLossyInt64: true`. Complex, string, object,
+ * datetime and structured dtypes are refused with a clear error.
+ *
+ * @example
+ * ```ts
+ * import { parseNpy, toNpy } from "./mod.ts";
+ * import { asarray } from "../mod.ts";
+ * const a = parseNpy(toNpy(asarray([[1, 2, 3]], { dtype: "uint8" })));
+ * console.assert(a.dtype === "uint8" && a.shape.join() === "1,3");
+ * ```
+ * @module
+ */
+export { parseNpy, toNpy } from "./npy.ts";
+export type { ParseOptions } from "./npy.ts";
+export { parseNpz, toNpz } from "./npz.ts";
+export type { ArraysToSave, NpzOptions } from "./npz.ts";
+export { load, loadz, save, savez, savezCompressed } from "./files.ts";
+export type { PathLike } from "./files.ts";
+export { loadModel, modelFromNpz, modelToNpz, saveModel } from "./model.ts";
+export type { FunctionLike, LoadModelOptions, ModelSpec } from "./model.ts";

@@ -1,0 +1,83 @@
+/**
+ * `.npz` archives of named arrays, bytes in and bytes out: a ZIP archive with one `.npy`
+ * member per array, as `numpy.savez` and `numpy.savez_compressed` write them.
+ * @module
+ */
+import { InputError } from "../core/errors.ts";
+import type { ArrayLike, NDArray } from "../core/ndarray.ts";
+import { parseNpy, type ParseOptions, toNpy } from "./npy.ts";
+import { extract, readZip, writeZip } from "./zip.ts";
+
+/** Arrays to save: named (`{ w, b }`) or positional (`[a, b]` saved as arr_0, arr_1 like NumPy). */
+export type ArraysToSave = Record<string, NDArray | ArrayLike> | (NDArray | ArrayLike)[];
+
+/**
+ * Read the arrays of a `.npz` archive, keyed by member name without `.npy` (as
+ * `numpy.load` names them). Stored and deflated members are both read; members that
+ * are not `.npy` files are skipped.
+ *
+ * @example
+ * ```ts
+ * import { parseNpz, toNpz } from "./npz.ts";
+ * import { asarray } from "../core/ndarray.ts";
+ * const bytes = toNpz({ w: asarray([1, 2, 3]), b: asarray(0.5) }, { compress: true });
+ * const { w, b } = parseNpz(bytes);
+ * console.assert(w.shape.join() === "3" && b.item() === 0.5);
+ * ```
+ */
+export function parseNpz(bytes: Uint8Array, options: ParseOptions = {}): Record<string, NDArray> {
+  const where = options.name ?? "parseNpz";
+  if (!(bytes instanceof Uint8Array)) {
+    throw new InputError(`${where}: expected the archive's bytes as a Uint8Array`);
+  }
+  const out: Record<string, NDArray> = {};
+  const seen = new Set<string>();
+  for (const e of readZip(bytes, where)) {
+    if (!e.name.endsWith(".npy")) continue;
+    const key = e.name.slice(0, -4);
+    if (seen.has(key)) throw new InputError(`${where}: the archive holds '${e.name}' twice`);
+    seen.add(key);
+    const member = `${where} member '${e.name}'`;
+    Object.defineProperty(out, key, {
+      value: parseNpy(extract(bytes, e, where), { ...options, name: member }),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
+/** Options of `toNpz` and `savez`. */
+export interface NpzOptions {
+  /** DEFLATE-compress each member (`numpy.savez_compressed`); default false. */
+  compress?: boolean;
+  /** A name for error messages. */
+  name?: string;
+}
+
+/**
+ * The bytes of a `.npz` archive holding the given arrays, readable by `numpy.load`.
+ *
+ * @example
+ * ```ts
+ * import { parseNpz, toNpz } from "./npz.ts";
+ * import { asarray } from "../core/ndarray.ts";
+ * const bytes = toNpz([asarray([1, 2]), asarray([[true]], { dtype: "bool" })]);
+ * console.assert(Object.keys(parseNpz(bytes)).join() === "arr_0,arr_1");
+ * ```
+ */
+export function toNpz(arrays: ArraysToSave, options: NpzOptions = {}): Uint8Array {
+  const where = options.name ?? "toNpz";
+  if (arrays === null || typeof arrays !== "object") {
+    throw new InputError(`${where}: expected a record of named arrays or a list of arrays`);
+  }
+  const entries = Array.isArray(arrays)
+    ? arrays.map((a, k) => [`arr_${k}`, a] as const)
+    : Object.entries(arrays);
+  const files: [string, Uint8Array][] = entries.map(([key, a]) => {
+    if (key === "") throw new InputError(`${where}: an array name must not be empty`);
+    return [`${key}.npy`, toNpy(a, { name: `${where}: array '${key}'` })];
+  });
+  return writeZip(files, options.compress ?? false);
+}
