@@ -59,7 +59,19 @@ export interface ScanOptions<R extends Variable | Variable[]> {
 /** `[shared variable, new value]` pairs for `function`'s `updates`. */
 export type ScanUpdates = [SharedVariable, Variable][];
 
-/** The grad engine for scan bodies: null for inputs the known gradients do not reach. */
+/**
+ * The grad engine for scan bodies: null for inputs the known gradients do not reach.
+ *
+ * @example
+ * ```ts
+ * import { scanInnerGrad } from "./scan.ts";
+ * import { mul } from "../ops/arith.ts";
+ * import { dscalar } from "../ops/constructors.ts";
+ * const [a, b, c] = [dscalar("a"), dscalar("b"), dscalar("c")];
+ * const [ga, gc] = scanInnerGrad([[mul(a, b), dscalar("g")]], [a, c]);
+ * console.assert(ga !== null && gc === null);
+ * ```
+ */
 export const scanInnerGrad: InnerGrad = (known, wrt) => {
   const reach = new Set(graphInputs(known.map(([v]) => v)));
   for (const [v] of known) reach.add(v);

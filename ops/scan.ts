@@ -123,6 +123,18 @@ export const scanOp: Op<ScanParams> = defineOp<ScanParams>({
  * Apply `transform` to the body of every Scan node in the graphs of `outputs`
  * (used by the compiler to optimise bodies once). Inner inputs stay the same
  * variables; returns the new outputs (the same ones when no body changed).
+ *
+ * @example
+ * ```ts
+ * import { mapScanBodies } from "./scan.ts";
+ * import { scan } from "../autodiff/scan.ts";
+ * import { mul } from "./arith.ts";
+ * import { dvector } from "./constructors.ts";
+ * const [ys] = scan({ fn: (xt) => mul(xt, 2), sequences: dvector("x") });
+ * console.assert(mapScanBodies([ys], (inner) => [...inner])[0] === ys);
+ * const [doubled] = mapScanBodies([ys], (inner) => inner.map((v) => mul(v, 2)));
+ * console.assert(doubled !== ys && doubled.owner!.op.name === "scan");
+ * ```
  */
 export function mapScanBodies(
   outputs: readonly Variable[],

@@ -126,7 +126,22 @@ function independent(p: ScanParams): boolean {
     );
 }
 
-/** Rewrite a Scan node with independent steps into one batched computation. */
+/**
+ * Rewrite a Scan node with independent steps into one batched computation; null when
+ * the steps depend on each other or an op of the body has no batching rule.
+ *
+ * @example
+ * ```ts
+ * import { batchScan } from "./scan_batch.ts";
+ * import { scan } from "../autodiff/scan.ts";
+ * import { add, mul } from "./arith.ts";
+ * import { dscalar, dvector } from "./constructors.ts";
+ * const [ys] = scan({ fn: (xt, w) => mul(xt, w), sequences: dvector("x"), nonSequences: dscalar("w") });
+ * console.assert(batchScan(ys.owner!)![0].owner!.op.name === "mul");
+ * const [cum] = scan({ fn: (xt, acc) => add(acc, xt), sequences: dvector("x"), outputsInfo: dscalar("z") });
+ * console.assert(batchScan(cum.owner!) === null);
+ * ```
+ */
 export function batchScan(node: Apply): Variable[] | null {
   const p = node.params as ScanParams;
   if (!independent(p)) return null;

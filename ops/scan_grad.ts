@@ -36,7 +36,22 @@ const plus = (a: Variable | null, b: Variable | null) => (a && b ? add(a, b) : a
 const asDtype = (v: Variable, dtype: Variable["dtype"]) => (v.dtype === dtype ? v : cast(v, dtype));
 const LAST: SeqSpec = { offsets: [0], reverse: true, anchorEnd: true, window: 0 };
 
-/** The vjp of a Scan node: a backward Scan node, and the gradients read from it. */
+/**
+ * The vjp of a Scan node: a backward Scan node, and the gradients read from it (one per
+ * outer input; null for the number of steps and for inputs without gradient).
+ *
+ * @example
+ * ```ts
+ * import { scanVjp } from "./scan_grad.ts";
+ * import { scan } from "../autodiff/scan.ts";
+ * import { add } from "./arith.ts";
+ * import { onesLike } from "./alloc.ts";
+ * import { dscalar, dvector } from "./constructors.ts";
+ * const [cum] = scan({ fn: (xt, acc) => add(acc, xt), sequences: dvector("x"), outputsInfo: dscalar("z") });
+ * const [gx, gz] = scanVjp(cum.owner!, [onesLike(cum)]);
+ * console.assert(gx!.owner!.op.name === "scan" && gz!.ndim === 0);
+ * ```
+ */
 export function scanVjp(node: Apply, outGrads: Variable[]): (Variable | null)[] {
   const p = node.params as ScanParams;
   if (!p.differentiate) {

@@ -189,12 +189,29 @@ export class ScanParams implements ScanParamsInit {
   }
 }
 
-/** Number of inner outputs a collected output takes. */
+/**
+ * Number of inner outputs a collected output takes.
+ *
+ * @example
+ * ```ts
+ * import { collectWidth } from "./scan_params.ts";
+ * console.assert(collectWidth({ like: null }) === 1);
+ * console.assert(collectWidth({ like: 0, offsets: [0, 2], reverse: false, anchorEnd: false, window: 2 }) === 2);
+ * ```
+ */
 export function collectWidth(c: CollectSpec): number {
   return c.like === null ? 1 : c.offsets.length;
 }
 
-/** Lags of a state: L = -min(taps). */
+/**
+ * Lags of a state: L = -min(taps).
+ *
+ * @example
+ * ```ts
+ * import { lagsOf } from "./scan_params.ts";
+ * console.assert(lagsOf({ taps: [-3, -1], stacked: true, keep: "all" }) === 3);
+ * ```
+ */
 export function lagsOf(s: StateSpec): number {
   return -Math.min(...s.taps);
 }
@@ -202,6 +219,15 @@ export function lagsOf(s: StateSpec): number {
 /**
  * Row of a sequence (or like-collected output) of length `len` read at step `t` with
  * offset `o`, in a scan of `n` steps.
+ *
+ * @example
+ * ```ts
+ * import { rowOf } from "./scan_params.ts";
+ * const fwd = { offsets: [0, 2], reverse: false, anchorEnd: false, window: 2 };
+ * console.assert(rowOf(fwd, 10, 5, 1, 2) === 3);
+ * const back = { offsets: [0], reverse: true, anchorEnd: true, window: 0 };
+ * console.assert(rowOf(back, 10, 5, 0, 0) === 9); // goBackwards starts at the last row
+ * ```
  */
 export function rowOf(spec: SeqSpec, len: number, n: number, t: number, o: number): number {
   const i = t + o;
@@ -213,6 +239,19 @@ export function rowOf(spec: SeqSpec, len: number, n: number, t: number, o: numbe
  * The same sequence read by the backward scan of a gradient: in reverse order, each
  * offset `o` becoming `window - o`, so step `t'` of the backward scan reads the row
  * that step `n - 1 - t'` of the forward scan read.
+ *
+ * @example
+ * ```ts
+ * import { reversedSpec, rowOf } from "./scan_params.ts";
+ * const spec = { offsets: [0, 1, 3], reverse: false, anchorEnd: false, window: 3 };
+ * const back = reversedSpec(spec);
+ * const [len, n] = [9, 6];
+ * for (let t = 0; t < n; t++) {
+ *   spec.offsets.forEach((o, k) =>
+ *     console.assert(rowOf(spec, len, n, t, o) === rowOf(back, len, n, n - 1 - t, back.offsets[k]))
+ *   );
+ * }
+ * ```
  */
 export function reversedSpec(spec: SeqSpec): SeqSpec {
   return {
@@ -226,6 +265,16 @@ export function reversedSpec(spec: SeqSpec): SeqSpec {
 /**
  * A string that is equal for structurally equal graphs: inner inputs are named by
  * position, constants by value, nodes by op, params and inputs.
+ *
+ * @example
+ * ```ts
+ * import { graphSignature } from "./scan_params.ts";
+ * import { add, mul } from "./arith.ts";
+ * import { dscalar } from "./constructors.ts";
+ * const [a, b] = [dscalar("a"), dscalar("b")];
+ * console.assert(graphSignature([a], [add(a, 1)]) === graphSignature([b], [add(b, 1)]));
+ * console.assert(graphSignature([a], [add(a, 1)]) !== graphSignature([a], [mul(a, 1)]));
+ * ```
  */
 export function graphSignature(inputs: readonly Variable[], outputs: readonly Variable[]): string {
   const names = new Map<Variable, string>();

@@ -39,6 +39,20 @@ function rowMap(spec: SeqSpec, len: number, n: number): [number, number] {
 /**
  * The kernel of a Scan node: compiles its body once with `build` and returns the loop.
  * Registered in kernels.ts under the op name "scan".
+ *
+ * @example
+ * ```ts
+ * import { scanKernel } from "./scan_runner.ts";
+ * import { buildCpuProgram } from "./program.ts";
+ * import { scan } from "../../autodiff/scan.ts";
+ * import { add } from "../../ops/arith.ts";
+ * import { dscalar, dvector } from "../../ops/constructors.ts";
+ * import { asarray } from "../../core/ndarray.ts";
+ * const [cum] = scan({ fn: (xt, acc) => add(acc, xt), sequences: dvector("x"), outputsInfo: dscalar("z") });
+ * const run = scanKernel(cum.owner!, buildCpuProgram);
+ * const [out] = run([asarray([1, 2, 3], { dtype: "float64" }), asarray(10, { dtype: "float64" })]);
+ * console.assert(out.toString() === "[11. 13. 16.]");
+ * ```
  */
 export function scanKernel(node: Apply, build?: typeof buildCpuProgram): CpuKernel {
   if (!build) throw new HypatiaError(`${node.where()}: the scan runner needs the CPU program builder`);
