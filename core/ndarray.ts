@@ -107,8 +107,13 @@ export class NDArray {
     return this.data[off];
   }
 
-  /** Nested JS arrays (a number for a 0-d array); bool becomes true/false. */
-  toArray(): NestedArray {
+  /**
+   * Nested JS arrays (a number for a 0-d array); bool becomes true/false. Typed `any`
+   * because the nesting depends on the run-time rank: annotate at the call site
+   * (`const rows: number[][] = a.toArray()`).
+   */
+  // deno-lint-ignore no-explicit-any
+  toArray(): any {
     const asBool = this.dtype === "bool";
     const data = this.data;
     const build = (dim: number, off: number): NestedArray => {

@@ -65,7 +65,7 @@ export const divOp = defineElemwise({
  *
  * @example
  * ```ts
- * import { div } from "./arith.ts";
+ * import { div } from "./div.ts";
  * import { ivector } from "./constructors.ts";
  * console.assert(div(ivector("i"), 2).dtype === "float64");
  * ```

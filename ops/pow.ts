@@ -55,7 +55,7 @@ export const powOp = defineElemwise({
  *
  * @example
  * ```ts
- * import { pow } from "./arith.ts";
+ * import { pow } from "./pow.ts";
  * import { dvector } from "./constructors.ts";
  * console.assert(pow(dvector("x"), 2).dtype === "float64");
  * ```
