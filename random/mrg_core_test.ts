@@ -15,6 +15,7 @@ import {
   M2,
   matPow2Big,
   matVecMod,
+  modExact,
   mrgNext,
   nextStreamBase,
   NORM32,
@@ -167,6 +168,22 @@ Deno.test("matVecMod is exact for 31-bit matrices and states (no product above 2
       const out = new Int32Array(3);
       matVecMod(a, v, 0, m, out, 0);
       assert.deepEqual(Array.from(out, BigInt), apply(Array.from(a, BigInt), v.map(BigInt), BigInt(m)));
+    }
+  }
+});
+
+Deno.test("modExact is exact next to every multiple of m up to 2^50", () => {
+  for (const m of [M1, M2]) {
+    for (const q of [0, 1, 2, 3, 1000, 65535, 65536, 2 ** 18, 2 ** 19 - 1]) {
+      for (const d of [-2, -1, 0, 1, 2]) {
+        const x = q * m + d;
+        if (x < 0) continue;
+        assert.equal(BigInt(modExact(x, m)), BigInt(x) % BigInt(m), `${x} mod ${m}`);
+      }
+    }
+    for (let t = 0; t < 1000; t++) {
+      const x = Math.floor(rng() * 2 ** 50);
+      assert.equal(BigInt(modExact(x, m)), BigInt(x) % BigInt(m));
     }
   }
 });

@@ -60,30 +60,47 @@ function uniform(ctx: RunContext) {
   return { states: ctx.states, sample: new NDArray(ctx.params.dtype, ctx.size, u) };
 }
 
-/** Box–Muller over uniforms `u` (even length): radii from the first half, angles from the second. */
-function boxMuller(u: Float64Array | Float32Array, f32: boolean) {
-  const half = u.length / 2, r = f32 ? f : id;
-  const twoPi = r(2 * Math.PI);
-  const rad = new Float64Array(half), cos = new Float64Array(half), sin = new Float64Array(half);
-  const z = f32 ? new Float32Array(u.length) : new Float64Array(u.length);
-  for (let i = 0; i < half; i++) {
-    const rr = r(Math.sqrt(r(-2 * r(Math.log(u[i])))));
-    const th = r(twoPi * u[half + i]);
-    rad[i] = rr, cos[i] = r(Math.cos(th)), sin[i] = r(Math.sin(th));
-    z[i] = rr * cos[i];
-    z[half + i] = rr * sin[i];
+/**
+ * Box–Muller in place over uniforms `u` (even length): radii from the first half, angles
+ * from the second; cosines replace the first half, sines the second. With `keep`, the
+ * cosines and sines are also returned (the truncated normal reuses them).
+ */
+function boxMuller(u: Float64Array | Float32Array, f32: boolean, keep = false) {
+  const half = u.length / 2;
+  const cos = keep ? new Float64Array(half) : undefined, sin = keep ? new Float64Array(half) : undefined;
+  if (f32) {
+    const twoPi = f(2 * Math.PI);
+    for (let i = 0; i < half; i++) {
+      const rr = f(Math.sqrt(f(-2 * f(Math.log(u[i])))));
+      const th = f(twoPi * u[half + i]);
+      const c = f(Math.cos(th)), sn = f(Math.sin(th));
+      if (cos && sin) cos[i] = c, sin[i] = sn;
+      u[i] = rr * c;
+      u[half + i] = rr * sn;
+    }
+  } else {
+    const twoPi = 2 * Math.PI;
+    for (let i = 0; i < half; i++) {
+      const rr = Math.sqrt(-2 * Math.log(u[i]));
+      const th = twoPi * u[half + i];
+      const c = Math.cos(th), sn = Math.sin(th);
+      if (cos && sin) cos[i] = c, sin[i] = sn;
+      u[i] = rr * c;
+      u[half + i] = rr * sn;
+    }
   }
-  return { z, rad, cos, sin };
+  return { z: u, cos: cos!, sin: sin! };
 }
 
-/** `samples * std + avg` over the first n values, in the output dtype. */
-function scale(ctx: RunContext, z: ArrayLike<number>, std: number | Float64Array, f32: boolean) {
+/** `samples * std + avg` over the first n values, in the output dtype (in place when it can). */
+function scale(ctx: RunContext, z: Float64Array | Float32Array, std: number | Float64Array, f32: boolean) {
   const n = sizeOf(ctx.size), r = f32 ? f : id;
   const avg = arg(ctx, "avg", ctx.size, f32);
-  const out = new NDArray(ctx.params.dtype, ctx.size);
-  const o = out.data;
-  for (let i = 0; i < n; i++) o[i] = r(r(z[i] * at(std, i)) + at(avg, i));
-  return out;
+  const native = (f32 ? z instanceof Float32Array : z instanceof Float64Array) && z.length >= n;
+  if (native && avg === 0 && std === 1) return new NDArray(ctx.params.dtype, ctx.size, z.subarray(0, n));
+  const out = native ? z.subarray(0, n) : f32 ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = r(r(z[i] * at(std, i)) + at(avg, i));
+  return new NDArray(ctx.params.dtype, ctx.size, out);
 }
 
 function evenUniforms(st: Int32Array, ns: number, n: number, f32: boolean, what: string) {
@@ -106,7 +123,7 @@ function truncatedNormal(ctx: RunContext) {
   const a = checkedState(ctx.states[0], ctx.what), b = checkedState(ctx.states[1], ctx.what);
   const f32 = ctx.params.dtype === "float32", r = f32 ? f : id;
   const n = sizeOf(ctx.size);
-  const { z, cos, sin } = boxMuller(evenUniforms(a.st, a.ns, n, f32, ctx.what), f32);
+  const { z, cos, sin } = boxMuller(evenUniforms(a.st, a.ns, n, f32, ctx.what), f32, true);
   const half = z.length / 2;
   const bad = (v: number) => v < -2 || v > 2;
   const fix0: number[] = [], fix1: number[] = [], valid0: number[] = [], valid1: number[] = [];
