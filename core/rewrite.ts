@@ -8,7 +8,7 @@
  */
 import { paramsKey, type Rewrite } from "./op.ts";
 import { toposort } from "./walk.ts";
-import { Apply, Constant, Variable } from "./variable.ts";
+import { type Apply, Constant, type Variable } from "./variable.ts";
 
 /** A rewrite that may fire on any node (constant folding, for instance). */
 export type NodeHook = (node: Apply) => readonly Variable[] | null;
@@ -68,7 +68,7 @@ export function rewriteGraph(outputs: readonly Variable[], options: PassOptions)
   const processNode = (node: Apply) => {
     if (node.outputs.every((o) => memo.has(o))) return;
     const inputs = node.inputs.map(canon);
-    let current = inputs.every((v, i) => v === node.inputs[i])
+    const current = inputs.every((v, i) => v === node.inputs[i])
       ? node
       : node.op.make(inputs, node.params, node.origin);
     if (current !== node && current.outputs.some((o, k) => o.dtype !== node.outputs[k].dtype)) {

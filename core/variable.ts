@@ -152,7 +152,6 @@ export class Apply {
   }
 }
 
-// deno-lint-ignore no-empty-interface
 export interface Variable extends TensorMethods {}
 
 /**

@@ -21,6 +21,11 @@ const SHAPES = {
 
 type Kind = keyof typeof SHAPES;
 
+/** Makes one variable: `dmatrix("x")`. */
+export type Maker = (name?: string) => Variable;
+/** Makes one variable per name: `dmatrices("a", "b")`. */
+export type Plural = (...names: string[]) => Variable[];
+
 function maker(kind: Kind, dtype: () => DType): (name?: string) => Variable {
   return (name?: string) => new TensorType(dtype(), SHAPES[kind]).make(name);
 }
@@ -43,178 +48,178 @@ const L = () => "int64" as const, B = () => "int8" as const;
  * console.assert(fvectors("a", "b").length === 2);
  * ```
  */
-export const scalar = maker("scalar", floatX);
+export const scalar: Maker = maker("scalar", floatX);
 /** A floatX vector. */
-export const vector = maker("vector", floatX);
+export const vector: Maker = maker("vector", floatX);
 /** A floatX row (1 × n, broadcastable along the first axis). */
-export const row = maker("row", floatX);
+export const row: Maker = maker("row", floatX);
 /** A floatX column (n × 1). */
-export const col = maker("col", floatX);
+export const col: Maker = maker("col", floatX);
 /** A floatX matrix. */
-export const matrix = maker("matrix", floatX);
+export const matrix: Maker = maker("matrix", floatX);
 /** A floatX 3-d tensor. */
-export const tensor3 = maker("tensor3", floatX);
+export const tensor3: Maker = maker("tensor3", floatX);
 /** A floatX 4-d tensor. */
-export const tensor4 = maker("tensor4", floatX);
+export const tensor4: Maker = maker("tensor4", floatX);
 /** Several floatX scalars. */
-export const scalars = plural("scalar", floatX);
+export const scalars: Plural = plural("scalar", floatX);
 /** Several floatX vectors. */
-export const vectors = plural("vector", floatX);
+export const vectors: Plural = plural("vector", floatX);
 /** Several floatX rows. */
-export const rows = plural("row", floatX);
+export const rows: Plural = plural("row", floatX);
 /** Several floatX columns. */
-export const cols = plural("col", floatX);
+export const cols: Plural = plural("col", floatX);
 /** Several floatX matrices. */
-export const matrices = plural("matrix", floatX);
+export const matrices: Plural = plural("matrix", floatX);
 /** Several floatX 3-d tensors. */
-export const tensor3s = plural("tensor3", floatX);
+export const tensor3s: Plural = plural("tensor3", floatX);
 /** Several floatX 4-d tensors. */
-export const tensor4s = plural("tensor4", floatX);
+export const tensor4s: Plural = plural("tensor4", floatX);
 
 /** A float64 scalar. */
-export const dscalar = maker("scalar", D);
+export const dscalar: Maker = maker("scalar", D);
 /** A float64 vector. */
-export const dvector = maker("vector", D);
+export const dvector: Maker = maker("vector", D);
 /** A float64 row. */
-export const drow = maker("row", D);
+export const drow: Maker = maker("row", D);
 /** A float64 column. */
-export const dcol = maker("col", D);
+export const dcol: Maker = maker("col", D);
 /** A float64 matrix. */
-export const dmatrix = maker("matrix", D);
+export const dmatrix: Maker = maker("matrix", D);
 /** A float64 3-d tensor. */
-export const dtensor3 = maker("tensor3", D);
+export const dtensor3: Maker = maker("tensor3", D);
 /** A float64 4-d tensor. */
-export const dtensor4 = maker("tensor4", D);
+export const dtensor4: Maker = maker("tensor4", D);
 /** Several float64 scalars. */
-export const dscalars = plural("scalar", D);
+export const dscalars: Plural = plural("scalar", D);
 /** Several float64 vectors. */
-export const dvectors = plural("vector", D);
+export const dvectors: Plural = plural("vector", D);
 /** Several float64 rows. */
-export const drows = plural("row", D);
+export const drows: Plural = plural("row", D);
 /** Several float64 columns. */
-export const dcols = plural("col", D);
+export const dcols: Plural = plural("col", D);
 /** Several float64 matrices. */
-export const dmatrices = plural("matrix", D);
+export const dmatrices: Plural = plural("matrix", D);
 /** Several float64 3-d tensors. */
-export const dtensor3s = plural("tensor3", D);
+export const dtensor3s: Plural = plural("tensor3", D);
 /** Several float64 4-d tensors. */
-export const dtensor4s = plural("tensor4", D);
+export const dtensor4s: Plural = plural("tensor4", D);
 
 /** A float32 scalar. */
-export const fscalar = maker("scalar", F);
+export const fscalar: Maker = maker("scalar", F);
 /** A float32 vector. */
-export const fvector = maker("vector", F);
+export const fvector: Maker = maker("vector", F);
 /** A float32 row. */
-export const frow = maker("row", F);
+export const frow: Maker = maker("row", F);
 /** A float32 column. */
-export const fcol = maker("col", F);
+export const fcol: Maker = maker("col", F);
 /** A float32 matrix. */
-export const fmatrix = maker("matrix", F);
+export const fmatrix: Maker = maker("matrix", F);
 /** A float32 3-d tensor. */
-export const ftensor3 = maker("tensor3", F);
+export const ftensor3: Maker = maker("tensor3", F);
 /** A float32 4-d tensor. */
-export const ftensor4 = maker("tensor4", F);
+export const ftensor4: Maker = maker("tensor4", F);
 /** Several float32 scalars. */
-export const fscalars = plural("scalar", F);
+export const fscalars: Plural = plural("scalar", F);
 /** Several float32 vectors. */
-export const fvectors = plural("vector", F);
+export const fvectors: Plural = plural("vector", F);
 /** Several float32 rows. */
-export const frows = plural("row", F);
+export const frows: Plural = plural("row", F);
 /** Several float32 columns. */
-export const fcols = plural("col", F);
+export const fcols: Plural = plural("col", F);
 /** Several float32 matrices. */
-export const fmatrices = plural("matrix", F);
+export const fmatrices: Plural = plural("matrix", F);
 /** Several float32 3-d tensors. */
-export const ftensor3s = plural("tensor3", F);
+export const ftensor3s: Plural = plural("tensor3", F);
 /** Several float32 4-d tensors. */
-export const ftensor4s = plural("tensor4", F);
+export const ftensor4s: Plural = plural("tensor4", F);
 
 /** An int32 scalar. */
-export const iscalar = maker("scalar", I);
+export const iscalar: Maker = maker("scalar", I);
 /** An int32 vector. */
-export const ivector = maker("vector", I);
+export const ivector: Maker = maker("vector", I);
 /** An int32 row. */
-export const irow = maker("row", I);
+export const irow: Maker = maker("row", I);
 /** An int32 column. */
-export const icol = maker("col", I);
+export const icol: Maker = maker("col", I);
 /** An int32 matrix. */
-export const imatrix = maker("matrix", I);
+export const imatrix: Maker = maker("matrix", I);
 /** An int32 3-d tensor. */
-export const itensor3 = maker("tensor3", I);
+export const itensor3: Maker = maker("tensor3", I);
 /** An int32 4-d tensor. */
-export const itensor4 = maker("tensor4", I);
+export const itensor4: Maker = maker("tensor4", I);
 /** Several int32 scalars. */
-export const iscalars = plural("scalar", I);
+export const iscalars: Plural = plural("scalar", I);
 /** Several int32 vectors. */
-export const ivectors = plural("vector", I);
+export const ivectors: Plural = plural("vector", I);
 /** Several int32 rows. */
-export const irows = plural("row", I);
+export const irows: Plural = plural("row", I);
 /** Several int32 columns. */
-export const icols = plural("col", I);
+export const icols: Plural = plural("col", I);
 /** Several int32 matrices. */
-export const imatrices = plural("matrix", I);
+export const imatrices: Plural = plural("matrix", I);
 /** Several int32 3-d tensors. */
-export const itensor3s = plural("tensor3", I);
+export const itensor3s: Plural = plural("tensor3", I);
 /** Several int32 4-d tensors. */
-export const itensor4s = plural("tensor4", I);
+export const itensor4s: Plural = plural("tensor4", I);
 
 /** An int64 scalar. */
-export const lscalar = maker("scalar", L);
+export const lscalar: Maker = maker("scalar", L);
 /** An int64 vector. */
-export const lvector = maker("vector", L);
+export const lvector: Maker = maker("vector", L);
 /** An int64 row. */
-export const lrow = maker("row", L);
+export const lrow: Maker = maker("row", L);
 /** An int64 column. */
-export const lcol = maker("col", L);
+export const lcol: Maker = maker("col", L);
 /** An int64 matrix. */
-export const lmatrix = maker("matrix", L);
+export const lmatrix: Maker = maker("matrix", L);
 /** An int64 3-d tensor. */
-export const ltensor3 = maker("tensor3", L);
+export const ltensor3: Maker = maker("tensor3", L);
 /** An int64 4-d tensor. */
-export const ltensor4 = maker("tensor4", L);
+export const ltensor4: Maker = maker("tensor4", L);
 /** Several int64 scalars. */
-export const lscalars = plural("scalar", L);
+export const lscalars: Plural = plural("scalar", L);
 /** Several int64 vectors. */
-export const lvectors = plural("vector", L);
+export const lvectors: Plural = plural("vector", L);
 /** Several int64 rows. */
-export const lrows = plural("row", L);
+export const lrows: Plural = plural("row", L);
 /** Several int64 columns. */
-export const lcols = plural("col", L);
+export const lcols: Plural = plural("col", L);
 /** Several int64 matrices. */
-export const lmatrices = plural("matrix", L);
+export const lmatrices: Plural = plural("matrix", L);
 /** Several int64 3-d tensors. */
-export const ltensor3s = plural("tensor3", L);
+export const ltensor3s: Plural = plural("tensor3", L);
 /** Several int64 4-d tensors. */
-export const ltensor4s = plural("tensor4", L);
+export const ltensor4s: Plural = plural("tensor4", L);
 
 /** An int8 scalar (Theano's b prefix is int8). */
-export const bscalar = maker("scalar", B);
+export const bscalar: Maker = maker("scalar", B);
 /** An int8 vector. */
-export const bvector = maker("vector", B);
+export const bvector: Maker = maker("vector", B);
 /** An int8 row. */
-export const brow = maker("row", B);
+export const brow: Maker = maker("row", B);
 /** An int8 column. */
-export const bcol = maker("col", B);
+export const bcol: Maker = maker("col", B);
 /** An int8 matrix. */
-export const bmatrix = maker("matrix", B);
+export const bmatrix: Maker = maker("matrix", B);
 /** An int8 3-d tensor. */
-export const btensor3 = maker("tensor3", B);
+export const btensor3: Maker = maker("tensor3", B);
 /** An int8 4-d tensor. */
-export const btensor4 = maker("tensor4", B);
+export const btensor4: Maker = maker("tensor4", B);
 /** Several int8 scalars. */
-export const bscalars = plural("scalar", B);
+export const bscalars: Plural = plural("scalar", B);
 /** Several int8 vectors. */
-export const bvectors = plural("vector", B);
+export const bvectors: Plural = plural("vector", B);
 /** Several int8 rows. */
-export const brows = plural("row", B);
+export const brows: Plural = plural("row", B);
 /** Several int8 columns. */
-export const bcols = plural("col", B);
+export const bcols: Plural = plural("col", B);
 /** Several int8 matrices. */
-export const bmatrices = plural("matrix", B);
+export const bmatrices: Plural = plural("matrix", B);
 /** Several int8 3-d tensors. */
-export const btensor3s = plural("tensor3", B);
+export const btensor3s: Plural = plural("tensor3", B);
 /** Several int8 4-d tensors. */
-export const btensor4s = plural("tensor4", B);
+export const btensor4s: Plural = plural("tensor4", B);
 
 /**
  * A variable of any dtype and rank: `tensor("float64", [false, false, true], "x")`.

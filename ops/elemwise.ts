@@ -10,7 +10,7 @@ import { HypatiaTypeError } from "../core/errors.ts";
 import { defineOp, type JVP, type Op, type Rewrite, type ScalarRule } from "../core/op.ts";
 import { asTensor } from "../core/constant.ts";
 import { type Dim, TensorType } from "../core/type.ts";
-import { Apply, Constant, type TensorLike, type Variable } from "../core/variable.ts";
+import { type Apply, Constant, type TensorLike, type Variable } from "../core/variable.ts";
 
 /**
  * The dtype elementwise inputs are promoted to. Weak scalars (bare JS numbers) only

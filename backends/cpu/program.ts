@@ -12,7 +12,7 @@ import type { ScalarRule } from "../../core/op.ts";
 import { promote } from "../../ops/elemwise.ts";
 import { fusedOp, type FusedParams, type FusedStep } from "../../ops/fused.ts";
 import { toposort } from "../../core/walk.ts";
-import { Apply, Constant, type Variable } from "../../core/variable.ts";
+import { type Apply, Constant, type Variable } from "../../core/variable.ts";
 import { broadcastRuntime, elemwiseKernel } from "./elemwise_codegen.ts";
 import { BufferPool } from "./pool.ts";
 import { cpuKernelFor } from "./kernels.ts";
