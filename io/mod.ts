@@ -10,8 +10,9 @@
  *
  * Dtypes: float64, float32, int64, int32, int16, int8, uint8 and bool load and save as
  * themselves; uint16, uint32 and float16 load widened without loss (int32, int64,
- * float32); uint64 loads as int64. int64 lives in a Float64Array, so a value beyond
- * 2^53 is an error on load unless `allowLossyInt64: true`. Complex, string, object,
+ * float32); uint64 loads as int64. int64 lives in a Float64Array (exact up to 2^53), so
+ * a value a double cannot hold exactly (2^53 + 1, say) is an error on load unless
+ * `allowLossyInt64: true` rounds it. Complex, string, object,
  * datetime and structured dtypes are refused with a clear error.
  *
  * @example

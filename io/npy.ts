@@ -5,8 +5,9 @@
  * Fortran order (Fortran data is transposed into C order, since an NDArray is always
  * C-contiguous), and every dtype Hypatia has. uint16, uint32 and float16 load widened
  * without loss (as int32, int64 and float32); uint64 loads as int64. int64 is held in a
- * Float64Array, exact up to 2^53: a larger value is an error unless
- * `allowLossyInt64` is set, which rounds it to the nearest double. Every size in the
+ * Float64Array, exact up to 2^53: a value a double cannot hold exactly (such as
+ * 2^53 + 1) is an error unless `allowLossyInt64` is set, which rounds it to the nearest
+ * double. Every size in the
  * header is checked against the bytes actually present before anything is allocated.
  *
  * Writing produces version 1.0 (2.0 when the header is too long for 1.0), little-endian,
@@ -22,7 +23,7 @@ import { type Descr, headerText, parseDescr, parsePyLiteral } from "./npy_header
 export interface ParseOptions {
   /** A name for error messages (a file name); default "parseNpy". */
   name?: string;
-  /** Round int64/uint64 values beyond 2^53 to the nearest double instead of failing. */
+  /** Round int64/uint64 values a double cannot hold exactly (beyond 2^53) instead of failing. */
   allowLossyInt64?: boolean;
 }
 
@@ -169,23 +170,25 @@ function swapBytes(buf: Uint8Array, size: number): void {
   }
 }
 
-/** 64-bit integers (as native-order u32 word pairs) -> Float64Array, exact below 2^53. */
+/** 64-bit integers (as native-order u32 word pairs) -> Float64Array; inexact values are refused. */
 function int64(w: Uint32Array, n: number, signed: boolean, where: string, opt: ParseOptions): Float64Array {
   const out = new Float64Array(n);
   const [l, h] = HOST_LITTLE ? [0, 1] : [1, 0];
   for (let k = 0; k < n; k++) {
     const lo = w[2 * k + l], hu = w[2 * k + h];
     const hi = signed ? hu | 0 : hu;
-    // |value| <= 2^53 is guaranteed exactly when -2^21 <= hi < 2^21
+    const x = hi * 4294967296 + lo; // one rounding at most; none when -2^21 <= hi < 2^21
     if ((hi >= 0x200000 || hi < -0x200000) && !opt.allowLossyInt64) {
       const exact = (BigInt(hi) << 32n) + BigInt(lo);
-      throw new InputError(
-        `${where}: ${signed ? "int64" : "uint64"} value ${exact} at flat index ${k} is beyond 2^53 and ` +
-          `cannot be held exactly (Hypatia keeps int64 in a Float64Array); pass ` +
-          `{ allowLossyInt64: true } to round such values to the nearest double`,
-      );
+      if (BigInt(x) !== exact) {
+        throw new InputError(
+          `${where}: ${signed ? "int64" : "uint64"} value ${exact} at flat index ${k} cannot be held ` +
+            `exactly (Hypatia keeps int64 in a Float64Array, exact up to 2^53); pass ` +
+            `{ allowLossyInt64: true } to round such values to the nearest double`,
+        );
+      }
     }
-    out[k] = hi * 4294967296 + lo; // one rounding at most
+    out[k] = x;
   }
   return out;
 }
