@@ -39,6 +39,14 @@ export const MAX_STREAMS = 15360;
 /**
  * Advance the stream whose state starts at `st[o]` by one step, in place, and return
  * z in [1, m1].
+ *
+ * @example
+ * ```ts
+ * import { mrgNext, M1 } from "./mrg_core.ts";
+ * const st = Int32Array.of(12345, 12345, 12345, 12345, 12345, 12345);
+ * const z = mrgNext(st, 0);
+ * console.assert(z >= 1 && z <= M1 && st[1] === 12345);
+ * ```
  */
 export function mrgNext(st: Int32Array, o: number): number {
   const x11 = st[o], x12 = st[o + 1], x13 = st[o + 2], x21 = st[o + 3], x22 = st[o + 4], x23 = st[o + 5];
@@ -226,6 +234,13 @@ export function jumpState(
 /**
  * `ns` substream states 2^72 steps apart starting at `base`, as an (ns × 6) int32 array:
  * Theano's `get_substream_rstates`, with exact jumps instead of stepping.
+ *
+ * @example
+ * ```ts
+ * import { substreamStates } from "./mrg_core.ts";
+ * const s = substreamStates([1, 1, 1, 1, 1, 1], 15360);
+ * console.assert(s.length === 15360 * 6 && s[6] !== 1);
+ * ```
  */
 export function substreamStates(base: ArrayLike<number>, ns: number): Int32Array {
   const { a1p72, a2p72 } = jumpMatrices();
@@ -260,6 +275,12 @@ export function badMrgState(s: ArrayLike<number>, i = 0): string | undefined {
 /**
  * Theano's `guess_n_streams`: for a literal size, the number of elements, divided by 6
  * (integer division) when over 6, at most 15360; 15360 for a symbolic size.
+ *
+ * @example
+ * ```ts
+ * import { guessNStreams } from "./mrg_core.ts";
+ * console.assert(guessNStreams([10, 20]) === 33 && guessNStreams([null]) === 15360);
+ * ```
  */
 export function guessNStreams(size: readonly (number | null)[] | null): number {
   if (size === null || size.some((d) => d === null)) return MAX_STREAMS;

@@ -14,7 +14,16 @@ export const MT_N = 624;
 /** Length of the float64 state vector: key, position, has-gauss, gauss. */
 export const MT_STATE_LEN = MT_N + 3;
 
-/** A working MT19937 state (NumPy's `aug_bitgen_t` with an MT19937 inside). */
+/**
+ * A working MT19937 state (NumPy's `aug_bitgen_t` with an MT19937 inside).
+ *
+ * @example
+ * ```ts
+ * import { MT19937 } from "./mt19937.ts";
+ * // np.random.RandomState(42).random_sample()
+ * console.assert(MT19937.fromSeed(42).nextDouble() === 0.3745401188473625);
+ * ```
+ */
 export class MT19937 {
   readonly key: Uint32Array;
   pos: number;

@@ -92,7 +92,16 @@ export class RandomStreams extends RandomStreamsBase {
     return badMtState(data);
   }
 
-  /** Uniform draws in [low, high): `low + (high - low) * random_sample()`. */
+  /**
+   * Uniform draws in [low, high): `low + (high - low) * random_sample()`.
+   *
+   * @example
+   * ```ts
+   * import { RandomStreams } from "./numpy_streams.ts";
+   * const u = new RandomStreams(234).uniform([2, 2], { low: -1, high: 1 });
+   * console.assert(u.staticShape.join() === "2,2" && u.dtype === "float64");
+   * ```
+   */
   uniform(
     size?: SizeLike,
     options: NumpyOptions & { low?: TensorLike; high?: TensorLike } = {},
@@ -101,7 +110,16 @@ export class RandomStreams extends RandomStreamsBase {
     return this.#gen("uniform", size, { low, high }, this.#float(options.dtype, [low, high]), options);
   }
 
-  /** Normal draws `avg + std * gauss()` (NumPy's legacy polar method). */
+  /**
+   * Normal draws `avg + std * gauss()` (NumPy's legacy polar method).
+   *
+   * @example
+   * ```ts
+   * import { RandomStreams } from "./numpy_streams.ts";
+   * const n = new RandomStreams(234).normal([3], { avg: 10, std: 2, dtype: "float32" });
+   * console.assert(n.dtype === "float32");
+   * ```
+   */
   normal(
     size?: SizeLike,
     options: NumpyOptions & { avg?: TensorLike; std?: TensorLike } = {},
@@ -114,6 +132,13 @@ export class RandomStreams extends RandomStreamsBase {
    * Normal draws cut at ±2 (rejection on the legacy gauss), scaled like
    * `MRGRandomStreams.truncatedNormal` so that `std` is the result's standard deviation.
    * Theano's RandomStreams had no truncated normal: no Theano counterpart.
+   *
+   * @example
+   * ```ts
+   * import { RandomStreams } from "./numpy_streams.ts";
+   * const t = new RandomStreams(1).truncatedNormal([100], { std: 0.1 });
+   * console.assert(t.ndim === 1);
+   * ```
    */
   truncatedNormal(
     size?: SizeLike,
@@ -123,13 +148,31 @@ export class RandomStreams extends RandomStreamsBase {
     return this.#gen("truncated_normal", size, { avg, std }, this.#float(options.dtype, [avg, std]), options);
   }
 
-  /** Binomial draws (NumPy's legacy inversion / BTPE), dtype int64 by default. */
+  /**
+   * Binomial draws (NumPy's legacy inversion / BTPE), dtype int64 by default.
+   *
+   * @example
+   * ```ts
+   * import { RandomStreams } from "./numpy_streams.ts";
+   * const b = new RandomStreams(1).binomial([4], { n: 100, p: 0.3 });
+   * console.assert(b.dtype === "int64");
+   * ```
+   */
   binomial(size?: SizeLike, options: NumpyOptions & { n?: TensorLike; p?: TensorLike } = {}): RandomVariable {
     const { n = 1, p = 0.5 } = options;
     return this.#gen("binomial", size, { n, p }, options.dtype ?? "int64", options);
   }
 
-  /** Theano's `random_integers`: integers in [low, high], both included. */
+  /**
+   * Theano's `random_integers`: integers in [low, high], both included.
+   *
+   * @example
+   * ```ts
+   * import { RandomStreams } from "./numpy_streams.ts";
+   * const d = new RandomStreams(1).randomIntegers([10], { low: 1, high: 6 });
+   * console.assert(d.staticShape[0] === 10);
+   * ```
+   */
   randomIntegers(
     size?: SizeLike,
     options: NumpyOptions & { low?: TensorLike; high?: TensorLike } = {},
@@ -138,7 +181,16 @@ export class RandomStreams extends RandomStreamsBase {
     return this.#gen("integers", size, { low, high }, options.dtype ?? "int64", options, { inclusive: true });
   }
 
-  /** NumPy's `randint(low, high)`: integers in [low, high), high excluded. */
+  /**
+   * NumPy's `randint(low, high)`: integers in [low, high), high excluded.
+   *
+   * @example
+   * ```ts
+   * import { RandomStreams } from "./numpy_streams.ts";
+   * const k = new RandomStreams(1).integers([5], { high: 10 });
+   * console.assert(k.dtype === "int64");
+   * ```
+   */
   integers(
     size: SizeLike | undefined,
     options: NumpyOptions & { low?: TensorLike; high: TensorLike },
@@ -159,6 +211,13 @@ export class RandomStreams extends RandomStreamsBase {
   /**
    * NumPy's `choice(a, size, replace, p)`: `a` is a population size or a vector of
    * values, `p` optional probabilities.
+   *
+   * @example
+   * ```ts
+   * import { RandomStreams } from "./numpy_streams.ts";
+   * const c = new RandomStreams(1).choice([3], { a: [10, 20, 30, 40], replace: false });
+   * console.assert(c.staticShape[0] === 3);
+   * ```
    */
   choice(
     size?: SizeLike,
@@ -191,7 +250,16 @@ export class RandomStreams extends RandomStreamsBase {
     return this.#gen("choice", size, args, options.dtype ?? "int64", options, { replace }, undefined, true);
   }
 
-  /** `size` permutations of 0..n-1 (NumPy's legacy shuffle): output shape `[...size, n]`. */
+  /**
+   * `size` permutations of 0..n-1 (NumPy's legacy shuffle): output shape `[...size, n]`.
+   *
+   * @example
+   * ```ts
+   * import { RandomStreams } from "./numpy_streams.ts";
+   * const p = new RandomStreams(1).permutation([2], { n: 5 });
+   * console.assert(p.staticShape.join() === "2,5");
+   * ```
+   */
   permutation(size: SizeLike | undefined, options: NumpyOptions & { n: number }): RandomVariable {
     const n = options?.n;
     if (!Number.isInteger(n) || n < 0) {
@@ -204,6 +272,13 @@ export class RandomStreams extends RandomStreamsBase {
    * Multinomial counts (NumPy's legacy multinomial with Theano's adjustment of rows that
    * round above 1): one count vector per row of `pvals` broadcast to `size`; output shape
    * `[...size, outcomes]`.
+   *
+   * @example
+   * ```ts
+   * import { RandomStreams } from "./numpy_streams.ts";
+   * const m = new RandomStreams(1).multinomial({ pvals: [0.2, 0.8], n: 10, size: [3] });
+   * console.assert(m.staticShape.join() === "3,2");
+   * ```
    */
   multinomial(options: NumpyOptions & { pvals?: TensorLike; n?: number; size?: SizeLike }): RandomVariable {
     const what = "RandomStreams.multinomial";
