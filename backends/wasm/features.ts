@@ -1,0 +1,56 @@
+/**
+ * Feature detection: whether this runtime validates WebAssembly SIMD (128-bit) and
+ * relaxed SIMD (its fused multiply-add), each checked once with a tiny module.
+ * @module
+ */
+import { F32, ModuleBuilder, V128 } from "./emitter.ts";
+
+let simd: boolean | undefined, relaxed: boolean | undefined;
+
+function validates(build: (mb: ModuleBuilder) => void): boolean {
+  try {
+    if (typeof WebAssembly !== "object" || typeof WebAssembly.validate !== "function") return false;
+    const mb = new ModuleBuilder();
+    build(mb);
+    return WebAssembly.validate(mb.build());
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether WebAssembly 128-bit SIMD is available.
+ *
+ * @example
+ * ```ts
+ * import { hasSimd } from "./features.ts";
+ * console.assert(typeof hasSimd() === "boolean");
+ * ```
+ */
+export function hasSimd(): boolean {
+  return simd ??= validates((mb) =>
+    mb.func(
+      [F32],
+      [F32],
+      (c) => c.get(0).op("f32x4.splat").get(0).op("f32x4.splat", "f32x4.add").lane("f32x4.extract_lane", 0),
+    )
+  );
+}
+
+/**
+ * Whether relaxed SIMD (f32x4.relaxed_madd) is available too.
+ *
+ * @example
+ * ```ts
+ * import { hasRelaxedSimd, hasSimd } from "./features.ts";
+ * console.assert(!hasRelaxedSimd() || hasSimd());
+ * ```
+ */
+export function hasRelaxedSimd(): boolean {
+  return relaxed ??= hasSimd() && validates((mb) =>
+    mb.func([F32], [F32], (c) => {
+      const v = c.local(V128);
+      c.get(0).op("f32x4.splat").tee(v).get(v).get(v).op("f32x4.relaxed_madd").lane("f32x4.extract_lane", 0);
+    })
+  );
+}

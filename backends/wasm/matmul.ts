@@ -1,0 +1,254 @@
+/**
+ * Matrix products through the WebAssembly SIMD kernels (matmul_gen.ts): operands are
+ * copied into the arena (converted to the lane type, keeping their strides, so a
+ * transposed operand costs nothing extra), the product runs there, and C is copied
+ * out. Accumulation is in the lane type, as BLAS does: float32 products sum in float32.
+ * @module
+ */
+import type { Lane } from "./asm.ts";
+import { hasRelaxedSimd, hasSimd } from "./features.ts";
+import { defaultShape, type GemmShape, matmulModule } from "./matmul_gen.ts";
+import { type Arena, arena } from "./memory.ts";
+
+/** A float typed array. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** A strided matrix operand: element (i, j) is data[offset + i*rowStride + j*colStride]. */
+export interface MatrixView {
+  data: FloatArray;
+  offset: number;
+  rowStride: number;
+  colStride: number;
+}
+
+type I = number;
+/** The exported functions of a matmul module. */
+export interface MatmulExports {
+  gemm(
+    m: I,
+    n: I,
+    k: I,
+    A: I,
+    ars: I,
+    acs: I,
+    B: I,
+    brs: I,
+    bcs: I,
+    C: I,
+    ldc: I,
+    pa: I,
+    pb: I,
+    tile: I,
+  ): void;
+  gemvRows(m: I, k: I, A: I, ars: I, x: I, y: I): void;
+  gemvCols(m: I, k: I, A: I, acs: I, x: I, y: I): void;
+}
+
+/** A compiled module with its scratch space in the arena. */
+export interface MatmulEngine {
+  lane: Lane;
+  shape: GemmShape;
+  fns: MatmulExports;
+  arena: Arena;
+  /** Byte offsets of the packing buffers and the edge tile. */
+  pa: number;
+  pb: number;
+  tile: number;
+}
+
+const engines = new Map<string, MatmulEngine | null>();
+
+/**
+ * The engine for a lane type (compiled on first use), or undefined without SIMD.
+ * `shape` overrides the blocking (for tuning and tests).
+ *
+ * @example
+ * ```ts
+ * import { matmulEngine } from "./matmul.ts";
+ * const e = matmulEngine("f64");
+ * console.assert(e === undefined || e.shape.lane === "f64");
+ * ```
+ */
+export function matmulEngine(lane: Lane, shape?: Partial<GemmShape>): MatmulEngine | undefined {
+  const key = lane + JSON.stringify(shape ?? {});
+  let e = engines.get(key);
+  if (e === undefined) {
+    e = hasSimd() ? build({ ...defaultShape(lane, hasRelaxedSimd()), ...shape, lane }) : null;
+    engines.set(key, e);
+  }
+  return e ?? undefined;
+}
+
+function build(shape: GemmShape): MatmulEngine | null {
+  const a = arena();
+  const bytes = matmulModule(shape, { initial: 0, maximum: a.maximumPages, shared: a.shared });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: a.memory } });
+  const S = shape.lane === "f32" ? 4 : 8, NR = shape.nv * (16 / S);
+  // Scratch lives for the process: reserved below every call's mark.
+  const pa = a.alloc(shape.mc * shape.kc * S);
+  const pb = a.alloc(Math.ceil(shape.nc / NR) * NR * shape.kc * S);
+  const tile = a.alloc(shape.mr * NR * S);
+  if (pa < 0 || pb < 0 || tile < 0) return null;
+  return {
+    lane: shape.lane,
+    shape,
+    fns: instance.exports as unknown as MatmulExports,
+    arena: a,
+    pa,
+    pb,
+    tile,
+  };
+}
+
+/** Copy the span of `v` covering an (r × c) view (plus `extra` elements) into the arena. */
+function copyIn(e: MatmulEngine, v: MatrixView, r: number, c: number, extra = 0): number {
+  const span = (r - 1) * v.rowStride + (c - 1) * v.colStride + 1 + extra;
+  const S = e.lane === "f32" ? 4 : 8;
+  const at = e.arena.alloc(span * S);
+  if (at < 0) throw new RangeError("wasm arena exhausted");
+  const dst = e.lane === "f32" ? e.arena.f32(at, span) : e.arena.f64(at, span);
+  dst.set(v.offset === 0 && span === v.data.length ? v.data : v.data.subarray(v.offset, v.offset + span));
+  return at;
+}
+
+/**
+ * C = A·B for an (m × k) A and a (k × n) B given as strided views with non-negative
+ * strides; C is written C-contiguous from `cOff` of `c` (whose type is the lane type).
+ * Returns false (and writes nothing) when the arena cannot hold the operands.
+ *
+ * @example
+ * ```ts
+ * import { matmulEngine, wasmGemm } from "./matmul.ts";
+ * const e = matmulEngine("f64");
+ * if (e) {
+ *   const c = new Float64Array(4);
+ *   const view = (d: number[]) => ({ data: new Float64Array(d), offset: 0, rowStride: 2, colStride: 1 });
+ *   wasmGemm(e, 2, 2, 2, view([1, 2, 3, 4]), view([5, 6, 7, 8]), c);
+ *   console.assert(c.join() === "19,22,43,50");
+ * }
+ * ```
+ */
+export function wasmGemm(
+  e: MatmulEngine,
+  m: number,
+  n: number,
+  k: number,
+  a: MatrixView,
+  b: MatrixView,
+  c: FloatArray,
+  cOff = 0,
+): boolean {
+  return wasmGemmBatched(e, 1, m, n, k, a, 0, b, 0, c, cOff);
+}
+
+/**
+ * `batch` products C[t] = A[t]·B[t], where A[t] is the view `a` moved by `t * aStep`
+ * elements (0 repeats one matrix), likewise B; the C[t] are written one after another,
+ * C-contiguous, from `cOff`. Operands are copied into the arena once for the batch.
+ *
+ * @example
+ * ```ts
+ * import { matmulEngine, wasmGemmBatched } from "./matmul.ts";
+ * const e = matmulEngine("f32");
+ * if (e) {
+ *   const c = new Float32Array(2);
+ *   const a = { data: new Float32Array([1, 2, 3, 4]), offset: 0, rowStride: 2, colStride: 1 };
+ *   const b = { data: new Float32Array([1, 1]), offset: 0, rowStride: 1, colStride: 1 };
+ *   wasmGemmBatched(e, 2, 1, 1, 2, a, 2, b, 0, c);
+ *   console.assert(c.join() === "3,7");
+ * }
+ * ```
+ */
+export function wasmGemmBatched(
+  e: MatmulEngine,
+  batch: number,
+  m: number,
+  n: number,
+  k: number,
+  a: MatrixView,
+  aStep: number,
+  b: MatrixView,
+  bStep: number,
+  c: FloatArray,
+  cOff = 0,
+): boolean {
+  if (batch === 0 || m === 0 || n === 0) return true;
+  if (k === 0) {
+    c.fill(0, cOff, cOff + batch * m * n);
+    return true;
+  }
+  const ar = e.arena, mark = ar.mark(), S = e.lane === "f32" ? 4 : 8;
+  try {
+    const A = copyIn(e, a, m, k, (batch - 1) * aStep), B = copyIn(e, b, k, n, (batch - 1) * bStep);
+    const C = ar.alloc(batch * m * n * S);
+    if (C < 0) return false;
+    for (let t = 0; t < batch; t++) {
+      product(e, m, n, k, A + t * aStep * S, a, B + t * bStep * S, b, C + t * m * n * S);
+    }
+    const out = e.lane === "f32" ? ar.f32(C, batch * m * n) : ar.f64(C, batch * m * n);
+    if (cOff === 0 && c.length === out.length) c.set(out);
+    else c.set(out, cOff);
+    return true;
+  } catch (err) {
+    if (err instanceof RangeError) return false;
+    throw err;
+  } finally {
+    ar.release(mark);
+  }
+}
+
+/** One product on operands already in the arena (byte offsets), strides from the views. */
+function product(
+  e: MatmulEngine,
+  m: number,
+  n: number,
+  k: number,
+  A: number,
+  a: MatrixView,
+  B: number,
+  b: MatrixView,
+  C: number,
+): void {
+  const S = e.lane === "f32" ? 4 : 8;
+  if (n === 1 && a.colStride === 1) {
+    e.fns.gemvRows(m, k, A, a.rowStride * S, contiguous(e, B, b.rowStride, k), C);
+  } else if (n === 1 && a.rowStride === 1) {
+    e.fns.gemvCols(m, k, A, a.colStride * S, contiguous(e, B, b.rowStride, k), C);
+  } else if (m === 1 && b.colStride === 1) {
+    // A row times B is Bᵀ times the row; Bᵀ has contiguous columns.
+    e.fns.gemvCols(n, k, B, b.rowStride * S, contiguous(e, A, a.colStride, k), C);
+  } else if (m === 1 && b.rowStride === 1) {
+    e.fns.gemvRows(n, k, B, b.colStride * S, contiguous(e, A, a.colStride, k), C);
+  } else {
+    e.fns.gemm(
+      m,
+      n,
+      k,
+      A,
+      a.rowStride * S,
+      a.colStride * S,
+      B,
+      b.rowStride * S,
+      b.colStride * S,
+      C,
+      n * S,
+      e.pa,
+      e.pb,
+      e.tile,
+    ); // deno-fmt-ignore
+  }
+}
+
+/** A contiguous copy of a strided vector already in the arena (itself when stride is 1). */
+function contiguous(e: MatmulEngine, at: number, stride: number, n: number): number {
+  if (stride === 1) return at;
+  const S = e.lane === "f32" ? 4 : 8;
+  const to = e.arena.alloc(n * S);
+  if (to < 0) throw new RangeError("wasm arena exhausted");
+  const span = (n - 1) * stride + 1;
+  const [src, dst] = e.lane === "f32"
+    ? [e.arena.f32(at, span), e.arena.f32(to, n)]
+    : [e.arena.f64(at, span), e.arena.f64(to, n)];
+  for (let i = 0; i < n; i++) dst[i] = src[i * stride];
+  return to;
+}

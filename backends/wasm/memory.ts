@@ -1,0 +1,111 @@
+/**
+ * The engine's memory: one `WebAssembly.Memory` for the process, shared by every
+ * kernel module (they all import it), reused from call to call. A call takes space
+ * with a stack discipline (`mark`, `alloc`, `release`): operands are copied in,
+ * results copied out, and the space is free again when the call returns, so a
+ * training loop allocates nothing in steady state. Long-lived scratch (packing
+ * buffers) sits at the bottom and is reserved once.
+ *
+ * The memory is shared (backed by a SharedArrayBuffer) where the runtime allows it,
+ * so that growing it never detaches views and worker threads can run kernels on it;
+ * otherwise it is a plain memory and views are re-made after each growth.
+ * @module
+ */
+
+const PAGE = 65536;
+/** 4 GiB: the most a 32-bit memory can address. */
+const MAX_PAGES = 65536;
+
+/** One memory and a stack allocator over it. */
+export class Arena {
+  readonly memory: WebAssembly.Memory;
+  readonly shared: boolean;
+  readonly maximumPages: number;
+  #top: number;
+  #buffer: ArrayBufferLike;
+
+  constructor(options: { shared?: boolean; initialPages?: number; maximumPages?: number } = {}) {
+    const canShare = typeof SharedArrayBuffer !== "undefined";
+    this.shared = options.shared ?? canShare;
+    const initial = options.initialPages ?? 64;
+    this.maximumPages = options.maximumPages ?? MAX_PAGES;
+    this.memory = new WebAssembly.Memory(
+      { initial, maximum: this.maximumPages, shared: this.shared } as WebAssembly.MemoryDescriptor,
+    );
+    this.#buffer = this.memory.buffer;
+    this.#top = 1024; // address 0 stays unused (a null pointer is caught in tests)
+  }
+
+  /** The current buffer (re-read after growth). */
+  get buffer(): ArrayBufferLike {
+    return this.#buffer;
+  }
+
+  /** Bytes in use. */
+  get top(): number {
+    return this.#top;
+  }
+
+  /** A point to return to with `release`. */
+  mark(): number {
+    return this.#top;
+  }
+
+  /** Free everything allocated after `mark`. */
+  release(mark: number): void {
+    this.#top = mark;
+  }
+
+  /**
+   * `bytes` bytes aligned to 64 (a cache line); returns the byte offset, or -1 when
+   * the memory cannot grow that far (the caller then uses its JS path).
+   */
+  alloc(bytes: number): number {
+    const at = (this.#top + 63) & ~63;
+    const end = at + bytes;
+    if (end > this.#buffer.byteLength) {
+      const need = Math.ceil((end - this.#buffer.byteLength) / PAGE);
+      const have = this.#buffer.byteLength / PAGE;
+      if (have + need > this.maximumPages) return -1;
+      // Grow by at least a quarter so a slowly growing workload does not grow every call.
+      const grow = Math.min(this.maximumPages - have, Math.max(need, Math.ceil(have / 4)));
+      try {
+        this.memory.grow(grow);
+      } catch {
+        return -1;
+      }
+      this.#buffer = this.memory.buffer;
+    }
+    this.#top = end;
+    return at;
+  }
+
+  /** A Float32Array view of `n` elements at byte offset `at`. */
+  f32(at: number, n: number): Float32Array {
+    return new Float32Array(this.#buffer, at, n);
+  }
+
+  /** A Float64Array view of `n` elements at byte offset `at`. */
+  f64(at: number, n: number): Float64Array {
+    return new Float64Array(this.#buffer, at, n);
+  }
+}
+
+let theArena: Arena | undefined;
+
+/**
+ * The process's arena, made on first use.
+ *
+ * @example
+ * ```ts
+ * import { arena } from "./memory.ts";
+ * const a = arena(), m = a.mark();
+ * const at = a.alloc(16);
+ * a.f64(at, 2).set([1, 2]);
+ * console.assert(a.f64(at, 2)[1] === 2);
+ * a.release(m);
+ * ```
+ */
+export function arena(): Arena {
+  return theArena ??= new Arena();
+}

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { Arena, arena } from "./memory.ts";
+
+Deno.test("Arena: aligned stack allocation, mark and release", () => {
+  const a = new Arena({ initialPages: 1, maximumPages: 16 });
+  const m = a.mark();
+  const x = a.alloc(10), y = a.alloc(100);
+  assert.equal(x % 64, 0);
+  assert.equal(y % 64, 0);
+  assert.ok(y >= x + 10);
+  a.f64(y, 2).set([1.5, -2]);
+  assert.deepEqual([...a.f64(y, 2)], [1.5, -2]);
+  a.release(m);
+  assert.equal(a.top, m);
+  assert.equal(a.alloc(10), x, "released space is reused");
+});
+
+Deno.test("Arena: grows on demand, keeps shared views valid, and refuses past its maximum", () => {
+  for (const shared of [true, false]) {
+    const a = new Arena({ shared, initialPages: 1, maximumPages: 8 });
+    const first = a.alloc(16);
+    a.f32(first, 4).set([1, 2, 3, 4]);
+    const view = a.f32(first, 4);
+    const big = a.alloc(3 * 65536);
+    assert.ok(big > 0 && a.buffer.byteLength >= big + 3 * 65536);
+    assert.deepEqual([...a.f32(first, 4)], [1, 2, 3, 4], "contents survive growth");
+    if (shared) assert.equal(view[3], 4, "a shared memory's old views stay valid");
+    else assert.equal(view.length, 0, "a plain memory detaches old views (callers re-make them)");
+    assert.equal(a.alloc(8 * 65536), -1, "beyond the maximum: -1, nothing thrown");
+    assert.ok(a.alloc(64) > 0, "and the arena still works");
+  }
+});
+
+Deno.test("arena(): one process-wide memory, shared where SharedArrayBuffer exists", () => {
+  assert.equal(arena(), arena());
+  assert.equal(arena().shared, typeof SharedArrayBuffer !== "undefined");
+  assert.equal(arena().memory.buffer, arena().buffer);
+});
