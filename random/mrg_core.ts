@@ -19,9 +19,13 @@
  * with 32-bit wrapping arithmetic and compares it with BigInt). The only general
  * products are the jump matrices' (31-bit × 31-bit), applied on the CPU when a random
  * variable is built: `matVecMod` splits each state word into 16-bit halves so that
- * every partial sum stays below 2^50 (exact in a double). A u32-only GPU port of a jump
- * would split both factors into 16-bit halves and carry the 64-bit product as a
- * (hi, lo) u32 pair; no kernel needs it today.
+ * every partial sum stays below 2^50 (exact in a double), and `modExact` reduces without
+ * fmod. A u32-only GPU port of a jump would split both factors into 16-bit halves and
+ * carry the 64-bit product as a (hi, lo) u32 pair; no kernel needs it today.
+ * Porting note for the float32 output: `fround(z)` must round to nearest even; WGSL
+ * leaves the rounding of a u32 → f32 conversion to the implementation, so the kernel
+ * should round z (31 bits) to 24 significant bits with integer operations first, after
+ * which the conversion and the product by NORM32 are exact-then-rounded as on the CPU.
  * @module
  */
 

@@ -47,6 +47,11 @@ const RUNS: Record<string, (ctx: RunContext, g: MT19937, n: number) => NDArray> 
     if (!each(high, n, Number.isFinite) || !each(low, n, Number.isFinite)) {
       throw new InputError(`${ctx.what}: low and high must be finite`);
     }
+    if (typeof low === "number" && typeof high === "number") {
+      const out = new NDArray(ctx.params.dtype, ctx.size), o = out.data, range = high - low;
+      for (let i = 0; i < n; i++) o[i] = low + range * g.nextDouble();
+      return out;
+    }
     return fill(ctx, ctx.size, (i) => {
       const lo = at(low, i);
       return lo + (at(high, i) - lo) * g.nextDouble();
@@ -55,6 +60,11 @@ const RUNS: Record<string, (ctx: RunContext, g: MT19937, n: number) => NDArray> 
   normal(ctx, g, n) {
     const avg = arg(ctx, "avg", ctx.size), std = arg(ctx, "std", ctx.size);
     if (!each(std, n, (s) => s >= 0)) throw new InputError(`${ctx.what}: std must be >= 0`);
+    if (typeof avg === "number" && typeof std === "number") {
+      const out = new NDArray(ctx.params.dtype, ctx.size), o = out.data;
+      for (let i = 0; i < n; i++) o[i] = avg + std * g.nextGauss();
+      return out;
+    }
     return fill(ctx, ctx.size, (i) => at(avg, i) + at(std, i) * g.nextGauss());
   },
   truncated_normal(ctx, g, n) {
@@ -137,8 +147,15 @@ const RUNS: Record<string, (ctx: RunContext, g: MT19937, n: number) => NDArray> 
       const r = at(rowIndex, i);
       let pvi = Float64Array.from(pv.data.subarray(r * d, (r + 1) * d) as ArrayLike<number>);
       if (pvi.some((v) => v < 0)) throw new InputError(`${ctx.what}: pvals must not be negative`);
-      // Theano shrinks rows that reach 1 through rounding, and rows with a tiny last entry.
+      // NumPy would give the last outcome whatever is missing; a row must sum to 1.
       let s = pvi.reduce((x, y) => x + y, 0);
+      const tol = pv.dtype === "float32" ? 3.4526698e-4 : 1e-5;
+      if (!(Math.abs(s - 1) <= tol)) {
+        throw new InputError(
+          `${ctx.what}: the probabilities of row ${r} sum to ${s}, not 1 (tolerance ${tol})`,
+        );
+      }
+      // Theano shrinks rows that reach 1 through rounding, and rows with a tiny last entry.
       if ((s > 1 && s < 1 + 1e-5) || pvi[d - 1] < 5e-5) pvi = pvi.map((v) => v * (1 - 5e-5));
       s = pvi.reduce((x, y) => x + y, 0);
       if (s > 1 || kahanSum(pvi, d - 1) > 1 + 1e-12) {

@@ -192,5 +192,9 @@ Deno.test("RandomStreams bad input: clear errors, no state change", () => {
   const s = n.rng.getValue();
   assert.throws(() => T.function([std], n)(-1), /std must be >= 0/);
   assert.deepEqual(flat(n.rng.getValue()), flat(s));
+  const m = srng.multinomial({ pvals: [[0.2, 0.3]], n: 5 });
+  const ms = m.rng.getValue();
+  assert.throws(() => T.function([], m)(), /sum to 0.5, not 1/);
+  assert.deepEqual(flat(m.rng.getValue()), flat(ms));
   assert.throws(() => srng.setState({ ...srng.toJSON(), states: [] }), /random variables/);
 });
