@@ -21,6 +21,12 @@ export interface Config {
   mode: "FAST_RUN" | "FAST_COMPILE";
   /** Worker threads for large CPU kernels (reserved for the WebAssembly engine). */
   threads: number;
+  /**
+   * Run CPU kernels through the WebAssembly SIMD engine where the runtime has it
+   * (matrix products, fused elementwise groups); false keeps every kernel in JS.
+   * Read when a function is compiled. `HYPATIA_FLAGS=wasm=0` turns it off.
+   */
+  wasm: boolean;
 }
 
 /** The live configuration. Assign to its fields to change defaults. */
@@ -30,6 +36,7 @@ export const config: Config = {
   traceback: true,
   mode: "FAST_RUN",
   threads: 1,
+  wasm: true,
 };
 
 /** Parse `"floatX=float32,device=webgpu"` into `config`; throws on unknown keys. */
@@ -66,6 +73,12 @@ export function applyFlags(flags: string): void {
         config.threads = n;
         break;
       }
+      case "wasm":
+        if (!["0", "1", "false", "true"].includes(value)) {
+          throw new Error(`HYPATIA_FLAGS: wasm must be 0, 1, false or true, got "${value}"`);
+        }
+        config.wasm = value === "1" || value === "true";
+        break;
       default:
         throw new Error(`HYPATIA_FLAGS: unknown flag "${key}"`);
     }
