@@ -54,7 +54,18 @@ export async function readBytes(path: PathLike, what: string): Promise<Uint8Arra
   }
 }
 
-/** Write bytes to a file (Deno, Bun or Node), replacing it. */
+/**
+ * Write bytes to a file (Deno, Bun or Node), replacing it.
+ *
+ * @example
+ * ```ts
+ * import { writeBytes } from "./files.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeBytes(`${dir}/y.bin`, new Uint8Array([9]), "example");
+ * console.assert((await Deno.readFile(`${dir}/y.bin`))[0] === 9);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export async function writeBytes(path: PathLike, data: Uint8Array, what: string): Promise<void> {
   if (typeof path !== "string" && !(path instanceof URL)) {
     throw new InputError(`${what}: expected a path (string or URL), got ${typeof path}`);

@@ -162,8 +162,8 @@ export function modelFromNpz(bytes: Uint8Array, spec: ModelSpec, options: LoadMo
       t.shape.every((d, i) => d === null || d === a.shape[i]);
     if (!fits) {
       throw new InputError(
-        `${where}: entry '${n}' is ${a.dtype} of shape (${a.shape.join(", ")}) but shared variable ` +
-          `${v.describe()} is ${t}; nothing was loaded`,
+        `${where}: entry '${n}' is ${a.dtype} of shape (${a.shape.join(", ")}), which shared variable ` +
+          `${v.describe()} cannot hold (dtypes must match exactly); nothing was loaded`,
       );
     }
     values.push([v, a]);
