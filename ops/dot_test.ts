@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import * as T from "../mod.ts";
 import { dotOp, outerOp } from "./dot.ts";
-import type { TensordotAxes } from "./tensordot.ts";
+import type { Op } from "../core/op.ts";
+import { batchedDotOp } from "./batched_dot.ts";
+import { type TensordotAxes, tensordotOp } from "./tensordot.ts";
 import { seededRandom } from "../compile/verify_grad.ts";
 
 type M = number[][];
@@ -179,6 +181,48 @@ Deno.test("dot() has a forward-mode rule agreeing with finite differences", () =
   close(T.function([a, b, ta, tb], jz!)(A, B, TA, TB), expected, 1e-9);
   const [only] = dotOp.jvp!(z.owner!, [null, tb]);
   close(T.function([a, tb], only!)(A, TB), refMM(A, TB));
+});
+
+Deno.test("outer(), batchedDot(), tensordot() forward-mode rules agree with central differences", () => {
+  const t3 = (a: number, b: number, c: number) => [...Array(a)].map(() => randMat(b, c));
+  const cases: [Op<never>, unknown, unknown, unknown][] = [
+    [outerOp as Op<never>, null, randVec(3), randVec(4)],
+    [batchedDotOp as Op<never>, null, t3(2, 3, 4), t3(2, 4, 2)],
+    [tensordotOp as Op<never>, { axesA: [0, 2], axesB: [1, 0] }, t3(2, 3, 2), t3(2, 2, 3)],
+  ];
+  for (const [op, params, A, B] of cases) {
+    const [av, bv] = [T.asarray(A as M), T.asarray(B as M)];
+    const mk = (v: T.NDArray, n: string) => new T.TensorType("float64", v.shape.map(() => null)).make(n);
+    const [a, b, ta, tb] = [mk(av, "a"), mk(bv, "b"), mk(av, "ta"), mk(bv, "tb")];
+    const z = op.apply1([a, b], params as never);
+    const [jz] = op.jvp!(z.owner!, [ta, tb]);
+    const [tav, tbv] = [T.asarray(A as M).copy(), T.asarray(B as M).copy()];
+    tav.data.forEach((_, i) => (tav.data[i] = rng() - 0.5));
+    tbv.data.forEach((_, i) => (tbv.data[i] = rng() - 0.5));
+    const f = T.function([a, b], z);
+    const shift = (x: T.NDArray, t: T.NDArray, h: number) =>
+      T.asarray(x.data.map((v, i) => v + h * t.data[i]), { shape: [...x.shape] });
+    const up = f(shift(av, tav, 1e-3), shift(bv, tbv, 1e-3)),
+      down = f(shift(av, tav, -1e-3), shift(bv, tbv, -1e-3));
+    const expected = T.asarray(up.data.map((u, i) => (u - down.data[i]) / 2e-3), { shape: [...up.shape] });
+    T.testing.assertAllClose(T.function([a, b, ta, tb], jz!)(av, bv, tav, tbv), expected, {
+      rtol: 1e-8,
+      atol: 1e-8,
+    });
+  }
+});
+
+Deno.test("batchedDot() and tensordot() on integers wrap as NumPy does", () => {
+  // 2^16 * 2^16 wraps to 0 in int32, as np.einsum / np.tensordot on int32 arrays
+  const [p, q] = [T.itensor3("p"), T.itensor3("q")];
+  const r = T.function([p, q], T.batchedDot(p, q))([[[65536, 3]], [[1, 2]]], [[[65536], [5]], [[7], [11]]]);
+  assert.equal(r.dtype, "int32");
+  assert.deepEqual(r.toArray(), [[[15]], [[29]]]);
+  const [m, n] = [T.bmatrix("m"), T.bmatrix("n")];
+  const t = T.function([m, n], T.tensordot(m, n, [[0], [0]]))([[100, 1], [100, 2]], [[2, 1], [1, 1]]);
+  assert.equal(t.dtype, "int8");
+  // [[100*2 + 100*1, 100 + 100], [2 + 2, 1 + 2]] = [[300, 200], [4, 3]] wrapped to int8
+  assert.deepEqual(t.toArray(), [[44, -56], [4, 3]]);
 });
 
 Deno.test("dot() prints as dot(a, b) in pp", () => {
