@@ -8,6 +8,7 @@ import type { Apply } from "../../core/variable.ts";
 import { batchedDotKernel, dotKernel, tensordotKernel } from "./matmul_kernels.ts";
 import type { buildCpuProgram } from "./program.ts";
 import { scanKernel } from "./scan_runner.ts";
+import { wasmBatchedDotKernel, wasmDotKernel } from "../wasm/kernels.ts";
 
 /** A kernel computing a node's outputs from its inputs' values. */
 export type CpuKernel = (inputs: NDArray[]) => NDArray[];
@@ -17,8 +18,9 @@ export type ProgramBuilder = typeof buildCpuProgram;
 
 /** Kernel factories by op name; a factory may decline a node by returning undefined. */
 const FACTORIES: Record<string, (node: Apply, build?: ProgramBuilder) => CpuKernel | undefined> = {
-  dot: dotKernel,
-  batched_dot: batchedDotKernel,
+  // WebAssembly SIMD where available and config.wasm is on; the JS kernel otherwise.
+  dot: (node) => wasmDotKernel(node, dotKernel(node)),
+  batched_dot: (node) => wasmBatchedDotKernel(node, batchedDotKernel(node)),
   tensordot: tensordotKernel,
   scan: scanKernel,
 };
