@@ -1,0 +1,249 @@
+/**
+ * Progress of long loops for the example scripts: on a terminal, one bar redrawn in
+ * place with the rate and the time left; otherwise (a pipe, a file, CI) plain lines at
+ * regular fractions of the work and a final line. Like tqdm, it writes to stderr by
+ * default, so the lines a script prints on stdout (and that tests parse) are unchanged.
+ *
+ * ```ts
+ * import { Progress } from "./progress.ts";
+ * const lines: string[] = [];
+ * const bar = new Progress(100, { label: "train", out: { write: (s) => lines.push(s), isTTY: false } });
+ * for (let i = 1; i <= 100; i++) bar.update(i);
+ * bar.finish();
+ * if (lines.length !== 10) throw new Error(lines.join(""));
+ * ```
+ * @module
+ */
+import process from "node:process";
+
+/** Where progress is written: text sink and whether it is a terminal. */
+export interface ProgressOutput {
+  /** Write text as is (no newline is added). */
+  write(text: string): void;
+  /** Draw a bar redrawn in place (true) or print plain lines (false). */
+  isTTY: boolean;
+  /** Width of the terminal in characters, when known. */
+  columns?: number;
+}
+
+/** The process's stderr, working under Deno, Bun and Node. */
+export function stderrOutput(): ProgressOutput {
+  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  if (deno?.stderr) {
+    const enc = new TextEncoder();
+    let columns: number | undefined;
+    const isTTY = deno.stderr.isTerminal();
+    try {
+      if (isTTY) columns = deno.consoleSize().columns;
+    } catch { /* not a console */ }
+    return {
+      write: (text) => {
+        const bytes = enc.encode(text);
+        for (let off = 0; off < bytes.length;) off += deno.stderr.writeSync(bytes.subarray(off));
+      },
+      isTTY,
+      columns,
+    };
+  }
+  return {
+    write: (text) => void process.stderr.write(text),
+    isTTY: !!process.stderr.isTTY,
+    columns: process.stderr.columns,
+  };
+}
+
+/** Seconds as `4.2s`, `3m07s` or `1h02m`. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return "?";
+  if (seconds < 60) return `${seconds.toFixed(1)}s`;
+  const s = Math.round(seconds);
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}
+
+/** A rate with three significant digits and k/M suffixes: `523`, `12.3k`, `4.56M`. */
+export function formatRate(perSecond: number): string {
+  if (!Number.isFinite(perSecond) || perSecond < 0) return "?";
+  const [v, suffix] = perSecond >= 1e6
+    ? [perSecond / 1e6, "M"]
+    : perSecond >= 1e3
+    ? [perSecond / 1e3, "k"]
+    : [
+      perSecond,
+      "",
+    ];
+  return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)}${suffix}`;
+}
+
+/** State of the work, for {@link renderBar} and {@link renderLine}. */
+export interface ProgressState {
+  /** Units done so far. */
+  done: number;
+  /** Units in all. */
+  total: number;
+  /** Seconds since the start. */
+  elapsed: number;
+  /** Text before the bar. */
+  label?: string;
+  /** Name of a unit, plural (default "steps"). */
+  unit?: string;
+}
+
+function parts(st: ProgressState) {
+  const frac = st.total > 0 ? Math.min(1, Math.max(0, st.done / st.total)) : 1;
+  const rate = st.elapsed > 0 ? st.done / st.elapsed : NaN;
+  const eta = st.done >= st.total ? 0 : rate > 0 ? (st.total - st.done) / rate : NaN;
+  const unit = st.unit ?? "steps";
+  return { frac, rate, eta, unit, pct: `${(100 * frac).toFixed(0).padStart(3)}%` };
+}
+
+/**
+ * One terminal line: label, a bar of `width` cells (eighth blocks for the partial cell),
+ * percentage, counts, rate and ETA. A pure function of its arguments.
+ *
+ * ```ts
+ * import { renderBar } from "./progress.ts";
+ * const s = renderBar({ done: 50, total: 100, elapsed: 2, label: "train" }, 10);
+ * if (s !== "train |█████     |  50% 50/100 steps 25.0 steps/s ETA 2.0s") throw new Error(s);
+ * ```
+ */
+export function renderBar(st: ProgressState, width = 30): string {
+  const { frac, rate, eta, unit, pct } = parts(st);
+  const eighths = Math.floor(frac * width * 8);
+  const full = Math.floor(eighths / 8), rest = eighths % 8;
+  const partial = rest > 0 && full < width ? " ▏▎▍▌▋▊▉"[rest] : "";
+  const cells = "█".repeat(full) + partial;
+  const bar = `|${cells}${" ".repeat(width - cells.length)}|`;
+  const tail = st.done >= st.total ? `in ${formatDuration(st.elapsed)}` : `ETA ${formatDuration(eta)}`;
+  return `${st.label ? st.label + " " : ""}${bar} ${pct} ${st.done}/${st.total} ${unit} ` +
+    `${formatRate(rate)} ${unit}/s ${tail}`;
+}
+
+/**
+ * One plain line for logs: label, percentage, counts, rate, and ETA (or the total time
+ * once finished). A pure function of its arguments.
+ *
+ * ```ts
+ * import { renderLine } from "./progress.ts";
+ * const s = renderLine({ done: 100, total: 100, elapsed: 4, label: "mc", unit: "draws" });
+ * if (s !== "mc: 100% 100/100 draws, 25.0 draws/s, done in 4.0s") throw new Error(s);
+ * ```
+ */
+export function renderLine(st: ProgressState): string {
+  const { rate, eta, unit, pct } = parts(st);
+  const tail = st.done >= st.total ? `done in ${formatDuration(st.elapsed)}` : `ETA ${formatDuration(eta)}`;
+  return `${st.label ? st.label + ": " : ""}${pct.trimStart()} ${st.done}/${st.total} ${unit}, ` +
+    `${formatRate(rate)} ${unit}/s, ${tail}`;
+}
+
+/** Options of {@link Progress}. */
+export interface ProgressOptions {
+  /** Text before the bar or line. */
+  label?: string;
+  /** Name of a unit, plural (default "steps"). */
+  unit?: string;
+  /** Where to write (default: stderr, a bar when it is a terminal). */
+  out?: ProgressOutput;
+  /** Plain mode: print a line each time this fraction of the work is passed (default 0.1). */
+  every?: number;
+  /** Terminal mode: least time between redraws in seconds (default 0.1). */
+  redraw?: number;
+  /** Clock in seconds (default `performance.now() / 1000`); tests pass a fake one. */
+  now?: () => number;
+}
+
+/**
+ * A progress bar (terminal) or periodic progress lines (anything else) for `total` units.
+ * Call `update(done)` as work finishes, `log(text)` to print a line of output on
+ * stdout without breaking the bar, and `finish()` at the end.
+ *
+ * ```ts
+ * import { Progress } from "./progress.ts";
+ * let text = "";
+ * const bar = new Progress(4, { out: { write: (s) => text += s, isTTY: true }, redraw: 0 });
+ * for (let i = 1; i <= 4; i++) bar.update(i);
+ * bar.finish();
+ * if (!text.includes("\r") || !text.endsWith("\n")) throw new Error(JSON.stringify(text));
+ * ```
+ */
+export class Progress {
+  readonly total: number;
+  #opt: Required<Omit<ProgressOptions, "label">> & { label?: string };
+  #t0: number;
+  #done = 0;
+  #lines = 0;
+  #lastDraw = -Infinity;
+  #drawn = false;
+  #finished = false;
+
+  constructor(total: number, options: ProgressOptions = {}) {
+    if (!(total >= 0) || !Number.isFinite(total)) throw new RangeError(`Progress: bad total ${total}`);
+    this.total = total;
+    this.#opt = {
+      label: options.label,
+      unit: options.unit ?? "steps",
+      out: options.out ?? stderrOutput(),
+      every: options.every ?? 0.1,
+      redraw: options.redraw ?? 0.1,
+      now: options.now ?? (() => performance.now() / 1000),
+    };
+    if (!(this.#opt.every > 0)) throw new RangeError(`Progress: every must be > 0, got ${this.#opt.every}`);
+    this.#t0 = this.#opt.now();
+  }
+
+  #state(): ProgressState {
+    const { label, unit } = this.#opt;
+    return { done: this.#done, total: this.total, elapsed: this.#opt.now() - this.#t0, label, unit };
+  }
+
+  #draw() {
+    const out = this.#opt.out;
+    const width = Math.max(10, Math.min(30, (out.columns ?? 80) - 60));
+    out.write(`\r${renderBar(this.#state(), width)}\x1b[K`);
+    this.#drawn = true;
+    this.#lastDraw = this.#opt.now();
+  }
+
+  /** Record that `done` units (in all, not more) are finished. */
+  update(done: number): void {
+    if (this.#finished) return;
+    this.#done = Math.min(done, this.total);
+    if (this.#opt.out.isTTY) {
+      if (this.#opt.now() - this.#lastDraw >= this.#opt.redraw || this.#done >= this.total) this.#draw();
+      return;
+    }
+    // The k-th line is due once k * every of the work is done (the small slack keeps
+    // 0.3 / 0.1 = 2.9999999999999996 from missing the third line); the last is finish()'s.
+    const k = Math.floor((this.total > 0 ? this.#done / this.total : 1) / this.#opt.every + 1e-9);
+    if (k > this.#lines && this.#done < this.total) {
+      this.#opt.out.write(renderLine(this.#state()) + "\n");
+      this.#lines = k;
+    }
+  }
+
+  /** Record `n` more units done (default 1). */
+  tick(n = 1): void {
+    this.update(this.#done + n);
+  }
+
+  /**
+   * Print `text` and a newline on stdout; on a terminal the bar is cleared first and
+   * redrawn after, so the output reads as if the bar were not there.
+   */
+  log(text: string): void {
+    const tty = this.#opt.out.isTTY && this.#drawn && !this.#finished;
+    if (tty) this.#opt.out.write("\r\x1b[K");
+    console.log(text);
+    if (tty) this.#draw();
+  }
+
+  /** Draw the final state (a full bar, or the last line) and end the line. Idempotent. */
+  finish(): void {
+    if (this.#finished) return;
+    if (this.#opt.out.isTTY) {
+      this.#draw();
+      this.#opt.out.write("\n");
+    } else this.#opt.out.write(renderLine(this.#state()) + "\n");
+    this.#finished = true;
+  }
+}
