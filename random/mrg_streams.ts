@@ -88,7 +88,7 @@ function pmatrixArg(what: string, name: string, p: TensorLike): Variable {
  * import { MRGRandomStreams } from "./mrg_streams.ts";
  * const srng = new MRGRandomStreams(234);
  * const u = srng.uniform([2, 2]);
- * console.assert(u.ndim === 2 && u.rng.getValue().shape.join() === "1,6");
+ * console.assert(u.ndim === 2 && u.rng.getValue().shape.join() === "4,6"); // 4 substreams
  * ```
  */
 export class MRGRandomStreams extends RandomStreamsBase {
