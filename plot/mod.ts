@@ -93,7 +93,7 @@ export function lineChartSpec(series: Series[], options: LineChartOptions = {}):
         field: "y",
         type: "quantitative",
         title: yTitle,
-        scale: log ? { type: "log" } : { zero: false },
+        scale: log ? { type: "log", nice: false } : { zero: false },
       },
       color: {
         field: "series",
