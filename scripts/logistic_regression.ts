@@ -3,7 +3,9 @@
  * features, trained by gradient descent on shared weights with updates. Prints the
  * cost falling and the final accuracy.
  *
- * Run: `deno run scripts/logistic_regression.ts [--steps 10000] [--seed 1]`
+ * Run: `deno run scripts/logistic_regression.ts [--steps 10000] [--seed 1]`; with `--plot cost.png`
+ * it also draws the cost at every step (PNG and SVG, through plot/mod.ts; under Deno that
+ * needs `--allow-read --allow-write --allow-env --allow-ffi --allow-sys`).
  * @module
  */
 import { parseArgs } from "node:util";
@@ -14,6 +16,7 @@ const HELP = `usage: deno run scripts/logistic_regression.ts [options]
   --steps N   training steps (default 1000)
   --seed S    seed of the data and the initial weights (default 1)
   --every N   print the cost every N steps (default steps / 10)
+  --plot FILE draw the cost at every step to FILE (PNG, with the SVG beside it)
   -h, --help  this text`;
 
 const { values } = parseArgs({
@@ -21,12 +24,34 @@ const { values } = parseArgs({
     steps: { type: "string", default: "1000" },
     seed: { type: "string", default: "1" },
     every: { type: "string" },
+    plot: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
 
 if (values.help) console.log(HELP);
-else main(Number(values.steps), Number(values.seed), values.every ? Number(values.every) : undefined);
+else {
+  const costs = main(
+    Number(values.steps),
+    Number(values.seed),
+    values.every ? Number(values.every) : undefined,
+  );
+  if (values.plot) await plotCosts(costs, values.plot);
+}
+
+/** Draw the cost at every step (plot/ is loaded only when a plot is asked for). */
+async function plotCosts(costs: Float64Array, path: string) {
+  const { lineChartSpec, saveChart } = await import("../plot/mod.ts");
+  const steps = Float64Array.from(costs, (_, i) => i + 1);
+  const spec = lineChartSpec([{ name: "cost", x: steps, y: costs }], {
+    title: "Logistic regression: training cost",
+    xTitle: "step",
+    yTitle: "cost (cross-entropy + L2)",
+    yScale: "log",
+  });
+  const written = await saveChart(spec, path);
+  console.log(`cost plot written to ${[written.png, written.svg].filter(Boolean).join(" and ")}`);
+}
 
 /** Standard normal draws from a seeded uniform source (Box–Muller). */
 function normals(n: number, rand: () => number): Float64Array {
@@ -39,7 +64,7 @@ function normals(n: number, rand: () => number): Float64Array {
   return out;
 }
 
-function main(steps: number, seed: number, every = Math.max(1, Math.floor(steps / 10))) {
+function main(steps: number, seed: number, every = Math.max(1, Math.floor(steps / 10))): Float64Array {
   const N = 400, feats = 784;
   const rand = T.seededRandom(seed);
   const data = T.asarray(normals(N * feats, rand), { shape: [N, feats] });
@@ -63,8 +88,10 @@ function main(steps: number, seed: number, every = Math.max(1, Math.floor(steps 
   console.log(`compiled in ${(performance.now() - t0).toFixed(1)} ms`);
 
   const t1 = performance.now();
+  const costs = new Float64Array(steps);
   for (let i = 1; i <= steps; i++) {
     const [, c] = train(data, labels);
+    costs[i - 1] = c.item();
     if (i % every === 0 || i === 1) console.log(`step ${String(i).padStart(6)}  cost ${c.item().toFixed(6)}`);
   }
   const seconds = (performance.now() - t1) / 1000;
@@ -73,4 +100,5 @@ function main(steps: number, seed: number, every = Math.max(1, Math.floor(steps 
   for (let i = 0; i < N; i++) if (predicted[i] === labels.data[i]) right++;
   console.log(`${steps} steps in ${seconds.toFixed(2)} s (${(steps / seconds).toFixed(0)} steps/s)`);
   console.log(`accuracy on the training set: ${(100 * right / N).toFixed(1)}%`);
+  return costs;
 }
