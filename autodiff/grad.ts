@@ -10,7 +10,7 @@ import { GradError } from "../core/errors.ts";
 import { constant } from "../core/constant.ts";
 import { toposort } from "../core/walk.ts";
 import { rewriteGraph } from "../core/rewrite.ts";
-import { type Apply, Constant, type Variable } from "../core/variable.ts";
+import { type Apply, Constant, type Variable, withOrigin } from "../core/variable.ts";
 import { add } from "../ops/arith.ts";
 import { cast } from "../ops/cast.ts";
 import { fill } from "../ops/fill.ts";
@@ -131,16 +131,17 @@ export function grad(
     const inGrads = hasGrad
       ? vjpOf(node, node.outputs.map((o) => grads.get(o) ?? fill(o, constant(0, { dtype: o.dtype }))))
       : node.inputs.map(() => null);
-    node.inputs.forEach((input, i) => {
-      const g = inGrads[i];
-      if (!relevant.has(input) || constants.has(input)) return;
-      if (!g) {
-        zeroConnected.add(input);
-        return;
-      }
-      if (!isFloat(input.dtype) && !wrtSet.has(input)) return; // integers carry no gradient
-      grads.set(input, keep(grads.get(input), fitGradient(g, input)));
-    });
+    withOrigin(node.origin, () =>
+      node.inputs.forEach((input, i) => {
+        const g = inGrads[i];
+        if (!relevant.has(input) || constants.has(input)) return;
+        if (!g) {
+          zeroConnected.add(input);
+          return;
+        }
+        if (!isFloat(input.dtype) && !wrtSet.has(input)) return; // integers carry no gradient
+        grads.set(input, keep(grads.get(input), fitGradient(g, input)));
+      }));
   }
 
   const out = list.map((w) => {
@@ -158,7 +159,8 @@ export function grad(
 }
 
 function vjpOf(node: Apply, outGrads: Variable[]): (Variable | null)[] {
-  if (node.op.vjp) return node.op.vjp(node, outGrads);
+  // The gradient's nodes point at the user's line of the node they differentiate.
+  if (node.op.vjp) return withOrigin(node.origin, () => node.op.vjp!(node, outGrads));
   if (node.op.notDifferentiable) return node.inputs.map(() => null);
   throw new GradError(`grad: ${node.where()} has no gradient rule`);
 }

@@ -8,7 +8,7 @@
  */
 import type { ScalarRule } from "../core/op.ts";
 import { toposort } from "../core/walk.ts";
-import { type Apply, Constant, type Variable } from "../core/variable.ts";
+import type { Apply, Variable } from "../core/variable.ts";
 import { promote } from "../ops/elemwise.ts";
 import { fusedKey, fusedOp, type FusedStep } from "../ops/fused.ts";
 
@@ -55,28 +55,29 @@ export function fuseElementwise(outputs: readonly Variable[]): Variable[] {
     }
     const inputs: Variable[] = [];
     const inputRef = new Map<Variable, number>();
+    const members = groupMembers(root, absorbed);
+    const memberSet = new Set(members);
     const stepOf = new Map<Apply, number>();
     const steps: FusedStep[] = [];
-    const members = groupMembers(root, absorbed);
     // References: inputs first (0..nIn-1), steps after; numbered once all inputs are known.
-    const pending: { node: Apply; args: (Variable | Apply)[] }[] = [];
-    for (const m of members) {
-      const args = m.inputs.map((inp) => {
-        if (inp.owner && absorbed.has(inp.owner) && members.includes(inp.owner)) return inp.owner;
-        if (!(inp instanceof Constant) && inputRef.has(inp)) return inp;
-        inputRef.set(inp, inputs.length);
-        inputs.push(inp);
+    const pending = members.map((m) => ({
+      node: m,
+      args: m.inputs.map((inp): Variable | Apply => {
+        if (inp.owner && memberSet.has(inp.owner)) return inp.owner;
+        if (!inputRef.has(inp)) {
+          inputRef.set(inp, inputs.length);
+          inputs.push(inp);
+        }
         return inp;
-      });
-      pending.push({ node: m, args });
-    }
+      }),
+    }));
     const nIn = inputs.length;
     for (const { node, args } of pending) {
       const rule = node.op.scalar as ScalarRule;
       const out = node.outputs[0].dtype;
       steps.push({
         op: node.op,
-        args: args.map((a) => ("op" in a ? nIn + stepOf.get(a)! : inputs.indexOf(a as Variable))),
+        args: args.map((a) => ("op" in a ? nIn + stepOf.get(a)! : inputRef.get(a)!)),
         input: rule.rawInputs ? out : promote(node.inputs),
         out,
       });
@@ -96,6 +97,7 @@ export function fuseElementwise(outputs: readonly Variable[]): Variable[] {
 /** A group's nodes in dependency order (producers before readers), root last. */
 function groupMembers(root: Apply, absorbed: ReadonlySet<Apply>): Apply[] {
   const order: Apply[] = [];
+  const seen = new Set<Apply>();
   const stack: [Apply, number][] = [[root, 0]];
   while (stack.length) {
     const top = stack[stack.length - 1];
@@ -103,7 +105,10 @@ function groupMembers(root: Apply, absorbed: ReadonlySet<Apply>): Apply[] {
     if (i < node.inputs.length) {
       top[1]++;
       const p = node.inputs[i].owner;
-      if (p && absorbed.has(p) && !order.includes(p)) stack.push([p, 0]);
+      if (p && absorbed.has(p) && !seen.has(p)) {
+        seen.add(p);
+        stack.push([p, 0]);
+      }
     } else {
       stack.pop();
       order.push(node);

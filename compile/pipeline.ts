@@ -40,12 +40,9 @@ export const constantFolding: NodeHook = (node) => {
 /** Run the pipeline over outputs (and update expressions), returning the new graph. */
 export function optimize(outputs: readonly Variable[], mode: Mode): Variable[] {
   if (mode === "FAST_COMPILE") return [...outputs];
+  // One pass canonicalises and stabilises: each node is rewritten to a fixpoint after its
+  // inputs are, so stabilising patterns always see canonical inputs.
   let g = rewriteGraph(outputs, {
-    stages: new Set(["canonicalize"]),
-    hooks: [constantFolding, fillSink],
-    merge: true,
-  });
-  g = rewriteGraph(g, {
     stages: new Set(["canonicalize", "stabilize"]),
     hooks: [constantFolding, fillSink],
     merge: true,

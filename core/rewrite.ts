@@ -8,7 +8,7 @@
  */
 import { paramsKey, type Rewrite } from "./op.ts";
 import { toposort } from "./walk.ts";
-import { type Apply, Constant, type Variable } from "./variable.ts";
+import { type Apply, Constant, type Variable, withOrigin } from "./variable.ts";
 
 /** A rewrite that may fire on any node (constant folding, for instance). */
 export type NodeHook = (node: Apply) => readonly Variable[] | null;
@@ -83,8 +83,10 @@ export function rewriteGraph(outputs: readonly Variable[], options: PassOptions)
         }`;
         const prev = seenNodes.get(key);
         if (prev && prev !== current) {
-          current.outputs.forEach((o, k) => memo.set(o, prev.outputs[k]));
-          node.outputs.forEach((o, k) => memo.set(o, prev.outputs[k]));
+          // The equal node may have been rewritten since: take what it became.
+          const target = prev.outputs.map((o) => memo.get(o) ?? o);
+          current.outputs.forEach((o, k) => memo.set(o, target[k]));
+          node.outputs.forEach((o, k) => memo.set(o, target[k]));
           return;
         }
         seenNodes.set(key, current);
@@ -124,11 +126,11 @@ function opKey(node: Apply): number {
 function tryRewrites(node: Apply, options: PassOptions): readonly Variable[] | null {
   for (const rw of node.op.rewrites ?? []) {
     if (!options.stages.has(rw.stage) || options.exclude?.has(rw.name)) continue;
-    const r = rw.apply(node);
+    const r = withOrigin(node.origin, () => rw.apply(node));
     if (r && accepted(node, r)) return r;
   }
   for (const hook of options.hooks ?? []) {
-    const r = hook(node);
+    const r = withOrigin(node.origin, () => hook(node));
     if (r && accepted(node, r)) return r;
   }
   return null;

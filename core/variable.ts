@@ -109,6 +109,24 @@ export class Constant extends Variable {
   }
 }
 
+/** The origin given to nodes built inside `withOrigin` (rewrites, gradients). */
+let inherited: string | Error | undefined;
+
+/**
+ * Run `build` so that every node it creates records `origin` as where it was built:
+ * a rewrite's replacement, or a gradient's nodes, point at the user's line of the node
+ * they come from (and no stack is captured for them, which keeps compiling fast).
+ */
+export function withOrigin<R>(origin: string | Error | undefined, build: () => R): R {
+  const saved = inherited;
+  inherited = origin;
+  try {
+    return build();
+  } finally {
+    inherited = saved;
+  }
+}
+
 /**
  * An op applied to input variables, producing output variables. Remembers the user's
  * line that built it, so errors can point there.
@@ -132,7 +150,7 @@ export class Apply {
     this.params = params;
     this.inputs = inputs;
     this.outputs = outputTypes.map((t, i) => new Variable(t, this, i));
-    this.#origin = origin ?? (config.traceback ? captureStack() : undefined);
+    this.#origin = origin ?? inherited ?? (config.traceback ? captureStack() : undefined);
   }
 
   /** The raw origin, passed on when a rewrite rebuilds the node (no formatting). */
