@@ -89,6 +89,11 @@ export interface ProgressState {
   unit?: string;
 }
 
+/** A count, with thousands separators from 10,000 on. */
+function count(n: number): string {
+  return n >= 1e4 ? n.toLocaleString("en") : String(n);
+}
+
 function parts(st: ProgressState) {
   const frac = st.total > 0 ? Math.min(1, Math.max(0, st.done / st.total)) : 1;
   const rate = st.elapsed > 0 ? st.done / st.elapsed : NaN;
@@ -115,7 +120,7 @@ export function renderBar(st: ProgressState, width = 30): string {
   const cells = "█".repeat(full) + partial;
   const bar = `|${cells}${" ".repeat(width - cells.length)}|`;
   const tail = st.done >= st.total ? `in ${formatDuration(st.elapsed)}` : `ETA ${formatDuration(eta)}`;
-  return `${st.label ? st.label + " " : ""}${bar} ${pct} ${st.done}/${st.total} ${unit} ` +
+  return `${st.label ? st.label + " " : ""}${bar} ${pct} ${count(st.done)}/${count(st.total)} ${unit} ` +
     `${formatRate(rate)} ${unit}/s ${tail}`;
 }
 
@@ -132,7 +137,9 @@ export function renderBar(st: ProgressState, width = 30): string {
 export function renderLine(st: ProgressState): string {
   const { rate, eta, unit, pct } = parts(st);
   const tail = st.done >= st.total ? `done in ${formatDuration(st.elapsed)}` : `ETA ${formatDuration(eta)}`;
-  return `${st.label ? st.label + ": " : ""}${pct.trimStart()} ${st.done}/${st.total} ${unit}, ` +
+  return `${st.label ? st.label + ": " : ""}${pct.trimStart()} ${count(st.done)}/${
+    count(st.total)
+  } ${unit}, ` +
     `${formatRate(rate)} ${unit}/s, ${tail}`;
 }
 
