@@ -10,6 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
+import { Progress } from "./lib/progress.ts";
 
 const HELP = `usage: deno run scripts/logistic_regression.ts [options]
 
@@ -89,11 +90,14 @@ function main(steps: number, seed: number, every = Math.max(1, Math.floor(steps 
 
   const t1 = performance.now();
   const costs = new Float64Array(steps);
+  const bar = new Progress(steps, { label: "training" }); // on stderr: a bar on a terminal, else lines
   for (let i = 1; i <= steps; i++) {
     const [, c] = train(data, labels);
     costs[i - 1] = c.item();
-    if (i % every === 0 || i === 1) console.log(`step ${String(i).padStart(6)}  cost ${c.item().toFixed(6)}`);
+    bar.update(i);
+    if (i % every === 0 || i === 1) bar.log(`step ${String(i).padStart(6)}  cost ${c.item().toFixed(6)}`);
   }
+  bar.finish();
   const seconds = (performance.now() - t1) / 1000;
   const predicted = predict(data).data;
   let right = 0;

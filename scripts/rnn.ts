@@ -9,6 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
+import { Progress } from "./lib/progress.ts";
 
 const HELP = `usage: deno run scripts/rnn.ts [options]
 
@@ -69,10 +70,13 @@ function main(epochs: number, H: number, seed: number, everyArg?: string) {
   console.log(`compiled in ${(performance.now() - t0).toFixed(1)} ms`);
   const t1 = performance.now();
   let last = NaN;
+  const bar = new Progress(epochs, { label: "training" }); // on stderr: a bar on a terminal, else lines
   for (let e = 1; e <= epochs; e++) {
     last = train(xs, ys).item();
-    if (e === 1 || e % every === 0) console.log(`step ${String(e).padStart(5)}  loss ${last.toFixed(6)}`);
+    bar.update(e);
+    if (e === 1 || e % every === 0) bar.log(`step ${String(e).padStart(5)}  loss ${last.toFixed(6)}`);
   }
+  bar.finish();
   const seconds = (performance.now() - t1) / 1000;
   console.log(
     `${epochs} steps of ${steps}-step BPTT in ${seconds.toFixed(2)} s; final loss ${last.toFixed(6)}`,
