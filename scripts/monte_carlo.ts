@@ -11,10 +11,11 @@
 import { parseArgs } from "node:util";
 import process from "node:process";
 import * as T from "../mod.ts";
+import { Progress } from "./lib/progress.ts";
 
 const HELP = `Monte Carlo estimates with Hypatia's random streams.
 
-Usage: monte_carlo.ts [options]
+usage: monte_carlo.ts [options]
   --seed N        seed of the random streams (default 1234)
   --samples N     draws per estimate (default 10000000)
   --batch N       draws per compiled call (default 1000000)
@@ -66,27 +67,6 @@ function options() {
   } as const;
 }
 
-/** Progress: one updating line on a terminal, plain lines every ~10% otherwise. */
-function progress(total: number) {
-  const tty = !!process.stdout.isTTY;
-  const t0 = performance.now();
-  let nextLine = 0.1;
-  return {
-    update(done: number) {
-      const frac = done / total, secs = (performance.now() - t0) / 1000;
-      const text = `${(100 * frac).toFixed(1)}% (${done.toLocaleString("en")} draws, ${secs.toFixed(1)} s)`;
-      if (tty) process.stdout.write(`\r${text}   `);
-      else if (frac >= nextLine || done === total) {
-        console.log(text);
-        while (nextLine <= frac) nextLine += 0.1;
-      }
-    },
-    end() {
-      if (tty) process.stdout.write("\n");
-    },
-  };
-}
-
 function main() {
   const opt = options();
   const srng = opt.generator === "mrg" ? new T.MRGRandomStreams(opt.seed) : new T.RandomStreams(opt.seed);
@@ -101,7 +81,8 @@ function main() {
   const step = T.function([n], [...terms.map((t) => t.sum()), ...terms.map((t) => T.sqr(t).sum())]);
 
   const sums = [0, 0, 0], squares = [0, 0, 0];
-  const bar = progress(opt.samples);
+  // On stderr: a bar with rate and ETA on a terminal, a line every 10% otherwise.
+  const bar = new Progress(opt.samples, { label: "sampling", unit: "draws" });
   let done = 0;
   while (done < opt.samples) {
     const k = Math.min(opt.batch, opt.samples - done);
@@ -110,7 +91,7 @@ function main() {
     done += k;
     bar.update(done);
   }
-  bar.end();
+  bar.finish();
   const exact = [Math.PI, 0.746824132812427, Math.exp(-0.5)];
   const names = [
     "π (uniform points in the unit square)",
