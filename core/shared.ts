@@ -17,7 +17,15 @@ import { Variable } from "./variable.ts";
 export interface SharedStorage {
   value: NDArray;
   /** A backend holding a newer copy than `value`; `getValue()` asks it to sync. */
-  resident?: { describe: string; readSync?(): NDArray | undefined };
+  resident?: {
+    describe: string;
+    /** The value if the backend has a current host copy (no waiting), else undefined. */
+    readSync?(): NDArray | undefined;
+    /** Fetch the value (waiting for the device); a fresh array the caller may keep. */
+    read?(): Promise<NDArray>;
+    /** The resident copy is no longer used (setValue replaced it): free it. */
+    release?(): void;
+  };
 }
 
 /**
@@ -42,7 +50,12 @@ export class SharedVariable extends Variable {
     this.storage = { value };
   }
 
-  /** The value; a copy unless `borrow` is true. */
+  /**
+   * The value; a copy unless `borrow` is true. A value kept on a device (a WebGPU
+   * function's shared variable) is returned when the host copy is current; otherwise
+   * this throws and `await v.read()` fetches it. With `borrow`, the host array becomes
+   * the value again (the caller may change it) and the device copy is dropped.
+   */
   getValue(options: { borrow?: boolean } = {}): NDArray {
     const r = this.storage.resident;
     if (r) {
@@ -55,9 +68,28 @@ export class SharedVariable extends Variable {
         );
       }
       this.storage.value = synced;
+      if (!options.borrow) return synced.copy();
+      r.release?.();
       this.storage.resident = undefined;
     }
     return options.borrow ? this.storage.value : this.storage.value.copy();
+  }
+
+  /**
+   * The value as a Promise: fetched from the device where a backend keeps it (waiting for
+   * it), else the host value. Always a fresh array.
+   *
+   * @example
+   * ```ts
+   * import { shared } from "./shared.ts";
+   * const s = shared([1, 2], { name: "s" });
+   * console.assert((await s.read()).data[1] === 2);
+   * ```
+   */
+  async read(): Promise<NDArray> {
+    const r = this.storage.resident;
+    if (r?.read) return await r.read();
+    return this.getValue();
   }
 
   /**
@@ -67,6 +99,7 @@ export class SharedVariable extends Variable {
   setValue(value: ArrayLike, options: { borrow?: boolean } = {}): void {
     const arr = this.type.filter(value, `setValue of shared variable ${this.describe()}`);
     this.storage.value = options.borrow || arr !== value ? arr : arr.copy();
+    this.storage.resident?.release?.();
     this.storage.resident = undefined;
   }
 
