@@ -200,7 +200,7 @@ export interface SavedChart {
 /**
  * Render a Vega-Lite specification and write it as PNG to `path` and as SVG beside it
  * (the same name ending in `.svg`). A path ending in `.svg` writes the SVG only.
- * Parent directories are created.
+ * Parent directories are created; nothing is written when rendering fails.
  *
  * ```ts
  * import { lineChartSpec, saveChart } from "./mod.ts";
@@ -222,9 +222,10 @@ export async function saveChart(
     await writeFile(path, svg);
     return { svg: path };
   }
+  const png = await svgToPng(svg, options); // before writing anything: a failure leaves no half
   const svgPath = path.replace(/\.png$/i, "") + ".svg";
   await writeFile(svgPath, svg);
-  await writeFile(path, await svgToPng(svg, options));
+  await writeFile(path, png);
   return { png: path, svg: svgPath };
 }
 
