@@ -198,32 +198,33 @@ export class Progress {
     this.#t0 = this.#opt.now();
   }
 
-  #state(): ProgressState {
+  #state(now: number): ProgressState {
     const { label, unit } = this.#opt;
-    return { done: this.#done, total: this.total, elapsed: this.#opt.now() - this.#t0, label, unit };
+    return { done: this.#done, total: this.total, elapsed: now - this.#t0, label, unit };
   }
 
-  #draw() {
+  #draw(now: number) {
     const out = this.#opt.out;
     const width = Math.max(10, Math.min(30, (out.columns ?? 80) - 60));
-    out.write(`\r${renderBar(this.#state(), width)}\x1b[K`);
+    out.write(`\r${renderBar(this.#state(now), width)}\x1b[K`);
     this.#drawn = true;
-    this.#lastDraw = this.#opt.now();
+    this.#lastDraw = now;
   }
 
   /** Record that `done` units (in all, not more) are finished. */
   update(done: number): void {
     if (this.#finished) return;
     this.#done = Math.min(done, this.total);
+    const now = this.#opt.now(); // read once per update
     if (this.#opt.out.isTTY) {
-      if (this.#opt.now() - this.#lastDraw >= this.#opt.redraw || this.#done >= this.total) this.#draw();
+      if (now - this.#lastDraw >= this.#opt.redraw || this.#done >= this.total) this.#draw(now);
       return;
     }
     // The k-th line is due once k * every of the work is done (the small slack keeps
     // 0.3 / 0.1 = 2.9999999999999996 from missing the third line); the last is finish()'s.
     const k = Math.floor((this.total > 0 ? this.#done / this.total : 1) / this.#opt.every + 1e-9);
     if (k > this.#lines && this.#done < this.total) {
-      this.#opt.out.write(renderLine(this.#state()) + "\n");
+      this.#opt.out.write(renderLine(this.#state(now)) + "\n");
       this.#lines = k;
     }
   }
@@ -241,16 +242,17 @@ export class Progress {
     const tty = this.#opt.out.isTTY && this.#drawn && !this.#finished;
     if (tty) this.#opt.out.write("\r\x1b[K");
     console.log(text);
-    if (tty) this.#draw();
+    if (tty) this.#draw(this.#opt.now());
   }
 
   /** Draw the final state (a full bar, or the last line) and end the line. Idempotent. */
   finish(): void {
     if (this.#finished) return;
+    const now = this.#opt.now();
     if (this.#opt.out.isTTY) {
-      this.#draw();
+      this.#draw(now);
       this.#opt.out.write("\n");
-    } else this.#opt.out.write(renderLine(this.#state()) + "\n");
+    } else this.#opt.out.write(renderLine(this.#state(now)) + "\n");
     this.#finished = true;
   }
 }
