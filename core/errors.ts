@@ -36,7 +36,7 @@ export class GradError extends HypatiaError {
 
 // Frames in the library's own source files (but not in its tests) are skipped.
 const INTERNAL =
-  /\/(core|ops|autodiff|backends|compile|random)\/[^/]+(?<!_test)\.ts|\/mod\.ts|\/expr\.ts|node:|ext:|native|\(<anonymous>\)/;
+  /\/(core|ops|autodiff|backends|compile|random)\/[^/]+(?<!_test)\.[jt]s|\/mod\.[jt]s|\/expr\.[jt]s|node:|ext:|native|\(<anonymous>\)/;
 
 /**
  * A captured call stack, formatted only when asked: V8 records frames cheaply and
