@@ -101,8 +101,9 @@ Deno.test("scripts/plot_logistic.ts --out a.svg writes the SVG alone; --points 2
 
 Deno.test("scripts/plot_logistic.ts without --allow-ffi under Deno says which permissions it needs", async () => {
   await withTempDir(async (tmp) => {
+    // The Deno binary itself (not Deno.execPath()), so the test means the same under the Bun shim.
     const out = await run(
-      Deno.execPath(),
+      new URL("../node_modules/.bin/deno", import.meta.url).pathname,
       [
         "run",
         "--no-check",
