@@ -209,7 +209,7 @@ Deno.test("function() errors point at the user's line that built the node", () =
     assert.fail("expected a ShapeError");
   } catch (e) {
     assert.ok(e instanceof T.ShapeError);
-    assert.match((e as Error).message, /function_test\.ts:\d+/);
+    assert.match((e as Error).message, /function_test\.[jt]s:\d+/);
     assert.match((e as Error).message, /"a"/);
   }
 });
