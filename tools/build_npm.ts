@@ -48,6 +48,8 @@ export interface BuildOptions {
   version?: string;
   /** Print what is done. */
   verbose?: boolean;
+  /** Type-check while compiling (default true; false passes `--noCheck`). */
+  check?: boolean;
 }
 
 /** What {@link buildNpm} made. */
@@ -83,19 +85,13 @@ function versionRange(name: string, pkg: Record<string, Record<string, string>>)
   return v;
 }
 
-/** Compiles the package into `options.out` (default `npm/`) and writes its package.json. */
-export function buildNpm(options: BuildOptions = {}): BuildResult {
-  const out = resolve(options.out ?? join(ROOT, "npm"));
-  const denoJson = JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8"));
-  const devPkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-  const version = options.version ?? denoJson.version;
-  const entries = Object.entries(ENTRIES).filter(([, file]) => existsSync(join(ROOT, file)));
+/** The path of the TypeScript compiler the build uses. */
+export const TSC: string = join(ROOT, "node_modules", ".bin", "tsc");
 
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  const tsc = join(ROOT, "node_modules", ".bin", "tsc");
-  const args = [
-    ...entries.map(([, file]) => join(ROOT, file)),
+/** The compiler options of the npm build (ES2022 modules for Node ≥ 20 and Bun) writing to `out`. */
+export function compilerArgs(out: string): string[] {
+  return [
+    "--ignoreConfig",
     "--outDir",
     out,
     "--rootDir",
@@ -118,14 +114,24 @@ export function buildNpm(options: BuildOptions = {}): BuildResult {
     "--newLine",
     "lf",
   ];
-  if (options.verbose) console.log(`tsc ${args.join(" ")}`);
-  const r = spawnSync(tsc, args, { cwd: ROOT, encoding: "utf8" });
+}
+
+/** Runs `tsc` with `args` in the root, throwing its messages on failure. */
+export function runTsc(args: string[]): void {
+  const r = spawnSync(TSC, args, { cwd: ROOT, encoding: "utf8" });
   if (r.status !== 0) {
     throw new Error(`build_npm: tsc failed (${r.status ?? r.error}):\n${r.stdout}${r.stderr}`);
   }
+}
 
+/**
+ * Rewrites relative `.ts` specifiers to `.js` in every emitted `.js` and `.d.ts` file
+ * under `dir` (the compiler rewrites the JavaScript but not the declarations); returns
+ * the number of `.js` files.
+ */
+export function fixSpecifiers(dir: string): number {
   let jsFiles = 0;
-  for (const file of walk(out)) {
+  for (const file of walk(dir)) {
     if (file.endsWith(".js")) jsFiles++;
     if (file.endsWith(".d.ts") || file.endsWith(".js")) {
       const text = readFileSync(file, "utf8");
@@ -133,6 +139,24 @@ export function buildNpm(options: BuildOptions = {}): BuildResult {
       if (fixed !== text) writeFileSync(file, fixed);
     }
   }
+  return jsFiles;
+}
+
+/** Compiles the package into `options.out` (default `npm/`) and writes its package.json. */
+export function buildNpm(options: BuildOptions = {}): BuildResult {
+  const out = resolve(options.out ?? join(ROOT, "npm"));
+  const denoJson = JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8"));
+  const devPkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  const version = options.version ?? denoJson.version;
+  const entries = Object.entries(ENTRIES).filter(([, file]) => existsSync(join(ROOT, file)));
+
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const args = [...entries.map(([, file]) => join(ROOT, file)), ...compilerArgs(out)];
+  if (options.check === false) args.push("--noCheck");
+  if (options.verbose) console.log(`tsc ${args.join(" ")}`);
+  runTsc(args);
+  const jsFiles = fixSpecifiers(out);
 
   const exportsField: Record<string, { types: string; default: string }> = {};
   for (const [sub, file] of entries) {

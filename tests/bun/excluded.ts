@@ -1,0 +1,56 @@
+/**
+ * The one place that says which tests do not run under Bun and Node, and why. Everything
+ * else in the suite runs under `bun test` (tests/bun/run.ts) and under Node's test runner
+ * against the npm build (tests/bun/run_node.ts), through the Deno shim
+ * (tests/bun/deno_shim.ts).
+ * @module
+ */
+
+/** Why a test file that needs a WebGPU adapter is left out. */
+export const WEBGPU_REASON = "WebGPU: Bun and Node have no navigator.gpu (the file needs an adapter)";
+
+/**
+ * Test files not loaded at all under Bun and Node (their top level already needs Deno).
+ * Besides these, every file that calls `requireAdapter(` or reads `navigator.gpu` is
+ * left out for {@link WEBGPU_REASON} (see {@link exclusionReason}).
+ */
+export const EXCLUDED_FILES: Record<string, string> = {
+  "tests/elemwise_wgsl_test.ts": WEBGPU_REASON,
+  "tests/http_import_test.ts": "Deno-only: Deno.serve and `deno eval` importing mod.ts over HTTP",
+  "tests/npm_package_test.ts":
+    "already covers Bun: it installs the packed npm build in a Bun project and runs it",
+  "scripts/basics_test.ts":
+    "spawns `deno run` at load time; it already compares the script's Deno and Bun output",
+  "scripts/scripts_test.ts": "spawns `deno run` and `bun`; it already runs every script under both runtimes",
+  "scripts/plot_test.ts":
+    "spawns `deno run` with Deno's permission flags, and `bun`; it already plots under both",
+  "core/config_test.ts":
+    "checks Deno's permission system (--allow-env granted or not) in `deno run` children",
+};
+
+/** Single tests (by exact name) skipped under Bun and Node; the rest of their file runs. */
+export const EXCLUDED_TESTS: Record<string, string> = {};
+
+/**
+ * Further files not run under Node (tests/bun/run_node.ts runs the tests compiled to
+ * JavaScript beside the npm build, with Node's test runner).
+ */
+export const NODE_EXCLUDED_FILES: Record<string, string> = {
+  "tools/repo_test.ts": "reads and imports the TypeScript sources themselves, which Node 20 cannot load",
+};
+
+/** Further single tests (by exact name) not run under Node. */
+export const NODE_EXCLUDED_TESTS: Record<string, string> = {
+  "MRG state JSON restores the continuation in a fresh isolate (a worker with its own modules)":
+    "Node 20 has no global Worker (web workers); Deno and Bun do",
+  "saveModel() after N training steps, loadModel() in a fresh process: training continues identically":
+    "the child script runs only `if (import.meta.main)`, which Node has from 24 on (this runs on Node 20)",
+};
+
+/** Why a test file (path relative to the root, and its text) is not run, or undefined. */
+export function exclusionReason(file: string, text: string, node: boolean): string | undefined {
+  const listed = EXCLUDED_FILES[file] ?? (node ? NODE_EXCLUDED_FILES[file] : undefined);
+  if (listed) return listed;
+  if (/requireAdapter\(|navigator\.gpu/.test(text)) return WEBGPU_REASON;
+  return undefined;
+}
