@@ -5,6 +5,7 @@
  */
 import { InputError } from "../core/errors.ts";
 import { type ArrayLike, NDArray } from "../core/ndarray.ts";
+import type { Variable } from "../core/variable.ts";
 import type { FunctionMaker } from "./function.ts";
 
 function isKeywordObject(v: unknown): v is Record<string, ArrayLike> {
@@ -12,8 +13,22 @@ function isKeywordObject(v: unknown): v is Record<string, ArrayLike> {
     !ArrayBuffer.isView(v) && Object.getPrototypeOf(v) === Object.prototype;
 }
 
-/** Values for the maker's inputs, in order, from a call's arguments. */
-export function bindArguments(maker: FunctionMaker, args: unknown[]): NDArray[] {
+/**
+ * Values for the maker's inputs, in order, from a call's arguments. `accept` lets a
+ * backend take values of its own for an input (a WebGPU DeviceArray): it returns the
+ * value to use, or undefined to convert the argument as usual.
+ */
+export function bindArguments(maker: FunctionMaker, args: unknown[]): NDArray[];
+export function bindArguments(
+  maker: FunctionMaker,
+  args: unknown[],
+  accept: (value: unknown, input: Variable, what: string) => unknown,
+): unknown[];
+export function bindArguments(
+  maker: FunctionMaker,
+  args: unknown[],
+  accept?: (value: unknown, input: Variable, what: string) => unknown,
+): unknown[] {
   const ins = maker.inputs;
   let positional = args;
   let keywords: Record<string, ArrayLike> = {};
@@ -47,10 +62,8 @@ export function bindArguments(maker: FunctionMaker, args: unknown[]): NDArray[] 
         `${sig()}: missing argument ${k} (${input.variable.describe()}), which has no default`,
       );
     }
-    return input.variable.type.filter(
-      v,
-      `${maker.name}: argument ${k} (${input.variable.describe()})`,
-      maker.allowInputDowncast,
-    );
+    const what = `${maker.name}: argument ${k} (${input.variable.describe()})`;
+    return accept?.(v, input.variable, what) ??
+      input.variable.type.filter(v as ArrayLike, what, maker.allowInputDowncast);
   });
 }

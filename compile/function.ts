@@ -12,6 +12,7 @@ import { cloneReplace, graphInputs } from "../core/walk.ts";
 import { Constant, type TensorLike, type Variable } from "../core/variable.ts";
 import { buildCpuProgram, type CpuProgram } from "../backends/cpu/program.ts";
 import { type AsyncProgram, buildWebGpuProgram, type Placement } from "../backends/webgpu/program.ts";
+import type { DeviceArray } from "../backends/webgpu/device_array.ts";
 import { buildAutoProgram } from "../backends/webgpu/auto.ts";
 import { type In, normalizeInputs } from "./in.ts";
 import { type Mode, optimize } from "./pipeline.ts";
@@ -69,9 +70,24 @@ export interface CompiledFunction<R = NDArray | NDArray[]> {
 /**
  * A function compiled for `device: "webgpu"` or `"auto"`: each call returns a Promise,
  * because reading a GPU buffer is asynchronous (and so is finding an adapter).
+ * Shared variables it uses stay on the device between calls (`await v.read()` fetches
+ * one); `onDevice` leaves the outputs there too, and a call that reads nothing back
+ * returns without waiting for the GPU. Arguments may be DeviceArrays from `onDevice`.
  */
 export interface AsyncCompiledFunction<R = NDArray | NDArray[]> {
-  (...args: (ArrayLike | Record<string, ArrayLike>)[]): Promise<R>;
+  (...args: (ArrayLike | DeviceArray | Record<string, ArrayLike | DeviceArray>)[]): Promise<R>;
+  /**
+   * Call, leaving the outputs on the device as DeviceArrays (read one with `await a.read()`,
+   * pass it to the next call, release it with `a.dispose()`); the call does not wait for
+   * the GPU. On the CPU ("auto" without a GPU) the DeviceArrays hold host arrays.
+   */
+  onDevice(
+    ...args: (ArrayLike | DeviceArray | Record<string, ArrayLike | DeviceArray>)[]
+  ): Promise<R extends NDArray ? DeviceArray : DeviceArray[]>;
+  /** Give the function's device buffers (constants, uniforms) back; calling it later is an error. */
+  dispose(): void;
+  /** `using f = T.function(..., { device: "webgpu" })` disposes it at the end of the block. */
+  [Symbol.dispose](): void;
   readonly maker: FunctionMaker;
   /** The device that runs it: "webgpu", "cpu", or "auto" until an auto function's first call has chosen. */
   readonly device: "webgpu" | "cpu" | "auto";
@@ -234,21 +250,38 @@ function makeCallable(
   const run = (args: (ArrayLike | Record<string, ArrayLike>)[]) => {
     const values = bindArguments(maker, args);
     for (const s of sharedSources) values.push(s.getValue({ borrow: true }));
-    return program.run(values, wanted);
+    return (program as CpuProgram).run(values, wanted);
+  };
+  // Asynchronous programs run the whole call: they keep shared variables on their device.
+  const runAsync = (args: unknown[], keep: boolean) => {
+    const p = program as AsyncProgram;
+    try {
+      const inputs = bindArguments(maker, args, p.acceptArgument);
+      return p.call({
+        inputs,
+        shared: sharedSources,
+        updates: updateTargets,
+        nOutputs: nOut,
+        keep,
+        name: maker.name,
+      })
+        .then((outs) => (maker.single ? outs[0] : outs));
+    } catch (e) {
+      return Promise.reject(e); // bad arguments reject too, as every other failure of an async call
+    }
   };
   const fn = "steps" in program
-    ? (...args: (ArrayLike | Record<string, ArrayLike>)[]) => finish(run(args) as NDArray[])
-    : (...args: (ArrayLike | Record<string, ArrayLike>)[]) => {
-      try {
-        return (run(args) as Promise<NDArray[]>).then(finish);
-      } catch (e) {
-        return Promise.reject(e); // bad arguments reject too, as every other failure of an async call
-      }
-    };
+    ? (...args: (ArrayLike | Record<string, ArrayLike>)[]) => finish(run(args))
+    : (...args: unknown[]) => runAsync(args, false);
   const callable = fn as unknown as CompiledFunction;
   if (!("steps" in program)) {
     Object.defineProperty(callable, "device", { get: () => program.device });
     Object.defineProperty(callable, "placement", { get: () => program.placement });
+    Object.defineProperty(callable, "onDevice", { value: (...args: unknown[]) => runAsync(args, true) });
+    const dispose = () => program.dispose();
+    Object.defineProperty(callable, "dispose", { value: dispose });
+    const sym = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose");
+    Object.defineProperty(callable, sym, { value: dispose });
   }
   Object.defineProperty(callable, "maker", { value: maker });
   Object.defineProperty(callable, "copy", {
