@@ -10,7 +10,17 @@ import type { NDArray } from "../../core/ndarray.ts";
 import type { Variable } from "../../core/variable.ts";
 import { buildCpuProgram } from "../cpu/program.ts";
 import { navigatorGpu, noteOnce, probeAdapter } from "./device.ts";
-import { type AsyncProgram, buildWebGpuProgram, type Placement } from "./program.ts";
+import { InputError } from "../../core/errors.ts";
+import { DeviceArray } from "./device_array.ts";
+import { labelOf } from "./placement.ts";
+import {
+  acceptDeviceArray,
+  type AsyncProgram,
+  buildWebGpuProgram,
+  type CallRequest,
+  checkUpdates,
+  type Placement,
+} from "./program.ts";
 
 const note = (message: string) => noteOnce("auto", `hypatia: device "auto": ${message}`);
 
@@ -19,21 +29,41 @@ function cpuAsync(roots: readonly Variable[], outputs: readonly Variable[], why:
   const program = buildCpuProgram(roots, outputs);
   const placement: Placement[] = program.steps.map((s) => ({
     node: s.node,
-    label: s.node.op.name,
+    label: labelOf(s.node),
     device: "cpu",
     reason: why,
   }));
+  const run = (values: readonly NDArray[], wanted?: readonly number[]) => {
+    try {
+      return Promise.resolve(program.run(values, wanted));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
   return {
     roots,
     device: "cpu",
     placement,
-    run: (values: readonly NDArray[], wanted?: readonly number[]) => {
-      try {
-        return Promise.resolve(program.run(values, wanted));
-      } catch (e) {
-        return Promise.reject(e);
+    run,
+    async call(req: CallRequest) {
+      // DeviceArrays and shared variables kept on a GPU by other functions are read back.
+      const values: NDArray[] = [];
+      for (const v of req.inputs) values.push(v instanceof DeviceArray ? await v.read() : v as NDArray);
+      for (const s of req.shared) {
+        values.push(
+          s.storage.resident?.readSync?.() ?? (s.storage.resident ? await s.read() : s.storage.value),
+        );
       }
+      const wanted = [...Array(req.nOutputs).keys()];
+      req.updates.forEach((t, k) => t && wanted.push(req.nOutputs + k));
+      const results = program.run(values, wanted);
+      const pairs = checkUpdates(req.name, req.updates.filter((t) => t), results.slice(req.nOutputs));
+      for (const [t, v] of pairs) t.setValue(v, { borrow: true });
+      const outs = results.slice(0, req.nOutputs);
+      return req.keep ? outs.map((o) => DeviceArray.fromHost(o)) : outs;
     },
+    acceptArgument: acceptDeviceArray,
+    dispose() {},
   };
 }
 
@@ -59,6 +89,7 @@ export function buildAutoProgram(
   name = "function",
 ): AsyncProgram {
   let chosen: AsyncProgram | undefined;
+  let disposed = false;
   let decision: Promise<AsyncProgram> | undefined;
   const decide = () =>
     decision ??= (async () => {
@@ -86,5 +117,14 @@ export function buildAutoProgram(
       return chosen?.placement ?? [];
     },
     run: async (values, wanted) => (chosen ?? await decide()).run(values, wanted),
+    call: async (req) => {
+      if (disposed) throw new InputError(`${name}: this function was disposed; compile it again to call it`);
+      return (chosen ?? await decide()).call(req);
+    },
+    acceptArgument: acceptDeviceArray,
+    dispose() {
+      disposed = true;
+      chosen?.dispose();
+    },
   };
 }

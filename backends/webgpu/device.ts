@@ -4,17 +4,22 @@
  * keyed by WGSL source, and the conversions between NDArrays and 32-bit GPU lanes.
  * @module
  */
-import { type DType, STORAGE } from "../../core/dtype.ts";
+import { readEnv } from "../../core/config.ts";
 import { DeviceError } from "../../core/errors.ts";
-import { NDArray } from "../../core/ndarray.ts";
-import {
-  type Gpu,
-  type GpuAdapter,
-  type GpuBuffer,
-  type GpuComputePipeline,
-  type GpuDevice,
-  USAGE,
-} from "./gpu_types.ts";
+import type { Gpu, GpuAdapter, GpuComputePipeline, GpuDevice } from "./gpu_types.ts";
+import { GpuBufferPool } from "./buffers.ts";
+
+export {
+  fromLanes,
+  GpuBufferPool,
+  GpuStore,
+  laneBytes,
+  READBACK_USAGE,
+  roundBytes,
+  STORAGE_USAGE,
+  toLanes,
+  UNIFORM_USAGE,
+} from "./buffers.ts";
 
 /** What we know about the adapter: its description and whether it is a software fallback. */
 export interface AdapterSummary {
@@ -30,11 +35,41 @@ export interface GpuContext {
   readonly pool: GpuBufferPool;
   /** Compiled pipelines by WGSL source. */
   readonly pipelines: Map<string, Promise<GpuComputePipeline>>;
+  /** The pipelines of `pipelines` that have compiled, for use without awaiting. */
+  readonly ready: Map<string, GpuComputePipeline>;
   readonly maxWorkgroupsPerDimension: number;
   readonly maxStorageBufferBindingSize: number;
+  /** Counters for tests and reports: what the device has been asked to do. */
+  readonly stats: GpuStats;
   /** Set when the device is lost; later calls acquire a new device. */
   lost?: string;
+  /**
+   * A validation error found after a call had returned without waiting (its error
+   * scope is checked in the background); the next call reports it.
+   */
+  pendingError?: string;
 }
+
+/** What a device has done, counted (tests check that a loop reads nothing back). */
+export interface GpuStats {
+  /** queue.submit calls. */
+  submits: number;
+  /** Buffers mapped to read values back (each one waits for the GPU). */
+  readbacks: number;
+  /** Kernel dispatches recorded. */
+  dispatches: number;
+  /** Host values written into GPU buffers. */
+  uploads: number;
+}
+
+/**
+ * Debug switches of the WebGPU backend. `attachSource`: a kernel that fails to compile
+ * puts its whole WGSL source in the error message (it is always on the error's `wgsl`
+ * property). On when the environment has `HYPATIA_WEBGPU_DEBUG=1`.
+ */
+export const webgpuDebug: { attachSource: boolean } = {
+  attachSource: /^(1|true)$/.test(readEnv("HYPATIA_WEBGPU_DEBUG") ?? ""),
+};
 
 let override: { gpu: Gpu | undefined } | undefined;
 let adapterPromise: Promise<{ adapter: GpuAdapter; summary: AdapterSummary } | null> | undefined;
@@ -201,6 +236,8 @@ async function makeContext(): Promise<GpuContext> {
     adapter: summary,
     pool: new GpuBufferPool(device),
     pipelines: new Map(),
+    ready: new Map(),
+    stats: { submits: 0, readbacks: 0, dispatches: 0, uploads: 0 },
     maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension ?? 65535,
     maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize ?? 134217728,
   };
@@ -221,137 +258,10 @@ function forgetDevice(ctx: GpuContext): void {
 }
 
 /**
- * Round a byte length to the pool's granularity (16 bytes, at least 16).
- *
- * @example
- * ```ts
- * import { roundBytes } from "./device.ts";
- * console.assert(roundBytes(1) === 16 && roundBytes(20) === 32);
- * ```
- */
-export function roundBytes(bytes: number): number {
-  return Math.max(16, Math.ceil(bytes / 16) * 16);
-}
-
-/**
- * Free GPU buffers by rounded size and usage; a call takes them and gives them back when done.
- *
- * @example
- * ```ts
- * import { acquireDevice, navigatorGpu, STORAGE_USAGE } from "./device.ts";
- * if (navigatorGpu()) {
- *   const ctx = await acquireDevice().catch(() => undefined);
- *   if (ctx) {
- *     const b = ctx.pool.take(100, STORAGE_USAGE);
- *     ctx.pool.give(b);
- *     console.assert(ctx.pool.take(112, STORAGE_USAGE) === b, "same rounded size and usage");
- *   }
- * }
- * ```
- */
-export class GpuBufferPool {
-  #device: GpuDevice;
-  #free = new Map<string, GpuBuffer[]>();
-  /** Buffers created so far (for tests and reports). */
-  created = 0;
-
-  constructor(device: GpuDevice) {
-    this.#device = device;
-  }
-
-  /** A buffer of at least `bytes` bytes with exactly `usage` (contents undefined). */
-  take(bytes: number, usage: number): GpuBuffer {
-    const size = roundBytes(bytes);
-    const buf = this.#free.get(`${size}:${usage}`)?.pop();
-    if (buf) return buf;
-    this.created++;
-    return this.#device.createBuffer({ size, usage });
-  }
-
-  /** Give a buffer back once the GPU has finished with it. */
-  give(buf: GpuBuffer): void {
-    const key = `${buf.size}:${buf.usage}`;
-    let list = this.#free.get(key);
-    if (!list) this.#free.set(key, list = []);
-    if (list.length < 8) list.push(buf);
-    else buf.destroy();
-  }
-}
-
-/** Usage of every data buffer: bound as storage, written by uploads, copied out for reading. */
-export const STORAGE_USAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
-/** Usage of a kernel's uniform block. */
-export const UNIFORM_USAGE = USAGE.UNIFORM | USAGE.COPY_DST;
-/** Usage of readback buffers. */
-export const READBACK_USAGE = USAGE.MAP_READ | USAGE.COPY_DST;
-
-/**
- * The 32-bit lanes an NDArray is stored in on the GPU (int8/int16 as i32, uint8/bool as u32).
- *
- * @example
- * ```ts
- * import { toLanes } from "./device.ts";
- * import { asarray } from "../../core/ndarray.ts";
- * console.assert(toLanes(asarray([-1, 2], { dtype: "int8" })) instanceof Int32Array);
- * ```
- */
-export function toLanes(arr: NDArray): Float32Array | Int32Array | Uint32Array {
-  switch (arr.dtype) {
-    case "float32":
-      return arr.data as Float32Array;
-    case "int32":
-      return arr.data as Int32Array;
-    case "int16":
-    case "int8":
-      return Int32Array.from(arr.data);
-    case "uint8":
-    case "bool":
-      return Uint32Array.from(arr.data);
-    default:
-      throw new DeviceError(
-        `WebGPU: ${arr.dtype} values cannot be stored on the GPU (WGSL has no such type)`,
-      );
-  }
-}
-
-/**
- * An NDArray from `n` 32-bit lanes read back from the GPU.
- *
- * @example
- * ```ts
- * import { fromLanes } from "./device.ts";
- * const lanes = new Int32Array([300, -1]);
- * console.assert(fromLanes("int8", [2], lanes.buffer).data.join() === "44,-1");
- * ```
- */
-export function fromLanes(dtype: DType, shape: readonly number[], mapped: ArrayBuffer): NDArray {
-  let n = 1;
-  for (const d of shape) n *= d;
-  const out = new STORAGE[dtype](n);
-  const lanes = dtype === "float32"
-    ? new Float32Array(mapped, 0, n)
-    : dtype === "uint8" || dtype === "bool"
-    ? new Uint32Array(mapped, 0, n)
-    : new Int32Array(mapped, 0, n);
-  out.set(lanes); // narrow integer stores wrap, as the kernel already did
-  return new NDArray(dtype, shape, out);
-}
-
-/**
- * Bytes a value of `n` elements takes on the GPU.
- *
- * @example
- * ```ts
- * import { laneBytes } from "./device.ts";
- * console.assert(laneBytes(10) === 40);
- * ```
- */
-export function laneBytes(n: number): number {
-  return n * 4;
-}
-
-/**
- * The pipeline for a WGSL source, compiled once per device; a DeviceError quoting the source if it fails.
+ * The pipeline for a WGSL source, compiled once per device (`ctx.ready` has it once compiled);
+ * a DeviceError naming the kernel and quoting the compiler's messages if it fails. The
+ * source is on the error's `wgsl` property, and in its message in debug mode
+ * (`HYPATIA_WEBGPU_DEBUG=1`, or `webgpuDebug.attachSource = true`).
  *
  * @example
  * ```ts
@@ -363,21 +273,33 @@ export function laneBytes(n: number): number {
  * }
  * ```
  */
-export function pipelineFor(ctx: GpuContext, source: string): Promise<GpuComputePipeline> {
+export function pipelineFor(
+  ctx: GpuContext,
+  source: string,
+  label = "a generated kernel",
+): Promise<GpuComputePipeline> {
   let p = ctx.pipelines.get(source);
   if (!p) {
-    const module = ctx.device.createShaderModule({ code: source, label: "hypatia elementwise" });
+    const module = ctx.device.createShaderModule({ code: source, label: `hypatia: ${label}` });
     p = ctx.device.createComputePipelineAsync({ layout: "auto", compute: { module, entryPoint: "main" } })
-      .catch(async (e) => {
+      .then((pipeline) => {
+        ctx.ready.set(source, pipeline);
+        return pipeline;
+      }, async (e) => {
         ctx.pipelines.delete(source);
         const info = await module.getCompilationInfo?.().catch(() => undefined);
-        const msgs = info?.messages.map((m) => `  ${m.lineNum}:${m.linePos} ${m.type}: ${m.message}`).join(
-          "\n",
-        );
+        const lines = source.split("\n");
+        const msgs = info?.messages.map((m) =>
+          `  line ${m.lineNum}:${m.linePos} ${m.type}: ${m.message}` +
+          (lines[m.lineNum - 1] !== undefined ? `\n    | ${lines[m.lineNum - 1].trim()}` : "")
+        ).join("\n");
         const err = new DeviceError(
-          `WebGPU: a generated kernel failed to compile (a bug in Hypatia; please report it): ${
-            (e as Error).message
-          }${msgs ? `\n${msgs}` : ""}\n--- WGSL ---\n${source}`,
+          `WebGPU: ${label} failed to compile (a bug in Hypatia; please report it with the WGSL): ${
+            (e as Error)?.message ?? e
+          }${msgs ? `\n${msgs}` : ""}` +
+            (webgpuDebug.attachSource
+              ? `\n--- WGSL ---\n${source}`
+              : "\n(the WGSL source is on this error's `wgsl` property; HYPATIA_WEBGPU_DEBUG=1 prints it here)"),
         );
         (err as DeviceError & { wgsl?: string }).wgsl = source;
         throw err;

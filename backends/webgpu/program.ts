@@ -1,39 +1,42 @@
 /**
- * The WebGPU program: the optimised graph's schedule split into GPU kernels (one per
- * elementwise or fused node with a WGSL lowering) and CPU segments (runs of nodes that
- * WGSL cannot do: float64, int64, non-elementwise ops), with explicit transfers at the
- * boundaries. A call uploads its inputs into pooled buffers, records every dispatch in
- * one command encoder, submits once, and maps the outputs back. A CPU segment that
- * reads a GPU value forces a submit and a readback at that point.
+ * The WebGPU program: the schedule of placement.ts, run call by call (run.ts) with the
+ * function's shared variables kept on the device.
+ *
+ * A call binds its inputs (host arrays, or DeviceArrays left on the device by an earlier
+ * call), uses each shared variable's device copy (uploading it once, after which it is
+ * resident), records every kernel into one encoder and submits once. Outputs are read back
+ * (one wait) unless the caller keeps them on the device; a call whose outputs stay on the
+ * device, or that has none, returns as soon as its work is submitted. Updates then replace
+ * the shared variables' device copies, all together, and only if nothing failed: device
+ * values are never written in place, so a failed call leaves every copy as it was.
  * @module
  */
-import { DeviceError, HypatiaError } from "../../core/errors.ts";
-import { NDArray } from "../../core/ndarray.ts";
-import type { Apply } from "../../core/variable.ts";
-import { Constant, type Variable } from "../../core/variable.ts";
-import { cloneReplace, toposort } from "../../core/walk.ts";
-import { fusedOp, type FusedParams } from "../../ops/fused.ts";
-import { broadcastRuntime } from "../cpu/elemwise_codegen.ts";
-import { buildCpuProgram, type CpuProgram } from "../cpu/program.ts";
-import {
-  dispatchSize,
-  type KernelSpec,
-  kernelSpecOf,
-  lowerElementwise,
-  uniformWords,
-  type WgslKernel,
-} from "./codegen.ts";
-import { acquireDevice, type GpuContext, navigatorGpu, pipelineFor } from "./device.ts";
-import { type GpuValue, WebGpuCall } from "./call.ts";
-import type { GpuComputePipeline } from "./gpu_types.ts";
+import { DeviceError, HypatiaError, InputError } from "../../core/errors.ts";
+import type { NDArray } from "../../core/ndarray.ts";
+import type { SharedVariable } from "../../core/shared.ts";
+import type { Variable } from "../../core/variable.ts";
+import { acquireDevice, type GpuContext, navigatorGpu } from "./device.ts";
+import { type DevValue, WebGpuCall } from "./call.ts";
+import { DeviceArray, ResidentValue } from "./device_array.ts";
+import { type Placement, schedule } from "./placement.ts";
+import { DeviceCaches, type RootValue, ScheduleRun } from "./run.ts";
 
-/** Where one node of the optimised graph runs, and why when it is not the GPU. */
-export interface Placement {
-  node: Apply;
-  /** The node as pp prints it, with its output dtype. */
-  label: string;
-  device: "webgpu" | "cpu";
-  reason?: string;
+export type { Placement } from "./placement.ts";
+
+/** One call of a compiled function, as compile/function.ts hands it to an asynchronous program. */
+export interface CallRequest {
+  /** Values of the explicit inputs: NDArrays, or DeviceArrays accepted by `acceptArgument`. */
+  inputs: readonly unknown[];
+  /** The shared variables whose values follow the inputs among the roots (after any swap). */
+  shared: readonly SharedVariable[];
+  /** The variable each update expression (after the outputs) is written to; null = dropped. */
+  updates: readonly (SharedVariable | null)[];
+  /** How many of the program's outputs are the function's outputs (the rest are updates). */
+  nOutputs: number;
+  /** Leave the outputs on the device (DeviceArrays) instead of reading them back. */
+  keep: boolean;
+  /** The function's name, for messages. */
+  name: string;
 }
 
 /** A program whose calls are asynchronous: WebGPU, or `device: "auto"` whichever it picks. */
@@ -43,83 +46,69 @@ export interface AsyncProgram {
   readonly device: "webgpu" | "cpu" | "auto";
   /** Where each node runs (empty until an auto program has decided). */
   readonly placement: readonly Placement[];
+  /** Compute outputs (positions `wanted`) from host values of the roots; no shared-variable handling. */
   run(rootValues: readonly NDArray[], wanted?: readonly number[]): Promise<NDArray[]>;
-}
-
-/** WebGPU's guaranteed storage buffers per shader stage; a kernel binds its inputs and output. */
-const MAX_STORAGE_BUFFERS = 8;
-
-interface GpuUnit {
-  kind: "gpu";
-  node: Apply;
-  spec: KernelSpec;
-  kernel: WgslKernel;
-  ins: number[];
-  out: number;
-  dying: number[];
-}
-
-interface CpuUnit {
-  kind: "cpu";
-  nodes: Apply[];
-  program: CpuProgram;
-  ins: number[];
-  outs: number[];
-  dying: number[];
-}
-
-function labelOf(node: Apply): string {
-  const args = node.inputs.map((v) =>
-    v.name ?? (v instanceof Constant && v.value.size === 1 ? String(v.value.data[0]) : `<${v.dtype}>`)
-  );
-  let s: string;
-  try {
-    s = node.op.format ? node.op.format(args, node.params, node) : `${node.op.name}(${args.join(", ")})`;
-  } catch {
-    s = node.op.name;
-  }
-  return `${s} :: ${node.outputs.map((o) => o.dtype).join(", ")}`;
-}
-
-/** Decide a node's device: the GPU when it is elementwise and lowers to WGSL. */
-function place(node: Apply): { kernel?: WgslKernel; spec?: KernelSpec; reason?: string } {
-  if (!node.op.scalar && node.op !== fusedOp) {
-    return {
-      reason: `${node.op.name} has no WebGPU kernel in this backend yet` +
-        (node.op.noWgsl ? ` (${node.op.noWgsl})` : ""),
-    };
-  }
-  const spec = kernelSpecOf(node);
-  const lowered = lowerElementwise(spec);
-  if ("reason" in lowered) return { reason: lowered.reason };
-  if (lowered.buffers.length + 1 > MAX_STORAGE_BUFFERS) {
-    return {
-      reason: `it reads ${lowered.buffers.length} arrays; WebGPU guarantees ${MAX_STORAGE_BUFFERS - 1}`,
-    };
-  }
-  return { kernel: lowered, spec };
+  /** A whole call: shared variables read and updated by the program (resident on the device). */
+  call(request: CallRequest): Promise<(NDArray | DeviceArray)[]>;
+  /** A DeviceArray argument for `input` (checked), or undefined when `value` is not one. */
+  acceptArgument(value: unknown, input: Variable, what: string): unknown;
+  /** Give the program's device buffers back to the pool; later calls are errors. */
+  dispose(): void;
 }
 
 /**
- * A fused node that cannot run on the GPU as a whole (one of its steps computes in
- * float64, say) is split back into its steps, so each step lands where it can run.
- * Returns the outputs of the rewritten graph (the same variables when nothing splits).
+ * The DeviceArray `value` as an argument for `input`, checked against its type (no
+ * conversion happens on the device: the dtype must match); undefined for other values.
+ *
+ * @example
+ * ```ts
+ * import { acceptDeviceArray } from "./program.ts";
+ * import { fvector } from "../../ops/constructors.ts";
+ * console.assert(acceptDeviceArray([1, 2], fvector("x"), "f") === undefined);
+ * ```
  */
-function splitUnlowerable(outputs: readonly Variable[], stopAt: ReadonlySet<Variable>): Variable[] {
-  const replace = new Map<Variable, Variable>();
-  for (const node of toposort(outputs, stopAt)) {
-    if (node.op !== fusedOp || !("reason" in lowerElementwise(kernelSpecOf(node)))) continue;
-    const p = node.params as FusedParams;
-    const refs: Variable[] = [...node.inputs];
-    for (const s of p.steps) refs.push(s.op.make(s.args.map((a) => refs[a]), null, node.origin).outputs[0]);
-    const result = refs[node.inputs.length + p.output];
-    if (result.type.equals(node.outputs[0].type)) replace.set(node.outputs[0], result);
+export function acceptDeviceArray(value: unknown, input: Variable, what: string): unknown {
+  if (!(value instanceof DeviceArray)) return undefined;
+  const t = input.type;
+  if (value.disposed) throw new InputError(`${what}: this DeviceArray was disposed`);
+  if (
+    value.dtype !== t.dtype || value.ndim !== t.ndim ||
+    t.shape.some((d, i) => d !== null && d !== value.shape[i])
+  ) {
+    throw new InputError(
+      `${what}: a DeviceArray of ${value.dtype} with shape (${
+        value.shape.join(", ")
+      }) does not fit ${input.describe()} ` +
+        `(${t}); values on the device are not converted: cast them in the graph that made them`,
+    );
   }
-  return replace.size ? cloneReplace(outputs, replace) : [...outputs];
+  return value;
+}
+
+/** Check every update's shape against its variable's type; returns the pairs to apply. */
+export function checkUpdates<V extends { shape: readonly number[] }>(
+  name: string,
+  targets: readonly (SharedVariable | null)[],
+  values: readonly V[],
+): [SharedVariable, V][] {
+  const out: [SharedVariable, V][] = [];
+  targets.forEach((t, k) => {
+    if (!t) return;
+    const v = values[k];
+    if (v.shape.length !== t.ndim || !t.type.shape.every((d, i) => d === null || d === v.shape[i])) {
+      throw new InputError(
+        `${name}: the update of ${t.describe()} has shape (${
+          v.shape.join(", ")
+        }), which its type does not allow`,
+      );
+    }
+    out.push([t, v]);
+  });
+  return out;
 }
 
 /**
- * Build a WebGPU program computing `outputs` from `roots` (inputs and shared
+ * Build a WebGPU program computing `outputs` from `roots` (inputs, then shared
  * variables). `name` is used in the placement note printed when some nodes stay on the CPU.
  *
  * @example
@@ -148,74 +137,9 @@ export function buildWebGpuProgram(
         `Deno has it, Bun does not). Use device: "cpu", or "auto" to fall back to the CPU`,
     );
   }
-  const slot = new Map<Variable, number>();
-  const template: (NDArray | undefined)[] = [];
-  const slotOf = (v: Variable): number => {
-    let s = slot.get(v);
-    if (s === undefined) {
-      s = template.length;
-      slot.set(v, s);
-      template.push(v instanceof Constant ? v.value : undefined);
-    }
-    return s;
-  };
-  roots.forEach(slotOf);
-  const rootSet = new Set(roots);
-  outputs = splitUnlowerable(outputs, rootSet);
-  const nodes = toposort(outputs, rootSet);
-  const placement: Placement[] = [];
-  const units: (GpuUnit | CpuUnit)[] = [];
-  let run: Apply[] = [];
-  const flushCpu = () => {
-    if (run.length) {
-      units.push({ kind: "cpu", nodes: run, program: undefined!, ins: [], outs: [], dying: [] });
-    }
-    run = [];
-  };
-  for (const node of nodes) {
-    const p = place(node);
-    placement.push({ node, label: labelOf(node), device: p.kernel ? "webgpu" : "cpu", reason: p.reason });
-    if (!p.kernel) {
-      run.push(node);
-      continue;
-    }
-    flushCpu();
-    units.push({
-      kind: "gpu",
-      node,
-      spec: p.spec!,
-      kernel: p.kernel,
-      ins: node.inputs.map(slotOf),
-      out: slotOf(node.outputs[0]),
-      dying: [],
-    });
-  }
-  flushCpu();
-  const outSlots = outputs.map(slotOf);
-
-  // CPU segments: their inputs come from outside the segment, their outputs are read later.
-  const lastReader = new Map<Variable, number>();
-  units.forEach((u, k) => {
-    for (const n of u.kind === "gpu" ? [u.node] : u.nodes) for (const i of n.inputs) lastReader.set(i, k);
-  });
-  for (const o of outputs) lastReader.set(o, Infinity);
-  units.forEach((u, k) => {
-    if (u.kind !== "cpu") return;
-    const produced = new Set(u.nodes.flatMap((n) => n.outputs));
-    const ext = [...new Set(u.nodes.flatMap((n) => n.inputs))]
-      .filter((v) => !produced.has(v) && !(v instanceof Constant));
-    const outs = [...produced].filter((v) => (lastReader.get(v) ?? -1) > k);
-    u.program = buildCpuProgram(ext, outs);
-    u.ins = ext.map(slotOf);
-    u.outs = outs.map(slotOf);
-  });
-
-  // Device buffers of values no later unit reads go back to the call's free list.
-  const keep = new Set(outSlots);
-  const last = new Map<number, number>();
-  units.forEach((u, i) => u.ins.forEach((x) => last.set(x, i)));
-  for (const [x, i] of last) if (!keep.has(x)) units[i].dying.push(x);
-
+  const sched = schedule(roots, outputs);
+  const { placement, outSlots } = sched;
+  const rootSlots = roots.map((r) => sched.slots.get(r)!);
   const onCpu = placement.filter((p) => p.device === "cpu");
   if (onCpu.length) {
     console.warn(
@@ -224,89 +148,153 @@ export function buildWebGpuProgram(
     );
   }
 
-  let prepared: { ctx: GpuContext; pipelines: GpuComputePipeline[] } | undefined;
-  const gpuUnits = units.filter((u): u is GpuUnit => u.kind === "gpu");
-  const prepare = async (ctx: GpuContext) => {
-    if (prepared?.ctx !== ctx) {
-      const pipelines = await Promise.all(gpuUnits.map((u) => pipelineFor(ctx, u.kernel.source)));
-      prepared = { ctx, pipelines };
+  let caches: DeviceCaches | undefined;
+  let disposed = false;
+  const device = async (): Promise<{ ctx: GpuContext; caches: DeviceCaches }> => {
+    if (disposed) throw new InputError(`${name}: this function was disposed; compile it again to call it`);
+    const ctx = await acquireDevice();
+    if (caches?.ctx !== ctx) {
+      caches?.release();
+      caches = new DeviceCaches(ctx);
     }
-    return prepared.pipelines;
+    return { ctx, caches };
   };
-  const pipelineOf = new Map(gpuUnits.map((u, k) => [u, k]));
-  const nSlots = template.length;
-  const rootSlots = roots.map((r) => slot.get(r)!);
+
+  /** Run on host roots (plus device values), reading outputs back or keeping them. */
+  const execute = async (
+    ctx: GpuContext,
+    c: DeviceCaches,
+    rootValues: readonly (readonly [number, RootValue])[],
+    wanted: readonly number[],
+    keep: boolean,
+    onUpload?: (slot: number, v: DevValue) => void,
+    updates?: { targets: readonly (SharedVariable | null)[]; from: number },
+  ): Promise<(NDArray | DeviceArray)[]> => {
+    let call: WebGpuCall;
+    try {
+      call = new WebGpuCall(ctx);
+    } catch (e) {
+      for (const [, v] of rootValues) if (!("data" in v)) v.store.release();
+      throw e;
+    }
+    const run = new ScheduleRun(sched, call, c, rootValues, onUpload);
+    const foreign = new Set(rootValues.map(([, v]) => v));
+    const hold: DevValue[] = []; // holds taken for values that outlive the call
+    try {
+      await run.execute();
+      const slots = wanted.map((i) => outSlots[i]);
+      if (!keep) await run.ensureHost(slots);
+      const hostOut = (s: number) => {
+        const h = run.host[s]!;
+        return foreign.has(h) || sched.constants.has(s) ? h.copy() : h;
+      };
+      const results = slots.map((s) => {
+        const d = run.dev[s];
+        if (!keep || !d) return keep ? DeviceArray.fromHost(hostOut(s)) : hostOut(s);
+        hold.push(d);
+        return DeviceArray.fromStore(d.store.retain(), d.dtype, d.shape);
+      });
+      let apply = () => {};
+      if (updates) {
+        const uSlots = updates.targets.map((_, k) => outSlots[updates.from + k]);
+        const values = uSlots.map((s) => run.dev[s] ?? { host: hostOut(s), shape: run.host[s]!.shape });
+        const pairs = checkUpdates(name, updates.targets, values);
+        const ready = pairs.map(([t, v]) => {
+          if ("host" in v) return () => t.setValue(v.host, { borrow: true });
+          const d = v as DevValue, store = d.store.retain();
+          hold.push(d);
+          return () => {
+            const rv = new ResidentValue(store, d.dtype, d.shape, t.describe(), undefined);
+            t.storage.resident?.release?.();
+            t.storage.resident = rv;
+          };
+        });
+        apply = () => ready.forEach((f) => f());
+      }
+      run.cleanup();
+      await call.finish(call.waited);
+      apply();
+      return results;
+    } catch (e) {
+      run.cleanup();
+      call.abandon();
+      for (const d of hold) d.store.release();
+      throw e instanceof HypatiaError ? e : Object.assign(
+        new HypatiaError(`${name} on WebGPU failed: ${(e as Error)?.message ?? e}`),
+        { cause: e },
+      );
+    }
+  };
 
   return {
     roots,
     device: "webgpu",
     placement,
     async run(rootValues, wanted) {
-      const ctx = await acquireDevice();
-      const pipelines = await prepare(ctx);
-      const call = new WebGpuCall(ctx);
-      const host: (NDArray | undefined)[] = template.slice();
-      host.length = nSlots;
-      const dev: (GpuValue | undefined)[] = new Array(nSlots);
-      const foreign = new Set<NDArray>();
-      rootSlots.forEach((s, i) => (host[s] = rootValues[i]));
-      for (const v of host) if (v) foreign.add(v);
-      const shapeOf = (s: number) => (host[s] ?? dev[s]!).shape;
+      const { ctx, caches: c } = await device();
+      const picked = wanted ?? outSlots.map((_, i) => i);
+      return await execute(
+        ctx,
+        c,
+        rootSlots.map((s, i) => [s, rootValues[i]] as const),
+        picked,
+        false,
+      ) as NDArray[];
+    },
+    async call(req) {
+      const { ctx, caches: c } = await device();
+      const nIn = roots.length - req.shared.length;
+      const rootValues: [number, RootValue][] = [];
+      const taken: DevValue[] = [];
       try {
-        for (const u of units) {
-          if (u.kind === "gpu") {
-            const shape = broadcastRuntime(
-              u.ins.map(shapeOf),
-              u.node.inputs.map((v) => v.type),
-              u.spec.outShape.length,
-              () => `${u.node.where()} on WebGPU`,
-            );
-            const n = shape.reduce((a, b) => a * b, 1);
-            if (n === 0) {
-              host[u.out] = new NDArray(u.spec.outDtype, shape);
-            } else {
-              const bufs = u.kernel.buffers.map((i) => {
-                const s = u.ins[i];
-                return (dev[s] ??= call.upload(host[s]!)).buffer;
-              });
-              dev[u.out] = call.dispatch(
-                pipelines[pipelineOf.get(u)!],
-                bufs,
-                u.spec.outDtype,
-                shape,
-                uniformWords(u.kernel, u.spec, shape),
-                dispatchSize(n, ctx.maxWorkgroupsPerDimension),
-              );
+        req.inputs.forEach((v, i) => {
+          const r = v instanceof DeviceArray ? v.valueFor(ctx, `${name}: argument ${i}`) : v as NDArray;
+          if (!("data" in r)) taken.push(r);
+          rootValues.push([rootSlots[i], r]);
+        });
+        req.shared.forEach((t, k) => {
+          const r = t.storage.resident;
+          let v: RootValue | undefined;
+          if (r instanceof ResidentValue) {
+            v = r.valueFor(ctx);
+            if (v) taken.push(v);
+            else {
+              v = r.readSync();
+              if (!v) {
+                throw new DeviceError(
+                  `${name}: shared variable ${t.describe()} lived on a GPU device that was lost (${
+                    r.store.ctx.lost ?? "released"
+                  }); its value is gone: set it again with setValue()`,
+                );
+              }
             }
-          } else {
-            const missing = u.ins.filter((s) => !host[s]);
-            const got = await call.download(missing.map((s) => dev[s]!));
-            missing.forEach((s, k) => (host[s] = got[k]));
-            const outs = u.program.run(u.ins.map((s) => host[s]!));
-            u.outs.forEach((s, k) => (host[s] = outs[k]));
-          }
-          for (const s of u.dying) {
-            const d = dev[s];
-            if (d) call.release(d);
-            dev[s] = undefined;
-          }
-        }
-        const picked = wanted ?? outSlots.map((_, i) => i);
-        const slots = [...new Set(picked.map((i) => outSlots[i]).filter((s) => !host[s]))];
-        const got = await call.download(slots.map((s) => dev[s]!));
-        slots.forEach((s, k) => (host[s] = got[k]));
-        await call.finish();
-        return picked.map((i) => {
-          const v = host[outSlots[i]]!;
-          return foreign.has(v) ? v.copy() : v;
+          } else v = r ? t.getValue({ borrow: true }) : t.storage.value;
+          rootValues.push([rootSlots[nIn + k], v]);
         });
       } catch (e) {
-        call.abandon();
-        throw e instanceof HypatiaError ? e : Object.assign(
-          new HypatiaError(`${name} on WebGPU failed: ${(e as Error)?.message ?? e}`),
-          { cause: e },
-        );
+        for (const d of taken) d.store.release();
+        throw e;
       }
+      const sharedAt = new Map(req.shared.map((t, k) => [rootSlots[nIn + k], t]));
+      const onUpload = (slot: number, v: DevValue) => {
+        const t = sharedAt.get(slot);
+        if (!t) return;
+        // The variable becomes resident: later calls use this copy instead of uploading.
+        const host = t.storage.value;
+        t.storage.resident?.release?.();
+        t.storage.resident = new ResidentValue(v.store.retain(), v.dtype, v.shape, t.describe(), host);
+      };
+      const wanted = [...Array(req.nOutputs).keys()];
+      return await execute(ctx, c, rootValues, wanted, req.keep, onUpload, {
+        targets: req.updates,
+        from: req.nOutputs,
+      });
+    },
+    acceptArgument: acceptDeviceArray,
+    dispose() {
+      disposed = true;
+      caches?.release();
+      caches = undefined;
     },
   };
 }

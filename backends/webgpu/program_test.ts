@@ -213,12 +213,12 @@ Deno.test("function(device webgpu) applies updates of shared variables after the
   const inc = T.fvector("inc");
   const acc = T.function([inc], state, { updates: [[state, T.add(state, inc)]], device: "webgpu" });
   assert.deepEqual((await acc([1, 1])).toArray(), [0, 10]);
-  assert.deepEqual(state.getValue().toArray(), [1, 11]);
+  assert.deepEqual((await state.read()).toArray(), [1, 11]);
   assert.deepEqual((await acc([300, -1])).toArray(), [1, 11]);
-  assert.deepEqual(state.getValue().toArray(), [301, 10]);
+  assert.deepEqual((await state.read()).toArray(), [301, 10]);
   // A failing call changes nothing.
   await assert.rejects(() => acc([1, 2, 3]), T.HypatiaError);
-  assert.deepEqual(state.getValue().toArray(), [301, 10]);
+  assert.deepEqual((await state.read()).toArray(), [301, 10]);
 });
 
 Deno.test("function(device webgpu) rejects bad arguments instead of throwing synchronously", async () => {
