@@ -24,6 +24,8 @@ export const EXCLUDED_FILES: Record<string, string> = {
   "scripts/scripts_test.ts": "spawns `deno run` and `bun`; it already runs every script under both runtimes",
   "scripts/plot_test.ts":
     "spawns `deno run` with Deno's permission flags, and `bun`; it already plots under both",
+  "scripts/heap_test.ts":
+    "spawns `deno run --v8-flags=--expose-gc` and `bun`; it already checks the heap under both",
   "core/config_test.ts":
     "checks Deno's permission system (--allow-env granted or not) in `deno run` children",
 };
