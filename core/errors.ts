@@ -4,33 +4,123 @@
  * @module
  */
 
-/** Base class of every error a user can cause. */
+/**
+ * Base class of every error a user can cause: catch it to catch them all.
+ *
+ * @example
+ * ```ts
+ * import { HypatiaError, ShapeError } from "./errors.ts";
+ * const e = new ShapeError("add: shapes (2) and (3) do not match");
+ * console.assert(e instanceof HypatiaError && e instanceof Error && e.name === "ShapeError");
+ * ```
+ */
 export class HypatiaError extends Error {
+  /** The class name, shown before the message. */
   override name = "HypatiaError";
 }
 
-/** A dtype or rank that an op cannot take (raised while building the graph). */
+/**
+ * A dtype or rank that an op cannot take (raised while building the graph).
+ *
+ * @example
+ * ```ts
+ * import { HypatiaTypeError } from "./errors.ts";
+ * import * as T from "../mod.ts";
+ * let caught: unknown;
+ * try {
+ *   T.sum(T.dvector("x"), 3); // axis 3 of a 1-d tensor
+ * } catch (e) {
+ *   caught = e;
+ * }
+ * console.assert(caught instanceof HypatiaTypeError);
+ * ```
+ */
 export class HypatiaTypeError extends HypatiaError {
+  /** The class name, shown before the message. */
   override name = "HypatiaTypeError";
 }
 
-/** Shapes that do not fit together, found at run time. */
+/**
+ * Shapes that do not fit together, found at run time.
+ *
+ * @example
+ * ```ts
+ * import { ShapeError } from "./errors.ts";
+ * import * as T from "../mod.ts";
+ * const [a, b] = T.dvectors("a", "b");
+ * const f = T.function([a, b], T.add(a, b));
+ * let caught: unknown;
+ * try {
+ *   f([1, 2], [1, 2, 3]);
+ * } catch (e) {
+ *   caught = e;
+ * }
+ * console.assert(caught instanceof ShapeError);
+ * ```
+ */
 export class ShapeError extends HypatiaError {
+  /** The class name, shown before the message. */
   override name = "ShapeError";
 }
 
-/** Wrong arguments to a compiled function or to a constructor. */
+/**
+ * Wrong arguments to a compiled function or to a constructor.
+ *
+ * @example
+ * ```ts
+ * import { InputError } from "./errors.ts";
+ * import * as T from "../mod.ts";
+ * const x = T.dvector("x");
+ * const f = T.function([x], T.neg(x));
+ * let caught: unknown;
+ * try {
+ *   f(); // a missing argument
+ * } catch (e) {
+ *   caught = e;
+ * }
+ * console.assert(caught instanceof InputError);
+ * ```
+ */
 export class InputError extends HypatiaError {
+  /** The class name, shown before the message. */
   override name = "InputError";
 }
 
-/** Something unsupported on the chosen device. */
+/**
+ * Something unsupported on the chosen device (e.g. `device: "webgpu"` where the runtime
+ * has no WebGPU).
+ *
+ * @example
+ * ```ts
+ * import { DeviceError, HypatiaError } from "./errors.ts";
+ * const e = new DeviceError('device "webgpu": this runtime has no WebGPU');
+ * console.assert(e instanceof HypatiaError && e.name === "DeviceError");
+ * ```
+ */
 export class DeviceError extends HypatiaError {
+  /** The class name, shown before the message. */
   override name = "DeviceError";
 }
 
-/** A graph that cannot be differentiated as asked. */
+/**
+ * A graph that cannot be differentiated as asked.
+ *
+ * @example
+ * ```ts
+ * import { GradError } from "./errors.ts";
+ * import * as T from "../mod.ts";
+ * const [x, y] = T.dscalars("x", "y");
+ * let caught: unknown;
+ * try {
+ *   T.grad(T.mul(x, 2), y); // y is not part of the cost
+ * } catch (e) {
+ *   caught = e;
+ * }
+ * console.assert(caught instanceof GradError);
+ * ```
+ */
 export class GradError extends HypatiaError {
+  /** The class name, shown before the message. */
   override name = "GradError";
 }
 
