@@ -12,13 +12,8 @@ import { type Dim, TensorType } from "../core/type.ts";
 import type { TensorLike, Variable } from "../core/variable.ts";
 import { add, mul } from "./arith.ts";
 import { dimshuffle } from "./dimshuffle.ts";
-import {
-  accumulateMode,
-  checkInner,
-  checkStaticInner,
-  MATMUL_NO_WGSL,
-  referenceMatmul,
-} from "./dot_kernel.ts";
+import { accumulateMode, checkInner, checkStaticInner, referenceMatmul } from "./dot_kernel.ts";
+import { matmulWgsl } from "./dot_wgsl.ts";
 
 /**
  * The batched_dot op. For each batch entry b: (B,n,k)·(B,k,m) → (B,n,m),
@@ -72,7 +67,7 @@ export const batchedDotOp: Op<null> = defineOp<null>({
     return [x && y ? add(x, y) : x ?? y];
   },
   format: ([a, b]) => `batchedDot(${a}, ${b})`,
-  noWgsl: MATMUL_NO_WGSL,
+  wgslKernel: matmulWgsl("batched"),
 });
 
 /**

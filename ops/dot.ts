@@ -16,13 +16,8 @@ import type { TensorLike, Variable } from "../core/variable.ts";
 import { add, mul } from "./arith.ts";
 import { transpose } from "./dimshuffle.ts";
 import { flatten } from "./shape.ts";
-import {
-  accumulateMode,
-  checkInner,
-  checkStaticInner,
-  MATMUL_NO_WGSL,
-  referenceMatmul,
-} from "./dot_kernel.ts";
+import { accumulateMode, checkInner, checkStaticInner, referenceMatmul } from "./dot_kernel.ts";
+import { matmulWgsl } from "./dot_wgsl.ts";
 import { tensordot } from "./tensordot.ts";
 
 export { batchedDot } from "./batched_dot.ts";
@@ -73,7 +68,7 @@ export const dotOp: Op<null> = defineOp<null>({
     ];
   },
   format: ([a, b]) => `dot(${a}, ${b})`,
-  noWgsl: MATMUL_NO_WGSL,
+  wgslKernel: matmulWgsl("dot"),
 });
 
 /** The outer product of two vectors: out[i, j] = a[i] * b[j]. */
@@ -110,7 +105,7 @@ export const outerOp: Op<null> = defineOp<null>({
     return [sumTangents(ta && outerOp.apply1([ta, b], null), tb && outerOp.apply1([a, tb], null))];
   },
   format: ([a, b]) => `outer(${a}, ${b})`,
-  noWgsl: MATMUL_NO_WGSL,
+  wgslKernel: matmulWgsl("outer"),
 });
 
 /**
