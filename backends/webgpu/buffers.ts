@@ -239,4 +239,3 @@ export function fromLanes(dtype: DType, shape: readonly number[], mapped: ArrayB
 export function laneBytes(n: number): number {
   return n * 4;
 }
-
