@@ -8,7 +8,7 @@ import { batchedDotOp } from "../../ops/batched_dot.ts";
 import { tensordotOp, type TensordotParams } from "../../ops/tensordot.ts";
 import { cpuKernelFor } from "./kernels.ts";
 import { gemm, gemv, type MatrixView } from "./matmul.ts";
-import { matrixView } from "./matmul_kernels.ts";
+import { batchedDotKernel, dotKernel, matrixView, tensordotKernel } from "./matmul_kernels.ts";
 
 const rng = seededRandom(11);
 const SIZES = [1, 3, 17, 65, 130];
@@ -24,10 +24,17 @@ function typeOf(x: NDArray, name: string) {
   return new T.TensorType(x.dtype, x.shape.map(() => null)).make(name);
 }
 
-/** The fast kernel's result and the reference perform's, for one node. */
+/** The pure-JS kernels under test (the kernel table may put a WebAssembly one in front). */
+const JS_KERNELS: Record<string, (node: Apply) => ((v: NDArray[]) => NDArray[]) | undefined> = {
+  dot: dotKernel,
+  batched_dot: batchedDotKernel,
+  tensordot: tensordotKernel,
+};
+
+/** The JS kernel's result and the reference perform's, for one node. */
 function both(node: Apply, values: NDArray[]): [NDArray, NDArray] {
-  const fast = cpuKernelFor(node);
-  assert.ok(fast, `${node.op.name} has a fast kernel for ${node.outputs[0].dtype}`);
+  const fast = JS_KERNELS[node.op.name](node);
+  assert.ok(fast, `${node.op.name} has a JS kernel for ${node.outputs[0].dtype}`);
   return [fast(values)[0], node.op.perform!(values, node.params as never, node)[0]];
 }
 
@@ -80,7 +87,8 @@ Deno.test("dot kernel declines integer dtypes, which run the reference loops", (
   for (const dtype of ["int32", "int8", "int64", "bool"] as const) {
     const a = random(dtype, [3, 4]), b = random(dtype, [4, 2]);
     const node = dotOp.make([typeOf(a, "a"), typeOf(b, "b")], null);
-    assert.equal(cpuKernelFor(node), undefined);
+    assert.equal(dotKernel(node), undefined);
+    assert.equal(cpuKernelFor(node), undefined, "the kernel table runs the reference for ints");
   }
   const [a, b] = T.imatrices("a", "b");
   const r = T.function([a, b], T.dot(a, b))([[1, 2], [3, 4]], [[5, 6], [7, 8]]);
@@ -90,10 +98,12 @@ Deno.test("dot kernel declines integer dtypes, which run the reference loops", (
 Deno.test("dot kernel raises the reference's ShapeError on mismatched inner lengths", () => {
   const a = random("float64", [2, 3]), b = random("float64", [4, 2]);
   const node = dotOp.make([typeOf(a, "left"), typeOf(b, "right")], null);
-  assert.throws(
-    () => cpuKernelFor(node)!([a, b]),
-    (e: Error) => e instanceof T.ShapeError && /"left".*"right"/.test(e.message),
-  );
+  for (const kernel of [dotKernel(node)!, cpuKernelFor(node)!]) {
+    assert.throws(
+      () => kernel([a, b]),
+      (e: Error) => e instanceof T.ShapeError && /"left".*"right"/.test(e.message),
+    );
+  }
 });
 
 Deno.test("batched_dot kernel matches the reference perform for every rank pair", () => {
@@ -171,7 +181,7 @@ Deno.test("gemm and gemv read transposed and offset operands through strides", (
   }
 });
 
-Deno.test("dot through a compiled function uses the kernel and matches float64 loops", () => {
+Deno.test("dot through a compiled function (kernel table) matches float64 loops", () => {
   const [a, b] = T.fmatrices("a", "b");
   const f = T.function([a, b], T.dot(a, b.T));
   const av = random("float32", [65, 17]), bv = random("float32", [130, 17]);
