@@ -13,7 +13,7 @@
  */
 export { config } from "./core/config.ts";
 export type { Config, DeviceName } from "./core/config.ts";
-export type { DType } from "./core/dtype.ts";
+export type { DType, TypedArray } from "./core/dtype.ts";
 export {
   DeviceError,
   GradError,
@@ -25,17 +25,20 @@ export {
 export { asarray, NDArray } from "./core/ndarray.ts";
 export type { ArrayLike, NestedArray } from "./core/ndarray.ts";
 export { TensorType } from "./core/type.ts";
+export type { Dim } from "./core/type.ts";
 export { Apply, Constant, Variable } from "./core/variable.ts";
-export type { Axis, SliceArg, TensorLike } from "./core/variable.ts";
+export type { Axis, SliceArg, TensorLike, TensorMethods } from "./core/variable.ts";
+export type { JVP, Op, OpSpec, Rewrite, ScalarRule, VJP } from "./core/op.ts";
 export { constant } from "./core/constant.ts";
 export { shared, SharedVariable } from "./core/shared.ts";
-export type { SharedOptions } from "./core/shared.ts";
+export type { SharedOptions, SharedStorage } from "./core/shared.ts";
 export { debugprint, pp } from "./core/printing.ts";
+export type { HasGraph } from "./core/printing.ts";
 export * from "./ops/mod.ts";
 export { grad } from "./autodiff/grad.ts";
 export type { GradOptions } from "./autodiff/grad.ts";
 export { scan } from "./autodiff/scan.ts";
-export type { OutputInfo, ScanOptions, ScanUpdates, SequenceInfo } from "./autodiff/scan.ts";
+export type { OutputInfo, ScanOptions, ScanReturn, ScanUpdates, SequenceInfo } from "./autodiff/scan.ts";
 export { Lop, Rop } from "./autodiff/rop.ts";
 export type { LopOptions, RopOptions } from "./autodiff/rop.ts";
 export { hessian, jacobian } from "./autodiff/jacobian.ts";
@@ -45,9 +48,13 @@ export type {
   AsyncCompiledFunction,
   AsyncFunctionOptions,
   CompiledFunction,
+  FunctionMaker,
   FunctionOptions,
 } from "./compile/function.ts";
+export type { Pairs } from "./compile/updates.ts";
+export type { Mode } from "./compile/pipeline.ts";
 export type { Placement } from "./backends/webgpu/program.ts";
+export { DeviceArray } from "./backends/webgpu/device_array.ts";
 export { In } from "./compile/in.ts";
 export * as testing from "./testing.ts";
 export { seededRandom, verifyGrad } from "./compile/verify_grad.ts";

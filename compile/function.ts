@@ -49,7 +49,10 @@ export interface FunctionMaker {
   readonly outputs: readonly Variable[];
   readonly updates: readonly [SharedVariable, Variable][];
   readonly shared: readonly SharedVariable[];
-  /** The CPU program (synchronous) or a WebGPU / auto program (asynchronous). */
+  /**
+   * The CPU program (synchronous) or a WebGPU / auto program (asynchronous).
+   * @internal
+   */
   readonly program: CpuProgram | AsyncProgram;
   readonly nOutputs: number;
   readonly single: boolean;

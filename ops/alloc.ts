@@ -240,7 +240,8 @@ export function eye(n: number | Variable, m?: number | Variable, k = 0, dtype: D
   return eyeOp.apply1(sym, { n: p(a), m: p(b), k, dtype });
 }
 
-type Arg = number | Variable;
+/** A bound of `arange`: a JS number or a symbolic scalar. */
+export type ArangeBound = number | Variable;
 
 /**
  * Evenly spaced values in `[start, stop)` with `step`, as NumPy's `arange`
@@ -258,9 +259,9 @@ type Arg = number | Variable;
  * console.assert(arange(x.shape.get(0)).dtype === "int64" && arange(0, 1, 0.25).staticShape[0] === 4);
  * ```
  */
-export function arange(start: Arg, stop?: Arg, step?: Arg, dtype?: DType): Variable {
+export function arange(start: ArangeBound, stop?: ArangeBound, step?: ArangeBound, dtype?: DType): Variable {
   if (stop === undefined || stop === null) [start, stop] = [0, start];
-  const args: Arg[] = [start, stop, step ?? 1];
+  const args: ArangeBound[] = [start, stop, step ?? 1];
   const sym: Variable[] = [];
   const entries = args.map((a, i) => {
     const what = ["start", "stop", "step"][i];

@@ -14,6 +14,13 @@ import { dimshuffle } from "./dimshuffle.ts";
 import { fill } from "./fill.ts";
 import { foldAxes, normalizeAxes, reductionLayout } from "./reduce_kernel.ts";
 import { type GroupKernel, groupsOf, sumKernel } from "./reduce_layout.ts";
+import { reduceWgsl } from "./reduce_wgsl.ts";
+
+/** Options of the reductions (`sum`, `mean`, `max`, ...). */
+export interface ReduceOptions {
+  /** Keep each reduced axis as a dimension of length 1 (default false), as NumPy's `keepdims`. */
+  keepdims?: boolean;
+}
 
 /** Params of every reduction: the sorted axes reduced, and whether they are kept as length 1. */
 export interface ReduceParams {
@@ -114,7 +121,7 @@ export function defineReduction(spec: FoldReduction): Op<ReduceParams> {
       `${spec.name}(${x}, axis=${axes.length === 1 ? axes[0] : `[${axes.join(", ")}]`}${
         keepdims ? ", keepdims" : ""
       })`,
-    wgslKernel: "reduce",
+    wgslKernel: reduceWgsl(spec.name),
   });
 }
 

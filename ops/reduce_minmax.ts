@@ -11,10 +11,14 @@ import type { Apply, Axis, TensorLike, Variable } from "../core/variable.ts";
 import { mul } from "./arith.ts";
 import { cast } from "./cast.ts";
 import { eq } from "./compare.ts";
-import { defineReduction, type ReduceParams, reduceParams, restoreAxes } from "./reduce.ts";
+import {
+  defineReduction,
+  type ReduceOptions,
+  type ReduceParams,
+  reduceParams,
+  restoreAxes,
+} from "./reduce.ts";
 import type { GroupKernel } from "./reduce_layout.ts";
-
-type Opts = { keepdims?: boolean };
 
 const maxKernel: GroupKernel = (src, outSize, m, out) => {
   for (let o = 0, b = 0; o < outSize; o++, b += m) {
@@ -155,7 +159,7 @@ export const allOp = defineReduction({
   notDifferentiable: logicNote,
 });
 
-function reduce(op: Op<ReduceParams>, x: TensorLike, axis: Axis, options: Opts): Variable {
+function reduce(op: Op<ReduceParams>, x: TensorLike, axis: Axis, options: ReduceOptions): Variable {
   const v = asTensor(x);
   return op.apply1([v], reduceParams(op.name, v, axis, options.keepdims));
 }
@@ -173,7 +177,7 @@ function reduce(op: Op<ReduceParams>, x: TensorLike, axis: Axis, options: Opts):
  * console.assert(max(m).ndim === 0 && max(m, -1).ndim === 1 && max(m, 0, { keepdims: true }).ndim === 2);
  * ```
  */
-export function max(x: TensorLike, axis?: Axis, options: Opts = {}): Variable {
+export function max(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
   return reduce(maxOp, x, axis, options);
 }
 
@@ -187,7 +191,7 @@ export function max(x: TensorLike, axis?: Axis, options: Opts = {}): Variable {
  * console.assert(min(imatrix("m"), 1).dtype === "int32");
  * ```
  */
-export function min(x: TensorLike, axis?: Axis, options: Opts = {}): Variable {
+export function min(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
   return reduce(minOp, x, axis, options);
 }
 
@@ -203,7 +207,7 @@ export function min(x: TensorLike, axis?: Axis, options: Opts = {}): Variable {
  * console.assert(argmax(dmatrix("m"), 1).dtype === "int64");
  * ```
  */
-export function argmax(x: TensorLike, axis?: Axis, options: Opts = {}): Variable {
+export function argmax(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
   return reduce(argmaxOp, x, axis, options);
 }
 
@@ -217,7 +221,7 @@ export function argmax(x: TensorLike, axis?: Axis, options: Opts = {}): Variable
  * console.assert(argmin(dvector("v")).ndim === 0);
  * ```
  */
-export function argmin(x: TensorLike, axis?: Axis, options: Opts = {}): Variable {
+export function argmin(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
   return reduce(argminOp, x, axis, options);
 }
 
@@ -231,7 +235,7 @@ export function argmin(x: TensorLike, axis?: Axis, options: Opts = {}): Variable
  * console.assert(any(dmatrix("m"), 0).dtype === "bool");
  * ```
  */
-export function any(x: TensorLike, axis?: Axis, options: Opts = {}): Variable {
+export function any(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
   return reduce(anyOp, x, axis, options);
 }
 
@@ -245,6 +249,6 @@ export function any(x: TensorLike, axis?: Axis, options: Opts = {}): Variable {
  * console.assert(all(bmatrix("m")).dtype === "bool");
  * ```
  */
-export function all(x: TensorLike, axis?: Axis, options: Opts = {}): Variable {
+export function all(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
   return reduce(allOp, x, axis, options);
 }

@@ -16,10 +16,16 @@ import { div } from "./div.ts";
 import { cast } from "./cast.ts";
 import { sqrt } from "./exp_log.ts";
 import { fill } from "./fill.ts";
-import { defineReduction, type ReduceParams, reduceParams, restoreAxes, sum, sumDtype } from "./reduce.ts";
+import {
+  defineReduction,
+  type ReduceOptions,
+  type ReduceParams,
+  reduceParams,
+  restoreAxes,
+  sum,
+  sumDtype,
+} from "./reduce.ts";
 import { type GroupKernel, groupsOf, scatterGroups } from "./reduce_layout.ts";
-
-type Opts = { keepdims?: boolean };
 
 /** The float dtype statistics of `x` are computed in: ints and bool become floatX. */
 export function statDtype(x: DType): DType {
@@ -142,7 +148,7 @@ export const prodOp = defineReduction({
  * console.assert(mean(m).dtype === "float64" && mean(m, 1, { keepdims: true }).ndim === 2);
  * ```
  */
-export function mean(x: TensorLike, axis?: Axis, options: Opts = {}): Variable {
+export function mean(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
   const v = asTensor(x);
   return meanOp.apply1([v], reduceParams("mean", v, axis, options.keepdims));
 }
@@ -158,7 +164,7 @@ export function mean(x: TensorLike, axis?: Axis, options: Opts = {}): Variable {
  * console.assert(prod(ivector("v")).dtype === "int64");
  * ```
  */
-export function prod(x: TensorLike, axis?: Axis, options: Opts = {}): Variable {
+export function prod(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
   const v = asTensor(x);
   return prodOp.apply1([v], reduceParams("prod", v, axis, options.keepdims));
 }
@@ -174,11 +180,11 @@ export function prod(x: TensorLike, axis?: Axis, options: Opts = {}): Variable {
  * console.assert(variance(fmatrix("m"), 0).dtype === "float32");
  * ```
  */
-export function variance(x: TensorLike, axis?: Axis, options: Opts = {}): Variable {
+export function variance(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
   return varianceAs("var", x, axis, options);
 }
 
-function varianceAs(name: string, x: TensorLike, axis: Axis, options: Opts): Variable {
+function varianceAs(name: string, x: TensorLike, axis: Axis, options: ReduceOptions): Variable {
   let v = asTensor(x);
   const params = reduceParams(name, v, axis, options.keepdims);
   if (!isFloat(v.dtype)) v = cast(v, statDtype(v.dtype));
@@ -196,6 +202,6 @@ function varianceAs(name: string, x: TensorLike, axis: Axis, options: Opts): Var
  * console.assert(std(dtensor3("t"), [0, 2]).ndim === 1);
  * ```
  */
-export function std(x: TensorLike, axis?: Axis, options: Opts = {}): Variable {
+export function std(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
   return sqrt(varianceAs("std", x, axis, options));
 }

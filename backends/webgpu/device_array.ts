@@ -40,7 +40,9 @@ export const deviceArrayStats = { live: 0 };
  * ```
  */
 export class DeviceArray {
+  /** The element type. */
   readonly dtype: DType;
+  /** Length of each dimension. */
   readonly shape: readonly number[];
   #store: GpuStore | undefined;
   #host: NDArray | undefined;
@@ -55,7 +57,10 @@ export class DeviceArray {
     if (store) collected?.register(this, store, this);
   }
 
-  /** Take over one hold of `store` (the caller retained it for this array). */
+  /**
+   * Take over one hold of `store` (the caller retained it for this array).
+   * @internal
+   */
   static fromStore(store: GpuStore, dtype: DType, shape: readonly number[]): DeviceArray {
     return new DeviceArray(dtype, shape, store);
   }
@@ -109,6 +114,7 @@ export class DeviceArray {
   /**
    * The value for a call on `ctx`: a device value (the caller gets its own hold), or the
    * host array.
+   * @internal
    */
   valueFor(ctx: GpuContext | undefined, what: string): DevValue | NDArray {
     this.#check(`passed to ${what}`);
