@@ -1,0 +1,196 @@
+/**
+ * Fused elementwise groups compiled at run time to WebAssembly SIMD: one module per
+ * group expression (cached by its key), a loop over v128 vectors that loads each
+ * full input, computes every step through the lowering table (lower.ts) and stores
+ * the result. A group qualifies when every step computes in one float dtype (float32
+ * -> f32x4, float64 -> f64x2), every step's op has a lowering, and each input is
+ * either read whole in that dtype or is a single value (splatted); inputs broadcast
+ * along some axes keep the JS loop, as does everything else.
+ *
+ * Data moves through the arena in chunks: each chunk of every input is copied in,
+ * the kernel runs, the chunk of the result is copied out, so the working set stays
+ * in cache and the output may be the buffer of an input that dies here.
+ * @module
+ */
+import { config } from "../../core/config.ts";
+import type { DType } from "../../core/dtype.ts";
+import { NDArray } from "../../core/ndarray.ts";
+import type { TensorType } from "../../core/type.ts";
+import type { Apply } from "../../core/variable.ts";
+import { fusedKey, type FusedStep } from "../../ops/fused.ts";
+import { broadcastRuntime } from "../cpu/elemwise_codegen.ts";
+import type { BufferPool } from "../cpu/pool.ts";
+import { type Lane, LANES } from "./asm.ts";
+import { F32, F64, I32, ModuleBuilder, V128 } from "./emitter.ts";
+import { hasRelaxedSimd, hasSimd } from "./features.ts";
+import { LOWERINGS } from "./lower.ts";
+import { arena } from "./memory.ts";
+import { VecWriter } from "./vmath.ts";
+
+/** A compiled elementwise node: input values in, output value out. */
+export type Thunk = (vals: NDArray[], pool: BufferPool) => NDArray[];
+
+/**
+ * Tunables: groups shorter than `minLength` run the JS loop; `chunk` elements per copy;
+ * `fma` lets polynomials use relaxed SIMD's multiply-add (on where the runtime has it).
+ */
+export const elementwiseOptions: { minLength: number; chunk: number; fma: boolean | undefined } = {
+  minLength: 64,
+  chunk: 4096,
+  fma: undefined,
+};
+
+/** How many node evaluations ran in WebAssembly (for tests and benchmarks). */
+export const elementwiseStats: { runs: number } = { runs: 0 };
+
+const LANE_OF: Partial<Record<DType, Lane>> = { float32: "f32", float64: "f64" };
+
+/** Whether an input of type `t` is read whole ("full") or as one value ("scalar"); else null. */
+function accessOf(t: TensorType, out: readonly (number | null)[]): "full" | "scalar" | null {
+  const pad = out.length - t.ndim;
+  let bcast = 0, full = 0;
+  for (let d = 0; d < out.length; d++) {
+    const s = d < pad ? 1 : t.shape[d - pad];
+    if (s === 1 && out[d] !== 1) bcast++;
+    else if (out[d] !== 1) full++;
+  }
+  if (bcast === 0) return "full";
+  return full === 0 ? "scalar" : null;
+}
+
+/** Kernel signature: (nvec, out, ...fullPtrs, ...scalars). */
+type KernelFn = (...args: number[]) => void;
+const kernels = new Map<string, KernelFn>();
+
+function buildKernel(
+  lane: Lane,
+  steps: readonly FusedStep[],
+  output: number,
+  access: ("full" | "scalar")[],
+  fma: boolean,
+): KernelFn {
+  const L = LANES[lane];
+  const fulls = access.flatMap((a, i) => (a === "full" ? [i] : []));
+  const scalars = access.flatMap((a, i) => (a === "scalar" ? [i] : []));
+  const params = [I32, I32, ...fulls.map(() => I32), ...scalars.map(() => (lane === "f32" ? F32 : F64))];
+  const a = arena();
+  const mb = new ModuleBuilder().importMemory({
+    module: "env",
+    name: "mem",
+    initial: 0,
+    maximum: a.maximumPages,
+    shared: a.shared,
+  });
+  mb.func(params, [], (c) => {
+    const w = new VecWriter(c, L, fma);
+    const nvec = 0, out = 1;
+    const ptr = (j: number) => 2 + j;
+    const vals: number[] = new Array(access.length);
+    scalars.forEach((i, j) => {
+      c.get(2 + fulls.length + j).op(`${L.v}.splat`);
+      vals[i] = w.let();
+    });
+    for (const i of fulls) vals[i] = c.local(V128);
+    const stepVals: number[] = steps.map(() => c.local(V128));
+    const ref = (r: number) => (r < access.length ? vals[r] : stepVals[r - access.length]);
+    c.block(() =>
+      c.loop(() => {
+        c.get(nvec).op("i32.eqz").brIf(1);
+        fulls.forEach((i, j) => c.get(ptr(j)).mem("v128.load", 0, 0).set(vals[i]));
+        steps.forEach((s, j) => {
+          LOWERINGS[s.op.name](w, s.args.map(ref));
+          c.set(stepVals[j]);
+        });
+        c.get(out).get(stepVals[output]).mem("v128.store", 0, 0);
+        c.get(out).i32(16).op("i32.add").set(out);
+        fulls.forEach((_, j) => c.get(ptr(j)).i32(16).op("i32.add").set(ptr(j)));
+        c.get(nvec).i32(1).op("i32.sub").set(nvec);
+        c.br(0);
+      })
+    );
+    w.finish();
+  }, "k");
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(mb.build()), { env: { mem: a.memory } });
+  return inst.exports.k as KernelFn;
+}
+
+/**
+ * A WebAssembly thunk for an elementwise node given its fused-step view, or undefined
+ * when the group does not qualify (or `config.wasm` is off, or there is no SIMD).
+ * `fallback` (the JS loop) runs groups shorter than `elementwiseOptions.minLength`
+ * and any call the arena cannot hold; `describe` names the node in shape errors.
+ *
+ * @example
+ * ```ts
+ * import { wasmElementwise } from "./elemwise.ts";
+ * import { expOp } from "../../ops/exp_log.ts";
+ * import { dvector } from "../../ops/constructors.ts";
+ * import { BufferPool } from "../cpu/pool.ts";
+ * import { NDArray } from "../../core/ndarray.ts";
+ * const node = expOp.make([dvector("x")], null);
+ * const steps = [{ op: expOp, args: [0], input: "float64" as const, out: "float64" as const }];
+ * const thunk = wasmElementwise(node, steps, 0, () => [])!;
+ * const x = new NDArray("float64", [100], new Float64Array(100).fill(1));
+ * console.assert(Math.abs(thunk([x], new BufferPool())[0].data[99] - Math.E) < 1e-15);
+ * ```
+ */
+export function wasmElementwise(
+  node: Apply,
+  steps: readonly FusedStep[],
+  output: number,
+  fallback: Thunk,
+  describe: () => string = () => node.where(),
+): Thunk | undefined {
+  if (!config.wasm || !hasSimd()) return undefined;
+  const outType = node.outputs[0].type, dtype = outType.dtype, lane = LANE_OF[dtype];
+  if (!lane) return undefined;
+  if (!steps.every((s) => s.input === dtype && s.out === dtype && s.op.name in LOWERINGS)) return undefined;
+  const inTypes = node.inputs.map((v) => v.type);
+  const access: ("full" | "scalar")[] = [];
+  for (const t of inTypes) {
+    const a = accessOf(t, outType.shape);
+    if (!a || (a === "full" && t.dtype !== dtype) || t.dtype === "bool") return undefined;
+    access.push(a);
+  }
+  const fma = elementwiseOptions.fma ?? hasRelaxedSimd();
+  const key = `${lane}|${fma}|${fusedKey(steps, output)}|${access.join(",")}`;
+  let kernel = kernels.get(key);
+  if (!kernel) kernels.set(key, kernel = buildKernel(lane, steps, output, access, fma));
+  const fulls = access.flatMap((a, i) => (a === "full" ? [i] : []));
+  const scalars = access.flatMap((a, i) => (a === "scalar" ? [i] : []));
+  const L = LANES[lane], S = L.size, nd = outType.ndim;
+  return (vals, pool) => {
+    const shape = broadcastRuntime(vals.map((v) => v.shape), inTypes, nd, describe);
+    let n = 1;
+    for (const d of shape) n *= d;
+    if (n < elementwiseOptions.minLength) return fallback(vals, pool);
+    elementwiseStats.runs++;
+    const ar = arena(), mark = ar.mark();
+    const CH = Math.min(elementwiseOptions.chunk, Math.ceil(n / L.lanes) * L.lanes);
+    const outAt = ar.alloc(CH * S);
+    const slots = fulls.map(() => ar.alloc(CH * S));
+    if (outAt < 0 || slots.some((s) => s < 0)) {
+      ar.release(mark);
+      return fallback(vals, pool);
+    }
+    const view = (at: number) => (lane === "f32" ? ar.f32(at, CH) : ar.f64(at, CH));
+    const outView = view(outAt), inViews = slots.map(view);
+    const inData = fulls.map((i) => vals[i].data as Float32Array | Float64Array);
+    const buf = pool.take(dtype, n) as Float32Array | Float64Array;
+    const args: number[] = [0, outAt, ...slots, ...scalars.map((i) => vals[i].data[0])];
+    try {
+      for (let o = 0; o < n; o += CH) {
+        const len = Math.min(CH, n - o);
+        for (let j = 0; j < inData.length; j++) {
+          inViews[j].set(o === 0 && len === inData[j].length ? inData[j] : inData[j].subarray(o, o + len));
+        }
+        args[0] = Math.ceil(len / L.lanes);
+        kernel.apply(undefined, args);
+        buf.set(len === CH ? outView : outView.subarray(0, len), o);
+      }
+    } finally {
+      ar.release(mark);
+    }
+    return [new NDArray(dtype, shape, buf)];
+  };
+}

@@ -1,0 +1,293 @@
+/**
+ * Vectorised elementary functions for f32x4 and f64x2: exp, expm1, tanh and sigmoid
+ * (this file), log, log1p, log2 and softplus (vlog.ts), erf (verf.ts). Each emitter
+ * reads its argument from a v128 local and leaves the result on the stack. They use
+ * plain multiply and add (never relaxed SIMD's fused multiply-add, whose rounding may
+ * differ between machines), so results are the same everywhere.
+ *
+ * Methods (all polynomial coefficients are Taylor coefficients, exact rationals):
+ *
+ * - exp: x = k ln2 + r with |r| <= ln2/2 (Cody–Waite: ln2 split so k·ln2hi is exact),
+ *   e^r by its Taylor polynomial (degree 7 in f32, 13 in f64, truncation below 0.1
+ *   ulp), scaled by 2^k as two factors 2^(k>>1) · 2^(k - k>>1) so that overflow gives
+ *   infinity and gradual underflow rounds once into the subnormals. The argument is
+ *   clamped first (NaN passes the clamp unchanged).
+ * - expm1: the same reduction; expm1(r) by Taylor; 2^k·expm1(r) + (2^k - 1), exact
+ *   in its parts up to k = 24 (f32) / 53 (f64), and e^x itself beyond; ±0 returned
+ *   as given.
+ * - tanh: expm1(2|x|) / (expm1(2|x|) + 2) with the sign of x, |x| clamped where tanh
+ *   rounds to 1.
+ * - sigmoid: e = e^-|x|, then 1/(1+e) for x >= 0 and e/(1+e) for x < 0: no overflow,
+ *   and the subnormal tail of e^x for very negative x is kept.
+ *
+ * Measured accuracy: max error in ulps of the lane type against float64 `Math` (itself
+ * within 1 ulp), over wide random ranges and the edges (±0, subnormals, ±∞, NaN,
+ * overflow and underflow thresholds), with and without fused multiply-add; the bound
+ * vmath_test.ts asserts in brackets:
+ * exp f32 1.08 [1.5], f64 1 [2]; expm1 f32 1.55 [2], f64 2 [2]; tanh f32 1.9 [2],
+ * f64 3 [3]; sigmoid f32 1.75 [2], f64 2 [2].
+ * @module
+ */
+import type { LaneInfo } from "./asm.ts";
+import { Code, V128 } from "./emitter.ts";
+
+/**
+ * Helpers for writing vector code over one lane type. Vector constants live in locals
+ * set once at the start of the function (`finish` writes that prologue): V8 builds a
+ * `v128.const` from immediates each time it runs, so constants inside a loop cost
+ * several instructions per use.
+ */
+export class VecWriter {
+  readonly #consts: Map<string, number>;
+  readonly #prologueAt: number;
+
+  constructor(readonly c: Code, readonly L: LaneInfo, readonly fma = false, sibling?: VecWriter) {
+    this.#consts = sibling ? sibling.#consts : new Map();
+    this.#prologueAt = sibling ? sibling.#prologueAt : c.bytes.length;
+  }
+
+  /** A writer for another lane type sharing this one's constants and prologue. */
+  as(L: LaneInfo): VecWriter {
+    return new VecWriter(this.c, L, this.fma, this);
+  }
+
+  /** Push a 16-byte constant (from a local set in the prologue). */
+  bytes(b: Uint8Array): this {
+    const key = b.join(",");
+    let l = this.#consts.get(key);
+    if (l === undefined) this.#consts.set(key, l = this.c.local(V128));
+    this.c.get(l);
+    return this;
+  }
+  /** Push a splat constant of the lane type. */
+  k(v: number): this {
+    return this.bytes(
+      new Uint8Array((this.L.s === "f32" ? new Float32Array([v, v, v, v]) : new Float64Array([v, v])).buffer),
+    );
+  }
+  /** Push a splat integer constant of the lane width (i32x4 / i64x2), exact for bigints. */
+  ik(v: number | bigint): this {
+    return this.bytes(
+      new Uint8Array(
+        (this.L.s === "f32" ? new Int32Array(4).fill(Number(v)) : new BigInt64Array(2).fill(BigInt(v)))
+          .buffer,
+      ),
+    );
+  }
+  /** Write the prologue that sets the constant locals (call once, after the body). */
+  finish(): void {
+    const pro: number[] = [];
+    for (const [key, l] of this.#consts) {
+      const probe = new Code([]);
+      probe.v128(key.split(",").map(Number)).set(l);
+      pro.push(...probe.bytes);
+    }
+    this.c.bytes.splice(this.#prologueAt, 0, ...pro);
+    this.#consts.clear();
+  }
+  /** Float vector ops by short name: "add" -> "f32x4.add". */
+  f(...names: string[]): this {
+    for (const n of names) this.c.op(`${this.L.v}.${n}`);
+    return this;
+  }
+  /** Integer vector ops of the lane width: "add" -> "i32x4.add" / "i64x2.add". */
+  i(...names: string[]): this {
+    for (const n of names) this.c.op(`${this.L.iv}.${n}`);
+    return this;
+  }
+  /** Plain ops. */
+  op(...names: string[]): this {
+    this.c.op(...names);
+    return this;
+  }
+  get(l: number): this {
+    this.c.get(l);
+    return this;
+  }
+  /** A new v128 local set from the stack. */
+  let(): number {
+    const l = this.c.local(V128);
+    this.c.set(l);
+    return l;
+  }
+  set(l: number): this {
+    this.c.set(l);
+    return this;
+  }
+  /**
+   * Push p(x) = a[0] + x (a[1] + x (a[2] + ...)) for a local x (Horner; with relaxed
+   * SIMD's multiply-add when `fma` is set, which the machine may or may not fuse).
+   */
+  horner(x: number, a: readonly number[]): this {
+    this.k(a[a.length - 1]);
+    for (let i = a.length - 2; i >= 0; i--) {
+      if (this.fma) this.get(x).k(a[i]).f("relaxed_madd");
+      else this.get(x).f("mul").k(a[i]).f("add");
+    }
+    return this;
+  }
+  /** select(a, b, mask): lanes of a where mask is set, else b; each pushes one v128. */
+  select(a: () => void, b: () => void, mask: () => void): this {
+    a();
+    b();
+    mask();
+    this.c.op("v128.bitselect");
+    return this;
+  }
+}
+
+/** Lane constants. */
+export interface LaneConsts {
+  ln2hi: number;
+  ln2lo: number;
+  /** exp clamp bounds: below lo the result is 0, above hi infinity. */
+  lo: number;
+  hi: number;
+  bias: number;
+  mant: number;
+  /** Taylor degrees for exp and expm1. */
+  degExp: number;
+  /** Largest k for which 2^k - 1 is exact. */
+  kExact: number;
+  /** |x| beyond which tanh rounds to ±1. */
+  tanhOne: number;
+}
+
+/** Per lane type constants (ln2 split computed with mpmath: hi keeps 8 / 41 bits). */
+export const CONSTS: Record<"f32" | "f64", LaneConsts> = {
+  f32: {
+    ln2hi: 0.693359375,
+    ln2lo: -2.1219444005469057e-4,
+    lo: -104,
+    hi: 89,
+    bias: 127,
+    mant: 23,
+    degExp: 7,
+    kExact: 24,
+    tanhOne: 9.1,
+  },
+  f64: {
+    ln2hi: 0.693147180559663,
+    ln2lo: 2.8235290563031577e-13,
+    lo: -750,
+    hi: 710,
+    bias: 1023,
+    mant: 52,
+    degExp: 13,
+    kExact: 53,
+    tanhOne: 19.1,
+  },
+};
+
+const LOG2E = 1.4426950408889634;
+
+/** 1/n! for n = 0..deg. */
+function invFactorials(deg: number): number[] {
+  const a = [1];
+  for (let n = 1; n <= deg; n++) a.push(a[n - 1] / n);
+  return a;
+}
+
+/** Push 2^k for integer lanes `ki` (local) in the normal exponent range. */
+function pow2(w: VecWriter, ki: number): void {
+  const K = CONSTS[w.L.s as "f32" | "f64"];
+  w.get(ki).ik(K.bias).i("add");
+  w.c.i32(K.mant);
+  w.i("shl");
+}
+
+/** Push p · 2^k for a float local p and integer lanes ki, as two in-range factors. */
+export function scale2(w: VecWriter, p: number, ki: number): void {
+  w.get(ki).c.i32(1);
+  w.i("shr_s");
+  const k1 = w.let();
+  w.get(ki).get(k1).i("sub");
+  const k2 = w.let();
+  w.get(p);
+  pow2(w, k1);
+  w.f("mul");
+  pow2(w, k2);
+  w.f("mul");
+}
+
+/** Clamp x (local) into [lo, hi] with pmin/pmax, which let NaN through. */
+function clamp(w: VecWriter, x: number, lo: number, hi: number): number {
+  w.get(x).k(hi).f("pmin").k(lo).f("pmax");
+  return w.let();
+}
+
+/** 1.5 · 2^mant: adding it rounds to an integer held in the low mantissa bits. */
+const MAGIC = { f32: 12582912, f64: 6755399441055744 };
+
+/**
+ * Cody–Waite reduction: returns locals kf (k as floats), ki (k as integer lanes) and
+ * r = x - k ln2. k = round(x log2 e) comes from adding 1.5·2^mant, whose low mantissa
+ * bits are then k (no float-to-integer conversion needed).
+ */
+function reduce(w: VecWriter, xc: number): { kf: number; ki: number; r: number } {
+  const lane = w.L.s as "f32" | "f64", K = CONSTS[lane], M = MAGIC[lane];
+  w.get(xc).k(LOG2E).f("mul").k(M).f("add");
+  const t = w.let();
+  w.get(t).ik(lane === "f32" ? 0x4b400000 : 0x4338000000000000n).i("sub");
+  const ki = w.let();
+  w.get(t).k(M).f("sub");
+  const kf = w.let();
+  w.get(xc).get(kf).k(K.ln2hi).f("mul", "sub").get(kf).k(K.ln2lo).f("mul", "sub");
+  const r = w.let();
+  return { kf, ki, r };
+}
+
+/** Push e^x for the local x. */
+export function vexp(w: VecWriter, x: number): void {
+  const K = CONSTS[w.L.s as "f32" | "f64"];
+  const xc = clamp(w, x, K.lo, K.hi);
+  const { ki, r } = reduce(w, xc);
+  w.horner(r, invFactorials(K.degExp));
+  const p = w.let();
+  scale2(w, p, ki);
+}
+
+/** Push e^x - 1 for the local x. */
+export function vexpm1(w: VecWriter, x: number): void {
+  const K = CONSTS[w.L.s as "f32" | "f64"];
+  const xc = clamp(w, x, w.L.s === "f32" ? -30 : -60, K.hi);
+  const { kf, ki, r } = reduce(w, xc);
+  // expm1(r) = r + r^2 (1/2 + r (1/6 + ...)).
+  w.horner(r, invFactorials(K.degExp).slice(2)).get(r).get(r).f("mul", "mul").get(r).f("add");
+  const em = w.let();
+  pow2(w, ki);
+  const two = w.let();
+  // A = 2^k em + (2^k - 1): exact parts while k <= kExact.
+  w.get(two).get(em).f("mul").get(two).k(1).f("sub", "add");
+  const a = w.let();
+  // B = (em + 1) 2^k for large k, where the -1 is below half an ulp.
+  w.get(em).k(1).f("add");
+  const e1 = w.let();
+  w.select(() => scale2(w, e1, ki), () => w.get(a), () => w.get(kf).k(K.kExact).f("gt"));
+  const res = w.let();
+  // ±0 (and only they) come back as given.
+  w.select(() => w.get(x), () => w.get(res), () => w.get(x).k(0).f("eq"));
+}
+
+/** Push tanh(x) for the local x. */
+export function vtanh(w: VecWriter, x: number): void {
+  const K = CONSTS[w.L.s as "f32" | "f64"];
+  w.get(x).f("abs").k(K.tanhOne).f("pmin").k(2).f("mul");
+  const ax2 = w.let();
+  vexpm1(w, ax2);
+  const em = w.let();
+  w.get(em).get(em).k(2).f("add", "div");
+  // copysign(t, x)
+  w.k(-0).get(x).op("v128.and", "v128.or");
+}
+
+/** Push 1 / (1 + e^-x) for the local x. */
+export function vsigmoid(w: VecWriter, x: number): void {
+  w.get(x).f("abs", "neg");
+  const nax = w.let();
+  vexp(w, nax);
+  const e = w.let();
+  // numerator: e where x < 0, else 1
+  w.select(() => w.get(e), () => w.k(1), () => w.get(x).k(0).f("lt"));
+  w.get(e).k(1).f("add", "div");
+}

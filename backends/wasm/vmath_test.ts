@@ -1,0 +1,300 @@
+/**
+ * Accuracy of the vector functions, in ulps of the lane type against float64 `Math`
+ * (or mpmath-made values for erf), over wide random ranges and at the edges. The
+ * bounds asserted here are the ones the module comments of vmath.ts, vlog.ts and
+ * verf.ts document. Each function is checked with and without the fused
+ * multiply-add of relaxed SIMD (where the runtime has it).
+ */
+import assert from "node:assert/strict";
+import { seededRandom } from "../../compile/verify_grad.ts";
+import { erfJs } from "../../ops/special.ts";
+import { type Lane, LANES } from "./asm.ts";
+import { I32, ModuleBuilder, V128 } from "./emitter.ts";
+import { hasRelaxedSimd } from "./features.ts";
+import { LOWERINGS } from "./lower.ts";
+import { arena } from "./memory.ts";
+import { VecWriter } from "./vmath.ts";
+import { ERF_REF } from "./testdata/erf_ref.ts";
+
+type Unary = (x: Float64Array, lane: Lane) => Float64Array;
+
+/** Run one lowering over an array in the arena; values come back as float64. */
+function kernel(name: string, lane: Lane, fma: boolean): Unary {
+  const a = arena(), L = LANES[lane];
+  const mb = new ModuleBuilder().importMemory({
+    module: "env",
+    name: "mem",
+    initial: 0,
+    maximum: a.maximumPages,
+    shared: a.shared,
+  });
+  mb.func([I32, I32, I32], [], (c) => {
+    const w = new VecWriter(c, L, fma);
+    const x = c.local(V128);
+    c.block(() =>
+      c.loop(() => {
+        c.get(0).op("i32.eqz").brIf(1);
+        c.get(2).mem("v128.load", 0, 0).set(x);
+        c.get(1);
+        LOWERINGS[name](w, [x]);
+        c.mem("v128.store", 0, 0);
+        c.get(1).i32(16).op("i32.add").set(1).get(2).i32(16).op("i32.add").set(2);
+        c.get(0).i32(1).op("i32.sub").set(0).br(0);
+      })
+    );
+    w.finish();
+  }, "k");
+  const k = new WebAssembly.Instance(new WebAssembly.Module(mb.build()), { env: { mem: a.memory } }).exports
+    .k as (n: number, out: number, inp: number) => void;
+  return (xs) => {
+    const n = Math.ceil(xs.length / L.lanes) * L.lanes, m = a.mark();
+    const inp = a.alloc(n * L.size), out = a.alloc(n * L.size);
+    (lane === "f32" ? a.f32(inp, xs.length) : a.f64(inp, xs.length)).set(xs);
+    k(n / L.lanes, out, inp);
+    const r = Float64Array.from(lane === "f32" ? a.f32(out, xs.length) : a.f64(out, xs.length));
+    a.release(m);
+    return r;
+  };
+}
+
+/** The spacing of the lane type at |y| (its ulp), for a finite y. */
+function ulp(y: number, lane: Lane): number {
+  const a = Math.abs(y), [mant, min] = lane === "f32" ? [23, 2 ** -149] : [52, 2 ** -1074];
+  if (a === 0) return min;
+  const e = Math.floor(Math.log2(a));
+  // log2 may be off by one near powers of two: fix the binade.
+  const exp = 2 ** e > a ? e - 1 : 2 ** (e + 1) <= a ? e + 1 : e;
+  return Math.max(2 ** (exp - mant), min);
+}
+
+/** Max ulp error of `got` against `ref` (exact values); non-finite references must match exactly. */
+function maxUlp(
+  xs: Float64Array,
+  got: Float64Array,
+  ref: (x: number) => number,
+  lane: Lane,
+  what: string,
+): number {
+  let worst = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const r = ref(xs[i]), g = got[i];
+    if (Number.isNaN(r)) {
+      assert.ok(Number.isNaN(g), `${what}(${xs[i]}) should be NaN, got ${g}`);
+      continue;
+    }
+    const rr = lane === "f32" ? Math.fround(r) : r;
+    if (!Number.isFinite(rr) || r === 0) {
+      assert.ok(Object.is(g, rr), `${what}(${xs[i]}) = ${g}, expected ${rr}`);
+      continue;
+    }
+    const e = Math.abs(g - r) / ulp(rr, lane);
+    if (!(e <= worst)) worst = Number.isNaN(e) ? Infinity : e;
+  }
+  if (Deno.env.get("HYPATIA_ULP_REPORT")) console.log(`${what}: max ${worst.toFixed(3)} ulp`);
+  return worst;
+}
+
+const rng = seededRandom(2024);
+/** Random values: uniform in [lo, hi), and log-uniform magnitudes 10^[-e, e] of both signs. */
+function sample(lo: number, hi: number, n = 4000): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(lo + (hi - lo) * rng());
+  return out;
+}
+const logUniform = (e: number, n = 2000) => sample(-e, e, n).map((t) => (rng() < 0.5 ? -1 : 1) * 10 ** t);
+
+const EDGES32 = [
+  0,
+  -0,
+  2 ** -149,
+  -(2 ** -149),
+  2 ** -126,
+  1.1754942e-38,
+  3.4028234e38,
+  -3.4028234e38,
+  Infinity,
+  -Infinity,
+  NaN,
+  1,
+  -1,
+];
+const EDGES64 = [
+  0,
+  -0,
+  5e-324,
+  -5e-324,
+  2 ** -1022,
+  2.225073858507201e-308,
+  1.7976931348623157e308,
+  -1.7976931348623157e308,
+  Infinity,
+  -Infinity,
+  NaN,
+  1,
+  -1,
+];
+const edges = (lane: Lane) => (lane === "f32" ? EDGES32 : EDGES64);
+
+interface Case {
+  name: string;
+  ref: (x: number) => number;
+  /** Inputs besides the edges, per lane. */
+  inputs: (lane: Lane) => number[];
+  bound: Record<Lane, number>;
+}
+
+const sigmoidRef = (x: number) => (x < 0 ? Math.exp(x) / (1 + Math.exp(x)) : 1 / (1 + Math.exp(-x)));
+const softplusRef = (x: number) => Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0);
+
+const CASES: Case[] = [
+  {
+    name: "exp",
+    ref: Math.exp,
+    inputs: (
+      l,
+    ) => [
+      ...sample(-110, 92),
+      ...logUniform(3),
+      ...(l === "f32"
+        ? [88.72283, 88.72284, -103.97, -87.33655, -104, 89]
+        : [709.782712893384, 709.7827128933841, -745.1332191019411, -745.1332191019412, -708.4, -744, 710]),
+    ],
+    bound: { f32: 1.5, f64: 2 },
+  },
+  {
+    name: "expm1",
+    ref: Math.expm1,
+    inputs: () => [
+      ...sample(-40, 90),
+      ...sample(-1, 1),
+      ...logUniform(12),
+      0.34657359027997264,
+      -0.34657359027997264,
+    ],
+    bound: { f32: 2, f64: 2 },
+  },
+  {
+    name: "tanh",
+    ref: Math.tanh,
+    inputs: () => [...sample(-25, 25), ...sample(-1, 1), ...logUniform(10)],
+    bound: { f32: 2, f64: 3 },
+  },
+  {
+    name: "sigmoid",
+    ref: sigmoidRef,
+    inputs: () => [...sample(-800, 800), ...sample(-40, 40), ...logUniform(6)],
+    bound: { f32: 2, f64: 2 },
+  },
+  {
+    name: "softplus",
+    ref: softplusRef,
+    inputs: () => [...sample(-800, 800), ...sample(-40, 40), ...logUniform(6)],
+    bound: { f32: 2, f64: 2 },
+  },
+  {
+    name: "log",
+    ref: Math.log,
+    inputs: () => [
+      ...logUniform(37).map(Math.abs),
+      ...logUniform(300),
+      ...sample(0.5, 2),
+      ...sample(0, 1e-40),
+      1 + 2 ** -23,
+      1 - 2 ** -24,
+    ],
+    bound: { f32: 1, f64: 1 },
+  },
+  {
+    name: "log2",
+    ref: Math.log2,
+    inputs: () => [...logUniform(37).map(Math.abs), ...logUniform(300), 8, 0.125, 1024],
+    bound: { f32: 1, f64: 1 },
+  },
+  {
+    name: "log1p",
+    ref: Math.log1p,
+    inputs: () => [...logUniform(30), ...sample(-1, 1), -1, -1.5, 1e300],
+    bound: { f32: 1.5, f64: 1 },
+  },
+];
+
+const fmaModes = hasRelaxedSimd() ? [false, true] : [false];
+
+for (const c of CASES) {
+  Deno.test(`vector ${c.name}: max ulp error within the documented bound in f32x4 and f64x2`, () => {
+    for (const lane of ["f32", "f64"] as const) {
+      const xs0 = [...edges(lane), ...c.inputs(lane)];
+      const xs = Float64Array.from(xs0, (x) => (lane === "f32" ? Math.fround(x) : x));
+      for (const fma of fmaModes) {
+        const got = kernel(c.name, lane, fma)(xs, lane);
+        const worst = maxUlp(xs, got, c.ref, lane, `${lane} ${c.name}`);
+        assert.ok(
+          worst <= c.bound[lane],
+          `${lane} ${c.name} (fma ${fma}): max error ${worst.toFixed(3)} ulp > ${c.bound[lane]}`,
+        );
+      }
+    }
+  });
+}
+
+Deno.test("vector erf: max ulp error against mpmath values (f64) and erf in float64 (f32)", () => {
+  for (const fma of fmaModes) {
+    const xs = Float64Array.from(ERF_REF.flatMap(([x]) => [x, -x]));
+    const refs = new Map(ERF_REF.flatMap(([x, y]) => [[x, y], [-x, -y]]));
+    const got = kernel("erf", "f64", fma)(xs, "f64");
+    assert.ok(maxUlp(xs, got, (x) => (x === 0 ? x : refs.get(x)!), "f64", "erf") <= 2);
+    const x32 = Float64Array.from([...EDGES32, ...sample(-7, 7), ...logUniform(30)], Math.fround);
+    const got32 = kernel("erf", "f32", fma)(x32, "f32");
+    assert.ok(maxUlp(x32, got32, erfJs, "f32", "erf") <= 1);
+  }
+  const signs = kernel("erf", "f64", false)(Float64Array.from([-0, Infinity, -Infinity, NaN]), "f64");
+  assert.ok(Object.is(signs[0], -0) && signs[1] === 1 && signs[2] === -1 && Number.isNaN(signs[3]));
+});
+
+Deno.test("vector functions: signed zeros and exact edge values", () => {
+  for (const lane of ["f32", "f64"] as const) {
+    const run = (name: string, xs: number[]) => kernel(name, lane, false)(Float64Array.from(xs), lane);
+    assert.deepEqual([...run("exp", [0, -0, -Infinity, Infinity])], [1, 1, 0, Infinity]);
+    const em = run("expm1", [-0, 0, -Infinity, Infinity]);
+    assert.ok(Object.is(em[0], -0) && Object.is(em[1], 0) && em[2] === -1 && em[3] === Infinity);
+    const th = run("tanh", [-0, Infinity, -Infinity]);
+    assert.ok(Object.is(th[0], -0) && th[1] === 1 && th[2] === -1);
+    assert.deepEqual([...run("log", [0, -0, -1, Infinity, 1])], [-Infinity, -Infinity, NaN, Infinity, 0]);
+    const l1 = run("log1p", [-0, -1, Infinity, -2]);
+    assert.ok(Object.is(l1[0], -0) && l1[1] === -Infinity && l1[2] === Infinity && Number.isNaN(l1[3]));
+    assert.deepEqual([...run("sigmoid", [-Infinity, Infinity, 0])], [0, 1, 0.5]);
+    assert.deepEqual([...run("softplus", [-Infinity, Infinity, 0])], [
+      0,
+      Infinity,
+      lane === "f32" ? Math.fround(Math.LN2) : Math.LN2,
+    ]);
+    assert.deepEqual([...run("log2", [8, 0.5, 2 ** -149])], [3, -1, -149]);
+  }
+});
+
+Deno.test("vector lowerings of the simple ops follow the JS rules (NaN, signed zeros, ties to even)", () => {
+  const xs = [-2.5, -1.5, -0.5, -0, 0, 0.5, 1.5, 2.5, NaN, Infinity, -Infinity, 3.7];
+  for (const lane of ["f32", "f64"] as const) {
+    const ys = xs.map((x) => (lane === "f32" ? Math.fround(x) : x));
+    const run = (name: string) => [...kernel(name, lane, false)(Float64Array.from(ys), lane)];
+    const same = (got: number[], f: (x: number) => number, what: string) =>
+      got.forEach((g, i) => {
+        const want = lane === "f32" ? Math.fround(f(ys[i])) : f(ys[i]);
+        assert.ok(Object.is(g, want), `${lane} ${what}(${ys[i]}) = ${g}, expected ${want}`);
+      });
+    same(run("round"), (x) => {
+      const r = Math.round(x);
+      return Math.abs(x % 1) === 0.5 && r % 2 !== 0
+        ? r - 1
+        : r === 0
+        ? x < 0 || Object.is(x, -0) ? -0 : 0
+        : r;
+    }, "round");
+    same(run("floor"), Math.floor, "floor");
+    same(run("ceil"), Math.ceil, "ceil");
+    same(run("abs"), Math.abs, "abs");
+    same(run("neg"), (x) => -x, "neg");
+    same(run("sqr"), (x) => x * x, "sqr");
+    same(run("sign"), (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : x), "sign");
+  }
+});
