@@ -13,10 +13,21 @@ export function randomArray(dtype: "float32" | "float64", shape: number[]): T.ND
   return x;
 }
 
+/** Compile with the WebAssembly engine on (the default) or off (every kernel in JS). */
+export function withEngine<R>(wasm: boolean, compile: () => R): R {
+  const saved = T.config.wasm;
+  T.config.wasm = wasm;
+  try {
+    return compile();
+  } finally {
+    T.config.wasm = saved;
+  }
+}
+
 /** The compiled logistic function 1 / (1 + exp(-x)) on vectors of `dtype`. */
-export function hypatiaLogistic(dtype: "float32" | "float64"): (x: T.NDArray) => T.NDArray {
+export function hypatiaLogistic(dtype: "float32" | "float64", wasm = true): (x: T.NDArray) => T.NDArray {
   const x = new T.TensorType(dtype, [null]).make("x");
-  const f = T.function([x], T.div(1, T.add(1, T.exp(T.neg(x)))));
+  const f = withEngine(wasm, () => T.function([x], T.div(1, T.add(1, T.exp(T.neg(x))))));
   return (v) => f(v);
 }
 
@@ -34,13 +45,16 @@ export function handLogistic32(x: Float32Array): Float32Array {
   return out;
 }
 
-/** A compiled square matrix product. */
-export function hypatiaDot(dtype: "float32" | "float64"): (a: T.NDArray, b: T.NDArray) => T.NDArray {
+/** A compiled matrix product. */
+export function hypatiaDot(
+  dtype: "float32" | "float64",
+  wasm = true,
+): (a: T.NDArray, b: T.NDArray) => T.NDArray {
   const [a, b] = [
     new T.TensorType(dtype, [null, null]).make("a"),
     new T.TensorType(dtype, [null, null]).make("b"),
   ];
-  const f = T.function([a, b], T.dot(a, b));
+  const f = withEngine(wasm, () => T.function([a, b], T.dot(a, b)));
   return (x, y) => f(x, y);
 }
 

@@ -35,20 +35,24 @@ const compileRow = await measureCompile(quick ? 2 : 7, quick ? 3 : 15);
 await tf.setBackend("cpu");
 await tf.ready();
 
-// (1) logistic over 1,000,000 elements.
+// (1) logistic over 1,000,000 elements: Hypatia with the WebAssembly engine (the
+// default where the runtime has SIMD) and with every kernel in JS (config.wasm = false).
 const N = 1_000_000;
 const logisticRows: string[][] = [];
 for (const dtype of ["float32", "float64"] as const) {
   const xv = randomArray(dtype, [N]);
-  const f = hypatiaLogistic(dtype);
+  const f = hypatiaLogistic(dtype), fJs = hypatiaLogistic(dtype, false);
   const hand = dtype === "float32"
     ? () => handLogistic32(xv.data as Float32Array)
     : () => handLogistic64(xv.data as Float64Array);
-  const ref = hand(), got = f(xv).data;
-  for (let i = 0; i < N; i++) {
-    if (Math.abs(got[i] - ref[i]) > 1e-6) throw new Error(`logistic ${dtype} differs at ${i}`);
+  const ref = hand();
+  for (const g of [f, fJs]) {
+    const got = g(xv).data;
+    for (let i = 0; i < N; i++) {
+      if (Math.abs(got[i] - ref[i]) > 1e-6) throw new Error(`logistic ${dtype} differs at ${i}`);
+    }
   }
-  const contenders: Record<string, () => unknown> = { hypatia: () => f(xv), hand };
+  const contenders: Record<string, () => unknown> = { wasm: () => f(xv), js: () => fJs(xv), hand };
   let xt: tf.Tensor | undefined;
   if (dtype === "float32") {
     xt = tf.tensor1d(xv.data as Float32Array, "float32");
@@ -66,19 +70,23 @@ for (const dtype of ["float32", "float64"] as const) {
   }
   const t = timeAll(contenders, { rounds: quick ? 5 : 25 });
   xt?.dispose();
+  const cell = (k: string) => `${fmt(t[k].best)} (${fmt(t[k].median)})`;
   logisticRows.push([
     `logistic 1e6 ${dtype}`,
-    `${fmt(t.hypatia.best)} (${fmt(t.hypatia.median)})`,
-    `${fmt(t.hand.best)} (${fmt(t.hand.median)})`,
-    ratio(t.hypatia.best / t.hand.best),
-    t.tfjs ? `${fmt(t.tfjs.best)} (${fmt(t.tfjs.median)})` : "n/a (no float64)",
+    cell("wasm"),
+    cell("js"),
+    cell("hand"),
+    `${ratio(t.wasm.best / t.hand.best)}, ${ratio(t.js.best / t.hand.best)}`,
+    t.tfjs ? cell("tfjs") : "n/a (no float64)",
     t.tfjsSigmoid ? fmt(t.tfjsSigmoid.best) : "n/a",
-    t.tfjs ? ratio(t.tfjs.best / t.hypatia.best) : "n/a",
-    t.tfjsSigmoid ? ratio(t.tfjsSigmoid.best / t.hypatia.best) : "n/a",
+    t.tfjs ? `${ratio(t.tfjs.best / t.wasm.best)}, ${ratio(t.tfjs.best / t.js.best)}` : "n/a",
+    t.tfjsSigmoid
+      ? `${ratio(t.tfjsSigmoid.best / t.wasm.best)}, ${ratio(t.tfjsSigmoid.best / t.js.best)}`
+      : "n/a",
   ]);
 }
 
-// (2) square matrix products.
+// (2) square matrix products, engine and JS kernels.
 const dotRows: string[][] = [];
 for (const n of quick ? [256] : [256, 512, 1024]) {
   const gflops = (ms: number) => (2 * n ** 3) / ms / 1e6;
@@ -86,40 +94,41 @@ for (const n of quick ? [256] : [256, 512, 1024]) {
   const a32 = randomArray("float32", [n, n]), b32 = randomArray("float32", [n, n]);
   const a64 = randomArray("float64", [n, n]), b64 = randomArray("float64", [n, n]);
   const f32 = hypatiaDot("float32"), f64 = hypatiaDot("float64");
+  const j32 = hypatiaDot("float32", false), j64 = hypatiaDot("float64", false);
   const at = tf.tensor2d(a32.data as Float32Array, [n, n]),
     bt = tf.tensor2d(b32.data as Float32Array, [n, n]);
   {
-    const c = tf.matMul(at, bt), cd = c.dataSync(), od = f32(a32, b32).data;
+    const c = tf.matMul(at, bt), cd = c.dataSync(), od = f32(a32, b32).data, jd = j32(a32, b32).data;
     for (let i = 0; i < n * n; i += 97) {
-      if (Math.abs(cd[i] - od[i]) > 1e-3 * (1 + Math.abs(od[i]))) throw new Error(`dot ${n} differs at ${i}`);
+      const tol = 1e-3 * (1 + Math.abs(od[i]));
+      if (Math.abs(cd[i] - od[i]) > tol || Math.abs(jd[i] - od[i]) > tol) {
+        throw new Error(`dot ${n} differs at ${i}`);
+      }
     }
     c.dispose();
   }
   const t = timeAll({
-    float32: () => f32(a32, b32),
+    f32: () => f32(a32, b32),
+    j32: () => j32(a32, b32),
     tfjs: () => {
       const c = tf.matMul(at, bt);
       c.dataSync();
       c.dispose();
     },
-    float64: () => f64(a64, b64),
+    f64: () => f64(a64, b64),
+    j64: () => j64(a64, b64),
   }, { rounds, warmup: 1 });
   at.dispose();
   bt.dispose();
+  const g = (k: string) => gflops(t[k].best).toFixed(2);
   dotRows.push([
     `dot ${n}×${n} float32`,
-    fmt(t.float32.best),
-    gflops(t.float32.best).toFixed(2),
-    gflops(t.tfjs.best).toFixed(2),
-    ratio(t.tfjs.best / t.float32.best),
+    g("f32"),
+    g("j32"),
+    g("tfjs"),
+    `${ratio(t.tfjs.best / t.f32.best)}, ${ratio(t.tfjs.best / t.j32.best)}`,
   ]);
-  dotRows.push([
-    `dot ${n}×${n} float64`,
-    fmt(t.float64.best),
-    gflops(t.float64.best).toFixed(2),
-    "n/a",
-    "n/a",
-  ]);
+  dotRows.push([`dot ${n}×${n} float64`, g("f64"), g("j64"), "n/a (no float64)", "n/a"]);
 }
 
 /**
@@ -176,16 +185,23 @@ console.log(`\nHypatia vs TensorFlow.js ${tf.version_core} (cpu backend), ${navi
 console.log("Logistic 1/(1+exp(-x)) over 1,000,000 elements, ms: best (median)\n");
 console.log(table([
   "workload",
-  "Hypatia",
+  "Hypatia, wasm engine",
+  "Hypatia, JS kernels",
   "hand loop",
-  "Hypatia / hand",
+  "÷ hand (wasm, JS)",
   "tfjs, 4 ops",
   "tfjs.sigmoid",
-  "tfjs 4 ops / Hypatia",
-  "tfjs.sigmoid / Hypatia",
+  "tfjs 4 ops ÷ Hypatia (wasm, JS)",
+  "tfjs.sigmoid ÷ Hypatia (wasm, JS)",
 ], logisticRows));
-console.log("\nSquare matrix product: best ms, GFLOP/s = 2n³ / best time\n");
-console.log(table(["workload", "Hypatia ms", "Hypatia GFLOP/s", "tfjs GFLOP/s", "Hypatia / tfjs"], dotRows));
+console.log("\nSquare matrix product, GFLOP/s = 2n³ / best time\n");
+console.log(table([
+  "workload",
+  "Hypatia, wasm engine",
+  "Hypatia, JS kernels",
+  "tfjs",
+  "Hypatia ÷ tfjs (wasm, JS)",
+], dotRows));
 console.log("\nCompile time, ms: best build + T.function (build + compile), and the median\n");
 console.log(table([
   "graph",
