@@ -16,6 +16,7 @@ import { type Apply, Constant, type Variable } from "../../core/variable.ts";
 import { broadcastRuntime, elemwiseKernel } from "./elemwise_codegen.ts";
 import { BufferPool } from "./pool.ts";
 import { cpuKernelFor } from "./kernels.ts";
+import { wasmElementwise } from "../wasm/elemwise.ts";
 
 /** A compiled node: reads slots, writes slots. */
 interface Step {
@@ -60,7 +61,7 @@ function elementwiseThunk(node: Apply): Step["run"] {
   const outType = node.outputs[0].type;
   const kernel = elemwiseKernel(steps, output, inTypes, outType);
   const nd = outType.ndim, dtype = outType.dtype;
-  return (vals, pool) => {
+  const js: Step["run"] = (vals, pool) => {
     const shape = broadcastRuntime(vals.map((v) => v.shape), inTypes, nd, () => describeNode(node));
     let n = 1;
     for (const d of shape) n *= d;
@@ -68,6 +69,8 @@ function elementwiseThunk(node: Apply): Step["run"] {
     kernel(vals.map((v) => v.data), shape, buf as never);
     return [new NDArray(dtype, shape, buf)];
   };
+  // Groups the WebAssembly SIMD engine can lower run there (config.wasm); the JS loop otherwise.
+  return wasmElementwise(node, steps, output, js, () => describeNode(node)) ?? js;
 }
 
 function performThunk(node: Apply): Step["run"] {
