@@ -97,6 +97,12 @@ export interface WgslKernelTemplate<P = unknown> {
   unsupported?(info: KernelNodeInfo<P>): string | undefined;
   /** Inputs read on the host as integer scalars (not bound). */
   hostInputs?(info: KernelNodeInfo<P>): readonly number[];
+  /**
+   * int64 outputs hold indices below 2^31 (argmax): they are stored in i32 lanes and read
+   * back as int64. Kernels that read int64 values do not exist, so they stay on the device
+   * only until a CPU node or the caller reads them.
+   */
+  readonly int64AsI32?: boolean;
   /** Device inputs whose layout may be a strided view (see `KernelRunInfo.layouts`). */
   readonly stridedInputs?: readonly number[];
   /** The passes of one call; throws a ShapeError for shapes that do not fit. */

@@ -30,9 +30,11 @@ import {
 
 /** Where one node of the optimised graph runs, and why when it is not the GPU. */
 export interface Placement {
+  /** The node of the optimised graph. */
   node: Apply;
   /** The node as pp prints it, with its output dtype. */
   label: string;
+  /** Where it runs. */
   device: "webgpu" | "cpu";
   /** Why the node is not on the GPU. */
   reason?: string;
@@ -185,7 +187,7 @@ function templateDecision(node: Apply, t: WgslKernelTemplate): Decision {
     }
   }
   for (const o of node.outputs) {
-    if (!wgslType(o.dtype)) {
+    if (!wgslType(o.dtype) && !(o.dtype === "int64" && t.int64AsI32)) {
       return { kind: "cpu", reason: `its output is ${o.dtype}, which WGSL has no type for` };
     }
   }
