@@ -72,6 +72,19 @@ function keep(a: Variable | undefined, b: Variable): Variable {
  * ```
  */
 export function grad(cost: Variable | null, wrt: Variable, options?: GradOptions): Variable;
+/**
+ * Gradients of `cost` with respect to each variable of `wrt`, in the same order.
+ *
+ * @example
+ * ```ts
+ * import { grad } from "./grad.ts";
+ * import { mul } from "../ops/arith.ts";
+ * import { dscalars } from "../ops/constructors.ts";
+ * const [x, y] = dscalars("x", "y");
+ * const [gx, gy] = grad(mul(x, y), [x, y]); // y and x
+ * console.assert(gx.ndim === 0 && gy.ndim === 0);
+ * ```
+ */
 export function grad(cost: Variable | null, wrt: Variable[], options?: GradOptions): Variable[];
 export function grad(
   cost: Variable | null,

@@ -33,6 +33,19 @@ const listOf = (v: Variable | Variable[]): Variable[] => (Array.isArray(v) ? v :
  * ```
  */
 export function jacobian(expression: Variable, wrt: Variable, options?: JacobianOptions): Variable;
+/**
+ * The Jacobians of `expression` with respect to each variable of `wrt`, in order.
+ *
+ * @example
+ * ```ts
+ * import { jacobian } from "./jacobian.ts";
+ * import { mul } from "../ops/arith.ts";
+ * import { dvectors } from "../ops/constructors.ts";
+ * const [x, y] = dvectors("x", "y");
+ * const [jx, jy] = jacobian(mul(x, y), [x, y]); // diag(y) and diag(x)
+ * console.assert(jx.ndim === 2 && jy.ndim === 2);
+ * ```
+ */
 export function jacobian(expression: Variable, wrt: Variable[], options?: JacobianOptions): Variable[];
 export function jacobian(
   expression: Variable,
@@ -75,6 +88,19 @@ export function jacobian(
  * ```
  */
 export function hessian(cost: Variable, wrt: Variable, options?: JacobianOptions): Variable;
+/**
+ * The Hessians of `cost` with respect to each vector of `wrt`, in order.
+ *
+ * @example
+ * ```ts
+ * import { hessian } from "./jacobian.ts";
+ * import { dot } from "../ops/dot.ts";
+ * import { dvectors } from "../ops/constructors.ts";
+ * const [x, y] = dvectors("x", "y");
+ * const [hx, hy] = hessian(dot(x, y), [x, y]); // zero matrices: the cost is linear in each
+ * console.assert(hx.ndim === 2 && hy.ndim === 2);
+ * ```
+ */
 export function hessian(cost: Variable, wrt: Variable[], options?: JacobianOptions): Variable[];
 export function hessian(
   cost: Variable,

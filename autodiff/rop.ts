@@ -113,6 +113,19 @@ export function Rop(
   evalPoints: TensorLike | TensorLike[],
   options?: RopOptions,
 ): Variable;
+/**
+ * The R-operator of a list of expressions: one Jacobian-vector product per expression.
+ *
+ * @example
+ * ```ts
+ * import { Rop } from "./rop.ts";
+ * import { mul } from "../ops/arith.ts";
+ * import { dvector } from "../ops/constructors.ts";
+ * const x = dvector("x"), v = dvector("v");
+ * const [a, b] = Rop([mul(x, 2), mul(x, x)], x, v); // 2v and 2xv
+ * console.assert(a.ndim === 1 && b.ndim === 1);
+ * ```
+ */
 export function Rop(
   f: Variable[],
   wrt: Variable | Variable[],
@@ -173,6 +186,19 @@ export function Lop(
   evalPoints: TensorLike | TensorLike[],
   options?: LopOptions,
 ): Variable;
+/**
+ * The L-operator with respect to a list of variables: one vector-Jacobian product per variable.
+ *
+ * @example
+ * ```ts
+ * import { Lop } from "./rop.ts";
+ * import { mul } from "../ops/arith.ts";
+ * import { dvectors } from "../ops/constructors.ts";
+ * const [x, y, v] = dvectors("x", "y", "v");
+ * const [gx, gy] = Lop(mul(x, y), [x, y], v); // v * y and v * x
+ * console.assert(gx.ndim === 1 && gy.ndim === 1);
+ * ```
+ */
 export function Lop(
   f: Variable | Variable[],
   wrt: Variable[],

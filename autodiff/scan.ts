@@ -19,7 +19,9 @@ import { grad } from "./grad.ts";
 
 /** A sequence with taps: `taps: [-1, 0]` gives the body `x[t - 1]` and `x[t]`. */
 export interface SequenceInfo {
+  /** The sequence, iterated along its first axis. */
   input: TensorLike;
+  /** Offsets read at each step (default `[0]`). */
   taps?: number[];
 }
 
@@ -29,7 +31,9 @@ export interface SequenceInfo {
  * `initial` (or as null) the output is collected per step and not fed back.
  */
 export interface OutputInfo {
+  /** The value(s) before step 0, or null for an output that is not fed back. */
   initial?: TensorLike | null;
+  /** Offsets of the previous values the body receives (default `[-1]`). */
   taps?: number[];
 }
 
@@ -43,8 +47,11 @@ export type ScanReturn<R> = R | {
 export interface ScanOptions<R extends Variable | Variable[]> {
   /** The body: receives sequence slices, previous outputs (per tap), then non-sequences. */
   fn: (...args: Variable[]) => ScanReturn<R>;
+  /** Tensors iterated along their first axis; the body gets one slice of each per step. */
   sequences?: TensorLike | SequenceInfo | (TensorLike | SequenceInfo)[];
+  /** Initial values of the recurrent outputs (null for an output collected per step only). */
   outputsInfo?: TensorLike | OutputInfo | null | (TensorLike | OutputInfo | null)[];
+  /** Tensors passed unchanged to every step (after sequences and previous outputs). */
   nonSequences?: TensorLike | TensorLike[];
   /** Number of steps; by default the length of the shortest sequence. */
   nSteps?: number | Variable;

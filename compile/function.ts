@@ -44,25 +44,33 @@ export interface FunctionOptions {
 
 /** What a compiled function keeps: the optimised graph and how to run it. */
 export interface FunctionMaker {
+  /** The inputs, each with its keyword name and default value. */
   readonly inputs: readonly In[];
   /** Optimised outputs, then optimised update expressions. */
   readonly outputs: readonly Variable[];
+  /** Each updated shared variable with its optimised update expression. */
   readonly updates: readonly [SharedVariable, Variable][];
+  /** Every shared variable the function reads or updates. */
   readonly shared: readonly SharedVariable[];
   /**
    * The CPU program (synchronous) or a WebGPU / auto program (asynchronous).
    * @internal
    */
   readonly program: CpuProgram | AsyncProgram;
+  /** How many of `outputs` are the function's outputs (the rest are update expressions). */
   readonly nOutputs: number;
+  /** Whether the function was given one output (and returns an NDArray, not a list). */
   readonly single: boolean;
+  /** Whether arguments may be cast to a narrower input dtype. */
   readonly allowInputDowncast: boolean;
+  /** The name used in messages. */
   readonly name: string;
 }
 
 /** A compiled function: call it with positional arguments and a trailing keyword object. */
 export interface CompiledFunction<R = NDArray | NDArray[]> {
   (...args: (ArrayLike | Record<string, ArrayLike>)[]): R;
+  /** The optimised graph and what the function keeps (Theano's `f.maker`). */
   readonly maker: FunctionMaker;
   /** A copy sharing the compiled program, with shared variables swapped or updates deleted. */
   copy(
@@ -91,6 +99,7 @@ export interface AsyncCompiledFunction<R = NDArray | NDArray[]> {
   dispose(): void;
   /** `using f = T.function(..., { device: "webgpu" })` disposes it at the end of the block. */
   [Symbol.dispose](): void;
+  /** The optimised graph and what the function keeps (Theano's `f.maker`). */
   readonly maker: FunctionMaker;
   /** The device that runs it: "webgpu", "cpu", or "auto" until an auto function's first call has chosen. */
   readonly device: "webgpu" | "cpu" | "auto";
@@ -126,16 +135,56 @@ export function compileFunction(
   outputs: Variable,
   options: AsyncFunctionOptions,
 ): AsyncCompiledFunction<NDArray>;
+/**
+ * A list of outputs on `device: "webgpu"` or `"auto"`: each call resolves to a list of NDArrays.
+ *
+ * @example
+ * ```ts
+ * import { compileFunction } from "./function.ts";
+ * import { dvector } from "../ops/constructors.ts";
+ * import { neg } from "../ops/arith.ts";
+ * const x = dvector("x");
+ * const f = compileFunction([x], [x, neg(x)], { device: "auto" }); // float64 stays on the CPU
+ * const [a, b] = await f([1, 2]);
+ * console.assert(a.toString() === "[1. 2.]" && b.toString() === "[-1. -2.]");
+ * ```
+ */
 export function compileFunction(
   inputs: (Variable | In)[],
   outputs: Variable[] | null | undefined,
   options: AsyncFunctionOptions,
 ): AsyncCompiledFunction<NDArray[]>;
+/**
+ * One output on the CPU (the default device): each call returns an NDArray, synchronously.
+ *
+ * @example
+ * ```ts
+ * import { compileFunction } from "./function.ts";
+ * import { dscalar } from "../ops/constructors.ts";
+ * import { mul } from "../ops/arith.ts";
+ * const x = dscalar("x");
+ * console.assert(compileFunction([x], mul(x, 2))(21).item() === 42);
+ * ```
+ */
 export function compileFunction(
   inputs: (Variable | In)[],
   outputs: Variable,
   options?: FunctionOptions,
 ): CompiledFunction<NDArray>;
+/**
+ * A list of outputs (or none, for a function run only for its updates) on the CPU: each
+ * call returns a list of NDArrays.
+ *
+ * @example
+ * ```ts
+ * import { compileFunction } from "./function.ts";
+ * import { dscalars } from "../ops/constructors.ts";
+ * import { add, sub } from "../ops/arith.ts";
+ * const [a, b] = dscalars("a", "b");
+ * const [s, d] = compileFunction([a, b], [add(a, b), sub(a, b)])(5, 3);
+ * console.assert(s.item() === 8 && d.item() === 2);
+ * ```
+ */
 export function compileFunction(
   inputs: (Variable | In)[],
   outputs?: Variable[] | null,

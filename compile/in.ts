@@ -28,10 +28,14 @@ export interface InOptions {
  * ```
  */
 export class In {
+  /** The input variable. */
   readonly variable: Variable;
+  /** Default value used when the call does not give one. */
   readonly value: ArrayLike | undefined;
+  /** Keyword name for calls (`f(x, { name: v })`); defaults to the variable's name. */
   readonly name: string | undefined;
 
+  /** An input with options: a default `value`, a keyword `name`. */
   constructor(variable: Variable, options: InOptions = {}) {
     if (!(variable instanceof Variable)) {
       throw new InputError(`In: expected a symbolic variable, got ${String(variable)}`);

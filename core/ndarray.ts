@@ -46,6 +46,7 @@ export class NDArray {
   /** The elements in C order. int64 is stored as float64, bool as uint8. */
   readonly data: TypedArray;
 
+  /** An array of `dtype` and `shape` over `data` (kept, not copied), or zeros when `data` is omitted. */
   constructor(dtype: DType, shape: readonly number[], data?: TypedArray) {
     this.dtype = dtype;
     this.shape = Object.freeze([...shape]);
@@ -156,10 +157,12 @@ export class NDArray {
     return formatArray(this);
   }
 
+  /** Deno's `console.log` prints the array as NumPy does. */
   [Symbol.for("Deno.customInspect")](): string {
     return this.toString();
   }
 
+  /** Node's and Bun's `console.log` print the array as NumPy does. */
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }

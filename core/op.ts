@@ -40,9 +40,11 @@ export interface ScalarRule {
 
 /** A rewrite rooted at an op: returns replacement outputs, or null to leave the node. */
 export interface Rewrite {
+  /** Name shown in debug output and error messages. */
   name: string;
   /** Pipeline stage that runs it. */
   stage: "canonicalize" | "stabilize" | "specialize";
+  /** Replacement outputs for `node`, or null to leave it as it is. */
   apply(node: Apply): readonly Variable[] | null;
 }
 
@@ -54,6 +56,7 @@ export type JVP = (node: Apply, tangents: (Variable | null)[]) => (Variable | nu
 
 /** Everything an op says about itself. `P` is its params type (plain data). */
 export interface OpSpec<P = unknown> {
+  /** The op's name: used by pp, errors, rewrites that match it, and the op checks. */
   name: string;
   /** Output types from the inputs; throws HypatiaTypeError with a clear message. */
   inferType(inputs: readonly Variable[], params: P): TensorType[];

@@ -9,6 +9,7 @@ import { formatArray } from "./format.ts";
 
 /** Anything with an optimised graph, such as a compiled function. */
 export interface HasGraph {
+  /** The compiled graph: optimised outputs (then update expressions) and how many are outputs. */
   readonly maker: { readonly outputs: readonly Variable[]; readonly nOutputs: number };
 }
 

@@ -15,6 +15,7 @@ import { Variable } from "./variable.ts";
  * buffer) register a `resident` owner that can bring the value back.
  */
 export interface SharedStorage {
+  /** The host value. */
   value: NDArray;
   /** A backend holding a newer copy than `value`; `getValue()` asks it to sync. */
   resident?: {
@@ -45,6 +46,7 @@ export class SharedVariable extends Variable {
   /** An update applied by every function using this variable (random states use it). */
   defaultUpdate: Variable | undefined;
 
+  /** A shared variable of `type` holding `value` (kept as given); prefer `shared(value, options)`. */
   constructor(type: TensorType, value: NDArray, name?: string) {
     super(type, null, 0, name);
     this.storage = { value };
@@ -103,6 +105,7 @@ export class SharedVariable extends Variable {
     this.storage.resident = undefined;
   }
 
+  /** Shared variables are shared between clones of a graph, not copied. */
   override cloneInput(): Variable {
     return this;
   }
@@ -110,7 +113,9 @@ export class SharedVariable extends Variable {
 
 /** Options of `shared()`. */
 export interface SharedOptions {
+  /** Name shown by pp, in error messages, and used by saveModel. */
   name?: string;
+  /** The dtype (default: NumPy's for the value, floatX for JS floats). */
   dtype?: DType;
   /** Static broadcastable flags; by default no dimension broadcasts, as in Theano. */
   broadcastable?: boolean[];

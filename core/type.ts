@@ -24,9 +24,12 @@ export type Dim = number | null;
  * ```
  */
 export class TensorType {
+  /** The element type. */
   readonly dtype: DType;
+  /** Static length of each dimension, or null where unknown (length 1 = broadcastable). */
   readonly shape: readonly Dim[];
 
+  /** A type from a dtype and, per dimension, a static length, null, or Theano's broadcastable flag (true = length 1). */
   constructor(dtype: DType, shape: readonly (Dim | boolean)[]) {
     if (!isDType(dtype)) {
       throw new HypatiaTypeError(`TensorType: unknown dtype ${JSON.stringify(dtype)}`);
@@ -74,6 +77,7 @@ export class TensorType {
       this.shape.every((d, i) => d === null || d === other.shape[i]);
   }
 
+  /** As Theano prints it: `TensorType(float64, (?, 1))`. */
   toString(): string {
     const dims = this.shape.map((d) => (d === null ? "?" : String(d)));
     return `TensorType(${this.dtype}, (${dims.join(", ")}${dims.length === 1 ? "," : ""}))`;

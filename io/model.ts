@@ -21,6 +21,7 @@ import { parseNpz, toNpz } from "./npz.ts";
 
 /** A compiled function, seen only through the shared variables it uses. */
 export interface FunctionLike {
+  /** The compiled graph: the shared variables the function reads and the updates it makes. */
   readonly maker: {
     readonly shared: readonly SharedVariable[];
     readonly updates: readonly (readonly [SharedVariable, unknown])[];

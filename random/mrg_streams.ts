@@ -92,11 +92,13 @@ function pmatrixArg(what: string, name: string, p: TensorLike): Variable {
  * ```
  */
 export class MRGRandomStreams extends RandomStreamsBase {
+  /** L'Ecuyer's MRG31k3p, as Theano's `MRG_RandomStreams`. */
   readonly generator = "MRG31k3p" as const;
   /** The seed given to the constructor (used by `seed()` without argument). */
   readonly defaultInstanceSeed: number | readonly number[];
   #rstate: Int32Array;
 
+  /** Streams seeded as Theano seeds them: an integer, or six words of MRG31k3p state. */
   constructor(seed: number | readonly number[] = 12345) {
     super();
     this.#rstate = checkMrgSeed(seed);
@@ -131,15 +133,19 @@ export class MRGRandomStreams extends RandomStreamsBase {
     });
   }
 
+  /** The streams' own state: the six words the next substream block starts from. */
   protected baseVector(): number[] {
     return this.rstate;
   }
+  /** Why `v` is not a valid MRG31k3p state (undefined when valid). */
   protected badBase(v: readonly number[]): string | undefined {
     return v.length !== 6 ? `it has ${v.length} words, not 6` : badMrgState(v);
   }
+  /** Install a checked MRG31k3p state. */
   protected setBase(v: readonly number[]): void {
     this.#rstate = Int32Array.from(v);
   }
+  /** Why `data` (six words per substream) is not a valid state (undefined when valid). */
   protected badState(data: readonly number[]): string | undefined {
     for (let i = 0; i < data.length; i += 6) {
       const bad = badMrgState(data, i);

@@ -20,6 +20,7 @@ import { RandomStreamsBase, type RandomVariable } from "./streams_base.ts";
 
 /** Options shared by the NumPy-backed draws. */
 export interface NumpyOptions {
+  /** The sample's dtype (default: floatX, widened by float tensor arguments, for real distributions; int64 for integer ones). */
   dtype?: DType;
   /** Length of a symbolic size vector whose length is not known statically. */
   ndim?: number;
@@ -51,11 +52,13 @@ function randomState(seed: number | undefined): MT19937 {
  * ```
  */
 export class RandomStreams extends RandomStreamsBase {
+  /** NumPy's Mersenne Twister, as Theano's `RandomStreams`. */
   readonly generator = "MT19937" as const;
   /** The constructor's seed (undefined: seeded from system entropy). */
   readonly defaultInstanceSeed: number | undefined;
   #seedgen: MT19937;
 
+  /** Streams seeded with a 32-bit integer, or from system entropy without one. */
   constructor(seed?: number) {
     super();
     if (seed !== undefined) checkSeed(seed);
@@ -79,15 +82,19 @@ export class RandomStreams extends RandomStreamsBase {
     );
   }
 
+  /** The streams' own state: the seed generator's Mersenne Twister state. */
   protected baseVector(): number[] {
     return Array.from(this.#seedgen.toVector());
   }
+  /** Why `v` is not a valid Mersenne Twister state (undefined when valid). */
   protected badBase(v: readonly number[]): string | undefined {
     return badMtState(v);
   }
+  /** Install a checked Mersenne Twister state as the seed generator. */
   protected setBase(v: readonly number[]): void {
     this.#seedgen = MT19937.fromVector(v);
   }
+  /** Why `data` is not a valid Mersenne Twister state (undefined when valid). */
   protected badState(data: readonly number[]): string | undefined {
     return badMtState(data);
   }

@@ -29,9 +29,13 @@ export interface RandomVariable extends Variable {
 
 /** The JSON form of a streams object's whole random state. */
 export interface RandomStateJSON {
+  /** The generator the state belongs to. */
   generator: "MRG31k3p" | "MT19937";
+  /** Format version. */
   version: 1;
+  /** The streams' own state (what the next random variable starts from). */
   base: number[];
+  /** The state of every random variable, in creation order. */
   states: { shape: number[]; data: number[] }[];
 }
 
