@@ -1,5 +1,13 @@
 /**
- * Test helpers for users and for Hypatia's own tests.
+ * Test helpers for users and for Hypatia's own tests (`T.testing` in mod.ts).
+ *
+ * @example
+ * ```ts
+ * import * as T from "./mod.ts";
+ * const x = T.dvector("x");
+ * const f = T.function([x], T.exp(x));
+ * T.testing.assertAllClose(f([0, 1]), [1, Math.E]);
+ * ```
  * @module
  */
 import { type ArrayLike, asarray } from "./core/ndarray.ts";

@@ -29,7 +29,20 @@ export interface Config {
   wasm: boolean;
 }
 
-/** The live configuration. Assign to its fields to change defaults. */
+/**
+ * The live configuration. Assign to its fields to change defaults; variables and
+ * functions made afterwards follow them.
+ *
+ * @example
+ * ```ts
+ * import { config } from "./config.ts";
+ * import { vector } from "../ops/constructors.ts";
+ * const saved = config.floatX;
+ * config.floatX = "float32";
+ * console.assert(vector("v").dtype === "float32"); // unprefixed constructors use floatX
+ * config.floatX = saved;
+ * ```
+ */
 export const config: Config = {
   floatX: "float64",
   device: "cpu",

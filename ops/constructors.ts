@@ -76,7 +76,18 @@ export const tensor3s: Plural = plural("tensor3", floatX);
 /** Several floatX 4-d tensors. */
 export const tensor4s: Plural = plural("tensor4", floatX);
 
-/** A float64 scalar. */
+/**
+ * A float64 scalar. The d-prefixed family (`dscalar dvector drow dcol dmatrix dtensor3
+ * dtensor4` and plurals) makes float64 variables.
+ *
+ * @example
+ * ```ts
+ * import { dscalar, dmatrix, dvectors } from "./constructors.ts";
+ * const [a, b] = dvectors("a", "b");
+ * console.assert(dscalar("s").ndim === 0 && dmatrix("m").ndim === 2);
+ * console.assert(a.dtype === "float64" && b.name === "b");
+ * ```
+ */
 export const dscalar: Maker = maker("scalar", D);
 /** A float64 vector. */
 export const dvector: Maker = maker("vector", D);
@@ -105,7 +116,18 @@ export const dtensor3s: Plural = plural("tensor3", D);
 /** Several float64 4-d tensors. */
 export const dtensor4s: Plural = plural("tensor4", D);
 
-/** A float32 scalar. */
+/**
+ * A float32 scalar. The f-prefixed family (`fscalar fvector frow fcol fmatrix ftensor3
+ * ftensor4` and plurals) makes float32 variables.
+ *
+ * @example
+ * ```ts
+ * import { fscalar, fmatrix, fvectors } from "./constructors.ts";
+ * const [a, b] = fvectors("a", "b");
+ * console.assert(fscalar("s").ndim === 0 && fmatrix("m").ndim === 2);
+ * console.assert(a.dtype === "float32" && b.name === "b");
+ * ```
+ */
 export const fscalar: Maker = maker("scalar", F);
 /** A float32 vector. */
 export const fvector: Maker = maker("vector", F);
@@ -134,7 +156,18 @@ export const ftensor3s: Plural = plural("tensor3", F);
 /** Several float32 4-d tensors. */
 export const ftensor4s: Plural = plural("tensor4", F);
 
-/** An int32 scalar. */
+/**
+ * An int32 scalar. The i-prefixed family (`iscalar ivector irow icol imatrix itensor3
+ * itensor4` and plurals) makes int32 variables.
+ *
+ * @example
+ * ```ts
+ * import { iscalar, imatrix, ivectors } from "./constructors.ts";
+ * const [a, b] = ivectors("a", "b");
+ * console.assert(iscalar("s").ndim === 0 && imatrix("m").ndim === 2);
+ * console.assert(a.dtype === "int32" && b.name === "b");
+ * ```
+ */
 export const iscalar: Maker = maker("scalar", I);
 /** An int32 vector. */
 export const ivector: Maker = maker("vector", I);
@@ -163,7 +196,18 @@ export const itensor3s: Plural = plural("tensor3", I);
 /** Several int32 4-d tensors. */
 export const itensor4s: Plural = plural("tensor4", I);
 
-/** An int64 scalar. */
+/**
+ * An int64 scalar. The l-prefixed family (`lscalar lvector lrow lcol lmatrix ltensor3
+ * ltensor4` and plurals) makes int64 variables.
+ *
+ * @example
+ * ```ts
+ * import { lscalar, lmatrix, lvectors } from "./constructors.ts";
+ * const [a, b] = lvectors("a", "b");
+ * console.assert(lscalar("s").ndim === 0 && lmatrix("m").ndim === 2);
+ * console.assert(a.dtype === "int64" && b.name === "b");
+ * ```
+ */
 export const lscalar: Maker = maker("scalar", L);
 /** An int64 vector. */
 export const lvector: Maker = maker("vector", L);
@@ -192,7 +236,18 @@ export const ltensor3s: Plural = plural("tensor3", L);
 /** Several int64 4-d tensors. */
 export const ltensor4s: Plural = plural("tensor4", L);
 
-/** An int8 scalar (Theano's b prefix is int8). */
+/**
+ * An int8 scalar (Theano's b prefix is int8). The b-prefixed family (`bscalar bvector brow bcol bmatrix btensor3
+ * btensor4` and plurals) makes int8 variables.
+ *
+ * @example
+ * ```ts
+ * import { bscalar, bmatrix, bvectors } from "./constructors.ts";
+ * const [a, b] = bvectors("a", "b");
+ * console.assert(bscalar("s").ndim === 0 && bmatrix("m").ndim === 2);
+ * console.assert(a.dtype === "int8" && b.name === "b");
+ * ```
+ */
 export const bscalar: Maker = maker("scalar", B);
 /** An int8 vector. */
 export const bvector: Maker = maker("vector", B);

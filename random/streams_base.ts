@@ -46,7 +46,20 @@ interface Entry {
   nstreams: number;
 }
 
-/** Bookkeeping shared by `MRGRandomStreams` and `RandomStreams`. */
+/**
+ * Bookkeeping shared by `MRGRandomStreams` and `RandomStreams`: the state of every
+ * random variable the streams made, their default updates, and the whole state as JSON.
+ *
+ * @example
+ * ```ts
+ * import { MRGRandomStreams } from "./mrg_streams.ts";
+ * import type { RandomStreamsBase } from "./streams_base.ts";
+ * const srng: RandomStreamsBase = new MRGRandomStreams(234);
+ * new MRGRandomStreams(234).uniform([2]); // draws from another object do not count
+ * (srng as MRGRandomStreams).normal([3]);
+ * console.assert(srng.generator === "MRG31k3p" && srng.stateUpdates.length === 1);
+ * ```
+ */
 export abstract class RandomStreamsBase {
   /** Which generator the streams use. */
   abstract readonly generator: RandomStateJSON["generator"];
