@@ -36,7 +36,7 @@ export type Thunk = (vals: NDArray[], pool: BufferPool) => NDArray[];
  */
 export const elementwiseOptions: { minLength: number; chunk: number; fma: boolean | undefined } = {
   minLength: 64,
-  chunk: 4096,
+  chunk: 65536,
   fma: undefined,
 };
 
@@ -90,24 +90,35 @@ function buildKernel(
       c.get(2 + fulls.length + j).op(`${L.v}.splat`);
       vals[i] = w.let();
     });
-    for (const i of fulls) vals[i] = c.local(V128);
-    const stepVals: number[] = steps.map(() => c.local(V128));
-    const ref = (r: number) => (r < access.length ? vals[r] : stepVals[r - access.length]);
+    // One vector at byte offset `off` of every pointer (fresh locals for each copy).
+    const vector = (off: number) => {
+      const v = vals.slice();
+      for (const i of fulls) v[i] = c.local(V128);
+      fulls.forEach((i, j) => c.get(ptr(j)).mem("v128.load", off, 0).set(v[i]));
+      const stepVals: number[] = [];
+      const ref = (r: number) => (r < access.length ? v[r] : stepVals[r - access.length]);
+      steps.forEach((s) => {
+        LOWERINGS[s.op.name](w, s.args.map(ref));
+        stepVals.push(w.let());
+      });
+      c.get(out).get(stepVals[output]).mem("v128.store", off, 0);
+    };
+    const advance = (vectors: number) => {
+      c.get(out).i32(16 * vectors).op("i32.add").set(out);
+      fulls.forEach((_, j) => c.get(ptr(j)).i32(16 * vectors).op("i32.add").set(ptr(j)));
+      c.get(nvec).i32(vectors).op("i32.sub").set(nvec);
+    };
+    // Two vectors per iteration (independent work for the out-of-order core), then one.
     c.block(() =>
       c.loop(() => {
-        c.get(nvec).op("i32.eqz").brIf(1);
-        fulls.forEach((i, j) => c.get(ptr(j)).mem("v128.load", 0, 0).set(vals[i]));
-        steps.forEach((s, j) => {
-          LOWERINGS[s.op.name](w, s.args.map(ref));
-          c.set(stepVals[j]);
-        });
-        c.get(out).get(stepVals[output]).mem("v128.store", 0, 0);
-        c.get(out).i32(16).op("i32.add").set(out);
-        fulls.forEach((_, j) => c.get(ptr(j)).i32(16).op("i32.add").set(ptr(j)));
-        c.get(nvec).i32(1).op("i32.sub").set(nvec);
+        c.get(nvec).i32(2).op("i32.lt_s").brIf(1);
+        vector(0);
+        vector(16);
+        advance(2);
         c.br(0);
       })
     );
+    c.get(nvec).if(() => vector(0));
     w.finish();
   }, "k");
   const inst = new WebAssembly.Instance(new WebAssembly.Module(mb.build()), { env: { mem: a.memory } });

@@ -13,7 +13,7 @@
  *
  * Measured accuracy (max ulp against float64 `Math` [bound asserted by vmath_test.ts]):
  * log f32 0.81 [1], f64 1 [1]; log2 f32 0.87 [1], f64 1 [1]; log1p f32 1.28 [1.5],
- * f64 1 [1]; softplus f32 1.68 [2], f64 2 [2].
+ * f64 1 [1]; softplus f32 1.73 [2], f64 2 [2].
  * @module
  */
 import { CONSTS, type VecWriter, vexp } from "./vmath.ts";

@@ -5,13 +5,15 @@
  * plain multiply and add (never relaxed SIMD's fused multiply-add, whose rounding may
  * differ between machines), so results are the same everywhere.
  *
- * Methods (all polynomial coefficients are Taylor coefficients, exact rationals):
+ * Methods (polynomial coefficients are Taylor coefficients, exact rationals, except
+ * the f32 exp polynomial):
  *
- * - exp: x = k ln2 + r with |r| <= ln2/2 (Cody–Waite: ln2 split so k·ln2hi is exact),
- *   e^r by its Taylor polynomial (degree 7 in f32, 13 in f64, truncation below 0.1
- *   ulp), scaled by 2^k as two factors 2^(k>>1) · 2^(k - k>>1) so that overflow gives
- *   infinity and gradual underflow rounds once into the subnormals. The argument is
- *   clamped first (NaN passes the clamp unchanged).
+ * - exp: x = k ln2 + r with |r| <= ln2/2 (Cody–Waite: ln2 split so k·ln2hi is exact;
+ *   k from adding 1.5·2^mant), e^r by a polynomial (f32: degree-6 near-minimax, f64:
+ *   degree-13 Taylor; truncation below 0.05 ulp), scaled by 2^k: an exponent add while
+ *   every lane stays normal, else (a branch per vector) as two factors
+ *   2^(k>>1) · 2^(k - k>>1) so that overflow gives infinity and gradual underflow
+ *   rounds once into the subnormals. The argument is clamped first (NaN passes).
  * - expm1: the same reduction; expm1(r) by Taylor; 2^k·expm1(r) + (2^k - 1), exact
  *   in its parts up to k = 24 (f32) / 53 (f64), and e^x itself beyond; ±0 returned
  *   as given.
@@ -24,8 +26,8 @@
  * within 1 ulp), over wide random ranges and the edges (±0, subnormals, ±∞, NaN,
  * overflow and underflow thresholds), with and without fused multiply-add; the bound
  * vmath_test.ts asserts in brackets:
- * exp f32 1.08 [1.5], f64 1 [2]; expm1 f32 1.55 [2], f64 2 [2]; tanh f32 1.9 [2],
- * f64 3 [3]; sigmoid f32 1.75 [2], f64 2 [2].
+ * exp f32 1.17 [1.5], f64 1 [2]; expm1 f32 1.53 [2], f64 2 [2]; tanh f32 1.92 [2],
+ * f64 3 [3]; sigmoid f32 1.82 [2], f64 2 [2].
  * @module
  */
 import type { LaneInfo } from "./asm.ts";
@@ -181,6 +183,21 @@ export const CONSTS: Record<"f32" | "f64", LaneConsts> = {
 
 const LOG2E = 1.4426950408889634;
 
+/**
+ * e^r on [-ln2/2, ln2/2] for f32 lanes: a degree-6 near-minimax polynomial (error
+ * 2e-9, 0.03 ulp), made with mpmath: mp.chebyfit(mp.exp, [-mp.log(2)/2, mp.log(2)/2],
+ * 7, error=True) at mp.mp.dps = 40, coefficients from the constant term up.
+ */
+const EXP_F32 = [
+  1.0,
+  1.000000037716214,
+  0.5000000047117757,
+  0.16666415514653277,
+  0.04166635289677516,
+  0.008375126398153335,
+  0.0013941108433972674,
+];
+
 /** 1/n! for n = 0..deg. */
 function invFactorials(deg: number): number[] {
   const a = [1];
@@ -226,25 +243,51 @@ const MAGIC = { f32: 12582912, f64: 6755399441055744 };
  */
 function reduce(w: VecWriter, xc: number): { kf: number; ki: number; r: number } {
   const lane = w.L.s as "f32" | "f64", K = CONSTS[lane], M = MAGIC[lane];
-  w.get(xc).k(LOG2E).f("mul").k(M).f("add");
+  // With a multiply-add (fused or not, both are exact enough here): t = x log2e + M,
+  // r = (x - k ln2hi) - k ln2lo, where k ln2hi is exact.
+  if (w.fma) w.get(xc).k(LOG2E).k(M).f("relaxed_madd");
+  else w.get(xc).k(LOG2E).f("mul").k(M).f("add");
   const t = w.let();
   w.get(t).ik(lane === "f32" ? 0x4b400000 : 0x4338000000000000n).i("sub");
   const ki = w.let();
   w.get(t).k(M).f("sub");
   const kf = w.let();
-  w.get(xc).get(kf).k(K.ln2hi).f("mul", "sub").get(kf).k(K.ln2lo).f("mul", "sub");
+  if (w.fma) {
+    w.get(kf).k(-K.ln2hi).get(xc).f("relaxed_madd");
+    const r1 = w.let();
+    w.get(kf).k(-K.ln2lo).get(r1).f("relaxed_madd");
+  } else w.get(xc).get(kf).k(K.ln2hi).f("mul", "sub").get(kf).k(K.ln2lo).f("mul", "sub");
   const r = w.let();
   return { kf, ki, r };
 }
 
-/** Push e^x for the local x. */
-export function vexp(w: VecWriter, x: number): void {
+/**
+ * Push p · 2^k: adding k to the exponent bits when every lane stays normal (the
+ * common case), else the two-factor product that rounds once into the subnormals or
+ * overflows to infinity (a branch per vector, taken only near the range's ends).
+ */
+function scale(w: VecWriter, p: number, ki: number, nonPositive = false): void {
   const K = CONSTS[w.L.s as "f32" | "f64"];
-  const xc = clamp(w, x, K.lo, K.hi);
+  w.get(ki).ik(-(K.bias - 2)).i("lt_s");
+  if (!nonPositive) w.get(ki).ik(K.bias).i("gt_s").op("v128.or");
+  w.op("v128.any_true");
+  w.c.if(() => scale2(w, p, ki), () => {
+    w.get(p).get(ki).c.i32(K.mant);
+    w.i("shl", "add");
+  }, V128);
+}
+
+/**
+ * Push e^x for the local x; `nonPositive` when x <= 0 is known (NaN allowed), which
+ * skips the upper clamp.
+ */
+export function vexp(w: VecWriter, x: number, nonPositive = false): void {
+  const K = CONSTS[w.L.s as "f32" | "f64"];
+  const xc = nonPositive ? (w.get(x).k(K.lo).f("pmax"), w.let()) : clamp(w, x, K.lo, K.hi);
   const { ki, r } = reduce(w, xc);
-  w.horner(r, invFactorials(K.degExp));
+  w.horner(r, w.L.s === "f32" ? EXP_F32 : invFactorials(K.degExp));
   const p = w.let();
-  scale2(w, p, ki);
+  scale(w, p, ki, nonPositive);
 }
 
 /** Push e^x - 1 for the local x. */
@@ -283,9 +326,9 @@ export function vtanh(w: VecWriter, x: number): void {
 
 /** Push 1 / (1 + e^-x) for the local x. */
 export function vsigmoid(w: VecWriter, x: number): void {
-  w.get(x).f("abs", "neg");
+  w.get(x).k(-0).op("v128.or"); // -|x|
   const nax = w.let();
-  vexp(w, nax);
+  vexp(w, nax, true);
   const e = w.let();
   // numerator: e where x < 0, else 1
   w.select(() => w.get(e), () => w.k(1), () => w.get(x).k(0).f("lt"));
