@@ -16,6 +16,7 @@ import { fill } from "./fill.ts";
 import { shapeEntries, shapeParams } from "./shape.ts";
 import { checkIntScalar, staticInt } from "./shape_i.ts";
 import { walkRows } from "./subtensor_kernel.ts";
+import { allocWgsl } from "./layout_wgsl.ts";
 
 export { arangeOp, eyeOp } from "./arange.ts";
 import { arangeOp, eyeOp } from "./arange.ts";
@@ -85,7 +86,7 @@ export const allocOp: Op<AllocParams> = defineOp<AllocParams>({
   },
   // The grad engine sums the broadcast axes away (fitGradient).
   vjp: (node, [gz]) => [gz, ...node.inputs.slice(1).map(() => null)],
-  noWgsl: "alloc runs on the CPU for now (a broadcast-fill WGSL kernel is future work)",
+  wgslKernel: allocWgsl,
   format([v, ...sym], { shape }) {
     let k = 0;
     return `alloc(${v}, ${shape.map((e) => (e === "$" ? sym[k++] : e)).join(", ")})`;

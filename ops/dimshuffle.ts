@@ -9,6 +9,7 @@ import { defineOp, type Op } from "../core/op.ts";
 import { asTensor } from "../core/constant.ts";
 import { type Dim, TensorType } from "../core/type.ts";
 import type { TensorLike, Variable } from "../core/variable.ts";
+import { dimshuffleWgsl } from "./layout_wgsl.ts";
 
 /** Params: the new order; "x" inserts a length-1 axis. */
 export interface DimShuffleParams {
@@ -96,7 +97,7 @@ export const dimshuffleOp: Op<DimShuffleParams> = defineOp<DimShuffleParams>({
     return [dimshuffle(gz, ...back)];
   },
   jvp: (node, [t]) => [t ? dimshuffleOp.apply1([t], node.params as DimShuffleParams) : null],
-  wgslKernel: "layout",
+  wgslKernel: dimshuffleWgsl,
   format: ([x], { pattern }) => `${x}.dimshuffle(${pattern.map((p) => (p === "x" ? "'x'" : p)).join(", ")})`,
   rewrites: [{
     name: "dimshuffle_identity",

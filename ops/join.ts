@@ -16,6 +16,7 @@ import { dimshuffle } from "./dimshuffle.ts";
 import { promote } from "./elemwise.ts";
 import { shapeI } from "./shape_i.ts";
 import { slice } from "./subtensor.ts";
+import { concatenateWgsl } from "./layout_wgsl.ts";
 
 /** Params of concatenate: the axis joined along (normalised to >= 0). */
 export interface ConcatenateParams {
@@ -100,7 +101,7 @@ export const concatenateOp: Op<ConcatenateParams> = defineOp<ConcatenateParams>(
       return g;
     });
   },
-  noWgsl: "concatenate runs on the CPU for now (a block-copy WGSL kernel is future work)",
+  wgslKernel: concatenateWgsl,
   format: (xs, { axis }) => `concatenate([${xs.join(", ")}], axis=${axis})`,
   rewrites: [{
     name: "concatenate_single",

@@ -120,7 +120,27 @@ export const reshapeOp: Op<ReshapeParams> = defineOp<ReshapeParams>({
     node,
     [t],
   ) => [t ? reshapeOp.apply1([t, ...node.inputs.slice(1)], node.params as ReshapeParams) : null],
-  noWgsl: "a reshape relabels the same buffer; the WebGPU backend needs no kernel for it, only the new shape",
+  // On the GPU a reshape relabels the same buffer: no kernel, only the new shape.
+  wgslKernel: {
+    kind: "wgsl-template",
+    hostInputs: (info: { inputs: readonly unknown[] }) => info.inputs.slice(1).map((_, i) => i + 1),
+    plan(
+      run: {
+        params: ReshapeParams;
+        shapes: readonly (readonly number[])[];
+        scalars: readonly (number | undefined)[];
+      },
+    ) {
+      let k = 1;
+      const dims = run.params.shape.map((e) => (e === "$" ? run.scalars[k++]! : e));
+      const x = run.shapes[0], size = x.reduce((a, b) => a * b, 1);
+      return {
+        outputs: [resolveShape({ shape: x, size } as NDArray, dims, "the input")],
+        views: [0],
+        passes: [],
+      };
+    },
+  },
   format([x, ...sym], { shape }) {
     const next = symIter(sym);
     return `reshape(${x}, [${shape.map((e) => (e === "$" ? next() : e)).join(", ")}])`;

@@ -16,6 +16,7 @@ import type { Apply, Axis, TensorLike, Variable } from "../core/variable.ts";
 import { mul, sub } from "./arith.ts";
 import { defineReduction, type ReduceParams, reduceParams, restoreAxes, sum } from "./reduce.ts";
 import { type GroupKernel, groupsOf, scatterGroups } from "./reduce_layout.ts";
+import { softmaxWgsl } from "./softmax_wgsl.ts";
 
 /** Params of softmax and logSoftmax: the sorted axes normalised over (usually one). */
 export interface SoftmaxParams {
@@ -63,7 +64,7 @@ function defineGroupMap(
       return [out];
     },
     vjp,
-    noWgsl: "not lowered to WGSL yet: runs on the CPU",
+    wgslKernel: softmaxWgsl(name as "softmax" | "log_softmax"),
     format: ([x], { axes }) => `${name}(${x}, axis=${axes.length === 1 ? axes[0] : `[${axes.join(", ")}]`})`,
   });
 }
@@ -143,7 +144,7 @@ export const softmaxGradOp: Op<SoftmaxParams> = defineOp<SoftmaxParams>({
       return r.type.equals(node.outputs[0].type) ? [r] : null;
     },
   }],
-  noWgsl: "not lowered to WGSL yet: runs on the CPU",
+  wgslKernel: softmaxWgsl("softmax_grad"),
   format: ([g, s], { axes }) =>
     `softmax_grad(${g}, ${s}, axis=${axes.length === 1 ? axes[0] : `[${axes.join(", ")}]`})`,
 });

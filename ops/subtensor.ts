@@ -21,6 +21,7 @@ import { fill } from "./fill.ts";
 import { shapeI } from "./shape_i.ts";
 import { gather, type IndexEntry, indexString, regionOf, scatter } from "./subtensor_kernel.ts";
 import { inlineConstants, parseIndex, regionType, resolveRuntime } from "./subtensor_index.ts";
+import { subtensorWgsl } from "./layout_wgsl.ts";
 
 export type { Bound, IndexEntry, SliceEntry } from "./subtensor_kernel.ts";
 export { parseIndex, regionType, resolveRuntime } from "./subtensor_index.ts";
@@ -36,7 +37,8 @@ export interface IncSubtensorParams {
   set: boolean;
 }
 
-const NO_WGSL = "basic indexing runs on the CPU for now (a strided-copy WGSL kernel is future work)";
+const NO_WGSL =
+  "setSubtensor/incSubtensor run on the CPU for now (a strided scatter WGSL kernel is future work)";
 
 function tryMake(op: Op, inputs: Variable[], params: unknown): Variable[] | null {
   try {
@@ -67,7 +69,7 @@ export const subtensorOp: Op<SubtensorParams> = defineOp<SubtensorParams>({
   jvp(node, [t]) {
     return [t ? subtensorOp.apply1([t, ...node.inputs.slice(1)], node.params as SubtensorParams) : null];
   },
-  noWgsl: NO_WGSL,
+  wgslKernel: subtensorWgsl,
   format: ([x, ...sym], { idx }) => `${x}[${indexString(idx, sym)}]`,
   rewrites: [{
     name: "subtensor_inline_constants",
