@@ -31,7 +31,11 @@ export const EXCLUDED_FILES: Record<string, string> = {
 };
 
 /** Single tests (by exact name) skipped under Bun and Node; the rest of their file runs. */
-export const EXCLUDED_TESTS: Record<string, string> = {};
+export const EXCLUDED_TESTS: Record<string, string> = {
+  "wasm elementwise: shape errors name the node, as the JS loop's do":
+    "compares the user lines of two builds made by a tail-calling arrow; JavaScriptCore's proper tail calls " +
+    "drop that frame, so each build names its own caller (the messages are right, but differ)",
+};
 
 /**
  * Further files not run under Node (tests/bun/run_node.ts runs the tests compiled to
