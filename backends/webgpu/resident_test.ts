@@ -103,6 +103,8 @@ Deno.test("onDevice() leaves outputs on the device without waiting; they feed th
   assert.deepEqual([y.dtype, ...y.shape], ["float32", 3]);
   const [a, b] = await h.onDevice(y);
   const z = await g.onDevice(a);
+  const total = T.function([x], T.sum(T.dot(x, x)), { device: "webgpu" });
+  const t = await total.onDevice(b); // a dot product and a reduction, still on the device
   assert.equal(ctx.stats.readbacks, before, "nothing was read back yet");
   const want = [0, 1, 2].map((v) => Math.fround(2 * Math.fround(Math.exp(v))));
   const got = await y.read();
@@ -113,6 +115,9 @@ Deno.test("onDevice() leaves outputs on the device without waiting; they feed th
     assert.ok(Math.abs(zv.data[i] - ref) < 1e-6 * ref, `${zv.data[i]} vs ${ref}`);
   });
   assert.deepEqual((await b.read()).toArray(), Array.from(got.data, (v) => Math.fround(v * v)));
+  const sq = Array.from(got.data, (v) => v ** 4).reduce((p, q) => p + q, 0);
+  assert.ok(Math.abs((await t.read()).item() - sq) <= 1e-5 * sq);
+  t.dispose();
   // A DeviceArray is read by value, not converted: a wrong dtype is an InputError.
   const i = T.ivector("i");
   const k = T.function([i], T.add(i, 1), { device: "webgpu" });
