@@ -282,7 +282,6 @@ export function gemv(
   for (let i = 0; i < m; i++) y[yOff + i * yStride] = 0;
   for (let p = 0; p < k; p++) {
     const v = xd[x.offset + p * xs];
-    if (v === 0) continue;
     for (let i = 0, o = a.offset + p * cs, yo = yOff; i < m; i++, o += rs, yo += yStride) y[yo] += ad[o] * v;
   }
 }

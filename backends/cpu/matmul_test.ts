@@ -195,3 +195,20 @@ Deno.test("dot through a compiled function (kernel table) matches float64 loops"
     }
   }
 });
+
+Deno.test("dot kernel propagates NaN and Infinity as the reference does (no skipped zeros)", () => {
+  for (const [sa, sb] of [[[5, 40], [40]], [[40], [40, 5]], [[40, 40], [40, 40]], [[3, 2], [2, 3]]]) {
+    const a = random("float64", sa), b = random("float64", sb);
+    const k = sb[0], cols = sb.length === 2 ? sb[1] : 1;
+    a.data[1] = 0; // a(0, 1) = 0 ...
+    b.data[1 * cols] = NaN; // ... against b(1, 0) = NaN: 0 · NaN is NaN
+    b.data[(k - 1) * cols + cols - 1] = Infinity;
+    const node = dotOp.make([typeOf(a, "a"), typeOf(b, "b")], null);
+    const [fast, ref] = both(node, [a, b]);
+    assert.ok(Number.isNaN(ref.data[0]), "the case has a NaN to propagate");
+    for (let i = 0; i < ref.size; i++) {
+      const [f, r] = [fast.data[i], ref.data[i]];
+      assert.ok(Number.isNaN(r) ? Number.isNaN(f) : f === r || Math.abs(f - r) <= 1e-12 * (1 + Math.abs(r)));
+    }
+  }
+});
