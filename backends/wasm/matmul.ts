@@ -9,6 +9,16 @@ import type { Lane } from "./asm.ts";
 import { hasRelaxedSimd, hasSimd } from "./features.ts";
 import { defaultShape, type GemmShape, matmulModule } from "./matmul_gen.ts";
 import { type Arena, arena } from "./memory.ts";
+import { config } from "../../core/config.ts";
+import {
+  type Job,
+  readyWorkers,
+  runParallel,
+  type Scratch,
+  startPool,
+  threadsSupported,
+  workerScratch,
+} from "./threads.ts";
 
 /** A float typed array. */
 export type FloatArray = Float32Array | Float64Array;
@@ -54,6 +64,10 @@ export interface MatmulEngine {
   pa: number;
   pb: number;
   tile: number;
+  /** The module's bytes (workers instantiate them on the shared memory). */
+  bytes: Uint8Array;
+  /** Whether this is the default blocking, the one the workers run. */
+  standard: boolean;
 }
 
 const engines = new Map<string, MatmulEngine | null>();
@@ -73,31 +87,91 @@ export function matmulEngine(lane: Lane, shape?: Partial<GemmShape>): MatmulEngi
   const key = lane + JSON.stringify(shape ?? {});
   let e = engines.get(key);
   if (e === undefined) {
-    e = hasSimd() ? build({ ...defaultShape(lane, hasRelaxedSimd()), ...shape, lane }) : null;
+    e = hasSimd() ? build({ ...defaultShape(lane, hasRelaxedSimd()), ...shape, lane }, !shape) : null;
     engines.set(key, e);
   }
   return e ?? undefined;
 }
 
-function build(shape: GemmShape): MatmulEngine | null {
+/** Bytes of the packing buffers and edge tile a thread needs for a blocking. */
+function scratchBytes(s: GemmShape): [number, number, number] {
+  const S = s.lane === "f32" ? 4 : 8, NR = s.nv * (16 / S);
+  return [s.mc * s.kc * S, Math.ceil(s.nc / NR) * NR * s.kc * S, s.mr * NR * S];
+}
+
+/** Reserve one thread's scratch (only while no call holds arena space). */
+function reserveScratch(a: Arena, s: GemmShape): Scratch | null {
+  const [pa, pb, tile] = scratchBytes(s).map((b) => a.alloc(b));
+  return pa < 0 || pb < 0 || tile < 0 ? null : { pa, pb, tile };
+}
+
+function build(shape: GemmShape, standard: boolean): MatmulEngine | null {
   const a = arena();
   const bytes = matmulModule(shape, { initial: 0, maximum: a.maximumPages, shared: a.shared });
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: a.memory } });
-  const S = shape.lane === "f32" ? 4 : 8, NR = shape.nv * (16 / S);
   // Scratch lives for the process: reserved below every call's mark.
-  const pa = a.alloc(shape.mc * shape.kc * S);
-  const pb = a.alloc(Math.ceil(shape.nc / NR) * NR * shape.kc * S);
-  const tile = a.alloc(shape.mr * NR * S);
-  if (pa < 0 || pb < 0 || tile < 0) return null;
+  const sc = reserveScratch(a, shape);
+  if (!sc) return null;
   return {
     lane: shape.lane,
     shape,
     fns: instance.exports as unknown as MatmulExports,
     arena: a,
-    pa,
-    pb,
-    tile,
+    ...sc,
+    bytes,
+    standard,
   };
+}
+
+/**
+ * Start the worker pool now (when `config.threads` > 1 and the runtime allows) and
+ * resolve with the number of threads products can use once the workers are ready
+ * (1 when there is no pool). Products never wait for this; benchmarks and tests do.
+ *
+ * @example
+ * ```ts
+ * import { startThreads } from "./matmul.ts";
+ * import { shutdownThreads } from "./threads.ts";
+ * console.assert((await startThreads()) >= 1);
+ * shutdownThreads();
+ * ```
+ */
+export async function startThreads(timeoutMs = 5000): Promise<number> {
+  const e = matmulEngine("f64");
+  if (!e) return 1;
+  threadsFor(e, PARALLEL_GEMM, false);
+  const t0 = performance.now();
+  while (
+    readyWorkers() < config.threads - 1 && performance.now() - t0 < timeoutMs && threadsSupported(e.arena)
+  ) {
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return config.threads > 1 ? 1 + readyWorkers() : 1;
+}
+
+/** Products of at least this many multiply-adds are split across threads. */
+const PARALLEL_GEMM = 1 << 20, PARALLEL_GEMV = 1 << 16;
+
+/**
+ * Threads usable for `work` multiply-adds now (1 = the main thread alone): starts the
+ * worker pool, without waiting for it, the first time a large product asks for more
+ * than one thread (`config.threads`). Called while no arena space is held.
+ */
+function threadsFor(e: MatmulEngine, work: number, gemv: boolean): number {
+  const want = config.threads;
+  if (want < 1.5 || !e.standard || work < (gemv ? PARALLEL_GEMV : PARALLEL_GEMM)) return 1;
+  if (!threadsSupported(e.arena)) return 1;
+  const ready = readyWorkers();
+  if (ready === 0) {
+    const f32 = matmulEngine("f32"), f64 = matmulEngine("f64");
+    if (!f32 || !f64) return 1;
+    startPool(e.arena, want - 1, { f32: f32.bytes, f64: f64.bytes }, () => ({
+      f32: reserveScratch(e.arena, f32.shape)!,
+      f64: reserveScratch(e.arena, f64.shape)!,
+    }));
+    return 1;
+  }
+  return Math.min(want, 1 + ready);
 }
 
 /** Copy the span of `v` covering an (r × c) view (plus `extra` elements) into the arena. */
@@ -177,13 +251,14 @@ export function wasmGemmBatched(
     c.fill(0, cOff, cOff + batch * m * n);
     return true;
   }
+  const threads = threadsFor(e, m * n * k, m === 1 || n === 1);
   const ar = e.arena, mark = ar.mark(), S = e.lane === "f32" ? 4 : 8;
   try {
     const A = copyIn(e, a, m, k, (batch - 1) * aStep), B = copyIn(e, b, k, n, (batch - 1) * bStep);
     const C = ar.alloc(batch * m * n * S);
     if (C < 0) return false;
     for (let t = 0; t < batch; t++) {
-      product(e, m, n, k, A + t * aStep * S, a, B + t * bStep * S, b, C + t * m * n * S);
+      product(e, m, n, k, A + t * aStep * S, a, B + t * bStep * S, b, C + t * m * n * S, threads);
     }
     const out = e.lane === "f32" ? ar.f32(C, batch * m * n) : ar.f64(C, batch * m * n);
     if (cOff === 0 && c.length === out.length) c.set(out);
@@ -208,35 +283,79 @@ function product(
   B: number,
   b: MatrixView,
   C: number,
+  threads: number,
 ): void {
-  const S = e.lane === "f32" ? 4 : 8;
-  if (n === 1 && a.colStride === 1) {
-    e.fns.gemvRows(m, k, A, a.rowStride * S, contiguous(e, B, b.rowStride, k), C);
-  } else if (n === 1 && a.rowStride === 1) {
-    e.fns.gemvCols(m, k, A, a.colStride * S, contiguous(e, B, b.rowStride, k), C);
-  } else if (m === 1 && b.colStride === 1) {
-    // A row times B is Bᵀ times the row; Bᵀ has contiguous columns.
-    e.fns.gemvCols(n, k, B, b.rowStride * S, contiguous(e, A, a.colStride, k), C);
-  } else if (m === 1 && b.rowStride === 1) {
-    e.fns.gemvRows(n, k, B, b.colStride * S, contiguous(e, A, a.colStride, k), C);
-  } else {
-    e.fns.gemm(
-      m,
-      n,
-      k,
-      A,
-      a.rowStride * S,
-      a.colStride * S,
-      B,
-      b.rowStride * S,
-      b.colStride * S,
-      C,
-      n * S,
-      e.pa,
-      e.pb,
-      e.tile,
-    ); // deno-fmt-ignore
+  const S = e.lane === "f32" ? 4 : 8, W = 16 / S;
+  const gemvRows = (rows: number, M: number, ars: number, x: number) =>
+    run(
+      e,
+      threads,
+      rows,
+      W,
+      (i0, len) => ({ fn: "gemvRows", args: [len, k, M + i0 * ars, ars, x, C + i0 * S] }),
+    );
+  const gemvCols = (cols: number, M: number, acs: number, x: number) =>
+    run(
+      e,
+      threads,
+      cols,
+      W,
+      (i0, len) => ({ fn: "gemvCols", args: [len, k, M + i0 * S, acs, x, C + i0 * S] }),
+    );
+  if (n === 1 && a.colStride === 1) gemvRows(m, A, a.rowStride * S, contiguous(e, B, b.rowStride, k));
+  else if (n === 1 && a.rowStride === 1) gemvCols(m, A, a.colStride * S, contiguous(e, B, b.rowStride, k));
+  // A row times B is Bᵀ times the row.
+  else if (m === 1 && b.colStride === 1) gemvCols(n, B, b.rowStride * S, contiguous(e, A, a.colStride, k));
+  else if (m === 1 && b.rowStride === 1) gemvRows(n, B, b.colStride * S, contiguous(e, A, a.colStride, k));
+  else {
+    // Columns of C split between threads, at multiples of the register block.
+    const NR = e.shape.nv * W;
+    run(e, threads, n, NR, (j0, len, sc) => ({
+      fn: "gemm",
+      args: [
+        m,
+        len,
+        k,
+        A,
+        a.rowStride * S,
+        a.colStride * S,
+        B + j0 * b.colStride * S,
+        b.rowStride * S,
+        b.colStride * S,
+        C + j0 * S,
+        n * S,
+        sc.pa,
+        sc.pb,
+        sc.tile,
+      ], // deno-fmt-ignore
+    }));
   }
+}
+
+/**
+ * Split [0, total) into `threads` ranges at multiples of `align` and run the jobs
+ * `job(start, length, scratch)` (worker i uses its own scratch).
+ */
+function run(
+  e: MatmulEngine,
+  threads: number,
+  total: number,
+  align: number,
+  job: (start: number, len: number, scratch: Scratch) => Omit<Job, "lane">,
+): void {
+  const parts = Math.min(threads, Math.ceil(total / align));
+  if (parts <= 1) {
+    const j = job(0, total, e);
+    (e.fns[j.fn] as (...a: number[]) => void)(...j.args);
+    return;
+  }
+  const step = Math.ceil(total / parts / align) * align;
+  const jobs: Job[] = [];
+  for (let t = 0, start = 0; start < total; t++, start += step) {
+    const sc = t === 0 ? e : workerScratch(t - 1, e.lane);
+    jobs.push({ lane: e.lane, ...job(start, Math.min(step, total - start), sc) });
+  }
+  runParallel(jobs, (j) => (e.fns[j.fn] as (...a: number[]) => void)(...j.args));
 }
 
 /** A contiguous copy of a strided vector already in the arena (itself when stride is 1). */

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import * as T from "../../mod.ts";
+import { config } from "../../core/config.ts";
+import { seededRandom } from "../../compile/verify_grad.ts";
+import { type FloatArray, matmulEngine, type MatrixView, startThreads, wasmGemm } from "./matmul.ts";
+import { poolSize, readyWorkers, shutdownThreads } from "./threads.ts";
+
+const rng = seededRandom(5);
+const rand = (lane: "f32" | "f64", n: number): FloatArray => {
+  const x = lane === "f32" ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) x[i] = rng() * 2 - 1;
+  return x;
+};
+const dense = (data: FloatArray, cols: number): MatrixView => ({
+  data,
+  offset: 0,
+  rowStride: cols,
+  colStride: 1,
+});
+const transposed = (data: FloatArray, rows: number): MatrixView => ({
+  data,
+  offset: 0,
+  rowStride: 1,
+  colStride: rows,
+});
+
+/** Run `body` with config.threads = n, stopping the pool after. */
+async function withThreads(n: number, body: () => void | Promise<void>) {
+  const saved = config.threads;
+  config.threads = n;
+  try {
+    await body();
+  } finally {
+    config.threads = saved;
+    shutdownThreads();
+  }
+}
+
+Deno.test("threads: two-thread GEMM and both GEMV forms give the single-thread results exactly", async () => {
+  await withThreads(2, async () => {
+    assert.equal(await startThreads(), 2, "the worker reports ready");
+    assert.equal(readyWorkers(), 1);
+    for (const lane of ["f32", "f64"] as const) {
+      const e = matmulEngine(lane)!;
+      const cases: [number, number, number, MatrixView, MatrixView][] = [];
+      const [m, n, k] = [130, 203, 129];
+      cases.push([m, n, k, dense(rand(lane, m * k), k), dense(rand(lane, k * n), n)]);
+      cases.push([m, n, k, transposed(rand(lane, k * m), m), transposed(rand(lane, n * k), k)]);
+      cases.push([517, 1, 300, dense(rand(lane, 517 * 300), 300), dense(rand(lane, 300), 1)]); // gemvRows
+      cases.push([1, 517, 300, dense(rand(lane, 300), 300), dense(rand(lane, 300 * 517), 517)]); // gemvCols
+      for (const [m, n, k, a, b] of cases) {
+        const one = lane === "f32" ? new Float32Array(m * n) : new Float64Array(m * n);
+        const two = one.slice();
+        config.threads = 1;
+        wasmGemm(e, m, n, k, a, b, one);
+        config.threads = 2;
+        wasmGemm(e, m, n, k, a, b, two);
+        assert.deepEqual(two, one, `${lane} ${m}×${k}·${k}×${n}`);
+      }
+    }
+  });
+});
+
+Deno.test("threads: a compiled dot uses the pool when config.threads > 1, and stops cleanly", async () => {
+  await withThreads(2, async () => {
+    await startThreads();
+    const [a, b] = T.dmatrices("a", "b");
+    const f = T.function([a, b], T.dot(a, b));
+    const av = new T.NDArray("float64", [150, 120], rand("f64", 150 * 120) as Float64Array);
+    const bv = new T.NDArray("float64", [120, 110], rand("f64", 120 * 110) as Float64Array);
+    const got = f(av, bv);
+    config.threads = 1;
+    assert.deepEqual(f(av, bv).data, got.data);
+  });
+  assert.equal(poolSize(), 0, "shut down");
+});
+
+Deno.test("threads: small products and config.threads = 1 never start workers", () => {
+  const saved = config.threads;
+  try {
+    config.threads = 2;
+    const e = matmulEngine("f64")!;
+    wasmGemm(e, 20, 20, 20, dense(rand("f64", 400), 20), dense(rand("f64", 400), 20), new Float64Array(400));
+    assert.equal(poolSize(), 0);
+    config.threads = 1;
+    wasmGemm(
+      e,
+      200,
+      200,
+      200,
+      dense(rand("f64", 40000), 200),
+      dense(rand("f64", 40000), 200),
+      new Float64Array(40000),
+    );
+    assert.equal(poolSize(), 0);
+  } finally {
+    config.threads = saved;
+    shutdownThreads();
+  }
+});
