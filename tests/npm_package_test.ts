@@ -93,8 +93,8 @@ Deno.test("npm package: builds, packs, installs and runs under Node and Bun; its
       "nodenext",
       "--target",
       "es2022",
-      "--lib",
-      "es2023,dom",
+      "--lib", // esnext.disposable (or @types/node): asynchronous functions are disposable
+      "es2023,dom,esnext.disposable",
       "--types",
       "",
       "consumer.ts",

@@ -99,7 +99,7 @@ export function compilerArgs(out: string): string[] {
     "--target",
     "ES2022",
     "--lib",
-    "ES2023,DOM",
+    "ES2023,DOM,ESNext.Disposable",
     "--module",
     "NodeNext",
     "--moduleResolution",
