@@ -10,8 +10,13 @@ import { hypatiaDot, randomArray } from "./common.ts";
 for (const n of [64, 256, 512]) {
   for (const dtype of ["float32", "float64"] as const) {
     const a = randomArray(dtype, [n, n]), b = randomArray(dtype, [n, n]);
-    const f = hypatiaDot(dtype);
+    const f = hypatiaDot(dtype), fJs = hypatiaDot(dtype, false);
     Deno.bench({ name: `dot ${n}×${n} ${dtype}`, group: `dot ${n}`, fn: () => void f(a, b) });
+    Deno.bench({
+      name: `dot ${n}×${n} ${dtype}, JS kernel (wasm off)`,
+      group: `dot ${n}`,
+      fn: () => void fJs(a, b),
+    });
   }
 }
 

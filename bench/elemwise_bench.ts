@@ -10,9 +10,10 @@ import { handLogistic32, handLogistic64, hypatiaLogistic, randomArray } from "./
 const N = 1_000_000;
 for (const dtype of ["float32", "float64"] as const) {
   const x = randomArray(dtype, [N]);
-  const f = hypatiaLogistic(dtype);
+  const f = hypatiaLogistic(dtype), fJs = hypatiaLogistic(dtype, false);
   const group = `logistic 1e6 ${dtype}`;
   Deno.bench({ name: `Hypatia logistic ${dtype}`, group, baseline: true, fn: () => void f(x) });
+  Deno.bench({ name: `Hypatia logistic ${dtype}, JS kernels (wasm off)`, group, fn: () => void fJs(x) });
   Deno.bench({
     name: `hand-written loop ${dtype}`,
     group,
