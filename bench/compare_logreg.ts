@@ -10,7 +10,7 @@
  */
 import { parseArgs } from "node:util";
 // The union package: tfjs-core alone registers no gradients, so variableGrads needs it.
-import * as tf from "npm:@tensorflow/tfjs@4.22.0";
+import * as tf from "@tensorflow/tfjs";
 import * as T from "../mod.ts";
 import { buildElementwiseGraph, timeAll } from "./common.ts";
 
