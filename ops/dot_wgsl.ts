@@ -9,7 +9,9 @@
  *   slices stored as vec4 so that the inner loop is two vec4 loads and 16 multiply-adds.
  * - Row kernel (a vector on either side): one workgroup of 64 threads per output
  *   element, each summing a strided part of the k products, then a tree in workgroup
- *   memory.
+ *   memory; or, when the other operand is contiguous along the output index (a vector
+ *   times a row-major matrix), the column kernel: one thread per output element, so that
+ *   neighbouring threads read neighbouring elements.
  *
  * float32 accumulates in f32 (the CPU sums in float64, so results agree to about
  * k·2^-24 relative); integers in wrapping i32, stored as NumPy's typed arrays would.
@@ -197,6 +199,29 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wg: ve
 `;
 }
 
+/** The column kernel: one thread per output element, for operands contiguous along the outputs. */
+function colSource(ta: string, tb: string, tc: string, acc: string, out: DType) {
+  return `// Hypatia: matrix product, one thread per output element (neighbours read neighbours).
+${header(ta, tb, tc)}
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let o = gid.x + gid.y * nwg.x * 64u;
+  if (o >= u.total) { return; }
+  let j = o % u.m;
+  let i = (o / u.m) % u.n;
+  let batch = o / (u.m * u.n);
+  let aRow = u.aOff + batch * u.aB + i * u.aI;
+  let bCol = u.bOff + batch * u.bB + j * u.bJ;
+  var s = ${acc}(0);
+  for (var p = 0u; p < u.k; p++) {
+    s += ${acc}(A[aRow + p * u.aP]) * ${acc}(B[bCol + p * u.bP]);
+  }
+  C[o] = ${store("s", acc, tc, out)};
+}
+`;
+}
+
 function store(v: string, acc: string, tc: string, out: DType): string {
   return wrapStore(acc === tc ? v : `${tc}(${v})`, out);
 }
@@ -244,6 +269,22 @@ export function matmulWgsl(mode: Mode) {
         0,
       ];
       const max = run.limits.maxComputeWorkgroupsPerDimension;
+      // A vector operand: the output index walks the other operand along one axis. When that
+      // axis is contiguous, one thread per output reads neighbouring elements (the column
+      // kernel); otherwise a workgroup per output reads a contiguous run of k (the row kernel).
+      const alongOut = g.m > 1 ? g.b[3] === 1 : g.a[2] === 1;
+      if ((g.n === 1 || g.m === 1) && alongOut && total >= 256) {
+        return {
+          outputs: [g.outShape],
+          passes: [{
+            wgsl: colSource(ta, tb, tc, acc, out),
+            bind: ["in0", "in1", "out0"] as const,
+            uniforms: words(0),
+            workgroups: grid(Math.ceil(total / 64), max),
+            label: `${mode} (column kernel)`,
+          }],
+        };
+      }
       if (g.n === 1 || g.m === 1) {
         return {
           outputs: [g.outShape],
