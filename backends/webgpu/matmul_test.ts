@@ -58,6 +58,22 @@ Deno.test("dot() on WebGPU: matrix·vector, vector·matrix and vector·vector (r
   await checkProduct([a, v], T.dot, [randomF32([50, 300], 1), randomF32([300], 2)], 300, "matrix·vector");
   await checkProduct([u, a], T.dot, [randomF32([70], 3), randomF32([70, 90], 4)], 70, "vector·matrix");
   await checkProduct([u, v], T.dot, [randomF32([1000], 5), randomF32([1000], 6)], 1000, "vector·vector");
+  // Column kernel: the matrix is contiguous along the output index.
+  await checkProduct(
+    [u, a],
+    T.dot,
+    [randomF32([50], 11), randomF32([50, 300], 12)],
+    50,
+    "vector·matrix, 300 outputs",
+  );
+  const tv = (m: T.Variable, w: T.Variable) => T.dot(T.transpose(m), w);
+  await checkProduct(
+    [a, v],
+    tv,
+    [randomF32([40, 270], 13), randomF32([40], 14)],
+    40,
+    "matrix.T·vector, 270 outputs",
+  );
   await checkProduct([u, v], T.outer, [randomF32([40], 7), randomF32([90], 8)], 1, "outer");
 });
 
