@@ -9,10 +9,14 @@
 /** Why a test file that needs a WebGPU adapter is left out. */
 export const WEBGPU_REASON = "WebGPU: Bun and Node have no navigator.gpu (the file needs an adapter)";
 
+/** Why a test that itself runs scripts under `deno` and under `bun` is left out. */
+export const SPAWNS_BOTH_REASON = "spawns `deno run` and `bun` itself: it already checks both runtimes";
+
 /**
  * Test files not loaded at all under Bun and Node (their top level already needs Deno).
  * Besides these, every file that calls `requireAdapter(` or reads `navigator.gpu` is
- * left out for {@link WEBGPU_REASON} (see {@link exclusionReason}).
+ * left out for {@link WEBGPU_REASON}, and every file that spawns both `Deno.execPath()`
+ * and `node_modules/.bin/bun` for {@link SPAWNS_BOTH_REASON} (see {@link exclusionReason}).
  */
 export const EXCLUDED_FILES: Record<string, string> = {
   "tests/elemwise_wgsl_test.ts": WEBGPU_REASON,
@@ -47,6 +51,8 @@ export const NODE_EXCLUDED_FILES: Record<string, string> = {
 
 /** Further single tests (by exact name) not run under Node. */
 export const NODE_EXCLUDED_TESTS: Record<string, string> = {
+  "threads: two-thread GEMM and both GEMV forms give the single-thread results exactly":
+    "Node 20 has no global Worker (web workers), so the WebAssembly pool has no second thread there",
   "MRG state JSON restores the continuation in a fresh isolate (a worker with its own modules)":
     "Node 20 has no global Worker (web workers); Deno and Bun do",
   "saveModel() after N training steps, loadModel() in a fresh process: training continues identically":
@@ -58,5 +64,6 @@ export function exclusionReason(file: string, text: string, node: boolean): stri
   const listed = EXCLUDED_FILES[file] ?? (node ? NODE_EXCLUDED_FILES[file] : undefined);
   if (listed) return listed;
   if (/requireAdapter\(|navigator\.gpu/.test(text)) return WEBGPU_REASON;
+  if (text.includes("Deno.execPath()") && text.includes("node_modules/.bin/bun")) return SPAWNS_BOTH_REASON;
   return undefined;
 }
