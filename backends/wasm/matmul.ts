@@ -10,15 +10,15 @@ import { hasRelaxedSimd, hasSimd } from "./features.ts";
 import { defaultShape, type GemmShape, matmulModule } from "./matmul_gen.ts";
 import { type Arena, arena } from "./memory.ts";
 import { config } from "../../core/config.ts";
-import {
-  type Job,
-  readyWorkers,
-  runParallel,
-  type Scratch,
-  startPool,
-  threadsSupported,
-  workerScratch,
-} from "./threads.ts";
+import { type Job, readyWorkers, runParallel, startPool, threadsSupported } from "./threads.ts";
+import { stagedOffset } from "./staging.ts";
+
+/** A thread's packing buffers and edge tile (byte offsets in the arena). */
+interface Scratch {
+  pa: number;
+  pb: number;
+  tile: number;
+}
 
 /** A float typed array. */
 export type FloatArray = Float32Array | Float64Array;
@@ -54,16 +54,12 @@ export interface MatmulExports {
   gemvCols(m: I, k: I, A: I, acs: I, x: I, y: I): void;
 }
 
-/** A compiled module with its scratch space in the arena. */
+/** A compiled module for one lane type and blocking. */
 export interface MatmulEngine {
   lane: Lane;
   shape: GemmShape;
   fns: MatmulExports;
   arena: Arena;
-  /** Byte offsets of the packing buffers and the edge tile. */
-  pa: number;
-  pb: number;
-  tile: number;
   /** The module's bytes (workers instantiate them on the shared memory). */
   bytes: Uint8Array;
   /** Whether this is the default blocking, the one the workers run. */
@@ -99,25 +95,26 @@ function scratchBytes(s: GemmShape): [number, number, number] {
   return [s.mc * s.kc * S, Math.ceil(s.nc / NR) * NR * s.kc * S, s.mr * NR * S];
 }
 
-/** Reserve one thread's scratch (only while no call holds arena space). */
-function reserveScratch(a: Arena, s: GemmShape): Scratch | null {
+/**
+ * One thread's packing buffers and edge tile, taken from the arena for this call
+ * (the modules receive their addresses as arguments, so nothing is reserved for
+ * good and run scopes can release everything they staged).
+ */
+function takeScratch(a: Arena, s: GemmShape): Scratch {
   const [pa, pb, tile] = scratchBytes(s).map((b) => a.alloc(b));
-  return pa < 0 || pb < 0 || tile < 0 ? null : { pa, pb, tile };
+  if (pa < 0 || pb < 0 || tile < 0) throw new RangeError("wasm arena exhausted");
+  return { pa, pb, tile };
 }
 
-function build(shape: GemmShape, standard: boolean): MatmulEngine | null {
+function build(shape: GemmShape, standard: boolean): MatmulEngine {
   const a = arena();
   const bytes = matmulModule(shape, { initial: 0, maximum: a.maximumPages, shared: a.shared });
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: a.memory } });
-  // Scratch lives for the process: reserved below every call's mark.
-  const sc = reserveScratch(a, shape);
-  if (!sc) return null;
   return {
     lane: shape.lane,
     shape,
     fns: instance.exports as unknown as MatmulExports,
     arena: a,
-    ...sc,
     bytes,
     standard,
   };
@@ -165,19 +162,21 @@ function threadsFor(e: MatmulEngine, work: number, gemv: boolean): number {
   if (ready === 0) {
     const f32 = matmulEngine("f32"), f64 = matmulEngine("f64");
     if (!f32 || !f64) return 1;
-    startPool(e.arena, want - 1, { f32: f32.bytes, f64: f64.bytes }, () => ({
-      f32: reserveScratch(e.arena, f32.shape)!,
-      f64: reserveScratch(e.arena, f64.shape)!,
-    }));
+    startPool(e.arena, want - 1, { f32: f32.bytes, f64: f64.bytes });
     return 1;
   }
   return Math.min(want, 1 + ready);
 }
 
-/** Copy the span of `v` covering an (r × c) view (plus `extra` elements) into the arena. */
-function copyIn(e: MatmulEngine, v: MatrixView, r: number, c: number, extra = 0): number {
-  const span = (r - 1) * v.rowStride + (c - 1) * v.colStride + 1 + extra;
+/**
+ * The arena byte offset of element 0 of view `v` (r × c, plus `extra` elements):
+ * the run's staged copy of the whole buffer when there is one (see staging.ts),
+ * else a copy of the span taken above the call's mark.
+ */
+function copyIn(e: MatmulEngine, v: MatrixView, r: number, c: number, extra: number, staged: number): number {
   const S = e.lane === "f32" ? 4 : 8;
+  if (staged >= 0) return staged + v.offset * S;
+  const span = (r - 1) * v.rowStride + (c - 1) * v.colStride + 1 + extra;
   const at = e.arena.alloc(span * S);
   if (at < 0) throw new RangeError("wasm arena exhausted");
   const dst = e.lane === "f32" ? e.arena.f32(at, span) : e.arena.f64(at, span);
@@ -251,14 +250,20 @@ export function wasmGemmBatched(
     c.fill(0, cOff, cOff + batch * m * n);
     return true;
   }
-  const threads = threadsFor(e, m * n * k, m === 1 || n === 1);
-  const ar = e.arena, mark = ar.mark(), S = e.lane === "f32" ? 4 : 8;
+  const gemv = (n === 1 && (a.colStride === 1 || a.rowStride === 1)) ||
+    (m === 1 && (b.colStride === 1 || b.rowStride === 1));
+  const threads = threadsFor(e, m * n * k, gemv);
+  const S = e.lane === "f32" ? 4 : 8;
+  // Root buffers of a running program are staged once per run, below this call's mark.
+  const sa = stagedOffset(a.data, S), sb = stagedOffset(b.data, S);
+  const ar = e.arena, mark = ar.mark();
   try {
-    const A = copyIn(e, a, m, k, (batch - 1) * aStep), B = copyIn(e, b, k, n, (batch - 1) * bStep);
+    const A = copyIn(e, a, m, k, (batch - 1) * aStep, sa), B = copyIn(e, b, k, n, (batch - 1) * bStep, sb);
     const C = ar.alloc(batch * m * n * S);
     if (C < 0) return false;
+    const scratch = !gemv ? Array.from({ length: threads }, () => takeScratch(ar, e.shape)) : [];
     for (let t = 0; t < batch; t++) {
-      product(e, m, n, k, A + t * aStep * S, a, B + t * bStep * S, b, C + t * m * n * S, threads);
+      product(e, m, n, k, A + t * aStep * S, a, B + t * bStep * S, b, C + t * m * n * S, threads, scratch);
     }
     const out = e.lane === "f32" ? ar.f32(C, batch * m * n) : ar.f64(C, batch * m * n);
     if (cOff === 0 && c.length === out.length) c.set(out);
@@ -284,6 +289,7 @@ function product(
   b: MatrixView,
   C: number,
   threads: number,
+  scratch: Scratch[],
 ): void {
   const S = e.lane === "f32" ? 4 : 8, W = 16 / S;
   const gemvRows = (rows: number, M: number, ars: number, x: number) =>
@@ -292,6 +298,7 @@ function product(
       threads,
       rows,
       W,
+      [],
       (i0, len) => ({ fn: "gemvRows", args: [len, k, M + i0 * ars, ars, x, C + i0 * S] }),
     );
   const gemvCols = (cols: number, M: number, acs: number, x: number) =>
@@ -300,6 +307,7 @@ function product(
       threads,
       cols,
       W,
+      [],
       (i0, len) => ({ fn: "gemvCols", args: [len, k, M + i0 * S, acs, x, C + i0 * S] }),
     );
   if (n === 1 && a.colStride === 1) gemvRows(m, A, a.rowStride * S, contiguous(e, B, b.rowStride, k));
@@ -310,7 +318,7 @@ function product(
   else {
     // Columns of C split between threads, at multiples of the register block.
     const NR = e.shape.nv * W;
-    run(e, threads, n, NR, (j0, len, sc) => ({
+    run(e, threads, n, NR, scratch, (j0, len, sc) => ({
       fn: "gemm",
       args: [
         m,
@@ -334,26 +342,27 @@ function product(
 
 /**
  * Split [0, total) into `threads` ranges at multiples of `align` and run the jobs
- * `job(start, length, scratch)` (worker i uses its own scratch).
+ * `job(start, length, scratch[t])`, the first on this thread, the rest on workers.
  */
 function run(
   e: MatmulEngine,
   threads: number,
   total: number,
   align: number,
+  scratch: Scratch[],
   job: (start: number, len: number, scratch: Scratch) => Omit<Job, "lane">,
 ): void {
   const parts = Math.min(threads, Math.ceil(total / align));
+  const none = { pa: 0, pb: 0, tile: 0 };
   if (parts <= 1) {
-    const j = job(0, total, e);
+    const j = job(0, total, scratch[0] ?? none);
     (e.fns[j.fn] as (...a: number[]) => void)(...j.args);
     return;
   }
   const step = Math.ceil(total / parts / align) * align;
   const jobs: Job[] = [];
   for (let t = 0, start = 0; start < total; t++, start += step) {
-    const sc = t === 0 ? e : workerScratch(t - 1, e.lane);
-    jobs.push({ lane: e.lane, ...job(start, Math.min(step, total - start), sc) });
+    jobs.push({ lane: e.lane, ...job(start, Math.min(step, total - start), scratch[t] ?? none) });
   }
   runParallel(jobs, (j) => (e.fns[j.fn] as (...a: number[]) => void)(...j.args));
 }

@@ -54,22 +54,12 @@ self.onmessage = (e) => {
   self.close();
 };`;
 
-/** Per-worker scratch (packing buffers and edge tile) in the arena, by lane. */
-export interface Scratch {
-  pa: number;
-  pb: number;
-  tile: number;
-}
-
 interface Pool {
   workers: Worker[];
   ctl: Int32Array;
-  scratch: Record<Lane, Scratch>[];
 }
 
 let pool: Pool | undefined;
-/** Scratch reserved per worker index, kept across restarts so the arena does not grow. */
-const scratchKept: Record<Lane, Scratch>[] = [];
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
 /** Whether this runtime can run the pool (Workers, SharedArrayBuffer, Blob URLs). */
@@ -79,24 +69,17 @@ export function threadsSupported(arena: Arena): boolean {
 }
 
 /**
- * Start `count` workers (once); `modules` are the bytes of the matmul module per lane,
- * `scratch(i)` reserves worker i's scratch. Returns immediately; workers become usable
- * when they report ready.
+ * Start `count` workers (once); `modules` are the bytes of the matmul module per lane.
+ * Returns immediately; workers become usable when they report ready.
  */
-export function startPool(
-  arena: Arena,
-  count: number,
-  modules: Record<Lane, Uint8Array>,
-  scratch: () => Record<Lane, Scratch>,
-): void {
+export function startPool(arena: Arena, count: number, modules: Record<Lane, Uint8Array>): void {
   if (pool || count < 1 || !threadsSupported(arena)) return;
   const ctl = new Int32Array(new SharedArrayBuffer(4 * SLOT * count));
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "application/javascript" }));
-  const p: Pool = { workers: [], ctl, scratch: [] };
+  const p: Pool = { workers: [], ctl };
   for (let i = 0; i < count; i++) {
     const w = new Worker(url, { type: "module" });
     (w as { unref?: () => void }).unref?.(); // Bun: do not keep the process alive
-    p.scratch.push(scratchKept[i] ??= scratch());
     w.postMessage({ mem: arena.memory, modules, ctl: ctl.buffer, slot: i * SLOT });
     p.workers.push(w);
   }
@@ -114,11 +97,6 @@ export function readyWorkers(): number {
   let n = 0;
   while (n < pool.workers.length && Atomics.load(pool.ctl, n * SLOT + READY) === 1) n++;
   return n;
-}
-
-/** Worker i's scratch for a lane. */
-export function workerScratch(i: number, lane: Lane): Scratch {
-  return pool!.scratch[i][lane];
 }
 
 /**

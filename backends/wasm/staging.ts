@@ -1,0 +1,77 @@
+/**
+ * Run scopes: while a CPU program runs, its root buffers (inputs, shared values,
+ * constants) cannot change, so a large one that several kernels read (a data matrix
+ * used by the forward product and again by the gradient) is copied into the arena
+ * once per run and read in place after that. The copies live above the scope's
+ * arena mark and are released when the run ends; kernels allocate their own space
+ * above them with the usual stack discipline. Outside a scope nothing is staged.
+ * @module
+ */
+import { type Arena, arena } from "./memory.ts";
+
+/** Buffers smaller than this are cheaper to copy again than to look up. */
+const MIN_STAGED_BYTES = 64 * 1024;
+
+/** A float typed array. */
+type FloatArray = Float32Array | Float64Array;
+
+interface Scope {
+  roots: ReadonlySet<unknown>;
+  /** The arena mark taken at the first staging of the run (-1 before). */
+  mark: number;
+  /** Byte offset in the arena of each staged buffer, and its element size. */
+  staged: Map<unknown, [number, number]>;
+}
+
+const scopes: Scope[] = [];
+
+/** What `beginRun` returns: call `end()` when the run is over (also after a throw). */
+export interface RunScope {
+  end(): void;
+}
+
+/**
+ * Open a run scope over `roots` (the program's foreign buffers). Cheap: the arena is
+ * touched only when a kernel first stages a buffer.
+ *
+ * @example
+ * ```ts
+ * import { beginRun, stagedOffset } from "./staging.ts";
+ * const x = new Float64Array(20000);
+ * const scope = beginRun(new Set([x]));
+ * console.assert(stagedOffset(x, 8) === stagedOffset(x, 8)); // copied once
+ * scope.end();
+ * ```
+ */
+export function beginRun(roots: ReadonlySet<unknown>): RunScope {
+  const scope: Scope = { roots, mark: -1, staged: new Map() };
+  scopes.push(scope);
+  return {
+    end() {
+      const i = scopes.lastIndexOf(scope);
+      if (i < 0) return;
+      // Scopes nest (a scan body runs inside its outer program): close inner ones too.
+      for (let j = scopes.length - 1; j >= i; j--) if (scopes[j].mark >= 0) arena().release(scopes[j].mark);
+      scopes.length = i;
+    },
+  };
+}
+
+/**
+ * The arena byte offset of a copy of `data` converted to elements of `size` bytes
+ * (4: float32, 8: float64), made on first request in this run; -1 when `data` is not
+ * a root of the current run, is too small to be worth it, or the arena is full.
+ * Call only while no kernel holds arena space (before a kernel's own mark).
+ */
+export function stagedOffset(data: FloatArray, size: 4 | 8, a: Arena = arena()): number {
+  const scope = scopes[scopes.length - 1];
+  if (!scope || !scope.roots.has(data) || data.length * size < MIN_STAGED_BYTES) return -1;
+  const hit = scope.staged.get(data);
+  if (hit) return hit[1] === size ? hit[0] : -1; // staged at the other width: copy as usual
+  if (scope.mark < 0) scope.mark = a.mark();
+  const at = a.alloc(data.length * size);
+  if (at < 0) return -1;
+  (size === 4 ? a.f32(at, data.length) : a.f64(at, data.length)).set(data);
+  scope.staged.set(data, [at, size]);
+  return at;
+}
