@@ -17,6 +17,7 @@ import { broadcastRuntime, elemwiseKernel } from "./elemwise_codegen.ts";
 import { BufferPool } from "./pool.ts";
 import { cpuKernelFor } from "./kernels.ts";
 import { wasmElementwise } from "../wasm/elemwise.ts";
+import { beginRun } from "../wasm/staging.ts";
 
 /** A compiled node: reads slots, writes slots. */
 interface Step {
@@ -166,22 +167,28 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
           if (!foreign.has(buf)) pool.give(buf);
         } else refs.set(buf, n);
       };
-      for (const step of steps) {
-        const ins = step.ins.map((x) => vals[x]);
-        // Elementwise kernels may write over an input that dies here (same index map).
-        if (step.elementwise) { for (const x of step.dying) release(x); }
-        let outs: NDArray[];
-        try {
-          outs = step.run(ins, pool);
-        } catch (e) {
-          throw contextualize(e, step.node);
+      // The WebAssembly engine may copy a large root buffer in once for the whole run.
+      const scope = beginRun(foreign);
+      try {
+        for (const step of steps) {
+          const ins = step.ins.map((x) => vals[x]);
+          // Elementwise kernels may write over an input that dies here (same index map).
+          if (step.elementwise) { for (const x of step.dying) release(x); }
+          let outs: NDArray[];
+          try {
+            outs = step.run(ins, pool);
+          } catch (e) {
+            throw contextualize(e, step.node);
+          }
+          for (let k = 0; k < outs.length; k++) {
+            vals[step.outs[k]] = outs[k];
+            const buf = outs[k].data;
+            refs.set(buf, (refs.get(buf) ?? 0) + 1);
+          }
+          if (!step.elementwise) { for (const x of step.dying) release(x); }
         }
-        for (let k = 0; k < outs.length; k++) {
-          vals[step.outs[k]] = outs[k];
-          const buf = outs[k].data;
-          refs.set(buf, (refs.get(buf) ?? 0) + 1);
-        }
-        if (!step.elementwise) { for (const x of step.dying) release(x); }
+      } finally {
+        scope.end();
       }
       const picked = wanted ?? outSlots.map((_, i) => i);
       return picked.map((i) => {
