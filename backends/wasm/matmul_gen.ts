@@ -334,7 +334,7 @@ function emitGemvRows(mb: ModuleBuilder, s: GemmShape) {
 
 /** gemvCols(m, k, A, acs, x, y): y[i] = sum_p A[i, p] x[p], columns of A contiguous. */
 function emitGemvCols(mb: ModuleBuilder, s: GemmShape) {
-  const L = LANES[s.lane], S = L.size, W = L.lanes, P = 4;
+  const L = LANES[s.lane], S = L.size, W = L.lanes, P = 8;
   mb.func([I32, I32, I32, I32, I32, I32], [], (c) => {
     const [m, k, A, acs, x, y] = [0, 1, 2, 3, 4, 5];
     const i = c.local(I32), p = c.local(I32), mv = c.local(I32), yo = c.local(I32), np = c.local(I32);
