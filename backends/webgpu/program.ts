@@ -62,9 +62,10 @@ export interface AsyncProgram {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { acceptDeviceArray } from "./program.ts";
  * import { fvector } from "../../ops/constructors.ts";
- * console.assert(acceptDeviceArray([1, 2], fvector("x"), "f") === undefined);
+ * assert(acceptDeviceArray([1, 2], fvector("x"), "f") === undefined);
  * ```
  */
 export function acceptDeviceArray(value: unknown, input: Variable, what: string): unknown {
@@ -113,6 +114,7 @@ export function checkUpdates<V extends { shape: readonly number[] }>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildWebGpuProgram } from "./program.ts";
  * import { navigatorGpu } from "./device.ts";
  * import { exp } from "../../ops/exp_log.ts";
@@ -122,7 +124,7 @@ export function checkUpdates<V extends { shape: readonly number[] }>(
  *   const x = fvector("x");
  *   const p = buildWebGpuProgram([x], [exp(x)]);
  *   const [y] = await p.run([asarray([0], { dtype: "float32" })]).catch(() => [undefined]);
- *   if (y) console.assert(y.data[0] === 1);
+ *   if (y) assert(y.data[0] === 1);
  * }
  * ```
  */
@@ -179,7 +181,8 @@ export function buildWebGpuProgram(
     }
     const run = new ScheduleRun(sched, call, c, rootValues, onUpload);
     const foreign = new Set(rootValues.map(([, v]) => v));
-    const hold: DevValue[] = []; // holds taken for values that outlive the call
+    const hold: DevValue[] = []; // holds taken for updates, applied only if the call succeeds
+    const made: DeviceArray[] = []; // outputs left on the device, disposed if it fails
     try {
       await run.execute();
       const slots = wanted.map((i) => outSlots[i]);
@@ -190,9 +193,10 @@ export function buildWebGpuProgram(
       };
       const results = slots.map((s) => {
         const d = run.dev[s];
-        if (!keep || !d) return keep ? DeviceArray.fromHost(hostOut(s)) : hostOut(s);
-        hold.push(d);
-        return DeviceArray.fromStore(d.store.retain(), d.dtype, d.shape);
+        if (!keep) return hostOut(s);
+        const a = d ? DeviceArray.fromStore(d.store.retain(), d.dtype, d.shape) : DeviceArray.fromHost(hostOut(s));
+        made.push(a);
+        return a;
       });
       let apply = () => {};
       if (updates) {
@@ -219,6 +223,7 @@ export function buildWebGpuProgram(
       run.cleanup();
       call.abandon();
       for (const d of hold) d.store.release();
+      for (const a of made) a.dispose();
       throw e instanceof HypatiaError ? e : Object.assign(
         new HypatiaError(`${name} on WebGPU failed: ${(e as Error)?.message ?? e}`),
         { cause: e },
