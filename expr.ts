@@ -71,11 +71,12 @@ const OPERATORS: Record<string, Builder> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { expr } from "./expr.ts";
  * import * as T from "./mod.ts";
  * const x = T.dvector("x");
  * const f = T.function([x], expr`1 / (1 + exp(-${x}))`);
- * console.assert(f([0]).item(0) === 0.5);
+ * assert(f([0]).item(0) === 0.5);
  * ```
  */
 export function expr(strings: TemplateStringsArray, ...values: T.TensorLike[]): T.Variable {

@@ -63,12 +63,13 @@ function keep(a: Variable | undefined, b: Variable): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { grad } from "./grad.ts";
  * import { pow } from "../ops/pow.ts";
  * import { dscalar } from "../ops/constructors.ts";
  * const x = dscalar("x");
  * const gy = grad(pow(x, 2), x);
- * console.assert(gy.ndim === 0 && gy.dtype === "float64");
+ * assert(gy.ndim === 0 && gy.dtype === "float64");
  * ```
  */
 export function grad(cost: Variable | null, wrt: Variable, options?: GradOptions): Variable;
@@ -77,12 +78,13 @@ export function grad(cost: Variable | null, wrt: Variable, options?: GradOptions
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { grad } from "./grad.ts";
  * import { mul } from "../ops/arith.ts";
  * import { dscalars } from "../ops/constructors.ts";
  * const [x, y] = dscalars("x", "y");
  * const [gx, gy] = grad(mul(x, y), [x, y]); // y and x
- * console.assert(gx.ndim === 0 && gy.ndim === 0);
+ * assert(gx.ndim === 0 && gy.ndim === 0);
  * ```
  */
 export function grad(cost: Variable | null, wrt: Variable[], options?: GradOptions): Variable[];

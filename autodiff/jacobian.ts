@@ -23,13 +23,14 @@ const listOf = (v: Variable | Variable[]): Variable[] => (Array.isArray(v) ? v :
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jacobian } from "./jacobian.ts";
  * import { pow } from "../ops/pow.ts";
  * import { dvector } from "../ops/constructors.ts";
  * import { compileFunction } from "../compile/function.ts";
  * const x = dvector("x");
  * const f = compileFunction([x], jacobian(pow(x, 2), x));
- * console.assert(f([4, 4]).toString() === "[[8. 0.]\n [0. 8.]]");
+ * assert(f([4, 4]).toString() === "[[8. 0.]\n [0. 8.]]");
  * ```
  */
 export function jacobian(expression: Variable, wrt: Variable, options?: JacobianOptions): Variable;
@@ -38,12 +39,13 @@ export function jacobian(expression: Variable, wrt: Variable, options?: Jacobian
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jacobian } from "./jacobian.ts";
  * import { mul } from "../ops/arith.ts";
  * import { dvectors } from "../ops/constructors.ts";
  * const [x, y] = dvectors("x", "y");
  * const [jx, jy] = jacobian(mul(x, y), [x, y]); // diag(y) and diag(x)
- * console.assert(jx.ndim === 2 && jy.ndim === 2);
+ * assert(jx.ndim === 2 && jy.ndim === 2);
  * ```
  */
 export function jacobian(expression: Variable, wrt: Variable[], options?: JacobianOptions): Variable[];
@@ -77,6 +79,7 @@ export function jacobian(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hessian } from "./jacobian.ts";
  * import { pow } from "../ops/pow.ts";
  * import { sum } from "../ops/reduce.ts";
@@ -84,7 +87,7 @@ export function jacobian(
  * import { compileFunction } from "../compile/function.ts";
  * const x = dvector("x");
  * const f = compileFunction([x], hessian(sum(pow(x, 2)), x));
- * console.assert(f([4, 4]).toString() === "[[2. 0.]\n [0. 2.]]");
+ * assert(f([4, 4]).toString() === "[[2. 0.]\n [0. 2.]]");
  * ```
  */
 export function hessian(cost: Variable, wrt: Variable, options?: JacobianOptions): Variable;
@@ -93,12 +96,13 @@ export function hessian(cost: Variable, wrt: Variable, options?: JacobianOptions
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hessian } from "./jacobian.ts";
  * import { dot } from "../ops/dot.ts";
  * import { dvectors } from "../ops/constructors.ts";
  * const [x, y] = dvectors("x", "y");
  * const [hx, hy] = hessian(dot(x, y), [x, y]); // zero matrices: the cost is linear in each
- * console.assert(hx.ndim === 2 && hy.ndim === 2);
+ * assert(hx.ndim === 2 && hy.ndim === 2);
  * ```
  */
 export function hessian(cost: Variable, wrt: Variable[], options?: JacobianOptions): Variable[];

@@ -97,6 +97,7 @@ function jvpOf(node: Apply, tangents: (Variable | null)[]): (Variable | null)[] 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rop } from "./rop.ts";
  * import { dot } from "../ops/dot.ts";
  * import { dmatrix, dvector } from "../ops/constructors.ts";
@@ -104,7 +105,7 @@ function jvpOf(node: Apply, tangents: (Variable | null)[]): (Variable | null)[] 
  * const W = dmatrix("W"), V = dmatrix("V"), x = dvector("x");
  * const jv = Rop(dot(x, W), W, V);
  * const f = compileFunction([W, V, x], jv, { onUnusedInput: "ignore" }); // J·V does not read W
- * console.assert(f([[1, 1], [1, 1]], [[2, 2], [2, 2]], [0, 1]).toString() === "[2. 2.]");
+ * assert(f([[1, 1], [1, 1]], [[2, 2], [2, 2]], [0, 1]).toString() === "[2. 2.]");
  * ```
  */
 export function Rop(
@@ -118,12 +119,13 @@ export function Rop(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Rop } from "./rop.ts";
  * import { mul } from "../ops/arith.ts";
  * import { dvector } from "../ops/constructors.ts";
  * const x = dvector("x"), v = dvector("v");
  * const [a, b] = Rop([mul(x, 2), mul(x, x)], x, v); // 2v and 2xv
- * console.assert(a.ndim === 1 && b.ndim === 1);
+ * assert(a.ndim === 1 && b.ndim === 1);
  * ```
  */
 export function Rop(
@@ -171,13 +173,14 @@ export function Rop(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Lop } from "./rop.ts";
  * import { dot } from "../ops/dot.ts";
  * import { dmatrix, dvector } from "../ops/constructors.ts";
  * import { compileFunction } from "../compile/function.ts";
  * const W = dmatrix("W"), v = dvector("v"), x = dvector("x");
  * const f = compileFunction([W, v, x], Lop(dot(x, W), W, v), { onUnusedInput: "ignore" });
- * console.assert(f([[1, 1], [1, 1]], [2, 2], [0, 1]).toString() === "[[0. 0.]\n [2. 2.]]");
+ * assert(f([[1, 1], [1, 1]], [2, 2], [0, 1]).toString() === "[[0. 0.]\n [2. 2.]]");
  * ```
  */
 export function Lop(
@@ -191,12 +194,13 @@ export function Lop(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Lop } from "./rop.ts";
  * import { mul } from "../ops/arith.ts";
  * import { dvectors } from "../ops/constructors.ts";
  * const [x, y, v] = dvectors("x", "y", "v");
  * const [gx, gy] = Lop(mul(x, y), [x, y], v); // v * y and v * x
- * console.assert(gx.ndim === 1 && gy.ndim === 1);
+ * assert(gx.ndim === 1 && gy.ndim === 1);
  * ```
  */
 export function Lop(

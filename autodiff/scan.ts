@@ -71,12 +71,13 @@ export type ScanUpdates = [SharedVariable, Variable][];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scanInnerGrad } from "./scan.ts";
  * import { mul } from "../ops/arith.ts";
  * import { dscalar } from "../ops/constructors.ts";
  * const [a, b, c] = [dscalar("a"), dscalar("b"), dscalar("c")];
  * const [ga, gc] = scanInnerGrad([[mul(a, b), dscalar("g")]], [a, c]);
- * console.assert(ga !== null && gc === null);
+ * assert(ga !== null && gc === null);
  * ```
  */
 export const scanInnerGrad: InnerGrad = (known, wrt) => {
@@ -122,6 +123,7 @@ interface State {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scan } from "./scan.ts";
  * import { add } from "../ops/arith.ts";
  * import { dvector, dscalar } from "../ops/constructors.ts";
@@ -129,7 +131,7 @@ interface State {
  * const x = dvector("x"), z = dscalar("z");
  * const [cum] = scan({ fn: (xt, acc) => add(acc, xt), sequences: x, outputsInfo: z });
  * const f = compileFunction([x, z], cum);
- * console.assert(f([1, 2, 3], 0).toString() === "[1. 3. 6.]");
+ * assert(f([1, 2, 3], 0).toString() === "[1. 3. 6.]");
  * ```
  */
 export function scan<R extends Variable | Variable[]>(options: ScanOptions<R>): [R, ScanUpdates] {

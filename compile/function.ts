@@ -119,6 +119,7 @@ export type AsyncFunctionOptions = FunctionOptions & { device: "webgpu" | "auto"
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compileFunction } from "./function.ts";
  * import { dmatrix } from "../ops/constructors.ts";
  * import { add } from "../ops/arith.ts";
@@ -127,7 +128,7 @@ export type AsyncFunctionOptions = FunctionOptions & { device: "webgpu" | "auto"
  * import { neg } from "../ops/arith.ts";
  * const x = dmatrix("x");
  * const f = compileFunction([x], div(1, add(1, exp(neg(x)))));
- * console.assert(f([[0, 1], [-1, -2]]).toString() === "[[0.5        0.73105858]\n [0.26894142 0.11920292]]");
+ * assert(f([[0, 1], [-1, -2]]).toString() === "[[0.5        0.73105858]\n [0.26894142 0.11920292]]");
  * ```
  */
 export function compileFunction(
@@ -140,13 +141,14 @@ export function compileFunction(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compileFunction } from "./function.ts";
  * import { dvector } from "../ops/constructors.ts";
  * import { neg } from "../ops/arith.ts";
  * const x = dvector("x");
  * const f = compileFunction([x], [x, neg(x)], { device: "auto" }); // float64 stays on the CPU
  * const [a, b] = await f([1, 2]);
- * console.assert(a.toString() === "[1. 2.]" && b.toString() === "[-1. -2.]");
+ * assert(a.toString() === "[1. 2.]" && b.toString() === "[-1. -2.]");
  * ```
  */
 export function compileFunction(
@@ -159,11 +161,12 @@ export function compileFunction(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compileFunction } from "./function.ts";
  * import { dscalar } from "../ops/constructors.ts";
  * import { mul } from "../ops/arith.ts";
  * const x = dscalar("x");
- * console.assert(compileFunction([x], mul(x, 2))(21).item() === 42);
+ * assert(compileFunction([x], mul(x, 2))(21).item() === 42);
  * ```
  */
 export function compileFunction(
@@ -177,12 +180,13 @@ export function compileFunction(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compileFunction } from "./function.ts";
  * import { dscalars } from "../ops/constructors.ts";
  * import { add, sub } from "../ops/arith.ts";
  * const [a, b] = dscalars("a", "b");
  * const [s, d] = compileFunction([a, b], [add(a, b), sub(a, b)])(5, 3);
- * console.assert(s.item() === 8 && d.item() === 2);
+ * assert(s.item() === 8 && d.item() === 2);
  * ```
  */
 export function compileFunction(

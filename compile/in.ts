@@ -20,11 +20,12 @@ export interface InOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { In } from "./in.ts";
  * import { dscalar } from "../ops/constructors.ts";
  * const y = dscalar("y");
  * const i = new In(y, { value: 1 });
- * console.assert(i.name === "y" && i.value === 1);
+ * assert(i.name === "y" && i.value === 1);
  * ```
  */
 export class In {

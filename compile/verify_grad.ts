@@ -33,10 +33,11 @@ export interface VerifyGradOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { seededRandom } from "./verify_grad.ts";
  * const a = seededRandom(1), b = seededRandom(1);
  * const x = a();
- * console.assert(x >= 0 && x < 1 && x === b());
+ * assert(x >= 0 && x < 1 && x === b());
  * ```
  */
 export function seededRandom(seed: number): () => number {

@@ -35,11 +35,12 @@ export interface Config {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { config } from "./config.ts";
  * import { vector } from "../ops/constructors.ts";
  * const saved = config.floatX;
  * config.floatX = "float32";
- * console.assert(vector("v").dtype === "float32"); // unprefixed constructors use floatX
+ * assert(vector("v").dtype === "float32"); // unprefixed constructors use floatX
  * config.floatX = saved;
  * ```
  */

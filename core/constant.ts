@@ -15,9 +15,10 @@ import { Constant, type TensorLike, Variable } from "./variable.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { constant } from "./constant.ts";
  * const c = constant([[1, 2], [3, 4]], { dtype: "float32" });
- * console.assert(c.dtype === "float32" && c.ndim === 2);
+ * assert(c.dtype === "float32" && c.ndim === 2);
  * ```
  */
 export function constant(

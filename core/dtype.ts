@@ -114,8 +114,9 @@ export function itemsize(d: DType): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { upcast } from "./dtype.ts";
- * console.assert(upcast("int8", "uint8") === "int16");
+ * assert(upcast("int8", "uint8") === "int16");
  * ```
  */
 export function upcast(a: DType, b: DType): DType {

@@ -9,9 +9,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { HypatiaError, ShapeError } from "./errors.ts";
  * const e = new ShapeError("add: shapes (2) and (3) do not match");
- * console.assert(e instanceof HypatiaError && e instanceof Error && e.name === "ShapeError");
+ * assert(e instanceof HypatiaError && e instanceof Error && e.name === "ShapeError");
  * ```
  */
 export class HypatiaError extends Error {
@@ -24,6 +25,7 @@ export class HypatiaError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { HypatiaTypeError } from "./errors.ts";
  * import * as T from "../mod.ts";
  * let caught: unknown;
@@ -32,7 +34,7 @@ export class HypatiaError extends Error {
  * } catch (e) {
  *   caught = e;
  * }
- * console.assert(caught instanceof HypatiaTypeError);
+ * assert(caught instanceof HypatiaTypeError);
  * ```
  */
 export class HypatiaTypeError extends HypatiaError {
@@ -45,6 +47,7 @@ export class HypatiaTypeError extends HypatiaError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ShapeError } from "./errors.ts";
  * import * as T from "../mod.ts";
  * const [a, b] = T.dvectors("a", "b");
@@ -55,7 +58,7 @@ export class HypatiaTypeError extends HypatiaError {
  * } catch (e) {
  *   caught = e;
  * }
- * console.assert(caught instanceof ShapeError);
+ * assert(caught instanceof ShapeError);
  * ```
  */
 export class ShapeError extends HypatiaError {
@@ -68,6 +71,7 @@ export class ShapeError extends HypatiaError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { InputError } from "./errors.ts";
  * import * as T from "../mod.ts";
  * const x = T.dvector("x");
@@ -78,7 +82,7 @@ export class ShapeError extends HypatiaError {
  * } catch (e) {
  *   caught = e;
  * }
- * console.assert(caught instanceof InputError);
+ * assert(caught instanceof InputError);
  * ```
  */
 export class InputError extends HypatiaError {
@@ -92,9 +96,10 @@ export class InputError extends HypatiaError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DeviceError, HypatiaError } from "./errors.ts";
  * const e = new DeviceError('device "webgpu": this runtime has no WebGPU');
- * console.assert(e instanceof HypatiaError && e.name === "DeviceError");
+ * assert(e instanceof HypatiaError && e.name === "DeviceError");
  * ```
  */
 export class DeviceError extends HypatiaError {
@@ -107,6 +112,7 @@ export class DeviceError extends HypatiaError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GradError } from "./errors.ts";
  * import * as T from "../mod.ts";
  * const [x, y] = T.dscalars("x", "y");
@@ -116,7 +122,7 @@ export class DeviceError extends HypatiaError {
  * } catch (e) {
  *   caught = e;
  * }
- * console.assert(caught instanceof GradError);
+ * assert(caught instanceof GradError);
  * ```
  */
 export class GradError extends HypatiaError {

@@ -32,10 +32,11 @@ export function stridesOf(shape: readonly number[]): number[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { asarray } from "./ndarray.ts";
  * const a = asarray([[1, 2], [3, 4]], { dtype: "float64" });
- * console.assert(a.toString() === "[[1. 2.]\n [3. 4.]]");
- * console.assert(a.item(1, 0) === 3);
+ * assert(a.toString() === "[[1. 2.]\n [3. 4.]]");
+ * assert(a.item(1, 0) === 3);
  * ```
  */
 export class NDArray {
@@ -189,9 +190,10 @@ export type ArrayLike = NestedArray | NDArray | ArrayBufferView;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { asarray } from "./ndarray.ts";
  * const a = asarray([[1, 2]], { dtype: "float32" });
- * console.assert(a.dtype === "float32" && a.shape.join() === "1,2");
+ * assert(a.dtype === "float32" && a.shape.join() === "1,2");
  * ```
  */
 export function asarray(value: ArrayLike, options: { dtype?: DType; shape?: number[] } = {}): NDArray {

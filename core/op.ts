@@ -100,6 +100,7 @@ export interface Op<P = unknown> extends OpSpec<P> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defineOp } from "./op.ts";
  * import { TensorType } from "./type.ts";
  * const ident = defineOp<null>({
@@ -109,7 +110,7 @@ export interface Op<P = unknown> extends OpSpec<P> {
  *   vjp: (_node, [g]) => [g],
  * });
  * const x = new TensorType("float64", []).make("x");
- * console.assert(ident.apply1([x], null).type.equals(x.type));
+ * assert(ident.apply1([x], null).type.equals(x.type));
  * ```
  */
 export function defineOp<P>(spec: OpSpec<P>): Op<P> {

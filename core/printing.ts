@@ -44,10 +44,11 @@ function outputsOf(x: Variable | Variable[] | HasGraph): Variable[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pp } from "./printing.ts";
  * import { TensorType } from "./type.ts";
  * const x = new TensorType("float64", []).make("x");
- * console.assert(pp(x) === "x");
+ * assert(pp(x) === "x");
  * ```
  */
 export function pp(x: Variable | Variable[] | HasGraph): string {
@@ -73,10 +74,11 @@ export function pp(x: Variable | Variable[] | HasGraph): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { debugprint } from "./printing.ts";
  * import { TensorType } from "./type.ts";
  * const x = new TensorType("float64", []).make("x");
- * console.assert(debugprint(x).startsWith("x [id A]"));
+ * assert(debugprint(x).startsWith("x [id A]"));
  * ```
  */
 export function debugprint(x: Variable | Variable[] | HasGraph): string {

@@ -34,10 +34,11 @@ export interface SharedStorage {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { shared } from "./shared.ts";
  * const s = shared(0, { name: "state" });
  * s.setValue(5);
- * console.assert(s.getValue().item() === 5 && s.dtype === "int64");
+ * assert(s.getValue().item() === 5 && s.dtype === "int64");
  * ```
  */
 export class SharedVariable extends Variable {
@@ -83,9 +84,10 @@ export class SharedVariable extends Variable {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { shared } from "./shared.ts";
    * const s = shared([1, 2], { name: "s" });
-   * console.assert((await s.read()).data[1] === 2);
+   * assert((await s.read()).data[1] === 2);
    * ```
    */
   async read(): Promise<NDArray> {
@@ -129,9 +131,10 @@ export interface SharedOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { shared } from "./shared.ts";
  * const w = shared([[1, 2], [3, 4]], { name: "w", dtype: "float64" });
- * console.assert(w.ndim === 2 && w.getValue().item(1, 1) === 4);
+ * assert(w.ndim === 2 && w.getValue().item(1, 1) === 4);
  * ```
  */
 export function shared(value: ArrayLike, options: SharedOptions = {}): SharedVariable {

@@ -16,11 +16,12 @@ export type Dim = number | null;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TensorType } from "./type.ts";
  * const row = new TensorType("float64", [true, false]);
- * console.assert(row.shape[0] === 1 && row.shape[1] === null);
+ * assert(row.shape[0] === 1 && row.shape[1] === null);
  * const z = new TensorType("float64", [false, false, false, false, false]).make("z");
- * console.assert(z.ndim === 5);
+ * assert(z.ndim === 5);
  * ```
  */
 export class TensorType {

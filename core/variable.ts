@@ -36,11 +36,12 @@ export type SliceArg = number | Variable | null | [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as T from "../mod.ts";
  * const x = T.dmatrix("x");
  * const y = x.mul(2).sum(); // an Apply node's output
- * console.assert(x.owner === null && y.owner?.op.name === "sum" && y.ndim === 0);
- * console.assert(x.toString() === "x" && x.describe() === '"x" (TensorType(float64, (?, ?)))');
+ * assert(x.owner === null && y.owner?.op.name === "sum" && y.ndim === 0);
+ * assert(x.toString() === "x" && x.describe() === '"x" (TensorType(float64, (?, ?)))');
  * ```
  */
 export class Variable {
@@ -106,9 +107,10 @@ export class Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as T from "../mod.ts";
  * const c = T.constant([1, 2, 3]);
- * console.assert(c instanceof T.Constant && c.value.size === 3 && !c.weak);
+ * assert(c instanceof T.Constant && c.value.size === 3 && !c.weak);
  * ```
  */
 export class Constant extends Variable {
@@ -157,10 +159,11 @@ export function withOrigin<R>(origin: string | Error | undefined, build: () => R
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as T from "../mod.ts";
  * const x = T.dvector("x");
  * const node = T.exp(x).owner!;
- * console.assert(node.op.name === "exp" && node.inputs[0] === x && node.outputs.length === 1);
+ * assert(node.op.name === "exp" && node.inputs[0] === x && node.outputs.length === 1);
  * ```
  */
 export class Apply {

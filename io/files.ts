@@ -32,10 +32,11 @@ function show(path: PathLike): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readBytes, writeBytes } from "./files.ts";
  * const dir = await Deno.makeTempDir();
  * await writeBytes(`${dir}/x.bin`, new Uint8Array([1, 2]), "example");
- * console.assert((await readBytes(`${dir}/x.bin`, "example")).length === 2);
+ * assert((await readBytes(`${dir}/x.bin`, "example")).length === 2);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -59,10 +60,11 @@ export async function readBytes(path: PathLike, what: string): Promise<Uint8Arra
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { writeBytes } from "./files.ts";
  * const dir = await Deno.makeTempDir();
  * await writeBytes(`${dir}/y.bin`, new Uint8Array([9]), "example");
- * console.assert((await Deno.readFile(`${dir}/y.bin`))[0] === 9);
+ * assert((await Deno.readFile(`${dir}/y.bin`))[0] === 9);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -85,12 +87,13 @@ export async function writeBytes(path: PathLike, data: Uint8Array, what: string)
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { load, save } from "./files.ts";
  * import { asarray } from "../core/ndarray.ts";
  * const dir = await Deno.makeTempDir();
  * await save(`${dir}/a.npy`, asarray([[1, 2], [3, 4]], { dtype: "int32" }));
  * const a = await load(`${dir}/a.npy`);
- * console.assert(a.dtype === "int32" && a.item(1, 1) === 4);
+ * assert(a.dtype === "int32" && a.item(1, 1) === 4);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -105,10 +108,11 @@ export async function load(source: PathLike | Uint8Array, options: ParseOptions 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { load, save } from "./files.ts";
  * const dir = await Deno.makeTempDir();
  * await save(`${dir}/v.npy`, [1.5, 2.5]);
- * console.assert((await load(`${dir}/v.npy`)).item(1) === 2.5);
+ * assert((await load(`${dir}/v.npy`)).item(1) === 2.5);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -122,12 +126,13 @@ export async function save(path: PathLike, array: NDArray | ArrayLike): Promise<
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadz, savez } from "./files.ts";
  * import { asarray } from "../core/ndarray.ts";
  * const dir = await Deno.makeTempDir();
  * await savez(`${dir}/m.npz`, { w: asarray([[1, 2]]), b: asarray(3) });
  * const { w, b } = await loadz(`${dir}/m.npz`);
- * console.assert(w.shape.join() === "1,2" && b.item() === 3);
+ * assert(w.shape.join() === "1,2" && b.item() === 3);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -146,10 +151,11 @@ export async function loadz(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadz, savez } from "./files.ts";
  * const dir = await Deno.makeTempDir();
  * await savez(`${dir}/p.npz`, [[1, 2], [3]]);
- * console.assert(Object.keys(await loadz(`${dir}/p.npz`)).join() === "arr_0,arr_1");
+ * assert(Object.keys(await loadz(`${dir}/p.npz`)).join() === "arr_0,arr_1");
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -163,12 +169,13 @@ export async function savez(path: PathLike, arrays: ArraysToSave): Promise<void>
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadz, savezCompressed } from "./files.ts";
  * import { asarray } from "../core/ndarray.ts";
  * const dir = await Deno.makeTempDir();
  * await savezCompressed(`${dir}/z.npz`, { zeros: asarray(new Float64Array(10000)) });
- * console.assert((await Deno.stat(`${dir}/z.npz`)).size < 1000);
- * console.assert((await loadz(`${dir}/z.npz`)).zeros.size === 10000);
+ * assert((await Deno.stat(`${dir}/z.npz`)).size < 1000);
+ * assert((await loadz(`${dir}/z.npz`)).zeros.size === 10000);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */

@@ -17,10 +17,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseNpy, toNpy } from "./mod.ts";
  * import { asarray } from "../mod.ts";
  * const a = parseNpy(toNpy(asarray([[1, 2, 3]], { dtype: "uint8" })));
- * console.assert(a.dtype === "uint8" && a.shape.join() === "1,3");
+ * assert(a.dtype === "uint8" && a.shape.join() === "1,3");
  * ```
  * @module
  */

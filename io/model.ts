@@ -101,13 +101,14 @@ function plan(spec: ModelSpec, where: string): Plan {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { modelToNpz, modelFromNpz } from "./model.ts";
  * import { shared } from "../core/shared.ts";
  * const w = shared([1, 2, 3], { name: "w", dtype: "float64" });
  * const bytes = modelToNpz({ shared: [w] });
  * w.setValue([0, 0, 0]);
  * modelFromNpz(bytes, { shared: [w] });
- * console.assert(w.getValue().item(2) === 3);
+ * assert(w.getValue().item(2) === 3);
  * ```
  */
 export function modelToNpz(spec: ModelSpec, options: { compress?: boolean; name?: string } = {}): Uint8Array {
@@ -130,6 +131,7 @@ export function modelToNpz(spec: ModelSpec, options: { compress?: boolean; name?
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { modelToNpz, modelFromNpz } from "./model.ts";
  * import { shared } from "../core/shared.ts";
  * import { InputError } from "../core/errors.ts";
@@ -138,7 +140,7 @@ export function modelToNpz(spec: ModelSpec, options: { compress?: boolean; name?
  * const v = shared([1, 2, 3], { name: "v", dtype: "float32" });
  * let err;
  * try { modelFromNpz(bytes, { shared: { weights: v } }); } catch (e) { err = e; }
- * console.assert(err instanceof InputError && v.getValue().item(0) === 1);
+ * assert(err instanceof InputError && v.getValue().item(0) === 1);
  * ```
  */
 export function modelFromNpz(bytes: Uint8Array, spec: ModelSpec, options: LoadModelOptions = {}): void {
@@ -214,6 +216,7 @@ export function modelFromNpz(bytes: Uint8Array, spec: ModelSpec, options: LoadMo
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadModel, saveModel } from "./model.ts";
  * import { shared } from "../core/shared.ts";
  * const w = shared([[1, 2]], { name: "w", dtype: "float32" }), b = shared(0.5, { name: "b" });
@@ -221,7 +224,7 @@ export function modelFromNpz(bytes: Uint8Array, spec: ModelSpec, options: LoadMo
  * await saveModel(`${dir}/model.npz`, { shared: [w, b] });
  * b.setValue(7);
  * await loadModel(`${dir}/model.npz`, { shared: [w, b] });
- * console.assert(b.getValue().item() === 0.5);
+ * assert(b.getValue().item() === 0.5);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -240,6 +243,7 @@ export async function saveModel(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadModel, saveModel } from "./model.ts";
  * import { MRGRandomStreams } from "../random/mrg_streams.ts";
  * const srng = new MRGRandomStreams(42);
@@ -249,7 +253,7 @@ export async function saveModel(
  * const before = u.rng.getValue().data.join();
  * srng.seed(7);
  * await loadModel(`${dir}/rng.npz`, { randomStreams: [srng] });
- * console.assert(u.rng.getValue().data.join() === before);
+ * assert(u.rng.getValue().data.join() === before);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */

@@ -35,11 +35,12 @@ const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseNpy, toNpy } from "./npy.ts";
  * import { asarray } from "../core/ndarray.ts";
  * const bytes = toNpy(asarray([[1, 2], [3, 4]], { dtype: "int16" }));
  * const a = parseNpy(bytes);
- * console.assert(a.dtype === "int16" && a.shape.join() === "2,2" && a.item(1, 0) === 3);
+ * assert(a.dtype === "int16" && a.shape.join() === "2,2" && a.item(1, 0) === 3);
  * ```
  */
 export function parseNpy(bytes: Uint8Array, options: ParseOptions = {}): NDArray {
@@ -232,11 +233,12 @@ function fortranToC(f: TypedArray, shape: readonly number[]): TypedArray {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toNpy } from "./npy.ts";
  * import { asarray } from "../core/ndarray.ts";
  * const bytes = toNpy(asarray([1.5, 2.5], { dtype: "float32" }));
- * console.assert(bytes.length === 128 + 8);
- * console.assert(new TextDecoder().decode(bytes.subarray(10, 30)) === "{'descr': '<f4', 'fo");
+ * assert(bytes.length === 128 + 8);
+ * assert(new TextDecoder().decode(bytes.subarray(10, 30)) === "{'descr': '<f4', 'fo");
  * ```
  */
 export function toNpy(array: NDArray | ArrayLike, options: { name?: string } = {}): Uint8Array {

@@ -26,9 +26,10 @@ const MAX_DEPTH = 16;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parsePyLiteral } from "./npy_header.ts";
  * const d = parsePyLiteral("{'shape': (2, 3), 'fortran_order': False}", "test") as Map<string, unknown>;
- * console.assert(d.get("fortran_order") === false);
+ * assert(d.get("fortran_order") === false);
  * ```
  */
 export function parsePyLiteral(text: string, where: string): PyValue {
@@ -170,9 +171,10 @@ const KIND_NAMES: Record<string, string> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseDescr } from "./npy_header.ts";
  * const d = parseDescr(">i4", "test");
- * console.assert(d.dtype === "int32" && !d.little && d.size === 4);
+ * assert(d.dtype === "int32" && !d.little && d.size === 4);
  * ```
  */
 export function parseDescr(descr: PyValue, where: string): Descr {
@@ -220,8 +222,9 @@ export const DESCR_OF: Record<DType, string> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { headerText } from "./npy_header.ts";
- * console.assert(headerText("int32", [3]) === "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }");
+ * assert(headerText("int32", [3]) === "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }");
  * ```
  */
 export function headerText(dtype: DType, shape: readonly number[]): string {

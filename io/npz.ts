@@ -18,11 +18,12 @@ export type ArraysToSave = Record<string, NDArray | ArrayLike> | (NDArray | Arra
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseNpz, toNpz } from "./npz.ts";
  * import { asarray } from "../core/ndarray.ts";
  * const bytes = toNpz({ w: asarray([1, 2, 3]), b: asarray(0.5) }, { compress: true });
  * const { w, b } = parseNpz(bytes);
- * console.assert(w.shape.join() === "3" && b.item() === 0.5);
+ * assert(w.shape.join() === "3" && b.item() === 0.5);
  * ```
  */
 export function parseNpz(bytes: Uint8Array, options: ParseOptions = {}): Record<string, NDArray> {
@@ -61,10 +62,11 @@ export interface NpzOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseNpz, toNpz } from "./npz.ts";
  * import { asarray } from "../core/ndarray.ts";
  * const bytes = toNpz([asarray([1, 2]), asarray([[true]], { dtype: "bool" })]);
- * console.assert(Object.keys(parseNpz(bytes)).join() === "arr_0,arr_1");
+ * assert(Object.keys(parseNpz(bytes)).join() === "arr_0,arr_1");
  * ```
  */
 export function toNpz(arrays: ArraysToSave, options: NpzOptions = {}): Uint8Array {

@@ -36,8 +36,9 @@ const CRC_TABLE = (() => {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { crc32 } from "./zip.ts";
- * console.assert(crc32(new TextEncoder().encode("123456789")) === 0xcbf43926);
+ * assert(crc32(new TextEncoder().encode("123456789")) === 0xcbf43926);
  * ```
  */
 export function crc32(data: Uint8Array): number {
@@ -54,10 +55,11 @@ const MAX_RATIO = 1032;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readZip, writeZip } from "./zip.ts";
  * const zip = writeZip([["a.txt", new Uint8Array([1, 2, 3])]], false);
  * const [e] = readZip(zip, "test");
- * console.assert(e.name === "a.txt" && e.size === 3 && e.method === 0);
+ * assert(e.name === "a.txt" && e.size === 3 && e.method === 0);
  * ```
  */
 export function readZip(bytes: Uint8Array, where: string): ZipEntry[] {
@@ -155,12 +157,13 @@ function u64(v: DataView, p: number, bad: (w: string) => never): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readZip, writeZip, extract } from "./zip.ts";
  * const data = new Uint8Array(1000).fill(7);
  * const zip = writeZip([["x.bin", data]], true);
  * const [e] = readZip(zip, "test");
- * console.assert(e.method === 8 && e.compressedSize < 100);
- * console.assert(extract(zip, e, "test").every((b) => b === 7));
+ * assert(e.method === 8 && e.compressedSize < 100);
+ * assert(extract(zip, e, "test").every((b) => b === 7));
  * ```
  */
 export function extract(bytes: Uint8Array, e: ZipEntry, where: string): Uint8Array {
@@ -204,9 +207,10 @@ export function extract(bytes: Uint8Array, e: ZipEntry, where: string): Uint8Arr
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readZip, writeZip } from "./zip.ts";
  * const zip = writeZip([["a", new Uint8Array(3)], ["b", new Uint8Array(5)]], false);
- * console.assert(readZip(zip, "test").map((e) => e.name).join() === "a,b");
+ * assert(readZip(zip, "test").map((e) => e.name).join() === "a,b");
  * ```
  */
 export function writeZip(files: [string, Uint8Array][], compress: boolean): Uint8Array {

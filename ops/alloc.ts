@@ -128,10 +128,11 @@ function lengths(op: string, shape: (number | Variable)[] | Variable): (number |
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { alloc } from "./alloc.ts";
  * import { dvector, iscalar } from "./constructors.ts";
  * const m = alloc(dvector("row"), iscalar("n"), 3);
- * console.assert(m.ndim === 2 && m.staticShape[1] === 3);
+ * assert(m.ndim === 2 && m.staticShape[1] === 3);
  * ```
  */
 export function alloc(value: TensorLike, ...shape: (number | Variable)[]): Variable {
@@ -158,10 +159,11 @@ function filled(op: string, value: number, shape: (number | Variable)[] | Variab
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { zeros } from "./alloc.ts";
  * import { shapeOf } from "./shape.ts";
  * import { dmatrix } from "./constructors.ts";
- * console.assert(zeros([2, 3]).staticShape.join() === "2,3" && zeros(shapeOf(dmatrix("m"))).ndim === 2);
+ * assert(zeros([2, 3]).staticShape.join() === "2,3" && zeros(shapeOf(dmatrix("m"))).ndim === 2);
  * ```
  */
 export function zeros(shape: (number | Variable)[] | Variable, dtype: DType = floatX()): Variable {
@@ -173,8 +175,9 @@ export function zeros(shape: (number | Variable)[] | Variable, dtype: DType = fl
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ones } from "./alloc.ts";
- * console.assert(ones([4], "int32").dtype === "int32");
+ * assert(ones([4], "int32").dtype === "int32");
  * ```
  */
 export function ones(shape: (number | Variable)[] | Variable, dtype: DType = floatX()): Variable {
@@ -186,9 +189,10 @@ export function ones(shape: (number | Variable)[] | Variable, dtype: DType = flo
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { zerosLike } from "./alloc.ts";
  * import { fmatrix } from "./constructors.ts";
- * console.assert(zerosLike(fmatrix("m")).dtype === "float32");
+ * assert(zerosLike(fmatrix("m")).dtype === "float32");
  * ```
  */
 export function zerosLike(x: TensorLike, dtype?: DType): Variable {
@@ -201,9 +205,10 @@ export function zerosLike(x: TensorLike, dtype?: DType): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { onesLike } from "./alloc.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(onesLike(dvector("v"), "int8").dtype === "int8");
+ * assert(onesLike(dvector("v"), "int8").dtype === "int8");
  * ```
  */
 export function onesLike(x: TensorLike, dtype?: DType): Variable {
@@ -228,8 +233,9 @@ function intArg(op: string, v: number | Variable, what: string): number | Variab
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { eye } from "./alloc.ts";
- * console.assert(eye(3).staticShape.join() === "3,3" && eye(2, 4, 1).staticShape.join() === "2,4");
+ * assert(eye(3).staticShape.join() === "3,3" && eye(2, 4, 1).staticShape.join() === "2,4");
  * ```
  */
 export function eye(n: number | Variable, m?: number | Variable, k = 0, dtype: DType = floatX()): Variable {
@@ -253,11 +259,12 @@ export type ArangeBound = number | Variable;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import "./methods.ts"; // installs x.shape (mod.ts does this for you)
  * import { arange } from "./alloc.ts";
  * import { dmatrix } from "./constructors.ts";
  * const x = dmatrix("x");
- * console.assert(arange(x.shape.get(0)).dtype === "int64" && arange(0, 1, 0.25).staticShape[0] === 4);
+ * assert(arange(x.shape.get(0)).dtype === "int64" && arange(0, 1, 0.25).staticShape[0] === 4);
  * ```
  */
 export function arange(start: ArangeBound, stop?: ArangeBound, step?: ArangeBound, dtype?: DType): Variable {

@@ -199,10 +199,11 @@ export const sqrOp = defineElemwise({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { add } from "./arith.ts";
  * import { dvector } from "./constructors.ts";
  * const x = dvector("x");
- * console.assert(add(x, 1, 2).ndim === 1);
+ * assert(add(x, 1, 2).ndim === 1);
  * ```
  */
 export function add(a: TensorLike, b: TensorLike, ...more: TensorLike[]): Variable {
@@ -216,9 +217,10 @@ export function add(a: TensorLike, b: TensorLike, ...more: TensorLike[]): Variab
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sub } from "./arith.ts";
  * import { dscalar } from "./constructors.ts";
- * console.assert(sub(dscalar("a"), 1).dtype === "float64");
+ * assert(sub(dscalar("a"), 1).dtype === "float64");
  * ```
  */
 export function sub(a: TensorLike, b: TensorLike): Variable {
@@ -230,9 +232,10 @@ export function sub(a: TensorLike, b: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mul } from "./arith.ts";
  * import { fvector } from "./constructors.ts";
- * console.assert(mul(fvector("x"), 2).dtype === "float32");
+ * assert(mul(fvector("x"), 2).dtype === "float32");
  * ```
  */
 export function mul(a: TensorLike, b: TensorLike, ...more: TensorLike[]): Variable {
@@ -246,9 +249,10 @@ export function mul(a: TensorLike, b: TensorLike, ...more: TensorLike[]): Variab
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { intDiv } from "./arith.ts";
  * import { ivector } from "./constructors.ts";
- * console.assert(intDiv(ivector("i"), 2).dtype === "int32");
+ * assert(intDiv(ivector("i"), 2).dtype === "int32");
  * ```
  */
 export function intDiv(a: TensorLike, b: TensorLike): Variable {
@@ -260,9 +264,10 @@ export function intDiv(a: TensorLike, b: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mod } from "./arith.ts";
  * import { ivector } from "./constructors.ts";
- * console.assert(mod(ivector("i"), 3).dtype === "int32");
+ * assert(mod(ivector("i"), 3).dtype === "int32");
  * ```
  */
 export function mod(a: TensorLike, b: TensorLike): Variable {
@@ -274,9 +279,10 @@ export function mod(a: TensorLike, b: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { neg } from "./arith.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(neg(dvector("x")).ndim === 1);
+ * assert(neg(dvector("x")).ndim === 1);
  * ```
  */
 export function neg(a: TensorLike): Variable {
@@ -288,9 +294,10 @@ export function neg(a: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sqr } from "./arith.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(sqr(dvector("x")).ndim === 1);
+ * assert(sqr(dvector("x")).ndim === 1);
  * ```
  */
 export function sqr(a: TensorLike): Variable {

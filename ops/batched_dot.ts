@@ -77,10 +77,11 @@ export const batchedDotOp: Op<null> = defineOp<null>({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { batchedDot } from "./batched_dot.ts";
  * import { dtensor3 } from "./constructors.ts";
  * const z = batchedDot(dtensor3("a"), dtensor3("b"));
- * console.assert(z.ndim === 3);
+ * assert(z.ndim === 3);
  * ```
  */
 export function batchedDot(a: TensorLike, b: TensorLike): Variable {

@@ -56,9 +56,10 @@ export function castOp(dtype: DType): Op<ElemwiseParams> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cast } from "./cast.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(cast(dvector("x"), "int32").dtype === "int32");
+ * assert(cast(dvector("x"), "int32").dtype === "int32");
  * ```
  */
 export function cast(x: TensorLike, dtype: DType): Variable {

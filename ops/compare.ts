@@ -105,9 +105,10 @@ export const invertOp = defineElemwise({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { eq } from "./compare.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(eq(dvector("x"), 0).dtype === "bool");
+ * assert(eq(dvector("x"), 0).dtype === "bool");
  * ```
  */
 export function eq(a: TensorLike, b: TensorLike): Variable {
@@ -119,9 +120,10 @@ export function eq(a: TensorLike, b: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { neq } from "./compare.ts";
  * import { ivector } from "./constructors.ts";
- * console.assert(neq(ivector("i"), 1).dtype === "bool");
+ * assert(neq(ivector("i"), 1).dtype === "bool");
  * ```
  */
 export function neq(a: TensorLike, b: TensorLike): Variable {
@@ -133,9 +135,10 @@ export function neq(a: TensorLike, b: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lt } from "./compare.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(lt(dvector("x"), 0).dtype === "bool");
+ * assert(lt(dvector("x"), 0).dtype === "bool");
  * ```
  */
 export function lt(a: TensorLike, b: TensorLike): Variable {
@@ -147,9 +150,10 @@ export function lt(a: TensorLike, b: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { le } from "./compare.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(le(dvector("x"), 0).dtype === "bool");
+ * assert(le(dvector("x"), 0).dtype === "bool");
  * ```
  */
 export function le(a: TensorLike, b: TensorLike): Variable {
@@ -161,9 +165,10 @@ export function le(a: TensorLike, b: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gt } from "./compare.ts";
  * import { fvector } from "./constructors.ts";
- * console.assert(gt(fvector("x"), 0).dtype === "bool");
+ * assert(gt(fvector("x"), 0).dtype === "bool");
  * ```
  */
 export function gt(a: TensorLike, b: TensorLike): Variable {
@@ -175,9 +180,10 @@ export function gt(a: TensorLike, b: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ge } from "./compare.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(ge(dvector("x"), 0).dtype === "bool");
+ * assert(ge(dvector("x"), 0).dtype === "bool");
  * ```
  */
 export function ge(a: TensorLike, b: TensorLike): Variable {
@@ -190,11 +196,12 @@ export function ge(a: TensorLike, b: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { and, gt, lt } from "./compare.ts";
  * import { dvector, ivector } from "./constructors.ts";
  * const x = dvector("x");
- * console.assert(and(gt(x, 0), lt(x, 1)).dtype === "bool");
- * console.assert(and(ivector("i"), 3).dtype === "int32");
+ * assert(and(gt(x, 0), lt(x, 1)).dtype === "bool");
+ * assert(and(ivector("i"), 3).dtype === "int32");
  * ```
  */
 export function and(a: TensorLike, b: TensorLike): Variable {
@@ -206,10 +213,11 @@ export function and(a: TensorLike, b: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gt, lt, or } from "./compare.ts";
  * import { dvector } from "./constructors.ts";
  * const x = dvector("x");
- * console.assert(or(lt(x, -1), gt(x, 1)).dtype === "bool");
+ * assert(or(lt(x, -1), gt(x, 1)).dtype === "bool");
  * ```
  */
 export function or(a: TensorLike, b: TensorLike): Variable {
@@ -221,9 +229,10 @@ export function or(a: TensorLike, b: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { xor } from "./compare.ts";
  * import { ivector } from "./constructors.ts";
- * console.assert(xor(ivector("i"), ivector("j")).dtype === "int32");
+ * assert(xor(ivector("i"), ivector("j")).dtype === "int32");
  * ```
  */
 export function xor(a: TensorLike, b: TensorLike): Variable {
@@ -235,9 +244,10 @@ export function xor(a: TensorLike, b: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gt, not } from "./compare.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(not(gt(dvector("x"), 0)).dtype === "bool");
+ * assert(not(gt(dvector("x"), 0)).dtype === "bool");
  * ```
  */
 export function not(a: TensorLike): Variable {

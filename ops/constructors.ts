@@ -42,10 +42,11 @@ const L = () => "int64" as const, B = () => "int8" as const;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scalar, dmatrix, fvectors } from "./constructors.ts";
- * console.assert(scalar("x").ndim === 0);
- * console.assert(dmatrix("m").broadcastable.join() === "false,false");
- * console.assert(fvectors("a", "b").length === 2);
+ * assert(scalar("x").ndim === 0);
+ * assert(dmatrix("m").broadcastable.join() === "false,false");
+ * assert(fvectors("a", "b").length === 2);
  * ```
  */
 export const scalar: Maker = maker("scalar", floatX);
@@ -82,10 +83,11 @@ export const tensor4s: Plural = plural("tensor4", floatX);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dscalar, dmatrix, dvectors } from "./constructors.ts";
  * const [a, b] = dvectors("a", "b");
- * console.assert(dscalar("s").ndim === 0 && dmatrix("m").ndim === 2);
- * console.assert(a.dtype === "float64" && b.name === "b");
+ * assert(dscalar("s").ndim === 0 && dmatrix("m").ndim === 2);
+ * assert(a.dtype === "float64" && b.name === "b");
  * ```
  */
 export const dscalar: Maker = maker("scalar", D);
@@ -122,10 +124,11 @@ export const dtensor4s: Plural = plural("tensor4", D);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fscalar, fmatrix, fvectors } from "./constructors.ts";
  * const [a, b] = fvectors("a", "b");
- * console.assert(fscalar("s").ndim === 0 && fmatrix("m").ndim === 2);
- * console.assert(a.dtype === "float32" && b.name === "b");
+ * assert(fscalar("s").ndim === 0 && fmatrix("m").ndim === 2);
+ * assert(a.dtype === "float32" && b.name === "b");
  * ```
  */
 export const fscalar: Maker = maker("scalar", F);
@@ -162,10 +165,11 @@ export const ftensor4s: Plural = plural("tensor4", F);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { iscalar, imatrix, ivectors } from "./constructors.ts";
  * const [a, b] = ivectors("a", "b");
- * console.assert(iscalar("s").ndim === 0 && imatrix("m").ndim === 2);
- * console.assert(a.dtype === "int32" && b.name === "b");
+ * assert(iscalar("s").ndim === 0 && imatrix("m").ndim === 2);
+ * assert(a.dtype === "int32" && b.name === "b");
  * ```
  */
 export const iscalar: Maker = maker("scalar", I);
@@ -202,10 +206,11 @@ export const itensor4s: Plural = plural("tensor4", I);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lscalar, lmatrix, lvectors } from "./constructors.ts";
  * const [a, b] = lvectors("a", "b");
- * console.assert(lscalar("s").ndim === 0 && lmatrix("m").ndim === 2);
- * console.assert(a.dtype === "int64" && b.name === "b");
+ * assert(lscalar("s").ndim === 0 && lmatrix("m").ndim === 2);
+ * assert(a.dtype === "int64" && b.name === "b");
  * ```
  */
 export const lscalar: Maker = maker("scalar", L);
@@ -242,10 +247,11 @@ export const ltensor4s: Plural = plural("tensor4", L);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bscalar, bmatrix, bvectors } from "./constructors.ts";
  * const [a, b] = bvectors("a", "b");
- * console.assert(bscalar("s").ndim === 0 && bmatrix("m").ndim === 2);
- * console.assert(a.dtype === "int8" && b.name === "b");
+ * assert(bscalar("s").ndim === 0 && bmatrix("m").ndim === 2);
+ * assert(a.dtype === "int8" && b.name === "b");
  * ```
  */
 export const bscalar: Maker = maker("scalar", B);
@@ -281,8 +287,9 @@ export const btensor4s: Plural = plural("tensor4", B);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tensor } from "./constructors.ts";
- * console.assert(tensor("float32", [false, true]).broadcastable[1] === true);
+ * assert(tensor("float32", [false, true]).broadcastable[1] === true);
  * ```
  */
 export function tensor(

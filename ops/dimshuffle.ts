@@ -126,10 +126,11 @@ export const dimshuffleOp: Op<DimShuffleParams> = defineOp<DimShuffleParams>({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dimshuffle } from "./dimshuffle.ts";
  * import { dvector } from "./constructors.ts";
  * const r = dimshuffle(dvector("v"), "x", 0);
- * console.assert(r.broadcastable.join() === "true,false");
+ * assert(r.broadcastable.join() === "true,false");
  * ```
  */
 export function dimshuffle(x: TensorLike, ...pattern: (number | "x")[]): Variable {
@@ -142,10 +143,11 @@ export function dimshuffle(x: TensorLike, ...pattern: (number | "x")[]): Variabl
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { transpose } from "./dimshuffle.ts";
  * import { tensor } from "./constructors.ts";
  * const t = transpose(tensor("float64", [false, true]));
- * console.assert(t.broadcastable.join() === "true,false");
+ * assert(t.broadcastable.join() === "true,false");
  * ```
  */
 export function transpose(x: TensorLike, ...axes: number[]): Variable {

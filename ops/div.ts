@@ -65,9 +65,10 @@ export const divOp = defineElemwise({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { div } from "./div.ts";
  * import { ivector } from "./constructors.ts";
- * console.assert(div(ivector("i"), 2).dtype === "float64");
+ * assert(div(ivector("i"), 2).dtype === "float64");
  * ```
  */
 export function div(a: TensorLike, b: TensorLike): Variable {

@@ -117,10 +117,11 @@ export const outerOp: Op<null> = defineOp<null>({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dot } from "./dot.ts";
  * import { dmatrix, dvector } from "./constructors.ts";
  * const [m, v] = [dmatrix("m"), dvector("v")];
- * console.assert(dot(m, v).ndim === 1 && dot(v, v).ndim === 0 && dot(m, m).ndim === 2);
+ * assert(dot(m, v).ndim === 1 && dot(v, v).ndim === 0 && dot(m, m).ndim === 2);
  * ```
  */
 export function dot(a: TensorLike, b: TensorLike): Variable {
@@ -136,11 +137,12 @@ export function dot(a: TensorLike, b: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { outer } from "./dot.ts";
  * import { fvector, fmatrix } from "./constructors.ts";
  * const o = outer(fvector("a"), [1, 2, 3]);
- * console.assert(o.ndim === 2 && o.dtype === "float64" && o.staticShape[1] === 3);
- * console.assert(outer(fmatrix("m"), fvector("v")).ndim === 2);
+ * assert(o.ndim === 2 && o.dtype === "float64" && o.staticShape[1] === 3);
+ * assert(outer(fmatrix("m"), fvector("v")).ndim === 2);
  * ```
  */
 export function outer(a: TensorLike, b: TensorLike): Variable {

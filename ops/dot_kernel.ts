@@ -25,8 +25,9 @@ export type AccumulateMode = "float" | "int" | "bool";
 /** The accumulation mode of an output dtype. *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { accumulateMode } from "./dot_kernel.ts";
- * console.assert(accumulateMode("float32") === "float" && accumulateMode("int8") === "int");
+ * assert(accumulateMode("float32") === "float" && accumulateMode("int8") === "int");
  * ```
  */
 export function accumulateMode(dtype: DType): AccumulateMode {
@@ -42,10 +43,11 @@ export function accumulateMode(dtype: DType): AccumulateMode {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { referenceMatmul } from "./dot_kernel.ts";
  * const c = new Float64Array(1);
  * referenceMatmul(new Float64Array([1, 2]), new Float64Array([3, 4]), c, 1, 1, 2, 1, 0, 0, "float");
- * console.assert(c[0] === 11);
+ * assert(c[0] === 11);
  * ```
  */
 export function referenceMatmul(
@@ -81,8 +83,9 @@ export function referenceMatmul(
 /** "(2, 3)" for a shape. *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { shapeString } from "./dot_kernel.ts";
- * console.assert(shapeString([3]) === "(3,)" && shapeString([2, null]) === "(2, ?)");
+ * assert(shapeString([3]) === "(3,)" && shapeString([2, null]) === "(2, ?)");
  * ```
  */
 export function shapeString(shape: readonly (number | null)[]): string {
@@ -96,6 +99,7 @@ export function shapeString(shape: readonly (number | null)[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkStaticInner } from "./dot_kernel.ts";
  * import { TensorType } from "../core/type.ts";
  * const a = new TensorType("float64", [2, 3]).make("a"), b = new TensorType("float64", [4, 2]).make("b");
@@ -105,7 +109,7 @@ export function shapeString(shape: readonly (number | null)[]): string {
  * } catch {
  *   threw = true;
  * }
- * console.assert(threw);
+ * assert(threw);
  * ```
  */
 export function checkStaticInner(

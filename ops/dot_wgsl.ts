@@ -231,10 +231,11 @@ function store(v: string, acc: string, tc: string, out: DType): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { matmulWgsl } from "./dot_wgsl.ts";
  * const t = matmulWgsl("dot");
  * const info = { params: null, inputs: [{ dtype: "float64" as const, shape: [null] }], outputs: [] };
- * console.assert(t.kind === "wgsl-template" && /float64/.test(t.unsupported(info)!));
+ * assert(t.kind === "wgsl-template" && /float64/.test(t.unsupported(info)!));
  * ```
  */
 export function matmulWgsl(mode: Mode) {

@@ -101,11 +101,12 @@ export function isElemwise(node: Apply | null): node is Apply {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyElemwise, defineElemwise } from "./elemwise.ts";
  * import { TensorType } from "../core/type.ts";
  * const twice = defineElemwise({ name: "twice", arity: 1, js: ([a]) => `2 * ${a}` });
  * const x = new TensorType("float32", [null]).make("x");
- * console.assert(applyElemwise(twice, [x]).dtype === "float32");
+ * assert(applyElemwise(twice, [x]).dtype === "float32");
  * ```
  */
 export function defineElemwise(spec: ElemwiseSpec): Op<ElemwiseParams> {

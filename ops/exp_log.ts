@@ -188,9 +188,10 @@ function add1(x: Variable): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exp } from "./exp_log.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(exp(dvector("x")).dtype === "float64");
+ * assert(exp(dvector("x")).dtype === "float64");
  * ```
  */
 export function exp(x: TensorLike): Variable {
@@ -202,9 +203,10 @@ export function exp(x: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { expm1 } from "./exp_log.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(expm1(dvector("x")).ndim === 1);
+ * assert(expm1(dvector("x")).ndim === 1);
  * ```
  */
 export function expm1(x: TensorLike): Variable {
@@ -216,9 +218,10 @@ export function expm1(x: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { log } from "./exp_log.ts";
  * import { ivector } from "./constructors.ts";
- * console.assert(log(ivector("i")).dtype === "float64");
+ * assert(log(ivector("i")).dtype === "float64");
  * ```
  */
 export function log(x: TensorLike): Variable {
@@ -230,9 +233,10 @@ export function log(x: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { log1p } from "./exp_log.ts";
  * import { fvector } from "./constructors.ts";
- * console.assert(log1p(fvector("x")).dtype === "float32");
+ * assert(log1p(fvector("x")).dtype === "float32");
  * ```
  */
 export function log1p(x: TensorLike): Variable {
@@ -244,9 +248,10 @@ export function log1p(x: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { log2 } from "./exp_log.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(log2(dvector("x")).ndim === 1);
+ * assert(log2(dvector("x")).ndim === 1);
  * ```
  */
 export function log2(x: TensorLike): Variable {
@@ -258,9 +263,10 @@ export function log2(x: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sqrt } from "./exp_log.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(sqrt(dvector("x")).ndim === 1);
+ * assert(sqrt(dvector("x")).ndim === 1);
  * ```
  */
 export function sqrt(x: TensorLike): Variable {

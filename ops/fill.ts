@@ -32,10 +32,11 @@ export const fillOp = defineElemwise({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fill } from "./fill.ts";
  * import { dmatrix } from "./constructors.ts";
  * const ones = fill(dmatrix("m"), 1.0);
- * console.assert(ones.ndim === 2);
+ * assert(ones.ndim === 2);
  * ```
  */
 export function fill(model: TensorLike, value: TensorLike): Variable {

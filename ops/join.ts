@@ -132,10 +132,11 @@ function common(op: string, xs: TensorLike[]): Variable[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { concatenate } from "./join.ts";
  * import { TensorType } from "../core/type.ts";
  * const a = new TensorType("float64", [2, 3]).make("a"), b = new TensorType("float64", [4, 3]).make("b");
- * console.assert(concatenate([a, b]).staticShape.join() === "6,3");
+ * assert(concatenate([a, b]).staticShape.join() === "6,3");
  * ```
  */
 export function concatenate(xs: TensorLike[], axis = 0): Variable {
@@ -160,10 +161,11 @@ export function concatenate(xs: TensorLike[], axis = 0): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stack } from "./join.ts";
  * import { dscalar, dvector } from "./constructors.ts";
- * console.assert(stack([dscalar("a"), dscalar("b"), 1]).staticShape.join() === "3");
- * console.assert(stack([dvector("u"), dvector("v")], 1).staticShape[1] === 2);
+ * assert(stack([dscalar("a"), dscalar("b"), 1]).staticShape.join() === "3");
+ * assert(stack([dvector("u"), dvector("v")], 1).staticShape[1] === 2);
  * ```
  */
 export function stack(xs: TensorLike[], axis = 0): Variable {

@@ -43,10 +43,11 @@ function shaped(shape: readonly number[], value?: number): NDArray {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dimshuffleWgsl } from "./layout_wgsl.ts";
  * const run = { params: { pattern: [1, 0] as (number | "x")[] }, inputs: [{ dtype: "float32" as const, shape: [null, null] }],
  *   outputs: [{ dtype: "float32" as const }], shapes: [[2, 3]], scalars: [], where: "" };
- * console.assert(dimshuffleWgsl.plan(run).outputs[0].join() === "3,2");
+ * assert(dimshuffleWgsl.plan(run).outputs[0].join() === "3,2");
  * ```
  */
 export const dimshuffleWgsl = {
@@ -68,10 +69,11 @@ export const dimshuffleWgsl = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { allocWgsl } from "./layout_wgsl.ts";
  * const run = { params: { shape: [2, "$"] as (number | "$")[] }, inputs: [{ dtype: "float32" as const, shape: [] }, { dtype: "int64" as const, shape: [] }],
  *   outputs: [{ dtype: "float32" as const }], shapes: [[], []], scalars: [undefined, 3], where: "" };
- * console.assert(allocWgsl.plan(run).outputs[0].join() === "2,3");
+ * assert(allocWgsl.plan(run).outputs[0].join() === "2,3");
  * ```
  */
 export const allocWgsl = {
@@ -106,12 +108,13 @@ export const allocWgsl = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { concatenateWgsl } from "./layout_wgsl.ts";
  * const f = { dtype: "float32" as const, shape: [null] };
  * const run = { params: { axis: 0 }, inputs: [f, f], outputs: [{ dtype: "float32" as const }],
  *   shapes: [[2], [3]], scalars: [], where: "" };
  * const plan = concatenateWgsl.plan(run);
- * console.assert(plan.outputs[0][0] === 5 && plan.passes.length === 2);
+ * assert(plan.outputs[0][0] === 5 && plan.passes.length === 2);
  * ```
  */
 export const concatenateWgsl = {
@@ -143,11 +146,12 @@ export const concatenateWgsl = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { subtensorWgsl } from "./layout_wgsl.ts";
  * const run = { params: { idx: [{ start: 1, stop: null, step: -1 }] }, inputs: [{ dtype: "int32" as const, shape: [null] }],
  *   outputs: [{ dtype: "int32" as const }], shapes: [[5]], scalars: [], where: "x" };
  * const p = subtensorWgsl.plan(run);
- * console.assert(p.outputs[0].join() === "2" && p.passes[0].uniforms.slice(0, 2).join() === "2,1");
+ * assert(p.outputs[0].join() === "2" && p.passes[0].uniforms.slice(0, 2).join() === "2,1");
  * ```
  */
 export const subtensorWgsl = {

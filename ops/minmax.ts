@@ -59,10 +59,11 @@ export const clipOp = defineElemwise({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { maximum } from "./minmax.ts";
  * import { dvector, ivector } from "./constructors.ts";
- * console.assert(maximum(dvector("x"), 0).dtype === "float64");
- * console.assert(maximum(ivector("i"), 0).dtype === "int32");
+ * assert(maximum(dvector("x"), 0).dtype === "float64");
+ * assert(maximum(ivector("i"), 0).dtype === "int32");
  * ```
  */
 export function maximum(a: TensorLike, b: TensorLike): Variable {
@@ -74,9 +75,10 @@ export function maximum(a: TensorLike, b: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { minimum } from "./minmax.ts";
  * import { fvector } from "./constructors.ts";
- * console.assert(minimum(fvector("x"), 1).dtype === "float32");
+ * assert(minimum(fvector("x"), 1).dtype === "float32");
  * ```
  */
 export function minimum(a: TensorLike, b: TensorLike): Variable {
@@ -89,10 +91,11 @@ export function minimum(a: TensorLike, b: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { clip } from "./minmax.ts";
  * import { dmatrix } from "./constructors.ts";
  * const y = clip(dmatrix("x"), -1, 1);
- * console.assert(y.dtype === "float64" && y.ndim === 2);
+ * assert(y.dtype === "float64" && y.ndim === 2);
  * ```
  */
 export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Variable {

@@ -55,9 +55,10 @@ export const powOp = defineElemwise({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pow } from "./pow.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(pow(dvector("x"), 2).dtype === "float64");
+ * assert(pow(dvector("x"), 2).dtype === "float64");
  * ```
  */
 export function pow(a: TensorLike, b: TensorLike): Variable {

@@ -147,10 +147,11 @@ export const sumOp = defineReduction({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sum } from "./reduce.ts";
  * import { dmatrix } from "./constructors.ts";
  * const m = dmatrix("m");
- * console.assert(sum(m).ndim === 0 && sum(m, 0).ndim === 1 && sum(m, 1, { keepdims: true }).ndim === 2);
+ * assert(sum(m).ndim === 0 && sum(m, 0).ndim === 1 && sum(m, 1, { keepdims: true }).ndim === 2);
  * ```
  */
 export function sum(x: TensorLike, axis?: Axis, options: { keepdims?: boolean } = {}): Variable {

@@ -37,10 +37,11 @@ export function isTrailing(axes: readonly number[], ndim: number): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { groupsOf } from "./reduce_layout.ts";
  * import { asarray } from "../core/ndarray.ts";
  * const g = groupsOf(asarray([[1, 2, 3], [4, 5, 6]]), [0]);
- * console.assert(g.outSize === 3 && g.m === 2 && g.data.join() === "1,4,2,5,3,6");
+ * assert(g.outSize === 3 && g.m === 2 && g.data.join() === "1,4,2,5,3,6");
  * ```
  */
 export function groupsOf(x: NDArray, axes: readonly number[]): Groups {

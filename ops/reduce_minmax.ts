@@ -171,10 +171,11 @@ function reduce(op: Op<ReduceParams>, x: TensorLike, axis: Axis, options: Reduce
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { max } from "./reduce_minmax.ts";
  * import { dmatrix } from "./constructors.ts";
  * const m = dmatrix("m");
- * console.assert(max(m).ndim === 0 && max(m, -1).ndim === 1 && max(m, 0, { keepdims: true }).ndim === 2);
+ * assert(max(m).ndim === 0 && max(m, -1).ndim === 1 && max(m, 0, { keepdims: true }).ndim === 2);
  * ```
  */
 export function max(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
@@ -186,9 +187,10 @@ export function max(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Va
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { min } from "./reduce_minmax.ts";
  * import { imatrix } from "./constructors.ts";
- * console.assert(min(imatrix("m"), 1).dtype === "int32");
+ * assert(min(imatrix("m"), 1).dtype === "int32");
  * ```
  */
 export function min(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
@@ -202,9 +204,10 @@ export function min(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Va
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { argmax } from "./reduce_minmax.ts";
  * import { dmatrix } from "./constructors.ts";
- * console.assert(argmax(dmatrix("m"), 1).dtype === "int64");
+ * assert(argmax(dmatrix("m"), 1).dtype === "int64");
  * ```
  */
 export function argmax(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
@@ -216,9 +219,10 @@ export function argmax(x: TensorLike, axis?: Axis, options: ReduceOptions = {}):
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { argmin } from "./reduce_minmax.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(argmin(dvector("v")).ndim === 0);
+ * assert(argmin(dvector("v")).ndim === 0);
  * ```
  */
 export function argmin(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
@@ -230,9 +234,10 @@ export function argmin(x: TensorLike, axis?: Axis, options: ReduceOptions = {}):
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { any } from "./reduce_minmax.ts";
  * import { dmatrix } from "./constructors.ts";
- * console.assert(any(dmatrix("m"), 0).dtype === "bool");
+ * assert(any(dmatrix("m"), 0).dtype === "bool");
  * ```
  */
 export function any(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
@@ -244,9 +249,10 @@ export function any(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Va
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { all } from "./reduce_minmax.ts";
  * import { bmatrix } from "./constructors.ts";
- * console.assert(all(bmatrix("m")).dtype === "bool");
+ * assert(all(bmatrix("m")).dtype === "bool");
  * ```
  */
 export function all(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {

@@ -142,10 +142,11 @@ export const prodOp = defineReduction({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mean } from "./reduce_stats.ts";
  * import { imatrix } from "./constructors.ts";
  * const m = imatrix("m");
- * console.assert(mean(m).dtype === "float64" && mean(m, 1, { keepdims: true }).ndim === 2);
+ * assert(mean(m).dtype === "float64" && mean(m, 1, { keepdims: true }).ndim === 2);
  * ```
  */
 export function mean(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
@@ -159,9 +160,10 @@ export function mean(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): V
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { prod } from "./reduce_stats.ts";
  * import { ivector } from "./constructors.ts";
- * console.assert(prod(ivector("v")).dtype === "int64");
+ * assert(prod(ivector("v")).dtype === "int64");
  * ```
  */
 export function prod(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
@@ -175,9 +177,10 @@ export function prod(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): V
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { variance } from "./reduce_stats.ts";
  * import { fmatrix } from "./constructors.ts";
- * console.assert(variance(fmatrix("m"), 0).dtype === "float32");
+ * assert(variance(fmatrix("m"), 0).dtype === "float32");
  * ```
  */
 export function variance(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
@@ -197,9 +200,10 @@ function varianceAs(name: string, x: TensorLike, axis: Axis, options: ReduceOpti
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { std } from "./reduce_stats.ts";
  * import { dtensor3 } from "./constructors.ts";
- * console.assert(std(dtensor3("t"), [0, 2]).ndim === 1);
+ * assert(std(dtensor3("t"), [0, 2]).ndim === 1);
  * ```
  */
 export function std(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {

@@ -29,9 +29,10 @@ export type GroupLayout = "trailing" | "leading" | "general";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { groupLayout } from "./reduce_wgsl.ts";
- * console.assert(groupLayout([1], 2) === "trailing" && groupLayout([0], 2) === "leading");
- * console.assert(groupLayout([1], 3) === "general");
+ * assert(groupLayout([1], 2) === "trailing" && groupLayout([0], 2) === "leading");
+ * assert(groupLayout([1], 3) === "general");
  * ```
  */
 export function groupLayout(axes: readonly number[], ndim: number): GroupLayout {
@@ -46,8 +47,9 @@ export function groupLayout(axes: readonly number[], ndim: number): GroupLayout 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { layoutWgsl } from "./reduce_wgsl.ts";
- * console.assert(layoutWgsl("trailing", 1, 1).at.includes("o * u.m + j"));
+ * assert(layoutWgsl("trailing", 1, 1).at.includes("o * u.m + j"));
  * ```
  */
 export function layoutWgsl(kind: GroupLayout, kept: number, red: number): { fields: string[]; at: string } {
@@ -72,8 +74,9 @@ export function layoutWgsl(kind: GroupLayout, kept: number, red: number): { fiel
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { layoutWords } from "./reduce_wgsl.ts";
- * console.assert(layoutWords([2, 3, 4], [1]).join() === "2,12,4,1,3,4");
+ * assert(layoutWords([2, 3, 4], [1]).join() === "2,12,4,1,3,4");
  * ```
  */
 export function layoutWords(shape: readonly number[], axes: readonly number[]): number[] {
@@ -277,13 +280,14 @@ const NON_EMPTY = new Set<RedName>(["max", "min", "argmax", "argmin"]);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reduceWgsl } from "./reduce_wgsl.ts";
  * const t = reduceWgsl("sum");
  * const plan = t.plan({
  *   params: { axes: [0, 1], keepdims: false }, inputs: [{ dtype: "float32" }], outputs: [{ dtype: "float32" }],
  *   shapes: [[3, 4]], limits: { maxComputeWorkgroupsPerDimension: 65535 }, where: "sum",
  * });
- * console.assert(plan.outputs[0].length === 0 && plan.passes.length === 1);
+ * assert(plan.outputs[0].length === 0 && plan.passes.length === 1);
  * ```
  */
 export function reduceWgsl(name: string) {

@@ -93,10 +93,11 @@ export const absOp = defineElemwise({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { floor } from "./rounding.ts";
  * import { dvector, ivector } from "./constructors.ts";
- * console.assert(floor(dvector("x")).dtype === "float64");
- * console.assert(floor(ivector("i")).dtype === "int32");
+ * assert(floor(dvector("x")).dtype === "float64");
+ * assert(floor(ivector("i")).dtype === "int32");
  * ```
  */
 export function floor(x: TensorLike): Variable {
@@ -108,9 +109,10 @@ export function floor(x: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ceil } from "./rounding.ts";
  * import { fvector } from "./constructors.ts";
- * console.assert(ceil(fvector("x")).dtype === "float32");
+ * assert(ceil(fvector("x")).dtype === "float32");
  * ```
  */
 export function ceil(x: TensorLike): Variable {
@@ -123,9 +125,10 @@ export function ceil(x: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { round } from "./rounding.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(round(dvector("x")).dtype === "float64");
+ * assert(round(dvector("x")).dtype === "float64");
  * ```
  */
 export function round(x: TensorLike): Variable {
@@ -138,9 +141,10 @@ export function round(x: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sign } from "./rounding.ts";
  * import { ivector } from "./constructors.ts";
- * console.assert(sign(ivector("i")).dtype === "int32");
+ * assert(sign(ivector("i")).dtype === "int32");
  * ```
  */
 export function sign(x: TensorLike): Variable {
@@ -153,9 +157,10 @@ export function sign(x: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { abs } from "./rounding.ts";
  * import { ivector } from "./constructors.ts";
- * console.assert(abs(ivector("i")).dtype === "int32");
+ * assert(abs(ivector("i")).dtype === "int32");
  * ```
  */
 export function abs(x: TensorLike): Variable {

@@ -126,14 +126,15 @@ export const scanOp: Op<ScanParams> = defineOp<ScanParams>({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mapScanBodies } from "./scan.ts";
  * import { scan } from "../autodiff/scan.ts";
  * import { mul } from "./arith.ts";
  * import { dvector } from "./constructors.ts";
  * const [ys] = scan({ fn: (xt) => mul(xt, 2), sequences: dvector("x") });
- * console.assert(mapScanBodies([ys], (inner) => [...inner])[0] === ys);
+ * assert(mapScanBodies([ys], (inner) => [...inner])[0] === ys);
  * const [doubled] = mapScanBodies([ys], (inner) => inner.map((v) => mul(v, 2)));
- * console.assert(doubled !== ys && doubled.owner!.op.name === "scan");
+ * assert(doubled !== ys && doubled.owner!.op.name === "scan");
  * ```
  */
 export function mapScanBodies(

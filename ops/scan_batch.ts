@@ -132,14 +132,15 @@ function independent(p: ScanParams): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { batchScan } from "./scan_batch.ts";
  * import { scan } from "../autodiff/scan.ts";
  * import { add, mul } from "./arith.ts";
  * import { dscalar, dvector } from "./constructors.ts";
  * const [ys] = scan({ fn: (xt, w) => mul(xt, w), sequences: dvector("x"), nonSequences: dscalar("w") });
- * console.assert(batchScan(ys.owner!)![0].owner!.op.name === "mul");
+ * assert(batchScan(ys.owner!)![0].owner!.op.name === "mul");
  * const [cum] = scan({ fn: (xt, acc) => add(acc, xt), sequences: dvector("x"), outputsInfo: dscalar("z") });
- * console.assert(batchScan(cum.owner!) === null);
+ * assert(batchScan(cum.owner!) === null);
  * ```
  */
 export function batchScan(node: Apply): Variable[] | null {

@@ -42,6 +42,7 @@ const LAST: SeqSpec = { offsets: [0], reverse: true, anchorEnd: true, window: 0 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scanVjp } from "./scan_grad.ts";
  * import { scan } from "../autodiff/scan.ts";
  * import { add } from "./arith.ts";
@@ -49,7 +50,7 @@ const LAST: SeqSpec = { offsets: [0], reverse: true, anchorEnd: true, window: 0 
  * import { dscalar, dvector } from "./constructors.ts";
  * const [cum] = scan({ fn: (xt, acc) => add(acc, xt), sequences: dvector("x"), outputsInfo: dscalar("z") });
  * const [gx, gz] = scanVjp(cum.owner!, [onesLike(cum)]);
- * console.assert(gx!.owner!.op.name === "scan" && gz!.ndim === 0);
+ * assert(gx!.owner!.op.name === "scan" && gz!.ndim === 0);
  * ```
  */
 export function scanVjp(node: Apply, outGrads: Variable[]): (Variable | null)[] {

@@ -194,9 +194,10 @@ export class ScanParams implements ScanParamsInit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { collectWidth } from "./scan_params.ts";
- * console.assert(collectWidth({ like: null }) === 1);
- * console.assert(collectWidth({ like: 0, offsets: [0, 2], reverse: false, anchorEnd: false, window: 2 }) === 2);
+ * assert(collectWidth({ like: null }) === 1);
+ * assert(collectWidth({ like: 0, offsets: [0, 2], reverse: false, anchorEnd: false, window: 2 }) === 2);
  * ```
  */
 export function collectWidth(c: CollectSpec): number {
@@ -208,8 +209,9 @@ export function collectWidth(c: CollectSpec): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lagsOf } from "./scan_params.ts";
- * console.assert(lagsOf({ taps: [-3, -1], stacked: true, keep: "all" }) === 3);
+ * assert(lagsOf({ taps: [-3, -1], stacked: true, keep: "all" }) === 3);
  * ```
  */
 export function lagsOf(s: StateSpec): number {
@@ -222,11 +224,12 @@ export function lagsOf(s: StateSpec): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rowOf } from "./scan_params.ts";
  * const fwd = { offsets: [0, 2], reverse: false, anchorEnd: false, window: 2 };
- * console.assert(rowOf(fwd, 10, 5, 1, 2) === 3);
+ * assert(rowOf(fwd, 10, 5, 1, 2) === 3);
  * const back = { offsets: [0], reverse: true, anchorEnd: true, window: 0 };
- * console.assert(rowOf(back, 10, 5, 0, 0) === 9); // goBackwards starts at the last row
+ * assert(rowOf(back, 10, 5, 0, 0) === 9); // goBackwards starts at the last row
  * ```
  */
 export function rowOf(spec: SeqSpec, len: number, n: number, t: number, o: number): number {
@@ -242,13 +245,14 @@ export function rowOf(spec: SeqSpec, len: number, n: number, t: number, o: numbe
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reversedSpec, rowOf } from "./scan_params.ts";
  * const spec = { offsets: [0, 1, 3], reverse: false, anchorEnd: false, window: 3 };
  * const back = reversedSpec(spec);
  * const [len, n] = [9, 6];
  * for (let t = 0; t < n; t++) {
  *   spec.offsets.forEach((o, k) =>
- *     console.assert(rowOf(spec, len, n, t, o) === rowOf(back, len, n, n - 1 - t, back.offsets[k]))
+ *     assert(rowOf(spec, len, n, t, o) === rowOf(back, len, n, n - 1 - t, back.offsets[k]))
  *   );
  * }
  * ```
@@ -268,12 +272,13 @@ export function reversedSpec(spec: SeqSpec): SeqSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { graphSignature } from "./scan_params.ts";
  * import { add, mul } from "./arith.ts";
  * import { dscalar } from "./constructors.ts";
  * const [a, b] = [dscalar("a"), dscalar("b")];
- * console.assert(graphSignature([a], [add(a, 1)]) === graphSignature([b], [add(b, 1)]));
- * console.assert(graphSignature([a], [add(a, 1)]) !== graphSignature([a], [mul(a, 1)]));
+ * assert(graphSignature([a], [add(a, 1)]) === graphSignature([b], [add(b, 1)]));
+ * assert(graphSignature([a], [add(a, 1)]) !== graphSignature([a], [mul(a, 1)]));
  * ```
  */
 export function graphSignature(inputs: readonly Variable[], outputs: readonly Variable[]): string {

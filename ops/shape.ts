@@ -242,10 +242,11 @@ export function shapeParams(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { shapeOf } from "./shape.ts";
  * import { dmatrix } from "./constructors.ts";
  * const s = shapeOf(dmatrix("m"));
- * console.assert(s.dtype === "int64" && s.staticShape[0] === 2);
+ * assert(s.dtype === "int64" && s.staticShape[0] === 2);
  * ```
  */
 export function shapeOf(x: TensorLike): Variable {
@@ -259,10 +260,11 @@ export function shapeOf(x: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reshape } from "./shape.ts";
  * import { TensorType } from "../core/type.ts";
  * const x = new TensorType("float64", [2, 6]).make("x");
- * console.assert(reshape(x, [3, -1]).staticShape.join() === "3,4");
+ * assert(reshape(x, [3, -1]).staticShape.join() === "3,4");
  * ```
  */
 export function reshape(x: TensorLike, shape: TensorLike | (number | Variable)[]): Variable {
@@ -277,10 +279,11 @@ export function reshape(x: TensorLike, shape: TensorLike | (number | Variable)[]
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { flatten } from "./shape.ts";
  * import { TensorType } from "../core/type.ts";
  * const x = new TensorType("float64", [null, 3, 4]).make("x");
- * console.assert(flatten(x).ndim === 1 && flatten(x, 2).staticShape[1] === 12);
+ * assert(flatten(x).ndim === 1 && flatten(x, 2).staticShape[1] === 12);
  * ```
  */
 export function flatten(x: TensorLike, ndim = 1): Variable {

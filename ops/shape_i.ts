@@ -121,9 +121,10 @@ export const shapeIOp: Op<ShapeIParams> = defineOp<ShapeIParams>({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { shapeI } from "./shape_i.ts";
  * import { dmatrix } from "./constructors.ts";
- * console.assert(shapeI(dmatrix("m"), 1).dtype === "int64");
+ * assert(shapeI(dmatrix("m"), 1).dtype === "int64");
  * ```
  */
 export function shapeI(x: TensorLike, i: number): Variable {
@@ -138,10 +139,11 @@ export function shapeI(x: TensorLike, i: number): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { shapeI, staticInt } from "./shape_i.ts";
  * import { TensorType } from "../core/type.ts";
  * const x = new TensorType("float64", [3, null]).make("x");
- * console.assert(staticInt(shapeI(x, 0)) === 3 && staticInt(shapeI(x, 1)) === undefined);
+ * assert(staticInt(shapeI(x, 0)) === 3 && staticInt(shapeI(x, 1)) === undefined);
  * ```
  */
 export function staticInt(v: Variable): number | undefined {

@@ -68,10 +68,11 @@ export const softplusOp = defineElemwise({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sigmoid } from "./sigmoid.ts";
  * import { dvector, ivector } from "./constructors.ts";
- * console.assert(sigmoid(dvector("x")).dtype === "float64");
- * console.assert(sigmoid(ivector("i")).dtype === "float64");
+ * assert(sigmoid(dvector("x")).dtype === "float64");
+ * assert(sigmoid(ivector("i")).dtype === "float64");
  * ```
  */
 export function sigmoid(x: TensorLike): Variable {
@@ -85,9 +86,10 @@ export function sigmoid(x: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { softplus } from "./sigmoid.ts";
  * import { fvector } from "./constructors.ts";
- * console.assert(softplus(fvector("x")).dtype === "float32");
+ * assert(softplus(fvector("x")).dtype === "float32");
  * ```
  */
 export function softplus(x: TensorLike): Variable {

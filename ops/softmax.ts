@@ -202,10 +202,11 @@ function softmaxParams(name: string, x: Variable, axis: Axis): SoftmaxParams {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { softmax } from "./softmax.ts";
  * import { dmatrix } from "./constructors.ts";
  * const p = softmax(dmatrix("logits"));
- * console.assert(p.ndim === 2 && p.dtype === "float64");
+ * assert(p.ndim === 2 && p.dtype === "float64");
  * ```
  */
 export function softmax(x: TensorLike, axis?: Axis): Variable {
@@ -220,9 +221,10 @@ export function softmax(x: TensorLike, axis?: Axis): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { logSoftmax } from "./softmax.ts";
  * import { fmatrix } from "./constructors.ts";
- * console.assert(logSoftmax(fmatrix("logits"), 0).dtype === "float32");
+ * assert(logSoftmax(fmatrix("logits"), 0).dtype === "float32");
  * ```
  */
 export function logSoftmax(x: TensorLike, axis?: Axis): Variable {
@@ -236,10 +238,11 @@ export function logSoftmax(x: TensorLike, axis?: Axis): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { logsumexp } from "./softmax.ts";
  * import { dmatrix } from "./constructors.ts";
  * const m = dmatrix("m");
- * console.assert(logsumexp(m).ndim === 0 && logsumexp(m, 1, { keepdims: true }).ndim === 2);
+ * assert(logsumexp(m).ndim === 0 && logsumexp(m, 1, { keepdims: true }).ndim === 2);
  * ```
  */
 export function logsumexp(x: TensorLike, axis?: Axis, options: { keepdims?: boolean } = {}): Variable {

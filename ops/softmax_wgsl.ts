@@ -76,12 +76,13 @@ ${body}
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { softmaxWgsl } from "./softmax_wgsl.ts";
  * const t = softmaxWgsl("softmax");
  * const f = { dtype: "float32" as const, shape: [null, null] };
  * const plan = t.plan({ params: { axes: [1] }, inputs: [f], outputs: [f], shapes: [[4, 10]],
  *   limits: { maxComputeWorkgroupsPerDimension: 65535 } });
- * console.assert(plan.passes[0].workgroups[0] === 4);
+ * assert(plan.passes[0].workgroups[0] === 4);
  * ```
  */
 export function softmaxWgsl(kind: Kind) {

@@ -82,10 +82,11 @@ export const erfOp = defineElemwise({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { erf } from "./special.ts";
  * import { dvector, ivector } from "./constructors.ts";
- * console.assert(erf(dvector("x")).dtype === "float64");
- * console.assert(erf(ivector("i")).dtype === "float64");
+ * assert(erf(dvector("x")).dtype === "float64");
+ * assert(erf(ivector("i")).dtype === "float64");
  * ```
  */
 export function erf(x: TensorLike): Variable {

@@ -192,10 +192,11 @@ export const incSubtensorOp: Op<IncSubtensorParams> = defineOp<IncSubtensorParam
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { get } from "./subtensor.ts";
  * import { dmatrix, iscalar } from "./constructors.ts";
  * const m = dmatrix("m");
- * console.assert(get(m, 0).ndim === 1 && get(m, iscalar("i"), -1).ndim === 0);
+ * assert(get(m, 0).ndim === 1 && get(m, iscalar("i"), -1).ndim === 0);
  * ```
  */
 export function get(x: TensorLike, ...index: (number | Variable)[]): Variable {
@@ -223,11 +224,12 @@ export function get(x: TensorLike, ...index: (number | Variable)[]): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { slice } from "./subtensor.ts";
  * import { TensorType } from "../core/type.ts";
  * const x = new TensorType("float64", [5, 4]).make("x");
  * const y = slice(x, [1, 3], [null, null, -2]);   // x[1:3, ::-2]
- * console.assert(y.staticShape.join() === "2,2");
+ * assert(y.staticShape.join() === "2,2");
  * ```
  */
 export function slice(x: TensorLike, ...args: SliceArg[]): Variable {
@@ -266,11 +268,12 @@ function incOrSet(what: "setSubtensor" | "incSubtensor", view: Variable, value: 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { setSubtensor, slice } from "./subtensor.ts";
  * import { dvector } from "./constructors.ts";
  * const x = dvector("x");
  * const y = setSubtensor(slice(x, [1, 3]), 0);   // x with x[1:3] = 0
- * console.assert(y.type.equals(x.type));
+ * assert(y.type.equals(x.type));
  * ```
  */
 export function setSubtensor(view: Variable, value: TensorLike): Variable {
@@ -283,10 +286,11 @@ export function setSubtensor(view: Variable, value: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { get, incSubtensor } from "./subtensor.ts";
  * import { dmatrix, dvector } from "./constructors.ts";
  * const y = incSubtensor(get(dmatrix("m"), 0), dvector("row"));
- * console.assert(y.ndim === 2);
+ * assert(y.ndim === 2);
  * ```
  */
 export function incSubtensor(view: Variable, value: TensorLike): Variable {

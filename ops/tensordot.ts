@@ -46,9 +46,10 @@ export interface TensordotLayout {
 /** The layout of a tensordot of values of these shapes. *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tensordotLayout } from "./tensordot.ts";
  * const l = tensordotLayout([2, 3, 4], [4, 3], { axesA: [1, 2], axesB: [1, 0] });
- * console.assert(l.m === 2 && l.k === 12 && l.n === 1 && l.outShape.length === 1);
+ * assert(l.m === 2 && l.k === 12 && l.n === 1 && l.outShape.length === 1);
  * ```
  */
 export function tensordotLayout(
@@ -155,11 +156,12 @@ function axisList(v: number | number[], x: Variable, name: string): number[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tensordot } from "./tensordot.ts";
  * import { dtensor3, dmatrix } from "./constructors.ts";
  * const z = tensordot(dtensor3("a"), dmatrix("b"), [[1, 2], [1, 0]]);
- * console.assert(z.ndim === 1);
- * console.assert(tensordot(dmatrix("c"), dmatrix("d"), 0).ndim === 4);
+ * assert(z.ndim === 1);
+ * assert(tensordot(dmatrix("c"), dmatrix("d"), 0).ndim === 4);
  * ```
  */
 export function tensordot(a: TensorLike, b: TensorLike, axes: TensordotAxes = 2): Variable {

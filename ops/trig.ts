@@ -68,10 +68,11 @@ export const tanhOp = defineElemwise({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sin } from "./trig.ts";
  * import { dvector, ivector } from "./constructors.ts";
- * console.assert(sin(dvector("x")).dtype === "float64");
- * console.assert(sin(ivector("i")).dtype === "float64");
+ * assert(sin(dvector("x")).dtype === "float64");
+ * assert(sin(ivector("i")).dtype === "float64");
  * ```
  */
 export function sin(x: TensorLike): Variable {
@@ -83,9 +84,10 @@ export function sin(x: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cos } from "./trig.ts";
  * import { fvector } from "./constructors.ts";
- * console.assert(cos(fvector("x")).dtype === "float32");
+ * assert(cos(fvector("x")).dtype === "float32");
  * ```
  */
 export function cos(x: TensorLike): Variable {
@@ -97,9 +99,10 @@ export function cos(x: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tan } from "./trig.ts";
  * import { dmatrix } from "./constructors.ts";
- * console.assert(tan(dmatrix("x")).ndim === 2);
+ * assert(tan(dmatrix("x")).ndim === 2);
  * ```
  */
 export function tan(x: TensorLike): Variable {
@@ -111,9 +114,10 @@ export function tan(x: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tanh } from "./trig.ts";
  * import { dvector } from "./constructors.ts";
- * console.assert(tanh(dvector("x")).dtype === "float64");
+ * assert(tanh(dvector("x")).dtype === "float64");
  * ```
  */
 export function tanh(x: TensorLike): Variable {

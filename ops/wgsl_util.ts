@@ -20,8 +20,9 @@ export const lane = wgslType;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { f32Bits } from "./wgsl_util.ts";
- * console.assert(f32Bits(1) === 0x3f800000);
+ * assert(f32Bits(1) === 0x3f800000);
  * ```
  */
 export function f32Bits(x: number): number {
@@ -34,8 +35,9 @@ export function f32Bits(x: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { grid } from "./wgsl_util.ts";
- * console.assert(grid(10).join() === "10,1" && grid(70000, 65535).join() === "35000,2");
+ * assert(grid(10).join() === "10,1" && grid(70000, 65535).join() === "35000,2");
  * ```
  */
 export function grid(groups: number, max = 65535): [number, number] {
@@ -58,8 +60,9 @@ export const ISNAN_WGSL = `fn isnan_(x: f32) -> bool {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { wrapStore } from "./wgsl_util.ts";
- * console.assert(wrapStore("v", "int8") === "((v << 24u) >> 24u)" && wrapStore("v", "float32") === "v");
+ * assert(wrapStore("v", "int8") === "((v << 24u) >> 24u)" && wrapStore("v", "float32") === "v");
  * ```
  */
 export function wrapStore(expr: string, dtype: DType): string {
@@ -82,8 +85,9 @@ export function wrapStore(expr: string, dtype: DType): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cStrides } from "./wgsl_util.ts";
- * console.assert(cStrides([2, 3]).join() === "3,1");
+ * assert(cStrides([2, 3]).join() === "3,1");
  * ```
  */
 export function cStrides(shape: readonly number[]): number[] {
@@ -98,9 +102,10 @@ export function cStrides(shape: readonly number[]): number[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { copyPass } from "./wgsl_util.ts";
  * const p = copyPass("f32", [2, 3], [1, 2], 0);
- * console.assert(p.bind.join() === "in0,out0" && p.uniforms.slice(0, 2).join() === "6,0");
+ * assert(p.bind.join() === "in0,out0" && p.uniforms.slice(0, 2).join() === "6,0");
  * ```
  */
 export function copyPass(

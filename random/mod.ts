@@ -4,10 +4,11 @@
  * variable's state a shared variable with a default update, and `copyRandomState`.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MRGRandomStreams } from "./mod.ts";
  * const srng = new MRGRandomStreams(234);
  * const u = srng.uniform([2, 2]);
- * console.assert(srng.stateUpdates.length === 1 && u.rng === srng.stateUpdates[0][0]);
+ * assert(srng.stateUpdates.length === 1 && u.rng === srng.stateUpdates[0][0]);
  * ```
  * @module
  */

@@ -46,10 +46,11 @@ export const MAX_STREAMS = 15360;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mrgNext, M1 } from "./mrg_core.ts";
  * const st = Int32Array.of(12345, 12345, 12345, 12345, 12345, 12345);
  * const z = mrgNext(st, 0);
- * console.assert(z >= 1 && z <= M1 && st[1] === 12345);
+ * assert(z >= 1 && z <= M1 && st[1] === 12345);
  * ```
  */
 export function mrgNext(st: Int32Array, o: number): number {
@@ -241,9 +242,10 @@ export function jumpState(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { substreamStates } from "./mrg_core.ts";
  * const s = substreamStates([1, 1, 1, 1, 1, 1], 15360);
- * console.assert(s.length === 15360 * 6 && s[6] !== 1);
+ * assert(s.length === 15360 * 6 && s[6] !== 1);
  * ```
  */
 export function substreamStates(base: ArrayLike<number>, ns: number): Int32Array {
@@ -282,8 +284,9 @@ export function badMrgState(s: ArrayLike<number>, i = 0): string | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { guessNStreams } from "./mrg_core.ts";
- * console.assert(guessNStreams([10, 20]) === 33 && guessNStreams([null]) === 15360);
+ * assert(guessNStreams([10, 20]) === 33 && guessNStreams([null]) === 15360);
  * ```
  */
 export function guessNStreams(size: readonly (number | null)[] | null): number {

@@ -85,10 +85,11 @@ function pmatrixArg(what: string, name: string, p: TensorLike): Variable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MRGRandomStreams } from "./mrg_streams.ts";
  * const srng = new MRGRandomStreams(234);
  * const u = srng.uniform([2, 2]);
- * console.assert(u.ndim === 2 && u.rng.getValue().shape.join() === "4,6"); // 4 substreams
+ * assert(u.ndim === 2 && u.rng.getValue().shape.join() === "4,6"); // 4 substreams
  * ```
  */
 export class MRGRandomStreams extends RandomStreamsBase {
@@ -166,9 +167,10 @@ export class MRGRandomStreams extends RandomStreamsBase {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { MRGRandomStreams } from "./mrg_streams.ts";
    * const u = new MRGRandomStreams(1).uniform([3], { low: -1, high: 1, dtype: "float32" });
-   * console.assert(u.dtype === "float32");
+   * assert(u.dtype === "float32");
    * ```
    */
   uniform(
@@ -188,9 +190,10 @@ export class MRGRandomStreams extends RandomStreamsBase {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { MRGRandomStreams } from "./mrg_streams.ts";
    * const n = new MRGRandomStreams(1).normal([2, 3], { avg: 5, std: 0.1 });
-   * console.assert(n.staticShape.join() === "2,3");
+   * assert(n.staticShape.join() === "2,3");
    * ```
    */
   normal(size: SizeLike, options: MRGOptions & { avg?: TensorLike; std?: TensorLike } = {}): RandomVariable {
@@ -207,9 +210,10 @@ export class MRGRandomStreams extends RandomStreamsBase {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { MRGRandomStreams } from "./mrg_streams.ts";
    * const t = new MRGRandomStreams(1).truncatedNormal([4]);
-   * console.assert(t.rngs.length === 2);
+   * assert(t.rngs.length === 2);
    * ```
    */
   truncatedNormal(
@@ -229,9 +233,10 @@ export class MRGRandomStreams extends RandomStreamsBase {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { MRGRandomStreams } from "./mrg_streams.ts";
    * const b = new MRGRandomStreams(1).binomial([5], { n: 10, p: 0.3 });
-   * console.assert(b.dtype === "int64");
+   * assert(b.dtype === "int64");
    * ```
    */
   binomial(
@@ -256,9 +261,10 @@ export class MRGRandomStreams extends RandomStreamsBase {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { MRGRandomStreams } from "./mrg_streams.ts";
    * const m = new MRGRandomStreams(1).multinomial({ pvals: [[0.2, 0.8], [0.5, 0.5]], n: 3 });
-   * console.assert(m.staticShape.join() === "2,2");
+   * assert(m.staticShape.join() === "2,2");
    * ```
    */
   multinomial(options: { pvals: TensorLike; n?: number; dtype?: DType; nstreams?: number }): RandomVariable {
@@ -282,9 +288,10 @@ export class MRGRandomStreams extends RandomStreamsBase {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { MRGRandomStreams } from "./mrg_streams.ts";
    * const c = new MRGRandomStreams(1).choice(2, { p: [[0.1, 0.2, 0.7]] });
-   * console.assert(c.staticShape.join() === "1,2");
+   * assert(c.staticShape.join() === "1,2");
    * ```
    */
   choice(

@@ -19,9 +19,10 @@ export const MT_STATE_LEN = MT_N + 3;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MT19937 } from "./mt19937.ts";
  * // np.random.RandomState(42).random_sample()
- * console.assert(MT19937.fromSeed(42).nextDouble() === 0.3745401188473625);
+ * assert(MT19937.fromSeed(42).nextDouble() === 0.3745401188473625);
  * ```
  */
 export class MT19937 {

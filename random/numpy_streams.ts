@@ -45,10 +45,11 @@ function randomState(seed: number | undefined): MT19937 {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RandomStreams } from "./numpy_streams.ts";
  * const srng = new RandomStreams(234);
  * const u = srng.uniform([2, 2]);
- * console.assert(u.rng.getValue().shape[0] === 627);
+ * assert(u.rng.getValue().shape[0] === 627);
  * ```
  */
 export class RandomStreams extends RandomStreamsBase {
@@ -104,9 +105,10 @@ export class RandomStreams extends RandomStreamsBase {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { RandomStreams } from "./numpy_streams.ts";
    * const u = new RandomStreams(234).uniform([2, 2], { low: -1, high: 1 });
-   * console.assert(u.staticShape.join() === "2,2" && u.dtype === "float64");
+   * assert(u.staticShape.join() === "2,2" && u.dtype === "float64");
    * ```
    */
   uniform(
@@ -122,9 +124,10 @@ export class RandomStreams extends RandomStreamsBase {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { RandomStreams } from "./numpy_streams.ts";
    * const n = new RandomStreams(234).normal([3], { avg: 10, std: 2, dtype: "float32" });
-   * console.assert(n.dtype === "float32");
+   * assert(n.dtype === "float32");
    * ```
    */
   normal(
@@ -142,9 +145,10 @@ export class RandomStreams extends RandomStreamsBase {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { RandomStreams } from "./numpy_streams.ts";
    * const t = new RandomStreams(1).truncatedNormal([100], { std: 0.1 });
-   * console.assert(t.ndim === 1);
+   * assert(t.ndim === 1);
    * ```
    */
   truncatedNormal(
@@ -160,9 +164,10 @@ export class RandomStreams extends RandomStreamsBase {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { RandomStreams } from "./numpy_streams.ts";
    * const b = new RandomStreams(1).binomial([4], { n: 100, p: 0.3 });
-   * console.assert(b.dtype === "int64");
+   * assert(b.dtype === "int64");
    * ```
    */
   binomial(size?: SizeLike, options: NumpyOptions & { n?: TensorLike; p?: TensorLike } = {}): RandomVariable {
@@ -175,9 +180,10 @@ export class RandomStreams extends RandomStreamsBase {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { RandomStreams } from "./numpy_streams.ts";
    * const d = new RandomStreams(1).randomIntegers([10], { low: 1, high: 6 });
-   * console.assert(d.staticShape[0] === 10);
+   * assert(d.staticShape[0] === 10);
    * ```
    */
   randomIntegers(
@@ -193,9 +199,10 @@ export class RandomStreams extends RandomStreamsBase {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { RandomStreams } from "./numpy_streams.ts";
    * const k = new RandomStreams(1).integers([5], { high: 10 });
-   * console.assert(k.dtype === "int64");
+   * assert(k.dtype === "int64");
    * ```
    */
   integers(
@@ -221,9 +228,10 @@ export class RandomStreams extends RandomStreamsBase {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { RandomStreams } from "./numpy_streams.ts";
    * const c = new RandomStreams(1).choice([3], { a: [10, 20, 30, 40], replace: false });
-   * console.assert(c.staticShape[0] === 3);
+   * assert(c.staticShape[0] === 3);
    * ```
    */
   choice(
@@ -262,9 +270,10 @@ export class RandomStreams extends RandomStreamsBase {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { RandomStreams } from "./numpy_streams.ts";
    * const p = new RandomStreams(1).permutation([2], { n: 5 });
-   * console.assert(p.staticShape.join() === "2,5");
+   * assert(p.staticShape.join() === "2,5");
    * ```
    */
   permutation(size: SizeLike | undefined, options: NumpyOptions & { n: number }): RandomVariable {
@@ -282,9 +291,10 @@ export class RandomStreams extends RandomStreamsBase {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { RandomStreams } from "./numpy_streams.ts";
    * const m = new RandomStreams(1).multinomial({ pvals: [0.2, 0.8], n: 10, size: [3] });
-   * console.assert(m.staticShape.join() === "3,2");
+   * assert(m.staticShape.join() === "3,2");
    * ```
    */
   multinomial(options: NumpyOptions & { pvals?: TensorLike; n?: number; size?: SizeLike }): RandomVariable {

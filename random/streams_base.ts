@@ -52,12 +52,13 @@ interface Entry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MRGRandomStreams } from "./mrg_streams.ts";
  * import type { RandomStreamsBase } from "./streams_base.ts";
  * const srng: RandomStreamsBase = new MRGRandomStreams(234);
  * new MRGRandomStreams(234).uniform([2]); // draws from another object do not count
  * (srng as MRGRandomStreams).normal([3]);
- * console.assert(srng.generator === "MRG31k3p" && srng.stateUpdates.length === 1);
+ * assert(srng.generator === "MRG31k3p" && srng.stateUpdates.length === 1);
  * ```
  */
 export abstract class RandomStreamsBase {
@@ -170,12 +171,13 @@ export abstract class RandomStreamsBase {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { copyRandomState } from "./streams_base.ts";
  * import { MRGRandomStreams } from "./mrg_streams.ts";
  * const a = new MRGRandomStreams(123), b = new MRGRandomStreams(987);
  * const ua = a.uniform([3]), ub = b.uniform([3]);
  * copyRandomState(a, b);
- * console.assert(ua.rng.getValue().data.join() === ub.rng.getValue().data.join());
+ * assert(ua.rng.getValue().data.join() === ub.rng.getValue().data.join());
  * ```
  */
 export function copyRandomState(from: RandomStreamsBase, to: RandomStreamsBase): void {

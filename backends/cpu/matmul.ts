@@ -171,10 +171,11 @@ function gemmSmall(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gemm, rowMajor } from "./matmul.ts";
  * const c = new Float64Array(4);
  * gemm(2, 2, 2, rowMajor(new Float64Array([1, 2, 3, 4]), 2), rowMajor(new Float64Array([5, 6, 7, 8]), 2), c);
- * console.assert(c.join() === "19,22,43,50");
+ * assert(c.join() === "19,22,43,50");
  * ```
  */
 export function gemm(
@@ -235,10 +236,11 @@ export interface VectorView {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gemv, rowMajor } from "./matmul.ts";
  * const y = new Float64Array(2);
  * gemv(2, 2, rowMajor(new Float32Array([1, 2, 3, 4]), 2), { data: new Float32Array([1, 1]), offset: 0, stride: 1 }, y);
- * console.assert(y.join() === "3,7");
+ * assert(y.join() === "3,7");
  * ```
  */
 export function gemv(
@@ -289,8 +291,9 @@ export function gemv(
 /** A C-contiguous matrix (or a batch of them) as a view. *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rowMajor } from "./matmul.ts";
- * console.assert(rowMajor(new Float64Array(6), 3).rowStride === 3);
+ * assert(rowMajor(new Float64Array(6), 3).rowStride === 3);
  * ```
  */
 export function rowMajor(data: FloatArray, cols: number, offset = 0): MatrixView {
@@ -303,10 +306,11 @@ export function rowMajor(data: FloatArray, cols: number, offset = 0): MatrixView
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gemmBatched } from "./matmul.ts";
  * const c = new Float64Array(2);
  * gemmBatched(2, 1, 1, 2, new Float64Array([1, 2, 3, 4]), 2, new Float64Array([1, 1]), 0, c);
- * console.assert(c.join() === "3,7");
+ * assert(c.join() === "3,7");
  * ```
  */
 export function gemmBatched(

@@ -38,6 +38,7 @@ function withOutput(dtype: DType, shape: number[], fill: (acc: Float64Array) => 
 /** The dot node (vectors and matrices). *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dotKernel } from "./matmul_kernels.ts";
  * import { dotOp } from "../../ops/dot.ts";
  * import { asarray } from "../../core/ndarray.ts";
@@ -45,7 +46,7 @@ function withOutput(dtype: DType, shape: number[], fill: (acc: Float64Array) => 
  * const m = new TensorType("float32", [null, null]);
  * const kernel = dotKernel(dotOp.make([m.make("a"), m.make("b")], null))!;
  * const [c] = kernel([asarray([[1, 2]], { dtype: "float32" }), asarray([[3], [4]], { dtype: "float32" })]);
- * console.assert(c.item(0, 0) === 11);
+ * assert(c.item(0, 0) === 11);
  * ```
  */
 export function dotKernel(node: Apply): Kernel | undefined {
@@ -63,11 +64,12 @@ export function dotKernel(node: Apply): Kernel | undefined {
 /** The batched_dot node: one product per batch entry. *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { batchedDotKernel } from "./matmul_kernels.ts";
  * import { batchedDotOp } from "../../ops/batched_dot.ts";
  * import { TensorType } from "../../core/type.ts";
  * const i = new TensorType("int32", [null, null]);
- * console.assert(batchedDotKernel(batchedDotOp.make([i.make(), i.make()], null)) === undefined); // ints: reference
+ * assert(batchedDotKernel(batchedDotOp.make([i.make(), i.make()], null)) === undefined); // ints: reference
  * ```
  */
 export function batchedDotKernel(node: Apply): Kernel | undefined {
@@ -90,10 +92,11 @@ export function batchedDotKernel(node: Apply): Kernel | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { matrixView } from "./matmul_kernels.ts";
  * import { NDArray } from "../../core/ndarray.ts";
  * const v = matrixView(new NDArray("float64", [3, 4]), [1, 0], 1)!; // the transpose, no copy
- * console.assert(v.rowStride === 1 && v.colStride === 4);
+ * assert(v.rowStride === 1 && v.colStride === 4);
  * ```
  */
 export function matrixView(x: NDArray, perm: number[], split: number): MatrixView | undefined {
@@ -110,6 +113,7 @@ export function matrixView(x: NDArray, perm: number[], split: number): MatrixVie
 /** The tensordot node: one matrix product over (possibly strided) views. *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tensordotKernel } from "./matmul_kernels.ts";
  * import { tensordotOp } from "../../ops/tensordot.ts";
  * import { asarray } from "../../core/ndarray.ts";
@@ -117,7 +121,7 @@ export function matrixView(x: NDArray, perm: number[], split: number): MatrixVie
  * const t = new TensorType("float64", [null, null]);
  * const k = tensordotKernel(tensordotOp.make([t.make(), t.make()], { axesA: [0], axesB: [0] }))!;
  * const [c] = k([asarray([[1, 2]]).astype("float64"), asarray([[3, 4]]).astype("float64")]);
- * console.assert(c.toArray().toString() === "3,4,6,8");
+ * assert(c.toArray().toString() === "3,4,6,8");
  * ```
  */
 export function tensordotKernel(node: Apply): Kernel | undefined {

@@ -42,6 +42,7 @@ function rowMap(spec: SeqSpec, len: number, n: number): [number, number] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scanKernel } from "./scan_runner.ts";
  * import { buildCpuProgram } from "./program.ts";
  * import { scan } from "../../autodiff/scan.ts";
@@ -51,7 +52,7 @@ function rowMap(spec: SeqSpec, len: number, n: number): [number, number] {
  * const [cum] = scan({ fn: (xt, acc) => add(acc, xt), sequences: dvector("x"), outputsInfo: dscalar("z") });
  * const run = scanKernel(cum.owner!, buildCpuProgram);
  * const [out] = run([asarray([1, 2, 3], { dtype: "float64" }), asarray(10, { dtype: "float64" })]);
- * console.assert(out.toString() === "[11. 13. 16.]");
+ * assert(out.toString() === "[11. 13. 16.]");
  * ```
  */
 export function scanKernel(node: Apply, build?: typeof buildCpuProgram): CpuKernel {

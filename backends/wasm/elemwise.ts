@@ -133,6 +133,7 @@ function buildKernel(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { wasmElementwise } from "./elemwise.ts";
  * import { expOp } from "../../ops/exp_log.ts";
  * import { dvector } from "../../ops/constructors.ts";
@@ -142,7 +143,7 @@ function buildKernel(
  * const steps = [{ op: expOp, args: [0], input: "float64" as const, out: "float64" as const }];
  * const thunk = wasmElementwise(node, steps, 0, () => [])!;
  * const x = new NDArray("float64", [100], new Float64Array(100).fill(1));
- * console.assert(Math.abs(thunk([x], new BufferPool())[0].data[99] - Math.E) < 1e-15);
+ * assert(Math.abs(thunk([x], new BufferPool())[0].data[99] - Math.E) < 1e-15);
  * ```
  */
 export function wasmElementwise(

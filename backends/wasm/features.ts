@@ -23,8 +23,9 @@ function validates(build: (mb: ModuleBuilder) => void): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hasSimd } from "./features.ts";
- * console.assert(typeof hasSimd() === "boolean");
+ * assert(typeof hasSimd() === "boolean");
  * ```
  */
 export function hasSimd(): boolean {
@@ -42,8 +43,9 @@ export function hasSimd(): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hasRelaxedSimd, hasSimd } from "./features.ts";
- * console.assert(!hasRelaxedSimd() || hasSimd());
+ * assert(!hasRelaxedSimd() || hasSimd());
  * ```
  */
 export function hasRelaxedSimd(): boolean {

@@ -48,6 +48,7 @@ const performOf = (node: Apply): Kernel => (vals) => node.op.perform!(vals, node
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { wasmDotKernel } from "./kernels.ts";
  * import { dotOp } from "../../ops/dot.ts";
  * import { NDArray } from "../../core/ndarray.ts";
@@ -56,7 +57,7 @@ const performOf = (node: Apply): Kernel => (vals) => node.op.perform!(vals, node
  * const kernel = wasmDotKernel(dotOp.make([m.make("a"), m.make("b")], null))!;
  * const ones = new NDArray("float64", [20, 20], new Float64Array(400).fill(1));
  * const [c] = kernel([ones, ones]);
- * console.assert(c.item(19, 19) === 20);
+ * assert(c.item(19, 19) === 20);
  * ```
  */
 export function wasmDotKernel(node: Apply, fallback?: Kernel): Kernel | undefined {
@@ -79,11 +80,12 @@ export function wasmDotKernel(node: Apply, fallback?: Kernel): Kernel | undefine
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { wasmBatchedDotKernel } from "./kernels.ts";
  * import { batchedDotOp } from "../../ops/batched_dot.ts";
  * import { TensorType } from "../../core/type.ts";
  * const i = new TensorType("int32", [null, null]);
- * console.assert(wasmBatchedDotKernel(batchedDotOp.make([i.make(), i.make()], null)) === undefined); // ints: no engine
+ * assert(wasmBatchedDotKernel(batchedDotOp.make([i.make(), i.make()], null)) === undefined); // ints: no engine
  * ```
  */
 export function wasmBatchedDotKernel(node: Apply, fallback?: Kernel): Kernel | undefined {

@@ -52,6 +52,7 @@ export interface MatmulExports {
   ): void;
   gemvRows(m: I, k: I, A: I, ars: I, x: I, y: I): void;
   gemvCols(m: I, k: I, A: I, acs: I, x: I, y: I): void;
+  gemvColsAcc(m: I, k: I, A: I, acs: I, x: I, y: I): void;
 }
 
 /** A compiled module for one lane type and blocking. */
@@ -74,9 +75,10 @@ const engines = new Map<string, MatmulEngine | null>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { matmulEngine } from "./matmul.ts";
  * const e = matmulEngine("f64");
- * console.assert(e === undefined || e.shape.lane === "f64");
+ * assert(e === undefined || e.shape.lane === "f64");
  * ```
  */
 export function matmulEngine(lane: Lane, shape?: Partial<GemmShape>): MatmulEngine | undefined {
@@ -127,9 +129,10 @@ function build(shape: GemmShape, standard: boolean): MatmulEngine {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { startThreads } from "./matmul.ts";
  * import { shutdownThreads } from "./threads.ts";
- * console.assert((await startThreads()) >= 1);
+ * assert((await startThreads()) >= 1);
  * shutdownThreads();
  * ```
  */
@@ -191,13 +194,14 @@ function copyIn(e: MatmulEngine, v: MatrixView, r: number, c: number, extra: num
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { matmulEngine, wasmGemm } from "./matmul.ts";
  * const e = matmulEngine("f64");
  * if (e) {
  *   const c = new Float64Array(4);
  *   const view = (d: number[]) => ({ data: new Float64Array(d), offset: 0, rowStride: 2, colStride: 1 });
  *   wasmGemm(e, 2, 2, 2, view([1, 2, 3, 4]), view([5, 6, 7, 8]), c);
- *   console.assert(c.join() === "19,22,43,50");
+ *   assert(c.join() === "19,22,43,50");
  * }
  * ```
  */
@@ -221,6 +225,7 @@ export function wasmGemm(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { matmulEngine, wasmGemmBatched } from "./matmul.ts";
  * const e = matmulEngine("f32");
  * if (e) {
@@ -228,7 +233,7 @@ export function wasmGemm(
  *   const a = { data: new Float32Array([1, 2, 3, 4]), offset: 0, rowStride: 2, colStride: 1 };
  *   const b = { data: new Float32Array([1, 1]), offset: 0, rowStride: 1, colStride: 1 };
  *   wasmGemmBatched(e, 2, 1, 1, 2, a, 2, b, 0, c);
- *   console.assert(c.join() === "3,7");
+ *   assert(c.join() === "3,7");
  * }
  * ```
  */
@@ -258,6 +263,11 @@ export function wasmGemmBatched(
   const sa = stagedOffset(a.data, S), sb = stagedOffset(b.data, S);
   const ar = e.arena, mark = ar.mark();
   try {
+    // A large matrix read once: stream it through a cache-sized block instead of a full copy.
+    if (gemv && batch === 1 && (n === 1 ? sa : sb) < 0 && m * n * k * S > STREAM_MIN_BYTES) {
+      streamGemv(e, m, n, k, a, b, c, cOff);
+      return true;
+    }
     const A = copyIn(e, a, m, k, (batch - 1) * aStep, sa), B = copyIn(e, b, k, n, (batch - 1) * bStep, sb);
     const C = ar.alloc(batch * m * n * S);
     if (C < 0) return false;
@@ -365,6 +375,60 @@ function run(
     jobs.push({ lane: e.lane, ...job(start, Math.min(step, total - start), scratch[t] ?? none) });
   }
   runParallel(jobs, (j) => (e.fns[j.fn] as (...a: number[]) => void)(...j.args));
+}
+
+/** GEMVs whose matrix is larger than this and not staged are streamed. */
+const STREAM_MIN_BYTES = 1 << 20;
+/** Bytes of the matrix copied per block when streaming (stays in L2). */
+const STREAM_BLOCK_BYTES = 1 << 18;
+
+/** How many GEMVs were streamed (for tests). */
+export const streamStats: { calls: number } = { calls: 0 };
+
+/**
+ * A GEMV (m = 1 or n = 1, one operand with a unit stride) streaming its matrix: blocks
+ * of rows are copied into a cache-sized buffer and multiplied there, so the matrix is
+ * read from memory once, as a JS loop would, instead of copied whole and read again.
+ */
+function streamGemv(
+  e: MatmulEngine,
+  m: number,
+  n: number,
+  k: number,
+  a: MatrixView,
+  b: MatrixView,
+  c: FloatArray,
+  cOff: number,
+) {
+  streamStats.calls++;
+  const ar = e.arena, S = e.lane === "f32" ? 4 : 8;
+  // The matrix as row-major M (rows of stride rs), the vector and its stride.
+  const [M, vec, vs] = n === 1 ? [a, b, b.rowStride] : [b, a, a.colStride];
+  const len = n === 1 ? m : n;
+  const rowsForm = n === 1 ? a.colStride === 1 : b.rowStride === 1; // y[i] = M row i · x
+  const rs = rowsForm ? (n === 1 ? a.rowStride : b.colStride) : (n === 1 ? a.colStride : b.rowStride);
+  const x = ar.alloc(k * S), y = ar.alloc(len * S);
+  const rowLen = rowsForm ? k : len, rows = rowsForm ? len : k;
+  const block = Math.max(1, Math.floor(STREAM_BLOCK_BYTES / (rowLen * S)));
+  const buf = ar.alloc(block * rowLen * S);
+  if (x < 0 || y < 0 || buf < 0) throw new RangeError("wasm arena exhausted");
+  const view = (at: number, count: number) => (e.lane === "f32" ? ar.f32(at, count) : ar.f64(at, count));
+  const xv = view(x, k);
+  for (let p = 0; p < k; p++) xv[p] = vec.data[vec.offset + p * vs];
+  const bv = view(buf, block * rowLen);
+  for (let r0 = 0; r0 < rows; r0 += block) {
+    const nr = Math.min(block, rows - r0);
+    if (rs === rowLen) bv.set(M.data.subarray(M.offset + r0 * rs, M.offset + (r0 + nr) * rs));
+    else {
+      for (let r = 0; r < nr; r++) {
+        const o = M.offset + (r0 + r) * rs;
+        bv.set(M.data.subarray(o, o + rowLen), r * rowLen);
+      }
+    }
+    if (rowsForm) e.fns.gemvRows(nr, k, buf, rowLen * S, x, y + r0 * S);
+    else (r0 === 0 ? e.fns.gemvCols : e.fns.gemvColsAcc)(len, nr, buf, rowLen * S, x + r0 * S, y);
+  }
+  c.set(view(y, len), cOff);
 }
 
 /** A contiguous copy of a strided vector already in the arena (itself when stride is 1). */

@@ -6,7 +6,8 @@
  *
  * Exports: `gemm(m, n, k, A, ars, acs, B, brs, bcs, C, ldc, packA, packB, tile)`,
  * `gemvRows(m, k, A, ars, x, y)` (rows of A contiguous), `gemvCols(m, k, A, acs, x, y)`
- * (columns of A contiguous), with x and y contiguous.
+ * (columns of A contiguous) and `gemvColsAcc` (the same, adding to y), with x and y
+ * contiguous.
  * @module
  */
 import { addTo, forRange, type Lane, LANES, minI32 } from "./asm.ts";
@@ -332,8 +333,11 @@ function emitGemvRows(mb: ModuleBuilder, s: GemmShape) {
   }, "gemvRows");
 }
 
-/** gemvCols(m, k, A, acs, x, y): y[i] = sum_p A[i, p] x[p], columns of A contiguous. */
-function emitGemvCols(mb: ModuleBuilder, s: GemmShape) {
+/**
+ * gemvCols(m, k, A, acs, x, y): y[i] = sum_p A[i, p] x[p], columns of A contiguous;
+ * gemvColsAcc adds to y instead (for a product streamed in blocks of columns).
+ */
+function emitGemvCols(mb: ModuleBuilder, s: GemmShape, accumulate: boolean) {
   const L = LANES[s.lane], S = L.size, W = L.lanes, P = 8;
   mb.func([I32, I32, I32, I32, I32, I32], [], (c) => {
     const [m, k, A, acs, x, y] = [0, 1, 2, 3, 4, 5];
@@ -345,12 +349,14 @@ function emitGemvCols(mb: ModuleBuilder, s: GemmShape) {
     const acc = c.local(V128), sc = c.local(L.s === "f32" ? F32 : F64);
     c.get(m).i32(-W).op("i32.and").set(mv);
     // y = 0
-    forRange(c, i, () => c.i32(0), () => c.get(m), 1, () => {
-      c.get(y).get(i).i32(S).op("i32.mul", "i32.add");
-      if (S === 4) c.f32(0);
-      else c.f64(0);
-      c.mem(`${L.s}.store`);
-    });
+    if (!accumulate) {
+      forRange(c, i, () => c.i32(0), () => c.get(m), 1, () => {
+        c.get(y).get(i).i32(S).op("i32.mul", "i32.add");
+        if (S === 4) c.f32(0);
+        else c.f64(0);
+        c.mem(`${L.s}.store`);
+      });
+    }
     const block = (nP: number) => {
       for (let q = 0; q < nP; q++) {
         c.get(A).get(p).i32(q).op("i32.add").get(acs).op("i32.mul", "i32.add").set(cols[q]);
@@ -382,7 +388,7 @@ function emitGemvCols(mb: ModuleBuilder, s: GemmShape) {
     c.get(k).i32(-P).op("i32.and").set(np);
     forRange(c, p, () => c.i32(0), () => c.get(np), P, () => block(P));
     forRange(c, p, () => c.get(np), () => c.get(k), 1, () => block(1));
-  }, "gemvCols");
+  }, accumulate ? "gemvColsAcc" : "gemvCols");
 }
 
 /** The module bytes for one lane type and blocking. */
@@ -394,6 +400,7 @@ export function matmulModule(s: GemmShape, memory: { initial: number; maximum: n
   const pb = emitPackB(mb, s);
   emitGemm(mb, s, { kernel, tile, pa, pb });
   emitGemvRows(mb, s);
-  emitGemvCols(mb, s);
+  emitGemvCols(mb, s, false);
+  emitGemvCols(mb, s, true);
   return mb.build();
 }

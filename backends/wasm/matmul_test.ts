@@ -4,7 +4,14 @@ import { referenceMatmul } from "../../ops/dot_kernel.ts";
 import { gemm as jsGemm } from "../cpu/matmul.ts";
 import type { Lane } from "./asm.ts";
 import { hasSimd } from "./features.ts";
-import { type FloatArray, matmulEngine, type MatrixView, wasmGemm, wasmGemmBatched } from "./matmul.ts";
+import {
+  type FloatArray,
+  matmulEngine,
+  type MatrixView,
+  streamStats,
+  wasmGemm,
+  wasmGemmBatched,
+} from "./matmul.ts";
 import type { GemmShape } from "./matmul_gen.ts";
 import { arena } from "./memory.ts";
 
@@ -208,4 +215,30 @@ Deno.test("wasmGemm converts float32 operands into a float64 product", () => {
     f(0.3) + 3 * f(0.4),
     2 * f(0.3) + 4 * f(0.4),
   ]);
+});
+
+Deno.test("wasmGemm streams a large GEMV matrix in blocks (every layout, padded rows) with the same results", () => {
+  for (const lane of ["f32", "f64"] as const) {
+    const e = matmulEngine(lane)!;
+    const [m, k] = [700, 410]; // over 1 MB in float64 and float32: streamed
+    const cases: [string, number, number, MatrixView, MatrixView][] = [
+      ["A·x", m, 1, dense(rand(lane, m * k), k), dense(rand(lane, k), 1)],
+      ["Aᵀ·x", m, 1, transposed(rand(lane, k * m), m), dense(rand(lane, k), 1)],
+      ["x·B", 1, m, dense(rand(lane, k), k), dense(rand(lane, k * m), m)],
+      ["x·Bᵀ", 1, m, dense(rand(lane, k), k), transposed(rand(lane, m * k), k)],
+      // Rows padded to 421 elements: copied row by row.
+      ["padded A·x", m, 1, { data: rand(lane, m * 421), offset: 3, rowStride: 421, colStride: 1 }, {
+        data: rand(lane, 2 * k),
+        offset: 1,
+        rowStride: 2,
+        colStride: 1,
+      }],
+    ];
+    for (const [what, mm, nn, a, b] of cases) {
+      const c = new (Typed(lane))(mm * nn + 2), calls = streamStats.calls;
+      assert.ok(wasmGemm(e, mm, nn, k, a, b, c, 2));
+      assert.equal(streamStats.calls, calls + 1, `${what} was streamed`);
+      check(lane, mm, nn, k, a, b, c.subarray(2), `${lane} streamed ${what}`);
+    }
+  }
 });

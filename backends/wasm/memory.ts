@@ -98,11 +98,12 @@ let theArena: Arena | undefined;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { arena } from "./memory.ts";
  * const a = arena(), m = a.mark();
  * const at = a.alloc(16);
  * a.f64(at, 2).set([1, 2]);
- * console.assert(a.f64(at, 2)[1] === 2);
+ * assert(a.f64(at, 2)[1] === 2);
  * a.release(m);
  * ```
  */

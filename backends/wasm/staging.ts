@@ -36,10 +36,11 @@ export interface RunScope {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { beginRun, stagedOffset } from "./staging.ts";
  * const x = new Float64Array(20000);
  * const scope = beginRun(new Set([x]));
- * console.assert(stagedOffset(x, 8) === stagedOffset(x, 8)); // copied once
+ * assert(stagedOffset(x, 8) === stagedOffset(x, 8)); // copied once
  * scope.end();
  * ```
  */

@@ -72,15 +72,16 @@ function cpuAsync(roots: readonly Variable[], outputs: readonly Variable[], why:
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildAutoProgram } from "./auto.ts";
  * import { neg } from "../../ops/arith.ts";
  * import { fvector } from "../../ops/constructors.ts";
  * import { asarray } from "../../core/ndarray.ts";
  * const x = fvector("x");
  * const p = buildAutoProgram([x], [neg(x)]);
- * console.assert(p.device === "auto");
+ * assert(p.device === "auto");
  * const [y] = await p.run([asarray([2], { dtype: "float32" })]);
- * console.assert(y.data[0] === -2 && p.device !== "auto");
+ * assert(y.data[0] === -2 && p.device !== "auto");
  * ```
  */
 export function buildAutoProgram(

@@ -15,8 +15,9 @@ import { type GpuBuffer, type GpuDevice, USAGE } from "./gpu_types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { roundBytes } from "./device.ts";
- * console.assert(roundBytes(1) === 16 && roundBytes(20) === 32);
+ * assert(roundBytes(1) === 16 && roundBytes(20) === 32);
  * ```
  */
 export function roundBytes(bytes: number): number {
@@ -29,13 +30,14 @@ export function roundBytes(bytes: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { acquireDevice, navigatorGpu, STORAGE_USAGE } from "./device.ts";
  * if (navigatorGpu()) {
  *   const ctx = await acquireDevice().catch(() => undefined);
  *   if (ctx) {
  *     const b = ctx.pool.take(100, STORAGE_USAGE);
  *     ctx.pool.give(b);
- *     console.assert(ctx.pool.take(112, STORAGE_USAGE) === b, "same rounded size and usage");
+ *     assert(ctx.pool.take(112, STORAGE_USAGE) === b, "same rounded size and usage");
  *   }
  * }
  * ```
@@ -119,6 +121,7 @@ export class GpuBufferPool {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { acquireDevice, GpuStore, navigatorGpu, STORAGE_USAGE } from "./device.ts";
  * if (navigatorGpu()) {
  *   const ctx = await acquireDevice().catch(() => undefined);
@@ -126,7 +129,7 @@ export class GpuBufferPool {
  *     const s = new GpuStore(ctx, ctx.pool.take(64, STORAGE_USAGE));
  *     s.retain();
  *     s.release();
- *     console.assert(s.refs === 1);
+ *     assert(s.refs === 1);
  *     s.release(); // back to the pool
  *   }
  * }
@@ -180,9 +183,10 @@ export const READBACK_USAGE = USAGE.MAP_READ | USAGE.COPY_DST;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toLanes } from "./device.ts";
  * import { asarray } from "../../core/ndarray.ts";
- * console.assert(toLanes(asarray([-1, 2], { dtype: "int8" })) instanceof Int32Array);
+ * assert(toLanes(asarray([-1, 2], { dtype: "int8" })) instanceof Int32Array);
  * ```
  */
 export function toLanes(arr: NDArray): Float32Array | Int32Array | Uint32Array {
@@ -209,9 +213,10 @@ export function toLanes(arr: NDArray): Float32Array | Int32Array | Uint32Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fromLanes } from "./device.ts";
  * const lanes = new Int32Array([300, -1]);
- * console.assert(fromLanes("int8", [2], lanes.buffer).data.join() === "44,-1");
+ * assert(fromLanes("int8", [2], lanes.buffer).data.join() === "44,-1");
  * ```
  */
 export function fromLanes(dtype: DType, shape: readonly number[], mapped: ArrayBuffer): NDArray {
@@ -232,8 +237,9 @@ export function fromLanes(dtype: DType, shape: readonly number[], mapped: ArrayB
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { laneBytes } from "./device.ts";
- * console.assert(laneBytes(10) === 40);
+ * assert(laneBytes(10) === 40);
  * ```
  */
 export function laneBytes(n: number): number {

@@ -51,9 +51,10 @@ let nextBufferId = 1;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bufferId } from "./call.ts";
  * const fake = {} as never;
- * console.assert(bufferId(fake) === bufferId(fake));
+ * assert(bufferId(fake) === bufferId(fake));
  * ```
  */
 export function bufferId(b: GpuBuffer): number {
@@ -82,6 +83,7 @@ function reportPending(ctx: GpuContext): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { WebGpuCall } from "./call.ts";
  * import { acquireDevice, navigatorGpu } from "./device.ts";
  * import { asarray } from "../../core/ndarray.ts";
@@ -93,7 +95,7 @@ function reportPending(ctx: GpuContext): void {
  *     const [back] = await call.download([v]);
  *     call.drop(v.store);
  *     await call.finish(true);
- *     console.assert(back.data.join() === "1,2");
+ *     assert(back.data.join() === "1,2");
  *   }
  * }
  * ```
@@ -296,6 +298,7 @@ async function mapAll(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readBack, WebGpuCall } from "./call.ts";
  * import { acquireDevice, navigatorGpu } from "./device.ts";
  * import { asarray } from "../../core/ndarray.ts";
@@ -307,7 +310,7 @@ async function mapAll(
  *     await call.finish(false);
  *     const [back] = await readBack(ctx, [v]);
  *     v.store.release();
- *     console.assert(back.data.join() === "3,4");
+ *     assert(back.data.join() === "3,4");
  *   }
  * }
  * ```

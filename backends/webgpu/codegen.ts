@@ -79,11 +79,12 @@ function accessOf(shape: readonly Dim[], outShape: readonly Dim[]): { access: Ac
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kernelSpecOf } from "./codegen.ts";
  * import { exp } from "../../ops/exp_log.ts";
  * import { fvector } from "../../ops/constructors.ts";
  * const spec = kernelSpecOf(exp(fvector("x")).owner!);
- * console.assert(spec.steps.length === 1 && spec.outDtype === "float32");
+ * assert(spec.steps.length === 1 && spec.outDtype === "float32");
  * ```
  */
 export function kernelSpecOf(node: Apply): KernelSpec {
@@ -106,9 +107,10 @@ export function kernelSpecOf(node: Apply): KernelSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { f32Literal } from "./codegen.ts";
- * console.assert(f32Literal(0.5) === "0.5f");
- * console.assert(f32Literal(NaN) === "bitcast<f32>(0x7fc00000u)");
+ * assert(f32Literal(0.5) === "0.5f");
+ * assert(f32Literal(NaN) === "bitcast<f32>(0x7fc00000u)");
  * ```
  */
 export function f32Literal(v: number): string {
@@ -127,8 +129,9 @@ export function f32Literal(v: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { literal } from "./codegen.ts";
- * console.assert(literal(300, "int8") === "44i" && literal(1, "bool") === "1u");
+ * assert(literal(300, "int8") === "44i" && literal(1, "bool") === "1u");
  * ```
  */
 export function literal(v: number, dtype: DType): string | undefined {
@@ -173,6 +176,7 @@ function addHelpers(into: Map<string, string>, text: string): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lowerElementwise } from "./codegen.ts";
  * import { expOp } from "../../ops/exp_log.ts";
  * const k = lowerElementwise({
@@ -182,7 +186,7 @@ function addHelpers(into: Map<string, string>, text: string): void {
  *   outShape: [null],
  *   outDtype: "float32",
  * });
- * console.assert("source" in k && k.source.includes("let t0: f32 = f32(exp(a0));"));
+ * assert("source" in k && k.source.includes("let t0: f32 = f32(exp(a0));"));
  * ```
  */
 export function lowerElementwise(spec: KernelSpec): WgslKernel | { reason: string } {
@@ -298,6 +302,7 @@ export function lowerElementwise(spec: KernelSpec): WgslKernel | { reason: strin
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lowerElementwise, type KernelSpec, uniformWords } from "./codegen.ts";
  * import { addOp } from "../../ops/arith.ts";
  * const spec: KernelSpec = {
@@ -308,7 +313,7 @@ export function lowerElementwise(spec: KernelSpec): WgslKernel | { reason: strin
  *   outDtype: "float32",
  * };
  * const k = lowerElementwise(spec);
- * if ("source" in k) console.assert(uniformWords(k, spec, [2, 3]).join() === "6,3,1,0");
+ * if ("source" in k) assert(uniformWords(k, spec, [2, 3]).join() === "6,3,1,0");
  * ```
  */
 export function uniformWords(kernel: WgslKernel, spec: KernelSpec, shape: readonly number[]): Uint32Array {
@@ -343,8 +348,9 @@ export function uniformWords(kernel: WgslKernel, spec: KernelSpec, shape: readon
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dispatchSize } from "./codegen.ts";
- * console.assert(dispatchSize(1000).join() === "4,1");
+ * assert(dispatchSize(1000).join() === "4,1");
  * ```
  */
 export function dispatchSize(n: number, maxPerDim = 65535): [number, number] {

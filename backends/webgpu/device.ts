@@ -84,9 +84,10 @@ let current: GpuContext | undefined;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { navigatorGpu, setGpuForTesting } from "./device.ts";
  * setGpuForTesting(null);
- * console.assert(navigatorGpu() === undefined);
+ * assert(navigatorGpu() === undefined);
  * setGpuForTesting(undefined);
  * ```
  */
@@ -136,9 +137,10 @@ export function navigatorGpu(): Gpu | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isSoftwareAdapter } from "./device.ts";
  * const fake = { info: { description: "llvmpipe (LLVM 15)" }, limits: {}, requestDevice: () => Promise.reject() };
- * console.assert(isSoftwareAdapter(fake));
+ * assert(isSoftwareAdapter(fake));
  * ```
  */
 export function isSoftwareAdapter(adapter: GpuAdapter): boolean {
@@ -182,10 +184,11 @@ export function probeAdapter(): Promise<{ adapter: GpuAdapter; summary: AdapterS
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { acquireDevice, navigatorGpu } from "./device.ts";
  * if (navigatorGpu()) {
  *   const ctx = await acquireDevice().catch(() => undefined);
- *   if (ctx) console.assert(ctx === await acquireDevice(), "one device per process");
+ *   if (ctx) assert(ctx === await acquireDevice(), "one device per process");
  * }
  * ```
  */
@@ -265,11 +268,12 @@ function forgetDevice(ctx: GpuContext): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { acquireDevice, navigatorGpu, pipelineFor } from "./device.ts";
  * if (navigatorGpu()) {
  *   const ctx = await acquireDevice().catch(() => undefined);
  *   const src = "@compute @workgroup_size(1) fn main() {}";
- *   if (ctx) console.assert(pipelineFor(ctx, src) === pipelineFor(ctx, src), "cached by source");
+ *   if (ctx) assert(pipelineFor(ctx, src) === pipelineFor(ctx, src), "cached by source");
  * }
  * ```
  */

@@ -32,10 +32,11 @@ export const deviceArrayStats = { live: 0 };
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DeviceArray } from "./device_array.ts";
  * import { asarray } from "../../core/ndarray.ts";
  * const a = DeviceArray.fromHost(asarray([1, 2], { dtype: "float32" }));
- * console.assert(!a.onDevice && (await a.read()).data[1] === 2);
+ * assert(!a.onDevice && (await a.read()).data[1] === 2);
  * a.dispose();
  * ```
  */
@@ -162,6 +163,7 @@ export class DeviceArray {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ResidentValue } from "./device_array.ts";
  * import { WebGpuCall } from "./call.ts";
  * import { acquireDevice, navigatorGpu } from "./device.ts";
@@ -175,7 +177,7 @@ export class DeviceArray {
  *     const v = call.upload(w.getValue());
  *     await call.finish(false);
  *     w.storage.resident = new ResidentValue(v.store, "float32", [2], "w", undefined);
- *     console.assert((await w.read()).data[1] === 2);
+ *     assert((await w.read()).data[1] === 2);
  *   }
  * }
  * ```

@@ -114,9 +114,10 @@ export interface WgslKernelTemplate<P = unknown> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isKernelTemplate } from "./kernel_template.ts";
- * console.assert(!isKernelTemplate("reduce"));
- * console.assert(isKernelTemplate({ kind: "wgsl-template", plan: () => ({ outputs: [], passes: [] }) }));
+ * assert(!isKernelTemplate("reduce"));
+ * assert(isKernelTemplate({ kind: "wgsl-template", plan: () => ({ outputs: [], passes: [] }) }));
  * ```
  */
 export function isKernelTemplate(v: unknown): v is WgslKernelTemplate {
@@ -130,9 +131,10 @@ export function isKernelTemplate(v: unknown): v is WgslKernelTemplate {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkPlan } from "./kernel_template.ts";
  * const bad = { outputs: [[2]], passes: [{ wgsl: "", bind: ["in3" as const], workgroups: [1] as [number] }] };
- * console.assert(checkPlan(bad, 1, 1)!.includes("in3"));
+ * assert(checkPlan(bad, 1, 1)!.includes("in3"));
  * ```
  */
 export function checkPlan(plan: KernelPlan, nInputs: number, nOutputs: number): string | undefined {

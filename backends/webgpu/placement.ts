@@ -109,10 +109,11 @@ const MAX_STORAGE_BUFFERS = 8;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { labelOf } from "./placement.ts";
  * import { exp } from "../../ops/exp_log.ts";
  * import { fvector } from "../../ops/constructors.ts";
- * console.assert(labelOf(exp(fvector("x")).owner!) === "exp(x) :: float32");
+ * assert(labelOf(exp(fvector("x")).owner!) === "exp(x) :: float32");
  * ```
  */
 export function labelOf(node: Apply): string {
@@ -233,13 +234,14 @@ function splitUnlowerable(outputs: readonly Variable[], stopAt: ReadonlySet<Vari
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { schedule } from "./placement.ts";
  * import { exp } from "../../ops/exp_log.ts";
  * import { cast } from "../../ops/cast.ts";
  * import { fvector } from "../../ops/constructors.ts";
  * const x = fvector("x");
  * const s = schedule([x], [cast(exp(x), "float64")]);
- * console.assert(s.placement.map((p) => p.device).join() === "webgpu,cpu");
+ * assert(s.placement.map((p) => p.device).join() === "webgpu,cpu");
  * ```
  */
 export function schedule(roots: readonly Variable[], outputs: readonly Variable[]): Schedule {
