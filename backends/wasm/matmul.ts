@@ -11,7 +11,7 @@ import { defaultShape, type GemmShape, matmulModule } from "./matmul_gen.ts";
 import { type Arena, arena } from "./memory.ts";
 import { config } from "../../core/config.ts";
 import { type Job, readyWorkers, runParallel, startPool, threadsSupported } from "./threads.ts";
-import { stagedOffset } from "./staging.ts";
+import { findStaged, reserveStaged, stagedOffset } from "./staging.ts";
 
 /** A thread's packing buffers and edge tile (byte offsets in the arena). */
 interface Scratch {
@@ -190,7 +190,9 @@ function copyIn(e: MatmulEngine, v: MatrixView, r: number, c: number, extra: num
 /**
  * C = A·B for an (m × k) A and a (k × n) B given as strided views with non-negative
  * strides; C is written C-contiguous from `cOff` of `c` (whose type is the lane type).
- * Returns false (and writes nothing) when the arena cannot hold the operands.
+ * Returns false (and writes nothing) when the arena cannot hold the operands, and for
+ * a GEMV over a matrix larger than the last-level cache that is not in
+ * the arena yet (memory-bound: the JS loop reads it once, a copy would add a write).
  *
  * @example
  * ```ts
@@ -259,15 +261,33 @@ export function wasmGemmBatched(
     (m === 1 && (b.colStride === 1 || b.rowStride === 1));
   const threads = threadsFor(e, m * n * k, gemv);
   const S = e.lane === "f32" ? 4 : 8;
+  // A large GEMV matrix not yet in the arena: streamed through cache, once (and kept
+  // as the run's staged copy when it is a root of the running program).
+  const matrix = n === 1 ? a : b;
+  if (gemv && batch === 1 && m * n * k * S > STREAM_MIN_BYTES && findStaged(matrix.data, S) < 0) {
+    // Larger than the last-level cache and read once: memory-bound, and a JS loop reads
+    // it once at full bandwidth while any copy adds a write. Decline.
+    if (m * n * k * S > KEEP_MAX_BYTES) return false;
+    // Kept only while it fits in the last-level cache.
+    const covers = matrix.offset === 0 && m * n * k === matrix.data.length && m * n * k * S <= KEEP_MAX_BYTES;
+    const keep = covers ? reserveStaged(matrix.data, S) : { at: -1, fresh: false };
+    if (keep.at < 0 || keep.fresh) {
+      const mark = e.arena.mark();
+      try {
+        streamGemv(e, m, n, k, a, b, c, cOff, keep.at);
+        return true;
+      } catch (err) {
+        if (err instanceof RangeError) return false;
+        throw err;
+      } finally {
+        e.arena.release(mark);
+      }
+    }
+  }
   // Root buffers of a running program are staged once per run, below this call's mark.
   const sa = stagedOffset(a.data, S), sb = stagedOffset(b.data, S);
   const ar = e.arena, mark = ar.mark();
   try {
-    // A large matrix read once: stream it through a cache-sized block instead of a full copy.
-    if (gemv && batch === 1 && (n === 1 ? sa : sb) < 0 && m * n * k * S > STREAM_MIN_BYTES) {
-      streamGemv(e, m, n, k, a, b, c, cOff);
-      return true;
-    }
     const A = copyIn(e, a, m, k, (batch - 1) * aStep, sa), B = copyIn(e, b, k, n, (batch - 1) * bStep, sb);
     const C = ar.alloc(batch * m * n * S);
     if (C < 0) return false;
@@ -379,6 +399,8 @@ function run(
 
 /** GEMVs whose matrix is larger than this and not staged are streamed. */
 const STREAM_MIN_BYTES = 1 << 20;
+/** Streamed GEMV matrices up to this size are kept as the run's staged copy. */
+const KEEP_MAX_BYTES = 8 << 20;
 /** Bytes of the matrix copied per block when streaming (stays in L2). */
 const STREAM_BLOCK_BYTES = 1 << 18;
 
@@ -399,6 +421,7 @@ function streamGemv(
   b: MatrixView,
   c: FloatArray,
   cOff: number,
+  keepAt: number,
 ) {
   streamStats.calls++;
   const ar = e.arena, S = e.lane === "f32" ? 4 : 8;
@@ -410,14 +433,15 @@ function streamGemv(
   const x = ar.alloc(k * S), y = ar.alloc(len * S);
   const rowLen = rowsForm ? k : len, rows = rowsForm ? len : k;
   const block = Math.max(1, Math.floor(STREAM_BLOCK_BYTES / (rowLen * S)));
-  const buf = ar.alloc(block * rowLen * S);
+  // Blocks go to the staged copy's place when one is being made, else through one buffer.
+  const buf = keepAt >= 0 ? keepAt : ar.alloc(block * rowLen * S);
   if (x < 0 || y < 0 || buf < 0) throw new RangeError("wasm arena exhausted");
   const view = (at: number, count: number) => (e.lane === "f32" ? ar.f32(at, count) : ar.f64(at, count));
   const xv = view(x, k);
   for (let p = 0; p < k; p++) xv[p] = vec.data[vec.offset + p * vs];
-  const bv = view(buf, block * rowLen);
   for (let r0 = 0; r0 < rows; r0 += block) {
     const nr = Math.min(block, rows - r0);
+    const at = keepAt >= 0 ? keepAt + r0 * rowLen * S : buf, bv = view(at, nr * rowLen);
     if (rs === rowLen) bv.set(M.data.subarray(M.offset + r0 * rs, M.offset + (r0 + nr) * rs));
     else {
       for (let r = 0; r < nr; r++) {
@@ -425,8 +449,8 @@ function streamGemv(
         bv.set(M.data.subarray(o, o + rowLen), r * rowLen);
       }
     }
-    if (rowsForm) e.fns.gemvRows(nr, k, buf, rowLen * S, x, y + r0 * S);
-    else (r0 === 0 ? e.fns.gemvCols : e.fns.gemvColsAcc)(len, nr, buf, rowLen * S, x + r0 * S, y);
+    if (rowsForm) e.fns.gemvRows(nr, k, at, rowLen * S, x, y + r0 * S);
+    else (r0 === 0 ? e.fns.gemvCols : e.fns.gemvColsAcc)(len, nr, at, rowLen * S, x + r0 * S, y);
   }
   c.set(view(y, len), cOff);
 }

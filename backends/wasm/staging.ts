@@ -65,14 +65,36 @@ export function beginRun(roots: ReadonlySet<unknown>): RunScope {
  * Call only while no kernel holds arena space (before a kernel's own mark).
  */
 export function stagedOffset(data: FloatArray, size: 4 | 8, a: Arena = arena()): number {
+  const at = reserveStaged(data, size, a);
+  if (at.fresh) (size === 4 ? a.f32(at.at, data.length) : a.f64(at.at, data.length)).set(data);
+  return at.at;
+}
+
+/** The offset of `data`'s copy if this run already staged it at `size`, else -1. */
+export function findStaged(data: FloatArray, size: 4 | 8): number {
+  const hit = scopes[scopes.length - 1]?.staged.get(data);
+  return hit && hit[1] === size ? hit[0] : -1;
+}
+
+/**
+ * Like `stagedOffset`, but a new copy is only allocated and registered, not filled:
+ * `fresh` tells the caller to write all of it (a kernel streaming the buffer through
+ * cache fills it block by block) before anything else reads it.
+ */
+export function reserveStaged(
+  data: FloatArray,
+  size: 4 | 8,
+  a: Arena = arena(),
+): { at: number; fresh: boolean } {
   const scope = scopes[scopes.length - 1];
-  if (!scope || !scope.roots.has(data) || data.length * size < MIN_STAGED_BYTES) return -1;
+  if (!scope || !scope.roots.has(data) || data.length * size < MIN_STAGED_BYTES) {
+    return { at: -1, fresh: false };
+  }
   const hit = scope.staged.get(data);
-  if (hit) return hit[1] === size ? hit[0] : -1; // staged at the other width: copy as usual
+  if (hit) return { at: hit[1] === size ? hit[0] : -1, fresh: false }; // other width: copy as usual
   if (scope.mark < 0) scope.mark = a.mark();
   const at = a.alloc(data.length * size);
-  if (at < 0) return -1;
-  (size === 4 ? a.f32(at, data.length) : a.f64(at, data.length)).set(data);
+  if (at < 0) return { at: -1, fresh: false };
   scope.staged.set(data, [at, size]);
-  return at;
+  return { at, fresh: true };
 }
