@@ -226,6 +226,7 @@ export interface RunContext {
 export function defineRandomOp(
   name: string,
   run: (ctx: RunContext) => { states: NDArray[]; sample: NDArray },
+  wgslKernel?: unknown,
 ): Op<RandomParams> {
   return defineOp<RandomParams>({
     name,
@@ -253,7 +254,9 @@ export function defineRandomOp(
       return [...states, sample];
     },
     notDifferentiable: "random sampling has no gradient (as in Theano)",
-    noWgsl: "random ops run on the CPU; the WGSL MRG kernel comes with the WebGPU part of issue 4",
+    ...(wgslKernel ? { wgslKernel } : {
+      noWgsl: "NumPy-backed random ops run on the CPU (Mersenne Twister and NumPy's algorithms)",
+    }),
     format: (args, p) => `${p.dist}(${args.slice(p.nStates).join(", ")})`,
   });
 }
