@@ -47,6 +47,8 @@ export interface KernelRunInfo<P = unknown> extends KernelNodeInfo<P> {
   shapes: readonly (readonly number[])[];
   /** Values of the host-scalar inputs by position (undefined for device inputs). */
   scalars: readonly (number | undefined)[];
+  /** Every element of the host inputs (a size vector, say), by position. */
+  hostData: readonly (ArrayLike<number> | undefined)[];
   /** Layouts of the device inputs by position (strided only for `stridedInputs`). */
   layouts: readonly (InputLayout | undefined)[];
   /** The device's limits a plan must respect. */

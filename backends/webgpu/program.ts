@@ -194,7 +194,9 @@ export function buildWebGpuProgram(
       const results = slots.map((s) => {
         const d = run.dev[s];
         if (!keep) return hostOut(s);
-        const a = d ? DeviceArray.fromStore(d.store.retain(), d.dtype, d.shape) : DeviceArray.fromHost(hostOut(s));
+        const a = d
+          ? DeviceArray.fromStore(d.store.retain(), d.dtype, d.shape)
+          : DeviceArray.fromHost(hostOut(s));
         made.push(a);
         return a;
       });

@@ -199,7 +199,11 @@ export class ScheduleRun {
     const ctx = this.#call.ctx;
     if (u.hostIns.length) await this.ensureHost(u.hostIns.map((i) => u.ins[i]));
     const scalars: (number | undefined)[] = u.ins.map(() => undefined);
-    for (const i of u.hostIns) scalars[i] = this.host[u.ins[i]]!.data[0];
+    const hostData: (ArrayLike<number> | undefined)[] = u.ins.map(() => undefined);
+    for (const i of u.hostIns) {
+      hostData[i] = this.host[u.ins[i]]!.data;
+      scalars[i] = hostData[i]![0];
+    }
     const layouts: (InputLayout | undefined)[] = u.ins.map(() => undefined);
     for (const i of u.devIns) {
       const v = this.dev[u.ins[i]];
@@ -214,6 +218,7 @@ export class ScheduleRun {
       ...u.info,
       shapes: u.ins.map((s) => this.shapeOf(s)),
       scalars,
+      hostData,
       layouts,
       limits: {
         maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension ?? 65535,

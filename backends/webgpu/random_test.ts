@@ -1,0 +1,97 @@
+/**
+ * MRG31k3p float32 uniforms on WebGPU are bit-identical to the CPU's (random/mrg_wgsl.ts),
+ * and the states they leave behind are identical too: call after call, for fewer
+ * elements than substreams, several elements per substream, given and symbolic sizes.
+ */
+import assert from "node:assert/strict";
+import * as T from "../../mod.ts";
+import type { WgslKernelTemplate } from "./kernel_template.ts";
+import type { RandomParams } from "../../random/random_op.ts";
+import { mrgWgsl } from "../../random/mrg_wgsl.ts";
+import { acquireDevice } from "./device.ts";
+import { quietly } from "./kernel_test_util.ts";
+import { requireAdapter } from "./test_util.ts";
+
+await requireAdapter();
+
+mrgWgsl satisfies WgslKernelTemplate<RandomParams>;
+
+/** The same stream drawn on the GPU and on the CPU, compiled by `build`. */
+function pair(seed: number, draw: (s: T.MRGRandomStreams) => T.Variable, inputs: T.Variable[] = []) {
+  const g = new T.MRGRandomStreams(seed), c = new T.MRGRandomStreams(seed);
+  const gv = draw(g), cv = draw(c);
+  return {
+    gpu: quietly(() => T.function(inputs, gv, { device: "webgpu" })),
+    cpu: T.function(inputs, cv),
+    gState: g.stateUpdates.map(([s]) => s),
+    cState: c.stateUpdates.map(([s]) => s),
+  };
+}
+
+const bits = (a: T.NDArray) => Array.from(new Uint32Array(new Float32Array(a.data).buffer));
+
+Deno.test("MRG uniform float32 on WebGPU is bit-identical to the CPU, call after call, states included", async () => {
+  const cases: [string, (s: T.MRGRandomStreams) => T.Variable][] = [
+    ["5 elements", (s) => s.uniform([5], { dtype: "float32" })],
+    [
+      "40,000 elements over 15,360 substreams",
+      (s) => s.uniform([200, 200], { dtype: "float32", nstreams: 15360 }),
+    ],
+    ["21 elements over 4 substreams", (s) => s.uniform([7, 3], { dtype: "float32", nstreams: 4 })],
+    ["2 elements over 9 substreams", (s) => s.uniform([2], { dtype: "float32", nstreams: 9 })],
+  ];
+  for (const [what, draw] of cases) {
+    const p = pair(12345, draw);
+    assert.ok(p.gpu.placement.some((q) => q.node.op.name === "mrg_random" && q.device === "webgpu"), what);
+    for (let call = 0; call < 3; call++) {
+      const [g, c] = [await p.gpu(), p.cpu()];
+      assert.equal(g.dtype, "float32");
+      assert.deepEqual(g.shape, c.shape, what);
+      assert.deepEqual(bits(g), bits(c), `${what}, call ${call}`);
+    }
+    for (let k = 0; k < p.gState.length; k++) {
+      assert.deepEqual(
+        (await p.gState[k].read()).toArray(),
+        p.cState[k].getValue().toArray(),
+        `${what}: state`,
+      );
+    }
+  }
+});
+
+Deno.test("MRG uniform on WebGPU: symbolic sizes, an update-only loop without readbacks, other draws on the CPU", async () => {
+  const x = T.fmatrix("x");
+  const p = pair(7, (s) => s.uniform(x.shape, { dtype: "float32" }), [x]);
+  const xv = new T.NDArray("float32", [30, 11]);
+  assert.deepEqual(bits(await p.gpu(xv)), bits(p.cpu(xv)));
+  // Dropout-style use: the draws stay on the device, the state advances there.
+  const srng = new T.MRGRandomStreams(3), cpuRng = new T.MRGRandomStreams(3);
+  const w = T.shared(new Float32Array(1000).fill(1), { name: "w" });
+  const wc = T.shared(new Float32Array(1000).fill(1), { name: "w" });
+  const step = T.function([], [], {
+    updates: [[w, T.add(w, srng.uniform([1000], { dtype: "float32" }))]],
+    device: "webgpu",
+  });
+  const stepC = T.function([], [], {
+    updates: [[wc, T.add(wc, cpuRng.uniform([1000], { dtype: "float32" }))]],
+  });
+  await step();
+  stepC();
+  const ctx = await acquireDevice();
+  const before = ctx.stats.readbacks;
+  for (let i = 0; i < 50; i++) {
+    await step();
+    stepC();
+  }
+  assert.equal(ctx.stats.readbacks, before, "no readback: the state and the draws stay on the GPU");
+  assert.deepEqual(bits(await w.read()), bits(wc.getValue()));
+  const n = quietly(() =>
+    T.function([], new T.MRGRandomStreams(1).normal([4], { dtype: "float32" }), { device: "webgpu" })
+  );
+  assert.match(
+    n.placement.find((q) => q.node.op.name === "mrg_random")!.reason!,
+    /normal draws run on the CPU/,
+  );
+  const u64 = quietly(() => T.function([], new T.MRGRandomStreams(1).uniform([4]), { device: "webgpu" }));
+  assert.match(u64.placement.find((q) => q.node.op.name === "mrg_random")!.reason!, /float64/);
+});
