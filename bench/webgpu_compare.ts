@@ -109,6 +109,27 @@ for (const n of [256, 512, 1024]) {
   );
 }
 
+// --- 10,000,000 MRG31k3p float32 uniforms (15,360 substreams).
+{
+  const n = 10_000_000;
+  const cpu = T.function([], new T.MRGRandomStreams(1).uniform([n], { dtype: "float32" }));
+  const gpu = T.function([], new T.MRGRandomStreams(1).uniform([n], { dtype: "float32" }), {
+    device: "webgpu",
+  });
+  const onDevice = await time(async () => {
+    const d = await gpu.onDevice();
+    await d.read();
+    d.dispose();
+  });
+  console.log(
+    `\n| 10,000,000 MRG31k3p float32 uniforms | CPU backend | WebGPU whole call | WebGPU on device, then read |`,
+  );
+  console.log("| --- | --- | --- | --- |");
+  console.log(
+    `| ms | ${fmt(await time(() => cpu()))} | ${fmt(await time(() => gpu()))} | ${fmt(onDevice)} |`,
+  );
+}
+
 // --- The logistic-regression training step (400 × 784, float32).
 {
   T.config.floatX = "float32";
