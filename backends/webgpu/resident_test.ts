@@ -249,3 +249,14 @@ Deno.test("a lost device: resident values are gone with a clear DeviceError, and
   assert.deepEqual((await step()).toArray(), [5, 6]);
   assert.deepEqual((await w.read()).toArray(), [6, 7]);
 });
+
+Deno.test("copy({ swap }) and copy({ deleteUpdates }) of a WebGPU function keep each variable on the device", async () => {
+  const a = T.shared(f32([1, 2]), { name: "a" }), b = T.shared(f32([10, 20]), { name: "b" });
+  const f = T.function([], a, { updates: [[a, T.add(a, 1)]], device: "webgpu" });
+  const g = f.copy({ swap: [[a, b]] });
+  assert.deepEqual([(await f()).toArray(), (await g()).toArray()], [[1, 2], [10, 20]]);
+  assert.deepEqual([(await a.read()).toArray(), (await b.read()).toArray()], [[2, 3], [11, 21]]);
+  const h = f.copy({ deleteUpdates: true });
+  assert.deepEqual((await h()).toArray(), [2, 3]);
+  assert.deepEqual((await a.read()).toArray(), [2, 3]);
+});
