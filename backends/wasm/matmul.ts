@@ -10,7 +10,14 @@ import { hasRelaxedSimd, hasSimd } from "./features.ts";
 import { defaultShape, type GemmShape, matmulModule } from "./matmul_gen.ts";
 import { type Arena, arena } from "./memory.ts";
 import { config } from "../../core/config.ts";
-import { type Job, readyWorkers, runParallel, startPool, threadsSupported } from "./threads.ts";
+import {
+  type Job,
+  MAX_PARALLEL_JOBS,
+  readyWorkers,
+  runParallel,
+  startPool,
+  threadsSupported,
+} from "./threads.ts";
 import { findStaged, reserveStaged, stagedOffset } from "./staging.ts";
 
 /** A thread's packing buffers and edge tile (byte offsets in the arena). */
@@ -150,7 +157,7 @@ export async function startThreads(timeoutMs = 5000): Promise<number> {
 }
 
 /** Products of at least this many multiply-adds are split across threads. */
-const PARALLEL_GEMM = 1 << 20, PARALLEL_GEMV = 1 << 16;
+const PARALLEL_GEMM = 1 << 20;
 
 /**
  * Threads usable for `work` multiply-adds now (1 = the main thread alone): starts the
@@ -159,7 +166,9 @@ const PARALLEL_GEMM = 1 << 20, PARALLEL_GEMV = 1 << 16;
  */
 function threadsFor(e: MatmulEngine, work: number, gemv: boolean): number {
   const want = config.threads;
-  if (want < 1.5 || !e.standard || work < (gemv ? PARALLEL_GEMV : PARALLEL_GEMM)) return 1;
+  // GEMVs stay on one thread: memory-bound, and their matrix was usually just copied
+  // into this core's cache (measured: two threads made the 400×784 pair 1.6× slower).
+  if (want < 1.5 || !e.standard || gemv || work < PARALLEL_GEMM) return 1;
   if (!threadsSupported(e.arena)) return 1;
   const ready = readyWorkers();
   if (ready === 0) {
@@ -323,78 +332,58 @@ function product(
 ): void {
   const S = e.lane === "f32" ? 4 : 8, W = 16 / S;
   const gemvRows = (rows: number, M: number, ars: number, x: number) =>
-    run(
-      e,
-      threads,
-      rows,
-      W,
-      [],
-      (i0, len) => ({ fn: "gemvRows", args: [len, k, M + i0 * ars, ars, x, C + i0 * S] }),
-    );
+    run(e, "gemvRows", threads, rows, W, (i0, len) => [len, k, M + i0 * ars, ars, x, C + i0 * S]);
   const gemvCols = (cols: number, M: number, acs: number, x: number) =>
-    run(
-      e,
-      threads,
-      cols,
-      W,
-      [],
-      (i0, len) => ({ fn: "gemvCols", args: [len, k, M + i0 * S, acs, x, C + i0 * S] }),
-    );
+    run(e, "gemvCols", threads, cols, W, (i0, len) => [len, k, M + i0 * S, acs, x, C + i0 * S]);
   if (n === 1 && a.colStride === 1) gemvRows(m, A, a.rowStride * S, contiguous(e, B, b.rowStride, k));
   else if (n === 1 && a.rowStride === 1) gemvCols(m, A, a.colStride * S, contiguous(e, B, b.rowStride, k));
   // A row times B is Bᵀ times the row.
   else if (m === 1 && b.colStride === 1) gemvCols(n, B, b.rowStride * S, contiguous(e, A, a.colStride, k));
   else if (m === 1 && b.rowStride === 1) gemvRows(n, B, b.colStride * S, contiguous(e, A, a.colStride, k));
   else {
-    // Columns of C split between threads, at multiples of the register block.
-    const NR = e.shape.nv * W;
-    run(e, threads, n, NR, scratch, (j0, len, sc) => ({
-      fn: "gemm",
-      args: [
-        m,
-        len,
-        k,
-        A,
-        a.rowStride * S,
-        a.colStride * S,
-        B + j0 * b.colStride * S,
-        b.rowStride * S,
-        b.colStride * S,
-        C + j0 * S,
-        n * S,
-        sc.pa,
-        sc.pb,
-        sc.tile,
-      ], // deno-fmt-ignore
-    }));
+    // Columns of C, in blocks of whole register tiles; each executor packs with its own scratch.
+    const NR = e.shape.nv * W, as = a.rowStride * S, acs = a.colStride * S, bs = b.rowStride * S;
+    const bcs = b.colStride * S;
+    run(
+      e,
+      "gemm",
+      threads,
+      n,
+      NR,
+      (j0, len) => [m, len, k, A, as, acs, B + j0 * bcs, bs, bcs, C + j0 * S, n * S],
+      scratch,
+    );
   }
 }
 
+/** Jobs per thread when splitting: more than one, so a thread the OS delays costs little. */
+const JOBS_PER_THREAD = 4;
+
 /**
- * Split [0, total) into `threads` ranges at multiples of `align` and run the jobs
- * `job(start, length, scratch[t])`, the first on this thread, the rest on workers.
+ * Split [0, total) into ranges at multiples of `align` and run `fn(...args(start,
+ * length))` for each, on this thread alone or queued for this thread and the workers
+ * (`scratch[t]` is appended for executor t when given).
  */
 function run(
   e: MatmulEngine,
+  fn: Job["fn"],
   threads: number,
   total: number,
   align: number,
-  scratch: Scratch[],
-  job: (start: number, len: number, scratch: Scratch) => Omit<Job, "lane">,
+  args: (start: number, len: number) => number[],
+  scratch?: Scratch[],
 ): void {
-  const parts = Math.min(threads, Math.ceil(total / align));
-  const none = { pa: 0, pb: 0, tile: 0 };
-  if (parts <= 1) {
-    const j = job(0, total, scratch[0] ?? none);
-    (e.fns[j.fn] as (...a: number[]) => void)(...j.args);
+  const call = (a: number[]) => (e.fns[fn] as (...a: number[]) => void)(...a);
+  const parts = Math.min(threads * JOBS_PER_THREAD, MAX_PARALLEL_JOBS, Math.ceil(total / align));
+  if (threads <= 1 || parts <= 1) {
+    const sc = scratch?.[0];
+    call(sc ? [...args(0, total), sc.pa, sc.pb, sc.tile] : args(0, total));
     return;
   }
   const step = Math.ceil(total / parts / align) * align;
-  const jobs: Job[] = [];
-  for (let t = 0, start = 0; start < total; t++, start += step) {
-    jobs.push({ lane: e.lane, ...job(start, Math.min(step, total - start), scratch[t] ?? none) });
-  }
-  runParallel(jobs, (j) => (e.fns[j.fn] as (...a: number[]) => void)(...j.args));
+  const jobs: number[][] = [];
+  for (let start = 0; start < total; start += step) jobs.push(args(start, Math.min(step, total - start)));
+  runParallel(e.lane, fn, jobs, threads - 1, call, scratch);
 }
 
 /** GEMVs whose matrix is larger than this and not staged are streamed. */

@@ -5,10 +5,12 @@
  * or network access, no import map); until they report ready, products run on the
  * main thread alone, so no call ever waits for a worker to start.
  *
- * Jobs pass through a shared Int32Array: the main thread writes a job's function and
- * arguments into a worker's slot and wakes it with Atomics.notify, runs its own share,
- * then waits (Atomics.wait, which Deno and Bun allow on the main thread) for the
- * workers' done flags. The workers write disjoint parts of the result.
+ * A product is cut into more jobs than threads and queued in a shared Int32Array; the
+ * main thread wakes the workers (Atomics.notify) and every thread, the main one
+ * included, claims the next job with a compare-and-swap until the queue is empty,
+ * then the main thread waits (Atomics.wait, which Deno and Bun allow on the main
+ * thread) for the last completions. A worker that the OS does not schedule in time
+ * costs its share of the queue, not a stall. Jobs write disjoint parts of the result.
  *
  * Idle workers are stopped 250 ms after the last parallel call (a blocked Worker keeps
  * a Deno process alive, and a terminate() does not wake it), or by `shutdownThreads`.
@@ -26,30 +28,49 @@ export interface Job {
   args: number[];
 }
 
-const SLOT = 32; // int32s per worker: cmd, done, ready, fn, lane, nargs, args...
-const CMD = 0, DONE = 1, READY = 2, FN = 3, LANE = 4, NARGS = 5, ARGS = 6;
+// Layout of the control block (int32s). Header: the claim word (epoch << 11 | next
+// job), completed jobs, and the call's job count, function, lane, argument count and
+// whether the executor appends its scratch (pa, pb, tile). Then one slot per worker
+// (command: the epoch to work on, or -1 to stop; ready; its scratch), then the jobs'
+// arguments.
+const NEXT = 0, DONE = 1, NJOBS = 2, FN = 3, LANE = 4, NARGS = 5, SCR = 6, HEADER = 8;
+const CMD = 0, READY = 1, PA = 2, WSLOT = 8;
+const MAX_JOBS = 64, MAX_ARGS = 16, INDEX_BITS = 11;
 const IDLE_MS = 250;
+/** How long a worker polls for the next job before it sleeps, and the main thread for completions. */
+const SPIN_MS = 0.2;
 
 const WORKER_SOURCE = `
 const FNS = ${JSON.stringify(JOB_FUNCTIONS)};
 self.onmessage = (e) => {
-  const { mem, modules, ctl, slot } = e.data;
+  const { mem, modules, ctl, slot, jobs } = e.data;
   const exp = {};
   for (const lane of Object.keys(modules)) {
     exp[lane] = new WebAssembly.Instance(new WebAssembly.Module(modules[lane]), { env: { mem } }).exports;
   }
   const c = new Int32Array(ctl);
   Atomics.store(c, slot + ${READY}, 1);
+  let seen = 0;
   for (;;) {
-    Atomics.wait(c, slot + ${CMD}, 0);
-    const cmd = Atomics.load(c, slot + ${CMD});
-    if (cmd < 0) break;
-    const args = [];
-    for (let i = 0; i < c[slot + ${NARGS}]; i++) args.push(c[slot + ${ARGS} + i]);
-    exp[c[slot + ${LANE}] === 0 ? "f32" : "f64"][FNS[c[slot + ${FN}]]](...args);
-    Atomics.store(c, slot + ${CMD}, 0);
-    Atomics.store(c, slot + ${DONE}, 1);
-    Atomics.notify(c, slot + ${DONE});
+    // Spin a little before sleeping: products often come back to back (a training loop).
+    const t0 = performance.now();
+    while (Atomics.load(c, slot + ${CMD}) === seen && performance.now() - t0 < ${SPIN_MS}) {}
+    Atomics.wait(c, slot + ${CMD}, seen);
+    const epoch = Atomics.load(c, slot + ${CMD});
+    if (epoch < 0) break;
+    seen = epoch;
+    for (;;) {
+      const v = Atomics.load(c, ${NEXT});
+      if (v >>> ${INDEX_BITS} !== epoch) break; // a later call: nothing of ours left
+      const i = v & ${(1 << INDEX_BITS) - 1};
+      if (i >= c[${NJOBS}]) break;
+      if (Atomics.compareExchange(c, ${NEXT}, v, v + 1) !== v) continue;
+      const n = c[${NARGS}], args = [];
+      for (let k = 0; k < n; k++) args.push(c[jobs + i * ${MAX_ARGS} + k]);
+      if (c[${SCR}]) args.push(c[slot + ${PA}], c[slot + ${PA} + 1], c[slot + ${PA} + 2]);
+      exp[c[${LANE}] === 0 ? "f32" : "f64"][FNS[c[${FN}]]](...args);
+      if (Atomics.add(c, ${DONE}, 1) + 1 === c[${NJOBS}]) Atomics.notify(c, ${DONE});
+    }
   }
   self.close();
 };`;
@@ -57,6 +78,7 @@ self.onmessage = (e) => {
 interface Pool {
   workers: Worker[];
   ctl: Int32Array;
+  epoch: number;
 }
 
 let pool: Pool | undefined;
@@ -74,13 +96,14 @@ export function threadsSupported(arena: Arena): boolean {
  */
 export function startPool(arena: Arena, count: number, modules: Record<Lane, Uint8Array>): void {
   if (pool || count < 1 || !threadsSupported(arena)) return;
-  const ctl = new Int32Array(new SharedArrayBuffer(4 * SLOT * count));
+  const jobs = HEADER + WSLOT * count;
+  const ctl = new Int32Array(new SharedArrayBuffer(4 * (jobs + MAX_JOBS * MAX_ARGS)));
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "application/javascript" }));
-  const p: Pool = { workers: [], ctl };
+  const p: Pool = { workers: [], ctl, epoch: 0 };
   for (let i = 0; i < count; i++) {
     const w = new Worker(url, { type: "module" });
     (w as { unref?: () => void }).unref?.(); // Bun: do not keep the process alive
-    w.postMessage({ mem: arena.memory, modules, ctl: ctl.buffer, slot: i * SLOT });
+    w.postMessage({ mem: arena.memory, modules, ctl: ctl.buffer, slot: HEADER + i * WSLOT, jobs });
     p.workers.push(w);
   }
   pool = p;
@@ -95,31 +118,60 @@ export function poolSize(): number {
 export function readyWorkers(): number {
   if (!pool) return 0;
   let n = 0;
-  while (n < pool.workers.length && Atomics.load(pool.ctl, n * SLOT + READY) === 1) n++;
+  while (n < pool.workers.length && Atomics.load(pool.ctl, HEADER + n * WSLOT + READY) === 1) n++;
   return n;
 }
 
+/** Most jobs one call may queue. */
+export const MAX_PARALLEL_JOBS: number = MAX_JOBS;
+
 /**
- * Run `jobs[0]` on the main thread through `local` and `jobs[1..]` on ready workers
- * 0.., then wait for all of them. The caller sizes `jobs` to 1 + readyWorkers().
+ * Run `jobs` (at most MAX_PARALLEL_JOBS, one function and lane) on this thread and
+ * the first `workers` ready workers: each takes the next unclaimed job until none is
+ * left, so a worker the OS does not schedule only costs its share of the queue, not
+ * a wait. With `scratch`, each executor appends its own (pa, pb, tile) to the
+ * arguments: `scratch[0]` is this thread's, `scratch[1 + i]` worker i's.
  */
-export function runParallel(jobs: Job[], local: (job: Job) => void): void {
-  const p = pool!, c = p.ctl;
-  for (let i = 1; i < jobs.length; i++) {
-    const s = (i - 1) * SLOT, j = jobs[i];
-    c[s + FN] = JOB_FUNCTIONS.indexOf(j.fn);
-    c[s + LANE] = j.lane === "f32" ? 0 : 1;
-    c[s + NARGS] = j.args.length;
-    for (let k = 0; k < j.args.length; k++) c[s + ARGS + k] = j.args[k];
-    Atomics.store(c, s + DONE, 0);
-    Atomics.store(c, s + CMD, 1);
-    Atomics.notify(c, s + CMD);
+export function runParallel(
+  lane: Lane,
+  fn: Job["fn"],
+  jobs: number[][],
+  workers: number,
+  local: (args: number[]) => void,
+  scratch?: { pa: number; pb: number; tile: number }[],
+): void {
+  const p = pool!, c = p.ctl, base = HEADER + WSLOT * p.workers.length;
+  p.epoch = (p.epoch % ((1 << (31 - INDEX_BITS)) - 1)) + 1;
+  c[DONE] = 0;
+  c[NJOBS] = jobs.length;
+  c[FN] = JOB_FUNCTIONS.indexOf(fn);
+  c[LANE] = lane === "f32" ? 0 : 1;
+  c[NARGS] = jobs[0].length;
+  c[SCR] = scratch ? 1 : 0;
+  jobs.forEach((a, i) => a.forEach((v, k) => (c[base + i * MAX_ARGS + k] = v)));
+  for (let w = 0; w < workers; w++) {
+    const sc = scratch?.[1 + w];
+    if (sc) c.set([sc.pa, sc.pb, sc.tile], HEADER + w * WSLOT + PA);
   }
-  local(jobs[0]);
-  for (let i = 1; i < jobs.length; i++) {
-    const s = (i - 1) * SLOT;
-    while (Atomics.load(c, s + DONE) === 0) Atomics.wait(c, s + DONE, 0);
+  // Publish the queue (the claim word carries the epoch), then wake the workers.
+  Atomics.store(c, NEXT, p.epoch << INDEX_BITS);
+  for (let w = 0; w < workers; w++) {
+    Atomics.store(c, HEADER + w * WSLOT + CMD, p.epoch);
+    Atomics.notify(c, HEADER + w * WSLOT + CMD);
   }
+  const own = scratch?.[0];
+  for (;;) {
+    const v = Atomics.load(c, NEXT), i = v & ((1 << INDEX_BITS) - 1);
+    if (i >= jobs.length) break;
+    if (Atomics.compareExchange(c, NEXT, v, v + 1) !== v) continue;
+    local(own ? [...jobs[i], own.pa, own.pb, own.tile] : jobs[i]);
+    Atomics.add(c, DONE, 1);
+  }
+  const t0 = performance.now();
+  while (Atomics.load(c, DONE) < jobs.length && performance.now() - t0 < SPIN_MS) {
+    /* the last job is short */
+  }
+  for (let d = Atomics.load(c, DONE); d < jobs.length; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d);
   if (idleTimer !== undefined) clearTimeout(idleTimer);
   idleTimer = setTimeout(shutdownThreads, IDLE_MS);
 }
@@ -141,8 +193,8 @@ export function shutdownThreads(): void {
   const p = pool;
   pool = undefined;
   p.workers.forEach((w, i) => {
-    Atomics.store(p.ctl, i * SLOT + CMD, -1);
-    Atomics.notify(p.ctl, i * SLOT + CMD);
+    Atomics.store(p.ctl, HEADER + i * WSLOT + CMD, -1);
+    Atomics.notify(p.ctl, HEADER + i * WSLOT + CMD);
     w.terminate();
   });
 }

@@ -36,7 +36,7 @@ async function withThreads(n: number, body: () => void | Promise<void>) {
   }
 }
 
-Deno.test("threads: two-thread GEMM and both GEMV forms give the single-thread results exactly", async () => {
+Deno.test("threads: two-thread GEMMs (and GEMVs, which stay on one thread) give the single-thread results exactly", async () => {
   await withThreads(2, async () => {
     assert.equal(await startThreads(), 2, "the worker reports ready");
     assert.equal(readyWorkers(), 1);
