@@ -23,7 +23,7 @@ import type { BufferPool } from "../cpu/pool.ts";
 import { type Lane, LANES } from "./asm.ts";
 import { F32, F64, I32, ModuleBuilder, V128 } from "./emitter.ts";
 import { hasRelaxedSimd, hasSimd } from "./features.ts";
-import { LOWERINGS } from "./lower.ts";
+import { COSTLY, LOWERINGS } from "./lower.ts";
 import { arena } from "./memory.ts";
 import { VecWriter } from "./vmath.ts";
 
@@ -32,13 +32,15 @@ export type Thunk = (vals: NDArray[], pool: BufferPool) => NDArray[];
 
 /**
  * Tunables: groups shorter than `minLength` run the JS loop; `chunk` elements per copy;
- * `fma` lets polynomials use relaxed SIMD's multiply-add (on where the runtime has it).
+ * `fma` lets polynomials use relaxed SIMD's multiply-add (on where the runtime has it);
+ * `cheapGroups` also takes groups of cheap arithmetic only (off: see lower.ts COSTLY).
  */
-export const elementwiseOptions: { minLength: number; chunk: number; fma: boolean | undefined } = {
-  minLength: 64,
-  chunk: 65536,
-  fma: undefined,
-};
+export const elementwiseOptions: {
+  minLength: number;
+  chunk: number;
+  fma: boolean | undefined;
+  cheapGroups: boolean;
+} = { minLength: 64, chunk: 65536, fma: undefined, cheapGroups: false };
 
 /** How many node evaluations ran in WebAssembly (for tests and benchmarks). */
 export const elementwiseStats: { runs: number } = { runs: 0 };
@@ -157,6 +159,7 @@ export function wasmElementwise(
   const outType = node.outputs[0].type, dtype = outType.dtype, lane = LANE_OF[dtype];
   if (!lane) return undefined;
   if (!steps.every((s) => s.input === dtype && s.out === dtype && s.op.name in LOWERINGS)) return undefined;
+  if (!elementwiseOptions.cheapGroups && !steps.some((s) => COSTLY.has(s.op.name))) return undefined;
   const inTypes = node.inputs.map((v) => v.type);
   const access: ("full" | "scalar")[] = [];
   for (const t of inTypes) {

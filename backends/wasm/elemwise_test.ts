@@ -20,17 +20,23 @@ function random(dtype: "float32" | "float64", shape: number[], lo = -4, hi = 4):
   return x;
 }
 
-/** Compile `build` twice (wasm on, then off) and return both functions. */
+/**
+ * Compile `build` twice (wasm on, then off) and return both functions. Groups of cheap
+ * arithmetic only are taken too here (`cheapGroups`), to test their lowerings.
+ */
 function both<A extends T.Variable[]>(inputs: A, build: (...v: A) => T.Variable) {
-  const saved = config.wasm;
+  const saved = config.wasm, cheap = elementwiseOptions.cheapGroups;
   try {
     config.wasm = true;
+    elementwiseOptions.cheapGroups = true;
     const on = T.function(inputs, build(...inputs));
+    elementwiseOptions.cheapGroups = cheap;
     config.wasm = false;
     const off = T.function(inputs, build(...inputs));
     return { on, off };
   } finally {
     config.wasm = saved;
+    elementwiseOptions.cheapGroups = cheap;
   }
 }
 
@@ -128,6 +134,10 @@ Deno.test("wasm elementwise: groups it cannot take keep the JS loop (broadcast r
     const vals = ins.map((v) => random("float64", shapeOf(v)).astype(v.dtype));
     assert.equal(fn(...vals).size > 0, true);
   }
+  // Cheap arithmetic alone keeps the JS loop by default (memory-bound either way).
+  const sum = T.mul(T.add(d, 1), d).owner!;
+  const cheap = stepsOf(sum);
+  assert.equal(wasmElementwise(sum, cheap.steps, cheap.output, () => []), undefined);
   // A short array runs the fallback.
   const node = T.exp(d).owner!;
   const { steps, output } = stepsOf(node);

@@ -16,6 +16,23 @@ export type Lowering = (w: VecWriter, args: number[]) => void;
 const bin = (name: string): Lowering => (w, [a, b]) => w.get(a).get(b).f(name);
 const un = (name: string): Lowering => (w, [a]) => w.get(a).f(name);
 
+/**
+ * Ops worth the trip through the arena: a group made only of cheap arithmetic is
+ * memory-bound, and the JS loop (which reads and writes each array once, where the
+ * engine adds a copy in and out) is as fast; a group with one of these is not.
+ */
+export const COSTLY: ReadonlySet<string> = new Set([
+  "exp",
+  "expm1",
+  "log",
+  "log1p",
+  "log2",
+  "tanh",
+  "sigmoid",
+  "softplus",
+  "erf",
+]);
+
 /** Lowerings by op name (float lanes only). */
 export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   add: bin("add"),
