@@ -3,7 +3,8 @@
  * tfjs-backend-wasm (XNNPACK) and, with --numpy, NumPy/OpenBLAS run in a python3
  * subprocess, in one run:
  *
- *   deno run --allow-read --allow-env --allow-run=python3 bench/compare_wasm.ts [--quick] [--numpy]
+ *   deno run --allow-read --allow-env --allow-run=python3 bench/compare_wasm.ts [--quick] [--numpy] [--threads N]
+ *   bun bench/compare_wasm.ts [--quick] [--threads N]
  *
  * Workloads: the logistic 1/(1+exp(-x)) over 1,000,000 values, square matrix products,
  * and the tutorial logistic-regression training step (400×784, float64). Contenders
@@ -21,7 +22,10 @@ import { handLogistic32, handLogistic64, randomArray, timeAll } from "./common.t
 import { logisticRegression } from "./wasm_workloads.ts";
 
 const { values: opts } = parseArgs({
-  args: Deno.args,
+  // Deno or Bun (`bun bench/compare_wasm.ts`; --numpy needs Deno).
+  args: typeof Deno !== "undefined"
+    ? Deno.args
+    : (globalThis as { process?: { argv: string[] } }).process!.argv.slice(2),
   options: {
     quick: { type: "boolean" },
     numpy: { type: "boolean" },

@@ -22,7 +22,7 @@ import { broadcastRuntime } from "../cpu/elemwise_codegen.ts";
 import type { BufferPool } from "../cpu/pool.ts";
 import { type Lane, LANES } from "./asm.ts";
 import { F32, F64, I32, ModuleBuilder, V128 } from "./emitter.ts";
-import { hasRelaxedSimd, hasSimd } from "./features.ts";
+import { fastRelaxedMadd, hasSimd } from "./features.ts";
 import { COSTLY, LOWERINGS } from "./lower.ts";
 import { arena } from "./memory.ts";
 import { VecWriter } from "./vmath.ts";
@@ -32,7 +32,7 @@ export type Thunk = (vals: NDArray[], pool: BufferPool) => NDArray[];
 
 /**
  * Tunables: groups shorter than `minLength` run the JS loop; `chunk` elements per copy;
- * `fma` lets polynomials use relaxed SIMD's multiply-add (on where the runtime has it);
+ * `fma` lets polynomials use relaxed SIMD's multiply-add (default: `fastRelaxedMadd()`);
  * `cheapGroups` also takes groups of cheap arithmetic only (off: see lower.ts COSTLY).
  */
 export const elementwiseOptions: {
@@ -167,7 +167,7 @@ export function wasmElementwise(
     if (!a || (a === "full" && t.dtype !== dtype) || t.dtype === "bool") return undefined;
     access.push(a);
   }
-  const fma = elementwiseOptions.fma ?? hasRelaxedSimd();
+  const fma = elementwiseOptions.fma ?? fastRelaxedMadd();
   const key = `${lane}|${fma}|${fusedKey(steps, output)}|${access.join(",")}`;
   let kernel = kernels.get(key);
   if (!kernel) kernels.set(key, kernel = buildKernel(lane, steps, output, access, fma));
