@@ -34,6 +34,21 @@ export const LANES: Record<Lane, LaneInfo> = {
 /**
  * `for (i = from; i < to; i += step) body` over i32 locals; `from` and `to` push one
  * i32 each. Inside `body`, `br(1)` would leave the loop (`brk` depth is 1 + nesting).
+ *
+ * @example
+ * ```ts
+ * import { forRange } from "./asm.ts";
+ * import { I32, ModuleBuilder } from "./emitter.ts";
+ * import assert from "node:assert/strict";
+ * const mb = new ModuleBuilder();
+ * mb.func([I32], [I32], (c) => {
+ *   const i = c.local(I32), s = c.local(I32);
+ *   forRange(c, i, () => c.i32(0), () => c.get(0), 1, () => c.get(s).get(i).op("i32.add").set(s));
+ *   c.get(s);
+ * }, "sum");
+ * const sum = new WebAssembly.Instance(new WebAssembly.Module(mb.build())).exports.sum as (n: number) => number;
+ * assert.equal(sum(10), 45);
+ * ```
  */
 export function forRange(
   c: Code,
@@ -57,7 +72,24 @@ export function forRange(
   });
 }
 
-/** `while (n-- > 0) body` counting an i32 local down (n is consumed). */
+/**
+ * `while (n-- > 0) body` counting an i32 local down (n is consumed).
+ *
+ * @example
+ * ```ts
+ * import { repeat } from "./asm.ts";
+ * import { I32, ModuleBuilder } from "./emitter.ts";
+ * import assert from "node:assert/strict";
+ * const mb = new ModuleBuilder();
+ * mb.func([I32], [I32], (c) => {
+ *   const s = c.local(I32);
+ *   repeat(c, 0, () => c.get(s).i32(3).op("i32.add").set(s));
+ *   c.get(s);
+ * }, "f");
+ * const f = new WebAssembly.Instance(new WebAssembly.Module(mb.build())).exports.f as (n: number) => number;
+ * assert.equal(f(4), 12);
+ * ```
+ */
 export function repeat(c: Code, n: number, body: () => void): void {
   c.block(() => {
     c.loop(() => {
@@ -69,7 +101,20 @@ export function repeat(c: Code, n: number, body: () => void): void {
   });
 }
 
-/** Push min(a, b) of two i32 locals/expressions. */
+/**
+ * Push min(a, b) of two i32 locals/expressions.
+ *
+ * @example
+ * ```ts
+ * import { minI32 } from "./asm.ts";
+ * import { I32, ModuleBuilder } from "./emitter.ts";
+ * import assert from "node:assert/strict";
+ * const mb = new ModuleBuilder();
+ * mb.func([I32, I32], [I32], (c) => minI32(c, () => c.get(0), () => c.get(1)), "min");
+ * const min = new WebAssembly.Instance(new WebAssembly.Module(mb.build())).exports.min as (a: number, b: number) => number;
+ * assert.equal(min(7, -2), -2);
+ * ```
+ */
 export function minI32(c: Code, a: () => void, b: () => void): void {
   const ta = c.local(I32), tb = c.local(I32);
   a();
@@ -79,7 +124,23 @@ export function minI32(c: Code, a: () => void, b: () => void): void {
   c.get(ta).get(tb).get(ta).get(tb).op("i32.lt_s", "select");
 }
 
-/** `dst += src` for an i32 local and a constant or a local (when `isLocal`). */
+/**
+ * `dst += src` for an i32 local and a constant or a local (when `isLocal`).
+ *
+ * @example
+ * ```ts
+ * import { addTo } from "./asm.ts";
+ * import { I32, ModuleBuilder } from "./emitter.ts";
+ * import assert from "node:assert/strict";
+ * const mb = new ModuleBuilder();
+ * mb.func([I32], [I32], (c) => {
+ *   addTo(c, 0, 5);
+ *   c.get(0);
+ * }, "f");
+ * const f = new WebAssembly.Instance(new WebAssembly.Module(mb.build())).exports.f as (n: number) => number;
+ * assert.equal(f(1), 6);
+ * ```
+ */
 export function addTo(c: Code, dst: number, v: number, isLocal = false): void {
   c.get(dst);
   if (isLocal) c.get(v);

@@ -21,7 +21,16 @@ export type ValType = number;
 /** The empty block type. */
 export const VOID = 0x40;
 
-/** Unsigned LEB128 of a non-negative integer below 2^53. */
+/**
+ * Unsigned LEB128 of a non-negative integer below 2^53.
+ *
+ * @example
+ * ```ts
+ * import { uleb } from "./emitter.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(uleb(624485), [0xe5, 0x8e, 0x26]);
+ * ```
+ */
 export function uleb(n: number, out: number[] = []): number[] {
   do {
     let b = n % 128;
@@ -32,7 +41,16 @@ export function uleb(n: number, out: number[] = []): number[] {
   return out;
 }
 
-/** Signed LEB128 of an integer (a bigint for 64-bit constants beyond 2^53). */
+/**
+ * Signed LEB128 of an integer (a bigint for 64-bit constants beyond 2^53).
+ *
+ * @example
+ * ```ts
+ * import { sleb } from "./emitter.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(sleb(-123456), [0xc0, 0xbb, 0x78]);
+ * ```
+ */
 export function sleb(v: number | bigint, out: number[] = []): number[] {
   let n = BigInt(v);
   for (;;) {
@@ -152,7 +170,18 @@ export const INSTRUCTIONS: readonly string[] = [
   ...Object.keys(LANE),
 ];
 
-/** The body of one function under construction. */
+/**
+ * The body of one function under construction.
+ *
+ * @example
+ * ```ts
+ * import { Code, F64 } from "./emitter.ts";
+ * import assert from "node:assert/strict";
+ * const c = new Code([F64]);
+ * c.get(0).get(0).op("f64.mul");
+ * assert.deepEqual(c.bytes, [0x20, 0, 0x20, 0, 0xa2]);
+ * ```
+ */
 export class Code {
   readonly bytes: number[] = [];
   readonly #params: readonly ValType[];
@@ -325,7 +354,19 @@ const encodeName = (s: string) => {
 const section = (id: number, payload: number[]) => [id, ...uleb(payload.length), ...payload];
 const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 
-/** A module under construction. */
+/**
+ * A module under construction.
+ *
+ * @example
+ * ```ts
+ * import { F64, ModuleBuilder } from "./emitter.ts";
+ * import assert from "node:assert/strict";
+ * const mb = new ModuleBuilder();
+ * mb.func([F64, F64], [F64], (c) => c.get(0).get(1).op("f64.add"), "add");
+ * const add = new WebAssembly.Instance(new WebAssembly.Module(mb.build())).exports.add as (a: number, b: number) => number;
+ * assert.equal(add(1.5, 2), 3.5);
+ * ```
+ */
 export class ModuleBuilder {
   #types: string[] = [];
   #memory?: MemoryImport;

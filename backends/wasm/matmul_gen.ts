@@ -30,7 +30,17 @@ export interface GemmShape {
   unroll: number;
 }
 
-/** The default blocking for a lane type (measured on an AMD EPYC, 16 XMM registers). */
+/**
+ * The default blocking for a lane type (measured on an AMD EPYC, 16 XMM registers).
+ *
+ * @example
+ * ```ts
+ * import { defaultShape } from "./matmul_gen.ts";
+ * import assert from "node:assert/strict";
+ * const s = defaultShape("f32", false);
+ * assert.equal(s.mr * s.nv, 12); // 12 accumulators: 6 rows × 2 vectors
+ * ```
+ */
 export function defaultShape(lane: Lane, relaxed: boolean): GemmShape {
   return lane === "f32"
     ? { lane, mr: 6, nv: 2, kc: 256, mc: 96, nc: 2048, relaxed, unroll: 2 }
@@ -391,7 +401,17 @@ function emitGemvCols(mb: ModuleBuilder, s: GemmShape, accumulate: boolean) {
   }, accumulate ? "gemvColsAcc" : "gemvCols");
 }
 
-/** The module bytes for one lane type and blocking. */
+/**
+ * The module bytes for one lane type and blocking.
+ *
+ * @example
+ * ```ts
+ * import { defaultShape, matmulModule } from "./matmul_gen.ts";
+ * import assert from "node:assert/strict";
+ * const bytes = matmulModule(defaultShape("f64", false), { initial: 1, maximum: 16, shared: false });
+ * assert(WebAssembly.validate(bytes));
+ * ```
+ */
 export function matmulModule(s: GemmShape, memory: { initial: number; maximum: number; shared: boolean }) {
   const mb = new ModuleBuilder().importMemory({ module: "env", name: "mem", ...memory });
   const kernel = emitKernel(mb, s);

@@ -16,7 +16,20 @@ const PAGE = 65536;
 /** 4 GiB: the most a 32-bit memory can address. */
 const MAX_PAGES = 65536;
 
-/** One memory and a stack allocator over it. */
+/**
+ * One memory and a stack allocator over it.
+ *
+ * @example
+ * ```ts
+ * import { Arena } from "./memory.ts";
+ * import assert from "node:assert/strict";
+ * const a = new Arena({ initialPages: 1, maximumPages: 4 });
+ * const mark = a.mark(), at = a.alloc(100);
+ * assert.equal(at % 64, 0);
+ * a.release(mark);
+ * assert.equal(a.top, mark);
+ * ```
+ */
 export class Arena {
   readonly memory: WebAssembly.Memory;
   readonly shared: boolean;

@@ -63,6 +63,17 @@ export function beginRun(roots: ReadonlySet<unknown>): RunScope {
  * (4: float32, 8: float64), made on first request in this run; -1 when `data` is not
  * a root of the current run, is too small to be worth it, or the arena is full.
  * Call only while no kernel holds arena space (before a kernel's own mark).
+ *
+ * @example
+ * ```ts
+ * import { beginRun, stagedOffset } from "./staging.ts";
+ * import assert from "node:assert/strict";
+ * const x = new Float32Array(20000).fill(2);
+ * const run = beginRun(new Set([x]));
+ * assert.equal(stagedOffset(x, 4), stagedOffset(x, 4));
+ * run.end();
+ * assert.equal(stagedOffset(x, 4), -1); // outside a run
+ * ```
  */
 export function stagedOffset(data: FloatArray, size: 4 | 8, a: Arena = arena()): number {
   const at = reserveStaged(data, size, a);
@@ -70,7 +81,21 @@ export function stagedOffset(data: FloatArray, size: 4 | 8, a: Arena = arena()):
   return at.at;
 }
 
-/** The offset of `data`'s copy if this run already staged it at `size`, else -1. */
+/**
+ * The offset of `data`'s copy if this run already staged it at `size`, else -1.
+ *
+ * @example
+ * ```ts
+ * import { beginRun, findStaged, stagedOffset } from "./staging.ts";
+ * import assert from "node:assert/strict";
+ * const x = new Float64Array(10000);
+ * const run = beginRun(new Set([x]));
+ * assert.equal(findStaged(x, 8), -1);
+ * const at = stagedOffset(x, 8);
+ * assert.equal(findStaged(x, 8), at);
+ * run.end();
+ * ```
+ */
 export function findStaged(data: FloatArray, size: 4 | 8): number {
   const hit = scopes[scopes.length - 1]?.staged.get(data);
   return hit && hit[1] === size ? hit[0] : -1;
@@ -80,6 +105,17 @@ export function findStaged(data: FloatArray, size: 4 | 8): number {
  * Like `stagedOffset`, but a new copy is only allocated and registered, not filled:
  * `fresh` tells the caller to write all of it (a kernel streaming the buffer through
  * cache fills it block by block) before anything else reads it.
+ *
+ * @example
+ * ```ts
+ * import { beginRun, reserveStaged } from "./staging.ts";
+ * import assert from "node:assert/strict";
+ * const x = new Float64Array(10000);
+ * const run = beginRun(new Set([x]));
+ * const first = reserveStaged(x, 8), again = reserveStaged(x, 8);
+ * assert(first.fresh && !again.fresh && first.at === again.at);
+ * run.end();
+ * ```
  */
 export function reserveStaged(
   data: FloatArray,

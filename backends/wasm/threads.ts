@@ -84,7 +84,17 @@ interface Pool {
 let pool: Pool | undefined;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
-/** Whether this runtime can run the pool (Workers, SharedArrayBuffer, Blob URLs). */
+/**
+ * Whether this runtime can run the pool (Workers, SharedArrayBuffer, Blob URLs).
+ *
+ * @example
+ * ```ts
+ * import { threadsSupported } from "./threads.ts";
+ * import { Arena } from "./memory.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(threadsSupported(new Arena({ shared: false, initialPages: 1, maximumPages: 1 })), false);
+ * ```
+ */
 export function threadsSupported(arena: Arena): boolean {
   return arena.shared && typeof Worker === "function" && typeof Atomics === "object" &&
     typeof URL.createObjectURL === "function";
@@ -93,6 +103,18 @@ export function threadsSupported(arena: Arena): boolean {
 /**
  * Start `count` workers (once); `modules` are the bytes of the matmul module per lane.
  * Returns immediately; workers become usable when they report ready.
+ *
+ * @example
+ * ```ts
+ * import { poolSize, shutdownThreads, startPool } from "./threads.ts";
+ * import { matmulEngine } from "./matmul.ts";
+ * import { arena } from "./memory.ts";
+ * import assert from "node:assert/strict";
+ * const [f32, f64] = [matmulEngine("f32")!, matmulEngine("f64")!];
+ * startPool(arena(), 1, { f32: f32.bytes, f64: f64.bytes });
+ * assert.equal(poolSize(), arena().shared ? 1 : 0);
+ * shutdownThreads();
+ * ```
  */
 export function startPool(arena: Arena, count: number, modules: Record<Lane, Uint8Array>): void {
   if (pool || count < 1 || !threadsSupported(arena)) return;
@@ -109,12 +131,30 @@ export function startPool(arena: Arena, count: number, modules: Record<Lane, Uin
   pool = p;
 }
 
-/** Workers started (ready or not). */
+/**
+ * Workers started (ready or not).
+ *
+ * @example
+ * ```ts
+ * import { poolSize } from "./threads.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(poolSize(), 0); // nothing started yet
+ * ```
+ */
 export function poolSize(): number {
   return pool?.workers.length ?? 0;
 }
 
-/** Workers that have reported ready (a prefix of the pool is enough). */
+/**
+ * Workers that have reported ready (a prefix of the pool is enough).
+ *
+ * @example
+ * ```ts
+ * import { readyWorkers } from "./threads.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(readyWorkers(), 0);
+ * ```
+ */
 export function readyWorkers(): number {
   if (!pool) return 0;
   let n = 0;
@@ -131,6 +171,22 @@ export const MAX_PARALLEL_JOBS: number = MAX_JOBS;
  * left, so a worker the OS does not schedule only costs its share of the queue, not
  * a wait. With `scratch`, each executor appends its own (pa, pb, tile) to the
  * arguments: `scratch[0]` is this thread's, `scratch[1 + i]` worker i's.
+ *
+ * @example
+ * ```ts
+ * import { runParallel, shutdownThreads } from "./threads.ts";
+ * import { config } from "../../core/config.ts";
+ * import { startThreads } from "./matmul.ts";
+ * import assert from "node:assert/strict";
+ * config.threads = 2;
+ * const threads = await startThreads();
+ * const done: number[][] = [];
+ * // Jobs of a GEMV-shaped call with m = 0 rows: nothing to compute, each job still runs once.
+ * runParallel("f64", "gemvRows", [[0, 1, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0]], threads - 1, (a) => done.push(a));
+ * assert(done.length >= 0 && done.length <= 2);
+ * config.threads = 1;
+ * shutdownThreads();
+ * ```
  */
 export function runParallel(
   lane: Lane,

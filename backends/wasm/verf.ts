@@ -107,7 +107,20 @@ function erf64(w: VecWriter, x: number): void {
   w.select(() => w.get(small), () => w.get(big), () => w.get(x).f("abs").k(A).f("lt"));
 }
 
-/** Push erf(x) for the local x (f32x4 or f64x2). */
+/**
+ * Push erf(x) for the local x (f32x4 or f64x2).
+ *
+ * @example
+ * ```ts
+ * import { verf } from "./verf.ts";
+ * import { probe } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const erf = probe("f64", verf);
+ * assert(Math.abs(erf(1) - 0.8427007929497149) <= 1.2e-16);
+ * assert.equal(erf(-Infinity), -1);
+ * assert.equal(probe("f32", verf)(0.5), Math.fround(0.5204998778130465));
+ * ```
+ */
 export function verf(w: VecWriter, x: number): void {
   if (w.L.s === "f64") return erf64(w, x);
   const d = w.as(LANES.f64);

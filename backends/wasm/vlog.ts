@@ -115,7 +115,21 @@ function logEdges(w: VecWriter, x: number, r: number): void {
   );
 }
 
-/** Push log(x) for the local x. */
+/**
+ * Push log(x) for the local x.
+ *
+ * @example
+ * ```ts
+ * import { vlog } from "./vlog.ts";
+ * import { probe } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const log = probe("f64", vlog);
+ * assert.equal(log(1), 0);
+ * assert.equal(log(0), -Infinity);
+ * assert(Number.isNaN(log(-1)));
+ * assert(Math.abs(log(5e-324) - Math.log(5e-324)) <= 1e-13);
+ * ```
+ */
 export function vlog(w: VecWriter, x: number): void {
   const K = CONSTS[w.L.s as "f32" | "f64"];
   const { kf, lm } = logParts(w, x);
@@ -123,14 +137,36 @@ export function vlog(w: VecWriter, x: number): void {
   logEdges(w, x, w.let());
 }
 
-/** Push log2(x) for the local x. */
+/**
+ * Push log2(x) for the local x.
+ *
+ * @example
+ * ```ts
+ * import { vlog2 } from "./vlog.ts";
+ * import { probe } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(probe("f32", vlog2)(1024), 10);
+ * ```
+ */
 export function vlog2(w: VecWriter, x: number): void {
   const { kf, lm } = logParts(w, x);
   w.get(lm).k(LOG2E).f("mul").get(kf).f("add");
   logEdges(w, x, w.let());
 }
 
-/** Push log(1 + x) for the local x. */
+/**
+ * Push log(1 + x) for the local x.
+ *
+ * @example
+ * ```ts
+ * import { vlog1p } from "./vlog.ts";
+ * import { probe } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const log1p = probe("f64", vlog1p);
+ * assert.equal(log1p(1e-20), 1e-20);
+ * assert.equal(log1p(-1), -Infinity);
+ * ```
+ */
 export function vlog1p(w: VecWriter, x: number): void {
   w.get(x).k(1).f("add");
   const u = w.let();
@@ -148,7 +184,19 @@ export function vlog1p(w: VecWriter, x: number): void {
   w.select(() => w.get(x), () => w.get(r2), () => w.get(x).k(0).f("eq"));
 }
 
-/** Push log(1 + e^x) for the local x. */
+/**
+ * Push log(1 + e^x) for the local x.
+ *
+ * @example
+ * ```ts
+ * import { vsoftplus } from "./vlog.ts";
+ * import { probe } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const softplus = probe("f64", vsoftplus);
+ * assert.equal(softplus(1000), 1000);
+ * assert(Math.abs(softplus(0) - Math.LN2) <= 2.3e-16);
+ * ```
+ */
 export function vsoftplus(w: VecWriter, x: number): void {
   w.get(x).f("abs", "neg");
   const nax = w.let();

@@ -30,14 +30,34 @@
  * f64 3 [3]; sigmoid f32 1.82 [2], f64 2 [2].
  * @module
  */
-import type { LaneInfo } from "./asm.ts";
-import { Code, V128 } from "./emitter.ts";
+import { type LaneInfo, LANES } from "./asm.ts";
+import { Code, F32, F64, ModuleBuilder, V128 } from "./emitter.ts";
+
+const LANE_F32 = LANES.f32, LANE_F64 = LANES.f64;
 
 /**
  * Helpers for writing vector code over one lane type. Vector constants live in locals
  * set once at the start of the function (`finish` writes that prologue): V8 builds a
  * `v128.const` from immediates each time it runs, so constants inside a loop cost
  * several instructions per use.
+ *
+ * @example
+ * ```ts
+ * import { VecWriter } from "./vmath.ts";
+ * import { LANES } from "./asm.ts";
+ * import { F64, ModuleBuilder } from "./emitter.ts";
+ * import assert from "node:assert/strict";
+ * const mb = new ModuleBuilder();
+ * mb.func([F64], [F64], (c) => {
+ *   const w = new VecWriter(c, LANES.f64);
+ *   c.get(0).op("f64x2.splat");
+ *   const x = w.let();
+ *   w.horner(x, [1, 2, 3]).c.lane("f64x2.extract_lane", 0); // 1 + 2x + 3x²
+ *   w.finish();
+ * }, "p");
+ * const p = new WebAssembly.Instance(new WebAssembly.Module(mb.build())).exports.p as (x: number) => number;
+ * assert.equal(p(2), 17);
+ * ```
  */
 export class VecWriter {
   readonly #consts: Map<string, number>;
@@ -213,7 +233,22 @@ function pow2(w: VecWriter, ki: number): void {
   w.i("shl");
 }
 
-/** Push p · 2^k for a float local p and integer lanes ki, as two in-range factors. */
+/**
+ * Push p · 2^k for a float local p and integer lanes ki, as two in-range factors.
+ *
+ * @example
+ * ```ts
+ * import { probe, scale2 } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * // 3 · 2^-1074 rounds once into the subnormals (the integer lanes hold -1074).
+ * const f = probe("f64", (w, x) => {
+ *   w.ik(-1074);
+ *   const k = w.let();
+ *   scale2(w, x, k);
+ * });
+ * assert.equal(f(3), 3 * 2 ** -1074);
+ * ```
+ */
 export function scale2(w: VecWriter, p: number, ki: number): void {
   w.get(ki).c.i32(1);
   w.i("shr_s");
@@ -280,6 +315,16 @@ function scale(w: VecWriter, p: number, ki: number, nonPositive = false): void {
 /**
  * Push e^x for the local x; `nonPositive` when x <= 0 is known (NaN allowed), which
  * skips the upper clamp.
+ *
+ * @example
+ * ```ts
+ * import { probe, vexp } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const exp = probe("f32", vexp);
+ * assert.equal(exp(0), 1);
+ * assert.equal(exp(-Infinity), 0);
+ * assert.equal(exp(100), Infinity);
+ * ```
  */
 export function vexp(w: VecWriter, x: number, nonPositive = false): void {
   const K = CONSTS[w.L.s as "f32" | "f64"];
@@ -290,7 +335,18 @@ export function vexp(w: VecWriter, x: number, nonPositive = false): void {
   scale(w, p, ki, nonPositive);
 }
 
-/** Push e^x - 1 for the local x. */
+/**
+ * Push e^x - 1 for the local x.
+ *
+ * @example
+ * ```ts
+ * import { probe, vexpm1 } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const expm1 = probe("f64", vexpm1);
+ * assert(Math.abs(expm1(1e-10) - Math.expm1(1e-10)) <= 1e-25);
+ * assert(Object.is(expm1(-0), -0));
+ * ```
+ */
 export function vexpm1(w: VecWriter, x: number): void {
   const K = CONSTS[w.L.s as "f32" | "f64"];
   const xc = clamp(w, x, w.L.s === "f32" ? -30 : -60, K.hi);
@@ -312,7 +368,18 @@ export function vexpm1(w: VecWriter, x: number): void {
   w.select(() => w.get(x), () => w.get(res), () => w.get(x).k(0).f("eq"));
 }
 
-/** Push tanh(x) for the local x. */
+/**
+ * Push tanh(x) for the local x.
+ *
+ * @example
+ * ```ts
+ * import { probe, vtanh } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const tanh = probe("f64", vtanh);
+ * assert(Math.abs(tanh(0.5) - Math.tanh(0.5)) <= 2e-16);
+ * assert.equal(tanh(30), 1);
+ * ```
+ */
 export function vtanh(w: VecWriter, x: number): void {
   const K = CONSTS[w.L.s as "f32" | "f64"];
   w.get(x).f("abs").k(K.tanhOne).f("pmin").k(2).f("mul");
@@ -324,7 +391,18 @@ export function vtanh(w: VecWriter, x: number): void {
   w.k(-0).get(x).op("v128.and", "v128.or");
 }
 
-/** Push 1 / (1 + e^-x) for the local x. */
+/**
+ * Push 1 / (1 + e^-x) for the local x.
+ *
+ * @example
+ * ```ts
+ * import { probe, vsigmoid } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const sigmoid = probe("f64", vsigmoid);
+ * assert.equal(sigmoid(0), 0.5);
+ * assert(sigmoid(-740) > 0); // the subnormal tail of e^x is kept
+ * ```
+ */
 export function vsigmoid(w: VecWriter, x: number): void {
   w.get(x).k(-0).op("v128.or"); // -|x|
   const nax = w.let();
@@ -333,4 +411,29 @@ export function vsigmoid(w: VecWriter, x: number): void {
   // numerator: e where x < 0, else 1
   w.select(() => w.get(e), () => w.k(1), () => w.get(x).k(0).f("lt"));
   w.get(e).k(1).f("add", "div");
+}
+
+/**
+ * A JS function computing lane 0 of `emit` applied to a splatted argument: a way to
+ * try a vector function from JS (used by examples and quick checks).
+ *
+ * @example
+ * ```ts
+ * import { probe, vexp } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const exp = probe("f64", vexp);
+ * assert(Math.abs(exp(1) - Math.E) <= 4.5e-16);
+ * ```
+ */
+export function probe(lane: "f32" | "f64", emit: (w: VecWriter, x: number) => void): (x: number) => number {
+  const L = lane === "f32" ? LANE_F32 : LANE_F64;
+  const mb = new ModuleBuilder();
+  mb.func([lane === "f32" ? F32 : F64], [lane === "f32" ? F32 : F64], (c) => {
+    const w = new VecWriter(c, L), x = c.local(V128);
+    c.get(0).op(`${L.v}.splat`).set(x);
+    emit(w, x);
+    c.lane(`${L.v}.extract_lane`, 0);
+    w.finish();
+  }, "f");
+  return new WebAssembly.Instance(new WebAssembly.Module(mb.build())).exports.f as (x: number) => number;
 }
