@@ -154,7 +154,7 @@ Deno.test("wasm elementwise: shape errors name the node, as the JS loop's do", (
   const [a, b] = T.dvectors("a", "b");
   // One graph compiled both ways, so both name the same node and user line.
   const out = T.mul(T.exp(a), b);
-  const { on, off } = both([a, b], () => out);
+  const { on, off } = both([a, b], (_a, _b) => out);
   const x = random("float64", [100]), y = random("float64", [99]);
   const msg = (f: () => unknown) => {
     try {
