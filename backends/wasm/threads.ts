@@ -96,7 +96,7 @@ let idleTimer: ReturnType<typeof setTimeout> | undefined;
  * ```
  */
 export function threadsSupported(arena: Arena): boolean {
-  return arena.shared && typeof Worker === "function" && typeof Atomics === "object" &&
+  return !refused && arena.shared && typeof Worker === "function" && typeof Atomics === "object" &&
     typeof URL.createObjectURL === "function";
 }
 
@@ -122,14 +122,24 @@ export function startPool(arena: Arena, count: number, modules: Record<Lane, Uin
   const ctl = new Int32Array(new SharedArrayBuffer(4 * (jobs + MAX_JOBS * MAX_ARGS)));
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "application/javascript" }));
   const p: Pool = { workers: [], ctl, epoch: 0 };
-  for (let i = 0; i < count; i++) {
-    const w = new Worker(url, { type: "module" });
-    (w as { unref?: () => void }).unref?.(); // Bun: do not keep the process alive
-    w.postMessage({ mem: arena.memory, modules, ctl: ctl.buffer, slot: HEADER + i * WSLOT, jobs });
-    p.workers.push(w);
+  try {
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(url, { type: "module" });
+      (w as { unref?: () => void }).unref?.(); // Bun: do not keep the process alive
+      w.postMessage({ mem: arena.memory, modules, ctl: ctl.buffer, slot: HEADER + i * WSLOT, jobs });
+      p.workers.push(w);
+    }
+  } catch {
+    // Workers refused (a sandbox, a policy): stop those started and stay single-threaded.
+    p.workers.forEach((w) => w.terminate());
+    refused = true;
+    return;
   }
   pool = p;
 }
+
+/** Set when the runtime refused to start a worker: no further attempts. */
+let refused = false;
 
 /**
  * Workers started (ready or not).
