@@ -108,6 +108,8 @@ export class WebGpuCall {
   #dead: GpuBuffer[] = [];
   /** Whether the call has waited for the GPU (a readback). */
   waited = false;
+  /** Submits so far: a uniform buffer used since the last one must not be rewritten. */
+  submits = 0;
   #done = false;
 
   constructor(ctx: GpuContext) {
@@ -175,9 +177,23 @@ export class WebGpuCall {
     this.ctx.stats.dispatches++;
   }
 
+  /** Record a copy of `bytes` bytes between two buffers (ordered with the dispatches). */
+  copy(src: GpuBuffer, srcOffset: number, dst: GpuBuffer, dstOffset: number, bytes: number): void {
+    if (!bytes) return;
+    this.#endPass();
+    this.#encoderNow().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+  }
+
+  /** Record zeroing a buffer (ordered with the dispatches). */
+  clear(buffer: GpuBuffer): void {
+    this.#endPass();
+    this.#encoderNow().clearBuffer(buffer);
+  }
+
   /** Submit what is recorded; the buffers that died so far go back to the pool. */
   submit(): void {
     this.#endPass();
+    this.submits++;
     if (this.#encoder) {
       this.ctx.device.queue.submit([this.#encoder.finish()]);
       this.ctx.stats.submits++;

@@ -15,6 +15,7 @@
 import { wgslType } from "../../ops/elemwise.ts";
 import { fusedOp, type FusedParams } from "../../ops/fused.ts";
 import type { DimShuffleParams } from "../../ops/dimshuffle.ts";
+import type { ScanParams } from "../../ops/scan_params.ts";
 import { type Apply, Constant, type Variable } from "../../core/variable.ts";
 import { cloneReplace, toposort } from "../../core/walk.ts";
 import { broadcastRuntime } from "../cpu/elemwise_codegen.ts";
@@ -88,7 +89,18 @@ export interface CpuUnit {
   dying: number[];
 }
 
-export type Unit = GpuUnit | ViewUnit | ShapeUnit | CpuUnit;
+/** A Scan node whose body runs entirely on the GPU (backends/webgpu/scan_gpu.ts). */
+export interface ScanUnit {
+  kind: "scan";
+  node: Apply;
+  ins: number[];
+  outs: number[];
+  /** The body's schedule: GPU, view and shape units only. */
+  inner: Schedule;
+  dying: number[];
+}
+
+export type Unit = GpuUnit | ViewUnit | ShapeUnit | CpuUnit | ScanUnit;
 
 /** The schedule of a WebGPU program. */
 export interface Schedule {
@@ -139,6 +151,7 @@ function infoOf(node: Apply): KernelNodeInfo {
 }
 
 type Decision =
+  | { kind: "scan"; inner: Schedule }
   | { kind: "gpu"; plan: GpuUnit["plan"]; devIns: number[]; hostIns: number[]; strided: Set<number> }
   | { kind: "shape" }
   | { kind: "cpu"; reason: string };
@@ -205,11 +218,55 @@ function templateDecision(node: Apply, t: WgslKernelTemplate): Decision {
 function decide(node: Apply): Decision {
   if (node.op.scalar || node.op === fusedOp) return elementwiseDecision(node);
   if (node.op.constantFoldable) return { kind: "shape" };
+  if (node.op.name === "scan") return scanDecision(node);
   if (isKernelTemplate(node.op.wgslKernel)) return templateDecision(node, node.op.wgslKernel);
   return {
     kind: "cpu",
     reason: `${node.op.name} has no WebGPU kernel` + (node.op.noWgsl ? ` (${node.op.noWgsl})` : ""),
   };
+}
+
+/** A scan runs on the GPU when its body has only GPU nodes and no step reads a value back. */
+function scanDecision(node: Apply): Decision {
+  const p = node.params as ScanParams;
+  const hostN = p.hasN ? 1 : 0;
+  for (const v of [...node.inputs.slice(hostN), ...node.outputs, ...p.innerInputs]) {
+    if (!wgslType(v.dtype)) {
+      return {
+        kind: "cpu",
+        reason: `scan with ${v.dtype} values, which WGSL has no type for, runs on the CPU`,
+      };
+    }
+  }
+  let inner: Schedule;
+  try {
+    inner = schedule(p.innerInputs, p.innerOutputs);
+  } catch (e) {
+    return { kind: "cpu", reason: `its body could not be placed: ${(e as Error).message}` };
+  }
+  const cpu = inner.placement.filter((q) => q.device === "cpu");
+  if (cpu.length) {
+    return {
+      kind: "cpu",
+      reason: `the whole scan runs on the CPU: its body has nodes without WebGPU kernels (${
+        cpu.map((q) => `${q.label}: ${q.reason}`).join("; ")
+      })`,
+    };
+  }
+  for (const u of inner.units) {
+    if (u.kind !== "gpu") continue;
+    for (const i of u.hostIns) {
+      const v = u.node.inputs[i];
+      if (!(v instanceof Constant) && !v.owner?.op.constantFoldable) {
+        return {
+          kind: "cpu",
+          reason: `the whole scan runs on the CPU: its body reads ${labelOf(u.node)}'s input ${i} ` +
+            `on the host at every step`,
+        };
+      }
+    }
+  }
+  return { kind: "scan", inner };
 }
 
 /**
@@ -310,6 +367,15 @@ export function schedule(roots: readonly Variable[], outputs: readonly Variable[
         pattern: (node.params as DimShuffleParams).pattern,
         dying: [],
       });
+    } else if (d.kind === "scan") {
+      placement.push({
+        node,
+        label,
+        device: "webgpu",
+        note: `body of ${d.inner.placement.length} nodes recorded at every step (no readback between steps)`,
+      });
+      flushCpu();
+      units.push({ kind: "scan", node, ins, outs, inner: d.inner, dying: [] });
     } else if (d.kind === "cpu") {
       placement.push({ node, label, device: "cpu", reason: d.reason });
       run.push(node);

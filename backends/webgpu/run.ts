@@ -19,11 +19,15 @@ import { bufferId, type DevValue, type WebGpuCall } from "./call.ts";
 import type { GpuBuffer, GpuComputePipeline } from "./gpu_types.ts";
 import { type BindRef, checkPlan, type InputLayout, type KernelRunInfo } from "./kernel_template.ts";
 import type { CpuUnit, GpuUnit, Schedule, ShapeUnit, ViewUnit } from "./placement.ts";
+import { runScanUnit } from "./scan_gpu.ts";
 
 /** Per pass of a unit: its uniform buffer and words, and recent bind groups. */
 interface PassCache {
   uniform?: GpuBuffer;
   words?: Uint32Array;
+  /** The call and submit count when the uniform was last bound (a scan binds it every step). */
+  usedBy?: WebGpuCall;
+  usedAt?: number;
   groups: Map<string, unknown>;
 }
 
@@ -32,6 +36,8 @@ export class DeviceCaches {
   readonly ctx: GpuContext;
   readonly constants = new Map<number, GpuStore>();
   readonly passes = new Map<GpuUnit, PassCache[]>();
+  /** Caches of inner schedules (scan bodies), by their unit. */
+  readonly inner = new Map<object, DeviceCaches>();
 
   constructor(ctx: GpuContext) {
     this.ctx = ctx;
@@ -41,7 +47,15 @@ export class DeviceCaches {
   get size(): number {
     let n = this.constants.size;
     for (const list of this.passes.values()) for (const p of list) n += p.groups.size + (p.uniform ? 1 : 0);
+    for (const c of this.inner.values()) n += c.size;
     return n;
+  }
+
+  /** The caches of an inner schedule (a scan body run on the GPU). */
+  innerFor(key: object): DeviceCaches {
+    let c = this.inner.get(key);
+    if (!c) this.inner.set(key, c = new DeviceCaches(this.ctx));
+    return c;
   }
 
   /** Give every buffer back to the pool. */
@@ -52,6 +66,8 @@ export class DeviceCaches {
       for (const p of list) if (p.uniform && !this.ctx.lost) this.ctx.pool.give(p.uniform);
     }
     this.passes.clear();
+    for (const c of this.inner.values()) c.release();
+    this.inner.clear();
   }
 }
 
@@ -107,6 +123,15 @@ export class ScheduleRun {
     }
   }
 
+  /** The call this run records into. */
+  get call(): WebGpuCall {
+    return this.#call;
+  }
+  /** The program's caches on this device. */
+  get caches(): DeviceCaches {
+    return this.#caches;
+  }
+
   shapeOf(s: number): readonly number[] {
     return (this.host[s] ?? this.dev[s])!.shape;
   }
@@ -149,7 +174,13 @@ export class ScheduleRun {
         if (u.kind === "gpu") await this.#gpu(u);
         else if (u.kind === "view") this.#view(u);
         else if (u.kind === "shape") this.#shape(u);
-        else await this.#cpu(u);
+        else if (u.kind === "scan") {
+          await runScanUnit(
+            this,
+            u,
+            (roots) => new ScheduleRun(u.inner, this.#call, this.#caches.innerFor(u), roots),
+          );
+        } else await this.#cpu(u);
       } catch (e) {
         throw contextualize(e, u.kind === "cpu" ? undefined : u.node.where());
       }
@@ -284,7 +315,14 @@ export class ScheduleRun {
     const n = Math.max(4, Math.ceil(words.length / 4) * 4);
     const same = cache.words && cache.words.length === n &&
       words.every((w, i) => cache.words![i] === w >>> 0);
-    if (same) return cache.uniform!;
+    if (same) {
+      cache.usedBy = this.#call;
+      cache.usedAt = this.#call.submits;
+      return cache.uniform!;
+    }
+    // Commands recorded but not submitted read the old words (a scan's earlier step): a
+    // queue write would overtake them, so submit them first.
+    if (cache.usedBy === this.#call && cache.usedAt === this.#call.submits) this.#call.submit();
     const data = new Uint32Array(n);
     words.forEach((w, i) => (data[i] = w >>> 0));
     if (!cache.uniform || cache.uniform.size < laneBytes(n)) {
@@ -293,6 +331,8 @@ export class ScheduleRun {
     }
     ctx.device.queue.writeBuffer(cache.uniform, 0, data);
     cache.words = data;
+    cache.usedBy = this.#call;
+    cache.usedAt = this.#call.submits;
     return cache.uniform;
   }
 }

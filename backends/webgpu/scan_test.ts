@@ -1,0 +1,154 @@
+/**
+ * scan under device "webgpu": bodies made of GPU kernels run on the GPU with every step
+ * recorded into the call's encoder (no readback between steps), and agree with the CPU
+ * backend. Tolerances: sums and the cumulative sum exactly (float32 adds in the same
+ * order on both); tanh RNNs within 2e-5 absolute per step (float32 dot of 8 terms, tanh
+ * within a few ulps), gradients within 1e-4 relative to the largest magnitude.
+ */
+import assert from "node:assert/strict";
+import * as T from "../../mod.ts";
+import { agreeOnGpu, quietly, randomF32 } from "./kernel_test_util.ts";
+import { gpuScanStats } from "./scan_gpu.ts";
+import { acquireDevice } from "./device.ts";
+import { requireAdapter } from "./test_util.ts";
+
+await requireAdapter();
+
+/** The scan node of a compiled function runs on the GPU. */
+function scanOnGpu(f: { placement: readonly T.Placement[] }): boolean {
+  const s = f.placement.filter((p) => p.node.op.name === "scan");
+  return s.length > 0 && s.every((p) => p.device === "webgpu");
+}
+
+Deno.test("scan() on webgpu: cumulative sum runs on the GPU and equals the CPU exactly", async () => {
+  const x = T.fvector("x"), z = T.fscalar("z");
+  const [cum] = T.scan({
+    fn: (xt: T.Variable, acc: T.Variable) => T.add(acc, xt),
+    sequences: x,
+    outputsInfo: z,
+  });
+  const f = quietly(() => T.function([x, z], cum, { device: "webgpu" }));
+  assert.ok(scanOnGpu(f), JSON.stringify(f.placement.map((p) => [p.label, p.device, p.reason])));
+  const xs = randomF32([37], 1, 3);
+  const ctx = await acquireDevice();
+  const before = { ...ctx.stats }, steps = gpuScanStats.steps;
+  const got: T.NDArray = await f(xs, T.asarray(0.5, { dtype: "float32" }));
+  assert.equal(gpuScanStats.steps - steps, 37);
+  assert.equal(ctx.stats.readbacks - before.readbacks, 1, "one readback for the whole call");
+  let acc = Math.fround(0.5);
+  for (let i = 0; i < 37; i++) {
+    acc = Math.fround(acc + xs.data[i]);
+    assert.equal(got.data[i], acc, `step ${i}`);
+  }
+});
+
+/** h_t = tanh(W·h_{t-1} + x_t), collected over the steps. */
+function rnn(goBackwards = false) {
+  const x = T.fmatrix("x"), h0 = T.fvector("h0"), w = T.fmatrix("w");
+  const [hs] = T.scan({
+    fn: (xt: T.Variable, h: T.Variable, wm: T.Variable) => T.tanh(T.add(T.dot(wm, h), xt)),
+    sequences: x,
+    outputsInfo: h0,
+    nonSequences: w,
+    goBackwards,
+  });
+  return { x, h0, w, hs: hs as T.Variable };
+}
+
+Deno.test("scan() on webgpu: a float32 tanh RNN agrees with the CPU", async () => {
+  const m = rnn();
+  const vals = [randomF32([12, 8], 2), randomF32([8], 3), randomF32([8, 8], 4, 0.5)];
+  await agreeOnGpu([m.x, m.h0, m.w], m.hs, vals, () => 2e-5, { what: "rnn" });
+});
+
+Deno.test("scan() on webgpu: goBackwards agrees with the CPU", async () => {
+  const m = rnn(true);
+  const vals = [randomF32([9, 8], 5), randomF32([8], 6), randomF32([8, 8], 7, 0.5)];
+  await agreeOnGpu([m.x, m.h0, m.w], m.hs, vals, () => 2e-5, { what: "goBackwards" });
+});
+
+Deno.test("scan() on webgpu: taps [-1, -2] and a sequence with taps [0, 1]", async () => {
+  // Fibonacci-like: y_t = y_{t-1} + 0.5 y_{t-2} + x_t + x_{t+1}, all float32.
+  const x = T.fvector("x"), y0 = T.fvector("y0");
+  const [ys] = T.scan({
+    fn: (xt: T.Variable, xn: T.Variable, y1: T.Variable, y2: T.Variable) =>
+      T.add(T.add(y1, T.mul(y2, 0.5)), T.add(xt, xn)),
+    sequences: { input: x, taps: [0, 1] },
+    outputsInfo: { initial: y0, taps: [-1, -2] },
+  });
+  const vals = [randomF32([15], 8), randomF32([2], 9)];
+  const g = await agreeOnGpu([x, y0], ys as T.Variable, vals, () => 1e-6, { what: "taps" });
+  assert.deepEqual(g[0].shape, [14]);
+});
+
+Deno.test("scan() on webgpu: nSteps, the last value only, and zero steps", async () => {
+  const a = T.fvector("a"), n = T.iscalar("n");
+  const [out] = T.scan({
+    fn: (acc: T.Variable) => T.mul(T.add(acc, 1), 0.5),
+    outputsInfo: a,
+    nSteps: n,
+  });
+  const last = T.get(out as T.Variable, -1);
+  const f = quietly(() => T.function([a, n], [out as T.Variable, last], { device: "webgpu" }));
+  const cpu = T.function([a, n], [out as T.Variable, last]);
+  for (const steps of [5, 1]) {
+    const args = [randomF32([3], 10), T.asarray(steps, { dtype: "int32" })];
+    const [g, gl]: T.NDArray[] = await f(...args);
+    const [c, cl] = cpu(...args);
+    assert.deepEqual(Array.from(g.data), Array.from(c.data));
+    assert.deepEqual(Array.from(gl.data), Array.from(cl.data));
+  }
+  const g0: T.NDArray = await quietly(() => T.function([a, n], out as T.Variable, { device: "webgpu" }))(
+    randomF32([3], 11),
+    T.asarray(0, { dtype: "int32" }),
+  );
+  assert.deepEqual(g0.shape, [0, 3]);
+});
+
+Deno.test("scan() on webgpu: the gradient of an RNN (BPTT scan) agrees with the CPU", async () => {
+  const m = rnn();
+  const cost = T.sum(T.mul(m.hs, m.hs));
+  const gs = T.grad(cost, [m.w, m.h0, m.x]);
+  const vals = [randomF32([10, 8], 12), randomF32([8], 13), randomF32([8, 8], 14, 0.5)];
+  const cpu = T.function([m.x, m.h0, m.w], gs);
+  const gpu = quietly(() => T.function([m.x, m.h0, m.w], gs, { device: "webgpu" }));
+  const scans = gpu.placement.filter((p) => p.node.op.name === "scan");
+  assert.ok(scans.length >= 2, "a forward and a backward scan");
+  assert.ok(scanOnGpu(gpu), JSON.stringify(scans.map((p) => [p.label, p.device, p.reason])));
+  const g: T.NDArray[] = await gpu(...vals), c = cpu(...vals);
+  c.forEach((cv, k) => {
+    const big = Math.max(...Array.from(cv.data, Math.abs));
+    for (let i = 0; i < cv.size; i++) {
+      assert.ok(
+        Math.abs(g[k].data[i] - cv.data[i]) <= 1e-4 * big,
+        `grad ${k} [${i}]: ${g[k].data[i]} vs ${cv.data[i]}`,
+      );
+    }
+  });
+});
+
+Deno.test("scan() on webgpu: a body with a CPU-only op keeps the whole scan on the CPU and says so", async () => {
+  const x = T.dvector("x"), z = T.dscalar("z"); // float64: no WGSL type
+  const [cum] = T.scan({
+    fn: (xt: T.Variable, acc: T.Variable) => T.add(acc, xt),
+    sequences: x,
+    outputsInfo: z,
+  });
+  const f = quietly(() => T.function([x, z], cum, { device: "webgpu" }));
+  const p = f.placement.find((q) => q.node.op.name === "scan")!;
+  assert.equal(p.device, "cpu");
+  assert.match(p.reason!, /float64/);
+  const got: T.NDArray = await f([1, 2, 3], 0);
+  assert.deepEqual(Array.from(got.data), [1, 3, 6]);
+});
+
+Deno.test("scan() on webgpu: a sequence too short is a ShapeError naming the scan", async () => {
+  const x = T.fvector("x");
+  const [ys] = T.scan({
+    fn: (a: T.Variable, b: T.Variable) => T.add(a, b),
+    sequences: { input: x, taps: [0, 2] },
+    outputsInfo: null,
+  });
+  const f = quietly(() => T.function([x], ys as T.Variable, { device: "webgpu" }));
+  await assert.rejects(() => f(randomF32([1], 1)), T.ShapeError);
+});
