@@ -115,7 +115,8 @@ export const scanOp: Op<ScanParams> = defineOp<ScanParams>({
     "per compiled function and runs it at every step",
   vjp: scanVjp,
   rewrites: [batchIndependentScan],
-  noWgsl: "the loop runs on the CPU scan runner; a WebGPU function runs it there",
+  noWgsl:
+    "no single kernel: a WebGPU function runs the body on the GPU step by step when every body node has a kernel (backends/webgpu/scan_gpu.ts), else the CPU scan runner runs it",
   format: (args, p) => `scan{${p.name || "loop"}}(${args.join(", ")})`,
 });
 
