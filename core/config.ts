@@ -19,7 +19,11 @@ export interface Config {
   traceback: boolean;
   /** Default rewrite mode. */
   mode: "FAST_RUN" | "FAST_COMPILE";
-  /** Worker threads for large CPU kernels (reserved for the WebAssembly engine). */
+  /**
+   * Threads for large CPU kernels of the WebAssembly engine, counting the main one
+   * (default: the core count, `navigator.hardwareConcurrency`, else 1).
+   * `HYPATIA_FLAGS=threads=1` keeps every kernel on the calling thread.
+   */
   threads: number;
   /**
    * Run CPU kernels through the WebAssembly SIMD engine where the runtime has it
@@ -49,9 +53,15 @@ export const config: Config = {
   device: "cpu",
   traceback: true,
   mode: "FAST_RUN",
-  threads: 1,
+  threads: defaultThreads(),
   wasm: true,
 };
+
+/** The core count where the runtime tells it, else 1. */
+function defaultThreads(): number {
+  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return typeof n === "number" && Number.isInteger(n) && n >= 1 ? n : 1;
+}
 
 /** Parse `"floatX=float32,device=webgpu"` into `config`; throws on unknown keys. */
 export function applyFlags(flags: string): void {
