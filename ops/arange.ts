@@ -10,6 +10,7 @@ import { defineOp, type Op } from "../core/op.ts";
 import { TensorType } from "../core/type.ts";
 import type { Variable } from "../core/variable.ts";
 import { checkIntScalar } from "./shape_i.ts";
+import { arangeWgsl, eyeWgsl } from "./index_wgsl.ts";
 
 /** Params of arange. */
 export interface ArangeParams {
@@ -82,7 +83,7 @@ export const arangeOp: Op<ArangeParams> = defineOp<ArangeParams>({
     return [out];
   },
   notDifferentiable: "arange's values are piecewise constant in its bounds",
-  noWgsl: "arange runs on the CPU for now (a one-line WGSL kernel is future work)",
+  wgslKernel: arangeWgsl,
   format(sym, p) {
     let k = 0;
     const s = (e: number | "$") => (e === "$" ? sym[k++] : e);
@@ -119,7 +120,7 @@ export const eyeOp: Op<EyeParams> = defineOp<EyeParams>({
     return [out];
   },
   notDifferentiable: "eye has no float inputs",
-  noWgsl: "eye runs on the CPU for now (a one-line WGSL kernel is future work)",
+  wgslKernel: eyeWgsl,
   format(sym, p) {
     let k = 0;
     const s = (e: number | "$") => (e === "$" ? sym[k++] : e);

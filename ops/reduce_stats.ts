@@ -5,6 +5,7 @@
  * @module
  */
 import { floatX } from "../core/config.ts";
+import { prodOthersWgsl } from "./tensordot_wgsl.ts";
 import { type DType, isFloat } from "../core/dtype.ts";
 import { NDArray } from "../core/ndarray.ts";
 import { defineOp } from "../core/op.ts";
@@ -121,7 +122,7 @@ export const prodOthersOp = defineOp<{ axes: number[] }>({
     const { axes } = node.params as { axes: number[] };
     return [div(sub(sum(gp, axes, { keepdims: true }), gp), x)];
   },
-  noWgsl: "runs on the CPU (a gradient helper of prod)",
+  wgslKernel: prodOthersWgsl,
   format: ([x], { axes }) => `prod_others(${x}, axis=[${axes.join(", ")}])`,
 });
 

@@ -19,6 +19,7 @@ import { Constant, type SliceArg, type TensorLike, type Variable } from "../core
 import { cast } from "./cast.ts";
 import { fill } from "./fill.ts";
 import { shapeI } from "./shape_i.ts";
+import { incSubtensorWgsl } from "./index_wgsl.ts";
 import { gather, type IndexEntry, indexString, regionOf, scatter } from "./subtensor_kernel.ts";
 import { inlineConstants, parseIndex, regionType, resolveRuntime } from "./subtensor_index.ts";
 import { subtensorWgsl } from "./layout_wgsl.ts";
@@ -36,9 +37,6 @@ export interface IncSubtensorParams {
   idx: IndexEntry[];
   set: boolean;
 }
-
-const NO_WGSL =
-  "setSubtensor/incSubtensor run on the CPU for now (a strided scatter WGSL kernel is future work)";
 
 function tryMake(op: Op, inputs: Variable[], params: unknown): Variable[] | null {
   try {
@@ -163,7 +161,7 @@ export const incSubtensorOp: Op<IncSubtensorParams> = defineOp<IncSubtensorParam
       : gz;
     return [gx, subtensorOp.apply1([gz, ...sym], { idx }), ...sym.map(() => null)];
   },
-  noWgsl: NO_WGSL,
+  wgslKernel: incSubtensorWgsl,
   format: ([x, v, ...sym], { idx, set }) =>
     `${set ? "setSubtensor" : "incSubtensor"}(${x}[${indexString(idx, sym)}], ${v})`,
   rewrites: [{

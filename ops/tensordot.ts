@@ -13,13 +13,8 @@ import { TensorType } from "../core/type.ts";
 import type { TensorLike, Variable } from "../core/variable.ts";
 import { add } from "./arith.ts";
 import { dimshuffle, permuteCopy } from "./dimshuffle.ts";
-import {
-  accumulateMode,
-  checkInner,
-  checkStaticInner,
-  MATMUL_NO_WGSL,
-  referenceMatmul,
-} from "./dot_kernel.ts";
+import { accumulateMode, checkInner, checkStaticInner, referenceMatmul } from "./dot_kernel.ts";
+import { tensordotWgsl } from "./tensordot_wgsl.ts";
 
 /** Params: the axes of `a` summed against the axes of `b`, pairwise, non-negative. */
 export interface TensordotParams {
@@ -137,7 +132,7 @@ export const tensordotOp: Op<TensordotParams> = defineOp<TensordotParams>({
   },
   format: ([a, b], { axesA, axesB }) =>
     `tensordot(${a}, ${b}, axes=[[${axesA.join(", ")}], [${axesB.join(", ")}]])`,
-  noWgsl: MATMUL_NO_WGSL,
+  wgslKernel: tensordotWgsl,
 });
 
 function axisList(v: number | number[], x: Variable, name: string): number[] {
