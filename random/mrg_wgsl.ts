@@ -11,6 +11,12 @@
  * conversion to the implementation; the product by float32(4.6566126e-10) is then one
  * correctly rounded f32 multiplication, as the CPU's exact double product stored once.
  *
+ * Binomial draws with n = 1, float32 uniforms and a number p are the trials `u < p` on
+ * the same uniforms (a comparison of two float32 values: bit-identical too); int64
+ * results hold 0 or 1, stored in i32 lanes (`int64AsI32`). Normal draws need log, cos
+ * and sin, which WGSL does not compute bit-identically to JS Math, so they stay on the
+ * CPU with their uniforms (drawing only the uniforms on the GPU would cost a readback
+ * and save nothing).
  * Other distributions, float64, and uniforms with other bounds run on the CPU: an affine
  * `u·(high - low) + low` could be contracted into a fused multiply-add by a shader
  * compiler, which would change the last bit. The state is not validated on the GPU (the
@@ -18,15 +24,17 @@
  * @module
  */
 import { ShapeError } from "../core/errors.ts";
-import { f32Bits, grid } from "../ops/wgsl_util.ts";
+import { f32Bits, grid, lane } from "../ops/wgsl_util.ts";
 import { M1, NORM32 } from "./mrg_core.ts";
 import { type RandomParams, resolveSize } from "./random_op.ts";
 
-const WGSL = `// Hypatia: MRG31k3p float32 uniforms, one thread per substream.
+/** The kernel: uniforms into f32 lanes, or Bernoulli trials `u < p` (p's f32 bits in `u.p0`) into `t` lanes. */
+const source = (binomial: boolean, t: string) =>
+  `// Hypatia: MRG31k3p float32 uniforms, one thread per substream.
 struct U { n: u32, ns: u32, p0: u32, p1: u32 }
 @group(0) @binding(0) var<storage, read> st: array<i32>;
 @group(0) @binding(1) var<storage, read_write> nst: array<i32>;
-@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<storage, read_write> y: array<${t}>;
 @group(0) @binding(3) var<uniform> u: U;
 
 const M1: u32 = 2147483647u;
@@ -68,7 +76,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     x13 = x12; x12 = x11; x11 = y1;
     x23 = x22; x22 = x21; x21 = y2;
     let z = select(y1 + M1 - y2, y1 - y2, y1 > y2);
-    y[i] = round24(z) * bitcast<f32>(${f32Bits(NORM32)}u);
+    let v = round24(z) * bitcast<f32>(${f32Bits(NORM32)}u);
+    y[i] = ${binomial ? `select(${t}(0), ${t}(1), v < bitcast<f32>(u.p0))` : "v"};
   }
   nst[o] = bitcast<i32>(x11);
   nst[o + 1u] = bitcast<i32>(x12);
@@ -94,8 +103,18 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
  */
 export const mrgWgsl = {
   kind: "wgsl-template" as const,
+  int64AsI32: true,
   unsupported({ params: p }: { params: RandomParams }): string | undefined {
-    if (p.dist !== "uniform") return `MRG ${p.dist} draws run on the CPU (the GPU kernel draws uniforms)`;
+    if (p.dist === "binomial") {
+      if (p.args.n !== 1 || p.args.f32 !== true || typeof p.args.p !== "number" || p.argInputs.length) {
+        return "MRG binomial draws run on the CPU unless n = 1, floatX = float32 and p is a number";
+      }
+      if (p.dtype === "float64") return "MRG float64 binomial draws run on the CPU (WGSL has no float64)";
+      return undefined;
+    }
+    if (p.dist !== "uniform") {
+      return `MRG ${p.dist} draws run on the CPU (WGSL's log, cos and sin are not bit-identical to JS Math)`;
+    }
     if (p.dtype !== "float32") return `MRG ${p.dtype} uniforms run on the CPU (WGSL has no float64)`;
     if (p.argInputs.length || p.args.low !== 0 || p.args.high !== 1) {
       return "MRG uniforms with bounds other than [0, 1) run on the CPU (a fused multiply-add on the GPU " +
@@ -121,14 +140,17 @@ export const mrgWgsl = {
     const size = resolveSize(p.size, p.sizeVector, sizeVals as never, what);
     const n = size.reduce((a, b) => a * b, 1), ns = state[0];
     if (n > M1) throw new ShapeError(`${what}: MRG31k3p draws at most 2^31 - 1 numbers per call, asked ${n}`);
+    const binomial = p.dist === "binomial";
+    const t = binomial ? (p.dtype === "float32" ? "f32" : lane(p.dtype) ?? "i32") : "f32";
+    const pBits = binomial ? f32Bits(Math.fround(p.args.p as number)) : 0;
     return {
       outputs: [state, size],
       passes: [{
-        wgsl: WGSL,
+        wgsl: source(binomial, t),
         bind: ["in0", "out0", "out1"] as const,
-        uniforms: [n, ns, 0, 0],
+        uniforms: [n, ns, pBits, 0],
         workgroups: grid(Math.ceil(ns / 64), run.limits.maxComputeWorkgroupsPerDimension),
-        label: "MRG31k3p uniform",
+        label: binomial ? "MRG31k3p binomial" : "MRG31k3p uniform",
       }],
     };
   },

@@ -95,3 +95,34 @@ Deno.test("MRG uniform on WebGPU: symbolic sizes, an update-only loop without re
   const u64 = quietly(() => T.function([], new T.MRGRandomStreams(1).uniform([4]), { device: "webgpu" }));
   assert.match(u64.placement.find((q) => q.node.op.name === "mrg_random")!.reason!, /float64/);
 });
+
+Deno.test("MRG binomial n=1 (floatX float32) on WebGPU equals the CPU's draws exactly; n > 1 and normal stay on the CPU", async () => {
+  const saved = T.config.floatX;
+  T.config.floatX = "float32";
+  try {
+    for (const dtype of ["int64", "int32", "float32"] as T.DType[]) {
+      const p = pair(777, (s) => s.binomial([9, 5], { p: 0.3, dtype, nstreams: 7 }));
+      assert.ok(p.gpu.placement.some((q) => q.node.op.name === "mrg_random" && q.device === "webgpu"), dtype);
+      for (let call = 0; call < 2; call++) {
+        const [g, c] = [await p.gpu(), p.cpu()];
+        assert.equal(g.dtype, dtype);
+        assert.deepEqual(Array.from(g.data), Array.from(c.data), `${dtype}, call ${call}`);
+        assert.ok(c.data.some((v: number) => v === 1) && c.data.some((v: number) => v === 0));
+      }
+      assert.deepEqual((await p.gState[0].read()).toArray(), p.cState[0].getValue().toArray());
+    }
+    for (
+      const draw of [
+        (s: T.MRGRandomStreams) => s.binomial([4], { n: 3 }),
+        (s: T.MRGRandomStreams) => s.normal([4]),
+      ]
+    ) {
+      const p = pair(5, draw);
+      const q = p.gpu.placement.find((x) => x.node.op.name === "mrg_random")!;
+      assert.equal(q.device, "cpu");
+      assert.deepEqual(Array.from((await p.gpu()).data), Array.from(p.cpu().data));
+    }
+  } finally {
+    T.config.floatX = saved;
+  }
+});
