@@ -305,7 +305,10 @@ function makeCallable(
   };
   const run = (args: (ArrayLike | Record<string, ArrayLike>)[]) => {
     const values = bindArguments(maker, args);
-    for (const s of sharedSources) values.push(s.getValue({ borrow: true }));
+    for (const s of sharedSources) {
+      // A read-only copy kept by the CPU engine (hostCurrent) stays; a device copy comes back.
+      values.push(s.storage.resident?.hostCurrent ? s.storage.value : s.getValue({ borrow: true }));
+    }
     return (program as CpuProgram).run(values, wanted);
   };
   // Asynchronous programs run the whole call: they keep shared variables on their device.

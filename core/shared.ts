@@ -20,6 +20,12 @@ export interface SharedStorage {
   /** A backend holding a newer copy than `value`; `getValue()` asks it to sync. */
   resident?: {
     describe: string;
+    /**
+     * The host `value` is always current (the backend keeps a read-only copy, like the
+     * WebAssembly engine's mirror of a shared data matrix): code running on the host may
+     * read `value` without `getValue`, which would drop the copy.
+     */
+    hostCurrent?: boolean;
     /** The value if the backend has a current host copy (no waiting), else undefined. */
     readSync?(): NDArray | undefined;
     /** Fetch the value (waiting for the device); a fresh array the caller may keep. */
