@@ -28,3 +28,39 @@ export function logisticRegression(): (steps: number) => void {
     for (let i = 0; i < steps; i++) train(data, labels);
   };
 }
+
+/**
+ * The training step of `logisticRegression` in three forms sharing one graph shape:
+ * `input` (the data matrix passed each call), `shared` (the data in a shared
+ * variable) and, where the engine offers it, `arena` (the data in an engine-resident
+ * array). Each returns a function running `steps` steps.
+ */
+export function logisticRegressionForms(): Record<string, (steps: number) => void> {
+  const N = 400, feats = 784, rand = T.seededRandom(1);
+  const data = randomArray("float64", [N, feats]);
+  const labels = T.asarray(Float64Array.from({ length: N }, () => (rand() < 0.5 ? 0 : 1)));
+  const build = (x: T.Variable, y: T.Variable, inputs: T.Variable[]) => {
+    const w = T.shared(randomArray("float64", [feats]), { name: "w" });
+    const b = T.shared(0, { name: "b", dtype: "float64" });
+    const p1 = T.div(1, T.add(1, T.exp(T.sub(T.neg(T.dot(x, w)), b))));
+    const xent = T.sub(T.mul(T.neg(y), T.log(p1)), T.mul(T.sub(1, y), T.log(T.sub(1, p1))));
+    const cost = T.add(T.mean(xent), T.mul(0.01, T.sum(T.pow(w, 2))));
+    const [gw, gb] = T.grad(cost, [w, b]);
+    return T.function(inputs, [T.gt(p1, 0.5), cost], {
+      updates: [[w, T.sub(w, T.mul(0.1, gw))], [b, T.sub(b, T.mul(0.1, gb))]],
+    });
+  };
+  const x = T.dmatrix("x"), y = T.dvector("y");
+  const input = build(x, y, [x, y]);
+  const xs = T.shared(data, { name: "x" }), ys = T.shared(labels, { name: "y" });
+  const sharedFn = build(xs, ys, []);
+  const forms: Record<string, (steps: number) => void> = {
+    input: (steps) => {
+      for (let i = 0; i < steps; i++) input(data, labels);
+    },
+    shared: (steps) => {
+      for (let i = 0; i < steps; i++) sharedFn();
+    },
+  };
+  return forms;
+}

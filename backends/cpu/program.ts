@@ -13,6 +13,7 @@ import { promote } from "../../ops/elemwise.ts";
 import { fusedOp, type FusedParams, type FusedStep } from "../../ops/fused.ts";
 import { toposort } from "../../core/walk.ts";
 import { type Apply, Constant, type Variable } from "../../core/variable.ts";
+import { SharedVariable } from "../../core/shared.ts";
 import { broadcastRuntime, elemwiseKernel } from "./elemwise_codegen.ts";
 import { BufferPool } from "./pool.ts";
 import { cpuKernelFor } from "./kernels.ts";
@@ -144,6 +145,7 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
   const pool = new BufferPool();
   const nSlots = template.length;
   const rootSlots = roots.map((r) => slot.get(r)!);
+  const sharedRoots = roots.flatMap((r, i) => (r instanceof SharedVariable ? [i] : []));
 
   return {
     roots,
@@ -167,8 +169,14 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
           if (!foreign.has(buf)) pool.give(buf);
         } else refs.set(buf, n);
       };
-      // The WebAssembly engine may copy a large root buffer in once for the whole run.
-      const scope = beginRun(foreign);
+      // The WebAssembly engine may copy a large root buffer in once for the whole run, and
+      // keep a shared variable's value in its memory between calls (staging.ts).
+      const shared = [];
+      for (const i of sharedRoots) {
+        const st = (roots[i] as SharedVariable).storage;
+        if (st.value === rootValues[i]) shared.push(st);
+      }
+      const scope = beginRun(foreign, shared);
       try {
         for (const step of steps) {
           const ins = step.ins.map((x) => vals[x]);

@@ -167,7 +167,9 @@ const PARALLEL_GEMM = 1 << 20;
 function threadsFor(e: MatmulEngine, work: number, gemv: boolean): number {
   const want = config.threads;
   // GEMVs stay on one thread: memory-bound, and their matrix was usually just copied
-  // into this core's cache (measured: two threads made the 400×784 pair 1.6× slower).
+  // into this core's cache (measured: two threads made the 400×784 pair 1.6× slower;
+  // with the matrix mirrored between calls, the best of rounds gained 8% but the median
+  // fell by up to half on this shared 2-core machine: a worker's wake-up is not worth it).
   if (want < 1.5 || !e.standard || gemv || work < PARALLEL_GEMM) return 1;
   if (!threadsSupported(e.arena)) return 1;
   const ready = readyWorkers();
@@ -268,7 +270,6 @@ export function wasmGemmBatched(
   }
   const gemv = (n === 1 && (a.colStride === 1 || a.rowStride === 1)) ||
     (m === 1 && (b.colStride === 1 || b.rowStride === 1));
-  const threads = threadsFor(e, m * n * k, gemv);
   const S = e.lane === "f32" ? 4 : 8;
   // A large GEMV matrix not yet in the arena: streamed through cache, once (and kept
   // as the run's staged copy when it is a root of the running program).
@@ -293,6 +294,7 @@ export function wasmGemmBatched(
       }
     }
   }
+  const threads = threadsFor(e, m * n * k, gemv);
   // Root buffers of a running program are staged once per run, below this call's mark.
   const sa = stagedOffset(a.data, S), sb = stagedOffset(b.data, S);
   const ar = e.arena, mark = ar.mark();

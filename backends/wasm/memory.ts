@@ -6,6 +6,10 @@
  * training loop allocates nothing in steady state. Long-lived scratch (packing
  * buffers) sits at the bottom and is reserved once.
  *
+ * Below the stack sits a small heap of long-lived blocks (`persist`, `unpersist`):
+ * copies of shared variables' values kept between calls (staging.ts). A block is
+ * taken only while no stack space is in use, so the stack always starts above them.
+ *
  * The memory is shared (backed by a SharedArrayBuffer) where the runtime allows it,
  * so that growing it never detaches views and worker threads can run kernels on it;
  * otherwise it is a plain memory and views are re-made after each growth.
@@ -35,7 +39,10 @@ export class Arena {
   readonly shared: boolean;
   readonly maximumPages: number;
   #top: number;
+  #floor: number;
   #buffer: ArrayBufferLike;
+  /** Freed long-lived blocks below the floor: [offset, bytes], by offset. */
+  #holes: [number, number][] = [];
 
   constructor(options: { shared?: boolean; initialPages?: number; maximumPages?: number } = {}) {
     const canShare = typeof SharedArrayBuffer !== "undefined";
@@ -46,7 +53,52 @@ export class Arena {
       { initial, maximum: this.maximumPages, shared: this.shared } as WebAssembly.MemoryDescriptor,
     );
     this.#buffer = this.memory.buffer;
-    this.#top = 1024; // address 0 stays unused (a null pointer is caught in tests)
+    this.#top = this.#floor = 1024; // address 0 stays unused (a null pointer is caught in tests)
+  }
+
+  /** The bottom of the stack: the end of the long-lived blocks. */
+  get floor(): number {
+    return this.#floor;
+  }
+
+  /**
+   * A long-lived block of `bytes` (aligned to 64) that stays until `unpersist`; -1 when
+   * stack space is in use (top above the floor) or the memory cannot grow.
+   */
+  persist(bytes: number): number {
+    if (this.#top !== this.#floor) return -1;
+    const size = (bytes + 63) & ~63;
+    const i = this.#holes.findIndex(([, b]) => b >= size);
+    if (i >= 0) {
+      const [at, b] = this.#holes[i];
+      if (b === size) this.#holes.splice(i, 1);
+      else this.#holes[i] = [at + size, b - size];
+      return at;
+    }
+    const at = this.alloc(size);
+    if (at < 0) return -1;
+    this.#floor = this.#top;
+    return at;
+  }
+
+  /** Give back a block from `persist` (`bytes` as asked then). */
+  unpersist(at: number, bytes: number): void {
+    const size = (bytes + 63) & ~63;
+    this.#holes.push([at, size]);
+    this.#holes.sort((x, y) => x[0] - y[0]);
+    // Merge neighbours, then lower the floor over a trailing hole when the stack is empty.
+    const merged: [number, number][] = [];
+    for (const h of this.#holes) {
+      const last = merged[merged.length - 1];
+      if (last && last[0] + last[1] >= h[0]) last[1] = Math.max(last[1], h[0] + h[1] - last[0]);
+      else merged.push([h[0], h[1]]);
+    }
+    this.#holes = merged;
+    const tail = merged[merged.length - 1];
+    if (tail && tail[0] + tail[1] >= this.#floor && this.#top === this.#floor) {
+      merged.pop();
+      this.#top = this.#floor = Math.max(1024, tail[0]);
+    }
   }
 
   /** The current buffer (re-read after growth). */
@@ -66,7 +118,7 @@ export class Arena {
 
   /** Free everything allocated after `mark`. */
   release(mark: number): void {
-    this.#top = mark;
+    this.#top = Math.max(mark, this.#floor);
   }
 
   /**

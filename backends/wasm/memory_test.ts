@@ -36,3 +36,23 @@ Deno.test("arena(): one process-wide memory, shared where SharedArrayBuffer exis
   assert.equal(arena().shared, typeof SharedArrayBuffer !== "undefined");
   assert.equal(arena().memory.buffer, arena().buffer);
 });
+
+Deno.test("Arena: long-lived blocks sit below the stack, are reused when freed, and the floor falls back", () => {
+  const a = new Arena({ initialPages: 1, maximumPages: 16 });
+  const base = a.floor;
+  const p = a.persist(1000), q = a.persist(3000);
+  assert.ok(p >= base && q >= p + 1000 && a.floor >= q + 3000);
+  assert.equal(a.top, a.floor, "the stack starts above them");
+  const m = a.mark(), s = a.alloc(10);
+  assert.ok(s >= a.floor);
+  assert.equal(a.persist(64), -1, "not while stack space is in use");
+  a.release(m);
+  a.release(0);
+  assert.equal(a.top, a.floor, "a release never goes below the floor");
+  a.unpersist(p, 1000);
+  assert.equal(a.persist(500), p, "a freed block is reused (first fit)");
+  a.unpersist(p, 500);
+  a.unpersist(q, 3000);
+  assert.equal(a.floor, base, "freeing the top blocks lowers the floor over the merged hole");
+  assert.equal(a.top, base);
+});

@@ -5,8 +5,20 @@
  * once per run and read in place after that. The copies live above the scope's
  * arena mark and are released when the run ends; kernels allocate their own space
  * above them with the usual stack discipline. Outside a scope nothing is staged.
+ *
+ * Shared variables go further: a shared value that a kernel staged in one call and
+ * that is still the same array at the start of a later top-level call is copied into
+ * a long-lived block of the arena (a mirror) and read in place by every call after
+ * that, so a data matrix kept in a shared variable is not copied per step. The host
+ * array stays the value (`getValue` returns it; the mirror is a read-only copy, kept
+ * as the variable's `storage.resident` with `hostCurrent`); `setValue` (and so an
+ * update) drops the mirror, and `getValue({ borrow: true })` drops it for good, since
+ * the caller may then change the array in place. As in Theano, an array given with
+ * `shared(a, { borrow: true })` or `setValue(a, { borrow: true })` and changed in place
+ * afterwards may not be seen by later calls.
  * @module
  */
+import type { SharedStorage } from "../../core/shared.ts";
 import { type Arena, arena } from "./memory.ts";
 
 /** Buffers smaller than this are cheaper to copy again than to look up. */
@@ -17,6 +29,8 @@ type FloatArray = Float32Array | Float64Array;
 
 interface Scope {
   roots: ReadonlySet<unknown>;
+  /** Shared variables' storage by their current value's buffer. */
+  storageOf: Map<unknown, SharedStorage>;
   /** The arena mark taken at the first staging of the run (-1 before). */
   mark: number;
   /** Byte offset in the arena of each staged buffer, and its element size. */
@@ -44,8 +58,14 @@ export interface RunScope {
  * scope.end();
  * ```
  */
-export function beginRun(roots: ReadonlySet<unknown>): RunScope {
-  const scope: Scope = { roots, mark: -1, staged: new Map() };
+export function beginRun(roots: ReadonlySet<unknown>, shared: readonly SharedStorage[] = []): RunScope {
+  const storageOf = new Map<unknown, SharedStorage>();
+  for (const st of shared) {
+    storageOf.set(st.value.data, st);
+    // Mirrors are made only at the top level, when no arena space is held.
+    if (scopes.length === 0) mirror(st);
+  }
+  const scope: Scope = { roots, storageOf, mark: -1, staged: new Map() };
   scopes.push(scope);
   return {
     end() {
@@ -97,6 +117,8 @@ export function stagedOffset(data: FloatArray, size: 4 | 8, a: Arena = arena()):
  * ```
  */
 export function findStaged(data: FloatArray, size: 4 | 8): number {
+  const m = liveMirror(data, size);
+  if (m >= 0 && scopes[scopes.length - 1]?.roots.has(data)) return m;
   const hit = scopes[scopes.length - 1]?.staged.get(data);
   return hit && hit[1] === size ? hit[0] : -1;
 }
@@ -126,6 +148,13 @@ export function reserveStaged(
   if (!scope || !scope.roots.has(data) || data.length * size < MIN_STAGED_BYTES) {
     return { at: -1, fresh: false };
   }
+  const m = liveMirror(data, size);
+  if (m >= 0) return { at: m, fresh: false };
+  const st = scope.storageOf.get(data);
+  if (st && !wanted.has(st)) {
+    wanted.set(st, size);
+    lastSeen.set(st, data);
+  }
   const hit = scope.staged.get(data);
   if (hit) return { at: hit[1] === size ? hit[0] : -1, fresh: false }; // other width: copy as usual
   if (scope.mark < 0) scope.mark = a.mark();
@@ -133,4 +162,95 @@ export function reserveStaged(
   if (at < 0) return { at: -1, fresh: false };
   scope.staged.set(data, [at, size]);
   return { at, fresh: true };
+}
+
+/** A shared value's long-lived copy in the arena. */
+interface Mirror {
+  data: FloatArray;
+  at: number;
+  size: 4 | 8;
+  bytes: number;
+  storage: SharedStorage;
+  resident: NonNullable<SharedStorage["resident"]>;
+}
+
+/** Live mirrors by their host array. */
+const mirrors = new WeakMap<object, Mirror>();
+/** Shared variables a kernel staged in an earlier call, and the element size it read. */
+const wanted = new WeakMap<SharedStorage, 4 | 8>();
+/** The array a variable had when `wanted` was set or last checked (a value that changes every call is not mirrored). */
+const lastSeen = new WeakMap<SharedStorage, unknown>();
+/** Host arrays handed out with `getValue({ borrow: true })`: the caller may change them, so never mirrored. */
+const borrowed = new WeakSet<object>();
+/** Frees the block of a variable that is garbage-collected with its mirror. */
+const finalizer = new FinalizationRegistry<[number, number]>(([at, bytes]) => arena().unpersist(at, bytes));
+
+/** Counters for tests: mirrors made and dropped. */
+export const mirrorStats: { made: number; dropped: number } = { made: 0, dropped: 0 };
+
+/** The mirror's offset if `data` has a live one of element size `size`, else -1. */
+function liveMirror(data: FloatArray, size: 4 | 8): number {
+  const m = mirrors.get(data);
+  return m && m.size === size && m.storage.resident === m.resident && m.storage.value.data === data
+    ? m.at
+    : -1;
+}
+
+function drop(m: Mirror): void {
+  if (mirrors.get(m.data) !== m) return;
+  mirrors.delete(m.data);
+  finalizer.unregister(m);
+  arena().unpersist(m.at, m.bytes);
+  mirrorStats.dropped++;
+}
+
+/** Mirror `st`'s value when a kernel wanted it before and it did not change since the last call. */
+function mirror(st: SharedStorage): void {
+  const data = st.value.data;
+  const size = wanted.get(st);
+  if (!size || liveMirror(data as FloatArray, size) >= 0) return;
+  const seen = lastSeen.get(st);
+  lastSeen.set(st, data);
+  if (seen !== data || borrowed.has(data)) return;
+  if (!(data instanceof Float32Array || data instanceof Float64Array)) return;
+  const a = arena(), bytes = data.length * size, at = a.persist(bytes);
+  if (at < 0) return;
+  (size === 4 ? a.f32(at, data.length) : a.f64(at, data.length)).set(data);
+  const m: Mirror = {
+    data,
+    at,
+    size,
+    bytes,
+    storage: st,
+    resident: {
+      describe: "the WebAssembly engine's memory",
+      hostCurrent: true,
+      readSync: () => st.value,
+      release() {
+        // getValue({ borrow: true }) keeps the same array: the caller may now write to it.
+        if (st.value.data === data) borrowed.add(data);
+        drop(m);
+      },
+    },
+  };
+  st.resident?.release?.();
+  st.resident = m.resident;
+  mirrors.set(data, m);
+  finalizer.register(st, [at, bytes], m);
+  mirrorStats.made++;
+}
+
+/**
+ * Whether `data` is a shared value kept in the arena between calls at element size
+ * `size` (it is then in no core's cache in particular, and may be split across threads).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isMirrored } from "./staging.ts";
+ * assert.equal(isMirrored(new Float64Array(4), 8), false);
+ * ```
+ */
+export function isMirrored(data: FloatArray, size: 4 | 8): boolean {
+  return liveMirror(data, size) >= 0;
 }

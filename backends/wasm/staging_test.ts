@@ -3,7 +3,7 @@ import * as T from "../../mod.ts";
 import { config } from "../../core/config.ts";
 import { seededRandom } from "../../compile/verify_grad.ts";
 import { arena } from "./memory.ts";
-import { beginRun, stagedOffset } from "./staging.ts";
+import { beginRun, mirrorStats, stagedOffset } from "./staging.ts";
 
 const rng = seededRandom(8);
 const randomMatrix = (r: number, c: number) =>
@@ -71,4 +71,72 @@ Deno.test("staging: a run that throws still releases its arena space", () => {
   const top = arena().top;
   assert.throws(() => f(randomMatrix(150, 120), randomMatrix(120, 100)), T.ShapeError);
   assert.equal(arena().top, top);
+});
+
+/** The logistic-regression step on a data matrix in a shared variable; JS path when `wasm` is false. */
+function sharedStep(wasm: boolean, data: T.NDArray) {
+  const saved = config.wasm;
+  config.wasm = wasm;
+  try {
+    const x = T.shared(data, { name: "x" });
+    const w = T.shared(new Float64Array(data.shape[1]).fill(0.01), { name: "w" });
+    const p = T.sigmoid(T.dot(x, w));
+    const cost = T.mean(T.sqr(p));
+    const [gw] = T.grad(cost, [w]);
+    const f = T.function([], [cost, T.dot(x, gw)], { updates: [[w, T.sub(w, T.mul(0.5, gw))]] });
+    return { x, w, f };
+  } finally {
+    config.wasm = saved;
+  }
+}
+
+Deno.test("staging: a shared data matrix is kept in the arena between calls; setValue, borrow and updates keep the JS results", () => {
+  const data = randomMatrix(300, 200);
+  const fast = sharedStep(true, data), ref = sharedStep(false, data);
+  const made = mirrorStats.made;
+  const close = (got: T.NDArray, want: T.NDArray, what: string) => {
+    const r = want.data as Float64Array;
+    (got.data as Float64Array).forEach((e, j) =>
+      assert.ok(Math.abs(e - r[j]) <= 1e-12 * (1 + Math.abs(r[j])), `${what}[${j}]: ${e} vs ${r[j]}`)
+    );
+  };
+  const both = () => {
+    const [a, b] = [fast.f() as T.NDArray[], ref.f() as T.NDArray[]];
+    a.forEach((v, i) => close(v, b[i], `output ${i}`));
+    close(fast.w.getValue(), ref.w.getValue(), "w");
+  };
+  for (let i = 0; i < 3; i++) both();
+  assert.equal(mirrorStats.made, made + 1, "the data matrix (not the updated w) is mirrored");
+  assert.ok(fast.x.storage.resident?.hostCurrent, "the mirror is a read-only copy of the host value");
+  assert.deepEqual(fast.x.getValue().data, data.data, "getValue() returns the value");
+  assert.ok(fast.x.storage.resident, "and keeps the mirror");
+  // setValue replaces the value: the mirror goes, the next calls see the new data.
+  const next = randomMatrix(300, 200);
+  const dropped = mirrorStats.dropped;
+  fast.x.setValue(next);
+  ref.x.setValue(next);
+  assert.equal(mirrorStats.dropped, dropped + 1);
+  for (let i = 0; i < 3; i++) both();
+  assert.equal(mirrorStats.made, made + 2, "the new value is mirrored in turn");
+  // A borrowed value may be changed in place: the change is seen, and it is never mirrored again.
+  const mine = fast.x.getValue({ borrow: true }), theirs = ref.x.getValue({ borrow: true });
+  assert.equal(fast.x.storage.resident, undefined);
+  mine.data[7] = theirs.data[7] = 3;
+  for (let i = 0; i < 3; i++) both();
+  assert.equal(mirrorStats.made, made + 2);
+});
+
+Deno.test("staging: a call that fails leaves a mirrored shared variable and its value unchanged", () => {
+  const data = randomMatrix(300, 200);
+  const x = T.shared(data, { name: "x" });
+  const v = T.dvector("v");
+  const f = T.function([v], T.sum(T.dot(x, v)));
+  const ok = new Float64Array(200).fill(1);
+  for (let i = 0; i < 3; i++) f(ok);
+  assert.ok(x.storage.resident);
+  assert.throws(() => f(new Float64Array(7)), T.ShapeError);
+  assert.ok(x.storage.resident);
+  assert.deepEqual(x.getValue().data, data.data);
+  const want = (data.data as Float64Array).reduce((s, e) => s + e, 0);
+  assert.ok(Math.abs((f(ok) as T.NDArray).item() - want) < 1e-9);
 });
