@@ -25,6 +25,7 @@ import { F32, F64, I32, ModuleBuilder, V128 } from "./emitter.ts";
 import { fastRelaxedMadd, hasSimd } from "./features.ts";
 import { COSTLY, LOWERINGS } from "./lower.ts";
 import { arena } from "./memory.ts";
+import { residentOffset } from "./staging.ts";
 import { VecWriter } from "./vmath.ts";
 
 /** A compiled elementwise node: input values in, output value out. */
@@ -180,24 +181,28 @@ export function wasmElementwise(
     for (const d of shape) n *= d;
     if (n < elementwiseOptions.minLength) return fallback(vals, pool);
     elementwiseStats.runs++;
+    const inData = fulls.map((i) => vals[i].data as Float32Array | Float64Array);
+    // Inputs already in the arena (a shared value's mirror, a run's staged copy) are read in place.
+    const resident = inData.map((d) => (d.length === n ? residentOffset(d, S as 4 | 8) : -1));
     const ar = arena(), mark = ar.mark();
     const CH = Math.min(elementwiseOptions.chunk, Math.ceil(n / L.lanes) * L.lanes);
     const outAt = ar.alloc(CH * S);
-    const slots = fulls.map(() => ar.alloc(CH * S));
+    const slots = resident.map((r) => (r >= 0 ? r : ar.alloc(CH * S)));
     if (outAt < 0 || slots.some((s) => s < 0)) {
       ar.release(mark);
       return fallback(vals, pool);
     }
     const view = (at: number) => (lane === "f32" ? ar.f32(at, CH) : ar.f64(at, CH));
-    const outView = view(outAt), inViews = slots.map(view);
-    const inData = fulls.map((i) => vals[i].data as Float32Array | Float64Array);
+    const outView = view(outAt), inViews = slots.map((at, j) => (resident[j] >= 0 ? undefined : view(at)));
     const buf = pool.take(dtype, n) as Float32Array | Float64Array;
     const args: number[] = [0, outAt, ...slots, ...scalars.map((i) => vals[i].data[0])];
     try {
       for (let o = 0; o < n; o += CH) {
         const len = Math.min(CH, n - o);
         for (let j = 0; j < inData.length; j++) {
-          inViews[j].set(o === 0 && len === inData[j].length ? inData[j] : inData[j].subarray(o, o + len));
+          const v = inViews[j];
+          if (v) v.set(o === 0 && len === inData[j].length ? inData[j] : inData[j].subarray(o, o + len));
+          else args[2 + j] = resident[j] + o * S;
         }
         args[0] = Math.ceil(len / L.lanes);
         kernel.apply(undefined, args);

@@ -11,6 +11,7 @@ import { seededRandom } from "../../compile/verify_grad.ts";
 import { stepsOf } from "../cpu/program.ts";
 import { BufferPool } from "../cpu/pool.ts";
 import { elementwiseOptions, elementwiseStats, wasmElementwise } from "./elemwise.ts";
+import { mirrorStats } from "./staging.ts";
 
 const rng = seededRandom(99);
 
@@ -175,5 +176,43 @@ Deno.test("wasm elementwise: a logistic gradient step (float32 and float64) matc
     const { on, off } = both([x, w], (x, w) => T.grad(cost(x, w), w));
     const xv = random(dtype, [300, 20], -1, 1), wv = random(dtype, [20], -1, 1);
     assertAgree(on(xv, wv), off(xv, wv), dtype === "float32" ? 1e3 : 1e4, `${dtype} gradient`);
+  }
+});
+
+Deno.test("wasm elementwise: a shared input kept in the engine's memory is read in place, over chunks, and setValue is seen", () => {
+  const chunk = elementwiseOptions.chunk;
+  elementwiseOptions.chunk = 4096; // several chunks over the mirror
+  try {
+    for (const dtype of ["float32", "float64"] as const) {
+      const n = 20011;
+      const build = (wasm: boolean, x: T.SharedVariable) => {
+        const saved = config.wasm;
+        config.wasm = wasm;
+        try {
+          return T.function([], T.mul(T.sigmoid(x), T.exp(T.neg(T.sqr(x)))));
+        } finally {
+          config.wasm = saved;
+        }
+      };
+      const data = random(dtype, [n]);
+      const xs = T.shared(data, { name: "x" }), xr = T.shared(data, { name: "x" });
+      const fast = build(true, xs), ref = build(false, xr);
+      const made = mirrorStats.made;
+      const check = (what: string) => {
+        const [a, b] = [(fast() as NDArray).data, (ref() as NDArray).data];
+        const tol = dtype === "float32" ? 1e-6 : 1e-14;
+        for (let i = 0; i < n; i++) {
+          assert.ok(Math.abs(a[i] - b[i]) <= tol, `${dtype} ${what} [${i}]: ${a[i]} vs ${b[i]}`);
+        }
+      };
+      for (let i = 0; i < 3; i++) check(`call ${i}`);
+      assert.equal(mirrorStats.made, made + 1, "the shared input is mirrored");
+      const next = random(dtype, [n], -30, 30);
+      xs.setValue(next);
+      xr.setValue(next);
+      for (let i = 0; i < 3; i++) check(`after setValue, call ${i}`);
+    }
+  } finally {
+    elementwiseOptions.chunk = chunk;
   }
 });

@@ -254,3 +254,36 @@ function mirror(st: SharedStorage): void {
 export function isMirrored(data: FloatArray, size: 4 | 8): boolean {
   return liveMirror(data, size) >= 0;
 }
+
+/**
+ * The arena offset where `data` (a root of the running program) already is at element
+ * size `size`: its mirror, or this run's staged copy; else -1, and a shared value
+ * asked for here is mirrored from a later call on (as if a kernel had staged it).
+ * Kernels that stream their operands (elementwise groups) read such a copy in place.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { beginRun, residentOffset, stagedOffset } from "./staging.ts";
+ * const x = new Float64Array(10000);
+ * const run = beginRun(new Set([x]));
+ * assert.equal(residentOffset(x, 8), -1);
+ * const at = stagedOffset(x, 8);
+ * assert.equal(residentOffset(x, 8), at);
+ * run.end();
+ * ```
+ */
+export function residentOffset(data: FloatArray, size: 4 | 8): number {
+  const scope = scopes[scopes.length - 1];
+  if (!scope || !scope.roots.has(data)) return -1;
+  const m = liveMirror(data, size);
+  if (m >= 0) return m;
+  const hit = scope.staged.get(data);
+  if (hit) return hit[1] === size ? hit[0] : -1;
+  const st = scope.storageOf.get(data);
+  if (st && data.length * size >= MIN_STAGED_BYTES && !wanted.has(st)) {
+    wanted.set(st, size);
+    lastSeen.set(st, data);
+  }
+  return -1;
+}
