@@ -3,8 +3,8 @@
  * (`ScanUnit`) is run step by step into the call's one command encoder, with no
  * readback between steps.
  *
- * Every step reads its inputs from fresh buffers filled by buffer-to-buffer copies
- * recorded in the encoder (a sequence row is a copy from its offset in the sequence
+ * Every step reads its inputs from the same buffers (one per sequence offset and state
+ * tap), filled by buffer-to-buffer copies recorded in the encoder (a sequence row is a copy from its offset in the sequence
  * buffer; a state tap is a copy from its row of the state's history buffer), runs the
  * body's schedule, and copies each new state into its row of the history (or of a ring of
  * `L` rows when only the last value is kept) and each collected output into its row of
@@ -147,7 +147,8 @@ export async function runScanUnit(
       checkFits(rowShape, p.innerInputs[p.seqSlot(j, 0)], `a row of sequence ${j}`);
       const v = host.devOf(u.ins[p.seqStart + j]);
       const [a, b] = rowMap(spec, shape[0], n);
-      return { v, rowShape, size: sizeOf(rowShape), a, b, offsets: spec.offsets };
+      const size = sizeOf(rowShape), rows = spec.offsets.map(() => alloc(size));
+      return { v, rowShape, size, a, b, offsets: spec.offsets, rows };
     });
 
     const states = p.states.map((s, k) => {
@@ -165,7 +166,8 @@ export async function runScanUnit(
       const size = sizeOf(rowShape), all = s.keep === "all";
       const buf = alloc((all ? L + n : L) * size);
       call.copy(init.store.buffer, 0, buf.buffer, 0, laneBytes(L * size));
-      return { s, L, rowShape, size, all, buf, dtype: init.dtype };
+      const rows = s.taps.map(() => alloc(size));
+      return { s, L, rowShape, size, all, buf, dtype: init.dtype, rows };
     });
 
     const nonSeqs = [...Array(p.nNonSeqs).keys()].map((q) => {
@@ -207,30 +209,18 @@ export async function runScanUnit(
       const roots: [number, DevValue][] = [];
       let slot = 0;
       for (const s of seqs) {
-        for (const o of s.offsets) {
-          const r = call.alloc(s.size);
-          call.copy(
-            s.v.store.buffer,
-            laneBytes((s.a + s.b * (t + o)) * s.size),
-            r.buffer,
-            0,
-            laneBytes(s.size),
-          );
-          roots.push([innerSlot(slot++), { store: r, dtype: s.v.dtype, shape: s.rowShape }]);
-        }
+        s.offsets.forEach((o, k) => {
+          const r = s.rows[k], from = laneBytes((s.a + s.b * (t + o)) * s.size);
+          call.copy(s.v.store.buffer, from, r.buffer, 0, laneBytes(s.size));
+          roots.push([innerSlot(slot++), { store: r.retain(), dtype: s.v.dtype, shape: s.rowShape }]);
+        });
       }
       for (const st of states) {
-        for (const tap of st.s.taps) {
-          const i = t + tap + st.L, r = call.alloc(st.size);
-          call.copy(
-            st.buf.buffer,
-            laneBytes((st.all ? i : i % st.L) * st.size),
-            r.buffer,
-            0,
-            laneBytes(st.size),
-          );
-          roots.push([innerSlot(slot++), { store: r, dtype: st.dtype, shape: st.rowShape }]);
-        }
+        st.s.taps.forEach((tap, k) => {
+          const i = t + tap + st.L, r = st.rows[k], from = laneBytes((st.all ? i : i % st.L) * st.size);
+          call.copy(st.buf.buffer, from, r.buffer, 0, laneBytes(st.size));
+          roots.push([innerSlot(slot++), { store: r.retain(), dtype: st.dtype, shape: st.rowShape }]);
+        });
       }
       for (const v of nonSeqs) roots.push([innerSlot(slot++), { ...v, store: v.store.retain() }]);
       const run = makeRun(roots);
@@ -333,9 +323,10 @@ export async function runScanUnit(
       const shape = ty.shape.map((d, i) => (i === 0 ? n : d ?? 0));
       results.push({ store: alloc(sizeOf(shape), true), dtype: c.dtype, shape });
     });
-    for (const st of states) {
-      held.splice(held.indexOf(st.buf), 1);
-      call.drop(st.buf);
+    // The history buffers and the step inputs die here.
+    for (const b of [...states.flatMap((st) => [st.buf, ...st.rows]), ...seqs.flatMap((q) => q.rows)]) {
+      held.splice(held.indexOf(b), 1);
+      call.drop(b);
     }
     u.outs.forEach((s, k) => (host.dev[s] = results[k]));
   } catch (e) {
