@@ -9,7 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
-import { probeAdapter } from "../backends/webgpu/device.ts";
+import { acquireDevice, probeAdapter } from "../backends/webgpu/device.ts";
 
 const { values } = parseArgs({
   options: { steps: { type: "string", default: "1000" }, rounds: { type: "string", default: "3" } },
@@ -78,3 +78,10 @@ for (
   const g = await time(() => f.gpu(...args));
   console.log(`| ${what} | ${rate(c)} | ${rate(g)} |`);
 }
+const ctx = await acquireDevice(), before = ctx.stats.dispatches;
+await fwd.gpu(...args);
+console.log(
+  `GPU dispatches per forward step: ${
+    ((ctx.stats.dispatches - before) / STEPS).toFixed(1)
+  } (plus buffer copies)`,
+);
