@@ -126,3 +126,42 @@ Deno.test("MRG binomial n=1 (floatX float32) on WebGPU equals the CPU's draws ex
     T.config.floatX = saved;
   }
 });
+
+Deno.test("every random distribution under device webgpu equals the CPU's draws (same seeds), call after call", async () => {
+  const mrg: [string, (s: T.MRGRandomStreams) => T.Variable][] = [
+    ["uniform [-2, 3) float32", (s) => s.uniform([6], { low: -2, high: 3, dtype: "float32" })],
+    ["uniform float64", (s) => s.uniform([5])],
+    ["normal float32", (s) => s.normal([7], { dtype: "float32" })],
+    ["truncatedNormal", (s) => s.truncatedNormal([8], { dtype: "float32" })],
+    ["binomial n=4", (s) => s.binomial([5], { n: 4, p: 0.4 })],
+    ["multinomial", (s) => s.multinomial({ pvals: [[0.2, 0.3, 0.5], [0.6, 0.2, 0.2]], n: 5 })],
+    ["choice", (s) => s.choice(2, { p: [[0.1, 0.2, 0.3, 0.4]] })],
+  ];
+  for (const [what, draw] of mrg) {
+    const p = pair(99, draw);
+    for (let call = 0; call < 2; call++) {
+      const [g, c] = [await p.gpu(), p.cpu()];
+      assert.equal(g.dtype, c.dtype, what);
+      assert.deepEqual(Array.from(g.data), Array.from(c.data), `${what}, call ${call}`);
+    }
+  }
+  const numpy: [string, (s: T.RandomStreams) => T.Variable][] = [
+    ["uniform", (s) => s.uniform([4])],
+    ["normal", (s) => s.normal([4])],
+    ["binomial", (s) => s.binomial([4], { n: 5, p: 0.3 })],
+    ["integers", (s) => s.integers([4], { low: 0, high: 10 })],
+    ["choice", (s) => s.choice([3], { a: [10, 20, 30, 40], replace: false })],
+    ["permutation", (s) => s.permutation(undefined, { n: 6 })],
+  ];
+  for (const [what, draw] of numpy) {
+    const g = new T.RandomStreams(5), c = new T.RandomStreams(5);
+    const fg = quietly(() => T.function([], draw(g), { device: "webgpu" })), fc = T.function([], draw(c));
+    for (let call = 0; call < 2; call++) {
+      assert.deepEqual(
+        Array.from((await fg()).data),
+        Array.from(fc().data),
+        `RandomStreams ${what}, call ${call}`,
+      );
+    }
+  }
+});
