@@ -1,7 +1,7 @@
 /**
  * A small pool of Workers that run the matmul modules on the arena's shared memory,
  * so a large product can be split across cores (`config.threads`, counting the main
- * thread). Workers start lazily, on the first large product, from a Blob URL (no file
+ * thread: the core count by default, `HYPATIA_FLAGS=threads=1` for none). Workers start lazily, on the first large product, from a Blob URL (no file
  * or network access, no import map); until they report ready, products run on the
  * main thread alone, so no call ever waits for a worker to start.
  *
@@ -188,13 +188,14 @@ export const MAX_PARALLEL_JOBS: number = MAX_JOBS;
  * import { config } from "../../core/config.ts";
  * import { startThreads } from "./matmul.ts";
  * import assert from "node:assert/strict";
+ * const saved = config.threads;
  * config.threads = 2;
  * const threads = await startThreads();
  * const done: number[][] = [];
  * // Jobs of a GEMV-shaped call with m = 0 rows: nothing to compute, each job still runs once.
  * runParallel("f64", "gemvRows", [[0, 1, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0]], threads - 1, (a) => done.push(a));
  * assert(done.length >= 0 && done.length <= 2);
- * config.threads = 1;
+ * config.threads = saved;
  * shutdownThreads();
  * ```
  */

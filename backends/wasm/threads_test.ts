@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
-import { config } from "../../core/config.ts";
+import { config, readEnv } from "../../core/config.ts";
 import { seededRandom } from "../../compile/verify_grad.ts";
 import { type FloatArray, matmulEngine, type MatrixView, startThreads, wasmGemm } from "./matmul.ts";
 import { poolSize, readyWorkers, shutdownThreads } from "./threads.ts";
@@ -97,4 +97,11 @@ Deno.test("threads: small products and config.threads = 1 never start workers", 
     config.threads = saved;
     shutdownThreads();
   }
+});
+
+Deno.test("threads: config.threads defaults to the core count unless HYPATIA_FLAGS sets it", () => {
+  const flag = /(?:^|,)\s*threads\s*=\s*(\d+)/.exec(readEnv("HYPATIA_FLAGS") ?? "");
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
+  assert.equal(config.threads, flag ? Number(flag[1]) : cores ?? 1);
 });
