@@ -152,3 +152,33 @@ Deno.test("scan() on webgpu: a sequence too short is a ShapeError naming the sca
   const f = quietly(() => T.function([x], ys as T.Variable, { device: "webgpu" }));
   await assert.rejects(() => f(randomF32([1], 1)), T.ShapeError);
 });
+
+Deno.test("scan() on webgpu: an RNN training loop with a resident shared W reads nothing back between steps", async () => {
+  const w0 = randomF32([8, 8], 20, 0.4), xs = randomF32([6, 8], 21), h0v = randomF32([8], 22);
+  const build = (device?: "webgpu") => {
+    const w = T.shared(w0.copy(), { name: "w" }), x = T.fmatrix("x"), h0 = T.fvector("h0");
+    const [hs] = T.scan({
+      fn: (xt: T.Variable, h: T.Variable, wm: T.Variable) => T.tanh(T.add(T.dot(wm, h), xt)),
+      sequences: x,
+      outputsInfo: h0,
+      nonSequences: w,
+    });
+    const cost = T.sum(T.sqr(T.get(hs as T.Variable, -1)));
+    const [gw] = T.grad(cost, [w]);
+    const step = quietly(() => T.function([x, h0], [], { updates: [[w, T.sub(w, T.mul(0.1, gw))]], device }));
+    return { w, step };
+  };
+  const gpu = build("webgpu"), cpu = build();
+  assert.ok(scanOnGpu(gpu.step as unknown as { placement: readonly T.Placement[] }));
+  const ctx = await acquireDevice();
+  await gpu.step(xs, h0v);
+  cpu.step(xs, h0v);
+  const before = ctx.stats.readbacks;
+  for (let i = 0; i < 5; i++) {
+    await gpu.step(xs, h0v);
+    cpu.step(xs, h0v);
+  }
+  assert.equal(ctx.stats.readbacks, before, "update-only steps with a scan read nothing back");
+  const g = await gpu.w.read(), c = cpu.w.getValue();
+  for (let i = 0; i < c.size; i++) assert.ok(Math.abs(g.data[i] - c.data[i]) <= 1e-5, `w[${i}]`);
+});
