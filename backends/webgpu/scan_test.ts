@@ -182,3 +182,31 @@ Deno.test("scan() on webgpu: an RNN training loop with a resident shared W reads
   const g = await gpu.w.read(), c = cpu.w.getValue();
   for (let i = 0; i < c.size; i++) assert.ok(Math.abs(g.data[i] - c.data[i]) <= 1e-5, `w[${i}]`);
 });
+
+Deno.test("scan() on webgpu: a body returning its input unchanged, and a scan inside a scan", async () => {
+  const x = T.fmatrix("x"), z = T.fvector("z");
+  const [outs] = T.scan({
+    fn: (xt: T.Variable, acc: T.Variable) => [T.add(acc, xt), xt],
+    sequences: x,
+    outputsInfo: [z, null],
+  });
+  const [acc, copy] = outs as T.Variable[];
+  // Inner scan: a cumulative sum of each row, its last value added to the state.
+  const [nested] = T.scan({
+    fn: (row: T.Variable, s: T.Variable) => {
+      const [c] = T.scan({
+        fn: (e: T.Variable, a: T.Variable) => T.add(a, e),
+        sequences: row,
+        outputsInfo: s,
+      });
+      return T.get(c as T.Variable, -1);
+    },
+    sequences: x,
+    outputsInfo: T.get(z, 0),
+  });
+  const vals = [randomF32([5, 3], 30), randomF32([3], 31)];
+  const g = await agreeOnGpu([x, z], [acc, copy, nested as T.Variable], vals, () => 1e-6, {
+    what: "passthrough",
+  });
+  assert.deepEqual(Array.from(g[1].data), Array.from(vals[0].data), "the collected slices are the sequence");
+});
