@@ -210,3 +210,17 @@ Deno.test("scan() on webgpu: a body returning its input unchanged, and a scan in
   });
   assert.deepEqual(Array.from(g[1].data), Array.from(vals[0].data), "the collected slices are the sequence");
 });
+
+Deno.test("scan() on webgpu: a truncated BPTT gradient (truncateGradient 3) agrees with the CPU", async () => {
+  const x = T.fmatrix("x"), h0 = T.fvector("h0"), w = T.fmatrix("w");
+  const [hs] = T.scan({
+    fn: (xt: T.Variable, h: T.Variable, wm: T.Variable) => T.tanh(T.add(T.dot(wm, h), xt)),
+    sequences: x,
+    outputsInfo: h0,
+    nonSequences: w,
+    truncateGradient: 3,
+  });
+  const gs = T.grad(T.sum(T.sqr(hs as T.Variable)), [w, h0, x]);
+  const vals = [randomF32([8, 6], 40), randomF32([6], 41), randomF32([6, 6], 42, 0.5)];
+  await agreeOnGpu([x, h0, w], gs, vals, (_i, c) => 1e-5 * (1 + Math.abs(c)), { what: "truncated" });
+});
