@@ -77,6 +77,27 @@ function addSource(t: string): string {
  * Run one scan unit: every step's kernels recorded into the host's call; the outputs are
  * left in `host.dev`. `makeRun` starts a run of the body schedule on the given roots (each
  * holding one hold, which the run lets go of).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gpuScanStats } from "./scan_gpu.ts";
+ * import { navigatorGpu } from "./device.ts";
+ * import { scan } from "../../autodiff/scan.ts";
+ * import { add } from "../../ops/arith.ts";
+ * import { fscalar, fvector } from "../../ops/constructors.ts";
+ * import { compileFunction } from "../../compile/function.ts";
+ * import { asarray } from "../../core/ndarray.ts";
+ * if (navigatorGpu()) {
+ *   const x = fvector("x"), z = fscalar("z");
+ *   const [cum] = scan({ fn: (xt, acc) => add(acc, xt), sequences: x, outputsInfo: z });
+ *   const f = compileFunction([x, z], cum, { device: "webgpu" });
+ *   const before = gpuScanStats.steps;
+ *   const out = await Promise.resolve(f(asarray([1, 2, 3], { dtype: "float32" }), asarray(0, { dtype: "float32" })))
+ *     .catch(() => undefined); // no adapter: nothing to show
+ *   if (out) assert(out.toString() === "[1. 3. 6.]" && gpuScanStats.steps === before + 3);
+ * }
+ * ```
  */
 export async function runScanUnit(
   host: ScanHost,
