@@ -4,6 +4,7 @@
  */
 import * as T from "../mod.ts";
 import { randomArray } from "./common.ts";
+import { engineArray } from "../backends/wasm/engine_array.ts";
 
 /**
  * The tutorial's logistic-regression training step (scripts/logistic_regression.ts's
@@ -32,8 +33,8 @@ export function logisticRegression(): (steps: number) => void {
 /**
  * The training step of `logisticRegression` in three forms sharing one graph shape:
  * `input` (the data matrix passed each call), `shared` (the data in a shared
- * variable) and, where the engine offers it, `arena` (the data in an engine-resident
- * array). Each returns a function running `steps` steps.
+ * variable) and `engineArray` (the data in an array in the engine's memory, passed as
+ * an input). Each returns a function running `steps` steps.
  */
 export function logisticRegressionForms(): Record<string, (steps: number) => void> {
   const N = 400, feats = 784, rand = T.seededRandom(1);
@@ -61,6 +62,12 @@ export function logisticRegressionForms(): Record<string, (steps: number) => voi
     shared: (steps) => {
       for (let i = 0; i < steps; i++) sharedFn();
     },
+  };
+  // The data in an engine array: passed as an input, read in place.
+  const resident = engineArray("float64", [N, feats]);
+  resident.data.set(data.data);
+  forms.engineArray = (steps) => {
+    for (let i = 0; i < steps; i++) input(resident, labels);
   };
   return forms;
 }

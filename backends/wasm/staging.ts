@@ -19,6 +19,7 @@
  * @module
  */
 import type { SharedStorage } from "../../core/shared.ts";
+import { engineOffset } from "./engine_array.ts";
 import { type Arena, arena } from "./memory.ts";
 
 /** Buffers smaller than this are cheaper to copy again than to look up. */
@@ -117,6 +118,8 @@ export function stagedOffset(data: FloatArray, size: 4 | 8, a: Arena = arena()):
  * ```
  */
 export function findStaged(data: FloatArray, size: 4 | 8): number {
+  const e = engineOffset(data, size);
+  if (e >= 0) return e;
   const m = liveMirror(data, size);
   if (m >= 0 && scopes[scopes.length - 1]?.roots.has(data)) return m;
   const hit = scopes[scopes.length - 1]?.staged.get(data);
@@ -144,6 +147,8 @@ export function reserveStaged(
   size: 4 | 8,
   a: Arena = arena(),
 ): { at: number; fresh: boolean } {
+  const e = engineOffset(data, size);
+  if (e >= 0) return { at: e, fresh: false };
   const scope = scopes[scopes.length - 1];
   if (!scope || !scope.roots.has(data) || data.length * size < MIN_STAGED_BYTES) {
     return { at: -1, fresh: false };
@@ -274,6 +279,8 @@ export function isMirrored(data: FloatArray, size: 4 | 8): boolean {
  * ```
  */
 export function residentOffset(data: FloatArray, size: 4 | 8): number {
+  const e = engineOffset(data, size);
+  if (e >= 0) return e;
   const scope = scopes[scopes.length - 1];
   if (!scope || !scope.roots.has(data)) return -1;
   const m = liveMirror(data, size);
