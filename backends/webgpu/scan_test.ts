@@ -224,3 +224,21 @@ Deno.test("scan() on webgpu: a truncated BPTT gradient (truncateGradient 3) agre
   const vals = [randomF32([8, 6], 40), randomF32([6], 41), randomF32([6, 6], 42, 0.5)];
   await agreeOnGpu([x, h0, w], gs, vals, (_i, c) => 1e-5 * (1 + Math.abs(c)), { what: "truncated" });
 });
+
+Deno.test("scan() on webgpu: MRG uniforms drawn inside the body equal the CPU's, and the state advances alike", async () => {
+  const build = (device?: "webgpu") => {
+    const srng = new T.MRGRandomStreams(4), x = T.fmatrix("x");
+    const [ys, upd] = T.scan({
+      fn: (xt: T.Variable) => T.mul(xt, srng.uniform([3], { dtype: "float32" })),
+      sequences: x,
+    });
+    return quietly(() => T.function([x], ys as T.Variable, { updates: upd, device }));
+  };
+  const g = build("webgpu"), c = build();
+  assert.ok(scanOnGpu(g as unknown as { placement: readonly T.Placement[] }));
+  const xv = randomF32([4, 3], 50);
+  for (let call = 0; call < 3; call++) {
+    const [a, b]: T.NDArray[] = [await g(xv), c(xv)];
+    assert.deepEqual(Array.from(a.data), Array.from(b.data), `call ${call}`);
+  }
+});
