@@ -55,6 +55,7 @@ export type { Pairs } from "./compile/updates.ts";
 export type { Mode } from "./compile/pipeline.ts";
 export type { Placement } from "./backends/webgpu/program.ts";
 export { DeviceArray } from "./backends/webgpu/device_array.ts";
+export { engineArray } from "./backends/wasm/engine_array.ts";
 export { In } from "./compile/in.ts";
 export * as testing from "./testing.ts";
 export { seededRandom, verifyGrad } from "./compile/verify_grad.ts";
