@@ -242,3 +242,18 @@ Deno.test("scan() on webgpu: MRG uniforms drawn inside the body equal the CPU's,
     assert.deepEqual(Array.from(a.data), Array.from(b.data), `call ${call}`);
   }
 });
+
+Deno.test("scan() on webgpu: 300 calls create no buffers after the first, and dispose gives them back", async () => {
+  const m = rnn();
+  const f = quietly(() => T.function([m.x, m.h0, m.w], m.hs, { device: "webgpu" }));
+  const vals = [randomF32([5, 8], 60), randomF32([8], 61), randomF32([8, 8], 62, 0.5)];
+  const ctx = await acquireDevice();
+  await f(...vals);
+  await f(...vals);
+  const created = ctx.pool.created;
+  for (let i = 0; i < 300; i++) await f(...vals);
+  assert.equal(ctx.pool.created, created, "every buffer came from the pool");
+  const free = ctx.pool.free;
+  f.dispose();
+  assert.ok(ctx.pool.free > free, "the uniforms of the body's kernels went back to the pool");
+});
