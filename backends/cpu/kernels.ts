@@ -9,6 +9,7 @@ import { batchedDotKernel, dotKernel, tensordotKernel } from "./matmul_kernels.t
 import type { buildCpuProgram } from "./program.ts";
 import { scanKernel } from "./scan_runner.ts";
 import { wasmBatchedDotKernel, wasmDotKernel } from "../wasm/kernels.ts";
+import { wasmSumKernel } from "../wasm/reduce.ts";
 
 /** A kernel computing a node's outputs from its inputs' values. */
 export type CpuKernel = (inputs: NDArray[]) => NDArray[];
@@ -22,6 +23,8 @@ const FACTORIES: Record<string, (node: Apply, build?: ProgramBuilder) => CpuKern
   dot: (node) => wasmDotKernel(node, dotKernel(node)),
   batched_dot: (node) => wasmBatchedDotKernel(node, batchedDotKernel(node)),
   tensordot: tensordotKernel,
+  // SIMD sums over trailing axes of float arrays; the op's perform otherwise.
+  sum: (node) => wasmSumKernel(node, (vals) => node.op.perform!(vals, node.params, node)),
   scan: scanKernel,
 };
 

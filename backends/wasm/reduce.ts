@@ -1,0 +1,160 @@
+/**
+ * SIMD sums for the CPU backend's `sum` node over trailing axes (all axes, or the last
+ * ones of a C-contiguous array): each group of consecutive elements is added with
+ * four f64x2 accumulators. float32 elements are widened to float64 first, as the JS
+ * kernel (ops/reduce_layout.ts) accumulates in a JS number, so both paths keep the
+ * same precision; only the order of the additions differs. Elements are streamed
+ * through the arena in chunks (or read in place when already there: a mirrored
+ * shared value, an engine array, the run's staged copy). Other layouts, other dtypes
+ * and small inputs keep the JS kernel.
+ * @module
+ */
+import { config } from "../../core/config.ts";
+import { NDArray } from "../../core/ndarray.ts";
+import type { Apply } from "../../core/variable.ts";
+import { addTo, forRange, type Lane, LANES } from "./asm.ts";
+import { F64, I32, ModuleBuilder, V128 } from "./emitter.ts";
+import { hasSimd } from "./features.ts";
+import { arena } from "./memory.ts";
+import { residentOffset } from "./staging.ts";
+
+/** A kernel computing a node's outputs from its inputs' values. */
+type Kernel = (inputs: NDArray[]) => NDArray[];
+
+/** Tunables: inputs with fewer elements, or groups shorter than `minGroup`, run the JS kernel. */
+export const reduceOptions: { minSize: number; minGroup: number; chunk: number } = {
+  minSize: 4096,
+  minGroup: 64,
+  chunk: 65536,
+};
+
+/** Counts of sums the engine ran (for tests). */
+export const reduceStats: { runs: number } = { runs: 0 };
+
+/** Shuffle indices putting bytes 8..15 of the first operand in the low half. */
+const HIGH = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+
+const sums = new Map<Lane, (ptr: number, n: number) => number>();
+
+/** `sum(ptr, n)`: the float64 sum of n lane-type elements at byte offset ptr. */
+function sumFunction(lane: Lane): (ptr: number, n: number) => number {
+  let f = sums.get(lane);
+  if (f) return f;
+  const a = arena(), L = LANES[lane], S = L.size;
+  const mb = new ModuleBuilder().importMemory({
+    module: "env",
+    name: "mem",
+    initial: 0,
+    maximum: a.maximumPages,
+    shared: a.shared,
+  });
+  mb.func([I32, I32], [F64], (c) => {
+    const ptr = 0, n = 1;
+    const i = c.local(I32), end = c.local(I32), s = c.local(F64);
+    const acc = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)], tmp = c.local(V128);
+    // Elements per iteration: 4 f64x2 (8 float64), or 2 f32x4 widened into 4 f64x2 (8 float32).
+    const PER = 8;
+    c.get(n).i32(-PER).op("i32.and").set(end);
+    forRange(c, i, () => c.i32(0), () => c.get(end), PER, () => {
+      if (lane === "f64") {
+        for (let k = 0; k < 4; k++) {
+          c.get(acc[k]).get(ptr).mem("v128.load", 16 * k, 0).op("f64x2.add").set(acc[k]);
+        }
+      } else {
+        for (let h = 0; h < 2; h++) {
+          c.get(ptr).mem("v128.load", 16 * h, 0).set(tmp);
+          c.get(acc[2 * h]).get(tmp).op("f64x2.promote_low_f32x4", "f64x2.add").set(acc[2 * h]);
+          // The high pair moved to the low half, then widened.
+          c.get(acc[2 * h + 1]).get(tmp).get(tmp).shuffle(HIGH).op("f64x2.promote_low_f32x4", "f64x2.add");
+          c.set(acc[2 * h + 1]);
+        }
+      }
+      addTo(c, ptr, PER * S);
+    });
+    forRange(c, i, () => c.get(end), () => c.get(n), 1, () => {
+      c.get(s).get(ptr);
+      if (lane === "f64") c.mem("f64.load");
+      else c.mem("f32.load").op("f64.promote_f32");
+      c.op("f64.add").set(s);
+      addTo(c, ptr, S);
+    });
+    c.get(acc[0]).get(acc[1]).op("f64x2.add").get(acc[2]).get(acc[3]).op("f64x2.add", "f64x2.add").set(
+      acc[0],
+    );
+    c.get(acc[0]).lane("f64x2.extract_lane", 0).get(acc[0]).lane("f64x2.extract_lane", 1).op("f64.add");
+    c.get(s).op("f64.add");
+  }, "sum");
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(mb.build()), { env: { mem: a.memory } });
+  f = inst.exports.sum as (ptr: number, n: number) => number;
+  sums.set(lane, f);
+  return f;
+}
+
+/**
+ * The sum node on the SIMD engine for float32/float64 inputs reduced over trailing
+ * axes; `fallback` (the JS kernel) runs otherwise.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wasmSumKernel } from "./reduce.ts";
+ * import { sumOp } from "../../ops/reduce.ts";
+ * import { TensorType } from "../../core/type.ts";
+ * import { NDArray } from "../../core/ndarray.ts";
+ * const node = sumOp.make([new TensorType("float64", [null]).make("x")], { axes: [0], keepdims: false });
+ * const kernel = wasmSumKernel(node, () => [])!;
+ * const x = new NDArray("float64", [10000], Float64Array.from({ length: 10000 }, (_, i) => i));
+ * assert.equal(kernel([x])[0].item(), 49995000);
+ * ```
+ */
+export function wasmSumKernel(node: Apply, fallback: Kernel): Kernel {
+  const dtype = node.inputs[0].dtype;
+  if (!config.wasm || !hasSimd() || (dtype !== "float32" && dtype !== "float64")) return fallback;
+  if (node.outputs[0].dtype !== dtype) return fallback;
+  const { axes, keepdims } = node.params as { axes: number[]; keepdims: boolean };
+  const lane: Lane = dtype === "float32" ? "f32" : "f64", S = LANES[lane].size as 4 | 8;
+  return (vals) => {
+    const x = vals[0], nd = x.ndim;
+    const trailing = axes.every((a, k) => a === nd - axes.length + k);
+    const m = axes.reduce((p, a) => p * x.shape[a], 1);
+    if (!trailing || x.size < reduceOptions.minSize || m < reduceOptions.minGroup) return fallback(vals);
+    const f = sumFunction(lane),
+      outShape = x.shape.flatMap((d, i) => (axes.includes(i) ? (keepdims ? [1] : []) : [d]));
+    const out = new NDArray(dtype, outShape), data = x.data as Float32Array | Float64Array, n = data.length;
+    const at = residentOffset(data, S);
+    const ar = arena(), mark = ar.mark();
+    try {
+      const CH = reduceOptions.chunk;
+      const buf = at >= 0 ? -1 : ar.alloc(Math.min(CH, n) * S);
+      if (at < 0 && buf < 0) return fallback(vals);
+      const view = buf >= 0
+        ? (lane === "f32" ? ar.f32(buf, Math.min(CH, n)) : ar.f64(buf, Math.min(CH, n)))
+        : undefined;
+      reduceStats.runs++;
+      // Chunks of the input; a group may span several, its partial sums added here in float64.
+      let o = 0, left = m, acc = 0;
+      for (let c0 = 0; c0 < n; c0 += CH) {
+        const len = Math.min(CH, n - c0);
+        let base: number;
+        if (view) {
+          view.set(data.subarray(c0, c0 + len));
+          base = buf;
+        } else base = at + c0 * S;
+        for (let p = 0; p < len;) {
+          const take = Math.min(left, len - p);
+          acc += f(base + p * S, take);
+          p += take;
+          left -= take;
+          if (left === 0) {
+            out.data[o++] = acc;
+            acc = 0;
+            left = m;
+          }
+        }
+      }
+      return [out];
+    } finally {
+      ar.release(mark);
+    }
+  };
+}
