@@ -1,7 +1,8 @@
 /**
  * `sum` over 1,000,000 elements: the engine's SIMD sum with the data passed as an
  * input (streamed through its memory) and in a shared variable (read in place),
- * against the JS kernel (`config.wasm = false`). Interleaved rounds; best ms.
+ * against the JS kernel (`config.wasm = false`); and `max` as an input, both ways.
+ * Interleaved rounds; best ms.
  *
  *   deno run --allow-env bench/wasm_sum.ts [--rounds 30]
  * @module
@@ -21,10 +22,13 @@ for (const dtype of ["float32", "float64"] as const) {
   const v = new T.TensorType(dtype, [null]).make("v");
   const wasm = T.function([v], T.sum(v)), js = withEngine(false, () => T.function([v], T.sum(v)));
   const resident = T.function([], T.sum(T.shared(x, { name: "x" })));
+  const mx = T.function([v], T.max(v)), mxJs = withEngine(false, () => T.function([v], T.max(v)));
   const runs: Record<string, () => unknown> = {
     wasm: () => wasm(x),
     shared: () => resident(),
     js: () => js(x),
+    maxWasm: () => mx(x),
+    maxJs: () => mxJs(x),
   };
   const best: Record<string, number> = {};
   for (let r = 0; r < Number(opts.rounds); r++) {

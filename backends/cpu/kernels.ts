@@ -9,7 +9,7 @@ import { batchedDotKernel, dotKernel, tensordotKernel } from "./matmul_kernels.t
 import type { buildCpuProgram } from "./program.ts";
 import { scanKernel } from "./scan_runner.ts";
 import { wasmBatchedDotKernel, wasmDotKernel } from "../wasm/kernels.ts";
-import { wasmSumKernel } from "../wasm/reduce.ts";
+import { wasmReduceKernel } from "../wasm/reduce.ts";
 
 /** A kernel computing a node's outputs from its inputs' values. */
 export type CpuKernel = (inputs: NDArray[]) => NDArray[];
@@ -23,10 +23,15 @@ const FACTORIES: Record<string, (node: Apply, build?: ProgramBuilder) => CpuKern
   dot: (node) => wasmDotKernel(node, dotKernel(node)),
   batched_dot: (node) => wasmBatchedDotKernel(node, batchedDotKernel(node)),
   tensordot: tensordotKernel,
-  // SIMD sums over trailing axes of float arrays; the op's perform otherwise.
-  sum: (node) => wasmSumKernel(node, (vals) => node.op.perform!(vals, node.params, node)),
+  // SIMD sum/max/min over trailing axes of float arrays; the op's perform otherwise.
+  sum: (node) => wasmReduceKernel(node, "sum", performOf(node)),
+  max: (node) => wasmReduceKernel(node, "max", performOf(node)),
+  min: (node) => wasmReduceKernel(node, "min", performOf(node)),
   scan: scanKernel,
 };
+
+/** The op's reference `perform` as a kernel. */
+const performOf = (node: Apply): CpuKernel => (vals) => node.op.perform!(vals, node.params, node);
 
 /** The fast kernel for a node, if any (`build` compiles inner graphs, e.g. a scan body). */
 export function cpuKernelFor(node: Apply, build?: ProgramBuilder): CpuKernel | undefined {

@@ -107,3 +107,59 @@ Deno.test("wasm sum: a shared vector kept in the engine's memory is summed in pl
   s.setValue(new T.NDArray("float64", [50000], new Float64Array(50000).fill(2)));
   assert.equal((f() as T.NDArray).item(), 100000);
 });
+
+/** max or min compiled with the engine on and off. */
+function extremes(kind: "max" | "min", dtype: "float32" | "float64", ndim: number, axis?: number | number[]) {
+  const make = (wasm: boolean) => {
+    const saved = config.wasm;
+    config.wasm = wasm;
+    try {
+      const x = new T.TensorType(dtype, Array(ndim).fill(null)).make("x");
+      return T.function([x], kind === "max" ? T.max(x, axis) : T.min(x, axis));
+    } finally {
+      config.wasm = saved;
+    }
+  };
+  return [make(true), make(false)] as const;
+}
+
+Deno.test("wasm max/min: the JS kernels' results exactly (NaN, infinities, signed zeros), float32 and float64", () => {
+  const chunk = reduceOptions.chunk;
+  reduceOptions.chunk = 1000; // groups span chunks
+  try {
+    for (const dtype of ["float32", "float64"] as const) {
+      for (const kind of ["max", "min"] as const) {
+        for (const [shape, axis] of [[[100003], undefined], [[9, 2001], 1], [[3, 5, 777], [1, 2]]] as const) {
+          const [fast, ref] = extremes(kind, dtype, shape.length, axis as number | number[] | undefined);
+          const x = random(dtype, [...shape]);
+          const rows = x.size / (shape.length === 1 ? x.size : shape.slice(1).reduce((a, b) => a * b, 1));
+          const m = x.size / rows;
+          // Row 1: a NaN late; row 2: only signed zeros (-0 first); row 3: +0 first; row 4: all -Infinity.
+          if (rows > 4) {
+            x.data[m + m - 5] = NaN;
+            for (let j = 0; j < m; j++) x.data[2 * m + j] = j % 3 === 0 ? -0 : 0;
+            for (let j = 0; j < m; j++) x.data[3 * m + j] = j % 2 === 0 ? 0 : -0;
+            x.data.fill(kind === "max" ? -Infinity : Infinity, 4 * m, 5 * m);
+          } else x.data[x.size - 3] = kind === "max" ? Infinity : -Infinity;
+          const runs = reduceStats.runs;
+          const got = fast(x) as T.NDArray, want = ref(x) as T.NDArray;
+          assert.equal(reduceStats.runs, runs + 1, `the engine ran ${kind} ${dtype} (${shape})`);
+          assert.deepEqual(got.shape, want.shape);
+          for (let i = 0; i < got.size; i++) {
+            assert.ok(
+              Object.is(got.data[i], want.data[i]),
+              `${kind} ${dtype} (${shape}) [${i}]: ${got.data[i]} vs ${want.data[i]}`,
+            );
+          }
+        }
+      }
+    }
+  } finally {
+    reduceOptions.chunk = chunk;
+  }
+});
+
+Deno.test("wasm max/min: an empty reduction still raises the JS kernel's ShapeError", () => {
+  const [fast] = extremes("max", "float64", 2, 1);
+  assert.throws(() => fast(new T.NDArray("float64", [5000, 0])), T.ShapeError);
+});
