@@ -6,7 +6,7 @@
  * passed, with a warning, only when the summary says "0 failed" and the abort is one of
  * those heap messages; any other failure fails.
  *
- *   deno run --allow-run --allow-read --allow-env tools/run_deno_test.ts [deno test args...]
+ *   deno run --allow-run --allow-read --allow-env tools/deno_test_runner.ts [deno test args...]
  * @module
  */
 
