@@ -50,7 +50,7 @@ function foldFunction(lane: Lane, kind: ReduceKind): (ptr: number, n: number) =>
   const key = `${lane}|${kind}`;
   let f = folds.get(key);
   if (f) return f;
-  const a = arena(), L = LANES[lane];
+  const a = arena();
   const mb = new ModuleBuilder().importMemory({
     module: "env",
     name: "mem",
