@@ -51,7 +51,7 @@ export const NODE_EXCLUDED_FILES: Record<string, string> = {
 
 /** Further single tests (by exact name) not run under Node. */
 export const NODE_EXCLUDED_TESTS: Record<string, string> = {
-  "threads: two-thread GEMM and both GEMV forms give the single-thread results exactly":
+  "threads: two-thread GEMMs (and GEMVs, which stay on one thread) give the single-thread results exactly":
     "Node 20 has no global Worker (web workers), so the WebAssembly pool has no second thread there",
   "MRG state JSON restores the continuation in a fresh isolate (a worker with its own modules)":
     "Node 20 has no global Worker (web workers); Deno and Bun do",
