@@ -10,6 +10,7 @@ import { hasRelaxedSimd, hasSimd } from "./features.ts";
 import { defaultShape, type GemmShape, matmulModule } from "./matmul_gen.ts";
 import { type Arena, arena } from "./memory.ts";
 import { config } from "../../core/config.ts";
+import type { FloatArray, MatrixView } from "../cpu/matmul.ts";
 import {
   type Job,
   MAX_PARALLEL_JOBS,
@@ -27,16 +28,8 @@ interface Scratch {
   tile: number;
 }
 
-/** A float typed array. */
-export type FloatArray = Float32Array | Float64Array;
-
-/** A strided matrix operand: element (i, j) is data[offset + i*rowStride + j*colStride]. */
-export interface MatrixView {
-  data: FloatArray;
-  offset: number;
-  rowStride: number;
-  colStride: number;
-}
+// The operand types are the JS kernels' own (the same strided view feeds both engines).
+export type { FloatArray, MatrixView };
 
 type I = number;
 /** The exported functions of a matmul module. */
