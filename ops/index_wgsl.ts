@@ -8,31 +8,20 @@
 import type { DType } from "../core/dtype.ts";
 import { isFloat } from "../core/dtype.ts";
 import { ShapeError } from "../core/errors.ts";
-import type { NDArray } from "../core/ndarray.ts";
-import type { Dim } from "../core/type.ts";
 import type { IndexEntry } from "./subtensor_kernel.ts";
 import { regionOf } from "./subtensor_kernel.ts";
 import { resolveRuntime } from "./subtensor_index.ts";
-import { copyPass, cStrides, f32Bits, grid, lane, WG, wrapStore } from "./wgsl_util.ts";
-
-interface Run<P> {
-  params: P;
-  inputs: readonly { dtype: DType; shape: readonly Dim[] }[];
-  outputs: readonly { dtype: DType }[];
-  shapes: readonly (readonly number[])[];
-  scalars: readonly (number | undefined)[];
-  where: string;
-}
-
-/** A stand-in NDArray for code that reads only `shape`, `size` and `data[0]` of small host values. */
-function shaped(shape: readonly number[], value?: number): NDArray {
-  return {
-    shape,
-    size: shape.reduce((a, b) => a * b, 1),
-    data: [value],
-    ndim: shape.length,
-  } as unknown as NDArray;
-}
+import {
+  copyPass,
+  cStrides,
+  f32Bits,
+  grid,
+  type KernelRun,
+  lane,
+  shaped,
+  WG,
+  wrapStore,
+} from "./wgsl_util.ts";
 
 const HEAD = (fields: string[], bindings: string[]) => [
   `struct U { ${fields.map((f) => `${f}: u32,`).join(" ")} }`,
@@ -62,7 +51,7 @@ const HEAD = (fields: string[], bindings: string[]) => [
 export const incSubtensorWgsl = {
   kind: "wgsl-template" as const,
   hostInputs: (info: { inputs: readonly unknown[] }) => info.inputs.slice(2).map((_, i) => i + 2),
-  plan(run: Run<{ idx: IndexEntry[]; set: boolean }>) {
+  plan(run: KernelRun<{ idx: IndexEntry[]; set: boolean }>) {
     const { idx, set } = run.params, what = set ? "setSubtensor" : "incSubtensor";
     const xs = run.shapes[0], vs = run.shapes[1], vType = run.inputs[1].shape;
     const sym = run.shapes.slice(2).map((s, i) => shaped(s, run.scalars[i + 2]));
@@ -110,7 +99,7 @@ export const incSubtensorWgsl = {
 };
 
 /** The host scalars of a params object's "$" entries, in order. */
-function bounds(run: Run<unknown>, entries: readonly (number | "$")[]): number[] {
+function bounds(run: KernelRun<unknown>, entries: readonly (number | "$")[]): number[] {
   let k = 0;
   return entries.map((e) => (e === "$" ? run.scalars[k++]! : e));
 }
@@ -138,7 +127,7 @@ export const arangeWgsl = {
       ? undefined
       : `arange of ${d} has no WGSL kernel (float32, int32 do)`;
   },
-  plan(run: Run<{ start: number | "$"; stop: number | "$"; step: number | "$"; dtype: DType }>) {
+  plan(run: KernelRun<{ start: number | "$"; stop: number | "$"; step: number | "$"; dtype: DType }>) {
     const p = run.params, [start, stop, step] = bounds(run, [p.start, p.stop, p.step]);
     if (step === 0) throw new ShapeError(`arange: step cannot be zero (in ${run.where})`);
     const n = Math.max(0, Math.ceil((stop - start) / step));
@@ -187,7 +176,7 @@ export const arangeWgsl = {
 export const eyeWgsl = {
   kind: "wgsl-template" as const,
   hostInputs: (info: { inputs: readonly unknown[] }) => info.inputs.map((_, i) => i),
-  plan(run: Run<{ n: number | "$"; m: number | "$"; k: number; dtype: DType }>) {
+  plan(run: KernelRun<{ n: number | "$"; m: number | "$"; k: number; dtype: DType }>) {
     const [n, m] = bounds(run, [run.params.n, run.params.m]);
     if (n < 0 || m < 0) throw new ShapeError(`eye: negative dimensions (${n}, ${m}) in ${run.where}`);
     const t = lane(run.outputs[0].dtype)!;

@@ -7,35 +7,13 @@
  * are host scalars read when the function runs.
  * @module
  */
-import type { DType } from "../core/dtype.ts";
 import { ShapeError } from "../core/errors.ts";
-import type { NDArray } from "../core/ndarray.ts";
-import type { Dim } from "../core/type.ts";
 import { type IndexEntry, regionOf } from "./subtensor_kernel.ts";
 import { resolveRuntime } from "./subtensor_index.ts";
-import { copyPass, cStrides, lane } from "./wgsl_util.ts";
-
-interface Run<P> {
-  params: P;
-  inputs: readonly { dtype: DType; shape: readonly Dim[] }[];
-  outputs: readonly { dtype: DType }[];
-  shapes: readonly (readonly number[])[];
-  scalars: readonly (number | undefined)[];
-  where: string;
-}
+import { copyPass, cStrides, type KernelRun, lane, shaped } from "./wgsl_util.ts";
 
 /** Positions 1.. of a node's inputs (its symbolic lengths or indices). */
 const tail = (info: { inputs: readonly unknown[] }) => info.inputs.slice(1).map((_, i) => i + 1);
-
-/** A stand-in NDArray for code that reads only `shape`, `size` and `data[0]` of small host values. */
-function shaped(shape: readonly number[], value?: number): NDArray {
-  return {
-    shape,
-    size: shape.reduce((a, b) => a * b, 1),
-    data: [value],
-    ndim: shape.length,
-  } as unknown as NDArray;
-}
 
 /**
  * The dimshuffle template (params `{ pattern }`): a relabelled buffer when the kept axes
@@ -52,7 +30,7 @@ function shaped(shape: readonly number[], value?: number): NDArray {
  */
 export const dimshuffleWgsl = {
   kind: "wgsl-template" as const,
-  plan(run: Run<{ pattern: (number | "x")[] }>) {
+  plan(run: KernelRun<{ pattern: (number | "x")[] }>) {
     const { pattern } = run.params, x = run.shapes[0];
     const shape = pattern.map((p) => (p === "x" ? 1 : x[p]));
     const used = pattern.filter((p): p is number => p !== "x");
@@ -79,7 +57,7 @@ export const dimshuffleWgsl = {
 export const allocWgsl = {
   kind: "wgsl-template" as const,
   hostInputs: tail,
-  plan(run: Run<{ shape: (number | "$")[] }>) {
+  plan(run: KernelRun<{ shape: (number | "$")[] }>) {
     let k = 1;
     const dims = run.params.shape.map((e) => (e === "$" ? run.scalars[k++]! : e));
     const v = run.shapes[0], vType = run.inputs[0].shape, lead = dims.length - v.length, vs = cStrides(v);
@@ -119,7 +97,7 @@ export const allocWgsl = {
  */
 export const concatenateWgsl = {
   kind: "wgsl-template" as const,
-  plan(run: Run<{ axis: number }>) {
+  plan(run: KernelRun<{ axis: number }>) {
     const { axis } = run.params, shapes = run.shapes, ref = shapes[0];
     if (shapes.some((s) => s.some((n, d) => d !== axis && n !== ref[d]))) {
       throw new ShapeError(
@@ -157,7 +135,7 @@ export const concatenateWgsl = {
 export const subtensorWgsl = {
   kind: "wgsl-template" as const,
   hostInputs: tail,
-  plan(run: Run<{ idx: IndexEntry[] }>) {
+  plan(run: KernelRun<{ idx: IndexEntry[] }>) {
     const sym = run.shapes.slice(1).map((s, i) => shaped(s, run.scalars[i + 1]));
     const entries = resolveRuntime("subtensor", shaped(run.shapes[0]), run.params.idx, sym, run.where);
     const r = regionOf(run.shapes[0], entries);

@@ -8,16 +8,7 @@
  */
 import type { DType } from "../core/dtype.ts";
 import { ShapeError } from "../core/errors.ts";
-import type { Dim } from "../core/type.ts";
-import { cStrides, grid, WG } from "./wgsl_util.ts";
-
-interface Run<P> {
-  params: P;
-  inputs: readonly { dtype: DType; shape: readonly Dim[] }[];
-  outputs: readonly { dtype: DType }[];
-  shapes: readonly (readonly number[])[];
-  where: string;
-}
+import { cStrides, grid, type KernelRun, WG } from "./wgsl_util.ts";
 
 /** WGSL adding to `acc` the offsets of linear index `idx` over dims `lens[d]` with strides `st[d]`. */
 function decompose(idx: string, lens: string[], strides: string[][], accs: string[]): string[] {
@@ -53,7 +44,7 @@ const only32 =
 export const tensordotWgsl = {
   kind: "wgsl-template" as const,
   unsupported: only32("tensordot"),
-  plan(run: Run<{ axesA: number[]; axesB: number[] }>) {
+  plan(run: KernelRun<{ axesA: number[]; axesB: number[] }>) {
     const { axesA, axesB } = run.params, [sa, sb] = run.shapes;
     axesA.forEach((a, i) => {
       if (sa[a] !== sb[axesB[i]]) {
@@ -139,7 +130,7 @@ export const tensordotWgsl = {
 export const prodOthersWgsl = {
   kind: "wgsl-template" as const,
   unsupported: only32("prod_others"),
-  plan(run: Run<{ axes: number[] }>) {
+  plan(run: KernelRun<{ axes: number[] }>) {
     const shape = run.shapes[0], { axes } = run.params, st = cStrides(shape);
     const kept = [...shape.keys()].filter((d) => !axes.includes(d));
     const groups = kept.reduce((p, d) => p * shape[d], 1), m = axes.reduce((p, d) => p * shape[d], 1);

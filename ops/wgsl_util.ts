@@ -6,6 +6,8 @@
  * @module
  */
 import type { DType } from "../core/dtype.ts";
+import type { NDArray } from "../core/ndarray.ts";
+import type { Dim } from "../core/type.ts";
 import { stridesOf } from "../core/ndarray.ts";
 import { wgslType } from "./elemwise.ts";
 
@@ -139,4 +141,36 @@ export function copyPass(
     uniforms: [n, base, ...shape, ...strides],
     workgroups: grid(Math.ceil(n / WG)),
   };
+}
+
+/** What a kernel template's `plan` receives about one run of its node. */
+export interface KernelRun<P> {
+  params: P;
+  inputs: readonly { dtype: DType; shape: readonly Dim[] }[];
+  outputs: readonly { dtype: DType }[];
+  shapes: readonly (readonly number[])[];
+  /** Values of small integer inputs (symbolic lengths and indices), read on the host. */
+  scalars: readonly (number | undefined)[];
+  where: string;
+}
+
+/**
+ * A stand-in NDArray for code that reads only `shape`, `size` and `data[0]` of small host
+ * values (the index resolution shared with the CPU kernels).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { shaped } from "./wgsl_util.ts";
+ * const a = shaped([2, 3], 7);
+ * assert(a.size === 6 && a.data[0] === 7);
+ * ```
+ */
+export function shaped(shape: readonly number[], value?: number): NDArray {
+  return {
+    shape,
+    size: shape.reduce((a, b) => a * b, 1),
+    data: [value],
+    ndim: shape.length,
+  } as unknown as NDArray;
 }
