@@ -99,35 +99,9 @@ export class ScanParams implements ScanParamsInit {
     Object.assign(this, init);
   }
 
-  /** A copy with some fields changed. */
+  /** A copy with some fields changed (the fields are the instance's own properties). */
   with(changes: Partial<ScanParamsInit>): ScanParams {
-    const {
-      name,
-      hasN,
-      seqs,
-      states,
-      collects,
-      nNonSeqs,
-      innerInputs,
-      innerOutputs,
-      truncate,
-      truncateGradient,
-      differentiate,
-    } = this;
-    return new ScanParams({
-      name,
-      hasN,
-      seqs,
-      states,
-      collects,
-      nNonSeqs,
-      innerInputs,
-      innerOutputs,
-      truncate,
-      truncateGradient,
-      differentiate,
-      ...changes,
-    });
+    return new ScanParams({ ...this, ...changes });
   }
 
   /** Position of the first sequence among the outer inputs. */
