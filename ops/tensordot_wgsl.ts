@@ -37,7 +37,7 @@ const only32 =
  * import { tensordotWgsl } from "./tensordot_wgsl.ts";
  * const f = { dtype: "float32" as const, shape: [null, null] };
  * const run = { params: { axesA: [1], axesB: [0] }, inputs: [f, f], outputs: [{ dtype: "float32" as const }],
- *   shapes: [[2, 3], [3, 4]], where: "" };
+ *   shapes: [[2, 3], [3, 4]], scalars: [], where: "" };
  * assert(tensordotWgsl.plan(run).outputs[0].join() === "2,4");
  * ```
  */
@@ -123,7 +123,7 @@ export const tensordotWgsl = {
  * import assert from "node:assert/strict";
  * import { prodOthersWgsl } from "./tensordot_wgsl.ts";
  * const run = { params: { axes: [1] }, inputs: [{ dtype: "float32" as const, shape: [null, null] }],
- *   outputs: [{ dtype: "float32" as const }], shapes: [[2, 3]], where: "" };
+ *   outputs: [{ dtype: "float32" as const }], shapes: [[2, 3]], scalars: [], where: "" };
  * assert(prodOthersWgsl.plan(run).passes.length === 1);
  * ```
  */
