@@ -27,6 +27,8 @@ import { COSTLY, LOWERINGS } from "./lower.ts";
 import { arena } from "./memory.ts";
 import { residentOffset } from "./staging.ts";
 import { VecWriter } from "./vmath.ts";
+import { usableThreads } from "./matmul.ts";
+import { type KernelModule, kernelModule, MAX_PARALLEL_JOBS, runParallel } from "./threads.ts";
 
 /** A compiled elementwise node: input values in, output value out. */
 export type Thunk = (vals: NDArray[], pool: BufferPool) => NDArray[];
@@ -34,17 +36,20 @@ export type Thunk = (vals: NDArray[], pool: BufferPool) => NDArray[];
 /**
  * Tunables: groups shorter than `minLength` run the JS loop; `chunk` elements per copy;
  * `fma` lets polynomials use relaxed SIMD's multiply-add (default: `fastRelaxedMadd()`);
- * `cheapGroups` also takes groups of cheap arithmetic only (off: see lower.ts COSTLY).
+ * `cheapGroups` also takes groups of cheap arithmetic only (off: see lower.ts COSTLY);
+ * groups of at least `parallelLength` elements are split across threads
+ * (`config.threads`).
  */
 export const elementwiseOptions: {
   minLength: number;
   chunk: number;
   fma: boolean | undefined;
   cheapGroups: boolean;
-} = { minLength: 64, chunk: 65536, fma: undefined, cheapGroups: false };
+  parallelLength: number;
+} = { minLength: 64, chunk: 65536, fma: undefined, cheapGroups: false, parallelLength: 1 << 17 };
 
-/** How many node evaluations ran in WebAssembly (for tests and benchmarks). */
-export const elementwiseStats: { runs: number } = { runs: 0 };
+/** How many node evaluations ran in WebAssembly, and how many of them split across threads. */
+export const elementwiseStats: { runs: number; splitRuns: number } = { runs: 0, splitRuns: 0 };
 
 const LANE_OF: Partial<Record<DType, Lane>> = { float32: "f32", float64: "f64" };
 
@@ -63,7 +68,12 @@ function accessOf(t: TensorType, out: readonly (number | null)[]): "full" | "sca
 
 /** Kernel signature: (nvec, out, ...fullPtrs, ...scalars). */
 type KernelFn = (...args: number[]) => void;
-const kernels = new Map<string, KernelFn>();
+/** A compiled group: its function here, and its module for the workers. */
+interface Kernel {
+  fn: KernelFn;
+  module: KernelModule;
+}
+const kernels = new Map<string, Kernel>();
 
 function buildKernel(
   lane: Lane,
@@ -71,7 +81,7 @@ function buildKernel(
   output: number,
   access: ("full" | "scalar")[],
   fma: boolean,
-): KernelFn {
+): Kernel {
   const L = LANES[lane];
   const fulls = access.flatMap((a, i) => (a === "full" ? [i] : []));
   const scalars = access.flatMap((a, i) => (a === "scalar" ? [i] : []));
@@ -124,8 +134,9 @@ function buildKernel(
     c.get(nvec).if(() => vector(0));
     w.finish();
   }, "k");
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(mb.build()), { env: { mem: a.memory } });
-  return inst.exports.k as KernelFn;
+  const bytes = mb.build();
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: a.memory } });
+  return { fn: inst.exports.k as KernelFn, module: kernelModule(bytes) };
 }
 
 /**
@@ -170,8 +181,9 @@ export function wasmElementwise(
   }
   const fma = elementwiseOptions.fma ?? fastRelaxedMadd();
   const key = `${lane}|${fma}|${fusedKey(steps, output)}|${access.join(",")}`;
-  let kernel = kernels.get(key);
-  if (!kernel) kernels.set(key, kernel = buildKernel(lane, steps, output, access, fma));
+  let compiled = kernels.get(key);
+  if (!compiled) kernels.set(key, compiled = buildKernel(lane, steps, output, access, fma));
+  const kernel = compiled.fn, module = compiled.module;
   const fulls = access.flatMap((a, i) => (a === "full" ? [i] : []));
   const scalars = access.flatMap((a, i) => (a === "scalar" ? [i] : []));
   const L = LANES[lane], S = L.size, nd = outType.ndim;
@@ -184,18 +196,26 @@ export function wasmElementwise(
     const inData = fulls.map((i) => vals[i].data as Float32Array | Float64Array);
     // Inputs already in the arena (a shared value's mirror, a run's staged copy) are read in place.
     const resident = inData.map((d) => (d.length === n ? residentOffset(d, S as 4 | 8) : -1));
+    const buf = pool.take(dtype, n) as Float32Array | Float64Array;
+    const scalarArgs = scalars.map((i) => vals[i].data[0]);
+    const threads = n >= elementwiseOptions.parallelLength && 2 + access.length <= MAX_KERNEL_ARGS
+      ? usableThreads()
+      : 1;
+    if (threads > 1 && runSplit(lane, kernel, module, threads, inData, resident, scalarArgs, buf)) {
+      return [new NDArray(dtype, shape, buf)];
+    }
     const ar = arena(), mark = ar.mark();
     const CH = Math.min(elementwiseOptions.chunk, Math.ceil(n / L.lanes) * L.lanes);
     const outAt = ar.alloc(CH * S);
     const slots = resident.map((r) => (r >= 0 ? r : ar.alloc(CH * S)));
     if (outAt < 0 || slots.some((s) => s < 0)) {
       ar.release(mark);
+      pool.give(buf);
       return fallback(vals, pool);
     }
     const view = (at: number) => (lane === "f32" ? ar.f32(at, CH) : ar.f64(at, CH));
     const outView = view(outAt), inViews = slots.map((at, j) => (resident[j] >= 0 ? undefined : view(at)));
-    const buf = pool.take(dtype, n) as Float32Array | Float64Array;
-    const args: number[] = [0, outAt, ...slots, ...scalars.map((i) => vals[i].data[0])];
+    const args: number[] = [0, outAt, ...slots, ...scalarArgs];
     try {
       for (let o = 0; o < n; o += CH) {
         const len = Math.min(CH, n - o);
@@ -213,4 +233,52 @@ export function wasmElementwise(
     }
     return [new NDArray(dtype, shape, buf)];
   };
+}
+
+/** Arguments a worker job carries (threads.ts): the kernel's (nvec, out, ...inputs, ...scalars). */
+const MAX_KERNEL_ARGS = 16;
+/** Jobs per thread: more than one, so a thread the OS delays costs only its share. */
+const JOBS_PER_THREAD = 4;
+
+/**
+ * Run a group over whole arrays split across `threads` threads: every input not already
+ * in the arena is copied in whole, the vectors are cut into jobs that this thread and
+ * the workers claim, and the result is copied out into `out`. Returns false (having
+ * done nothing) when the arena cannot hold the whole arrays; the caller then runs the
+ * chunked single-thread loop.
+ */
+function runSplit(
+  lane: Lane,
+  kernel: KernelFn,
+  module: KernelModule,
+  threads: number,
+  inData: (Float32Array | Float64Array)[],
+  resident: number[],
+  scalars: number[],
+  out: Float32Array | Float64Array,
+): boolean {
+  const L = LANES[lane], n = out.length, nvec = Math.ceil(n / L.lanes);
+  const ar = arena(), mark = ar.mark();
+  try {
+    const outAt = ar.alloc(nvec * 16);
+    const slots = resident.map((r) => (r >= 0 ? r : ar.alloc(nvec * 16)));
+    if (outAt < 0 || slots.some((s) => s < 0)) return false;
+    const view = (at: number) => (lane === "f32" ? ar.f32(at, n) : ar.f64(at, n));
+    inData.forEach((d, j) => {
+      if (resident[j] < 0) view(slots[j]).set(d);
+    });
+    const parts = Math.min(threads * JOBS_PER_THREAD, MAX_PARALLEL_JOBS);
+    const step = Math.ceil(nvec / parts);
+    const jobs: number[][] = [];
+    for (let v = 0; v < nvec; v += step) {
+      const at = 16 * v;
+      jobs.push([Math.min(step, nvec - v), outAt + at, ...slots.map((s) => s + at), ...scalars]);
+    }
+    runParallel(lane, module, jobs, threads - 1, (args) => kernel(...args));
+    out.set(view(outAt));
+    elementwiseStats.splitRuns++;
+    return true;
+  } finally {
+    ar.release(mark);
+  }
 }

@@ -164,12 +164,31 @@ function threadsFor(e: MatmulEngine, work: number, gemv: boolean): number {
   // with the matrix mirrored between calls, the best of rounds gained 8% but the median
   // fell by up to half on this shared 2-core machine: a worker's wake-up is not worth it).
   if (want < 1.5 || !e.standard || gemv || work < PARALLEL_GEMM) return 1;
-  if (!threadsSupported(e.arena)) return 1;
+  return usableThreads();
+}
+
+/**
+ * Threads a large kernel may use now, counting this one (`config.threads` at most):
+ * the first ask starts the worker pool without waiting for it, and until a worker
+ * reports ready the answer is 1. Call while no arena space is held.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { usableThreads } from "./matmul.ts";
+ * import { shutdownThreads } from "./threads.ts";
+ * assert(usableThreads() >= 1);
+ * shutdownThreads();
+ * ```
+ */
+export function usableThreads(): number {
+  const want = config.threads, a = arena();
+  if (want < 1.5 || !threadsSupported(a)) return 1;
   const ready = readyWorkers();
   if (ready === 0) {
     const f32 = matmulEngine("f32"), f64 = matmulEngine("f64");
     if (!f32 || !f64) return 1;
-    startPool(e.arena, want - 1, { f32: f32.bytes, f64: f64.bytes });
+    startPool(a, want - 1, { f32: f32.bytes, f64: f64.bytes });
     return 1;
   }
   return Math.min(want, 1 + ready);

@@ -28,14 +28,47 @@ export interface Job {
   args: number[];
 }
 
+/**
+ * A module generated at run time (an elementwise group) whose export `k` workers may
+ * run: they compile it from its bytes, passed through a shared mailbox, the first time
+ * a call names it, and keep it by `id`.
+ */
+export interface KernelModule {
+  readonly id: number;
+  readonly bytes: Uint8Array;
+}
+
+let kernelIds = 0;
+
+/**
+ * Name module bytes for the workers (once per module).
+ *
+ * @example
+ * ```ts
+ * import { kernelModule } from "./threads.ts";
+ * import assert from "node:assert/strict";
+ * const a = kernelModule(new Uint8Array(8)), b = kernelModule(new Uint8Array(8));
+ * assert.notEqual(a.id, b.id);
+ * ```
+ */
+export function kernelModule(bytes: Uint8Array): KernelModule {
+  return { id: ++kernelIds, bytes };
+}
+
 // Layout of the control block (int32s). Header: the claim word (epoch << 11 | next
-// job), completed jobs, and the call's job count, function, lane, argument count and
-// whether the executor appends its scratch (pa, pb, tile). Then one slot per worker
-// (command: the epoch to work on, or -1 to stop; ready; its scratch), then the jobs'
-// arguments.
-const NEXT = 0, DONE = 1, NJOBS = 2, FN = 3, LANE = 4, NARGS = 5, SCR = 6, HEADER = 8;
+// job), completed jobs, and the call's job count, function (an index of
+// JOB_FUNCTIONS, or -1 for the kernel module MODULE), lane, argument count and
+// whether the executor appends its scratch (pa, pb, tile), and how many jobs workers
+// have run since the pool started (for tests). Then one slot per worker
+// (command: the epoch to work on, or -1 to stop; ready; its scratch). The jobs'
+// arguments are float64s in their own buffer, so kernels may take float scalars; the
+// mailbox holds the id, length and bytes of the last kernel module a call named.
+const NEXT = 0, DONE = 1, NJOBS = 2, FN = 3, LANE = 4, NARGS = 5, SCR = 6, MODULE = 7, WORKED = 8;
+const HEADER = 10;
 const CMD = 0, READY = 1, PA = 2, WSLOT = 8;
 const MAX_JOBS = 64, MAX_ARGS = 16, INDEX_BITS = 11;
+/** Largest kernel module the mailbox carries (elementwise modules are a few KiB). */
+const MAILBOX_BYTES = 1 << 18;
 const IDLE_MS = 250;
 /** How long a worker polls for the next job before it sleeps, and the main thread for completions. */
 const SPIN_MS = 0.2;
@@ -43,12 +76,24 @@ const SPIN_MS = 0.2;
 const WORKER_SOURCE = `
 const FNS = ${JSON.stringify(JOB_FUNCTIONS)};
 self.onmessage = (e) => {
-  const { mem, modules, ctl, slot, jobs } = e.data;
+  const { mem, modules, ctl, argBuf, mailbox, slot } = e.data;
   const exp = {};
   for (const lane of Object.keys(modules)) {
     exp[lane] = new WebAssembly.Instance(new WebAssembly.Module(modules[lane]), { env: { mem } }).exports;
   }
-  const c = new Int32Array(ctl);
+  const kernels = new Map();
+  const kernel = (id) => {
+    let k = kernels.get(id);
+    if (!k) {
+      const head = new Int32Array(mailbox, 0, 2);
+      if (head[0] !== id) throw new Error("hypatia worker: kernel module " + id + " is not in the mailbox");
+      const bytes = new Uint8Array(mailbox, 8, head[1]).slice();
+      k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem } }).exports.k;
+      kernels.set(id, k);
+    }
+    return k;
+  };
+  const c = new Int32Array(ctl), a64 = new Float64Array(argBuf);
   Atomics.store(c, slot + ${READY}, 1);
   let seen = 0;
   for (;;) {
@@ -66,9 +111,11 @@ self.onmessage = (e) => {
       if (i >= c[${NJOBS}]) break;
       if (Atomics.compareExchange(c, ${NEXT}, v, v + 1) !== v) continue;
       const n = c[${NARGS}], args = [];
-      for (let k = 0; k < n; k++) args.push(c[jobs + i * ${MAX_ARGS} + k]);
+      for (let k = 0; k < n; k++) args.push(a64[i * ${MAX_ARGS} + k]);
       if (c[${SCR}]) args.push(c[slot + ${PA}], c[slot + ${PA} + 1], c[slot + ${PA} + 2]);
-      exp[c[${LANE}] === 0 ? "f32" : "f64"][FNS[c[${FN}]]](...args);
+      const fn = c[${FN}];
+      (fn < 0 ? kernel(c[${MODULE}]) : exp[c[${LANE}] === 0 ? "f32" : "f64"][FNS[fn]])(...args);
+      Atomics.add(c, ${WORKED}, 1);
       if (Atomics.add(c, ${DONE}, 1) + 1 === c[${NJOBS}]) Atomics.notify(c, ${DONE});
     }
   }
@@ -78,6 +125,8 @@ self.onmessage = (e) => {
 interface Pool {
   workers: Worker[];
   ctl: Int32Array;
+  args: Float64Array;
+  mailbox: Int32Array;
   epoch: number;
 }
 
@@ -118,15 +167,23 @@ export function threadsSupported(arena: Arena): boolean {
  */
 export function startPool(arena: Arena, count: number, modules: Record<Lane, Uint8Array>): void {
   if (pool || count < 1 || !threadsSupported(arena)) return;
-  const jobs = HEADER + WSLOT * count;
-  const ctl = new Int32Array(new SharedArrayBuffer(4 * (jobs + MAX_JOBS * MAX_ARGS)));
+  const ctl = new Int32Array(new SharedArrayBuffer(4 * (HEADER + WSLOT * count)));
+  const args = new Float64Array(new SharedArrayBuffer(8 * MAX_JOBS * MAX_ARGS));
+  const mailbox = new Int32Array(new SharedArrayBuffer(8 + MAILBOX_BYTES));
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "application/javascript" }));
-  const p: Pool = { workers: [], ctl, epoch: 0 };
+  const p: Pool = { workers: [], ctl, args, mailbox, epoch: 0 };
   try {
     for (let i = 0; i < count; i++) {
       const w = new Worker(url, { type: "module" });
       (w as { unref?: () => void }).unref?.(); // Bun: do not keep the process alive
-      w.postMessage({ mem: arena.memory, modules, ctl: ctl.buffer, slot: HEADER + i * WSLOT, jobs });
+      w.postMessage({
+        mem: arena.memory,
+        modules,
+        ctl: ctl.buffer,
+        argBuf: args.buffer,
+        mailbox: mailbox.buffer,
+        slot: HEADER + i * WSLOT,
+      });
       p.workers.push(w);
     }
   } catch {
@@ -172,8 +229,27 @@ export function readyWorkers(): number {
   return n;
 }
 
+/**
+ * Jobs the workers of the current pool have run (0 without a pool).
+ *
+ * @example
+ * ```ts
+ * import { workerJobs } from "./threads.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(workerJobs(), 0);
+ * ```
+ */
+export function workerJobs(): number {
+  return pool ? Atomics.load(pool.ctl, WORKED) : 0;
+}
+
 /** Most jobs one call may queue. */
 export const MAX_PARALLEL_JOBS: number = MAX_JOBS;
+
+/** Whether the workers can be handed a kernel module of this many bytes. */
+export function fitsMailbox(bytes: Uint8Array): boolean {
+  return bytes.length <= MAILBOX_BYTES;
+}
 
 /**
  * Run `jobs` (at most MAX_PARALLEL_JOBS, one function and lane) on this thread and
@@ -201,21 +277,32 @@ export const MAX_PARALLEL_JOBS: number = MAX_JOBS;
  */
 export function runParallel(
   lane: Lane,
-  fn: Job["fn"],
+  fn: Job["fn"] | KernelModule,
   jobs: number[][],
   workers: number,
   local: (args: number[]) => void,
   scratch?: { pa: number; pb: number; tile: number }[],
 ): void {
-  const p = pool!, c = p.ctl, base = HEADER + WSLOT * p.workers.length;
+  const p = pool!, c = p.ctl;
   p.epoch = (p.epoch % ((1 << (31 - INDEX_BITS)) - 1)) + 1;
   c[DONE] = 0;
   c[NJOBS] = jobs.length;
-  c[FN] = JOB_FUNCTIONS.indexOf(fn);
+  if (typeof fn === "string") c[FN] = JOB_FUNCTIONS.indexOf(fn);
+  else {
+    // Workers compile a module the first time a call names it, from the mailbox; every
+    // earlier call has finished (all its jobs done), so no worker is reading it now.
+    if (p.mailbox[0] !== fn.id) {
+      new Uint8Array(p.mailbox.buffer, 8, fn.bytes.length).set(fn.bytes);
+      p.mailbox[1] = fn.bytes.length;
+      p.mailbox[0] = fn.id;
+    }
+    c[FN] = -1;
+    c[MODULE] = fn.id;
+  }
   c[LANE] = lane === "f32" ? 0 : 1;
   c[NARGS] = jobs[0].length;
   c[SCR] = scratch ? 1 : 0;
-  jobs.forEach((a, i) => a.forEach((v, k) => (c[base + i * MAX_ARGS + k] = v)));
+  jobs.forEach((a, i) => p.args.set(a, i * MAX_ARGS));
   for (let w = 0; w < workers; w++) {
     const sc = scratch?.[1 + w];
     if (sc) c.set([sc.pa, sc.pb, sc.tile], HEADER + w * WSLOT + PA);

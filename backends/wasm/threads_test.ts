@@ -3,7 +3,8 @@ import * as T from "../../mod.ts";
 import { config, readEnv } from "../../core/config.ts";
 import { seededRandom } from "../../compile/verify_grad.ts";
 import { type FloatArray, matmulEngine, type MatrixView, startThreads, wasmGemm } from "./matmul.ts";
-import { poolSize, readyWorkers, shutdownThreads } from "./threads.ts";
+import { poolSize, readyWorkers, shutdownThreads, workerJobs } from "./threads.ts";
+import { elementwiseStats } from "./elemwise.ts";
 
 const rng = seededRandom(5);
 const rand = (lane: "f32" | "f64", n: number): FloatArray => {
@@ -104,4 +105,42 @@ Deno.test("threads: config.threads defaults to the core count unless HYPATIA_FLA
   const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
     ?.hardwareConcurrency;
   assert.equal(config.threads, flag ? Number(flag[1]) : cores ?? 1);
+});
+
+Deno.test("threads: large elementwise groups split across threads give the one-thread results exactly, kernel after kernel", async () => {
+  await withThreads(2, async () => {
+    assert.equal(await startThreads(), 2);
+    const n = 300_001; // not a whole number of vectors
+    for (const dtype of ["float32", "float64"] as const) {
+      const x = T.tensor(dtype, [false], "x"),
+        y = T.tensor(dtype, [false], "y"),
+        s = T.tensor(dtype, [], "s");
+      const v = T.shared(new T.NDArray(dtype, [n], rand(dtype === "float32" ? "f32" : "f64", n)), {
+        name: "v",
+      });
+      const fns = [
+        T.function([x], T.sigmoid(x)),
+        T.function([x, y, s], T.add(T.mul(T.exp(x), s), T.tanh(y))), // a scalar argument
+        T.function([x], T.log(T.add(T.sqr(x), v))), // a resident (mirrored) input
+      ];
+      const lane = dtype === "float32" ? "f32" : "f64";
+      const xv = new T.NDArray(dtype, [n], rand(lane, n)), yv = new T.NDArray(dtype, [n], rand(lane, n));
+      const args = [[xv], [xv, yv, 0.75], [xv]] as const;
+      // Twice round: the second time every worker has each module compiled already.
+      for (let round = 0; round < 2; round++) {
+        fns.forEach((f, i) => {
+          config.threads = 2;
+          const before = elementwiseStats.splitRuns;
+          const two = (f as (...a: unknown[]) => T.NDArray)(...args[i]);
+          assert.equal(elementwiseStats.splitRuns, before + 1, `${dtype} kernel ${i} split`);
+          config.threads = 1;
+          const one = (f as (...a: unknown[]) => T.NDArray)(...args[i]);
+          assert.equal(elementwiseStats.splitRuns, before + 1, "one thread does not split");
+          assert.deepEqual(two.data, one.data, `${dtype} kernel ${i} round ${round}`);
+        });
+      }
+    }
+    assert(workerJobs() > 0, "the worker compiled kernels from the mailbox and ran jobs");
+  });
+  assert.equal(poolSize(), 0, "shut down");
 });
