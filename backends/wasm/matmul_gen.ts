@@ -49,10 +49,17 @@ export function defaultShape(lane: Lane, relaxed: boolean): GemmShape {
 
 const ZERO = new Uint8Array(16);
 
-/** acc = acc + a * b on the stack order this emits. */
-function madd(c: Code, v: string, relaxed: boolean, acc: number, a: number, b: number) {
-  if (relaxed) c.get(a).get(b).get(acc).op(`${v}.relaxed_madd`).set(acc);
-  else c.get(acc).get(a).get(b).op(`${v}.mul`, `${v}.add`).set(acc);
+/** acc = acc + a * b for locals, or for `a` pushed by a callback (a load). */
+function madd(c: Code, v: string, relaxed: boolean, acc: number, a: number | (() => void), b: number) {
+  const pushA = typeof a === "number" ? () => c.get(a) : a;
+  if (relaxed) {
+    pushA();
+    c.get(b).get(acc).op(`${v}.relaxed_madd`).set(acc);
+  } else {
+    c.get(acc);
+    pushA();
+    c.get(b).op(`${v}.mul`, `${v}.add`).set(acc);
+  }
 }
 
 /** kernel(kc, a, b, c, ldc, first): the full MR × NR tile, C = or += Apanel · Bpanel. */
@@ -269,53 +276,54 @@ function emitGemm(
   }, "gemm");
 }
 
-/** gemvRows(m, k, A, ars, x, y): y[i] = sum_p A[i, p] x[p], rows of A contiguous. */
+/**
+ * gemvRows(m, k, A, ars, x, y): y[i] = sum_p A[i, p] x[p], rows of A contiguous.
+ * Blocks of R rows; each step reads U vectors of x and of every row, alternating
+ * between two accumulators per row so that 2R multiply-add chains run side by side
+ * (measured on the 400×784 float64 case: R = 4, U = 4 beat the 4 × 2 of before by 6%).
+ */
 function emitGemvRows(mb: ModuleBuilder, s: GemmShape) {
-  const L = LANES[s.lane], S = L.size, W = L.lanes, R = 4;
+  const L = LANES[s.lane], S = L.size, W = L.lanes, R = 4, U = 4;
   mb.func([I32, I32, I32, I32, I32, I32], [], (c) => {
     const [m, k, A, ars, x, y] = [0, 1, 2, 3, 4, 5];
-    const i = c.local(I32), p = c.local(I32), xp = c.local(I32), kv = c.local(I32);
+    const i = c.local(I32), p = c.local(I32), xp = c.local(I32);
     const rows: number[] = [], accs: number[] = [], sums: number[] = [];
     for (let r = 0; r < R; r++) rows.push(c.local(I32));
     for (let r = 0; r < 2 * R; r++) accs.push(c.local(V128));
     for (let r = 0; r < R; r++) sums.push(c.local(L.s === "f32" ? F32 : F64));
-    const xv = [c.local(V128), c.local(V128)];
-    // kv = k rounded down to whole vectors.
-    c.get(k).i32(-W).op("i32.and").set(kv);
+    const xv: number[] = [];
+    for (let u = 0; u < U; u++) xv.push(c.local(V128));
     const block = (nRows: number) => {
       for (let r = 0; r < nRows; r++) {
         c.get(A).get(i).i32(r).op("i32.add").get(ars).op("i32.mul", "i32.add").set(rows[r]);
         c.v128(ZERO).set(accs[2 * r]).v128(ZERO).set(accs[2 * r + 1]);
       }
       c.get(x).set(xp);
-      // Two vectors per step, then one, then scalars.
-      forRange(c, p, () => c.i32(0), () => c.get(kv).i32(W).op("i32.sub"), 2 * W, () => {
-        c.get(xp).mem("v128.load", 0, 0).set(xv[0]).get(xp).mem("v128.load", 16, 0).set(xv[1]);
-        for (let r = 0; r < nRows; r++) {
-          for (let h = 0; h < 2; h++) {
-            const acc = accs[2 * r + h];
-            if (s.relaxed) {
-              c.get(rows[r]).mem("v128.load", 16 * h, 0).get(xv[h]).get(acc).op(`${L.v}.relaxed_madd`).set(
-                acc,
-              );
-            } else {
-              c.get(acc).get(rows[r]).mem("v128.load", 16 * h, 0).get(xv[h]).op(`${L.v}.mul`, `${L.v}.add`)
-                .set(acc);
-            }
+      // U vectors per step, then one at a time, then scalars.
+      forRange(c, p, () => c.i32(0), () => c.get(k).i32(U * W - 1).op("i32.sub"), U * W, () => {
+        for (let u = 0; u < U; u++) c.get(xp).mem("v128.load", 16 * u, 0).set(xv[u]);
+        for (let u = 0; u < U; u++) {
+          for (let r = 0; r < nRows; r++) {
+            madd(
+              c,
+              L.v,
+              s.relaxed,
+              accs[2 * r + (u & 1)],
+              () => c.get(rows[r]).mem("v128.load", 16 * u, 0),
+              xv[u],
+            );
           }
-          addTo(c, rows[r], 32);
         }
-        addTo(c, xp, 32);
+        for (let r = 0; r < nRows; r++) addTo(c, rows[r], 16 * U);
+        addTo(c, xp, 16 * U);
       });
-      c.get(p).get(kv).op("i32.lt_s").if(() => {
+      forRange(c, p, () => c.get(p), () => c.get(k).i32(W - 1).op("i32.sub"), W, () => {
         c.get(xp).mem("v128.load", 0, 0).set(xv[0]);
         for (let r = 0; r < nRows; r++) {
-          const acc = accs[2 * r];
-          c.get(acc).get(rows[r]).mem("v128.load", 0, 0).get(xv[0]).op(`${L.v}.mul`, `${L.v}.add`).set(acc);
+          madd(c, L.v, s.relaxed, accs[2 * r], () => c.get(rows[r]).mem("v128.load", 0, 0), xv[0]);
           addTo(c, rows[r], 16);
         }
         addTo(c, xp, 16);
-        c.get(kv).set(p);
       });
       for (let r = 0; r < nRows; r++) {
         c.get(accs[2 * r]).get(accs[2 * r + 1]).op(`${L.v}.add`).set(accs[2 * r]);
@@ -345,19 +353,22 @@ function emitGemvRows(mb: ModuleBuilder, s: GemmShape) {
 
 /**
  * gemvCols(m, k, A, acs, x, y): y[i] = sum_p A[i, p] x[p], columns of A contiguous;
- * gemvColsAcc adds to y instead (for a product streamed in blocks of columns).
+ * gemvColsAcc adds to y instead (for a product streamed in blocks of columns). Blocks
+ * of P columns; each step updates U vectors of y, summing the P products of each in
+ * two chains (even and odd columns), so no vector waits on P multiply-adds in a row
+ * (measured on the 400×784 float64 case: P = 6, U = 3 beat 8 × 1 in one chain by 22%).
  */
 function emitGemvCols(mb: ModuleBuilder, s: GemmShape, accumulate: boolean) {
-  const L = LANES[s.lane], S = L.size, W = L.lanes, P = 8;
+  const L = LANES[s.lane], S = L.size, W = L.lanes, P = 6, U = 3;
   mb.func([I32, I32, I32, I32, I32, I32], [], (c) => {
     const [m, k, A, acs, x, y] = [0, 1, 2, 3, 4, 5];
-    const i = c.local(I32), p = c.local(I32), mv = c.local(I32), yo = c.local(I32), np = c.local(I32);
-    const cols: number[] = [], xs: number[] = [], xsc: number[] = [];
+    const i = c.local(I32), p = c.local(I32), yo = c.local(I32);
+    const cols: number[] = [], xs: number[] = [], xsc: number[] = [], accs: number[] = [];
     for (let q = 0; q < P; q++) cols.push(c.local(I32));
     for (let q = 0; q < P; q++) xs.push(c.local(V128));
     for (let q = 0; q < P; q++) xsc.push(c.local(L.s === "f32" ? F32 : F64));
-    const acc = c.local(V128), sc = c.local(L.s === "f32" ? F32 : F64);
-    c.get(m).i32(-W).op("i32.and").set(mv);
+    for (let u = 0; u < 2 * U; u++) accs.push(c.local(V128));
+    const sc = c.local(L.s === "f32" ? F32 : F64);
     // y = 0
     if (!accumulate) {
       forRange(c, i, () => c.i32(0), () => c.get(m), 1, () => {
@@ -374,17 +385,34 @@ function emitGemvCols(mb: ModuleBuilder, s: GemmShape, accumulate: boolean) {
         c.op(`${L.v}.splat`).set(xs[q]);
       }
       c.get(y).set(yo);
-      forRange(c, i, () => c.i32(0), () => c.get(mv), W, () => {
-        c.get(yo).mem("v128.load", 0, 0).set(acc);
-        for (let q = 0; q < nP; q++) {
-          if (s.relaxed) c.get(cols[q]).mem("v128.load", 0, 0).get(xs[q]).get(acc).op(`${L.v}.relaxed_madd`);
-          else c.get(acc).get(cols[q]).mem("v128.load", 0, 0).get(xs[q]).op(`${L.v}.mul`, `${L.v}.add`);
-          c.set(acc);
-          addTo(c, cols[q], 16);
+      // acc[2u] starts from y, acc[2u+1] from zero; their sum goes back to y.
+      const step = (nU: number) => {
+        for (let u = 0; u < nU; u++) {
+          c.get(yo).mem("v128.load", 16 * u, 0).set(accs[2 * u]);
+          if (nP > 1) c.v128(ZERO).set(accs[2 * u + 1]);
         }
-        c.get(yo).get(acc).mem("v128.store", 0, 0);
-        addTo(c, yo, 16);
-      });
+        for (let q = 0; q < nP; q++) {
+          for (let u = 0; u < nU; u++) {
+            madd(
+              c,
+              L.v,
+              s.relaxed,
+              accs[2 * u + (q & 1)],
+              () => c.get(cols[q]).mem("v128.load", 16 * u, 0),
+              xs[q],
+            );
+          }
+        }
+        for (let u = 0; u < nU; u++) {
+          c.get(yo).get(accs[2 * u]);
+          if (nP > 1) c.get(accs[2 * u + 1]).op(`${L.v}.add`);
+          c.mem("v128.store", 16 * u, 0);
+        }
+        for (let q = 0; q < nP; q++) addTo(c, cols[q], 16 * nU);
+        addTo(c, yo, 16 * nU);
+      };
+      forRange(c, i, () => c.i32(0), () => c.get(m).i32(U * W - 1).op("i32.sub"), U * W, () => step(U));
+      forRange(c, i, () => c.get(i), () => c.get(m).i32(W - 1).op("i32.sub"), W, () => step(1));
       forRange(c, i, () => c.get(i), () => c.get(m), 1, () => {
         c.get(yo).mem(`${L.s}.load`).set(sc);
         for (let q = 0; q < nP; q++) {
@@ -395,9 +423,8 @@ function emitGemvCols(mb: ModuleBuilder, s: GemmShape, accumulate: boolean) {
         addTo(c, yo, S);
       });
     };
-    c.get(k).i32(-P).op("i32.and").set(np);
-    forRange(c, p, () => c.i32(0), () => c.get(np), P, () => block(P));
-    forRange(c, p, () => c.get(np), () => c.get(k), 1, () => block(1));
+    forRange(c, p, () => c.i32(0), () => c.get(k).i32(P - 1).op("i32.sub"), P, () => block(P));
+    forRange(c, p, () => c.get(p), () => c.get(k), 1, () => block(1));
   }, accumulate ? "gemvColsAcc" : "gemvCols");
 }
 

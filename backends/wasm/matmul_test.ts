@@ -3,7 +3,7 @@ import { seededRandom } from "../../compile/verify_grad.ts";
 import { referenceMatmul } from "../../ops/dot_kernel.ts";
 import { gemm as jsGemm } from "../cpu/matmul.ts";
 import type { Lane } from "./asm.ts";
-import { hasSimd } from "./features.ts";
+import { hasRelaxedSimd, hasSimd } from "./features.ts";
 import {
   type FloatArray,
   matmulEngine,
@@ -239,6 +239,26 @@ Deno.test("wasmGemm streams a large GEMV matrix in blocks (every layout, padded 
       assert.ok(wasmGemm(e, mm, nn, k, a, b, c, 2));
       assert.equal(streamStats.calls, calls + 1, `${what} was streamed`);
       check(lane, mm, nn, k, a, b, c.subarray(2), `${lane} streamed ${what}`);
+    }
+  }
+});
+
+Deno.test("wasmGemm GEMVs agree with the JS kernel on every remainder of their blocks (rows, vectors, lanes)", () => {
+  for (const lane of ["f32", "f64"] as const) {
+    for (const relaxed of [true, false]) {
+      const e = matmulEngine(lane, { relaxed: relaxed && hasRelaxedSimd() })!;
+      for (const m of [1, 2, 3, 4, 5, 7, 13, 25]) {
+        for (const k of [1, 2, 3, 5, 6, 7, 8, 12, 13, 17, 31, 33, 47]) {
+          const a = dense(rand(lane, m * k), k);
+          // A·x (rows of A contiguous) and x·A (columns of the product's matrix contiguous).
+          const x = dense(rand(lane, k), 1), c = new (Typed(lane))(m);
+          assert.ok(wasmGemm(e, m, 1, k, a, x, c));
+          check(lane, m, 1, k, a, x, c, `${lane} relaxed=${relaxed} A·x ${m}×${k}`);
+          const v = dense(rand(lane, m), m), d = new (Typed(lane))(k);
+          assert.ok(wasmGemm(e, 1, k, m, v, a, d));
+          check(lane, 1, k, m, v, a, d, `${lane} relaxed=${relaxed} v·A ${m}×${k}`);
+        }
+      }
     }
   }
 });
