@@ -1,9 +1,13 @@
 /**
  * Elementwise fusion: chains of elementwise nodes whose intermediate results have a
  * single reader become one fused node, run as one loop (CPU) or one kernel (WGSL).
+ * A cheap producer (a few arithmetic steps, like `-y` or `1 - y`) whose readers are
+ * all elementwise is recomputed inside each of them instead of being stored: a pass
+ * over memory and a node dispatch cost more than an add per element (the choice XLA
+ * makes too).
  *
- * Two linear passes: first decide which producers are absorbed into their reader
- * (keeping group sizes bounded), then build each group's steps once.
+ * Two linear passes: first decide which producers are absorbed into their readers
+ * (keeping group sizes bounded), then build each group's steps.
  * @module
  */
 import type { ScalarRule } from "../core/op.ts";
@@ -15,6 +19,11 @@ import { fusedKey, fusedOp, type FusedStep } from "../ops/fused.ts";
 /** Largest fused loop: past this, generated functions get slow to compile. */
 const MAX_STEPS = 128;
 
+/** Ops cheap enough to recompute in every reader rather than store once. */
+const CHEAP = new Set(["add", "sub", "mul", "neg", "sqr", "abs", "fill", "maximum", "minimum"]);
+/** Largest group (in steps) recomputed in each reader. */
+const MAX_DUPLICATED_STEPS = 3;
+
 /** Fuse elementwise chains in the graphs of `outputs`. */
 export function fuseElementwise(outputs: readonly Variable[]): Variable[] {
   const nodes = toposort(outputs);
@@ -22,20 +31,31 @@ export function fuseElementwise(outputs: readonly Variable[]): Variable[] {
   for (const n of nodes) for (const i of n.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
   for (const o of outputs) readers.set(o, (readers.get(o) ?? 0) + 2); // outputs stay visible
 
-  // Pass 1: which elementwise producers are absorbed into their (single) reader.
+  // Readers that are not elementwise (a dot, a reduction, an output) need a value stored.
+  const storedFor = new Set<Variable>(outputs);
+  for (const n of nodes) if (!n.op.scalar) { for (const i of n.inputs) storedFor.add(i); }
+
+  // Pass 1: which elementwise producers are absorbed into their reader: a producer
+  // with one reader, or a cheap group every reader of which recomputes it.
   const size = new Map<Apply, number>();
+  const cheap = new Set<Apply>();
   const absorbed = new Set<Apply>();
   for (const node of nodes) {
     if (!node.op.scalar) continue;
-    let n = 1;
+    let n = 1, allCheap = CHEAP.has(node.op.name);
     for (const inp of node.inputs) {
       const p = inp.owner;
-      if (!p || !size.has(p) || absorbed.has(p) || readers.get(inp) !== 1 || p.outputs.length !== 1) continue;
-      if (n + size.get(p)! > MAX_STEPS) continue;
+      if (!p || !size.has(p) || p.outputs.length !== 1) continue;
+      const shared = readers.get(inp) !== 1;
+      if (shared ? !cheap.has(p) || storedFor.has(inp) : absorbed.has(p)) continue;
+      // (A shared cheap group goes into every reader, even one a few steps past the limit.)
+      if (!shared && n + size.get(p)! > MAX_STEPS) continue;
       absorbed.add(p);
       n += size.get(p)!;
+      allCheap &&= cheap.has(p);
     }
     size.set(node, n);
+    if (allCheap && n <= MAX_DUPLICATED_STEPS) cheap.add(node);
   }
 
   // Pass 2, in dependency order: build one fused node per group root, and rebuild

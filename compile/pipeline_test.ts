@@ -74,6 +74,25 @@ Deno.test("fusion links consecutive groups: a chain longer than one loop, groups
   assert.deepEqual(toposort(g.maker.outputs).map((n) => n.op.name), ["fused", "dot", "fused"]);
 });
 
+Deno.test("fusion recomputes a cheap shared producer in each elementwise reader, and stores one a reduction reads", () => {
+  const x = T.dvector("x"), y = T.dvector("y");
+  const d = T.sub(1, y); // cheap, read by two elementwise groups
+  const f = T.function([x, y], [T.exp(T.mul(d, x)), T.tanh(T.add(d, x))]);
+  const names = toposort(f.maker.outputs).map((n) => n.op.name);
+  assert.deepEqual(names, ["fused", "fused"], T.debugprint(f));
+  const [a, b] = f([0.5, -2], [3, 0.25]);
+  T.testing.assertAllClose(a, [Math.exp(-2 * 0.5), Math.exp(0.75 * -2)], { rtol: 1e-15 });
+  T.testing.assertAllClose(b, [Math.tanh(-2 + 0.5), Math.tanh(0.75 - 2)], { rtol: 1e-15 });
+  // Read by a sum as well: stored once, and the groups read it.
+  const g = T.function([x, y], [T.exp(T.mul(d, x)), T.tanh(T.add(d, x)), T.sum(d)]);
+  const stored = toposort(g.maker.outputs).filter((n) => n.op.name === "sub");
+  assert.equal(stored.length, 1, T.debugprint(g));
+  // A costly producer (exp) is not recomputed.
+  const e = T.exp(x);
+  const h = T.function([x], [T.add(e, 1), T.mul(e, 2)]);
+  assert.equal(toposort(h.maker.outputs).filter((n) => n.op.name === "exp").length, 1, T.debugprint(h));
+});
+
 Deno.test("weak scalars keep float32 graphs float32", () => {
   const x = T.fvector("x");
   assert.equal(T.mul(x, 2).dtype, "float32");
