@@ -16,7 +16,7 @@ import { type Apply, Constant, type Variable } from "../../core/variable.ts";
 import { SharedVariable } from "../../core/shared.ts";
 import { broadcastRuntime, elemwiseKernel } from "./elemwise_codegen.ts";
 import { BufferPool } from "./pool.ts";
-import { cpuKernelFor } from "./kernels.ts";
+import { type CpuKernel, cpuKernelFor } from "./kernels.ts";
 import { wasmElementwise } from "../wasm/elemwise.ts";
 import { beginRun } from "../wasm/staging.ts";
 
@@ -77,12 +77,12 @@ function elementwiseThunk(node: Apply): Step["run"] {
 
 function performThunk(node: Apply): Step["run"] {
   const fast = cpuKernelFor(node, buildCpuProgram);
-  const perform = fast ?? ((vals: NDArray[]) => node.op.perform!(vals, node.params, node));
+  const perform: CpuKernel = fast ?? ((vals) => node.op.perform!(vals, node.params, node));
   if (!node.op.perform && !fast) {
     throw new HypatiaError(`${node.where()}: op ${node.op.name} has no CPU implementation`);
   }
-  return (vals) => {
-    const outs = perform(vals);
+  return (vals, pool) => {
+    const outs = perform(vals, pool);
     // Check what the op produced against its declared types: catches op bugs early.
     outs.forEach((o, k) => {
       const t = node.outputs[k].type;

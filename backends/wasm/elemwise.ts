@@ -187,6 +187,8 @@ export function wasmElementwise(
   const fulls = access.flatMap((a, i) => (a === "full" ? [i] : []));
   const scalars = access.flatMap((a, i) => (a === "scalar" ? [i] : []));
   const L = LANES[lane], S = L.size, nd = outType.ndim;
+  // The kernel's arguments, refilled on each call: (nvec, out, ...inputs, ...scalars).
+  const args: number[] = new Array(2 + access.length).fill(0);
   return (vals, pool) => {
     const shape = broadcastRuntime(vals.map((v) => v.shape), inTypes, nd, describe);
     let n = 1;
@@ -213,20 +215,26 @@ export function wasmElementwise(
       pool.give(buf);
       return fallback(vals, pool);
     }
-    const view = (at: number) => (lane === "f32" ? ar.f32(at, CH) : ar.f64(at, CH));
-    const outView = view(outAt), inViews = slots.map((at, j) => (resident[j] >= 0 ? undefined : view(at)));
-    const args: number[] = [0, outAt, ...slots, ...scalarArgs];
+    // Whole-memory views (taken after the allocations, which may grow the memory).
+    const all = lane === "f32" ? ar.all32() : ar.all64(), outIndex = outAt / S;
+    args[1] = outAt;
+    scalarArgs.forEach((v, j) => (args[2 + fulls.length + j] = v));
     try {
       for (let o = 0; o < n; o += CH) {
         const len = Math.min(CH, n - o);
         for (let j = 0; j < inData.length; j++) {
-          const v = inViews[j];
-          if (v) v.set(o === 0 && len === inData[j].length ? inData[j] : inData[j].subarray(o, o + len));
-          else args[2 + j] = resident[j] + o * S;
+          const d = inData[j];
+          if (resident[j] >= 0) args[2 + j] = resident[j] + o * S;
+          else {
+            all.set(o === 0 && len === d.length ? d : d.subarray(o, o + len), slots[j] / S);
+            args[2 + j] = slots[j];
+          }
         }
         args[0] = Math.ceil(len / L.lanes);
         kernel.apply(undefined, args);
-        buf.set(len === CH ? outView : outView.subarray(0, len), o);
+        // Short results are copied by a loop: cheaper than making a view to copy from.
+        if (len <= SHORT_COPY) { for (let i = 0; i < len; i++) buf[o + i] = all[outIndex + i]; }
+        else buf.set(all.subarray(outIndex, outIndex + len), o);
       }
     } finally {
       ar.release(mark);
@@ -234,6 +242,9 @@ export function wasmElementwise(
     return [new NDArray(dtype, shape, buf)];
   };
 }
+
+/** Results up to this length are copied out element by element. */
+const SHORT_COPY = 1024;
 
 /** Arguments a worker job carries (threads.ts): the kernel's (nvec, out, ...inputs, ...scalars). */
 const MAX_KERNEL_ARGS = 16;

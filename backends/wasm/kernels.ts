@@ -8,15 +8,16 @@
  * @module
  */
 import { config } from "../../core/config.ts";
-import type { DType } from "../../core/dtype.ts";
+import { type DType, STORAGE } from "../../core/dtype.ts";
 import { NDArray } from "../../core/ndarray.ts";
 import type { Apply } from "../../core/variable.ts";
+import type { BufferPool } from "../cpu/pool.ts";
 import { checkInner } from "../../ops/dot_kernel.ts";
 import type { Lane } from "./asm.ts";
 import { type FloatArray, matmulEngine, type MatrixView, wasmGemmBatched } from "./matmul.ts";
 
 /** A kernel computing a node's outputs from its inputs' values. */
-export type Kernel = (inputs: NDArray[]) => NDArray[];
+export type Kernel = (inputs: NDArray[], pool?: BufferPool) => NDArray[];
 
 /** Below this many multiply-adds the JS loops win (measured: the crossover is near 7³). */
 export const SMALL_PRODUCT = 256;
@@ -64,14 +65,17 @@ export function wasmDotKernel(node: Apply, fallback?: Kernel): Kernel | undefine
   const e = engineFor(node);
   if (!e) return fallback;
   const js = fallback ?? performOf(node), dtype = node.outputs[0].dtype;
-  return (vals) => {
+  return (vals, pool) => {
     const [a, b] = vals;
     checkInner("dot", node, a.shape, [a.ndim - 1], b.shape, [0]);
     const n = a.ndim === 2 ? a.shape[0] : 1, k = b.shape[0], m = b.ndim === 2 ? b.shape[1] : 1;
-    if (n * m * k < SMALL_PRODUCT) return js(vals);
-    const out = new NDArray(dtype, [...(a.ndim === 2 ? [n] : []), ...(b.ndim === 2 ? [m] : [])]);
-    const ok = wasmGemmBatched(e, 1, n, m, k, rowMajor(a, k), 0, rowMajor(b, m), 0, out.data as FloatArray);
-    return ok ? [out] : js(vals);
+    if (n * m * k < SMALL_PRODUCT) return js(vals, pool);
+    const data = (pool ? pool.take(dtype, n * m) : new STORAGE[dtype](n * m)) as FloatArray;
+    if (!wasmGemmBatched(e, 1, n, m, k, rowMajor(a, k), 0, rowMajor(b, m), 0, data)) {
+      pool?.give(data);
+      return js(vals, pool);
+    }
+    return [new NDArray(dtype, [...(a.ndim === 2 ? [n] : []), ...(b.ndim === 2 ? [m] : [])], data)];
   };
 }
 

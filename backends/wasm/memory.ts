@@ -145,6 +145,21 @@ export class Arena {
     return at;
   }
 
+  /**
+   * Float32Array and Float64Array views of the whole memory, made again only when it
+   * grows: copies through them (`set` at an element offset) make no view per call.
+   */
+  all32(): Float32Array {
+    if (this.#all32?.buffer !== this.#buffer) this.#all32 = new Float32Array(this.#buffer);
+    return this.#all32;
+  }
+  all64(): Float64Array {
+    if (this.#all64?.buffer !== this.#buffer) this.#all64 = new Float64Array(this.#buffer);
+    return this.#all64;
+  }
+  #all32?: Float32Array;
+  #all64?: Float64Array;
+
   /** A Float32Array view of `n` elements at byte offset `at`. */
   f32(at: number, n: number): Float32Array {
     return new Float32Array(this.#buffer, at, n);

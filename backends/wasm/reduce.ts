@@ -14,6 +14,7 @@
 import { config } from "../../core/config.ts";
 import { NDArray } from "../../core/ndarray.ts";
 import type { Apply } from "../../core/variable.ts";
+import type { BufferPool } from "../cpu/pool.ts";
 import { addTo, forRange, type Lane, LANES } from "./asm.ts";
 import { type Code, F64, I32, ModuleBuilder, V128 } from "./emitter.ts";
 import { hasSimd } from "./features.ts";
@@ -21,7 +22,7 @@ import { arena } from "./memory.ts";
 import { residentOffset } from "./staging.ts";
 
 /** A kernel computing a node's outputs from its inputs' values. */
-type Kernel = (inputs: NDArray[]) => NDArray[];
+type Kernel = (inputs: NDArray[], pool?: BufferPool) => NDArray[];
 
 /** Tunables: inputs with fewer elements, or groups shorter than `minGroup`, run the JS kernel. */
 export const reduceOptions: { minSize: number; minGroup: number; chunk: number } = {
@@ -176,20 +177,27 @@ export function wasmReduceKernel(node: Apply, kind: ReduceKind, fallback: Kernel
   const lane: Lane = dtype === "float32" ? "f32" : "f64", S = LANES[lane].size as 4 | 8;
   const combine = kind === "sum" ? (a: number, b: number) => a + b : kind === "max" ? Math.max : Math.min;
   const start = kind === "sum" ? 0 : kind === "max" ? -Infinity : Infinity;
-  return (vals) => {
+  return (vals, pool) => {
     const x = vals[0], nd = x.ndim;
     const trailing = axes.every((a, k) => a === nd - axes.length + k);
     const m = axes.reduce((p, a) => p * x.shape[a], 1);
-    if (!trailing || x.size < reduceOptions.minSize || m < reduceOptions.minGroup) return fallback(vals);
+    if (!trailing || x.size < reduceOptions.minSize || m < reduceOptions.minGroup) {
+      return fallback(vals, pool);
+    }
     const f = foldFunction(lane, kind),
       outShape = x.shape.flatMap((d, i) => (axes.includes(i) ? (keepdims ? [1] : []) : [d]));
-    const out = new NDArray(dtype, outShape), data = x.data as Float32Array | Float64Array, n = data.length;
+    // Every group's result is written below, so a pooled buffer's old contents never show.
+    const out = new NDArray(dtype, outShape, pool?.take(dtype, x.size / m));
+    const data = x.data as Float32Array | Float64Array, n = data.length;
     const at = residentOffset(data, S);
     const ar = arena(), mark = ar.mark();
     try {
       const CH = reduceOptions.chunk;
       const buf = at >= 0 ? -1 : ar.alloc(Math.min(CH, n) * S);
-      if (at < 0 && buf < 0) return fallback(vals);
+      if (at < 0 && buf < 0) {
+        pool?.give(out.data);
+        return fallback(vals, pool);
+      }
       const view = buf >= 0
         ? (lane === "f32" ? ar.f32(buf, Math.min(CH, n)) : ar.f64(buf, Math.min(CH, n)))
         : undefined;
