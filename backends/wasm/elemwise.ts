@@ -23,7 +23,7 @@ import type { BufferPool } from "../cpu/pool.ts";
 import { type Lane, LANES } from "./asm.ts";
 import { F32, F64, I32, ModuleBuilder, V128 } from "./emitter.ts";
 import { fastRelaxedMadd, hasSimd } from "./features.ts";
-import { COSTLY, LOWERINGS } from "./lower.ts";
+import { COSTLY, LOWERINGS, lowerSteps } from "./lower.ts";
 import { arena } from "./memory.ts";
 import { residentOffset } from "./staging.ts";
 import { VecWriter } from "./vmath.ts";
@@ -108,12 +108,7 @@ function buildKernel(
       const v = vals.slice();
       for (const i of fulls) v[i] = c.local(V128);
       fulls.forEach((i, j) => c.get(ptr(j)).mem("v128.load", off, 0).set(v[i]));
-      const stepVals: number[] = [];
-      const ref = (r: number) => (r < access.length ? v[r] : stepVals[r - access.length]);
-      steps.forEach((s) => {
-        LOWERINGS[s.op.name](w, s.args.map(ref));
-        stepVals.push(w.let());
-      });
+      const stepVals = lowerSteps(w, steps, v);
       c.get(out).get(stepVals[output]).mem("v128.store", off, 0);
     };
     const advance = (vectors: number) => {

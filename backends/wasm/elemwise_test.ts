@@ -65,6 +65,8 @@ const UNARY: [string, (x: T.Variable) => T.Variable, [number, number]][] = [
   ["logistic", (x) => T.div(1, T.add(1, T.exp(T.neg(x)))), [-30, 30]],
   ["tanh·2 + 1", (x) => T.add(T.mul(T.tanh(x), 2), 1), [-10, 10]],
   ["softplus - x", (x) => T.sub(T.softplus(x), x), [-20, 20]],
+  // softplus(x) and softplus(-x) share one log1p(e^-|x|) per vector (lower.ts lowerSteps).
+  ["softplus(x) + 3·softplus(-x)", (x) => T.add(T.softplus(x), T.mul(3, T.softplus(T.neg(x)))), [-40, 40]],
   ["log(x² + 1)", (x) => T.log(T.add(T.sqr(x), 1)), [-100, 100]],
   ["log1p(|x|) · erf(x)", (x) => T.mul(T.log1p(T.abs(x)), T.erf(x)), [-5, 5]],
   ["expm1(x) / x", (x) => T.div(T.expm1(x), x), [-3, 3]],

@@ -7,7 +7,7 @@
  * @module
  */
 import { type VecWriter, vexp, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
-import { vlog, vlog1p, vlog2, vsoftplus } from "./vlog.ts";
+import { vlog, vlog1p, vlog2, vsoftplus, vsoftplusCore, vsoftplusFrom } from "./vlog.ts";
 import { verf } from "./verf.ts";
 
 /** Pushes an op's result vector from its argument locals. */
@@ -66,3 +66,62 @@ export const LOWERINGS: Readonly<Record<string, Lowering>> = {
   softplus: (w, [a]) => vsoftplus(w, a),
   erf: (w, [a]) => verf(w, a),
 };
+
+/** One step of a group: an op (by name) and its arguments (inputs, then earlier steps). */
+export interface LoweredStep {
+  op: { name: string };
+  args: readonly number[];
+}
+
+/**
+ * Lower a group's steps for one vector: `inputs` are the locals of the group's inputs,
+ * and step j's argument `r` refers to input r below `inputs.length`, else to step
+ * r - inputs.length. Returns each step's result local. softplus(a) and softplus(-a)
+ * share their costly part (vlog.ts `vsoftplusCore`: |a| = |-a|), with the same bits as
+ * computing each alone.
+ *
+ * @example
+ * ```ts
+ * import { lowerSteps } from "./lower.ts";
+ * import { LANES } from "./asm.ts";
+ * import { F64, ModuleBuilder, V128 } from "./emitter.ts";
+ * import { VecWriter } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const mb = new ModuleBuilder();
+ * mb.func([F64], [F64], (c) => {
+ *   const w = new VecWriter(c, LANES.f64), x = c.local(V128);
+ *   c.get(0).op("f64x2.splat").set(x);
+ *   // softplus(x) + softplus(-x)
+ *   const steps = [{ op: { name: "softplus" }, args: [0] }, { op: { name: "neg" }, args: [0] },
+ *     { op: { name: "softplus" }, args: [2] }, { op: { name: "add" }, args: [1, 3] }];
+ *   const locals = lowerSteps(w, steps, [x]);
+ *   c.get(locals[3]).lane("f64x2.extract_lane", 0);
+ *   w.finish();
+ * }, "f");
+ * const f = new WebAssembly.Instance(new WebAssembly.Module(mb.build())).exports.f as (x: number) => number;
+ * assert.equal(f(2), (Math.log1p(Math.exp(-2)) + 2) + Math.log1p(Math.exp(-2)));
+ * ```
+ */
+export function lowerSteps(w: VecWriter, steps: readonly LoweredStep[], inputs: readonly number[]): number[] {
+  const locals: number[] = [];
+  const ref = (r: number) => (r < inputs.length ? inputs[r] : locals[r - inputs.length]);
+  // softplus cores by the reference of their argument, negations peeled off.
+  const cores = new Map<number, number>();
+  const unNegated = (r: number) => {
+    const s = r >= inputs.length ? steps[r - inputs.length] : undefined;
+    return s?.op.name === "neg" ? s.args[0] : r;
+  };
+  for (const s of steps) {
+    if (s.op.name === "softplus") {
+      const base = unNegated(s.args[0]);
+      let core = cores.get(base);
+      if (core === undefined) {
+        vsoftplusCore(w, ref(s.args[0]));
+        cores.set(base, core = w.let());
+      }
+      vsoftplusFrom(w, ref(s.args[0]), core);
+    } else LOWERINGS[s.op.name](w, s.args.map(ref));
+    locals.push(w.let());
+  }
+  return locals;
+}

@@ -198,10 +198,50 @@ export function vlog1p(w: VecWriter, x: number): void {
  * ```
  */
 export function vsoftplus(w: VecWriter, x: number): void {
+  vsoftplusCore(w, x);
+  const core = w.let();
+  vsoftplusFrom(w, x, core);
+}
+
+/**
+ * Push log1p(e^-|x|), the part of softplus(x) that softplus(-x) shares: a group
+ * computing both (a cross-entropy) pays for it once.
+ *
+ * @example
+ * ```ts
+ * import { vsoftplusCore } from "./vlog.ts";
+ * import { probe } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const core = probe("f64", vsoftplusCore);
+ * assert.equal(core(3), core(-3));
+ * ```
+ */
+export function vsoftplusCore(w: VecWriter, x: number): void {
   w.get(x).f("abs", "neg");
   const nax = w.let();
   vexp(w, nax);
   const e = w.let();
   vlog1p(w, e);
-  w.get(x).k(0).f("pmax", "add");
+}
+
+/**
+ * Push softplus(x) from the local `core` = log1p(e^-|x|) (vsoftplusCore of x or -x).
+ *
+ * @example
+ * ```ts
+ * import { vsoftplusCore, vsoftplusFrom } from "./vlog.ts";
+ * import { probe } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const viaNeg = probe("f64", (w, x) => {
+ *   w.get(x).f("neg");
+ *   const nx = w.let();
+ *   vsoftplusCore(w, nx);
+ *   const core = w.let();
+ *   vsoftplusFrom(w, x, core);
+ * });
+ * assert.equal(viaNeg(2), Math.log1p(Math.exp(-2)) + 2);
+ * ```
+ */
+export function vsoftplusFrom(w: VecWriter, x: number, core: number): void {
+  w.get(core).get(x).k(0).f("pmax", "add");
 }
