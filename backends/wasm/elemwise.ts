@@ -239,7 +239,7 @@ export function wasmElementwise(
 }
 
 /** Results up to this length are copied out element by element. */
-const SHORT_COPY = 1024;
+const SHORT_COPY = 96;
 
 /** Arguments a worker job carries (threads.ts): the kernel's (nvec, out, ...inputs, ...scalars). */
 const MAX_KERNEL_ARGS = 16;
