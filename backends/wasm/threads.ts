@@ -1,11 +1,14 @@
 /**
- * A small pool of Workers that run the matmul modules on the arena's shared memory,
- * so a large product can be split across cores (`config.threads`, counting the main
- * thread: the core count by default, `HYPATIA_FLAGS=threads=1` for none). Workers start lazily, on the first large product, from a Blob URL (no file
- * or network access, no import map); until they report ready, products run on the
- * main thread alone, so no call ever waits for a worker to start.
+ * A small pool of Workers that run the matmul modules, and the run-time modules of
+ * elementwise groups, on the arena's shared memory, so a large product or group can be
+ * split across cores (`config.threads`, counting the main thread: the core count by
+ * default, `HYPATIA_FLAGS=threads=1` for none). Workers start lazily, on the first
+ * large kernel, from a Blob URL (no file or network access, no import map); until they
+ * report ready, kernels run on the main thread alone, so no call ever waits for a
+ * worker to start. A worker waiting on the queue cannot take messages, so a group's
+ * module reaches it through a shared mailbox (see `runParallel`).
  *
- * A product is cut into more jobs than threads and queued in a shared Int32Array; the
+ * A kernel is cut into more jobs than threads and queued in a shared Int32Array; the
  * main thread wakes the workers (Atomics.notify) and every thread, the main one
  * included, claims the next job with a compare-and-swap until the queue is empty,
  * then the main thread waits (Atomics.wait, which Deno and Bun allow on the main

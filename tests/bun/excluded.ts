@@ -53,6 +53,8 @@ export const NODE_EXCLUDED_FILES: Record<string, string> = {
 export const NODE_EXCLUDED_TESTS: Record<string, string> = {
   "threads: two-thread GEMMs (and GEMVs, which stay on one thread) give the single-thread results exactly":
     "Node 20 has no global Worker (web workers), so the WebAssembly pool has no second thread there",
+  "threads: large elementwise groups split across threads give the one-thread results exactly, kernel after kernel":
+    "Node 20 has no global Worker (web workers), so the WebAssembly pool has no second thread there",
   "MRG state JSON restores the continuation in a fresh isolate (a worker with its own modules)":
     "Node 20 has no global Worker (web workers); Deno and Bun do",
   "saveModel() after N training steps, loadModel() in a fresh process: training continues identically":
