@@ -247,11 +247,13 @@ const MAX_KERNEL_ARGS = 16;
 const JOBS_PER_THREAD = 4;
 
 /**
- * Run a group over whole arrays split across `threads` threads: every input not already
- * in the arena is copied in whole, the vectors are cut into jobs that this thread and
- * the workers claim, and the result is copied out into `out`. Returns false (having
- * done nothing) when the arena cannot hold the whole arrays; the caller then runs the
- * chunked single-thread loop.
+ * Run a group over whole arrays split across `threads` threads: the vectors are cut
+ * into jobs that this thread and the workers claim; this thread copies each job's
+ * inputs in just before releasing it (so workers start while later inputs are still
+ * being copied) and copies each job's result out into `out` as soon as it is done.
+ * Inputs already in the arena are read in place. Returns false (having done nothing)
+ * when the arena cannot hold the whole arrays; the caller then runs the chunked
+ * single-thread loop.
  */
 function runSplit(
   lane: Lane,
@@ -263,25 +265,32 @@ function runSplit(
   scalars: number[],
   out: Float32Array | Float64Array,
 ): boolean {
-  const L = LANES[lane], n = out.length, nvec = Math.ceil(n / L.lanes);
+  const L = LANES[lane], S = L.size, n = out.length, nvec = Math.ceil(n / L.lanes);
   const ar = arena(), mark = ar.mark();
   try {
     const outAt = ar.alloc(nvec * 16);
     const slots = resident.map((r) => (r >= 0 ? r : ar.alloc(nvec * 16)));
     if (outAt < 0 || slots.some((s) => s < 0)) return false;
-    const view = (at: number) => (lane === "f32" ? ar.f32(at, n) : ar.f64(at, n));
-    inData.forEach((d, j) => {
-      if (resident[j] < 0) view(slots[j]).set(d);
-    });
+    const all = lane === "f32" ? ar.all32() : ar.all64();
     const parts = Math.min(threads * JOBS_PER_THREAD, MAX_PARALLEL_JOBS);
     const step = Math.ceil(nvec / parts);
-    const jobs: number[][] = [];
+    const jobs: number[][] = [], starts: number[] = [];
     for (let v = 0; v < nvec; v += step) {
       const at = 16 * v;
+      starts.push(v * L.lanes);
       jobs.push([Math.min(step, nvec - v), outAt + at, ...slots.map((s) => s + at), ...scalars]);
     }
-    runParallel(lane, module, jobs, threads - 1, (args) => kernel(...args));
-    out.set(view(outAt));
+    const end = (i: number) => (i + 1 < starts.length ? starts[i + 1] : n);
+    runParallel(lane, module, jobs, threads - 1, (args) => kernel(...args), undefined, {
+      before(i) {
+        inData.forEach((d, j) => {
+          if (resident[j] < 0) all.set(d.subarray(starts[i], end(i)), slots[j] / S + starts[i]);
+        });
+      },
+      after(i) {
+        out.set(all.subarray(outAt / S + starts[i], outAt / S + end(i)), starts[i]);
+      },
+    });
     elementwiseStats.splitRuns++;
     return true;
   } finally {

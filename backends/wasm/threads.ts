@@ -61,13 +61,15 @@ export function kernelModule(bytes: Uint8Array): KernelModule {
 // Layout of the control block (int32s). Header: the claim word (epoch << 11 | next
 // job), completed jobs, and the call's job count, function (an index of
 // JOB_FUNCTIONS, or -1 for the kernel module MODULE), lane, argument count and
-// whether the executor appends its scratch (pa, pb, tile), and how many jobs workers
-// have run since the pool started (for tests). Then one slot per worker
-// (command: the epoch to work on, or -1 to stop; ready; its scratch). The jobs'
-// arguments are float64s in their own buffer, so kernels may take float scalars; the
+// whether the executor appends its scratch (pa, pb, tile), how many jobs workers have
+// run since the pool started (for tests), and how many jobs are released (a job is
+// claimed only once released: the main thread may still be copying a job's inputs).
+// Then one slot per worker
+// (command: the epoch to work on, or -1 to stop; ready; its scratch), then each job's
+// completion (the epoch that finished it). The jobs' arguments are float64s in their own buffer, so kernels may take float scalars; the
 // mailbox holds the id, length and bytes of the last kernel module a call named.
 const NEXT = 0, DONE = 1, NJOBS = 2, FN = 3, LANE = 4, NARGS = 5, SCR = 6, MODULE = 7, WORKED = 8;
-const HEADER = 10;
+const RELEASED = 9, HEADER = 10;
 const CMD = 0, READY = 1, PA = 2, WSLOT = 8;
 const MAX_JOBS = 64, MAX_ARGS = 16, INDEX_BITS = 11;
 /** Largest kernel module the mailbox carries (elementwise modules are a few KiB). */
@@ -79,7 +81,7 @@ const SPIN_MS = 0.2;
 const WORKER_SOURCE = `
 const FNS = ${JSON.stringify(JOB_FUNCTIONS)};
 self.onmessage = (e) => {
-  const { mem, modules, ctl, argBuf, mailbox, slot } = e.data;
+  const { mem, modules, ctl, argBuf, mailbox, slot, finished } = e.data;
   const exp = {};
   for (const lane of Object.keys(modules)) {
     exp[lane] = new WebAssembly.Instance(new WebAssembly.Module(modules[lane]), { env: { mem } }).exports;
@@ -112,6 +114,7 @@ self.onmessage = (e) => {
       if (v >>> ${INDEX_BITS} !== epoch) break; // a later call: nothing of ours left
       const i = v & ${(1 << INDEX_BITS) - 1};
       if (i >= c[${NJOBS}]) break;
+      if (i >= Atomics.load(c, ${RELEASED})) continue; // its inputs are still being copied in
       if (Atomics.compareExchange(c, ${NEXT}, v, v + 1) !== v) continue;
       const n = c[${NARGS}], args = [];
       for (let k = 0; k < n; k++) args.push(a64[i * ${MAX_ARGS} + k]);
@@ -119,7 +122,9 @@ self.onmessage = (e) => {
       const fn = c[${FN}];
       (fn < 0 ? kernel(c[${MODULE}]) : exp[c[${LANE}] === 0 ? "f32" : "f64"][FNS[fn]])(...args);
       Atomics.add(c, ${WORKED}, 1);
-      if (Atomics.add(c, ${DONE}, 1) + 1 === c[${NJOBS}]) Atomics.notify(c, ${DONE});
+      Atomics.store(c, finished + i, epoch);
+      Atomics.add(c, ${DONE}, 1);
+      Atomics.notify(c, ${DONE}); // cheap when no one waits
     }
   }
   self.close();
@@ -170,7 +175,7 @@ export function threadsSupported(arena: Arena): boolean {
  */
 export function startPool(arena: Arena, count: number, modules: Record<Lane, Uint8Array>): void {
   if (pool || count < 1 || !threadsSupported(arena)) return;
-  const ctl = new Int32Array(new SharedArrayBuffer(4 * (HEADER + WSLOT * count)));
+  const ctl = new Int32Array(new SharedArrayBuffer(4 * (HEADER + WSLOT * count + MAX_JOBS)));
   const args = new Float64Array(new SharedArrayBuffer(8 * MAX_JOBS * MAX_ARGS));
   const mailbox = new Int32Array(new SharedArrayBuffer(8 + MAILBOX_BYTES));
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "application/javascript" }));
@@ -186,6 +191,7 @@ export function startPool(arena: Arena, count: number, modules: Record<Lane, Uin
         argBuf: args.buffer,
         mailbox: mailbox.buffer,
         slot: HEADER + i * WSLOT,
+        finished: HEADER + WSLOT * count,
       });
       p.workers.push(w);
     }
@@ -255,11 +261,24 @@ export function fitsMailbox(bytes: Uint8Array): boolean {
 }
 
 /**
+ * Main-thread work around the jobs of a call: `before(i)` prepares job i (copies its
+ * inputs in) and runs, in job order, before the job may be claimed; `after(i)` takes
+ * job i's results (copies them out) once it has finished. Workers start on the first
+ * jobs while later ones are being prepared, and the main thread copies out finished
+ * jobs while workers finish theirs.
+ */
+export interface JobStaging {
+  before(job: number): void;
+  after(job: number): void;
+}
+
+/**
  * Run `jobs` (at most MAX_PARALLEL_JOBS, one function and lane) on this thread and
  * the first `workers` ready workers: each takes the next unclaimed job until none is
  * left, so a worker the OS does not schedule only costs its share of the queue, not
  * a wait. With `scratch`, each executor appends its own (pa, pb, tile) to the
- * arguments: `scratch[0]` is this thread's, `scratch[1 + i]` worker i's.
+ * arguments: `scratch[0]` is this thread's, `scratch[1 + i]` worker i's. With
+ * `staging`, jobs are released one by one as `staging.before` prepares them.
  *
  * @example
  * ```ts
@@ -285,11 +304,14 @@ export function runParallel(
   workers: number,
   local: (args: number[]) => void,
   scratch?: { pa: number; pb: number; tile: number }[],
+  staging?: JobStaging,
 ): void {
-  const p = pool!, c = p.ctl;
+  const p = pool!, c = p.ctl, finished = HEADER + WSLOT * p.workers.length;
   p.epoch = (p.epoch % ((1 << (31 - INDEX_BITS)) - 1)) + 1;
   c[DONE] = 0;
   c[NJOBS] = jobs.length;
+  c.fill(0, finished, finished + jobs.length);
+  Atomics.store(c, RELEASED, staging ? 0 : jobs.length);
   if (typeof fn === "string") c[FN] = JOB_FUNCTIONS.indexOf(fn);
   else {
     // Workers compile a module the first time a call names it, from the mailbox; every
@@ -316,13 +338,34 @@ export function runParallel(
     Atomics.store(c, HEADER + w * WSLOT + CMD, p.epoch);
     Atomics.notify(c, HEADER + w * WSLOT + CMD);
   }
+  if (staging) {
+    for (let i = 0; i < jobs.length; i++) {
+      staging.before(i);
+      Atomics.store(c, RELEASED, i + 1);
+    }
+  }
   const own = scratch?.[0];
   for (;;) {
     const v = Atomics.load(c, NEXT), i = v & ((1 << INDEX_BITS) - 1);
     if (i >= jobs.length) break;
     if (Atomics.compareExchange(c, NEXT, v, v + 1) !== v) continue;
     local(own ? [...jobs[i], own.pa, own.pb, own.tile] : jobs[i]);
+    Atomics.store(c, finished + i, p.epoch);
     Atomics.add(c, DONE, 1);
+  }
+  if (staging) {
+    // In job order, each as soon as it has finished (every completion notifies DONE).
+    for (let i = 0; i < jobs.length; i++) {
+      const t0 = performance.now();
+      for (
+        let d = Atomics.load(c, DONE);
+        Atomics.load(c, finished + i) !== p.epoch;
+        d = Atomics.load(c, DONE)
+      ) {
+        if (performance.now() - t0 > SPIN_MS) Atomics.wait(c, DONE, d, 1);
+      }
+      staging.after(i);
+    }
   }
   const t0 = performance.now();
   while (Atomics.load(c, DONE) < jobs.length && performance.now() - t0 < SPIN_MS) {
