@@ -55,6 +55,7 @@ export function bindArguments(
     }
     given[k] = value;
   }
+  const whats = argumentNames(maker);
   return ins.map((input, k) => {
     const v = given[k] ?? input.value;
     if (v === undefined) {
@@ -62,8 +63,18 @@ export function bindArguments(
         `${sig()}: missing argument ${k} (${input.variable.describe()}), which has no default`,
       );
     }
-    const what = `${maker.name}: argument ${k} (${input.variable.describe()})`;
-    return accept?.(v, input.variable, what) ??
-      input.variable.type.filter(v as ArrayLike, what, maker.allowInputDowncast);
+    return accept?.(v, input.variable, whats[k]) ??
+      input.variable.type.filter(v as ArrayLike, whats[k], maker.allowInputDowncast);
   });
+}
+
+/** Each input's name in messages, made once per function (not on every call). */
+const names = new WeakMap<FunctionMaker, string[]>();
+function argumentNames(maker: FunctionMaker): string[] {
+  let n = names.get(maker);
+  if (!n) {
+    n = maker.inputs.map((input, k) => `${maker.name}: argument ${k} (${input.variable.describe()})`);
+    names.set(maker, n);
+  }
+  return n;
 }
