@@ -146,6 +146,11 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
   const nSlots = template.length;
   const rootSlots = roots.map((r) => slot.get(r)!);
   const sharedRoots = roots.flatMap((r, i) => (r instanceof SharedVariable ? [i] : []));
+  const constantBuffers = template.flatMap((t) => (t ? [t.data] : []));
+  // Per-run bookkeeping, cleared at the start of each run (a program does not re-enter
+  // itself: a scan body is a program of its own).
+  const refs = new Map<TypedArray, number>();
+  const foreign = new Set<TypedArray>();
 
   return {
     roots,
@@ -153,14 +158,14 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
     run(rootValues, wanted) {
       const vals = template.slice() as NDArray[];
       vals.length = nSlots;
-      const refs = new Map<TypedArray, number>();
+      refs.clear();
       // Buffers from outside (inputs, shared values, constants) are never recycled.
-      const foreign = new Set<TypedArray>();
+      foreign.clear();
       for (let i = 0; i < rootSlots.length; i++) {
         vals[rootSlots[i]] = rootValues[i];
         foreign.add(rootValues[i].data);
       }
-      for (const t of template) if (t) foreign.add(t.data);
+      for (const b of constantBuffers) foreign.add(b);
       const release = (x: number) => {
         const buf = vals[x].data;
         const n = (refs.get(buf) ?? 1) - 1;
@@ -179,7 +184,8 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
       const scope = beginRun(foreign, shared);
       try {
         for (const step of steps) {
-          const ins = step.ins.map((x) => vals[x]);
+          const ins: NDArray[] = new Array(step.ins.length);
+          for (let k = 0; k < ins.length; k++) ins[k] = vals[step.ins[k]];
           // Elementwise kernels may write over an input that dies here (same index map).
           if (step.elementwise) { for (const x of step.dying) release(x); }
           let outs: NDArray[];
