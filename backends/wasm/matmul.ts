@@ -163,8 +163,6 @@ function threadsFor(e: MatmulEngine, work: number, gemv: boolean): number {
   // into this core's cache (measured: two threads made the 400×784 pair 1.6× slower;
   // with the matrix mirrored between calls, the best of rounds gained 8% but the median
   // fell by up to half on this shared 2-core machine: a worker's wake-up is not worth it).
-  // A matrix streamed in from an input is the exception (streamGemv): there the copy
-  // in is the larger cost, and a worker multiplies the blocks already copied.
   if (want < 1.5 || !e.standard || gemv || work < PARALLEL_GEMM) return 1;
   return usableThreads();
 }
