@@ -407,8 +407,8 @@ const KEEP_MAX_BYTES = 8 << 20;
 /** Bytes of the matrix copied per block when streaming (stays in L2). */
 const STREAM_BLOCK_BYTES = 1 << 18;
 
-/** How many GEMVs were streamed, and how many of those split across threads (for tests). */
-export const streamStats: { calls: number; split: number } = { calls: 0, split: 0 };
+/** How many GEMVs were streamed (for tests). */
+export const streamStats: { calls: number } = { calls: 0 };
 
 /**
  * A GEMV (m = 1 or n = 1, one operand with a unit stride) streaming its matrix: blocks
@@ -442,8 +442,9 @@ function streamGemv(
   const view = (at: number, count: number) => (e.lane === "f32" ? ar.f32(at, count) : ar.f64(at, count));
   const xv = view(x, k);
   for (let p = 0; p < k; p++) xv[p] = vec.data[vec.offset + p * vs];
-  const copyBlock = (r0: number, nr: number, at: number) => {
-    const bv = view(at, nr * rowLen);
+  for (let r0 = 0; r0 < rows; r0 += block) {
+    const nr = Math.min(block, rows - r0);
+    const at = keepAt >= 0 ? keepAt + r0 * rowLen * S : buf, bv = view(at, nr * rowLen);
     if (rs === rowLen) bv.set(M.data.subarray(M.offset + r0 * rs, M.offset + (r0 + nr) * rs));
     else {
       for (let r = 0; r < nr; r++) {
@@ -451,31 +452,8 @@ function streamGemv(
         bv.set(M.data.subarray(o, o + rowLen), r * rowLen);
       }
     }
-  };
-  // Rows form into the staged copy: blocks are independent, so workers may compute
-  // block i while this thread copies block i + 1 in (the copy is the larger cost).
-  const parallel = rowsForm && keepAt >= 0 && e.standard && Math.ceil(rows / block) <= MAX_PARALLEL_JOBS;
-  const threads = parallel ? usableThreads() : 1;
-  if (threads > 1) {
-    streamStats.split++;
-    const starts: number[] = [];
-    for (let r0 = 0; r0 < rows; r0 += block) starts.push(r0);
-    const count = (i: number) => Math.min(block, rows - starts[i]);
-    const jobs = starts.map((r0, i) => [count(i), k, keepAt + r0 * rowLen * S, rowLen * S, x, y + r0 * S]);
-    const call = (args: number[]) =>
-      e.fns.gemvRows(...(args as [number, number, number, number, number, number]));
-    runParallel(e.lane, "gemvRows", jobs, threads - 1, call, undefined, {
-      before: (i) => copyBlock(starts[i], count(i), keepAt + starts[i] * rowLen * S),
-      after: () => {},
-    });
-  } else {
-    for (let r0 = 0; r0 < rows; r0 += block) {
-      const nr = Math.min(block, rows - r0);
-      const at = keepAt >= 0 ? keepAt + r0 * rowLen * S : buf;
-      copyBlock(r0, nr, at);
-      if (rowsForm) e.fns.gemvRows(nr, k, at, rowLen * S, x, y + r0 * S);
-      else (r0 === 0 ? e.fns.gemvCols : e.fns.gemvColsAcc)(len, nr, at, rowLen * S, x + r0 * S, y);
-    }
+    if (rowsForm) e.fns.gemvRows(nr, k, at, rowLen * S, x, y + r0 * S);
+    else (r0 === 0 ? e.fns.gemvCols : e.fns.gemvColsAcc)(len, nr, at, rowLen * S, x + r0 * S, y);
   }
   c.set(view(y, len), cOff);
 }

@@ -2,14 +2,7 @@ import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
 import { config, readEnv } from "../../core/config.ts";
 import { seededRandom } from "../../compile/verify_grad.ts";
-import {
-  type FloatArray,
-  matmulEngine,
-  type MatrixView,
-  startThreads,
-  streamStats,
-  wasmGemm,
-} from "./matmul.ts";
+import { type FloatArray, matmulEngine, type MatrixView, startThreads, wasmGemm } from "./matmul.ts";
 import { poolSize, readyWorkers, shutdownThreads, workerJobs } from "./threads.ts";
 import { elementwiseStats } from "./elemwise.ts";
 
@@ -150,28 +143,4 @@ Deno.test("threads: large elementwise groups split across threads give the one-t
     assert(workerJobs() > 0, "the worker compiled kernels from the mailbox and ran jobs");
   });
   assert.equal(poolSize(), 0, "shut down");
-});
-
-Deno.test("threads: a large GEMV matrix passed as an input is copied in by blocks that a worker multiplies meanwhile, with the same results", async () => {
-  await withThreads(2, async () => {
-    assert.equal(await startThreads(), 2);
-    const x = T.dmatrix("x"), w = T.dvector("w"), v = T.dvector("v");
-    // x·w streams x into the run's staged copy (split across threads), v·x reads that copy.
-    const f = T.function([x, w, v], [T.dot(x, w), T.dot(v, x)]);
-    const [m, k] = [437, 611]; // 2.1 MB, blocks of 53 rows and a short last one
-    const xv = new T.NDArray("float64", [m, k], rand("f64", m * k) as Float64Array);
-    const wv = new T.NDArray("float64", [k], rand("f64", k) as Float64Array);
-    const vv = new T.NDArray("float64", [m], rand("f64", m) as Float64Array);
-    for (let round = 0; round < 3; round++) {
-      config.threads = 2;
-      const split = streamStats.split;
-      const two = f(xv, wv, vv);
-      assert.equal(streamStats.split, split + 1, "the streamed GEMV was split");
-      config.threads = 1;
-      const one = f(xv, wv, vv);
-      assert.equal(streamStats.split, split + 1);
-      assert.deepEqual(two[0].data, one[0].data);
-      assert.deepEqual(two[1].data, one[1].data);
-    }
-  });
 });

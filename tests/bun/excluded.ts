@@ -55,8 +55,6 @@ export const NODE_EXCLUDED_TESTS: Record<string, string> = {
     "Node 20 has no global Worker (web workers), so the WebAssembly pool has no second thread there",
   "threads: large elementwise groups split across threads give the one-thread results exactly, kernel after kernel":
     "Node 20 has no global Worker (web workers), so the WebAssembly pool has no second thread there",
-  "threads: a large GEMV matrix passed as an input is copied in by blocks that a worker multiplies meanwhile, with the same results":
-    "Node 20 has no global Worker (web workers), so the WebAssembly pool has no second thread there",
   "MRG state JSON restores the continuation in a fresh isolate (a worker with its own modules)":
     "Node 20 has no global Worker (web workers); Deno and Bun do",
   "saveModel() after N training steps, loadModel() in a fresh process: training continues identically":
