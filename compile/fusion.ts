@@ -20,7 +20,7 @@ import { fusedKey, fusedOp, type FusedStep } from "../ops/fused.ts";
 const MAX_STEPS = 128;
 
 /** Ops cheap enough to recompute in every reader rather than store once. */
-const CHEAP = new Set(["add", "sub", "mul", "neg", "sqr", "abs", "fill", "maximum", "minimum"]);
+const CHEAP = new Set(["add", "sub", "mul", "true_div", "neg", "sqr", "abs", "fill", "maximum", "minimum"]);
 /** Largest group (in steps) recomputed in each reader. */
 const MAX_DUPLICATED_STEPS = 3;
 
