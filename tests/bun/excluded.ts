@@ -47,6 +47,8 @@ export const EXCLUDED_TESTS: Record<string, string> = {
  */
 export const NODE_EXCLUDED_FILES: Record<string, string> = {
   "tools/repo_test.ts": "reads and imports the TypeScript sources themselves, which Node 20 cannot load",
+  "tests/bun/excluded_test.ts":
+    "reads the TypeScript test sources, which the Node run (compiled tests) does not have",
 };
 
 /** Further single tests (by exact name) not run under Node. */
