@@ -17,6 +17,7 @@ import type { Dim } from "../../core/type.ts";
 import { type Apply, Constant } from "../../core/variable.ts";
 import { wgslType } from "../../ops/elemwise.ts";
 import type { FusedStep } from "../../ops/fused.ts";
+import { wrapStore } from "../../ops/wgsl_util.ts";
 import { stepsOf } from "../cpu/program.ts";
 
 /** Threads per workgroup of every elementwise kernel. */
@@ -146,20 +147,6 @@ export function literal(v: number, dtype: DType): string | undefined {
   return x < 0 ? `(${x}i)` : `${x}i`;
 }
 
-/** Wrap a value computed in its 32-bit lane to a narrow integer dtype, as a typed-array store does. */
-function wrapNarrow(expr: string, dtype: DType): string {
-  switch (dtype) {
-    case "int16":
-      return `((${expr} << 16u) >> 16u)`;
-    case "int8":
-      return `((${expr} << 24u) >> 24u)`;
-    case "uint8":
-      return `(${expr} & 255u)`;
-    default:
-      return expr;
-  }
-}
-
 /** Add an op's helper definitions, one copy per function name (ops may share helpers). */
 function addHelpers(into: Map<string, string>, text: string): void {
   for (const chunk of text.split(/^(?=fn\s)/m)) {
@@ -238,7 +225,7 @@ export function lowerElementwise(spec: KernelSpec): WgslKernel | { reason: strin
       };
     }
     if (rule.wgslHelpers) addHelpers(helpers, rule.wgslHelpers);
-    body.push(`  let t${j}: ${stepT} = ${wrapNarrow(`${stepT}(${expr})`, s.out)};`);
+    body.push(`  let t${j}: ${stepT} = ${wrapStore(`${stepT}(${expr})`, s.out)};`);
   }
 
   // Uniforms: the element count, then the output lengths and strides strided inputs need.

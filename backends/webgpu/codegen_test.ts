@@ -214,7 +214,7 @@ const BROADCAST_WGSL = [
   "  let a2 = x2[i1 * info.s2_1];",
   "  let t0: i32 = ((i32((a0 + a1)) << 24u) >> 24u);",
   "  let t1: i32 = ((i32(i32(a2)) << 24u) >> 24u);",
-  "  let t2: u32 = u32(select(0u, 1u, t0 < t1));",
+  "  let t2: u32 = select(0u, 1u, u32(select(0u, 1u, t0 < t1)) != 0u);",
   "  y[o] = t2;",
   "}",
   "",
