@@ -6,20 +6,11 @@
 import assert from "node:assert/strict";
 import * as T from "../mod.ts";
 import { load, parseNpy, save, toNpy } from "./mod.ts";
+import { STORAGE_NAME } from "../core/dtype.ts";
 
 const dir = new URL("./testdata/", import.meta.url);
 const read = (f: string) => Deno.readFileSync(new URL(f, dir));
 const f32 = Math.fround;
-const STORAGE: Record<T.DType, string> = {
-  float64: "Float64Array",
-  float32: "Float32Array",
-  int64: "Float64Array",
-  int32: "Int32Array",
-  int16: "Int16Array",
-  int8: "Int8Array",
-  uint8: "Uint8Array",
-  bool: "Uint8Array",
-};
 
 /** [file, dtype, shape, values in C order] — values from the NumPy line in the comment. */
 const CASES: [string, T.DType, number[], number[]][] = [
@@ -86,7 +77,7 @@ Deno.test("parseNpy() reads NumPy files of every dtype, both byte orders, Fortra
     assert.equal(a.dtype, dtype, file);
     assert.deepEqual([...a.shape], shape, file);
     assert.deepEqual(Array.from(a.data), values, file); // deepEqual: NaN equals NaN, -0 differs from 0
-    assert.equal(a.data.constructor.name, STORAGE[dtype], file);
+    assert.equal(a.data.constructor.name, STORAGE_NAME[dtype], file);
   }
 });
 

@@ -87,13 +87,7 @@ function buildKernel(
   const scalars = access.flatMap((a, i) => (a === "scalar" ? [i] : []));
   const params = [I32, I32, ...fulls.map(() => I32), ...scalars.map(() => (lane === "f32" ? F32 : F64))];
   const a = arena();
-  const mb = new ModuleBuilder().importMemory({
-    module: "env",
-    name: "mem",
-    initial: 0,
-    maximum: a.maximumPages,
-    shared: a.shared,
-  });
+  const mb = new ModuleBuilder().importMemory(a.memoryImport());
   mb.func(params, [], (c) => {
     const w = new VecWriter(c, L, fma);
     const nvec = 0, out = 1;
@@ -130,8 +124,7 @@ function buildKernel(
     w.finish();
   }, "k");
   const bytes = mb.build();
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: a.memory } });
-  return { fn: inst.exports.k as KernelFn, module: kernelModule(bytes) };
+  return { fn: a.instantiate(bytes).k as KernelFn, module: kernelModule(bytes) };
 }
 
 /**

@@ -110,12 +110,12 @@ function takeScratch(a: Arena, s: GemmShape): Scratch {
 
 function build(shape: GemmShape, standard: boolean): MatmulEngine {
   const a = arena();
-  const bytes = matmulModule(shape, { initial: 0, maximum: a.maximumPages, shared: a.shared });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: a.memory } });
+  const bytes = matmulModule(shape, a.memoryImport());
+  const exports = a.instantiate(bytes);
   return {
     lane: shape.lane,
     shape,
-    fns: instance.exports as unknown as MatmulExports,
+    fns: exports as unknown as MatmulExports,
     arena: a,
     bytes,
     standard,

@@ -56,6 +56,43 @@ export class Arena {
     this.#top = this.#floor = 1024; // address 0 stays unused (a null pointer is caught in tests)
   }
 
+  /**
+   * The memory import a kernel module running on this arena declares (`env.mem`).
+   *
+   * @example
+   * ```ts
+   * import { Arena } from "./memory.ts";
+   * import { ModuleBuilder } from "./emitter.ts";
+   * import assert from "node:assert/strict";
+   * const a = new Arena({ initialPages: 1, maximumPages: 4 });
+   * const bytes = new ModuleBuilder().importMemory(a.memoryImport()).build();
+   * assert(WebAssembly.validate(bytes));
+   * ```
+   */
+  memoryImport(): { module: string; name: string; initial: number; maximum: number; shared: boolean } {
+    return { module: "env", name: "mem", initial: 0, maximum: this.maximumPages, shared: this.shared };
+  }
+
+  /**
+   * Instantiate module bytes built with `memoryImport()` on this arena's memory.
+   *
+   * @example
+   * ```ts
+   * import { Arena } from "./memory.ts";
+   * import { I32, ModuleBuilder } from "./emitter.ts";
+   * import assert from "node:assert/strict";
+   * const a = new Arena({ initialPages: 1, maximumPages: 4 });
+   * const mb = new ModuleBuilder().importMemory(a.memoryImport());
+   * mb.func([I32], [I32], (c) => c.get(0).mem("i32.load"), "load");
+   * const load = a.instantiate(mb.build()).load as (at: number) => number;
+   * new Int32Array(a.buffer)[256] = 7;
+   * assert.equal(load(1024), 7);
+   * ```
+   */
+  instantiate(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Exports {
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: this.memory } }).exports;
+  }
+
   /** The bottom of the stack: the end of the long-lived blocks. */
   get floor(): number {
     return this.#floor;

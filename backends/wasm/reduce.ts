@@ -52,19 +52,12 @@ function foldFunction(lane: Lane, kind: ReduceKind): (ptr: number, n: number) =>
   let f = folds.get(key);
   if (f) return f;
   const a = arena();
-  const mb = new ModuleBuilder().importMemory({
-    module: "env",
-    name: "mem",
-    initial: 0,
-    maximum: a.maximumPages,
-    shared: a.shared,
-  });
+  const mb = new ModuleBuilder().importMemory(a.memoryImport());
   mb.func([I32, I32], [F64], (c) => {
     if (kind === "sum") emitSum(c, lane);
     else emitExtreme(c, lane, kind);
   }, "fold");
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(mb.build()), { env: { mem: a.memory } });
-  f = inst.exports.fold as (ptr: number, n: number) => number;
+  f = a.instantiate(mb.build()).fold as (ptr: number, n: number) => number;
   folds.set(key, f);
   return f;
 }

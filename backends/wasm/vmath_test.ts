@@ -21,13 +21,7 @@ type Unary = (x: Float64Array, lane: Lane) => Float64Array;
 /** Run one lowering over an array in the arena; values come back as float64. */
 function kernel(name: string, lane: Lane, fma: boolean): Unary {
   const a = arena(), L = LANES[lane];
-  const mb = new ModuleBuilder().importMemory({
-    module: "env",
-    name: "mem",
-    initial: 0,
-    maximum: a.maximumPages,
-    shared: a.shared,
-  });
+  const mb = new ModuleBuilder().importMemory(a.memoryImport());
   mb.func([I32, I32, I32], [], (c) => {
     const w = new VecWriter(c, L, fma);
     const x = c.local(V128);
@@ -44,7 +38,7 @@ function kernel(name: string, lane: Lane, fma: boolean): Unary {
     );
     w.finish();
   }, "k");
-  const k = new WebAssembly.Instance(new WebAssembly.Module(mb.build()), { env: { mem: a.memory } }).exports
+  const k = a.instantiate(mb.build())
     .k as (n: number, out: number, inp: number) => void;
   return (xs) => {
     const n = Math.ceil(xs.length / L.lanes) * L.lanes, m = a.mark();
