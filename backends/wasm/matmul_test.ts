@@ -14,17 +14,14 @@ import {
 } from "./matmul.ts";
 import type { GemmShape } from "./matmul_gen.ts";
 import { arena } from "./memory.ts";
+import { dense, randomLane, transposed } from "./test_util.ts";
 
 const rng = seededRandom(7);
 const SIZES = [1, 3, 17, 65, 130];
 const Typed = (lane: Lane) => (lane === "f32" ? Float32Array : Float64Array);
 const EPS: Record<Lane, number> = { f32: 2 ** -24, f64: 2 ** -53 };
 
-function rand(lane: Lane, n: number): FloatArray {
-  const x = new (Typed(lane))(n);
-  for (let i = 0; i < n; i++) x[i] = rng() * 2 - 1;
-  return x;
-}
+const rand = randomLane(rng);
 
 /** Element (i, j) of a view. */
 const at = (v: MatrixView, i: number, j: number) => v.data[v.offset + i * v.rowStride + j * v.colStride];
@@ -59,20 +56,6 @@ function check(
     }
   }
 }
-
-const dense = (data: FloatArray, cols: number, offset = 0): MatrixView => ({
-  data,
-  offset,
-  rowStride: cols,
-  colStride: 1,
-});
-/** The transpose of a (cols × rows) dense matrix, as a (rows × cols) view. */
-const transposed = (data: FloatArray, rows: number): MatrixView => ({
-  data,
-  offset: 0,
-  rowStride: 1,
-  colStride: rows,
-});
 
 Deno.test("wasmGemm matches the reference loop for odd sizes in float32 and float64", () => {
   assert.ok(hasSimd());

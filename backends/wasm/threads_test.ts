@@ -2,28 +2,13 @@ import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
 import { config, readEnv } from "../../core/config.ts";
 import { seededRandom } from "../../compile/verify_grad.ts";
-import { type FloatArray, matmulEngine, type MatrixView, startThreads, wasmGemm } from "./matmul.ts";
+import { matmulEngine, type MatrixView, startThreads, wasmGemm } from "./matmul.ts";
 import { poolSize, readyWorkers, shutdownThreads, workerJobs } from "./threads.ts";
 import { elementwiseStats } from "./elemwise.ts";
+import { dense, randomLane, transposed } from "./test_util.ts";
 
 const rng = seededRandom(5);
-const rand = (lane: "f32" | "f64", n: number): FloatArray => {
-  const x = lane === "f32" ? new Float32Array(n) : new Float64Array(n);
-  for (let i = 0; i < n; i++) x[i] = rng() * 2 - 1;
-  return x;
-};
-const dense = (data: FloatArray, cols: number): MatrixView => ({
-  data,
-  offset: 0,
-  rowStride: cols,
-  colStride: 1,
-});
-const transposed = (data: FloatArray, rows: number): MatrixView => ({
-  data,
-  offset: 0,
-  rowStride: 1,
-  colStride: rows,
-});
+const rand = randomLane(rng);
 
 /** Run `body` with config.threads = n, stopping the pool after. */
 async function withThreads(n: number, body: () => void | Promise<void>) {
