@@ -213,6 +213,24 @@ export function rowOf(spec: SeqSpec, len: number, n: number, t: number, o: numbe
 }
 
 /**
+ * `rowOf` as a line: the row read at step `t` with offset `o` is `a + b * (t + o)`.
+ * Returns [a, b], so a runner computes rows with one multiply-add.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { rowMap, rowOf } from "./scan_params.ts";
+ * const back = { offsets: [0], reverse: true, anchorEnd: true, window: 0 };
+ * const [a, b] = rowMap(back, 10, 5);
+ * assert(a + b * 3 === rowOf(back, 10, 5, 3, 0));
+ * ```
+ */
+export function rowMap(spec: SeqSpec, len: number, n: number): [number, number] {
+  const base = spec.anchorEnd ? len - n - spec.window : 0;
+  return spec.reverse ? [base + n + spec.window - 1, -1] : [base, 1];
+}
+
+/**
  * The same sequence read by the backward scan of a gradient: in reverse order, each
  * offset `o` becoming `window - o`, so step `t'` of the backward scan reads the row
  * that step `n - 1 - t'` of the forward scan read.

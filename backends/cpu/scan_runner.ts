@@ -6,34 +6,20 @@
  * or a ring of the last `L` values when only the final one is output).
  * @module
  */
-import { HypatiaError, ShapeError } from "../../core/errors.ts";
+import { HypatiaError } from "../../core/errors.ts";
 import { NDArray } from "../../core/ndarray.ts";
-import type { Dim } from "../../core/type.ts";
-import type { Apply, Variable } from "../../core/variable.ts";
-import { lagsOf, type ScanParams, type SeqSpec } from "../../ops/scan_params.ts";
+import type { Apply } from "../../core/variable.ts";
+import { ScanChecks } from "../../ops/scan_checks.ts";
+import { lagsOf, rowMap, type ScanParams } from "../../ops/scan_params.ts";
 import type { CpuKernel } from "./kernels.ts";
 import type { buildCpuProgram, CpuProgram } from "./program.ts";
 
 /** Counters for tests and benchmarks: how many scan bodies were compiled. */
 export const scanStats = { bodiesCompiled: 0 };
 
-const shapeStr = (s: readonly number[]) => `(${s.join(", ")}${s.length === 1 ? "," : ""})`;
-
 /** Row `r` of a C-contiguous array, as a view sharing its data. */
 function rowView(a: NDArray, rowShape: readonly number[], size: number, r: number): NDArray {
   return new NDArray(a.dtype, rowShape, a.data.subarray(r * size, (r + 1) * size));
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Row index `a + b * (t + o)` of a sequence read with `spec` (see rowOf in scan_params.ts). */
-function rowMap(spec: SeqSpec, len: number, n: number): [number, number] {
-  const base = spec.anchorEnd ? len - n - spec.window : 0;
-  return spec.reverse ? [base + n + spec.window - 1, -1] : [base, 1];
 }
 
 /**
@@ -64,43 +50,17 @@ export function scanKernel(node: Apply, build?: typeof buildCpuProgram): CpuKern
 }
 
 function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]): NDArray[] {
-  const label = `scan "${p.name}"`;
-  const fail = (msg: string): never => {
-    throw new ShapeError(`${label}: ${msg}${node.trace ? ` (built at ${node.trace})` : ""}`);
-  };
-  const slots = p.innerInputs;
-  const checkFits = (shape: readonly number[], slot: Variable, what: string) => {
-    const want: readonly Dim[] = slot.type.shape;
-    if (shape.length !== want.length || want.some((d, i) => d !== null && d !== shape[i])) {
-      fail(`${what} has shape ${shapeStr(shape)}, but the body was built for ${slot.type}`);
-    }
-  };
+  const checks = new ScanChecks(node);
 
-  // Number of steps.
   const seqVals = ins.slice(p.seqStart, p.initStart);
-  let n: number;
-  if (p.hasN) {
-    n = ins[0].item();
-    if (!Number.isInteger(n) || n < 0) fail(`the number of steps must be an integer >= 0, got ${n}`);
-  } else {
-    n = Math.min(...seqVals.map((v, j) => v.shape[0] - p.seqs[j].window));
-    if (n < 0) {
-      fail(`a sequence is shorter than its taps need (lengths ${seqVals.map((v) => v.shape[0]).join(", ")})`);
-    }
-  }
+  const n = checks.stepCount(p.hasN ? ins[0].item() : undefined, seqVals.map((v) => v.shape[0]));
   const steps = p.truncate === null ? n : Math.min(n, p.truncate);
-  const roots: NDArray[] = new Array(slots.length);
+  const roots: NDArray[] = new Array(p.innerInputs.length);
 
   // Sequences.
   const seqs = seqVals.map((v, j) => {
     const spec = p.seqs[j];
-    if (v.shape[0] < n + spec.window) {
-      fail(
-        `sequence ${j} has length ${v.shape[0]}, but ${n} steps with its taps need ${n + spec.window} rows`,
-      );
-    }
-    const rowShape = v.shape.slice(1);
-    checkFits(rowShape, slots[p.seqSlot(j, 0)], `a row of sequence ${j}`);
+    const rowShape = checks.sequence(j, v.shape, n);
     const [a, b] = rowMap(spec, v.shape[0], n);
     return { v, rowShape, size: rowShape.reduce((x, y) => x * y, 1), a, b, offsets: spec.offsets };
   });
@@ -109,15 +69,7 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
   const states = p.states.map((s, k) => {
     const init = ins[p.initStart + k];
     const L = lagsOf(s);
-    const rowShape = s.stacked ? init.shape.slice(1) : init.shape;
-    if (s.stacked && init.shape[0] !== L) {
-      fail(
-        `the initial value of state ${k} (taps ${s.taps.join(", ")}) must hold ${L} rows, got shape ${
-          shapeStr(init.shape)
-        }`,
-      );
-    }
-    checkFits(rowShape, slots[p.stateSlot(k, 0)], `the initial value of state ${k}`);
+    const rowShape = checks.initialState(k, init.shape);
     const size = rowShape.reduce((x, y) => x * y, 1);
     const all = s.keep === "all";
     const buf = new NDArray(init.dtype, [all ? L + n : L, ...rowShape]);
@@ -128,7 +80,7 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
   const nonSeq0 = p.nonSeqSlot(0);
   for (let q = 0; q < p.nNonSeqs; q++) {
     const v = ins[p.nonSeqStart + q];
-    checkFits(v.shape, slots[nonSeq0 + q], `non-sequence ${q}`);
+    checks.nonSequence(q, v.shape);
     roots[nonSeq0 + q] = v;
   }
 
@@ -174,18 +126,12 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
     try {
       outs = program.run(roots);
     } catch (e) {
-      if (e instanceof HypatiaError) e.message += ` (in ${label} at step ${t})`;
+      if (e instanceof HypatiaError) e.message += ` (in ${checks.label} at step ${t})`;
       throw e;
     }
     for (let k = 0; k < states.length; k++) {
       const st = states[k], o = outs[k];
-      if (!sameShape(o.shape, st.rowShape)) {
-        fail(
-          `at step ${t} the body returned shape ${shapeStr(o.shape)} for state ${k}, whose shape is ${
-            shapeStr(st.rowShape)
-          }`,
-        );
-      }
+      checks.stateResult(t, k, o.shape, st.rowShape);
       const i = t + st.L;
       st.buf.data.set(o.data, (st.all ? i : i % st.L) * st.size);
     }
@@ -197,26 +143,14 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
           c.rowShape = [...o.shape];
           c.size = o.size;
           c.out = new NDArray(o.dtype, [n, ...o.shape]);
-        } else if (!sameShape(o.shape, c.rowShape)) {
-          fail(
-            `output ${m} changed shape between steps: ${shapeStr(c.rowShape)} then ${
-              shapeStr(o.shape)
-            } at step ${t}`,
-          );
-        }
+        } else checks.outputResult(t, m, o.shape, c.rowShape);
         c.out.data.set(o.data, t * c.size);
         continue;
       }
       const dst = c.out!.data;
       for (let k = 0; k < c.offsets.length; k++) {
         const o = outs[c.at + k];
-        if (!sameShape(o.shape, c.rowShape)) {
-          fail(
-            `at step ${t} the body returned shape ${shapeStr(o.shape)} for rows of shape ${
-              shapeStr(c.rowShape)
-            }`,
-          );
-        }
+        checks.rowResult(t, o.shape, c.rowShape);
         const base = (c.a + c.b * (t + c.offsets[k])) * c.size, src = o.data;
         for (let i = 0; i < c.size; i++) dst[base + i] += src[i];
       }

@@ -15,12 +15,11 @@
  * kernel. The layout of the rows follows backends/cpu/scan_runner.ts exactly.
  * @module
  */
-import { HypatiaError, ShapeError } from "../../core/errors.ts";
+import { HypatiaError } from "../../core/errors.ts";
 import type { NDArray } from "../../core/ndarray.ts";
-import type { Dim } from "../../core/type.ts";
-import type { Variable } from "../../core/variable.ts";
 import { wgslType } from "../../ops/elemwise.ts";
-import { lagsOf, type ScanParams, type SeqSpec } from "../../ops/scan_params.ts";
+import { ScanChecks } from "../../ops/scan_checks.ts";
+import { lagsOf, rowMap, type ScanParams } from "../../ops/scan_params.ts";
 import type { DevValue, WebGpuCall } from "./call.ts";
 import { dispatchSize, WORKGROUP_SIZE } from "./codegen.ts";
 import { type GpuStore, laneBytes, pipelineFor } from "./device.ts";
@@ -47,16 +46,7 @@ export interface InnerRun {
 /** Counters for tests: steps recorded on the GPU. */
 export const gpuScanStats = { steps: 0, scans: 0 };
 
-const shapeStr = (s: readonly number[]) => `(${s.join(", ")}${s.length === 1 ? "," : ""})`;
 const sizeOf = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
-const sameShape = (a: readonly number[], b: readonly number[]) =>
-  a.length === b.length && a.every((d, i) => d === b[i]);
-
-/** Row index `a + b * (t + o)` of a sequence read with `spec` (as in the CPU runner). */
-function rowMap(spec: SeqSpec, len: number, n: number): [number, number] {
-  const base = spec.anchorEnd ? len - n - spec.window : 0;
-  return spec.reverse ? [base + n + spec.window - 1, -1] : [base, 1];
-}
 
 /** WGSL adding two arrays of lanes (`c = a + b`), for outputs collected like a sequence. */
 function addSource(t: string): string {
@@ -105,33 +95,15 @@ export async function runScanUnit(
   makeRun: (roots: readonly (readonly [number, NDArray | DevValue])[]) => InnerRun,
 ): Promise<void> {
   const node = u.node, p = node.params as ScanParams, call = host.call, ctx = call.ctx;
-  const label = `scan "${p.name}"`;
-  const fail = (msg: string): never => {
-    throw new ShapeError(`${label}: ${msg}${node.trace ? ` (built at ${node.trace})` : ""}`);
-  };
-  const checkFits = (shape: readonly number[], slot: Variable, what: string) => {
-    const want: readonly Dim[] = slot.type.shape;
-    if (shape.length !== want.length || want.some((d, i) => d !== null && d !== shape[i])) {
-      fail(`${what} has shape ${shapeStr(shape)}, but the body was built for ${slot.type}`);
-    }
-  };
+  const checks = new ScanChecks(node), label = checks.label;
   const innerSlot = (i: number) => u.inner.slots.get(p.innerInputs[i])!;
   const outStep = (s: GpuStore, dst: GpuStore, row: number, size: number) =>
     call.copy(s.buffer, 0, dst.buffer, laneBytes(row * size), laneBytes(size));
 
   // Number of steps.
   const seqShapes = p.seqs.map((_, j) => host.shapeOf(u.ins[p.seqStart + j]));
-  let n: number;
-  if (p.hasN) {
-    await host.ensureHost([u.ins[0]]);
-    n = host.host[u.ins[0]]!.item();
-    if (!Number.isInteger(n) || n < 0) fail(`the number of steps must be an integer >= 0, got ${n}`);
-  } else {
-    n = Math.min(...seqShapes.map((s, j) => s[0] - p.seqs[j].window));
-    if (n < 0) {
-      fail(`a sequence is shorter than its taps need (lengths ${seqShapes.map((s) => s[0]).join(", ")})`);
-    }
-  }
+  if (p.hasN) await host.ensureHost([u.ins[0]]);
+  const n = checks.stepCount(p.hasN ? host.host[u.ins[0]]!.item() : undefined, seqShapes.map((s) => s[0]));
   const steps = p.truncate === null ? n : Math.min(n, p.truncate);
 
   // The add kernel (outputs collected like a sequence), compiled before anything is recorded.
@@ -158,14 +130,7 @@ export async function runScanUnit(
   };
   try {
     const seqs = p.seqs.map((spec, j) => {
-      const shape = seqShapes[j];
-      if (shape[0] < n + spec.window) {
-        fail(
-          `sequence ${j} has length ${shape[0]}, but ${n} steps with its taps need ${n + spec.window} rows`,
-        );
-      }
-      const rowShape = shape.slice(1);
-      checkFits(rowShape, p.innerInputs[p.seqSlot(j, 0)], `a row of sequence ${j}`);
+      const shape = seqShapes[j], rowShape = checks.sequence(j, shape, n);
       const v = host.devOf(u.ins[p.seqStart + j]);
       const [a, b] = rowMap(spec, shape[0], n);
       const size = sizeOf(rowShape), rows = spec.offsets.map(() => alloc(size));
@@ -174,16 +139,7 @@ export async function runScanUnit(
 
     const states = p.states.map((s, k) => {
       const init = host.devOf(u.ins[p.initStart + k]);
-      const L = lagsOf(s);
-      const rowShape = s.stacked ? init.shape.slice(1) : init.shape;
-      if (s.stacked && init.shape[0] !== L) {
-        fail(
-          `the initial value of state ${k} (taps ${s.taps.join(", ")}) must hold ${L} rows, got shape ${
-            shapeStr(init.shape)
-          }`,
-        );
-      }
-      checkFits(rowShape, p.innerInputs[p.stateSlot(k, 0)], `the initial value of state ${k}`);
+      const L = lagsOf(s), rowShape = checks.initialState(k, init.shape);
       const size = sizeOf(rowShape), all = s.keep === "all";
       const buf = alloc((all ? L + n : L) * size);
       call.copy(init.store.buffer, 0, buf.buffer, 0, laneBytes(L * size));
@@ -193,7 +149,7 @@ export async function runScanUnit(
 
     const nonSeqs = [...Array(p.nNonSeqs).keys()].map((q) => {
       const v = host.devOf(u.ins[p.nonSeqStart + q]);
-      checkFits(v.shape, p.innerInputs[p.nonSeqSlot(q)], `non-sequence ${q}`);
+      checks.nonSequence(q, v.shape);
       return v;
     });
 
@@ -250,13 +206,7 @@ export async function runScanUnit(
         const outs = u.inner.outSlots.map((s) => run.devOf(s));
         states.forEach((st, k) => {
           const o = outs[k];
-          if (!sameShape(o.shape, st.rowShape)) {
-            fail(
-              `at step ${t} the body returned shape ${shapeStr(o.shape)} for state ${k}, whose shape is ${
-                shapeStr(st.rowShape)
-              }`,
-            );
-          }
+          checks.stateResult(t, k, o.shape, st.rowShape);
           const i = t + st.L;
           outStep(o.store, st.buf, st.all ? i : i % st.L, st.size);
         });
@@ -267,25 +217,13 @@ export async function runScanUnit(
               c.rowShape = [...o.shape];
               c.size = sizeOf(o.shape);
               c.out = alloc(n * c.size, steps < n);
-            } else if (!sameShape(o.shape, c.rowShape)) {
-              fail(
-                `output ${m} changed shape between steps: ${shapeStr(c.rowShape)} then ${
-                  shapeStr(o.shape)
-                } at step ${t}`,
-              );
-            }
+            } else checks.outputResult(t, m, o.shape, c.rowShape);
             outStep(o.store, c.out, t, c.size);
             return;
           }
           c.offsets!.forEach((off, k) => {
             const o = outs[c.at + k];
-            if (!sameShape(o.shape, c.rowShape)) {
-              fail(
-                `at step ${t} the body returned shape ${shapeStr(o.shape)} for rows of shape ${
-                  shapeStr(c.rowShape)
-                }`,
-              );
-            }
+            checks.rowResult(t, o.shape, c.rowShape);
             const row = c.a! + c.b! * (t + off), bytes = laneBytes(c.size);
             const cur = call.alloc(c.size), sum = call.alloc(c.size);
             call.copy(c.out!.buffer, row * bytes, cur.buffer, 0, bytes);
