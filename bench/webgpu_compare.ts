@@ -13,6 +13,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { quietly } from "../backends/webgpu/kernel_test_util.ts";
 import * as T from "../mod.ts";
 import { probeAdapter } from "../backends/webgpu/device.ts";
 import { randomArray } from "./common.ts";
@@ -37,15 +38,6 @@ async function time(fn: () => unknown | Promise<unknown>, reps = 1): Promise<[nu
   return [ts[0], ts[Math.floor(ts.length / 2)]];
 }
 const fmt = ([best, med]: [number, number], digits = 2) => `${best.toFixed(digits)} (${med.toFixed(digits)})`;
-const quiet = <R>(f: () => R): R => {
-  const w = console.warn;
-  console.warn = () => {};
-  try {
-    return f();
-  } finally {
-    console.warn = w;
-  }
-};
 
 console.log(`adapter: ${adapter}; Deno ${Deno.version.deno}; ${ROUNDS} rounds\n`);
 
@@ -152,8 +144,8 @@ for (const n of [256, 512, 1024]) {
   const c = build(), g = build();
   const cpuTrain = T.function([c.x, c.y], c.cost, { updates: c.updates });
   const cpuStep = T.function([c.x, c.y], [], { updates: c.updates });
-  const gpuTrain = quiet(() => T.function([g.x, g.y], g.cost, { updates: g.updates, device: "webgpu" }));
-  const gpuStep = quiet(() => T.function([g.x, g.y], [], { updates: g.updates, device: "webgpu" }));
+  const gpuTrain = quietly(() => T.function([g.x, g.y], g.cost, { updates: g.updates, device: "webgpu" }));
+  const gpuStep = quietly(() => T.function([g.x, g.y], [], { updates: g.updates, device: "webgpu" }));
   const up = T.function([g.x], T.mul(g.x, 1), { device: "webgpu" });
   const dd = await up.onDevice(data);
   const K = 20;

@@ -21,6 +21,7 @@ import type { Variable } from "../../core/variable.ts";
 import { compileFunction } from "../../compile/function.ts";
 import { castOp } from "../../ops/cast.ts";
 import { requireAdapter, testValues, ulpDistance } from "./test_util.ts";
+import { quietly } from "./kernel_test_util.ts";
 
 const ULP_TOL = 8;
 /** Ops whose WGSL lowering is allowed more ulps, as a function of the arguments (see above). */
@@ -58,17 +59,6 @@ function combos(arity: number): DType[][] {
     out.push(["bool", "float32", "float32"], ["bool", "int32", "int32"], ["int8", "float32", "int16"]);
   }
   return out;
-}
-
-/** Run `f` with console.warn silenced (placement notes), returning its result. */
-function quietly<R>(f: () => R): R {
-  const warn = console.warn;
-  console.warn = () => {};
-  try {
-    return f();
-  } finally {
-    console.warn = warn;
-  }
 }
 
 /** Assert GPU and CPU results agree within the stated tolerance; returns the largest ulp distance. */

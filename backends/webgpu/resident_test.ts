@@ -9,21 +9,11 @@ import * as T from "../../mod.ts";
 import { acquireDevice } from "./device.ts";
 import { DeviceArray, deviceArrayStats } from "./device_array.ts";
 import { requireAdapter } from "./test_util.ts";
+import { quietly } from "./kernel_test_util.ts";
 
 await requireAdapter();
 
 const f32 = (v: number[]) => T.asarray(v, { dtype: "float32" });
-
-/** Run `f` with console.warn silenced (placement notes). */
-function quietly<R>(f: () => R): R {
-  const warn = console.warn;
-  console.warn = () => {};
-  try {
-    return f();
-  } finally {
-    console.warn = warn;
-  }
-}
 
 Deno.test("shared variables of a WebGPU function stay on the device; read() fetches, getValue() says how", async () => {
   const w = T.shared(f32([1, 2, 3]), { name: "w" });
