@@ -14,7 +14,7 @@
 import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
 import type { Op } from "../../core/op.ts";
-import { agreeOnGpu, quietly, randomF32, randomInt } from "./kernel_test_util.ts";
+import { agreeOnGpu, quietly, randomF32, randomInt, rnn } from "./kernel_test_util.ts";
 import { requireAdapter } from "./test_util.ts";
 
 await requireAdapter();
@@ -246,14 +246,8 @@ Deno.test("gradients under device webgpu agree with the CPU: logistic regression
       ]);
     }
     {
-      const x = T.fmatrix("x"), h0 = T.fvector("h0"), w = T.fmatrix("w");
-      const [hs] = T.scan({
-        fn: (xt: T.Variable, h: T.Variable, wm: T.Variable) => T.tanh(T.add(T.dot(wm, h), xt)),
-        sequences: x,
-        outputsInfo: h0,
-        nonSequences: w,
-      });
-      const cost = T.sum(T.sqr(T.get(hs as T.Variable, -1)));
+      const { x, h0, w, hs } = rnn();
+      const cost = T.sum(T.sqr(T.get(hs, -1)));
       await gradsAgree("rnn", [x, h0, w], cost, [w, h0], [
         randomF32([7, 6], 6),
         randomF32([6], 7),

@@ -87,3 +87,31 @@ export async function agreeOnGpu(
   });
   return g;
 }
+
+/**
+ * The float32 RNN the scan tests run: h_t = tanh(W·h_{t-1} + x_t), collected over
+ * the steps. `w` replaces the weight input (a shared variable, say); `options` go to
+ * `T.scan`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { rnn } from "./kernel_test_util.ts";
+ * const m = rnn({ truncateGradient: 3 });
+ * assert.equal(m.hs.ndim, 2);
+ * ```
+ */
+export function rnn(
+  options: { goBackwards?: boolean; truncateGradient?: number; w?: T.Variable } = {},
+): { x: T.Variable; h0: T.Variable; w: T.Variable; hs: T.Variable } {
+  const { w = T.fmatrix("w"), ...scanOptions } = options;
+  const x = T.fmatrix("x"), h0 = T.fvector("h0");
+  const [hs] = T.scan({
+    fn: (xt: T.Variable, h: T.Variable, wm: T.Variable) => T.tanh(T.add(T.dot(wm, h), xt)),
+    sequences: x,
+    outputsInfo: h0,
+    nonSequences: w,
+    ...scanOptions,
+  });
+  return { x, h0, w, hs: hs as T.Variable };
+}

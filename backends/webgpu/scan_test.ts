@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
-import { agreeOnGpu, quietly, randomF32 } from "./kernel_test_util.ts";
+import { agreeOnGpu, quietly, randomF32, rnn } from "./kernel_test_util.ts";
 import { gpuScanStats } from "./scan_gpu.ts";
 import { acquireDevice } from "./device.ts";
 import { requireAdapter } from "./test_util.ts";
@@ -42,19 +42,6 @@ Deno.test("scan() on webgpu: cumulative sum runs on the GPU and equals the CPU e
   }
 });
 
-/** h_t = tanh(W·h_{t-1} + x_t), collected over the steps. */
-function rnn(goBackwards = false) {
-  const x = T.fmatrix("x"), h0 = T.fvector("h0"), w = T.fmatrix("w");
-  const [hs] = T.scan({
-    fn: (xt: T.Variable, h: T.Variable, wm: T.Variable) => T.tanh(T.add(T.dot(wm, h), xt)),
-    sequences: x,
-    outputsInfo: h0,
-    nonSequences: w,
-    goBackwards,
-  });
-  return { x, h0, w, hs: hs as T.Variable };
-}
-
 Deno.test("scan() on webgpu: a float32 tanh RNN agrees with the CPU", async () => {
   const m = rnn();
   const vals = [randomF32([12, 8], 2), randomF32([8], 3), randomF32([8, 8], 4, 0.5)];
@@ -62,7 +49,7 @@ Deno.test("scan() on webgpu: a float32 tanh RNN agrees with the CPU", async () =
 });
 
 Deno.test("scan() on webgpu: goBackwards agrees with the CPU", async () => {
-  const m = rnn(true);
+  const m = rnn({ goBackwards: true });
   const vals = [randomF32([9, 8], 5), randomF32([8], 6), randomF32([8, 8], 7, 0.5)];
   await agreeOnGpu([m.x, m.h0, m.w], m.hs, vals, () => 2e-5, { what: "goBackwards" });
 });
@@ -156,14 +143,9 @@ Deno.test("scan() on webgpu: a sequence too short is a ShapeError naming the sca
 Deno.test("scan() on webgpu: an RNN training loop with a resident shared W reads nothing back between steps", async () => {
   const w0 = randomF32([8, 8], 20, 0.4), xs = randomF32([6, 8], 21), h0v = randomF32([8], 22);
   const build = (device?: "webgpu") => {
-    const w = T.shared(w0.copy(), { name: "w" }), x = T.fmatrix("x"), h0 = T.fvector("h0");
-    const [hs] = T.scan({
-      fn: (xt: T.Variable, h: T.Variable, wm: T.Variable) => T.tanh(T.add(T.dot(wm, h), xt)),
-      sequences: x,
-      outputsInfo: h0,
-      nonSequences: w,
-    });
-    const cost = T.sum(T.sqr(T.get(hs as T.Variable, -1)));
+    const w = T.shared(w0.copy(), { name: "w" });
+    const { x, h0, hs } = rnn({ w });
+    const cost = T.sum(T.sqr(T.get(hs, -1)));
     const [gw] = T.grad(cost, [w]);
     const step = quietly(() => T.function([x, h0], [], { updates: [[w, T.sub(w, T.mul(0.1, gw))]], device }));
     return { w, step };
@@ -212,15 +194,8 @@ Deno.test("scan() on webgpu: a body returning its input unchanged, and a scan in
 });
 
 Deno.test("scan() on webgpu: a truncated BPTT gradient (truncateGradient 3) agrees with the CPU", async () => {
-  const x = T.fmatrix("x"), h0 = T.fvector("h0"), w = T.fmatrix("w");
-  const [hs] = T.scan({
-    fn: (xt: T.Variable, h: T.Variable, wm: T.Variable) => T.tanh(T.add(T.dot(wm, h), xt)),
-    sequences: x,
-    outputsInfo: h0,
-    nonSequences: w,
-    truncateGradient: 3,
-  });
-  const gs = T.grad(T.sum(T.sqr(hs as T.Variable)), [w, h0, x]);
+  const { x, h0, w, hs } = rnn({ truncateGradient: 3 });
+  const gs = T.grad(T.sum(T.sqr(hs)), [w, h0, x]);
   const vals = [randomF32([8, 6], 40), randomF32([6], 41), randomF32([6, 6], 42, 0.5)];
   await agreeOnGpu([x, h0, w], gs, vals, (_i, c) => 1e-5 * (1 + Math.abs(c)), { what: "truncated" });
 });
