@@ -18,7 +18,15 @@ import { getThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as T from "../mod.ts";
 import { startThreads } from "../backends/wasm/matmul.ts";
 import { shutdownThreads } from "../backends/wasm/threads.ts";
-import { handLogistic32, handLogistic64, randomArray, timeAll } from "./common.ts";
+import {
+  handLogistic32,
+  handLogistic64,
+  hypatiaDot,
+  hypatiaLogistic,
+  randomArray,
+  timeAll,
+  withEngine,
+} from "./common.ts";
 import { logisticRegressionForms } from "./wasm_workloads.ts";
 
 const { values: opts } = parseArgs({
@@ -37,29 +45,6 @@ const quick = !!opts.quick;
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 const cell = (t: { best: number; median: number }) => `${fmt(t.best)} (${fmt(t.median)})`;
 
-/** Compile with the engine on or off (config.wasm is read at compile time). */
-function compiled<F>(wasm: boolean, make: () => F): F {
-  const saved = T.config.wasm;
-  T.config.wasm = wasm;
-  try {
-    return make();
-  } finally {
-    T.config.wasm = saved;
-  }
-}
-
-const logistic = (dtype: "float32" | "float64") => {
-  const x = new T.TensorType(dtype, [null]).make("x");
-  return T.function([x], T.div(1, T.add(1, T.exp(T.neg(x)))));
-};
-const square = (dtype: "float32" | "float64") => {
-  const [a, b] = [
-    new T.TensorType(dtype, [null, null]).make("a"),
-    new T.TensorType(dtype, [null, null]).make("b"),
-  ];
-  return T.function([a, b], T.dot(a, b));
-};
-
 // tfjs-backend-wasm loads its .wasm from the npm package's dist folder.
 setWasmPaths(new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url).pathname);
 await tf.setBackend("wasm");
@@ -70,7 +55,7 @@ const N = 1_000_000;
 const logisticRows: string[][] = [];
 for (const dtype of ["float32", "float64"] as const) {
   const xv = randomArray(dtype, [N]);
-  const wasm = compiled(true, () => logistic(dtype)), js = compiled(false, () => logistic(dtype));
+  const wasm = hypatiaLogistic(dtype), js = hypatiaLogistic(dtype, false);
   const hand = dtype === "float32"
     ? () => handLogistic32(xv.data as Float32Array)
     : () => handLogistic64(xv.data as Float64Array);
@@ -125,7 +110,7 @@ for (const n of quick ? [256] : [256, 512, 1024]) {
   const gf = (ms: number) => ((2 * n ** 3) / ms / 1e6).toFixed(1);
   for (const dtype of ["float32", "float64"] as const) {
     const a = randomArray(dtype, [n, n]), b = randomArray(dtype, [n, n]);
-    const wasm = compiled(true, () => square(dtype)), js = compiled(false, () => square(dtype));
+    const wasm = hypatiaDot(dtype), js = hypatiaDot(dtype, false);
     const parallel = (f: () => unknown) => () => {
       T.config.threads = threads;
       f();
@@ -165,7 +150,7 @@ const lrRows: string[][] = [];
 {
   const steps = quick ? 200 : 1000;
   // The data as an input each call (the tutorial) and in a shared variable (kept in the engine's memory).
-  const forms = logisticRegressionForms(), js = compiled(false, logisticRegressionForms);
+  const forms = logisticRegressionForms(), js = withEngine(false, logisticRegressionForms);
   const t = timeAll({
     wasm: () => forms.input(steps),
     wasmShared: () => forms.shared(steps),

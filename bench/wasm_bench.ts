@@ -8,25 +8,15 @@
  * bench/compare_wasm.ts runs the same work beside tfjs-backend-wasm and NumPy.
  */
 import * as T from "../mod.ts";
-import { randomArray } from "./common.ts";
+import { randomArray, withEngine } from "./common.ts";
 import { logisticRegression } from "./wasm_workloads.ts";
 
-/** Compile with the engine on or off (config.wasm is read at compile time). */
-function compiled<F>(wasm: boolean, make: () => F): F {
-  const saved = T.config.wasm;
-  T.config.wasm = wasm;
-  try {
-    return make();
-  } finally {
-    T.config.wasm = saved;
-  }
-}
 const engines = [["wasm", true], ["js", false]] as const;
 
 for (const dtype of ["float32", "float64"] as const) {
   const xv = randomArray(dtype, [1_000_000]);
   for (const [name, on] of engines) {
-    const f = compiled(on, () => {
+    const f = withEngine(on, () => {
       const x = new T.TensorType(dtype, [null]).make("x");
       return T.function([x], T.div(1, T.add(1, T.exp(T.neg(x)))));
     });
@@ -38,7 +28,7 @@ for (const n of [256, 512]) {
   for (const dtype of ["float32", "float64"] as const) {
     const a = randomArray(dtype, [n, n]), b = randomArray(dtype, [n, n]);
     for (const [name, on] of engines) {
-      const f = compiled(on, () => {
+      const f = withEngine(on, () => {
         const [x, y] = [
           new T.TensorType(dtype, [null, null]).make("a"),
           new T.TensorType(dtype, [null, null]).make("b"),
@@ -57,7 +47,7 @@ for (const n of [256, 512]) {
 {
   const mv = randomArray("float64", [2000, 2000]), vv = randomArray("float64", [2000]);
   for (const [name, on] of engines) {
-    const f = compiled(on, () => {
+    const f = withEngine(on, () => {
       const [m, v] = [T.dmatrix("m"), T.dvector("v")];
       return T.function([m, v], T.dot(m, v));
     });
@@ -68,7 +58,7 @@ for (const n of [256, 512]) {
 {
   const av = randomArray("float32", [64, 32, 48]), bv = randomArray("float32", [64, 48, 32]);
   for (const [name, on] of engines) {
-    const f = compiled(on, () => {
+    const f = withEngine(on, () => {
       const [a, b] = T.ftensor3s("a", "b");
       return T.function([a, b], T.batchedDot(a, b));
     });
@@ -81,6 +71,6 @@ for (const n of [256, 512]) {
 }
 
 for (const [name, on] of engines) {
-  const step = compiled(on, logisticRegression);
+  const step = withEngine(on, logisticRegression);
   Deno.bench({ name: `logistic regression step 400×784 float64 ${name}`, group: "lr", fn: () => step(1) });
 }

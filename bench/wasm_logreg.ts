@@ -9,7 +9,6 @@
  */
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
-import { randomArray } from "./common.ts";
 import { logisticRegressionForms } from "./wasm_workloads.ts";
 
 const { values: opts } = parseArgs({
@@ -20,7 +19,6 @@ const { values: opts } = parseArgs({
   },
 });
 const steps = Number(opts.steps), rounds = Number(opts.rounds);
-void randomArray;
 
 const forms = logisticRegressionForms();
 if (opts.js) {
