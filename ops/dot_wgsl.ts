@@ -168,6 +168,13 @@ fn main(@builtin(local_invocation_id) l: vec3<u32>, @builtin(workgroup_id) wg: v
 `;
 }
 
+/** WGSL: where output element `o`'s row of A and column of B start (row and column kernels). */
+const OPERANDS_OF_OUTPUT = `  let j = o % u.m;
+  let i = (o / u.m) % u.n;
+  let batch = o / (u.m * u.n);
+  let aRow = u.aOff + batch * u.aB + i * u.aI;
+  let bCol = u.bOff + batch * u.bB + j * u.bJ;`;
+
 /** The row kernel: one workgroup of 64 threads per output element. */
 function rowSource(ta: string, tb: string, tc: string, acc: string, out: DType) {
   return `// Hypatia: matrix product, one workgroup per output element (a vector operand).
@@ -179,11 +186,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wg: ve
         @builtin(num_workgroups) nwg: vec3<u32>) {
   let o = wg.x + wg.y * nwg.x;
   if (o >= u.total) { return; }
-  let j = o % u.m;
-  let i = (o / u.m) % u.n;
-  let batch = o / (u.m * u.n);
-  let aRow = u.aOff + batch * u.aB + i * u.aI;
-  let bCol = u.bOff + batch * u.bB + j * u.bJ;
+${OPERANDS_OF_OUTPUT}
   var s = ${acc}(0);
   for (var p = lid; p < u.k; p += 64u) {
     s += ${acc}(A[aRow + p * u.aP]) * ${acc}(B[bCol + p * u.bP]);
@@ -208,11 +211,7 @@ ${header(ta, tb, tc)}
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let o = gid.x + gid.y * nwg.x * 64u;
   if (o >= u.total) { return; }
-  let j = o % u.m;
-  let i = (o / u.m) % u.n;
-  let batch = o / (u.m * u.n);
-  let aRow = u.aOff + batch * u.aB + i * u.aI;
-  let bCol = u.bOff + batch * u.bB + j * u.bJ;
+${OPERANDS_OF_OUTPUT}
   var s = ${acc}(0);
   for (var p = 0u; p < u.k; p++) {
     s += ${acc}(A[aRow + p * u.aP]) * ${acc}(B[bCol + p * u.bP]);
