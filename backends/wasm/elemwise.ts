@@ -28,7 +28,7 @@ import { arena } from "./memory.ts";
 import { residentOffset } from "./staging.ts";
 import { VecWriter } from "./vmath.ts";
 import { usableThreads } from "./matmul.ts";
-import { type KernelModule, kernelModule, MAX_PARALLEL_JOBS, runParallel } from "./threads.ts";
+import { jobsFor, type KernelModule, kernelModule, runParallel, workersCanRun } from "./threads.ts";
 
 /** A compiled elementwise node: input values in, output value out. */
 export type Thunk = (vals: NDArray[], pool: BufferPool) => NDArray[];
@@ -172,6 +172,8 @@ export function wasmElementwise(
   let compiled = kernels.get(key);
   if (!compiled) kernels.set(key, compiled = buildKernel(lane, steps, output, access, fma));
   const kernel = compiled.fn, module = compiled.module;
+  // Its arguments: (nvec, out, ...inputs, ...scalars).
+  const splittable = workersCanRun(module, 2 + access.length);
   const fulls = access.flatMap((a, i) => (a === "full" ? [i] : []));
   const scalars = access.flatMap((a, i) => (a === "scalar" ? [i] : []));
   const L = LANES[lane], S = L.size, nd = outType.ndim;
@@ -188,9 +190,7 @@ export function wasmElementwise(
     const resident = inData.map((d) => (d.length === n ? residentOffset(d, S as 4 | 8) : -1));
     const buf = pool.take(dtype, n) as Float32Array | Float64Array;
     const scalarArgs = scalars.map((i) => vals[i].data[0]);
-    const threads = n >= elementwiseOptions.parallelLength && 2 + access.length <= MAX_KERNEL_ARGS
-      ? usableThreads()
-      : 1;
+    const threads = splittable && n >= elementwiseOptions.parallelLength ? usableThreads() : 1;
     if (threads > 1 && runSplit(lane, kernel, module, threads, inData, resident, scalarArgs, buf)) {
       return [new NDArray(dtype, shape, buf)];
     }
@@ -234,11 +234,6 @@ export function wasmElementwise(
 /** Results up to this length are copied out element by element. */
 const SHORT_COPY = 96;
 
-/** Arguments a worker job carries (threads.ts): the kernel's (nvec, out, ...inputs, ...scalars). */
-const MAX_KERNEL_ARGS = 16;
-/** Jobs per thread: more than one, so a thread the OS delays costs only its share. */
-const JOBS_PER_THREAD = 4;
-
 /**
  * Run a group over whole arrays split across `threads` threads: the vectors are cut
  * into jobs that this thread and the workers claim; this thread copies each job's
@@ -265,7 +260,7 @@ function runSplit(
     const slots = resident.map((r) => (r >= 0 ? r : ar.alloc(nvec * 16)));
     if (outAt < 0 || slots.some((s) => s < 0)) return false;
     const all = lane === "f32" ? ar.all32() : ar.all64();
-    const parts = Math.min(threads * JOBS_PER_THREAD, MAX_PARALLEL_JOBS);
+    const parts = jobsFor(threads, nvec);
     const step = Math.ceil(nvec / parts);
     const jobs: number[][] = [], starts: number[] = [];
     for (let v = 0; v < nvec; v += step) {

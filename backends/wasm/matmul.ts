@@ -11,14 +11,7 @@ import { defaultShape, type GemmShape, matmulModule } from "./matmul_gen.ts";
 import { type Arena, arena } from "./memory.ts";
 import { config } from "../../core/config.ts";
 import type { FloatArray, MatrixView } from "../cpu/matmul.ts";
-import {
-  type Job,
-  MAX_PARALLEL_JOBS,
-  readyWorkers,
-  runParallel,
-  startPool,
-  threadsSupported,
-} from "./threads.ts";
+import { type Job, jobsFor, readyWorkers, runParallel, startPool, threadsSupported } from "./threads.ts";
 import { findStaged, reserveStaged, stagedOffset } from "./staging.ts";
 
 /** A thread's packing buffers and edge tile (byte offsets in the arena). */
@@ -370,9 +363,6 @@ function product(
   }
 }
 
-/** Jobs per thread when splitting: more than one, so a thread the OS delays costs little. */
-const JOBS_PER_THREAD = 4;
-
 /**
  * Split [0, total) into ranges at multiples of `align` and run `fn(...args(start,
  * length))` for each, on this thread alone or queued for this thread and the workers
@@ -388,7 +378,7 @@ function run(
   scratch?: Scratch[],
 ): void {
   const call = (a: number[]) => (e.fns[fn] as (...a: number[]) => void)(...a);
-  const parts = Math.min(threads * JOBS_PER_THREAD, MAX_PARALLEL_JOBS, Math.ceil(total / align));
+  const parts = jobsFor(threads, Math.ceil(total / align));
   if (threads <= 1 || parts <= 1) {
     const sc = scratch?.[0];
     call(sc ? [...args(0, total), sc.pa, sc.pb, sc.tile] : args(0, total));

@@ -252,12 +252,39 @@ export function workerJobs(): number {
   return pool ? Atomics.load(pool.ctl, WORKED) : 0;
 }
 
-/** Most jobs one call may queue. */
-export const MAX_PARALLEL_JOBS: number = MAX_JOBS;
+/** Jobs per thread when splitting: more than one, so a thread the OS delays costs little. */
+const JOBS_PER_THREAD = 4;
 
-/** Whether the workers can be handed a kernel module of this many bytes. */
-export function fitsMailbox(bytes: Uint8Array): boolean {
-  return bytes.length <= MAILBOX_BYTES;
+/**
+ * How many jobs to cut `units` of work into for `threads` threads (at most the queue's
+ * capacity, and at least 1).
+ *
+ * @example
+ * ```ts
+ * import { jobsFor } from "./threads.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(jobsFor(2, 1000), 8);
+ * assert.equal(jobsFor(2, 3), 3);
+ * ```
+ */
+export function jobsFor(threads: number, units: number): number {
+  return Math.max(1, Math.min(threads * JOBS_PER_THREAD, MAX_JOBS, units));
+}
+
+/**
+ * Whether workers can run kernel module `module` with `args` arguments: its bytes fit
+ * the mailbox and its arguments a job's slots.
+ *
+ * @example
+ * ```ts
+ * import { kernelModule, workersCanRun } from "./threads.ts";
+ * import assert from "node:assert/strict";
+ * const m = kernelModule(new Uint8Array(100));
+ * assert(workersCanRun(m, 6) && !workersCanRun(m, 40));
+ * ```
+ */
+export function workersCanRun(module: KernelModule, args: number): boolean {
+  return module.bytes.length <= MAILBOX_BYTES && args <= MAX_ARGS;
 }
 
 /**
@@ -273,7 +300,7 @@ export interface JobStaging {
 }
 
 /**
- * Run `jobs` (at most MAX_PARALLEL_JOBS, one function and lane) on this thread and
+ * Run `jobs` (at most `jobsFor` allows, one function and lane) on this thread and
  * the first `workers` ready workers: each takes the next unclaimed job until none is
  * left, so a worker the OS does not schedule only costs its share of the queue, not
  * a wait. With `scratch`, each executor appends its own (pa, pb, tile) to the
