@@ -172,12 +172,11 @@ export function wasmElementwise(
   let compiled = kernels.get(key);
   if (!compiled) kernels.set(key, compiled = buildKernel(lane, steps, output, access, fma));
   const kernel = compiled.fn, module = compiled.module;
-  // Its arguments: (nvec, out, ...inputs, ...scalars).
   const splittable = workersCanRun(module, 2 + access.length);
   const fulls = access.flatMap((a, i) => (a === "full" ? [i] : []));
   const scalars = access.flatMap((a, i) => (a === "scalar" ? [i] : []));
   const L = LANES[lane], S = L.size, nd = outType.ndim;
-  // The kernel's arguments, refilled on each call: (nvec, out, ...inputs, ...scalars).
+  // The kernel's arguments (nvec, out, ...inputs, ...scalars), refilled on each call.
   const args: number[] = new Array(2 + access.length).fill(0);
   return (vals, pool) => {
     const shape = broadcastRuntime(vals.map((v) => v.shape), inTypes, nd, describe);

@@ -60,14 +60,14 @@ export function kernelModule(bytes: Uint8Array): KernelModule {
 
 // Layout of the control block (int32s). Header: the claim word (epoch << 11 | next
 // job), completed jobs, and the call's job count, function (an index of
-// JOB_FUNCTIONS, or -1 for the kernel module MODULE), lane, argument count and
-// whether the executor appends its scratch (pa, pb, tile), how many jobs workers have
-// run since the pool started (for tests), and how many jobs are released (a job is
-// claimed only once released: the main thread may still be copying a job's inputs).
-// Then one slot per worker
-// (command: the epoch to work on, or -1 to stop; ready; its scratch), then each job's
-// completion (the epoch that finished it). The jobs' arguments are float64s in their own buffer, so kernels may take float scalars; the
-// mailbox holds the id, length and bytes of the last kernel module a call named.
+// JOB_FUNCTIONS, or -1 for the kernel module MODULE), lane, argument count and whether
+// the executor appends its scratch (pa, pb, tile); how many jobs workers have run since
+// the pool started (for tests); how many jobs are released (a job is claimed only once
+// released: the main thread may still be copying its inputs in). Then one slot per
+// worker (command: the epoch to work on, or -1 to stop; ready; its scratch), then each
+// job's completion (the epoch that finished it). The jobs' arguments are float64s in
+// a buffer of their own, so kernels may take float scalars; the mailbox holds the id,
+// length and bytes of the last kernel module a call named.
 const NEXT = 0, DONE = 1, NJOBS = 2, FN = 3, LANE = 4, NARGS = 5, SCR = 6, MODULE = 7, WORKED = 8;
 const RELEASED = 9, HEADER = 10;
 const CMD = 0, READY = 1, PA = 2, WSLOT = 8;
