@@ -3,20 +3,19 @@
  * file's `perform` stays the reference that these kernels are tested against.
  * @module
  */
-import type { NDArray } from "../../core/ndarray.ts";
-import type { BufferPool } from "./pool.ts";
 import type { Apply } from "../../core/variable.ts";
 import { batchedDotKernel, dotKernel, tensordotKernel } from "./matmul_kernels.ts";
 import type { buildCpuProgram } from "./program.ts";
 import { scanKernel } from "./scan_runner.ts";
-import { wasmBatchedDotKernel, wasmDotKernel } from "../wasm/kernels.ts";
+import { type Kernel, wasmBatchedDotKernel, wasmDotKernel } from "../wasm/kernels.ts";
 import { wasmReduceKernel } from "../wasm/reduce.ts";
 
 /**
  * A kernel computing a node's outputs from its inputs' values; it may take its output
- * buffers from the running program's `pool` (they go back there when they die).
+ * buffers from the running program's `pool` (they go back there when they die). The
+ * engine's kernels (backends/wasm/kernels.ts) have the same type.
  */
-export type CpuKernel = (inputs: NDArray[], pool?: BufferPool) => NDArray[];
+export type CpuKernel = Kernel;
 
 /** Builds CPU programs: given by program.ts (which imports this file) to kernels that run a body graph. */
 export type ProgramBuilder = typeof buildCpuProgram;

@@ -16,7 +16,7 @@ import { checkInner } from "../../ops/dot_kernel.ts";
 import type { Lane } from "./asm.ts";
 import { type FloatArray, matmulEngine, type MatrixView, wasmGemmBatched } from "./matmul.ts";
 
-/** A kernel computing a node's outputs from its inputs' values. */
+/** A kernel computing a node's outputs from its inputs' values, optionally into buffers of `pool`. */
 export type Kernel = (inputs: NDArray[], pool?: BufferPool) => NDArray[];
 
 /** Below this many multiply-adds the JS loops win (measured: the crossover is near 7³). */

@@ -14,15 +14,12 @@
 import { config } from "../../core/config.ts";
 import { NDArray } from "../../core/ndarray.ts";
 import type { Apply } from "../../core/variable.ts";
-import type { BufferPool } from "../cpu/pool.ts";
 import { addTo, forRange, type Lane, LANES } from "./asm.ts";
 import { type Code, F64, I32, ModuleBuilder, V128 } from "./emitter.ts";
 import { hasSimd } from "./features.ts";
+import type { Kernel } from "./kernels.ts";
 import { arena } from "./memory.ts";
 import { residentOffset } from "./staging.ts";
-
-/** A kernel computing a node's outputs from its inputs' values. */
-type Kernel = (inputs: NDArray[], pool?: BufferPool) => NDArray[];
 
 /** Tunables: inputs with fewer elements, or groups shorter than `minGroup`, run the JS kernel. */
 export const reduceOptions: { minSize: number; minGroup: number; chunk: number } = {
