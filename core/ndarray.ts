@@ -50,7 +50,8 @@ export class NDArray {
   /** An array of `dtype` and `shape` over `data` (kept, not copied), or zeros when `data` is omitted. */
   constructor(dtype: DType, shape: readonly number[], data?: TypedArray) {
     this.dtype = dtype;
-    this.shape = Object.freeze([...shape]);
+    // A frozen shape (another array's) cannot change under us: share it, no copy.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     const n = sizeOf(shape);
     if (data) {
       if (data.length !== n) {

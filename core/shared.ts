@@ -107,7 +107,7 @@ export class SharedVariable extends Variable {
    * later changes to the caller's array do not leak in.
    */
   setValue(value: ArrayLike, options: { borrow?: boolean } = {}): void {
-    const arr = this.type.filter(value, `setValue of shared variable ${this.describe()}`);
+    const arr = this.type.filter(value, () => `setValue of shared variable ${this.describe()}`);
     this.storage.value = options.borrow || arr !== value ? arr : arr.copy();
     this.storage.resident?.release?.();
     this.storage.resident = undefined;

@@ -87,18 +87,20 @@ export class TensorType {
   /**
    * Convert a user value into an NDArray of this type: the rank must match, static
    * lengths must match, and a dtype change must not lose information unless
-   * `allowDowncast` is set. `what` names the value in error messages.
+   * `allowDowncast` is set. `whatFor` names the value in error messages (a function is
+   * called only when there is an error: a hot caller builds no message per call).
    */
-  filter(value: ArrayLike, what: string, allowDowncast = false): NDArray {
+  filter(value: ArrayLike, whatFor: string | (() => string), allowDowncast = false): NDArray {
+    const what = () => (typeof whatFor === "string" ? whatFor : whatFor());
     let arr: NDArray;
     try {
       arr = asarray(value);
     } catch (e) {
-      throw new InputError(`${what}: ${(e as Error).message}`);
+      throw new InputError(`${what()}: ${(e as Error).message}`);
     }
     if (arr.ndim !== this.ndim) {
       throw new InputError(
-        `${what}: expected a ${this.ndim}-d value of ${this}, got a ${arr.ndim}-d value of shape (${
+        `${what()}: expected a ${this.ndim}-d value of ${this}, got a ${arr.ndim}-d value of shape (${
           arr.shape.join(", ")
         })`,
       );
@@ -106,7 +108,7 @@ export class TensorType {
     this.shape.forEach((d, i) => {
       if (d !== null && arr.shape[i] !== d) {
         throw new InputError(
-          `${what}: dimension ${i} of ${this} must have length ${d}, got shape (${arr.shape.join(", ")})`,
+          `${what()}: dimension ${i} of ${this} must have length ${d}, got shape (${arr.shape.join(", ")})`,
         );
       }
     });
@@ -118,7 +120,7 @@ export class TensorType {
     const fromJs = !(value instanceof NDArray) && !ArrayBuffer.isView(value);
     if (fromJs && converted.data.every((v, i) => v === arr.data[i])) return converted;
     throw new InputError(
-      `${what}: a ${arr.dtype} value cannot be stored in ${this} without losing information` +
+      `${what()}: a ${arr.dtype} value cannot be stored in ${this} without losing information` +
         (fromJs ? ` (e.g. ${arr.data.find((v, i) => v !== converted.data[i])})` : "") +
         `; convert it first or pass allowInputDowncast: true`,
     );

@@ -80,8 +80,35 @@ export interface FoldReduction {
   accepts?: (x: DType) => boolean;
 }
 
+/** The group kernel of each reduction op defined with one (backends run it into buffers of their own). */
+const groupKernels = new WeakMap<object, GroupKernel>();
+
+/**
+ * The group kernel of a reduction op (`kernel` of its spec): it folds each group of
+ * `m` consecutive elements into one output cell, the result `perform` computes for a
+ * reduction over trailing axes of a non-empty group; undefined for other ops.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { groupKernelOf, sumOp } from "./reduce.ts";
+ * const out = new Float64Array(2);
+ * groupKernelOf(sumOp)!(new Float64Array([1, 2, 3, 4]), 2, 2, out);
+ * assert.deepEqual([...out], [3, 7]);
+ * ```
+ */
+export function groupKernelOf(op: Op<unknown>): GroupKernel | undefined {
+  return groupKernels.get(op);
+}
+
 /** Define a reduction op from an init/step fold. */
 export function defineReduction(spec: FoldReduction): Op<ReduceParams> {
+  const op = reductionOp(spec);
+  if (spec.kernel) groupKernels.set(op, spec.kernel);
+  return op;
+}
+
+function reductionOp(spec: FoldReduction): Op<ReduceParams> {
   return defineOp<ReduceParams>({
     name: spec.name,
     inferType([x], params) {

@@ -3,7 +3,11 @@
  * file's `perform` stays the reference that these kernels are tested against.
  * @module
  */
+import { NDArray } from "../../core/ndarray.ts";
+import { STORAGE } from "../../core/dtype.ts";
 import type { Apply } from "../../core/variable.ts";
+import { groupKernelOf, reducedShape, type ReduceParams } from "../../ops/reduce.ts";
+import { isTrailing } from "../../ops/reduce_layout.ts";
 import { batchedDotKernel, dotKernel, tensordotKernel } from "./matmul_kernels.ts";
 import type { buildCpuProgram } from "./program.ts";
 import { scanKernel } from "./scan_runner.ts";
@@ -26,10 +30,10 @@ const FACTORIES: Record<string, (node: Apply, build?: ProgramBuilder) => CpuKern
   dot: (node) => wasmDotKernel(node, dotKernel(node)),
   batched_dot: (node) => wasmBatchedDotKernel(node, batchedDotKernel(node)),
   tensordot: tensordotKernel,
-  // SIMD sum/max/min over trailing axes of float arrays; the op's perform otherwise.
-  sum: (node) => wasmReduceKernel(node, "sum", performOf(node)),
-  max: (node) => wasmReduceKernel(node, "max", performOf(node)),
-  min: (node) => wasmReduceKernel(node, "min", performOf(node)),
+  // SIMD sum/max/min over trailing axes of float arrays; the group kernel or perform otherwise.
+  sum: (node) => wasmReduceKernel(node, "sum", reductionKernel(node)!),
+  max: (node) => wasmReduceKernel(node, "max", reductionKernel(node)!),
+  min: (node) => wasmReduceKernel(node, "min", reductionKernel(node)!),
   scan: scanKernel,
 };
 
@@ -38,5 +42,28 @@ const performOf = (node: Apply): CpuKernel => (vals) => node.op.perform!(vals, n
 
 /** The fast kernel for a node, if any (`build` compiles inner graphs, e.g. a scan body). */
 export function cpuKernelFor(node: Apply, build?: ProgramBuilder): CpuKernel | undefined {
-  return FACTORIES[node.op.name]?.(node, build);
+  const factory = FACTORIES[node.op.name];
+  return factory ? factory(node, build) : reductionKernel(node);
+}
+
+/**
+ * A reduction with a group kernel (ops/reduce.ts) over trailing axes, the common case,
+ * runs that kernel straight into a pooled buffer: no copy, no fresh zeroed output.
+ * Other axes, and empty groups (whose errors and identities `perform` knows), run
+ * `perform`. Undefined for ops without a group kernel.
+ */
+function reductionKernel(node: Apply): CpuKernel | undefined {
+  const kernel = groupKernelOf(node.op);
+  if (!kernel) return undefined;
+  const params = node.params as ReduceParams, dtype = node.outputs[0].dtype, perform = performOf(node);
+  return (vals, pool) => {
+    const x = vals[0];
+    let m = 1;
+    for (const a of params.axes) m *= x.shape[a];
+    if (m === 0 || !isTrailing(params.axes, x.ndim)) return perform(vals);
+    const outSize = x.size / m;
+    const out = pool ? pool.take(dtype, outSize) : new STORAGE[dtype](outSize);
+    kernel(x.data, outSize, m, out);
+    return [new NDArray(dtype, reducedShape(x.shape, params), out)];
+  };
 }

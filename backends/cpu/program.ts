@@ -14,7 +14,7 @@ import { fusedOp, type FusedParams, type FusedStep } from "../../ops/fused.ts";
 import { toposort } from "../../core/walk.ts";
 import { type Apply, Constant, type Variable } from "../../core/variable.ts";
 import { SharedVariable } from "../../core/shared.ts";
-import { broadcastRuntime, elemwiseKernel } from "./elemwise_codegen.ts";
+import { elemwiseKernel, shapeRule } from "./elemwise_codegen.ts";
 import { BufferPool } from "./pool.ts";
 import { type CpuKernel, cpuKernelFor } from "./kernels.ts";
 import { wasmElementwise } from "../wasm/elemwise.ts";
@@ -62,9 +62,10 @@ function elementwiseThunk(node: Apply): Step["run"] {
   const inTypes = node.inputs.map((v) => v.type);
   const outType = node.outputs[0].type;
   const kernel = elemwiseKernel(steps, output, inTypes, outType);
-  const nd = outType.ndim, dtype = outType.dtype;
+  const dtype = outType.dtype;
+  const shapeOf = shapeRule(inTypes, outType.ndim, () => describeNode(node));
   const js: Step["run"] = (vals, pool) => {
-    const shape = broadcastRuntime(vals.map((v) => v.shape), inTypes, nd, () => describeNode(node));
+    const shape = shapeOf(vals);
     let n = 1;
     for (const d of shape) n *= d;
     const buf = pool.take(dtype, n);
@@ -148,9 +149,13 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
   const sharedRoots = roots.flatMap((r, i) => (r instanceof SharedVariable ? [i] : []));
   const constantBuffers = template.flatMap((t) => (t ? [t.data] : []));
   // Per-run bookkeeping, cleared at the start of each run (a program does not re-enter
-  // itself: a scan body is a program of its own).
-  const refs = new Map<TypedArray, number>();
+  // itself: a scan body is a program of its own). A buffer usually has one holder (the
+  // slot its step wrote); an output that is one of its step's inputs (a view op's
+  // result) adds a holder, counted in `extraHolders`, and the buffer goes back to the
+  // pool when its last holder dies.
+  const extraHolders = new Map<TypedArray, number>();
   const foreign = new Set<TypedArray>();
+  const args = steps.map((s) => new Array<NDArray>(s.ins.length));
 
   return {
     roots,
@@ -158,7 +163,7 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
     run(rootValues, wanted) {
       const vals = template.slice() as NDArray[];
       vals.length = nSlots;
-      refs.clear();
+      extraHolders.clear();
       // Buffers from outside (inputs, shared values, constants) are never recycled.
       foreign.clear();
       for (let i = 0; i < rootSlots.length; i++) {
@@ -168,11 +173,11 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
       for (const b of constantBuffers) foreign.add(b);
       const release = (x: number) => {
         const buf = vals[x].data;
-        const n = (refs.get(buf) ?? 1) - 1;
-        if (n <= 0) {
-          refs.delete(buf);
+        const extra = extraHolders.size > 0 ? extraHolders.get(buf) : undefined;
+        if (extra === undefined) {
           if (!foreign.has(buf)) pool.give(buf);
-        } else refs.set(buf, n);
+        } else if (extra === 1) extraHolders.delete(buf);
+        else extraHolders.set(buf, extra - 1);
       };
       // The WebAssembly engine may copy a large root buffer in once for the whole run, and
       // keep a shared variable's value in its memory between calls (staging.ts).
@@ -183,8 +188,8 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
       }
       const scope = beginRun(foreign, shared);
       try {
-        for (const step of steps) {
-          const ins: NDArray[] = new Array(step.ins.length);
+        for (let si = 0; si < steps.length; si++) {
+          const step = steps[si], ins = args[si];
           for (let k = 0; k < ins.length; k++) ins[k] = vals[step.ins[k]];
           // Elementwise kernels may write over an input that dies here (same index map).
           if (step.elementwise) { for (const x of step.dying) release(x); }
@@ -196,8 +201,7 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
           }
           for (let k = 0; k < outs.length; k++) {
             vals[step.outs[k]] = outs[k];
-            const buf = outs[k].data;
-            refs.set(buf, (refs.get(buf) ?? 0) + 1);
+            if (!step.elementwise) countAlias(outs, k, ins, extraHolders);
           }
           if (!step.elementwise) { for (const x of step.dying) release(x); }
         }
@@ -211,6 +215,19 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
       });
     },
   };
+}
+
+/**
+ * Count a holder more for output `k`'s buffer when an input or an earlier output of
+ * the same step holds it too (elementwise outputs never alias a live input: they may
+ * only reuse one that died, whose holder is gone).
+ */
+function countAlias(outs: NDArray[], k: number, ins: NDArray[], extraHolders: Map<TypedArray, number>): void {
+  const buf = outs[k].data;
+  let shared = false;
+  for (let j = 0; j < ins.length && !shared; j++) shared = ins[j].data === buf;
+  for (let j = 0; j < k && !shared; j++) shared = outs[j].data === buf;
+  if (shared) extraHolders.set(buf, (extraHolders.get(buf) ?? 0) + 1);
 }
 
 /** Give any error from inside a node the node's name and the user's line. */

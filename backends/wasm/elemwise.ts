@@ -18,7 +18,7 @@ import { NDArray } from "../../core/ndarray.ts";
 import type { TensorType } from "../../core/type.ts";
 import type { Apply } from "../../core/variable.ts";
 import { fusedKey, type FusedStep } from "../../ops/fused.ts";
-import { broadcastRuntime } from "../cpu/elemwise_codegen.ts";
+import { shapeRule } from "../cpu/elemwise_codegen.ts";
 import type { BufferPool } from "../cpu/pool.ts";
 import { type Lane, LANES } from "./asm.ts";
 import { F32, F64, I32, ModuleBuilder, V128 } from "./emitter.ts";
@@ -175,20 +175,27 @@ export function wasmElementwise(
   const splittable = workersCanRun(module, 2 + access.length);
   const fulls = access.flatMap((a, i) => (a === "full" ? [i] : []));
   const scalars = access.flatMap((a, i) => (a === "scalar" ? [i] : []));
-  const L = LANES[lane], S = L.size, nd = outType.ndim;
-  // The kernel's arguments (nvec, out, ...inputs, ...scalars), refilled on each call.
+  const L = LANES[lane], S = L.size;
+  const shapeOf = shapeRule(inTypes, outType.ndim, describe);
+  // The kernel's arguments (nvec, out, ...inputs, ...scalars) and the per-input lists,
+  // refilled on each call (a program never re-enters one of its nodes).
   const args: number[] = new Array(2 + access.length).fill(0);
+  const inData: (Float32Array | Float64Array)[] = new Array(fulls.length);
+  const resident: number[] = new Array(fulls.length);
+  const scalarArgs: number[] = new Array(scalars.length);
   return (vals, pool) => {
-    const shape = broadcastRuntime(vals.map((v) => v.shape), inTypes, nd, describe);
+    const shape = shapeOf(vals);
     let n = 1;
     for (const d of shape) n *= d;
     if (n < elementwiseOptions.minLength) return fallback(vals, pool);
     elementwiseStats.runs++;
-    const inData = fulls.map((i) => vals[i].data as Float32Array | Float64Array);
-    // Inputs already in the arena (a shared value's mirror, a run's staged copy) are read in place.
-    const resident = inData.map((d) => (d.length === n ? residentOffset(d, S as 4 | 8) : -1));
+    for (let j = 0; j < fulls.length; j++) {
+      const d = inData[j] = vals[fulls[j]].data as Float32Array | Float64Array;
+      // Inputs already in the arena (a shared value's mirror, a run's staged copy) are read in place.
+      resident[j] = d.length === n ? residentOffset(d, S as 4 | 8) : -1;
+    }
     const buf = pool.take(dtype, n) as Float32Array | Float64Array;
-    const scalarArgs = scalars.map((i) => vals[i].data[0]);
+    for (let j = 0; j < scalars.length; j++) scalarArgs[j] = vals[scalars[j]].data[0];
     const threads = splittable && n >= elementwiseOptions.parallelLength ? usableThreads() : 1;
     if (threads > 1 && runSplit(lane, kernel, module, threads, inData, resident, scalarArgs, buf)) {
       return [new NDArray(dtype, shape, buf)];
@@ -202,8 +209,6 @@ export function wasmElementwise(
       pool.give(buf);
       return fallback(vals, pool);
     }
-    // Whole-memory views (taken after the allocations, which may grow the memory).
-    const all = lane === "f32" ? ar.all32() : ar.all64(), outIndex = outAt / S;
     args[1] = outAt;
     scalarArgs.forEach((v, j) => (args[2 + fulls.length + j] = v));
     try {
@@ -213,15 +218,13 @@ export function wasmElementwise(
           const d = inData[j];
           if (resident[j] >= 0) args[2 + j] = resident[j] + o * S;
           else {
-            all.set(o === 0 && len === d.length ? d : d.subarray(o, o + len), slots[j] / S);
+            ar.write(d, o, len, slots[j], S as 4 | 8);
             args[2 + j] = slots[j];
           }
         }
         args[0] = Math.ceil(len / L.lanes);
         kernel.apply(undefined, args);
-        // Short results are copied by a loop: cheaper than making a view to copy from.
-        if (len <= SHORT_COPY) { for (let i = 0; i < len; i++) buf[o + i] = all[outIndex + i]; }
-        else buf.set(all.subarray(outIndex, outIndex + len), o);
+        ar.read(outAt, len, S as 4 | 8, buf, o);
       }
     } finally {
       ar.release(mark);
@@ -229,9 +232,6 @@ export function wasmElementwise(
     return [new NDArray(dtype, shape, buf)];
   };
 }
-
-/** Results up to this length are copied out element by element. */
-const SHORT_COPY = 96;
 
 /**
  * Run a group over whole arrays split across `threads` threads: the vectors are cut

@@ -198,8 +198,7 @@ function copyIn(e: MatmulEngine, v: MatrixView, r: number, c: number, extra: num
   const span = (r - 1) * v.rowStride + (c - 1) * v.colStride + 1 + extra;
   const at = e.arena.alloc(span * S);
   if (at < 0) throw new RangeError("wasm arena exhausted");
-  const dst = e.lane === "f32" ? e.arena.f32(at, span) : e.arena.f64(at, span);
-  dst.set(v.offset === 0 && span === v.data.length ? v.data : v.data.subarray(v.offset, v.offset + span));
+  e.arena.write(v.data, v.offset, span, at, S);
   return at;
 }
 
@@ -311,9 +310,7 @@ export function wasmGemmBatched(
     for (let t = 0; t < batch; t++) {
       product(e, m, n, k, A + t * aStep * S, a, B + t * bStep * S, b, C + t * m * n * S, threads, scratch);
     }
-    const out = e.lane === "f32" ? ar.f32(C, batch * m * n) : ar.f64(C, batch * m * n);
-    if (cOff === 0 && c.length === out.length) c.set(out);
-    else c.set(out, cOff);
+    ar.read(C, batch * m * n, S, c, cOff);
     return true;
   } catch (err) {
     if (err instanceof RangeError) return false;

@@ -17,6 +17,8 @@
  */
 
 const PAGE = 65536;
+/** Spans up to this many elements are copied by a loop: cheaper than making a view to copy from. */
+const SHORT_COPY = 96;
 /** 4 GiB: the most a 32-bit memory can address. */
 const MAX_PAGES = 65536;
 
@@ -196,6 +198,25 @@ export class Arena {
   }
   #all32?: Float32Array;
   #all64?: Float64Array;
+
+  /**
+   * Copy `n` elements of `src` from element `from` into the arena at byte offset `at`
+   * as elements of `size` bytes (4: float32, 8: float64; converted when `src` is of the
+   * other type), through the whole-memory view: no view per call, and short spans by
+   * a loop (cheaper than the source view `set` would need).
+   */
+  write(src: Float32Array | Float64Array, from: number, n: number, at: number, size: 4 | 8): void {
+    const all = size === 4 ? this.all32() : this.all64(), i0 = at / size;
+    if (n <= SHORT_COPY) { for (let i = 0; i < n; i++) all[i0 + i] = src[from + i]; }
+    else all.set(from === 0 && n === src.length ? src : src.subarray(from, from + n), i0);
+  }
+
+  /** Copy `n` elements of `size` bytes from the arena at byte offset `at` into `dst` from element `to` (as `write`). */
+  read(at: number, n: number, size: 4 | 8, dst: Float32Array | Float64Array, to: number): void {
+    const all = size === 4 ? this.all32() : this.all64(), i0 = at / size;
+    if (n <= SHORT_COPY) { for (let i = 0; i < n; i++) dst[to + i] = all[i0 + i]; }
+    else dst.set(all.subarray(i0, i0 + n), to);
+  }
 
   /** A Float32Array view of `n` elements at byte offset `at`. */
   f32(at: number, n: number): Float32Array {

@@ -56,3 +56,21 @@ Deno.test("Arena: long-lived blocks sit below the stack, are reused when freed, 
   assert.equal(a.floor, base, "freeing the top blocks lowers the floor over the merged hole");
   assert.equal(a.top, base);
 });
+
+Deno.test("Arena write/read copy short and long spans, converting between float32 and float64", () => {
+  const a = new Arena({ initialPages: 1, maximumPages: 8 });
+  for (const n of [3, 96, 97, 1000]) {
+    const mark = a.mark(), at = a.alloc(n * 8);
+    const src = Float32Array.from({ length: n + 2 }, (_, i) => i + 0.5);
+    a.write(src, 1, n, at, 8); // float32 in, float64 stored
+    assert.deepEqual([...a.f64(at, n)], [...src.subarray(1, n + 1)]);
+    const back = new Float64Array(n + 1);
+    a.read(at, n, 8, back, 1);
+    assert.deepEqual([...back.subarray(1)], [...src.subarray(1, n + 1)]);
+    const f32 = new Float32Array(n);
+    a.write(Float64Array.from({ length: n }, (_, i) => 1 / 3 + i), 0, n, at, 4); // rounded to float32
+    a.read(at, n, 4, f32, 0);
+    assert.equal(f32[n - 1], Math.fround(1 / 3 + n - 1));
+    a.release(mark);
+  }
+});
