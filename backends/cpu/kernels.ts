@@ -56,6 +56,10 @@ function reductionKernel(node: Apply): CpuKernel | undefined {
   const kernel = groupKernelOf(node.op);
   if (!kernel) return undefined;
   const params = node.params as ReduceParams, dtype = node.outputs[0].dtype, perform = performOf(node);
+  // A reduction over every axis without keepdims (a total) always has shape ().
+  const total = !params.keepdims && params.axes.length === node.inputs[0].ndim
+    ? Object.freeze([])
+    : undefined;
   return (vals, pool) => {
     const x = vals[0];
     let m = 1;
@@ -64,6 +68,6 @@ function reductionKernel(node: Apply): CpuKernel | undefined {
     const outSize = x.size / m;
     const out = pool ? pool.take(dtype, outSize) : new STORAGE[dtype](outSize);
     kernel(x.data, outSize, m, out);
-    return [new NDArray(dtype, reducedShape(x.shape, params), out)];
+    return [new NDArray(dtype, total ?? reducedShape(x.shape, params), out)];
   };
 }

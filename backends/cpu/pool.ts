@@ -3,13 +3,30 @@
  * go back here when their last reader has run, and the next call (or a later step)
  * takes them instead of allocating (a typed array costs a trip into the runtime and a
  * zeroed allocation; a pooled one costs two map lookups).
+ *
+ * With `engine` set (the program sets it for nodes whose results stay inside the
+ * call), float buffers of at least `ENGINE_MIN_LENGTH` elements come from the
+ * WebAssembly engine's memory where it can keep them (engine_array.ts), so its
+ * kernels read and write them in place instead of copying them in and out. Such
+ * buffers are pooled apart, so results that leave the call are never engine memory
+ * by way of the pool.
  * @module
  */
+import { config } from "../../core/config.ts";
 import { type DType, STORAGE, type TypedArray } from "../../core/dtype.ts";
+import { engineBuffer, engineOffset } from "../wasm/engine_array.ts";
+
+/** Shorter buffers stay plain arrays: the engine's elementwise kernels do not run on them. */
+export const ENGINE_MIN_LENGTH = 64;
+
+type Lists = Map<unknown, Map<number, TypedArray[]>>;
 
 /** Free buffers by storage constructor, then length. */
 export class BufferPool {
-  #free = new Map<unknown, Map<number, TypedArray[]>>();
+  #free: Lists = new Map();
+  #engineFree: Lists = new Map();
+  /** Whether `take` may hand out float buffers in the engine's memory (see the module notes). */
+  engine = false;
 
   /**
    * A buffer of `n` elements (contents undefined).
@@ -27,13 +44,22 @@ export class BufferPool {
    */
   take(dtype: DType, n: number): TypedArray {
     const ctor = STORAGE[dtype];
+    if (
+      this.engine && n >= ENGINE_MIN_LENGTH && (dtype === "float64" || dtype === "float32") && config.wasm
+    ) {
+      const b = this.#engineFree.get(ctor)?.get(n)?.pop() ?? engineBuffer(dtype, n);
+      if (b) return b;
+    }
     return this.#free.get(ctor)?.get(n)?.pop() ?? new ctor(n);
   }
 
   /** Give a buffer back. */
   give(buf: TypedArray): void {
-    let byLength = this.#free.get(buf.constructor);
-    if (!byLength) this.#free.set(buf.constructor, byLength = new Map());
+    const inEngine = (buf instanceof Float64Array || buf instanceof Float32Array) &&
+      engineOffset(buf, buf.BYTES_PER_ELEMENT as 4 | 8) >= 0;
+    const lists = inEngine ? this.#engineFree : this.#free;
+    let byLength = lists.get(buf.constructor);
+    if (!byLength) lists.set(buf.constructor, byLength = new Map());
     let list = byLength.get(buf.length);
     if (!list) byLength.set(buf.length, list = []);
     if (list.length < 8) list.push(buf);

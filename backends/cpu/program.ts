@@ -85,18 +85,18 @@ function performThunk(node: Apply): Step["run"] {
   return (vals, pool) => {
     const outs = perform(vals, pool);
     // Check what the op produced against its declared types: catches op bugs early.
-    outs.forEach((o, k) => {
-      const t = node.outputs[k].type;
-      if (
-        o.dtype !== t.dtype || o.ndim !== t.ndim || t.shape.some((d, i) => d !== null && d !== o.shape[i])
-      ) {
+    for (let k = 0; k < outs.length; k++) {
+      const o = outs[k], t = node.outputs[k].type;
+      let fits = o.dtype === t.dtype && o.ndim === t.ndim;
+      for (let i = 0; fits && i < t.ndim; i++) fits = t.shape[i] === null || t.shape[i] === o.shape[i];
+      if (!fits) {
         throw new ShapeError(
           `${describeNode(node)}: produced ${o.dtype} of shape (${
             o.shape.join(", ")
           }) where ${t} was declared`,
         );
       }
-    });
+    }
     return outs;
   };
 }
@@ -156,6 +156,8 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
   const extraHolders = new Map<TypedArray, number>();
   const foreign = new Set<TypedArray>();
   const args = steps.map((s) => new Array<NDArray>(s.ins.length));
+  // Nodes whose results stay inside the call may take engine memory (pool.ts).
+  const inside = steps.map((s) => !s.outs.some((o) => keep.has(o)));
 
   return {
     roots,
@@ -194,6 +196,7 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
           // Elementwise kernels may write over an input that dies here (same index map).
           if (step.elementwise) { for (const x of step.dying) release(x); }
           let outs: NDArray[];
+          pool.engine = inside[si];
           try {
             outs = step.run(ins, pool);
           } catch (e) {

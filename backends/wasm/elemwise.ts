@@ -26,6 +26,7 @@ import { fastRelaxedMadd, hasSimd } from "./features.ts";
 import { COSTLY, LOWERINGS, lowerSteps } from "./lower.ts";
 import { arena } from "./memory.ts";
 import { residentOffset } from "./staging.ts";
+import { engineOffset } from "./engine_array.ts";
 import { VecWriter } from "./vmath.ts";
 import { usableThreads } from "./matmul.ts";
 import { jobsFor, type KernelModule, kernelModule, runParallel, workersCanRun } from "./threads.ts";
@@ -48,8 +49,15 @@ export const elementwiseOptions: {
   parallelLength: number;
 } = { minLength: 64, chunk: 65536, fma: undefined, cheapGroups: false, parallelLength: 1 << 17 };
 
-/** How many node evaluations ran in WebAssembly, and how many of them split across threads. */
-export const elementwiseStats: { runs: number; splitRuns: number } = { runs: 0, splitRuns: 0 };
+/**
+ * How many node evaluations ran in WebAssembly, how many of them split across threads,
+ * and how many wrote their output in place in engine memory (a pooled intermediate).
+ */
+export const elementwiseStats: { runs: number; splitRuns: number; inPlaceRuns: number } = {
+  runs: 0,
+  splitRuns: 0,
+  inPlaceRuns: 0,
+};
 
 const LANE_OF: Partial<Record<DType, Lane>> = { float32: "f32", float64: "f64" };
 
@@ -200,16 +208,19 @@ export function wasmElementwise(
     if (threads > 1 && runSplit(lane, kernel, module, threads, inData, resident, scalarArgs, buf)) {
       return [new NDArray(dtype, shape, buf)];
     }
+    // An output in the engine's memory (an intermediate from the pool) is written in
+    // place: its block is padded to 64 bytes, so the last whole vector fits.
+    const direct = engineOffset(buf, S as 4 | 8);
+    if (direct >= 0) elementwiseStats.inPlaceRuns++;
     const ar = arena(), mark = ar.mark();
     const CH = Math.min(elementwiseOptions.chunk, Math.ceil(n / L.lanes) * L.lanes);
-    const outAt = ar.alloc(CH * S);
+    const outAt = direct >= 0 ? direct : ar.alloc(CH * S);
     const slots = resident.map((r) => (r >= 0 ? r : ar.alloc(CH * S)));
     if (outAt < 0 || slots.some((s) => s < 0)) {
       ar.release(mark);
       pool.give(buf);
       return fallback(vals, pool);
     }
-    args[1] = outAt;
     scalarArgs.forEach((v, j) => (args[2 + fulls.length + j] = v));
     try {
       for (let o = 0; o < n; o += CH) {
@@ -223,8 +234,9 @@ export function wasmElementwise(
           }
         }
         args[0] = Math.ceil(len / L.lanes);
+        args[1] = direct >= 0 ? direct + o * S : outAt;
         kernel.apply(undefined, args);
-        ar.read(outAt, len, S as 4 | 8, buf, o);
+        if (direct < 0) ar.read(outAt, len, S as 4 | 8, buf, o);
       }
     } finally {
       ar.release(mark);

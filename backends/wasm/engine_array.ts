@@ -41,15 +41,38 @@ export function engineArray(dtype: "float32" | "float64", shape: readonly number
     throw new TypeError(`engineArray: dtype must be float32 or float64, got ${dtype as DType}`);
   }
   const n = shape.reduce((a, b) => a * b, 1);
+  const data = engineBuffer(dtype, n);
+  if (!data) return new NDArray(dtype, shape);
+  data.fill(0);
+  return new NDArray(dtype, shape, data);
+}
+
+/**
+ * A typed array of `n` elements in the engine's memory (contents undefined), given
+ * back when it is garbage-collected; undefined where the engine cannot keep one now
+ * (no SIMD, memory not shared, the arena's stack in use, or full). The CPU program's
+ * buffer pool takes its intermediates here, so kernels read and write them in place.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { engineBuffer, engineOffset } from "./engine_array.ts";
+ * const b = engineBuffer("float64", 10);
+ * if (b) assert(engineOffset(b, 8) >= 0 && engineOffset(b, 4) === -1);
+ * ```
+ */
+export function engineBuffer(
+  dtype: "float32" | "float64",
+  n: number,
+): Float32Array | Float64Array | undefined {
   const size = dtype === "float32" ? 4 : 8, bytes = Math.max(1, n) * size;
   const a = hasSimd() ? arena() : undefined;
   const at = a?.shared ? a.persist(bytes) : -1;
-  if (!a || at < 0) return new NDArray(dtype, shape);
+  if (!a || at < 0) return undefined;
   const data = dtype === "float32" ? a.f32(at, n) : a.f64(at, n);
-  data.fill(0);
   blocks.set(data, [at, bytes]);
   finalizer.register(data, [at, bytes]);
-  return new NDArray(dtype, shape, data);
+  return data;
 }
 
 /**

@@ -13,6 +13,7 @@ import { config } from "../../core/config.ts";
 import type { FloatArray, MatrixView } from "../cpu/matmul.ts";
 import { type Job, jobsFor, readyWorkers, runParallel, startPool, threadsSupported } from "./threads.ts";
 import { findStaged, reserveStaged, stagedOffset } from "./staging.ts";
+import { engineOffset } from "./engine_array.ts";
 
 /** A thread's packing buffers and edge tile (byte offsets in the arena). */
 interface Scratch {
@@ -304,13 +305,15 @@ export function wasmGemmBatched(
   const ar = e.arena, mark = ar.mark();
   try {
     const A = copyIn(e, a, m, k, (batch - 1) * aStep, sa), B = copyIn(e, b, k, n, (batch - 1) * bStep, sb);
-    const C = ar.alloc(batch * m * n * S);
+    // A GEMV into a buffer in the engine's memory (an intermediate) writes it in place.
+    const direct = gemv && batch === 1 && cOff === 0 && c.length === m * n ? engineOffset(c, S) : -1;
+    const C = direct >= 0 ? direct : ar.alloc(batch * m * n * S);
     if (C < 0) return false;
     const scratch = !gemv ? Array.from({ length: threads }, () => takeScratch(ar, e.shape)) : [];
     for (let t = 0; t < batch; t++) {
       product(e, m, n, k, A + t * aStep * S, a, B + t * bStep * S, b, C + t * m * n * S, threads, scratch);
     }
-    ar.read(C, batch * m * n, S, c, cOff);
+    if (direct < 0) ar.read(C, batch * m * n, S, c, cOff);
     return true;
   } catch (err) {
     if (err instanceof RangeError) return false;

@@ -68,9 +68,9 @@ function lrCheck(r: number, cols: number) {
 Deno.test("staging: a run that throws still releases its arena space", () => {
   const [a, b] = T.dmatrices("a", "b");
   const f = T.function([a, b], T.add(T.dot(a, b), T.dot(b, a)));
-  const top = arena().top;
   assert.throws(() => f(randomMatrix(150, 120), randomMatrix(120, 100)), T.ShapeError);
-  assert.equal(arena().top, top);
+  // No stack space is held (long-lived blocks, such as pooled intermediates, may remain).
+  assert.equal(arena().top, arena().floor);
 });
 
 /** The logistic-regression step on a data matrix in a shared variable; JS path when `wasm` is false. */

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import * as T from "../../mod.ts";
+import { BufferPool, ENGINE_MIN_LENGTH } from "./pool.ts";
+import { engineOffset } from "../wasm/engine_array.ts";
+import { arena } from "../wasm/memory.ts";
+import { hasSimd } from "../wasm/features.ts";
+import { elementwiseStats } from "../wasm/elemwise.ts";
+
+/** Whether this runtime keeps engine buffers (SIMD and a shared arena). */
+const engineKeeps = () => hasSimd() && arena().shared && T.config.wasm;
+
+Deno.test("BufferPool: engine buffers for intermediates only, pooled apart from plain ones", () => {
+  const pool = new BufferPool();
+  const plain = pool.take("float64", 100) as Float64Array;
+  assert.equal(engineOffset(plain, 8), -1, "engine is off by default");
+  pool.engine = true;
+  const inEngine = pool.take("float64", 100) as Float64Array;
+  const small = pool.take("float64", ENGINE_MIN_LENGTH - 1) as Float64Array;
+  const ints = pool.take("int32", 100);
+  assert.equal(engineOffset(small, 8), -1, "short buffers stay plain");
+  assert.ok(!(ints instanceof Float64Array || ints instanceof Float32Array));
+  assert.equal(engineOffset(inEngine, 8) >= 0, engineKeeps());
+  pool.give(plain);
+  pool.give(inEngine);
+  pool.engine = false;
+  assert.equal(pool.take("float64", 100), plain, "a result leaving the call never gets engine memory");
+  pool.engine = true;
+  assert.equal(pool.take("float64", 100), inEngine);
+});
+
+Deno.test("CPU program: intermediates in engine memory give the JS path's results, of any length, and never leave the call", () => {
+  for (const dtype of ["float64", "float32"] as const) {
+    for (const n of [64, 65, 401, 1003]) {
+      const build = () => {
+        const x = dtype === "float32" ? T.fvector("x") : T.dvector("x");
+        const a = dtype === "float32" ? T.fmatrix("a") : T.dmatrix("a");
+        const w = dtype === "float32" ? T.fvector("w") : T.dvector("w");
+        const z = T.exp(T.mul(x, 0.5)); // an intermediate: engine memory where kept
+        const p = T.dot(a, w); // a GEMV written in place into one
+        const u = T.log1p(T.add(T.mul(z, z), T.mul(p, p))); // reads both in place
+        return T.function([x, a, w], [T.tanh(T.add(u, z)), T.sum(u), T.dot(u, a)]);
+      };
+      const fast = build();
+      T.config.wasm = false;
+      const ref = build();
+      T.config.wasm = true;
+      const x = T.asarray(Array.from({ length: n }, (_, i) => Math.sin(i) * 3), { dtype });
+      const a = T.asarray(Array.from({ length: n * 8 }, (_, i) => Math.cos(i)), { dtype }).reshape([n, 8]);
+      const w = T.asarray([1, -2, 3, -4, 5, -6, 7, -8].map((v) => v / 10), { dtype });
+      const inPlace = elementwiseStats.inPlaceRuns;
+      for (let call = 0; call < 3; call++) {
+        const got = fast(x, a, w), want = ref(x, a, w);
+        got.forEach((g, k) => {
+          assert.equal(
+            engineOffset(g.data as Float64Array, dtype === "float32" ? 4 : 8),
+            -1,
+            `output ${k} is plain`,
+          );
+          const tol = dtype === "float32" ? 1e-4 : 1e-12;
+          g.data.forEach((v, i) => {
+            const w = want[k].data[i];
+            assert.ok(
+              Math.abs(v - w) <= tol * Math.max(1, Math.abs(w)),
+              `${dtype} n=${n} output ${k}[${i}]: ${v} vs ${w}`,
+            );
+          });
+        });
+      }
+      // From the second call on, the pool holds engine buffers for the intermediates.
+      if (engineKeeps()) {
+        assert.ok(elementwiseStats.inPlaceRuns > inPlace, `${dtype} n=${n}: written in place`);
+      }
+    }
+  }
+});
