@@ -5,11 +5,11 @@
  * zeroed allocation; a pooled one costs two map lookups).
  *
  * With `engine` set (the program sets it for nodes whose results stay inside the
- * call), float buffers of at least `ENGINE_MIN_LENGTH` elements come from the
- * WebAssembly engine's memory where it can keep them (engine_array.ts), so its
- * kernels read and write them in place instead of copying them in and out. Such
- * buffers are pooled apart, so results that leave the call are never engine memory
- * by way of the pool.
+ * call), float buffers from `ENGINE_MIN_LENGTH` elements up to `ENGINE_MAX_BYTES`
+ * come from the WebAssembly engine's memory where it can keep them
+ * (engine_array.ts), so its kernels read and write them in place instead of copying
+ * them in and out. Such buffers are pooled apart, so results that leave the call are
+ * never engine memory by way of the pool.
  * @module
  */
 import { config } from "../../core/config.ts";
@@ -18,6 +18,11 @@ import { engineBuffer, engineOffset } from "../wasm/engine_array.ts";
 
 /** Shorter buffers stay plain arrays: the engine's elementwise kernels do not run on them. */
 export const ENGINE_MIN_LENGTH = 64;
+/**
+ * Larger buffers stay plain arrays too: the engine's memory never shrinks (freed blocks
+ * are only reused), and copying a large array costs little beside the work on it.
+ */
+export const ENGINE_MAX_BYTES = 8 << 20;
 
 type Lists = Map<unknown, Map<number, TypedArray[]>>;
 
@@ -44,10 +49,10 @@ export class BufferPool {
    */
   take(dtype: DType, n: number): TypedArray {
     const ctor = STORAGE[dtype];
-    if (
-      this.engine && n >= ENGINE_MIN_LENGTH && (dtype === "float64" || dtype === "float32") && config.wasm
-    ) {
-      const b = this.#engineFree.get(ctor)?.get(n)?.pop() ?? engineBuffer(dtype, n);
+    const float = dtype === "float64" || dtype === "float32";
+    if (this.engine && float && n >= ENGINE_MIN_LENGTH && n * ctor.BYTES_PER_ELEMENT <= ENGINE_MAX_BYTES) {
+      const b = this.#engineFree.get(ctor)?.get(n)?.pop() ??
+        (config.wasm ? engineBuffer(dtype, n) : undefined);
       if (b) return b;
     }
     return this.#free.get(ctor)?.get(n)?.pop() ?? new ctor(n);

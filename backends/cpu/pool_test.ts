@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
-import { BufferPool, ENGINE_MIN_LENGTH } from "./pool.ts";
+import { BufferPool, ENGINE_MAX_BYTES, ENGINE_MIN_LENGTH } from "./pool.ts";
 import { engineOffset } from "../wasm/engine_array.ts";
 import { arena } from "../wasm/memory.ts";
 import { hasSimd } from "../wasm/features.ts";
@@ -18,6 +18,8 @@ Deno.test("BufferPool: engine buffers for intermediates only, pooled apart from 
   const small = pool.take("float64", ENGINE_MIN_LENGTH - 1) as Float64Array;
   const ints = pool.take("int32", 100);
   assert.equal(engineOffset(small, 8), -1, "short buffers stay plain");
+  const large = pool.take("float32", ENGINE_MAX_BYTES / 4 + 1) as Float32Array;
+  assert.equal(engineOffset(large, 4), -1, "large buffers stay plain");
   assert.ok(!(ints instanceof Float64Array || ints instanceof Float32Array));
   assert.equal(engineOffset(inEngine, 8) >= 0, engineKeeps());
   pool.give(plain);
