@@ -54,9 +54,27 @@ export class BufferPool {
       const b = this.#engineFree.get(ctor)?.get(n)?.pop() ??
         (config.wasm ? engineBuffer(dtype, n) : undefined);
       if (b) return b;
+      // The engine cannot make one now (its stack holds a run's staged inputs): `settle` makes it later.
+      if (config.wasm) this.#missed.push([dtype, n]);
     }
     return this.#free.get(ctor)?.get(n)?.pop() ?? new ctor(n);
   }
+
+  /**
+   * Make the engine buffers that `take` could not make during the run (call when the
+   * engine's stack is empty, after a run): the next run finds them pooled. A program
+   * whose data matrix is staged for every run thus still gets its intermediates in
+   * engine memory from its second call on.
+   */
+  settle(): void {
+    for (const [dtype, n] of this.#missed) {
+      const b = engineBuffer(dtype, n);
+      if (!b) break;
+      this.give(b);
+    }
+    this.#missed.length = 0;
+  }
+  #missed: ["float32" | "float64", number][] = [];
 
   /** Give a buffer back. */
   give(buf: TypedArray): void {

@@ -210,6 +210,8 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
         }
       } finally {
         scope.end();
+        pool.engine = false;
+        pool.settle();
       }
       const picked = wanted ?? outSlots.map((_, i) => i);
       return picked.map((i) => {
