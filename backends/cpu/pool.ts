@@ -78,13 +78,17 @@ export class BufferPool {
 
   /** Give a buffer back. */
   give(buf: TypedArray): void {
-    const inEngine = (buf instanceof Float64Array || buf instanceof Float32Array) &&
-      engineOffset(buf, buf.BYTES_PER_ELEMENT as 4 | 8) >= 0;
-    const lists = inEngine ? this.#engineFree : this.#free;
+    const lists = inEngineMemory(buf) ? this.#engineFree : this.#free;
     let byLength = lists.get(buf.constructor);
     if (!byLength) lists.set(buf.constructor, byLength = new Map());
     let list = byLength.get(buf.length);
     if (!list) byLength.set(buf.length, list = []);
     if (list.length < 8) list.push(buf);
   }
+}
+
+/** Whether `buf` is a block of the engine's memory (an engine buffer or engine array). */
+export function inEngineMemory(buf: TypedArray): boolean {
+  return (buf instanceof Float64Array || buf instanceof Float32Array) &&
+    engineOffset(buf, buf.BYTES_PER_ELEMENT as 4 | 8) >= 0;
 }

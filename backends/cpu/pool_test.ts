@@ -92,3 +92,18 @@ Deno.test("CPU program: with a data matrix staged for every run, intermediates m
   if (engineKeeps()) assert.ok(second.count > first.count, `in place: ${first.count} then ${second.count}`);
   second.out.forEach((o, k) => assert.deepEqual([...o.data], [...first.out[k].data]));
 });
+
+Deno.test("CPU program: a view of an intermediate leaves the call as a plain array, and calls do not grow the engine's memory", () => {
+  const x = T.dvector("x");
+  const f = T.function([x], [T.reshape(T.exp(x), [10, 20]), T.sum(x)]);
+  const xv = T.asarray(Float64Array.from({ length: 200 }, (_, i) => i / 100));
+  f(xv);
+  f(xv);
+  const floor = arena().floor;
+  for (let call = 0; call < 50; call++) {
+    const [r] = f(xv);
+    assert.equal(engineOffset(r.data as Float64Array, 8), -1);
+    assert.ok(Math.abs(r.data[199] - Math.exp(1.99)) < 1e-13);
+  }
+  assert.equal(arena().floor, floor, "no engine block per call");
+});

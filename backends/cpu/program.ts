@@ -15,7 +15,7 @@ import { toposort } from "../../core/walk.ts";
 import { type Apply, Constant, type Variable } from "../../core/variable.ts";
 import { SharedVariable } from "../../core/shared.ts";
 import { elemwiseKernel, shapeRule } from "./elemwise_codegen.ts";
-import { BufferPool } from "./pool.ts";
+import { BufferPool, inEngineMemory } from "./pool.ts";
 import { type CpuKernel, cpuKernelFor } from "./kernels.ts";
 import { wasmElementwise } from "../wasm/elemwise.ts";
 import { beginRun } from "../wasm/staging.ts";
@@ -213,11 +213,21 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
         pool.engine = false;
         pool.settle();
       }
+      // Results leave as arrays of their own: never an input's, a shared value's or a
+      // constant's buffer, nor engine memory (a view op's result over an intermediate),
+      // whose block goes back to the pool so that calls do not grow the engine's memory.
+      const inEngine = new Set<TypedArray>();
+      for (const x of outSlots) {
+        const d = vals[x].data;
+        if (!foreign.has(d) && inEngineMemory(d)) inEngine.add(d);
+      }
       const picked = wanted ?? outSlots.map((_, i) => i);
-      return picked.map((i) => {
+      const results = picked.map((i) => {
         const v = vals[outSlots[i]];
-        return foreign.has(v.data) ? v.copy() : v;
+        return foreign.has(v.data) || inEngine.has(v.data) ? v.copy() : v;
       });
+      for (const d of inEngine) pool.give(d);
+      return results;
     },
   };
 }
