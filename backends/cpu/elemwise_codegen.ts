@@ -152,7 +152,7 @@ export function shapeRule(
   nd: number,
   describe: () => string,
 ): (vals: readonly NDArray[]) => readonly number[] {
-  const full = types.flatMap((t, i) => (t.ndim === nd && !t.shape.includes(1) ? [i] : []));
+  const full = nd === 0 ? [] : types.flatMap((t, i) => (t.ndim === nd && !t.shape.includes(1) ? [i] : []));
   // Inputs whose type says length 1 everywhere (0-d included): one element each.
   const unit = types.flatMap((t, i) => (t.shape.every((d) => d === 1) ? [i] : []));
   const simple = full.length > 0 && full.length + unit.length === types.length;

@@ -30,7 +30,8 @@ const FACTORIES: Record<string, (node: Apply, build?: ProgramBuilder) => CpuKern
   dot: (node) => wasmDotKernel(node, dotKernel(node)),
   batched_dot: (node) => wasmBatchedDotKernel(node, batchedDotKernel(node)),
   tensordot: tensordotKernel,
-  // SIMD sum/max/min over trailing axes of float arrays; the group kernel or perform otherwise.
+  // SIMD sum/max/min over trailing axes of float arrays; the group kernel (sum, max and min
+  // all have one) or perform otherwise.
   sum: (node) => wasmReduceKernel(node, "sum", reductionKernel(node)!),
   max: (node) => wasmReduceKernel(node, "max", reductionKernel(node)!),
   min: (node) => wasmReduceKernel(node, "min", reductionKernel(node)!),

@@ -5,7 +5,7 @@
  * zeroed allocation; a pooled one costs two map lookups).
  *
  * With `engine` set (the program sets it for nodes whose results stay inside the
- * call), float buffers from `ENGINE_MIN_LENGTH` elements up to `ENGINE_MAX_BYTES`
+ * call), float buffers from `elementwiseOptions.minLength` elements up to `ENGINE_MAX_BYTES`
  * come from the WebAssembly engine's memory where it can keep them
  * (engine_array.ts), so its kernels read and write them in place instead of copying
  * them in and out. Such buffers are pooled apart, so results that leave the call are
@@ -14,22 +14,36 @@
  */
 import { config } from "../../core/config.ts";
 import { type DType, STORAGE, type TypedArray } from "../../core/dtype.ts";
-import { engineBuffer, engineOffset } from "../wasm/engine_array.ts";
+import { engineBuffer, engineCanKeep, engineOffset } from "../wasm/engine_array.ts";
+import { elementwiseOptions } from "../wasm/elemwise.ts";
 
-/** Shorter buffers stay plain arrays: the engine's elementwise kernels do not run on them. */
-export const ENGINE_MIN_LENGTH = 64;
 /**
- * Larger buffers stay plain arrays too: the engine's memory never shrinks (freed blocks
+ * Larger buffers stay plain arrays: the engine's memory never shrinks (freed blocks
  * are only reused), and copying a large array costs little beside the work on it.
  */
 export const ENGINE_MAX_BYTES = 8 << 20;
 
 type Lists = Map<unknown, Map<number, TypedArray[]>>;
+type FloatDType = "float32" | "float64";
 
 /** Free buffers by storage constructor, then length. */
 export class BufferPool {
   #free: Lists = new Map();
+  /**
+   * Free engine buffers. They are never dropped (a dropped block would only be freed
+   * when the garbage collector finalises it, so a loop would keep making new ones);
+   * their number is bounded by the most a run holds at once.
+   */
   #engineFree: Lists = new Map();
+  /** Engine buffers handed out and not given back: returned by `reclaim` after a failed run. */
+  #engineOut = new Set<TypedArray>();
+  /**
+   * Plain buffers handed out where an engine buffer could not be made (its stack held a
+   * run's staged inputs), and for each length missed the most buffers out at once,
+   * engine and substitutes together: `settle` makes engine buffers up to that number.
+   */
+  #substitutes = new Set<TypedArray>();
+  #peaks = new Map<string, { dtype: FloatDType; n: number; peak: number }>();
   /** Whether `take` may hand out float buffers in the engine's memory (see the module notes). */
   engine = false;
 
@@ -49,41 +63,76 @@ export class BufferPool {
    */
   take(dtype: DType, n: number): TypedArray {
     const ctor = STORAGE[dtype];
-    const float = dtype === "float64" || dtype === "float32";
-    if (this.engine && float && n >= ENGINE_MIN_LENGTH && n * ctor.BYTES_PER_ELEMENT <= ENGINE_MAX_BYTES) {
+    if (
+      this.engine && (dtype === "float64" || dtype === "float32") && n >= elementwiseOptions.minLength &&
+      n * ctor.BYTES_PER_ELEMENT <= ENGINE_MAX_BYTES
+    ) {
       const b = this.#engineFree.get(ctor)?.get(n)?.pop() ??
         (config.wasm ? engineBuffer(dtype, n) : undefined);
-      if (b) return b;
-      // The engine cannot make one now (its stack holds a run's staged inputs): `settle` makes it later.
-      if (config.wasm) this.#missed.push([dtype, n]);
+      if (b) {
+        this.#engineOut.add(b);
+        return b;
+      }
+      if (config.wasm && engineCanKeep()) {
+        const plain = this.#free.get(ctor)?.get(n)?.pop() ?? new ctor(n);
+        const key = `${dtype}:${n}`, entry = this.#peaks.get(key) ?? { dtype, n, peak: 0 };
+        this.#substitutes.add(plain);
+        entry.peak = Math.max(
+          entry.peak,
+          this.#outOf(ctor, n, this.#engineOut) + this.#outOf(ctor, n, this.#substitutes),
+        );
+        this.#peaks.set(key, entry);
+        return plain;
+      }
     }
     return this.#free.get(ctor)?.get(n)?.pop() ?? new ctor(n);
   }
 
-  /**
-   * Make the engine buffers that `take` could not make during the run (call when the
-   * engine's stack is empty, after a run): the next run finds them pooled. A program
-   * whose data matrix is staged for every run thus still gets its intermediates in
-   * engine memory from its second call on.
-   */
-  settle(): void {
-    for (const [dtype, n] of this.#missed) {
-      const b = engineBuffer(dtype, n);
-      if (!b) break;
-      this.give(b);
-    }
-    this.#missed.length = 0;
-  }
-  #missed: ["float32" | "float64", number][] = [];
-
   /** Give a buffer back. */
   give(buf: TypedArray): void {
-    const lists = inEngineMemory(buf) ? this.#engineFree : this.#free;
+    const inEngine = inEngineMemory(buf);
+    if (inEngine) this.#engineOut.delete(buf);
+    else if (this.#substitutes.size > 0) this.#substitutes.delete(buf);
+    const lists = inEngine ? this.#engineFree : this.#free;
     let byLength = lists.get(buf.constructor);
     if (!byLength) lists.set(buf.constructor, byLength = new Map());
     let list = byLength.get(buf.length);
     if (!list) byLength.set(buf.length, list = []);
-    if (list.length < 8) list.push(buf);
+    if (inEngine || list.length < 8) list.push(buf);
+  }
+
+  /**
+   * After a run (the engine's stack empty): make the engine buffers that `take` could
+   * not make during it, as many of each length as were out at once, so the next run
+   * finds them pooled. A program whose data matrix is staged for every run thus gets
+   * its intermediates in engine memory from its second call on.
+   */
+  settle(): void {
+    if (this.#peaks.size === 0) return;
+    for (const { dtype, n, peak } of this.#peaks.values()) {
+      const ctor = STORAGE[dtype];
+      const owned = (this.#engineFree.get(ctor)?.get(n)?.length ?? 0) + this.#outOf(ctor, n, this.#engineOut);
+      for (let i = owned; i < peak; i++) {
+        const b = engineBuffer(dtype, n);
+        if (!b) break;
+        this.give(b);
+      }
+    }
+    this.#peaks.clear();
+    this.#substitutes.clear();
+  }
+
+  /** How many buffers of `ctor` and length `n` are in `set`. */
+  #outOf(ctor: unknown, n: number, set: Set<TypedArray>): number {
+    let count = 0;
+    for (const b of set) if (b.constructor === ctor && b.length === n) count++;
+    return count;
+  }
+
+  /** Take back every engine buffer still out (at the end of a run, whose values are then dropped). */
+  reclaim(): void {
+    if (this.#engineOut.size === 0) return;
+    for (const b of [...this.#engineOut]) this.give(b);
   }
 }
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
-import { BufferPool, ENGINE_MAX_BYTES, ENGINE_MIN_LENGTH } from "./pool.ts";
+import { BufferPool, ENGINE_MAX_BYTES } from "./pool.ts";
 import { engineOffset } from "../wasm/engine_array.ts";
 import { arena } from "../wasm/memory.ts";
 import { hasSimd } from "../wasm/features.ts";
-import { elementwiseStats } from "../wasm/elemwise.ts";
+import { elementwiseOptions, elementwiseStats } from "../wasm/elemwise.ts";
 
 /** Whether this runtime keeps engine buffers (SIMD and a shared arena). */
 const engineKeeps = () => hasSimd() && arena().shared && T.config.wasm;
@@ -15,7 +15,7 @@ Deno.test("BufferPool: engine buffers for intermediates only, pooled apart from 
   assert.equal(engineOffset(plain, 8), -1, "engine is off by default");
   pool.engine = true;
   const inEngine = pool.take("float64", 100) as Float64Array;
-  const small = pool.take("float64", ENGINE_MIN_LENGTH - 1) as Float64Array;
+  const small = pool.take("float64", elementwiseOptions.minLength - 1) as Float64Array;
   const ints = pool.take("int32", 100);
   assert.equal(engineOffset(small, 8), -1, "short buffers stay plain");
   const large = pool.take("float32", ENGINE_MAX_BYTES / 4 + 1) as Float32Array;
@@ -104,6 +104,25 @@ Deno.test("CPU program: a view of an intermediate leaves the call as a plain arr
     const [r] = f(xv);
     assert.equal(engineOffset(r.data as Float64Array, 8), -1);
     assert.ok(Math.abs(r.data[199] - Math.exp(1.99)) < 1e-13);
+  }
+  assert.equal(arena().floor, floor, "no engine block per call");
+});
+
+Deno.test("CPU program: many live intermediates of one length, and failing calls, leave no engine blocks behind", () => {
+  const x = T.dvector("x"), y = T.dvector("y");
+  // Twelve vectors of one length alive at once: more than the pool keeps of plain arrays.
+  const ys = Array.from({ length: 12 }, (_, i) => T.exp(T.mul(x, 0.01 * (i + 1))));
+  let acc: T.Variable = ys[0];
+  for (const v of ys.slice(1)) acc = T.add(acc, T.mul(v, T.sum(v)));
+  const f = T.function([x, y], [T.sum(T.tanh(T.add(acc, y)))]);
+  const xv = T.asarray(Float64Array.from({ length: 500 }, (_, i) => Math.sin(i)));
+  const yv = T.asarray(new Float64Array(500));
+  const first = f(xv, yv)[0].item();
+  f(xv, yv);
+  const floor = arena().floor;
+  for (let call = 0; call < 20; call++) {
+    assert.equal(f(xv, yv)[0].item(), first);
+    assert.throws(() => f(xv, new Float64Array(499)), T.ShapeError); // fails after some intermediates
   }
   assert.equal(arena().floor, floor, "no engine block per call");
 });

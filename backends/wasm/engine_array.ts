@@ -48,6 +48,21 @@ export function engineArray(dtype: "float32" | "float64", shape: readonly number
 }
 
 /**
+ * Whether the engine can keep arrays in its memory at all here (SIMD, and a shared
+ * memory: growing a plain one would detach their views).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { engineCanKeep } from "./engine_array.ts";
+ * assert.equal(typeof engineCanKeep(), "boolean");
+ * ```
+ */
+export function engineCanKeep(): boolean {
+  return hasSimd() && arena().shared;
+}
+
+/**
  * A typed array of `n` elements in the engine's memory (contents undefined), given
  * back when it is garbage-collected; undefined where the engine cannot keep one now
  * (no SIMD, memory not shared, the arena's stack in use, or full). The CPU program's

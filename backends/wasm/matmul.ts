@@ -305,7 +305,8 @@ export function wasmGemmBatched(
   const ar = e.arena, mark = ar.mark();
   try {
     const A = copyIn(e, a, m, k, (batch - 1) * aStep, sa), B = copyIn(e, b, k, n, (batch - 1) * bStep, sb);
-    // A GEMV into a buffer in the engine's memory (an intermediate) writes it in place.
+    // A GEMV into a buffer in the engine's memory (an intermediate) writes it in place
+    // (every failure that returns false happens before the kernel's first store).
     const direct = gemv && batch === 1 && cOff === 0 && c.length === m * n ? engineOffset(c, S) : -1;
     const C = direct >= 0 ? direct : ar.alloc(batch * m * n * S);
     if (C < 0) return false;
