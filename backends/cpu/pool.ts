@@ -5,11 +5,12 @@
  * zeroed allocation; a pooled one costs two map lookups).
  *
  * With `engine` set (the program sets it for nodes whose results stay inside the
- * call), float buffers from `elementwiseOptions.minLength` elements up to `ENGINE_MAX_BYTES`
- * come from the WebAssembly engine's memory where it can keep them
+ * call), float buffers from `elementwiseOptions.minLength` elements up to
+ * `ENGINE_MAX_BYTES` come from the WebAssembly engine's memory where it can keep them
  * (engine_array.ts), so its kernels read and write them in place instead of copying
  * them in and out. Such buffers are pooled apart, so results that leave the call are
- * never engine memory by way of the pool.
+ * never engine memory by way of the pool; the program gives back (`reclaim`) any
+ * still out when a run ends.
  * @module
  */
 import { config } from "../../core/config.ts";
@@ -35,7 +36,7 @@ export class BufferPool {
    * their number is bounded by the most a run holds at once.
    */
   #engineFree: Lists = new Map();
-  /** Engine buffers handed out and not given back: returned by `reclaim` after a failed run. */
+  /** Engine buffers handed out and not given back yet (`reclaim` returns them). */
   #engineOut = new Set<TypedArray>();
   /**
    * Plain buffers handed out where an engine buffer could not be made (its stack held a
