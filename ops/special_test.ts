@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as T from "../mod.ts";
 import { checkElemwise, EDGE, F32_GRAD, fitting, INT_EDGE, randomPoints } from "../tests/elemwise_ref.ts";
 import { erfJs, erfOp, sigmoidOp, softplusOp } from "./special.ts";
+import { ERF_GRID_512, ERF_POINTS } from "./testdata/erf_ulp_ref.ts";
 
 // erf at 35 chosen points, from mpmath with 50 digits:
 // python3 -c "import mpmath; mpmath.mp.dps = 50; print([(p, float(mpmath.erf(p))) for p in PTS])"
@@ -218,6 +219,60 @@ Deno.test("erf() is odd, ±1 at ±infinity, NaN at NaN, keeps -0, and float32 is
     if (Math.abs(p) < 1e-30) return; // not a (normal) float32 number
     assert.ok(Math.abs(f32.data[i] - e) <= 2e-6 * Math.abs(e), `float32 erf(${p}) = ${f32.data[i]}`);
   });
+});
+
+/** The spacing of float64 numbers at |y| (its ulp), from the exponent bits. */
+function ulp64(y: number): number {
+  const v = new DataView(new ArrayBuffer(8));
+  v.setFloat64(0, Math.abs(y));
+  return 2 ** (Math.max(v.getUint16(0) >> 4, 1) - 1075);
+}
+
+Deno.test("erfJs is within 2 ulp of mpmath at 5,900 points of [0, 6], and exactly odd", () => {
+  // A dense grid, random points (many in [1.5, 3]), tiny and subnormal x, and the 25 doubles
+  // on each side of every branch boundary (1, 2, …, 6) and more within 1e-3 of them.
+  const pairs: [number, number][] = [
+    ...ERF_GRID_512.map((y, k): [number, number] => [k / 512, y]),
+    ...ERF_POINTS,
+    ...ERF_TABLE.filter(([p]) => p > 0),
+  ];
+  assert.ok(pairs.length > 5000);
+  let worst = 0, at = NaN;
+  for (const [x, want] of pairs) {
+    const got = erfJs(x);
+    assert.ok(Object.is(erfJs(-x), -got), `erf(-${x}) is not -erf(${x})`);
+    if (want === 0) assert.ok(Object.is(got, want), `erf(${x}) = ${got}`);
+    const err = Math.abs(got - want) / ulp64(want);
+    if (err > worst) [worst, at] = [err, x];
+  }
+  assert.ok(worst <= 2, `erfJs: ${worst} ulp at x = ${at}`);
+});
+
+Deno.test("erfJs: subnormal x give 2x/√π, ±0 keep their sign, and it is monotone across its branches", () => {
+  for (const m of [1, 2, 3, 7, 12345, 2 ** 30 + 1, 2 ** 52 - 1]) {
+    const x = m * 2 ** -1074, want = 1.1283791670955126 * x;
+    assert.ok(Math.abs(erfJs(x) - want) <= 2 ** -1074 && erfJs(-x) === -erfJs(x), `erf(${x}) = ${erfJs(x)}`);
+  }
+  assert.ok(Object.is(erfJs(0), 0) && Object.is(erfJs(-0), -0));
+  // A sweep of [-6.5, 6.5] in steps of 1e-5, then the 20,000 doubles on each side of each boundary.
+  let prev = -1;
+  for (let i = 0; i <= 1_300_000; i++) {
+    const x = -6.5 + i * 1e-5, y = erfJs(x);
+    if (y < prev) assert.fail(`erf is not monotone at ${x}`);
+    prev = y;
+  }
+  const bits = new BigInt64Array(1), f = new Float64Array(bits.buffer);
+  for (const b of [1, 2, 3, 4, 5, 6]) {
+    f[0] = b;
+    bits[0] -= 20_000n;
+    prev = erfJs(f[0]);
+    for (let i = 0; i < 40_000; i++) {
+      bits[0]++;
+      const y = erfJs(f[0]);
+      if (y < prev) assert.fail(`erf is not monotone at ${f[0]}`);
+      prev = y;
+    }
+  }
 });
 
 Deno.test("sigmoid() and softplus() match mpmath at extreme inputs, without overflow", () => {
