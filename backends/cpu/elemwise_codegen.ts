@@ -131,9 +131,8 @@ function build(
  * node: `broadcastRuntime` for the values given, with a fast path for the common case
  * where every input is either of the output's rank with no dimension its type marks
  * broadcastable, or typed length 1 everywhere (0-d included) and holding one element.
- * Such inputs agree when the full-rank ones have one shape,
- * which is then the output's (shared, not copied); a mismatch gets the general
- * check's error.
+ * Such inputs agree when the full-rank ones have one shape, which is then the output's
+ * (shared, not copied); a mismatch gets the general check's error.
  *
  * @example
  * ```ts

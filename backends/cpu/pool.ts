@@ -9,13 +9,13 @@
  * `ENGINE_MAX_BYTES` come from the WebAssembly engine's memory where it can keep them
  * (engine_array.ts), so its kernels read and write them in place instead of copying
  * them in and out. Such buffers are pooled apart, so results that leave the call are
- * never engine memory by way of the pool; the program gives back (`reclaim`) any
- * still out when a run ends.
+ * never engine memory by way of the pool; `endRun` takes back any still out when a
+ * run ends.
  * @module
  */
 import { config } from "../../core/config.ts";
 import { type DType, STORAGE, type TypedArray } from "../../core/dtype.ts";
-import { engineBuffer, engineCanKeep, engineOffset } from "../wasm/engine_array.ts";
+import { engineBuffer, engineCanKeep } from "../wasm/engine_array.ts";
 import { elementwiseOptions } from "../wasm/elemwise.ts";
 
 /**
@@ -36,12 +36,12 @@ export class BufferPool {
    * their number is bounded by the most a run holds at once.
    */
   #engineFree: Lists = new Map();
-  /** Engine buffers handed out and not given back yet (`reclaim` returns them). */
+  /** Engine buffers handed out and not given back yet (`endRun` takes them back). */
   #engineOut = new Set<TypedArray>();
   /**
    * Plain buffers handed out where an engine buffer could not be made (its stack held a
    * run's staged inputs), and for each length missed the most buffers out at once,
-   * engine and substitutes together: `settle` makes engine buffers up to that number.
+   * engine and substitutes together: `endRun` makes engine buffers up to that number.
    */
   #substitutes = new Set<TypedArray>();
   #peaks = new Map<string, { dtype: FloatDType; n: number; peak: number }>();
@@ -68,77 +68,98 @@ export class BufferPool {
       this.engine && (dtype === "float64" || dtype === "float32") && n >= elementwiseOptions.minLength &&
       n * ctor.BYTES_PER_ELEMENT <= ENGINE_MAX_BYTES
     ) {
-      const b = this.#engineFree.get(ctor)?.get(n)?.pop() ??
+      const b = listOf(this.#engineFree, ctor, n)?.pop() ??
         (config.wasm ? engineBuffer(dtype, n) : undefined);
       if (b) {
         this.#engineOut.add(b);
         return b;
       }
       if (config.wasm && engineCanKeep()) {
-        const plain = this.#free.get(ctor)?.get(n)?.pop() ?? new ctor(n);
+        const plain = listOf(this.#free, ctor, n)?.pop() ?? new ctor(n);
         const key = `${dtype}:${n}`, entry = this.#peaks.get(key) ?? { dtype, n, peak: 0 };
         this.#substitutes.add(plain);
         entry.peak = Math.max(
           entry.peak,
-          this.#outOf(ctor, n, this.#engineOut) + this.#outOf(ctor, n, this.#substitutes),
+          countOf(ctor, n, this.#engineOut) + countOf(ctor, n, this.#substitutes),
         );
         this.#peaks.set(key, entry);
         return plain;
       }
     }
-    return this.#free.get(ctor)?.get(n)?.pop() ?? new ctor(n);
+    return listOf(this.#free, ctor, n)?.pop() ?? new ctor(n);
   }
 
   /** Give a buffer back. */
   give(buf: TypedArray): void {
-    const inEngine = inEngineMemory(buf);
-    if (inEngine) this.#engineOut.delete(buf);
-    else if (this.#substitutes.size > 0) this.#substitutes.delete(buf);
-    const lists = inEngine ? this.#engineFree : this.#free;
-    let byLength = lists.get(buf.constructor);
-    if (!byLength) lists.set(buf.constructor, byLength = new Map());
-    let list = byLength.get(buf.length);
-    if (!list) byLength.set(buf.length, list = []);
-    if (inEngine || list.length < 8) list.push(buf);
+    if (this.#engineOut.delete(buf)) listOf(this.#engineFree, buf.constructor, buf.length, true).push(buf);
+    else {
+      if (this.#substitutes.size > 0) this.#substitutes.delete(buf);
+      const list = listOf(this.#free, buf.constructor, buf.length, true);
+      if (list.length < 8) list.push(buf);
+    }
   }
 
   /**
-   * After a run (the engine's stack empty): make the engine buffers that `take` could
-   * not make during it, as many of each length as were out at once, so the next run
-   * finds them pooled. A program whose data matrix is staged for every run thus gets
-   * its intermediates in engine memory from its second call on.
+   * Whether `buf` is an engine buffer this pool handed out and has not got back (a
+   * result over one must leave the call as a copy).
    */
-  settle(): void {
+  lentFromEngine(buf: TypedArray): boolean {
+    return this.#engineOut.has(buf);
+  }
+
+  /**
+   * At the end of a run, whose values are then dropped: take back every engine buffer
+   * still out, then (the engine's stack being empty) make the engine buffers that
+   * `take` could not make during the run, as many of each length as were out at once,
+   * so the next run finds them pooled. A program whose data matrix is staged for every
+   * run thus gets its intermediates in engine memory from its second call on.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { BufferPool } from "./pool.ts";
+   * const pool = new BufferPool();
+   * pool.engine = true;
+   * const b = pool.take("float64", 100); // engine memory where the runtime allows
+   * assert.equal(pool.lentFromEngine(b), b.buffer instanceof SharedArrayBuffer);
+   * pool.endRun();
+   * assert.equal(pool.lentFromEngine(b), false); // taken back
+   * ```
+   */
+  endRun(): void {
+    for (const b of this.#engineOut) listOf(this.#engineFree, b.constructor, b.length, true).push(b);
+    this.#engineOut.clear();
     if (this.#peaks.size === 0) return;
     for (const { dtype, n, peak } of this.#peaks.values()) {
-      const ctor = STORAGE[dtype];
-      const owned = (this.#engineFree.get(ctor)?.get(n)?.length ?? 0) + this.#outOf(ctor, n, this.#engineOut);
-      for (let i = owned; i < peak; i++) {
+      const free = listOf(this.#engineFree, STORAGE[dtype], n, true);
+      while (free.length < peak) {
         const b = engineBuffer(dtype, n);
         if (!b) break;
-        this.give(b);
+        free.push(b);
       }
     }
     this.#peaks.clear();
     this.#substitutes.clear();
   }
-
-  /** How many buffers of `ctor` and length `n` are in `set`. */
-  #outOf(ctor: unknown, n: number, set: Set<TypedArray>): number {
-    let count = 0;
-    for (const b of set) if (b.constructor === ctor && b.length === n) count++;
-    return count;
-  }
-
-  /** Take back every engine buffer still out (at the end of a run, whose values are then dropped). */
-  reclaim(): void {
-    if (this.#engineOut.size === 0) return;
-    for (const b of [...this.#engineOut]) this.give(b);
-  }
 }
 
-/** Whether `buf` is a block of the engine's memory (an engine buffer or engine array). */
-export function inEngineMemory(buf: TypedArray): boolean {
-  return (buf instanceof Float64Array || buf instanceof Float32Array) &&
-    engineOffset(buf, buf.BYTES_PER_ELEMENT as 4 | 8) >= 0;
+/** The list of free buffers of `ctor` and length `n` in `lists` (made when `create`). */
+function listOf(lists: Lists, ctor: unknown, n: number): TypedArray[] | undefined;
+function listOf(lists: Lists, ctor: unknown, n: number, create: true): TypedArray[];
+function listOf(lists: Lists, ctor: unknown, n: number, create = false): TypedArray[] | undefined {
+  let byLength = lists.get(ctor);
+  if (!byLength) {
+    if (!create) return undefined;
+    lists.set(ctor, byLength = new Map());
+  }
+  let list = byLength.get(n);
+  if (!list && create) byLength.set(n, list = []);
+  return list;
+}
+
+/** How many buffers of `ctor` and length `n` are in `set`. */
+function countOf(ctor: unknown, n: number, set: Set<TypedArray>): number {
+  let count = 0;
+  for (const b of set) if (b.constructor === ctor && b.length === n) count++;
+  return count;
 }

@@ -15,7 +15,7 @@ import { toposort } from "../../core/walk.ts";
 import { type Apply, Constant, type Variable } from "../../core/variable.ts";
 import { SharedVariable } from "../../core/shared.ts";
 import { elemwiseKernel, shapeRule } from "./elemwise_codegen.ts";
-import { BufferPool, inEngineMemory } from "./pool.ts";
+import { BufferPool } from "./pool.ts";
 import { type CpuKernel, cpuKernelFor } from "./kernels.ts";
 import { wasmElementwise } from "../wasm/elemwise.ts";
 import { beginRun } from "../wasm/staging.ts";
@@ -156,10 +156,8 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
   const extraHolders = new Map<TypedArray, number>();
   const foreign = new Set<TypedArray>();
   const args = steps.map((s) => new Array<NDArray>(s.ins.length));
-  // Nodes whose results stay inside the call may take engine memory (pool.ts); a
-  // result made by another kind of node may still be a view of such memory.
+  // Nodes whose results stay inside the call may take engine memory (pool.ts).
   const inside = steps.map((s) => !s.outs.some((o) => keep.has(o)));
-  const viewableOuts = outSlots.filter((x) => steps.some((s) => !s.elementwise && s.outs.includes(x)));
 
   return {
     roots,
@@ -191,7 +189,6 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
         if (st.value === rootValues[i]) shared.push(st);
       }
       const scope = beginRun(foreign, shared);
-      let finished = false;
       try {
         for (let si = 0; si < steps.length; si++) {
           const step = steps[si], ins = args[si];
@@ -211,32 +208,22 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
           }
           if (!step.elementwise) { for (const x of step.dying) release(x); }
         }
-        finished = true;
+        // Results leave as arrays of their own: never an input's, a shared value's or a
+        // constant's buffer, nor engine memory (a view op's result over an intermediate).
+        const picked = wanted ?? outSlots.map((_, i) => i);
+        return picked.map((i) => {
+          const v = vals[outSlots[i]];
+          return foreign.has(v.data) || pool.lentFromEngine(v.data) ? v.copy() : v;
+        });
       } finally {
         scope.end();
         pool.engine = false;
-        // A failed run's values are dropped: its engine buffers go back to the pool.
-        if (!finished) pool.reclaim();
-        pool.settle();
+        // The run's values are dropped (results were copied out of engine memory): every
+        // engine buffer goes back to the pool, so calls never leave engine blocks behind.
+        pool.endRun();
         // Keep no value alive between calls through the argument lists.
         for (const a of args) a.fill(undefined as never);
       }
-      // Results leave as arrays of their own: never an input's, a shared value's or a
-      // constant's buffer, nor engine memory (a view op's result over an intermediate).
-      let inEngine: Set<TypedArray> | undefined;
-      for (const x of viewableOuts) {
-        const d = vals[x].data;
-        if (!foreign.has(d) && inEngineMemory(d)) (inEngine ??= new Set()).add(d);
-      }
-      const picked = wanted ?? outSlots.map((_, i) => i);
-      const results = picked.map((i) => {
-        const v = vals[outSlots[i]];
-        return foreign.has(v.data) || inEngine?.has(v.data) ? v.copy() : v;
-      });
-      // Engine buffers still out (those just copied, outputs of a node that no one reads)
-      // go back to the pool: calls never leave engine blocks behind.
-      pool.reclaim();
-      return results;
     },
   };
 }

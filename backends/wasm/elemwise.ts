@@ -270,7 +270,6 @@ function runSplit(
     const outAt = ar.alloc(nvec * 16);
     const slots = resident.map((r) => (r >= 0 ? r : ar.alloc(nvec * 16)));
     if (outAt < 0 || slots.some((s) => s < 0)) return false;
-    const all = lane === "f32" ? ar.all32() : ar.all64();
     const parts = jobsFor(threads, nvec);
     const step = Math.ceil(nvec / parts);
     const jobs: number[][] = [], starts: number[] = [];
@@ -283,11 +282,13 @@ function runSplit(
     runParallel(lane, module, jobs, threads - 1, (args) => kernel(...args), undefined, {
       before(i) {
         inData.forEach((d, j) => {
-          if (resident[j] < 0) all.set(d.subarray(starts[i], end(i)), slots[j] / S + starts[i]);
+          if (resident[j] < 0) {
+            ar.write(d, starts[i], end(i) - starts[i], slots[j] + starts[i] * S, S as 4 | 8);
+          }
         });
       },
       after(i) {
-        out.set(all.subarray(outAt / S + starts[i], outAt / S + end(i)), starts[i]);
+        ar.read(outAt + starts[i] * S, end(i) - starts[i], S as 4 | 8, out, starts[i]);
       },
     });
     elementwiseStats.splitRuns++;

@@ -204,6 +204,17 @@ export class Arena {
    * as elements of `size` bytes (4: float32, 8: float64; converted when `src` is of the
    * other type), through the whole-memory view: no view per call, and short spans by
    * a loop (cheaper than the source view `set` would need).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Arena } from "./memory.ts";
+   * const a = new Arena({ initialPages: 1, maximumPages: 4 });
+   * const at = a.alloc(16), back = new Float32Array(2);
+   * a.write(new Float64Array([0, 1.5, 2.5]), 1, 2, at, 4); // stored as float32
+   * a.read(at, 2, 4, back, 0);
+   * assert.deepEqual([...back], [1.5, 2.5]);
+   * ```
    */
   write(src: Float32Array | Float64Array, from: number, n: number, at: number, size: 4 | 8): void {
     const all = size === 4 ? this.all32() : this.all64(), i0 = at / size;

@@ -14,6 +14,8 @@
 import { config } from "../../core/config.ts";
 import { NDArray } from "../../core/ndarray.ts";
 import type { Apply } from "../../core/variable.ts";
+import { reducedShape, type ReduceParams } from "../../ops/reduce.ts";
+import { isTrailing } from "../../ops/reduce_layout.ts";
 import { addTo, forRange, type Lane, LANES } from "./asm.ts";
 import { type Code, F64, I32, ModuleBuilder, V128 } from "./emitter.ts";
 import { hasSimd } from "./features.ts";
@@ -163,21 +165,19 @@ export function wasmReduceKernel(node: Apply, kind: ReduceKind, fallback: Kernel
   const dtype = node.inputs[0].dtype;
   if (!config.wasm || !hasSimd() || (dtype !== "float32" && dtype !== "float64")) return fallback;
   if (node.outputs[0].dtype !== dtype) return fallback;
-  const { axes, keepdims } = node.params as { axes: number[]; keepdims: boolean };
+  const params = node.params as ReduceParams, axes = params.axes;
   const lane: Lane = dtype === "float32" ? "f32" : "f64", S = LANES[lane].size as 4 | 8;
   const combine = kind === "sum" ? (a: number, b: number) => a + b : kind === "max" ? Math.max : Math.min;
   const start = kind === "sum" ? 0 : kind === "max" ? -Infinity : Infinity;
   return (vals, pool) => {
-    const x = vals[0], nd = x.ndim;
-    const trailing = axes.every((a, k) => a === nd - axes.length + k);
+    const x = vals[0];
     const m = axes.reduce((p, a) => p * x.shape[a], 1);
-    if (!trailing || x.size < reduceOptions.minSize || m < reduceOptions.minGroup) {
+    if (!isTrailing(axes, x.ndim) || x.size < reduceOptions.minSize || m < reduceOptions.minGroup) {
       return fallback(vals, pool);
     }
-    const f = foldFunction(lane, kind),
-      outShape = x.shape.flatMap((d, i) => (axes.includes(i) ? (keepdims ? [1] : []) : [d]));
+    const f = foldFunction(lane, kind);
     // Every group's result is written below, so a pooled buffer's old contents never show.
-    const out = new NDArray(dtype, outShape, pool?.take(dtype, x.size / m));
+    const out = new NDArray(dtype, reducedShape(x.shape, params), pool?.take(dtype, x.size / m));
     const data = x.data as Float32Array | Float64Array, n = data.length;
     const at = residentOffset(data, S);
     const ar = arena(), mark = ar.mark();
