@@ -271,6 +271,19 @@ function checkInputsUsed(ins: In[], needed: Set<Variable>, policy: "raise" | "wa
 }
 
 /**
+ * Whether `v` is the only result of a call over its memory: a whole, unshared
+ * ArrayBuffer that no other output or update of the call views (an output equal to an
+ * update, two updates with one expression, or a row of a scan's buffer are not).
+ */
+function ownsBuffer(v: NDArray, results: readonly NDArray[]): boolean {
+  const d = v.data, buf = d.buffer;
+  if (d.byteOffset !== 0 || d.byteLength !== buf.byteLength || !(buf instanceof ArrayBuffer)) return false;
+  let views = 0;
+  for (const r of results) if (r.data.buffer === buf) views++;
+  return views === 1;
+}
+
+/**
  * The callable. `updateTargets` are the shared variables receiving updates and
  * `sharedSources` those whose values feed the program, both after any swap.
  */
@@ -299,7 +312,12 @@ function makeCallable(
       }
       newValues.push([t, v]);
     });
-    for (const [t, v] of newValues) t.setValue(v, { borrow: true });
+    for (const [t, v] of newValues) {
+      // The value an update replaces goes back to the program's pool when it was an
+      // earlier update's result that nothing else holds.
+      const free = t.applyUpdate(v, ownsBuffer(v, results));
+      if (free) (program as CpuProgram).recycle(free);
+    }
     const outs = results.slice(0, nOut);
     return maker.single ? outs[0] : outs;
   };
@@ -307,7 +325,9 @@ function makeCallable(
     const values = bindArguments(maker, args);
     for (const s of sharedSources) {
       // A read-only copy kept by the CPU engine (hostCurrent) stays; a device copy comes back.
-      values.push(s.storage.resident?.hostCurrent ? s.storage.value : s.getValue({ borrow: true }));
+      // (Read directly, not borrowed: borrowing would stop the update's reuse of it.)
+      const r = s.storage.resident;
+      values.push(!r || r.hostCurrent ? s.storage.value : s.getValue({ borrow: true }));
     }
     return (program as CpuProgram).run(values, wanted);
   };

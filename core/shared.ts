@@ -4,7 +4,7 @@
  * @module
  */
 import { floatX } from "./config.ts";
-import type { DType } from "./dtype.ts";
+import type { DType, TypedArray } from "./dtype.ts";
 import { InputError } from "./errors.ts";
 import { type ArrayLike, asarray, NDArray } from "./ndarray.ts";
 import { TensorType } from "./type.ts";
@@ -34,6 +34,14 @@ export interface SharedStorage {
     release?(): void;
   };
 }
+
+/**
+ * Buffers of values set by a compiled function's update and held by nothing else (not
+ * an output of the call, never borrowed): once a later update replaces such a value,
+ * its buffer is free, and the function reuses it instead of allocating (a training
+ * loop would otherwise make a fresh array for every parameter on every step).
+ */
+const updateOwned = new WeakSet<object>();
 
 /**
  * A symbolic variable with a value that persists between calls.
@@ -81,7 +89,10 @@ export class SharedVariable extends Variable {
       r.release?.();
       this.storage.resident = undefined;
     }
-    return options.borrow ? this.storage.value : this.storage.value.copy();
+    if (!options.borrow) return this.storage.value.copy();
+    // The caller may keep the array: a later update must not reuse it.
+    updateOwned.delete(this.storage.value.data);
+    return this.storage.value;
   }
 
   /**
@@ -111,6 +122,32 @@ export class SharedVariable extends Variable {
     this.storage.value = options.borrow || arr !== value ? arr : arr.copy();
     this.storage.resident?.release?.();
     this.storage.resident = undefined;
+  }
+
+  /**
+   * Set the value to an update's result (compiled functions call this). `exclusive`
+   * says nothing else holds the result's buffer. Returns the replaced value's buffer
+   * when it was such an exclusive result that no caller borrowed since: it is free,
+   * for the function to reuse.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { NDArray } from "./ndarray.ts";
+   * import { shared } from "./shared.ts";
+   * const s = shared([1, 2], { name: "s", dtype: "float64" });
+   * const first = new NDArray("float64", [2], new Float64Array([3, 4]));
+   * assert.equal(s.applyUpdate(first, true), undefined); // the initial value was the caller's
+   * assert.equal(s.applyUpdate(new NDArray("float64", [2]), true), first.data); // free now
+   * s.getValue({ borrow: true }); // handed out: no longer free to reuse
+   * assert.equal(s.applyUpdate(new NDArray("float64", [2]), true), undefined);
+   * ```
+   */
+  applyUpdate(value: NDArray, exclusive: boolean): TypedArray | undefined {
+    const old = this.storage.value.data;
+    this.setValue(value, { borrow: true });
+    if (exclusive && value.data !== old) updateOwned.add(value.data);
+    return value.data !== old && updateOwned.delete(old) ? old : undefined;
   }
 
   /** Shared variables are shared between clones of a graph, not copied. */

@@ -38,6 +38,8 @@ export interface CpuProgram {
   readonly steps: readonly Step[];
   /** Compute the outputs (positions `wanted`, default all) from the roots' values. */
   run(rootValues: readonly NDArray[], wanted?: readonly number[]): NDArray[];
+  /** Take a buffer nothing else holds (a replaced update value) into the pool, for later results. */
+  recycle(buf: TypedArray): void;
 }
 
 /** The fused-step view of a plain elementwise node. */
@@ -162,6 +164,9 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
   return {
     roots,
     steps,
+    recycle(buf) {
+      pool.give(buf);
+    },
     run(rootValues, wanted) {
       const vals = template.slice() as NDArray[];
       vals.length = nSlots;
