@@ -4,7 +4,7 @@
  * Method: subnormal arguments are scaled by 2^25 (f32) / 2^54 (f64) first; then
  * x = 2^k · m with m in [√2/2, √2) read from the bits, f = m - 1, s = f / (2 + f),
  * z = s², and log m = f - (f²/2 - s (f²/2 + R(z))) where R(z) = Σ 2 zⁿ/(2n+1) is
- * the series of 2 atanh(s)/s - 2 (4 terms in f32, 9 in f64, |z| < 0.0295), finally
+ * the series of 2 atanh(s)/s - 2 (4 terms in f32, 9 in f64 by Estrin's scheme, |z| < 0.0295), finally
  * + k·ln2 with ln2 split in two. log2 is k + log(m)·log2(e) (exact at powers of two).
  * log1p(x) = log(u) + (x - (u - 1))/u with u = 1 + x (the first-order correction of
  * the rounding of u). softplus(x) = log1p(e^-|x|) + max(x, 0).
@@ -85,8 +85,8 @@ function logParts(w: VecWriter, x: number): { kf: number; lm: number } {
   const z = w.let();
   const coef: number[] = [];
   for (let n = 1; n <= G.terms; n++) coef.push(2 / (2 * n + 1));
-  // R = z (c1 + z (c2 + ...))
-  w.horner(z, coef).get(z).f("mul");
+  // R = z (c1 + z (c2 + ...)), the tail by Estrin's scheme where it is long (f64).
+  (coef.length > 6 ? w.estrin(z, coef, 1) : w.horner(z, coef)).get(z).f("mul");
   const R = w.let();
   w.get(f).get(f).f("mul").k(0.5).f("mul");
   const hfsq = w.let();

@@ -10,11 +10,12 @@
  *
  * - exp: x = k ln2 + r with |r| <= ln2/2 (Cody–Waite: ln2 split so k·ln2hi is exact;
  *   k from adding 1.5·2^mant), e^r by a polynomial (f32: degree-6 near-minimax, f64:
- *   degree-13 Taylor; truncation below 0.05 ulp), scaled by 2^k: an exponent add while
+ *   degree-13 Taylor, truncation below 0.05 ulp, its terms from r² up by Estrin's
+ *   scheme, then two Horner steps: see `estrin`), scaled by 2^k: an exponent add while
  *   every lane stays normal, else (a branch per vector) as two factors
  *   2^(k>>1) · 2^(k - k>>1) so that overflow gives infinity and gradual underflow
  *   rounds once into the subnormals. The argument is clamped first (NaN passes).
- * - expm1: the same reduction; expm1(r) by Taylor; 2^k·expm1(r) + (2^k - 1), exact
+ * - expm1: the same reduction; expm1(r) by Taylor (f64: Estrin's scheme); 2^k·expm1(r) + (2^k - 1), exact
  *   in its parts up to k = 24 (f32) / 53 (f64), and e^x itself beyond; ±0 returned
  *   as given.
  * - tanh: expm1(2|x|) / (expm1(2|x|) + 2) with the sign of x, |x| clamped where tanh
@@ -143,6 +144,52 @@ export class VecWriter {
   horner(x: number, a: readonly number[]): this {
     this.k(a[a.length - 1]);
     for (let i = a.length - 2; i >= 0; i--) {
+      if (this.fma) this.get(x).k(a[i]).f("relaxed_madd");
+      else this.get(x).f("mul").k(a[i]).f("add");
+    }
+    return this;
+  }
+  /**
+   * Push the same p(x) with its tail a[head..] by Estrin's scheme (pairs a[i] + x a[i+1],
+   * then pairs of those with x², x⁴, ...) and its first `head` terms by Horner steps
+   * around it. The tree has depth about 2 log2(n) instead of Horner's chain of n
+   * dependent multiply-adds, for a few more multiplies: long polynomials (exp's degree
+   * 13, log's series) are bound by that chain's latency, not by the arithmetic. The
+   * Horner head keeps the rounding of the large low-order terms as Horner has it.
+   *
+   * @example
+   * ```ts
+   * import { probe } from "./vmath.ts";
+   * import assert from "node:assert/strict";
+   * const p = probe("f64", (w, x) => void w.estrin(x, [1, 2, 3, 4, 5, 6], 2));
+   * assert.equal(p(2), 1 + 2 * 2 + 3 * 4 + 4 * 8 + 5 * 16 + 6 * 32);
+   * ```
+   */
+  estrin(x: number, a: readonly number[], head = 0): this {
+    // Each level's terms: a local, or a constant still to push.
+    type Term = { local: number } | { k: number };
+    const push = (t: Term) => ("local" in t ? this.get(t.local) : this.k(t.k));
+    // hi · pow + lo, kept in a new local.
+    const madd = (lo: Term, hi: Term, pow: number): Term => {
+      push(hi).get(pow);
+      if (this.fma) push(lo).f("relaxed_madd");
+      else this.f("mul") && push(lo).f("add");
+      return { local: this.let() };
+    };
+    let terms: Term[] = a.slice(head).map((k) => ({ k }));
+    let pow = x;
+    while (terms.length > 1) {
+      const next: Term[] = [];
+      for (let i = 0; i + 1 < terms.length; i += 2) next.push(madd(terms[i], terms[i + 1], pow));
+      if (terms.length % 2 === 1) next.push(terms[terms.length - 1]);
+      terms = next;
+      if (terms.length > 1) {
+        this.get(pow).get(pow).f("mul");
+        pow = this.let();
+      }
+    }
+    push(terms[0]);
+    for (let i = head - 1; i >= 0; i--) {
       if (this.fma) this.get(x).k(a[i]).f("relaxed_madd");
       else this.get(x).f("mul").k(a[i]).f("add");
     }
@@ -330,7 +377,8 @@ export function vexp(w: VecWriter, x: number, nonPositive = false): void {
   const K = CONSTS[w.L.s as "f32" | "f64"];
   const xc = nonPositive ? (w.get(x).k(K.lo).f("pmax"), w.let()) : clamp(w, x, K.lo, K.hi);
   const { ki, r } = reduce(w, xc);
-  w.horner(r, w.L.s === "f32" ? EXP_F32 : invFactorials(K.degExp));
+  if (w.L.s === "f32") w.horner(r, EXP_F32);
+  else w.estrin(r, invFactorials(K.degExp), 2);
   const p = w.let();
   scale(w, p, ki, nonPositive);
 }
@@ -352,7 +400,8 @@ export function vexpm1(w: VecWriter, x: number): void {
   const xc = clamp(w, x, w.L.s === "f32" ? -30 : -60, K.hi);
   const { kf, ki, r } = reduce(w, xc);
   // expm1(r) = r + r^2 (1/2 + r (1/6 + ...)).
-  w.horner(r, invFactorials(K.degExp).slice(2)).get(r).get(r).f("mul", "mul").get(r).f("add");
+  const tail = invFactorials(K.degExp).slice(2);
+  (w.L.s === "f32" ? w.horner(r, tail) : w.estrin(r, tail, 1)).get(r).get(r).f("mul", "mul").get(r).f("add");
   const em = w.let();
   pow2(w, ki);
   const two = w.let();
