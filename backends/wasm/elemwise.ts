@@ -190,6 +190,7 @@ export function wasmElementwise(
   const args: number[] = new Array(2 + access.length).fill(0);
   const inData: (Float32Array | Float64Array)[] = new Array(fulls.length);
   const resident: number[] = new Array(fulls.length);
+  const slots: number[] = new Array(fulls.length);
   const scalarArgs: number[] = new Array(scalars.length);
   return (vals, pool) => {
     const shape = shapeOf(vals);
@@ -215,13 +216,17 @@ export function wasmElementwise(
     const ar = arena(), mark = ar.mark();
     const CH = Math.min(elementwiseOptions.chunk, Math.ceil(n / L.lanes) * L.lanes);
     const outAt = direct >= 0 ? direct : ar.alloc(CH * S);
-    const slots = resident.map((r) => (r >= 0 ? r : ar.alloc(CH * S)));
-    if (outAt < 0 || slots.some((s) => s < 0)) {
+    let room = outAt >= 0;
+    for (let j = 0; j < fulls.length; j++) {
+      slots[j] = resident[j] >= 0 ? resident[j] : ar.alloc(CH * S);
+      room &&= slots[j] >= 0;
+    }
+    if (!room) {
       ar.release(mark);
       pool.give(buf);
       return fallback(vals, pool);
     }
-    scalarArgs.forEach((v, j) => (args[2 + fulls.length + j] = v));
+    for (let j = 0; j < scalars.length; j++) args[2 + fulls.length + j] = scalarArgs[j];
     try {
       for (let o = 0; o < n; o += CH) {
         const len = Math.min(CH, n - o);
