@@ -3,6 +3,8 @@
  * script measure the same thing) and a small timer.
  * @module
  */
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import * as T from "../mod.ts";
 
 /** `n` pseudo-random values in [-4, 4) of a float dtype (deterministic). */
@@ -101,10 +103,34 @@ export function countNodes(outputs: T.Variable[]): number {
   return seen.size;
 }
 
-/** Best and median milliseconds of one contender. */
+/** Best, first-quartile and median milliseconds of one contender. */
 export interface Timing {
   best: number;
+  p25: number;
   median: number;
+}
+
+/**
+ * A module of this checkout (`path` from its root) and, with `other` (another
+ * checkout's directory, for example a `git worktree` of an older commit), the same
+ * module of that one, keyed "this" and `other`: benchmarks comparing two revisions run
+ * both in one process, since this machine's speed changes from process to process.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { importRevisions } from "./common.ts";
+ * const mods = await importRevisions<typeof import("../mod.ts")>("mod.ts");
+ * assert.deepEqual(Object.keys(mods), ["this"]);
+ * assert.equal(typeof mods.this.function, "function");
+ * ```
+ */
+export async function importRevisions<M>(path: string, other?: string): Promise<Record<string, M>> {
+  const roots: Record<string, string> = { this: new URL("../", import.meta.url).href };
+  if (other) roots[other] = pathToFileURL(resolve(other) + "/").href;
+  const mods: Record<string, M> = {};
+  for (const [name, root] of Object.entries(roots)) mods[name] = await import(new URL(path, root).href);
+  return mods;
 }
 
 /**
@@ -128,7 +154,7 @@ export function timeAll(
   const out: Record<string, Timing> = {};
   for (const [k, t] of Object.entries(samples)) {
     t.sort((a, b) => a - b);
-    out[k] = { best: t[0], median: t[Math.floor(t.length / 2)] };
+    out[k] = { best: t[0], p25: t[Math.floor((t.length - 1) / 4)], median: t[Math.floor(t.length / 2)] };
   }
   return out;
 }

@@ -10,8 +10,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { importRevisions, timeAll } from "./common.ts";
+import type * as Workloads from "./wasm_workloads.ts";
 
 const { values: opts } = parseArgs({
   options: {
@@ -21,33 +21,22 @@ const { values: opts } = parseArgs({
   },
 });
 if (!opts.other) throw new Error("compare_revisions: give the other checkout with --other DIR");
-const steps = Number(opts.steps), rounds = Number(opts.rounds);
+const steps = Number(opts.steps);
 
-type Forms = Record<string, (steps: number) => void>;
-async function formsOf(root: string): Promise<Forms> {
-  const url = new URL("bench/wasm_workloads.ts", pathToFileURL(resolve(root) + "/"));
-  const m = await import(url.href);
-  return m.logisticRegressionForms();
-}
-const revisions: [string, Forms][] = [
-  ["this", await formsOf(".")],
-  [opts.other, await formsOf(opts.other)],
-];
-const times = new Map<string, number[]>();
-for (let r = 0; r < rounds + 2; r++) {
-  for (const form of Object.keys(revisions[0][1])) {
-    for (const [name, forms] of revisions) {
-      const t0 = performance.now();
-      forms[form](steps);
-      const ms = performance.now() - t0;
-      const key = `${form.padEnd(12)} ${name}`;
-      if (r >= 2) times.set(key, [...(times.get(key) ?? []), ms]);
-    }
+// Each form of each revision, keyed "form revision", timed in alternating rounds.
+const contenders: Record<string, () => void> = {};
+const revisions = await importRevisions<typeof Workloads>("bench/wasm_workloads.ts", opts.other);
+for (const [name, m] of Object.entries(revisions)) {
+  for (const [form, run] of Object.entries(m.logisticRegressionForms())) {
+    contenders[`${form.padEnd(12)} ${name}`] = () => run(steps);
   }
 }
+const keys = Object.keys(contenders).sort(); // each form's revisions side by side
 const rate = (ms: number) => Math.round((steps / ms) * 1000);
-for (const [key, ts] of times) {
-  ts.sort((a, b) => a - b);
-  const at = (q: number) => rate(ts[Math.floor(q * (ts.length - 1))]);
-  console.log(`${key}: best ${at(0)}, p25 ${at(0.25)}, median ${at(0.5)} steps/s`);
+const t = timeAll(Object.fromEntries(keys.map((k) => [k, contenders[k]])), {
+  rounds: Number(opts.rounds),
+  warmup: 2,
+});
+for (const k of keys) {
+  console.log(`${k}: best ${rate(t[k].best)}, p25 ${rate(t[k].p25)}, median ${rate(t[k].median)} steps/s`);
 }

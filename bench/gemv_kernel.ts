@@ -10,6 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import { matmulEngine } from "../backends/wasm/matmul.ts";
+import { timeAll } from "./common.ts";
 
 const { values: opts } = parseArgs({
   options: { rows: { type: "string", default: "400" }, cols: { type: "string", default: "784" } },
@@ -24,21 +25,16 @@ a.f64(X, M * K).forEach((_, i, v) => (v[i] = Math.sin(i)));
 a.f64(w, K).fill(0.5);
 a.f64(g, M).fill(0.25);
 const calls = Math.max(10, Math.round(2e8 / (M * K)));
-const times: Record<string, number[]> = { "X·w (gemvRows)": [], "gᵀX (gemvCols)": [] };
-for (let r = 0; r < 16; r++) {
-  let t0 = performance.now();
-  for (let i = 0; i < calls; i++) e.fns.gemvRows(M, K, X, K * 8, w, y);
-  const rows = (performance.now() - t0) / calls;
-  t0 = performance.now();
-  for (let i = 0; i < calls; i++) e.fns.gemvCols(K, M, X, K * 8, g, gw);
-  const cols = (performance.now() - t0) / calls;
-  if (r > 0) {
-    times["X·w (gemvRows)"].push(rows);
-    times["gᵀX (gemvCols)"].push(cols);
-  }
-}
-for (const [name, ts] of Object.entries(times)) {
-  ts.sort((p, q) => p - q);
-  const show = (ms: number) => `${(ms * 1000).toFixed(1)} µs (${((ms * 1e6) / (M * K)).toFixed(3)} ns/madd)`;
-  console.log(`${name}: best ${show(ts[0])}, median ${show(ts[ts.length >> 1])}`);
+const t = timeAll({
+  "X·w (gemvRows)": () => {
+    for (let i = 0; i < calls; i++) e.fns.gemvRows(M, K, X, K * 8, w, y);
+  },
+  "gᵀX (gemvCols)": () => {
+    for (let i = 0; i < calls; i++) e.fns.gemvCols(K, M, X, K * 8, g, gw);
+  },
+}, { rounds: 15, warmup: 1 });
+const show = (ms: number) =>
+  `${((ms / calls) * 1000).toFixed(1)} µs (${((ms / calls) * 1e6 / (M * K)).toFixed(3)} ns/madd)`;
+for (const [name, { best, median }] of Object.entries(t)) {
+  console.log(`${name}: best ${show(best)}, median ${show(median)}`);
 }

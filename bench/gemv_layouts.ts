@@ -11,36 +11,22 @@
  */
 import { parseArgs } from "node:util";
 import { addTo, forRange } from "../backends/wasm/asm.ts";
-import { type Code, I32, ModuleBuilder, V128 } from "../backends/wasm/emitter.ts";
+import { I32, ModuleBuilder, V128 } from "../backends/wasm/emitter.ts";
+import { madd } from "../backends/wasm/matmul_gen.ts";
 import { arena } from "../backends/wasm/memory.ts";
 import { hasRelaxedSimd } from "../backends/wasm/features.ts";
+import { timeAll } from "./common.ts";
 
 const { values: opts } = parseArgs({
   options: { rows: { type: "string", default: "400" }, cols: { type: "string", default: "784" } },
 });
 const M = Number(opts.rows), K = Number(opts.cols);
 const fma = hasRelaxedSimd();
-
-function madd(c: Code, acc: number, load: () => void, x: number) {
-  if (fma) {
-    load();
-    c.get(x).get(acc).op("f64x2.relaxed_madd").set(acc);
-  } else {
-    c.get(acc);
-    load();
-    c.get(x).op("f64x2.mul", "f64x2.add").set(acc);
-  }
-}
+const a = arena();
 
 /** gemv(m, k, A, rowBytes, x, y) for m a multiple of R and k of 2U. */
-function layout(
-  R: number,
-  U: number,
-  C: number,
-  offset0: boolean,
-  memory: ReturnType<typeof a.memoryImport>,
-) {
-  const mb = new ModuleBuilder().importMemory(memory);
+function layout(R: number, U: number, C: number, offset0: boolean) {
+  const mb = new ModuleBuilder().importMemory(a.memoryImport());
   mb.func([I32, I32, I32, I32, I32, I32], [], (c) => {
     const [m, k, A, rs, x, y] = [0, 1, 2, 3, 4, 5];
     const i = c.local(I32), p = c.local(I32), xp = c.local(I32);
@@ -60,7 +46,7 @@ function layout(
         }
         for (let u = 0; u < U; u++) {
           for (let r = 0; r < R; r++) {
-            madd(c, accs[C * r + (u % C)], () => {
+            madd(c, "f64x2", fma, accs[C * r + (u % C)], () => {
               c.get(rows[r]).mem("v128.load", offset0 ? 0 : 16 * u, 0);
               if (offset0) addTo(c, rows[r], 16);
             }, xv[u]);
@@ -82,36 +68,31 @@ function layout(
   return (a.instantiate(mb.build()) as unknown as { gemv: (...args: number[]) => void }).gemv;
 }
 
-const a = arena();
 const A = a.persist(M * K * 8), x = a.persist(K * 8), y = a.persist(M * 8);
 a.f64(A, M * K).forEach((_, i, v) => (v[i] = Math.sin(i)));
 a.f64(x, K).fill(0.5);
 const shapes: [number, number, number][] = [[4, 4, 2], [4, 2, 2], [8, 2, 1], [4, 8, 2], [2, 4, 4], [8, 1, 1]];
-const variants = shapes.flatMap(([R, U, C]) =>
-  [false, true].filter(() => M % R === 0 && K % (2 * U) === 0).map((o) => ({
-    name: `${R}×${U}×${C}${o ? " offset 0" : ""}`,
-    run: layout(R, U, C, o, a.memoryImport()),
-  }))
-);
 const calls = Math.max(10, Math.round(2e8 / (M * K)));
-const best = variants.map(() => Infinity);
+const contenders: Record<string, () => void> = {};
 let reference: number[] | undefined;
-for (let round = 0; round < 12; round++) {
-  variants.forEach((v, j) => {
-    const t0 = performance.now();
-    for (let i = 0; i < calls; i++) v.run(M, K, A, K * 8, x, y);
-    best[j] = Math.min(best[j], (performance.now() - t0) / calls);
+for (const [R, U, C] of shapes) {
+  if (M % R !== 0 || K % (2 * U) !== 0) continue;
+  for (const offset0 of [false, true]) {
+    const run = layout(R, U, C, offset0), name = `${R}×${U}×${C}${offset0 ? " offset 0" : ""}`;
+    run(M, K, A, K * 8, x, y);
     const out = [...a.f64(y, M)];
     reference ??= out;
     if (out.some((o, r) => Math.abs(o - reference![r]) > 1e-9 * (1 + Math.abs(o)))) {
-      throw new Error(`gemv_layouts: ${v.name} disagrees with the first layout`);
+      throw new Error(`gemv_layouts: ${name} disagrees with the first layout`);
     }
-  });
+    contenders[name] = () => {
+      for (let i = 0; i < calls; i++) run(M, K, A, K * 8, x, y);
+    };
+  }
 }
-variants.forEach((v, j) => {
+for (const [name, { best }] of Object.entries(timeAll(contenders, { rounds: 12, warmup: 1 }))) {
+  const ms = best / calls;
   console.log(
-    `${v.name.padEnd(18)} ${(best[j] * 1000).toFixed(1)} µs (${
-      ((best[j] * 1e6) / (M * K)).toFixed(3)
-    } ns/madd)`,
+    `${name.padEnd(18)} ${(ms * 1000).toFixed(1)} µs (${((ms * 1e6) / (M * K)).toFixed(3)} ns/madd)`,
   );
-});
+}

@@ -49,8 +49,28 @@ export function defaultShape(lane: Lane, relaxed: boolean): GemmShape {
 
 const ZERO = new Uint8Array(16);
 
-/** acc = acc + a * b for locals, or for `a` pushed by a callback (a load). */
-function madd(c: Code, v: string, relaxed: boolean, acc: number, a: number | (() => void), b: number) {
+/**
+ * acc = acc + a * b on v128 locals of lane ops `v` ("f32x4" / "f64x2"), with `a` a
+ * local or pushed by a callback (a load); by relaxed SIMD's multiply-add when
+ * `relaxed`, else a multiply then an add.
+ *
+ * @example
+ * ```ts
+ * import { madd } from "./matmul_gen.ts";
+ * import { F64, ModuleBuilder, V128 } from "./emitter.ts";
+ * import assert from "node:assert/strict";
+ * const mb = new ModuleBuilder();
+ * mb.func([F64], [F64], (c) => {
+ *   const acc = c.local(V128), x = c.local(V128);
+ *   c.get(0).op("f64x2.splat").set(x).get(0).op("f64x2.splat").set(acc);
+ *   madd(c, "f64x2", false, acc, x, x); // acc = x + x·x
+ *   c.get(acc).lane("f64x2.extract_lane", 0);
+ * }, "f");
+ * const f = new WebAssembly.Instance(new WebAssembly.Module(mb.build())).exports.f as (x: number) => number;
+ * assert.equal(f(3), 12);
+ * ```
+ */
+export function madd(c: Code, v: string, relaxed: boolean, acc: number, a: number | (() => void), b: number) {
   const pushA = typeof a === "number" ? () => c.get(a) : a;
   if (relaxed) {
     pushA();

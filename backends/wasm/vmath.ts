@@ -143,7 +143,11 @@ export class VecWriter {
    */
   horner(x: number, a: readonly number[]): this {
     this.k(a[a.length - 1]);
-    for (let i = a.length - 2; i >= 0; i--) {
+    return this.#hornerSteps(x, a, a.length - 1);
+  }
+  /** acc · x + a[i] for i from `from` - 1 down to 0, with acc on the stack. */
+  #hornerSteps(x: number, a: readonly number[], from: number): this {
+    for (let i = from - 1; i >= 0; i--) {
       if (this.fma) this.get(x).k(a[i]).f("relaxed_madd");
       else this.get(x).f("mul").k(a[i]).f("add");
     }
@@ -173,7 +177,10 @@ export class VecWriter {
     const madd = (lo: Term, hi: Term, pow: number): Term => {
       push(hi).get(pow);
       if (this.fma) push(lo).f("relaxed_madd");
-      else this.f("mul") && push(lo).f("add");
+      else {
+        this.f("mul");
+        push(lo).f("add");
+      }
       return { local: this.let() };
     };
     let terms: Term[] = a.slice(head).map((k) => ({ k }));
@@ -189,11 +196,7 @@ export class VecWriter {
       }
     }
     push(terms[0]);
-    for (let i = head - 1; i >= 0; i--) {
-      if (this.fma) this.get(x).k(a[i]).f("relaxed_madd");
-      else this.get(x).f("mul").k(a[i]).f("add");
-    }
-    return this;
+    return this.#hornerSteps(x, a, head);
   }
   /** select(a, b, mask): lanes of a where mask is set, else b; each pushes one v128. */
   select(a: () => void, b: () => void, mask: () => void): this {
