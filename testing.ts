@@ -12,6 +12,7 @@
  */
 import { type ArrayLike, asarray } from "./core/ndarray.ts";
 import { HypatiaError } from "./core/errors.ts";
+import { checkOptions, num, str } from "./core/options.ts";
 
 /**
  * Assert that two arrays have the same shape and close values: |a - e| <= atol + rtol·|e|,
@@ -28,6 +29,7 @@ export function assertAllClose(
   expected: ArrayLike,
   options: { rtol?: number; atol?: number; message?: string } = {},
 ): void {
+  checkOptions("assertAllClose", options, { rtol: num, atol: num, message: str });
   const a = asarray(actual), e = asarray(expected);
   const loose = a.dtype === "float32" || e.dtype === "float32";
   const rtol = options.rtol ?? (loose ? 1e-5 : 1e-7);

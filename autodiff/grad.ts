@@ -8,7 +8,8 @@ import { isFloat } from "../core/dtype.ts";
 import { floatX } from "../core/config.ts";
 import { GradError } from "../core/errors.ts";
 import { constant } from "../core/constant.ts";
-import { toposort } from "../core/walk.ts";
+import { anyValue, bool, checkOptions, describeValue, list, oneOf } from "../core/options.ts";
+import { markUses, toposort } from "../core/walk.ts";
 import { rewriteGraph } from "../core/rewrite.ts";
 import { type Apply, Constant, type Variable, withOrigin } from "../core/variable.ts";
 import { add } from "../ops/arith.ts";
@@ -29,6 +30,23 @@ export interface GradOptions {
    * the gradient of `log(1 / (1 + exp(-z)))` is `sigmoid(-z)`, finite for every z.
    */
   stabilize?: boolean;
+}
+
+/** What each option of `grad` must be (Lop and the Jacobians reuse entries). */
+export const GRAD_OPTIONS = {
+  considerConstant: list,
+  disconnectedInputs: oneOf("raise", "warn", "ignore"),
+  knownGrads: anyValue, // pairs or a Map, checked below
+  stabilize: bool,
+};
+
+/**
+ * Theano's third positional argument is `consider_constant`: `grad(cost, w, [b])` is
+ * `grad(cost, w, { considerConstant: [b] })`.
+ */
+function gradOptions(options: GradOptions | Variable[] | undefined): GradOptions {
+  if (Array.isArray(options)) return { considerConstant: options };
+  return checkOptions("grad", options, GRAD_OPTIONS) ?? {};
 }
 
 /** The cost with the stabilising rewrites applied (no other change). */
@@ -72,7 +90,7 @@ function keep(a: Variable | undefined, b: Variable): Variable {
  * assert(gy.ndim === 0 && gy.dtype === "float64");
  * ```
  */
-export function grad(cost: Variable | null, wrt: Variable, options?: GradOptions): Variable;
+export function grad(cost: Variable | null, wrt: Variable, options?: GradOptions | Variable[]): Variable;
 /**
  * Gradients of `cost` with respect to each variable of `wrt`, in the same order.
  *
@@ -87,13 +105,24 @@ export function grad(cost: Variable | null, wrt: Variable, options?: GradOptions
  * assert(gx.ndim === 0 && gy.ndim === 0);
  * ```
  */
-export function grad(cost: Variable | null, wrt: Variable[], options?: GradOptions): Variable[];
+export function grad(cost: Variable | null, wrt: Variable[], options?: GradOptions | Variable[]): Variable[];
 export function grad(
   cost: Variable | null,
   wrt: Variable | Variable[],
-  options: GradOptions = {},
+  optionsOrConstants?: GradOptions | Variable[],
 ): Variable | Variable[] {
+  const options = gradOptions(optionsOrConstants);
   const list = Array.isArray(wrt) ? wrt : [wrt];
+  if (
+    options.knownGrads !== undefined && !(options.knownGrads instanceof Map) &&
+    !Array.isArray(options.knownGrads)
+  ) {
+    throw new GradError(
+      `grad: knownGrads must be [variable, gradient] pairs or a Map, got ${
+        describeValue(options.knownGrads)
+      }`,
+    );
+  }
   const known = new Map(options.knownGrads ?? []);
   if (cost !== null) {
     if (cost.ndim !== 0) {
@@ -111,7 +140,12 @@ export function grad(
   }
   for (const w of list) {
     if (!w || typeof w !== "object" || !("type" in w)) {
-      throw new GradError(`grad: wrt must be variables, got ${w}`);
+      throw new GradError(`grad: wrt must be variables, got ${describeValue(w)}`);
+    }
+  }
+  for (const c of options.considerConstant ?? []) {
+    if (!c || typeof c !== "object" || !("type" in c)) {
+      throw new GradError(`grad: considerConstant must list variables, got ${describeValue(c)}`);
     }
   }
   const constants = new Set(options.considerConstant ?? []);
@@ -161,7 +195,10 @@ export function grad(
 
   const out = list.map((w) => {
     const g = grads.get(w);
-    if (g) return g.dtype === w.dtype || !isFloat(w.dtype) ? g : cast(g, w.dtype);
+    // An integer variable only moves the cost in steps: its gradient is zero (as Theano
+    // says), in floatX, wherever the cost depends on it.
+    if (g && !isFloat(w.dtype)) return fill(w, constant(0, { dtype: floatX() }));
+    if (g) return g.dtype === w.dtype ? g : cast(g, w.dtype);
     const policy = zeroConnected.has(w) ? "ignore" : options.disconnectedInputs ?? "raise";
     const msg = `grad: the cost does not depend on ${w.describe()}` +
       (w instanceof Constant ? " (it is a constant)" : "") +
@@ -170,6 +207,7 @@ export function grad(
     if (policy === "warn") console.warn(`warning: ${msg}`);
     return fill(w, constant(0, { dtype: isFloat(w.dtype) ? w.dtype : floatX() }));
   });
+  out.forEach((g, k) => markUses(g, [list[k]]));
   return Array.isArray(wrt) ? out : out[0];
 }
 

@@ -4,15 +4,22 @@
  * @module
  */
 import { GradError } from "../core/errors.ts";
+import { checkOptions } from "../core/options.ts";
 import type { Variable } from "../core/variable.ts";
+import { markUses } from "../core/walk.ts";
 import { arange } from "../ops/alloc.ts";
 import { shapeOf } from "../ops/shape.ts";
 import { get } from "../ops/subtensor.ts";
-import { grad, type GradOptions } from "./grad.ts";
+import { grad, GRAD_OPTIONS, type GradOptions } from "./grad.ts";
 import { scan } from "./scan.ts";
 
 /** Options of `jacobian` and `hessian`, as for `grad`. */
 export type JacobianOptions = Pick<GradOptions, "considerConstant" | "disconnectedInputs">;
+
+const JACOBIAN_OPTIONS = {
+  considerConstant: GRAD_OPTIONS.considerConstant,
+  disconnectedInputs: GRAD_OPTIONS.disconnectedInputs,
+};
 
 const listOf = (v: Variable | Variable[]): Variable[] => (Array.isArray(v) ? v : [v]);
 
@@ -54,6 +61,7 @@ export function jacobian(
   wrt: Variable | Variable[],
   options: JacobianOptions = {},
 ): Variable | Variable[] {
+  checkOptions("jacobian", options, JACOBIAN_OPTIONS);
   const ws = listOf(wrt);
   if (expression.ndim === 0) {
     const g = grad(expression, ws, options);
@@ -70,6 +78,7 @@ export function jacobian(
     nonSequences: [expression, ...ws],
     name: "jacobian",
   });
+  ws.forEach((w, k) => markUses(rows[k], [w]));
   return Array.isArray(wrt) ? rows : rows[0];
 }
 
@@ -111,6 +120,7 @@ export function hessian(
   wrt: Variable | Variable[],
   options: JacobianOptions = {},
 ): Variable | Variable[] {
+  checkOptions("hessian", options, JACOBIAN_OPTIONS);
   const out = listOf(wrt).map((x) => {
     if (x.ndim !== 1) {
       throw new GradError(`hessian: wrt must be vectors, but ${x.describe()} has ${x.ndim} dimensions`);
@@ -123,7 +133,7 @@ export function hessian(
       nonSequences: [gx, x],
       name: "hessian",
     });
-    return h;
+    return markUses(h, [x]);
   });
   return Array.isArray(wrt) ? out : out[0];
 }

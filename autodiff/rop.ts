@@ -12,12 +12,13 @@
 import { isFloat } from "../core/dtype.ts";
 import { GradError, HypatiaTypeError } from "../core/errors.ts";
 import { asTensor, constant } from "../core/constant.ts";
-import { cloneReplace, toposort } from "../core/walk.ts";
+import { checkOptions, oneOf } from "../core/options.ts";
+import { cloneReplace, markUses, toposort } from "../core/walk.ts";
 import type { Apply, TensorLike, Variable } from "../core/variable.ts";
 import { add } from "../ops/arith.ts";
 import { cast } from "../ops/cast.ts";
 import { fill } from "../ops/fill.ts";
-import { fitGradient, grad, type GradOptions } from "./grad.ts";
+import { fitGradient, grad, GRAD_OPTIONS, type GradOptions } from "./grad.ts";
 
 /** Options of `Rop`. */
 export interface RopOptions {
@@ -27,6 +28,11 @@ export interface RopOptions {
 
 /** Options of `Lop`. */
 export type LopOptions = Pick<GradOptions, "considerConstant" | "disconnectedInputs">;
+
+const LOP_OPTIONS = {
+  considerConstant: GRAD_OPTIONS.considerConstant,
+  disconnectedInputs: GRAD_OPTIONS.disconnectedInputs,
+};
 
 const listOf = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
@@ -104,7 +110,7 @@ function jvpOf(node: Apply, tangents: (Variable | null)[]): (Variable | null)[] 
  * import { compileFunction } from "../compile/function.ts";
  * const W = dmatrix("W"), V = dmatrix("V"), x = dvector("x");
  * const jv = Rop(dot(x, W), W, V);
- * const f = compileFunction([W, V, x], jv, { onUnusedInput: "ignore" }); // J·V does not read W
+ * const f = compileFunction([W, V, x], jv); // J·V = dot(x, V) does not read W, which counts as used
  * assert(f([[1, 1], [1, 1]], [[2, 2], [2, 2]], [0, 1]).toString() === "[2. 2.]");
  * ```
  */
@@ -140,6 +146,7 @@ export function Rop(
   evalPoints: TensorLike | TensorLike[],
   options: RopOptions = {},
 ): Variable | Variable[] {
+  checkOptions("Rop", options, { disconnectedOutputs: oneOf("raise", "ignore") });
   const fs = listOf(f), ws = listOf(wrt);
   const vs = points(
     "Rop",
@@ -164,6 +171,7 @@ export function Rop(
     }
     return fill(y, constant(0, { dtype: isFloat(y.dtype) ? y.dtype : "float64" }));
   });
+  markUses(out, ws);
   return Array.isArray(f) ? out : out[0];
 }
 
@@ -179,7 +187,7 @@ export function Rop(
  * import { dmatrix, dvector } from "../ops/constructors.ts";
  * import { compileFunction } from "../compile/function.ts";
  * const W = dmatrix("W"), v = dvector("v"), x = dvector("x");
- * const f = compileFunction([W, v, x], Lop(dot(x, W), W, v), { onUnusedInput: "ignore" });
+ * const f = compileFunction([W, v, x], Lop(dot(x, W), W, v));
  * assert(f([[1, 1], [1, 1]], [2, 2], [0, 1]).toString() === "[[0. 0.]\n [2. 2.]]");
  * ```
  */
@@ -215,6 +223,7 @@ export function Lop(
   evalPoints: TensorLike | TensorLike[],
   options: LopOptions = {},
 ): Variable | Variable[] {
+  checkOptions("Lop", options, LOP_OPTIONS);
   const fs = listOf(f);
   const vs = points(
     "Lop",

@@ -7,6 +7,7 @@
  */
 import { isInt } from "../core/dtype.ts";
 import { HypatiaTypeError, InputError } from "../core/errors.ts";
+import { anyValue, bool, checkOptions, either, func, num, str } from "../core/options.ts";
 import { asTensor } from "../core/constant.ts";
 import { NDArray } from "../core/ndarray.ts";
 import { SharedVariable } from "../core/shared.ts";
@@ -89,6 +90,19 @@ export const scanInnerGrad: InnerGrad = (known, wrt) => {
   return wrt.map((w) => (reach.has(w) ? gs[live.indexOf(w)] : null));
 };
 
+const SCAN_OPTIONS = {
+  fn: func,
+  sequences: anyValue, // each entry checked below
+  outputsInfo: anyValue,
+  nonSequences: anyValue,
+  nSteps: either(num, { test: (v) => v instanceof Variable, expected: "a symbolic scalar" }),
+  goBackwards: bool,
+  truncateGradient: num,
+  name: str,
+};
+const SEQUENCE_INFO = { input: anyValue, taps: anyValue };
+const OUTPUT_INFO = { initial: anyValue, taps: anyValue };
+
 const isInfo = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !(v instanceof Variable) && !(v instanceof NDArray) &&
   !Array.isArray(v) && !ArrayBuffer.isView(v);
@@ -135,12 +149,15 @@ interface State {
  * ```
  */
 export function scan<R extends Variable | Variable[]>(options: ScanOptions<R>): [R, ScanUpdates] {
+  checkOptions("scan", options, SCAN_OPTIONS);
   const { fn, goBackwards = false, name = "" } = options;
   if (typeof fn !== "function") throw new InputError("scan: fn must be a function");
   // Sequences: one placeholder per tap.
   const seqSpecs: SeqSpec[] = [], seqInputs: Variable[] = [], seqSlots: Variable[] = [];
   listOf(options.sequences).forEach((entry, j) => {
-    const info = isInfo(entry) ? entry as unknown as SequenceInfo : { input: entry as TensorLike };
+    const info = isInfo(entry)
+      ? checkOptions(`scan: sequence ${j}`, entry as unknown as SequenceInfo, SEQUENCE_INFO)
+      : { input: entry as TensorLike };
     const input = asTensor(info.input);
     if (input.ndim < 1) {
       throw new HypatiaTypeError(
@@ -164,7 +181,9 @@ export function scan<R extends Variable | Variable[]>(options: ScanOptions<R>): 
   const states: State[] = [];
   const kinds: (number | null)[] = []; // per output: its state index, or null when collected
   infos?.forEach((entry, k) => {
-    const info = isInfo(entry) ? entry as unknown as OutputInfo : { initial: entry as TensorLike | null };
+    const info = isInfo(entry)
+      ? checkOptions(`scan: outputsInfo ${k}`, entry as unknown as OutputInfo, OUTPUT_INFO)
+      : { initial: entry as TensorLike | null };
     if (info.initial === null || info.initial === undefined) return kinds.push(null);
     const init = asTensor(info.initial);
     const taps = checkTaps(info.taps ?? [-1], `output ${k}`, true);
@@ -184,6 +203,9 @@ export function scan<R extends Variable | Variable[]>(options: ScanOptions<R>): 
 
   // Build the body once.
   const result = fn(...seqSlots, ...states.flatMap((s) => s.slots), ...nonSeqs);
+  if (isInfo(result)) {
+    checkOptions("scan: the result of fn", result, { outputs: anyValue, updates: anyValue });
+  }
   const hasUpdates = isInfo(result) && "outputs" in result;
   const returned = hasUpdates ? (result as { outputs: R }).outputs : result as R;
   const single = !Array.isArray(returned);

@@ -6,9 +6,10 @@
  */
 import { config, type DeviceName } from "../core/config.ts";
 import { DeviceError, InputError } from "../core/errors.ts";
+import { anyValue, bool, checkOptions, oneOf, str } from "../core/options.ts";
 import type { ArrayLike, NDArray } from "../core/ndarray.ts";
 import { SharedVariable } from "../core/shared.ts";
-import { cloneReplace, graphInputs } from "../core/walk.ts";
+import { cloneReplace, graphInputs, implicitUses } from "../core/walk.ts";
 import { Constant, type TensorLike, type Variable } from "../core/variable.ts";
 import { buildCpuProgram, type CpuProgram } from "../backends/cpu/program.ts";
 import { type AsyncProgram, buildWebGpuProgram, type Placement } from "../backends/webgpu/program.ts";
@@ -42,6 +43,27 @@ export interface FunctionOptions {
   name?: string;
 }
 
+const FUNCTION_OPTIONS = {
+  updates: anyValue, // checked pair by pair, with messages naming the pair
+  givens: anyValue,
+  mode: oneOf("FAST_RUN", "FAST_COMPILE"),
+  onUnusedInput: oneOf("raise", "warn", "ignore"),
+  allowInputDowncast: bool,
+  noDefaultUpdates: bool,
+  device: anyValue, // a DeviceError below names the devices
+  name: str,
+};
+
+/** Options of a compiled function's `copy`, as Theano's `f.copy(swap=, delete_updates=)`. */
+export interface CopyOptions {
+  /** `[oldShared, newShared]` pairs (or a Map): the copy reads and updates the new variables. */
+  swap?: Pairs<SharedVariable, SharedVariable>;
+  /** Leave the updates out: the copy computes the outputs and changes no shared variable. */
+  deleteUpdates?: boolean;
+}
+
+const COPY_OPTIONS = { swap: anyValue, deleteUpdates: bool };
+
 /** What a compiled function keeps: the optimised graph and how to run it. */
 export interface FunctionMaker {
   /** The inputs, each with its keyword name and default value. */
@@ -73,9 +95,7 @@ export interface CompiledFunction<R = NDArray | NDArray[]> {
   /** The optimised graph and what the function keeps (Theano's `f.maker`). */
   readonly maker: FunctionMaker;
   /** A copy sharing the compiled program, with shared variables swapped or updates deleted. */
-  copy(
-    options?: { swap?: Pairs<SharedVariable, SharedVariable>; deleteUpdates?: boolean },
-  ): CompiledFunction<R>;
+  copy(options?: CopyOptions): CompiledFunction<R>;
 }
 
 /**
@@ -106,9 +126,7 @@ export interface AsyncCompiledFunction<R = NDArray | NDArray[]> {
   /** Where each node of the optimised graph runs (nodes WGSL cannot do stay on the CPU). */
   readonly placement: readonly Placement[];
   /** A copy sharing the compiled program, with shared variables swapped or updates deleted. */
-  copy(
-    options?: { swap?: Pairs<SharedVariable, SharedVariable>; deleteUpdates?: boolean },
-  ): AsyncCompiledFunction<R>;
+  copy(options?: CopyOptions): AsyncCompiledFunction<R>;
 }
 
 /** Options selecting an asynchronous device. */
@@ -199,6 +217,7 @@ export function compileFunction(
   outputs?: Variable | Variable[] | null,
   options: FunctionOptions = {},
 ): CompiledFunction | AsyncCompiledFunction {
+  checkOptions("function", options, FUNCTION_OPTIONS);
   const device = options.device ?? config.device;
   if (device !== "cpu" && device !== "webgpu" && device !== "auto") {
     throw new DeviceError(`function: unknown device "${device}"; use "cpu", "webgpu" or "auto"`);
@@ -221,11 +240,14 @@ export function compileFunction(
 
   // Substitute givens in outputs and update expressions together.
   let roots = [...outList, ...updates.map(([, u]) => u)];
+  // Variables a derivative in the graph differentiates with respect to count as used.
+  const used = implicitUses(roots);
   if (givens.size) roots = cloneReplace(roots, givens);
 
   const explicit = new Set(ins.map((i) => i.variable));
   const needed = graphInputs(roots);
-  checkInputsUsed(ins, new Set(needed), options.onUnusedInput ?? "raise");
+  for (const v of needed) used.add(v);
+  checkInputsUsed(ins, used, options.onUnusedInput ?? "raise");
   const shared: SharedVariable[] = [];
   for (const v of needed) {
     if (v instanceof SharedVariable) {
@@ -364,7 +386,8 @@ function makeCallable(
   }
   Object.defineProperty(callable, "maker", { value: maker });
   Object.defineProperty(callable, "copy", {
-    value: (options: { swap?: Pairs<SharedVariable, SharedVariable>; deleteUpdates?: boolean } = {}) => {
+    value: (options: CopyOptions = {}) => {
+      checkOptions("copy", options, COPY_OPTIONS);
       const swap = new Map(options.swap ? [...options.swap] : []);
       for (const [a, b] of swap) {
         if (!(a instanceof SharedVariable) || !(b instanceof SharedVariable)) {

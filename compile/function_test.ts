@@ -94,7 +94,7 @@ Deno.test("function() givens replace a shared variable without touching it", () 
   state.setValue(1);
   const inc = T.iscalar("inc");
   const fnOfState = T.add(T.mul(state, 2), inc);
-  const foo = T.lscalar("foo");
+  const foo = T.scalar("foo", state.dtype); // Theano's T.scalar(dtype=state.dtype)
   const skip = T.function([inc, foo], fnOfState, { givens: [[state, foo]] });
   assert.equal(skip(1, 3).item(), 7);
   assert.equal(state.getValue().item(), 1);
@@ -114,7 +114,7 @@ Deno.test("function().copy() swaps shared variables and deletes updates without 
   const acc3 = acc.copy({ deleteUpdates: true });
   acc3(5);
   assert.equal(state.getValue().item(), 10);
-  const other = T.shared(0.5, { name: "float_state" });
+  const other = T.shared(0, { name: "int_state", dtype: "int64" });
   assert.throws(() => acc.copy({ swap: [[state, other]] }), T.InputError);
 });
 
@@ -138,11 +138,13 @@ Deno.test("function() leaves shared state unchanged when a call fails", () => {
 });
 
 Deno.test("function() rejects an update whose type differs from its shared variable", () => {
-  const s = T.shared(0, { name: "counter" });
+  const s = T.shared(0, { name: "counter", dtype: "int64" });
   const x = T.dscalar("x");
   assert.throws(
     () => T.function([x], x, { updates: [[s, T.add(s, x)]] }),
-    (e: Error) => e instanceof T.HypatiaTypeError && /"counter"/.test(e.message) && /float64/.test(e.message),
+    (e: Error) =>
+      e instanceof T.HypatiaTypeError && /"counter"/.test(e.message) && /float64/.test(e.message) &&
+      /shared\(value, \{ dtype: "float64" \}\)/.test(e.message),
   );
 });
 

@@ -3,6 +3,7 @@
  * @module
  */
 import { InputError } from "../core/errors.ts";
+import { anyValue, checkOptions, str } from "../core/options.ts";
 import type { ArrayLike } from "../core/ndarray.ts";
 import { SharedVariable } from "../core/shared.ts";
 import { Constant, Variable } from "../core/variable.ts";
@@ -41,6 +42,7 @@ export class In {
     if (!(variable instanceof Variable)) {
       throw new InputError(`In: expected a symbolic variable, got ${String(variable)}`);
     }
+    checkOptions("In", options, { value: anyValue, name: str });
     this.variable = variable;
     this.value = options.value;
     this.name = options.name ?? variable.name;

@@ -10,7 +10,7 @@ import { TensorType } from "../core/type.ts";
 import { buildCpuProgram } from "../backends/cpu/program.ts";
 import { mapScanBodies } from "../ops/scan.ts";
 import { fuseElementwise } from "./fusion.ts";
-import { fillSink } from "../ops/fill.ts";
+import { fillSink, squeezeConstants } from "../ops/fill.ts";
 
 /** Rewrite modes: FAST_RUN runs the whole pipeline, FAST_COMPILE none of it. */
 export type Mode = "FAST_RUN" | "FAST_COMPILE";
@@ -44,7 +44,7 @@ export function optimize(outputs: readonly Variable[], mode: Mode): Variable[] {
   // inputs are, so stabilising patterns always see canonical inputs.
   let g = rewriteGraph(outputs, {
     stages: new Set(["canonicalize", "stabilize"]),
-    hooks: [constantFolding, fillSink],
+    hooks: [constantFolding, fillSink, squeezeConstants],
     merge: true,
   });
   g = rewriteGraph(g, { stages: new Set(["specialize"]), hooks: [constantFolding], merge: true });

@@ -44,7 +44,8 @@ export function checkUpdateType(s: SharedVariable, u: Variable): Variable {
   ) {
     throw new HypatiaTypeError(
       `function: the update of shared variable ${s.describe()} has type ${v.type}, which differs from the variable's; ` +
-        `cast it (e.g. .astype("${s.dtype}")) or give the shared variable another dtype` +
+        `cast it (e.g. .astype("${s.dtype}")) or make the shared variable with the update's dtype` +
+        ` (shared(value, { dtype: "${v.dtype}" }))` +
         (v.owner?.trace ? ` (update built at ${v.owner.trace})` : ""),
     );
   }

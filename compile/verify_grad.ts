@@ -4,6 +4,7 @@
  * @module
  */
 import { GradError } from "../core/errors.ts";
+import { checkOptions, func, num, oneOf } from "../core/options.ts";
 import { type ArrayLike, asarray, NDArray } from "../core/ndarray.ts";
 import { TensorType } from "../core/type.ts";
 import type { Variable } from "../core/variable.ts";
@@ -69,6 +70,13 @@ export function verifyGrad(
   points: ArrayLike[],
   options: VerifyGradOptions = {},
 ): void {
+  checkOptions("verifyGrad", options, {
+    eps: num,
+    rtol: num,
+    atol: num,
+    rng: func,
+    dtype: oneOf("float64", "float32"),
+  });
   const values = points.map((p) =>
     p instanceof NDArray ? p.copy() : asarray(p, { dtype: options.dtype ?? "float64" })
   );

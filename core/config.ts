@@ -5,6 +5,7 @@
  * @module
  */
 import type { DType } from "./dtype.ts";
+import { InputError } from "./errors.ts";
 
 /** Where compiled functions run unless `function(..., { device })` says otherwise. */
 export type DeviceName = "cpu" | "webgpu" | "auto";
@@ -48,14 +49,14 @@ export interface Config {
  * config.floatX = saved;
  * ```
  */
-export const config: Config = {
+export const config: Config = checkedConfig({
   floatX: "float64",
   device: "cpu",
   traceback: true,
   mode: "FAST_RUN",
   threads: defaultThreads(),
   wasm: true,
-};
+});
 
 /** The core count where the runtime tells it, else 1. */
 function defaultThreads(): number {
@@ -63,50 +64,87 @@ function defaultThreads(): number {
   return typeof n === "number" && Number.isInteger(n) && n >= 1 ? n : 1;
 }
 
-/** Parse `"floatX=float32,device=webgpu"` into `config`; throws on unknown keys. */
-export function applyFlags(flags: string): void {
-  for (const part of flags.split(",").map((s) => s.trim()).filter(Boolean)) {
-    const [key, value] = part.split("=").map((s) => s.trim());
-    switch (key) {
-      case "floatX":
-        if (value !== "float32" && value !== "float64") {
-          throw new Error(`HYPATIA_FLAGS: floatX must be float32 or float64, got "${value}"`);
-        }
-        config.floatX = value;
-        break;
-      case "device":
-        if (value !== "cpu" && value !== "webgpu" && value !== "auto") {
-          throw new Error(`HYPATIA_FLAGS: device must be cpu, webgpu or auto, got "${value}"`);
-        }
-        config.device = value;
-        break;
-      case "traceback":
-        config.traceback = value !== "0" && value !== "false";
-        break;
-      case "mode":
-        if (value !== "FAST_RUN" && value !== "FAST_COMPILE") {
-          throw new Error(`HYPATIA_FLAGS: mode must be FAST_RUN or FAST_COMPILE, got "${value}"`);
-        }
-        config.mode = value;
-        break;
-      case "threads": {
-        const n = Number(value);
-        if (!Number.isInteger(n) || n < 1) {
-          throw new Error(`HYPATIA_FLAGS: threads must be a positive integer, got "${value}"`);
-        }
-        config.threads = n;
-        break;
+/** Each setting: what a value must be, and how a HYPATIA_FLAGS string reads as one. */
+const SETTINGS: {
+  [K in keyof Config]: { expected: string; test(v: unknown): boolean; parse(s: string): unknown };
+} = {
+  floatX: {
+    expected: '"float32" or "float64"',
+    test: (v) => v === "float32" || v === "float64",
+    parse: (s) => s,
+  },
+  device: {
+    expected: '"cpu", "webgpu" or "auto"',
+    test: (v) => v === "cpu" || v === "webgpu" || v === "auto",
+    parse: (s) => s,
+  },
+  traceback: { expected: "true or false (0 or 1)", test: (v) => typeof v === "boolean", parse: parseBool },
+  mode: {
+    expected: '"FAST_RUN" or "FAST_COMPILE"',
+    test: (v) => v === "FAST_RUN" || v === "FAST_COMPILE",
+    parse: (s) => s,
+  },
+  threads: {
+    expected: "a positive integer",
+    test: (v) => typeof v === "number" && Number.isInteger(v) && v >= 1,
+    parse: (s) => (s.trim() === "" ? NaN : Number(s)),
+  },
+  wasm: { expected: "true or false (0 or 1)", test: (v) => typeof v === "boolean", parse: parseBool },
+};
+
+function parseBool(s: string): boolean | string {
+  return s === "1" || s === "true" ? true : s === "0" || s === "false" ? false : s;
+}
+
+/** The setting a misspelt key most likely meant (`floatx` → `floatX`), for messages. */
+function suggest(key: string): string {
+  const folded = key.toLowerCase().replace(/[_-]/g, "");
+  const near = Object.keys(SETTINGS).find((k) => k.toLowerCase() === folded);
+  return (near ? `; did you mean "${near}"?` : "") + ` (settings: ${Object.keys(SETTINGS).join(", ")})`;
+}
+
+/** A config object that refuses unknown settings and wrong values instead of keeping them. */
+function checkedConfig(values: Config): Config {
+  return new Proxy(values, {
+    set(target, key, value) {
+      if (typeof key !== "string" || !Object.hasOwn(SETTINGS, key)) {
+        throw new InputError(`config: unknown setting "${String(key)}"${suggest(String(key))}`);
       }
-      case "wasm":
-        if (!["0", "1", "false", "true"].includes(value)) {
-          throw new Error(`HYPATIA_FLAGS: wasm must be 0, 1, false or true, got "${value}"`);
-        }
-        config.wasm = value === "1" || value === "true";
-        break;
-      default:
-        throw new Error(`HYPATIA_FLAGS: unknown flag "${key}"`);
+      const setting = SETTINGS[key as keyof Config];
+      if (!setting.test(value)) {
+        throw new InputError(
+          `config: ${key} must be ${setting.expected}, got ${JSON.stringify(value) ?? String(value)}`,
+        );
+      }
+      (target as unknown as Record<string, unknown>)[key] = value;
+      return true;
+    },
+    defineProperty(_target, key) {
+      throw new InputError(`config: settings are assigned, not defined (${String(key)})`);
+    },
+    deleteProperty(_target, key) {
+      throw new InputError(`config: the setting "${String(key)}" cannot be deleted`);
+    },
+  });
+}
+
+/** Parse `"floatX=float32,device=webgpu"` into `config`; throws on unknown keys and bad values. */
+export function applyFlags(flags: string): void {
+  const parsed: [keyof Config, unknown][] = [];
+  for (const part of flags.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const [key, value = ""] = part.split("=").map((s) => s.trim());
+    if (!Object.hasOwn(SETTINGS, key)) {
+      throw new InputError(`HYPATIA_FLAGS: unknown flag "${key}"${suggest(key)}`);
     }
+    const setting = SETTINGS[key as keyof Config];
+    const v = setting.parse(value);
+    if (!setting.test(v)) {
+      throw new InputError(`HYPATIA_FLAGS: ${key} must be ${setting.expected}, got "${value}"`);
+    }
+    parsed.push([key as keyof Config, v]);
   }
+  // All or nothing: a bad flag leaves the configuration as it was.
+  for (const [key, v] of parsed) (config as unknown as Record<string, unknown>)[key] = v;
 }
 
 /** Read an environment variable without prompting and without failing. */

@@ -4,14 +4,15 @@
  */
 import { floatX } from "./config.ts";
 import type { DType } from "./dtype.ts";
-import { smallestIntFor } from "./dtype.ts";
+import { checkOptions, dtypeKind, str } from "./options.ts";
 import { asarray, NDArray, type NestedArray } from "./ndarray.ts";
 import { TensorType } from "./type.ts";
 import { Constant, type TensorLike, Variable } from "./variable.ts";
 
 /**
- * A constant holding `value`. Bare JS numbers become weak scalars (int8..int64 for
- * integers, floatX for others) that adopt the dtype of the tensor they meet.
+ * A constant holding `value`. Bare JS numbers become weak scalars (int64 for integers,
+ * floatX for others, as NumPy 2 treats Python scalars) that adopt the dtype of the
+ * tensor they meet: `int8 + 1` is int8, `float32 * 2` float32.
  *
  * @example
  * ```ts
@@ -25,12 +26,9 @@ export function constant(
   value: NDArray | NestedArray | ArrayBufferView,
   options: { dtype?: DType; name?: string } = {},
 ): Constant {
+  checkOptions("constant", options, { dtype: dtypeKind, name: str });
   if (options.dtype === undefined && (typeof value === "number" || typeof value === "boolean")) {
-    const dtype: DType = typeof value === "boolean"
-      ? "bool"
-      : Number.isInteger(value)
-      ? smallestIntFor(value)
-      : floatX();
+    const dtype: DType = typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int64" : floatX();
     const arr = new NDArray(dtype, []);
     arr.data[0] = Number(value);
     return new Constant(new TensorType(dtype, []), arr, options.name, true);

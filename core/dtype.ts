@@ -71,6 +71,22 @@ export function allocate(dtype: DType, n: number): TypedArray {
   return new STORAGE[dtype](n);
 }
 
+/**
+ * A number converted to int64 as stored (a whole float64): truncated toward zero, and
+ * NaN and ±inf give 0, as a typed array's store gives for the narrower integer dtypes.
+ * (NumPy leaves these casts undefined and warns; Hypatia stores a defined integer.)
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { toInt64 } from "./dtype.ts";
+ * assert(toInt64(-2.7) === -2 && toInt64(NaN) === 0 && toInt64(-Infinity) === 0);
+ * ```
+ */
+export function toInt64(v: number): number {
+  return v - v === 0 ? Math.trunc(v) + 0 : 0; // v - v is NaN for NaN and ±inf; + 0 drops -0
+}
+
 /** True for float32 and float64. */
 export function isFloat(d: DType): boolean {
   return d === "float64" || d === "float32";

@@ -100,6 +100,7 @@ function scalarString(x: number, dtype: string): string {
 export function formatArray(a: NDArray): string {
   const { shape, data, dtype } = a;
   if (shape.length === 0) return scalarString(data[0], dtype);
+  if (a.size === 0) return "[]"; // NumPy prints every zero-size array so, whatever its shape
   const summarize = a.size > THRESHOLD;
   // Collect the indices of the elements that will be printed (edges when summarising).
   const keep = (len: number): number[] =>

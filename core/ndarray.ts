@@ -2,8 +2,9 @@
  * NDArray: the value type. Always C-contiguous, backed by one typed array.
  * @module
  */
-import { allocate, type DType, isDType, STORAGE, type TypedArray } from "./dtype.ts";
+import { allocate, type DType, isDType, STORAGE, toInt64, type TypedArray } from "./dtype.ts";
 import { InputError } from "./errors.ts";
+import { checkOptions, dtypeKind, list } from "./options.ts";
 import { formatArray } from "./format.ts";
 
 /** Nested JS arrays of numbers or booleans, any depth. */
@@ -149,7 +150,7 @@ export class NDArray {
     const out = new NDArray(dtype, this.shape);
     const src = this.data, dst = out.data;
     if (dtype === "bool") { for (let i = 0; i < src.length; i++) dst[i] = src[i] ? 1 : 0; }
-    else if (dtype === "int64") { for (let i = 0; i < src.length; i++) dst[i] = Math.trunc(src[i]); }
+    else if (dtype === "int64") { for (let i = 0; i < src.length; i++) dst[i] = toInt64(src[i]); }
     else dst.set(src);
     return out;
   }
@@ -181,6 +182,8 @@ function dtypeOfTyped(a: ArrayBufferView): DType | undefined {
   return undefined;
 }
 
+const ASARRAY_OPTIONS = { dtype: { ...dtypeKind, test: () => true }, shape: list }; // dtype: the message below
+
 /** Anything `asarray` accepts. */
 export type ArrayLike = NestedArray | NDArray | ArrayBufferView;
 
@@ -198,6 +201,7 @@ export type ArrayLike = NestedArray | NDArray | ArrayBufferView;
  * ```
  */
 export function asarray(value: ArrayLike, options: { dtype?: DType; shape?: number[] } = {}): NDArray {
+  checkOptions("asarray", options, ASARRAY_OPTIONS);
   const { dtype } = options;
   if (dtype !== undefined && !isDType(dtype)) {
     throw new InputError(`asarray: unknown dtype ${JSON.stringify(dtype)}`);
@@ -261,7 +265,13 @@ export function asarray(value: ArrayLike, options: { dtype?: DType; shape?: numb
   const target = dtype ?? inferred;
   for (let i = 0; i < n; i++) {
     const v = flat[i];
-    d[i] = typeof v === "boolean" ? (v ? 1 : 0) : target === "bool" ? (v ? 1 : 0) : v;
+    d[i] = typeof v === "boolean"
+      ? (v ? 1 : 0)
+      : target === "bool"
+      ? (v ? 1 : 0)
+      : target === "int64"
+      ? toInt64(v)
+      : v;
   }
   return out;
 }

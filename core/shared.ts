@@ -6,6 +6,7 @@
 import { floatX } from "./config.ts";
 import type { DType, TypedArray } from "./dtype.ts";
 import { InputError } from "./errors.ts";
+import { bool, checkOptions, dtypeKind, str } from "./options.ts";
 import { type ArrayLike, asarray, NDArray } from "./ndarray.ts";
 import { TensorType } from "./type.ts";
 import { Variable } from "./variable.ts";
@@ -43,6 +44,8 @@ export interface SharedStorage {
  */
 const updateOwned = new WeakSet<object>();
 
+const BORROW = { borrow: bool };
+
 /**
  * A symbolic variable with a value that persists between calls.
  *
@@ -52,7 +55,7 @@ const updateOwned = new WeakSet<object>();
  * import { shared } from "./shared.ts";
  * const s = shared(0, { name: "state" });
  * s.setValue(5);
- * assert(s.getValue().item() === 5 && s.dtype === "int64");
+ * assert(s.getValue().item() === 5 && s.dtype === "float64");
  * ```
  */
 export class SharedVariable extends Variable {
@@ -74,6 +77,7 @@ export class SharedVariable extends Variable {
    * the value again (the caller may change it) and the device copy is dropped.
    */
   getValue(options: { borrow?: boolean } = {}): NDArray {
+    checkOptions("getValue", options, BORROW);
     const r = this.storage.resident;
     if (r) {
       const synced = r.readSync?.();
@@ -118,6 +122,7 @@ export class SharedVariable extends Variable {
    * later changes to the caller's array do not leak in.
    */
   setValue(value: ArrayLike, options: { borrow?: boolean } = {}): void {
+    checkOptions("setValue", options, BORROW);
     const arr = this.type.filter(value, () => `setValue of shared variable ${this.describe()}`);
     this.storage.value = options.borrow || arr !== value ? arr : arr.copy();
     this.storage.resident?.release?.();
@@ -160,7 +165,11 @@ export class SharedVariable extends Variable {
 export interface SharedOptions {
   /** Name shown by pp, in error messages, and used by saveModel. */
   name?: string;
-  /** The dtype (default: NumPy's for the value, floatX for JS floats). */
+  /**
+   * The dtype. By default: floatX for JS numbers (which are untyped: `shared(0)` is a
+   * float, ready for float updates), bool for JS booleans, and the array's own dtype
+   * for typed arrays and NDArrays (an Int32Array gives int32).
+   */
   dtype?: DType;
   /** Static broadcastable flags; by default no dimension broadcasts, as in Theano. */
   broadcastable?: boolean[];
@@ -168,24 +177,46 @@ export interface SharedOptions {
   borrow?: boolean;
 }
 
+const SHARED_OPTIONS = {
+  name: str,
+  dtype: dtypeKind,
+  broadcastable: {
+    test: (v: unknown) => Array.isArray(v) && v.every((b) => typeof b === "boolean"),
+    expected: "a list of true/false flags",
+  },
+  borrow: bool,
+};
+
 /**
- * Make a shared variable holding `value`. JS floats become floatX, integers int64,
- * as NumPy would make them.
+ * Make a shared variable holding `value`. JS numbers are untyped, so plain numbers
+ * and nested arrays of them become floatX (as `theano.shared(0.)` would); ask for an
+ * integer dtype with `{ dtype: "int64" }` or pass an integer typed array or NDArray.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { shared } from "./shared.ts";
- * const w = shared([[1, 2], [3, 4]], { name: "w", dtype: "float64" });
- * assert(w.ndim === 2 && w.getValue().item(1, 1) === 4);
+ * const w = shared([[1, 2], [3, 4]], { name: "w" });
+ * assert(w.dtype === "float64" && w.getValue().item(1, 1) === 4);
+ * const count = shared(0, { name: "count", dtype: "int64" });
+ * assert(count.dtype === "int64");
  * ```
  */
 export function shared(value: ArrayLike, options: SharedOptions = {}): SharedVariable {
-  let arr = asarray(value, { dtype: options.dtype });
-  if (
-    options.dtype === undefined && arr.dtype === "float64" && !(value instanceof NDArray) &&
-    !ArrayBuffer.isView(value)
-  ) arr = arr.astype(floatX());
+  checkOptions("shared", options, SHARED_OPTIONS);
+  if (value instanceof Variable) {
+    throw new InputError(
+      `shared: the value must be an array or number, got the symbolic ${value.describe()}`,
+    );
+  }
+  const plainJs = !(value instanceof NDArray) && !ArrayBuffer.isView(value);
+  let arr: NDArray;
+  try {
+    arr = asarray(value, { dtype: options.dtype });
+  } catch (e) {
+    throw new InputError(`shared${options.name ? ` "${options.name}"` : ""}: ${(e as Error).message}`);
+  }
+  if (options.dtype === undefined && plainJs && arr.dtype !== "bool") arr = arr.astype(floatX());
   if (!options.borrow && arr === value) arr = arr.copy();
   const bc = options.broadcastable ?? arr.shape.map(() => false);
   if (bc.length !== arr.ndim) {

@@ -2,7 +2,7 @@
  * TensorType: a dtype and a static shape whose entries are known lengths or null.
  * @module
  */
-import { type DType, isDType, upcast } from "./dtype.ts";
+import { type DType, isDType, isFloat, upcast } from "./dtype.ts";
 import { HypatiaTypeError, InputError } from "./errors.ts";
 import { type ArrayLike, asarray, NDArray } from "./ndarray.ts";
 import { Variable } from "./variable.ts";
@@ -87,14 +87,19 @@ export class TensorType {
   /**
    * Convert a user value into an NDArray of this type: the rank must match, static
    * lengths must match, and a dtype change must not lose information unless
-   * `allowDowncast` is set. `whatFor` names the value in error messages (a function is
-   * called only when there is an error: a hot caller builds no message per call).
+   * `allowDowncast` is set. JS numbers are untyped, so plain numbers and nested arrays
+   * take this type's dtype: floats are rounded to float32 for a float32 type (as Theano
+   * does for Python floats), while an integer type refuses non-integers and values out
+   * of its range. Typed arrays and NDArrays keep their dtype and must widen losslessly.
+   * `whatFor` names the value in error messages (a function is called only when there is
+   * an error: a hot caller builds no message per call).
    */
   filter(value: ArrayLike, whatFor: string | (() => string), allowDowncast = false): NDArray {
     const what = () => (typeof whatFor === "string" ? whatFor : whatFor());
+    const fromJs = !(value instanceof NDArray) && !ArrayBuffer.isView(value);
     let arr: NDArray;
     try {
-      arr = asarray(value);
+      arr = asarray(value, { dtype: fromJs && isFloat(this.dtype) ? this.dtype : undefined });
     } catch (e) {
       throw new InputError(`${what()}: ${(e as Error).message}`);
     }
@@ -115,14 +120,25 @@ export class TensorType {
     if (arr.dtype === this.dtype) return arr;
     const lossless = upcast(arr.dtype, this.dtype) === this.dtype;
     if (lossless || allowDowncast) return arr.astype(this.dtype);
-    // A value given as JS numbers is fine when every element survives the conversion.
+    // JS numbers are fine for an integer type when every one is a whole number in its range.
     const converted = arr.astype(this.dtype);
-    const fromJs = !(value instanceof NDArray) && !ArrayBuffer.isView(value);
-    if (fromJs && converted.data.every((v, i) => v === arr.data[i])) return converted;
+    const lost = arr.data.findIndex((v, i) => v !== converted.data[i]);
+    if (fromJs && lost < 0) return converted;
+    const example = arr.data[lost];
+    if (fromJs) {
+      throw new InputError(
+        `${what()}: ${example} ${
+          Number.isInteger(example) ? `is out of the range of ${this.dtype}` : "is not a whole number"
+        }, so it cannot be stored in ${this} without losing information; pass allowInputDowncast: true to ${
+          this.dtype === "bool" ? "keep its truth" : Number.isInteger(example) ? "wrap it" : "truncate it"
+        }, or declare the variable with a wider dtype (e.g. { dtype: "float64" })`,
+      );
+    }
     throw new InputError(
-      `${what()}: a ${arr.dtype} value cannot be stored in ${this} without losing information` +
-        (fromJs ? ` (e.g. ${arr.data.find((v, i) => v !== converted.data[i])})` : "") +
-        `; convert it first or pass allowInputDowncast: true`,
+      `${what()}: a ${arr.dtype} ${
+        value instanceof NDArray ? "NDArray" : value.constructor.name
+      } cannot be stored in ${this} without losing information; convert it first, pass allowInputDowncast: true, ` +
+        `or declare the variable with dtype "${upcast(arr.dtype, this.dtype)}"`,
     );
   }
 }

@@ -22,6 +22,14 @@ export type TensorLike = Variable | NDArray | NestedArray;
 /** An axis argument of a reduction. */
 export type Axis = number | number[] | null | undefined;
 
+/** A reduction's axis and `keepdims` as one object, as NumPy's keywords: `sum(x, { axis: 1 })`. */
+export interface AxisOptions {
+  /** The axes reduced (all when omitted or null). */
+  axis?: Axis;
+  /** Keep each reduced axis as a dimension of length 1 (default false). */
+  keepdims?: boolean;
+}
+
 /** One entry of `x.slice(...)`: an index, a `[start, stop, step]` range, or null for all. */
 export type SliceArg = number | Variable | null | [
   (number | Variable | null)?,
@@ -305,27 +313,27 @@ export interface TensorMethods {
   /** This tensor cast to `dtype` (`cast`). */
   astype(dtype: DType): Variable;
   /** Sum over `axis` (all axes by default) (`sum`). */
-  sum(axis?: Axis, options?: { keepdims?: boolean }): Variable;
+  sum(axis?: Axis | AxisOptions, options?: { keepdims?: boolean }): Variable;
   /** Mean over `axis` (`mean`). */
-  mean(axis?: Axis, options?: { keepdims?: boolean }): Variable;
+  mean(axis?: Axis | AxisOptions, options?: { keepdims?: boolean }): Variable;
   /** Product over `axis` (`prod`). */
-  prod(axis?: Axis, options?: { keepdims?: boolean }): Variable;
+  prod(axis?: Axis | AxisOptions, options?: { keepdims?: boolean }): Variable;
   /** Maximum over `axis` (`max`). */
-  max(axis?: Axis, options?: { keepdims?: boolean }): Variable;
+  max(axis?: Axis | AxisOptions, options?: { keepdims?: boolean }): Variable;
   /** Minimum over `axis` (`min`). */
-  min(axis?: Axis, options?: { keepdims?: boolean }): Variable;
+  min(axis?: Axis | AxisOptions, options?: { keepdims?: boolean }): Variable;
   /** Index of the maximum along `axis` (`argmax`). */
-  argmax(axis?: Axis, options?: { keepdims?: boolean }): Variable;
+  argmax(axis?: Axis | AxisOptions, options?: { keepdims?: boolean }): Variable;
   /** Index of the minimum along `axis` (`argmin`). */
-  argmin(axis?: Axis, options?: { keepdims?: boolean }): Variable;
+  argmin(axis?: Axis | AxisOptions, options?: { keepdims?: boolean }): Variable;
   /** Whether any element along `axis` is true (`any`). */
-  any(axis?: Axis, options?: { keepdims?: boolean }): Variable;
+  any(axis?: Axis | AxisOptions, options?: { keepdims?: boolean }): Variable;
   /** Whether every element along `axis` is true (`all`). */
-  all(axis?: Axis, options?: { keepdims?: boolean }): Variable;
+  all(axis?: Axis | AxisOptions, options?: { keepdims?: boolean }): Variable;
   /** Variance over `axis` (`var`). */
-  var(axis?: Axis, options?: { keepdims?: boolean }): Variable;
+  var(axis?: Axis | AxisOptions, options?: { keepdims?: boolean }): Variable;
   /** Standard deviation over `axis` (`std`). */
-  std(axis?: Axis, options?: { keepdims?: boolean }): Variable;
+  std(axis?: Axis | AxisOptions, options?: { keepdims?: boolean }): Variable;
   /** Matrix/vector product with `other` (`dot`). */
   dot(other: TensorLike): Variable;
   /** Reorder axes and insert broadcastable ones (`'x'`), as Theano's `dimshuffle`. */

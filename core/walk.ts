@@ -85,3 +85,41 @@ export function isConstant(v: Variable): v is Constant {
 }
 
 export { Apply };
+
+/**
+ * Variables a derivative counts as used: `grad(cost, w)`, `Rop(f, W, V)` and the like
+ * mark their results with `wrt`, so a function computing the derivative may list `w`
+ * among its inputs even when the simplified derivative no longer reads it (the
+ * R-operator of `dot(x, W)` is `dot(x, V)`), as Theano allows.
+ */
+const implicitlyUsed = new WeakMap<Variable, readonly Variable[]>();
+
+/** Record that `result` counts the variables of `used` as used. */
+export function markUses<V extends Variable | Variable[]>(result: V, used: readonly Variable[]): V {
+  for (const r of Array.isArray(result) ? result : [result]) {
+    implicitlyUsed.set(r, [...(implicitlyUsed.get(r) ?? []), ...used]);
+  }
+  return result;
+}
+
+/**
+ * The variables the graphs of `outputs` count as used without reading them: those
+ * marked on any variable they contain.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * import { implicitUses } from "./walk.ts";
+ * const [W, V] = T.dmatrices("W", "V"), x = T.dvector("x");
+ * const jv = T.Rop(T.dot(x, W), W, V); // dot(x, V): W is not read
+ * assert(implicitUses([T.sum(jv)]).has(W));
+ * ```
+ */
+export function implicitUses(outputs: readonly Variable[]): Set<Variable> {
+  const used = new Set<Variable>();
+  const visit = (v: Variable) => implicitlyUsed.get(v)?.forEach((u) => used.add(u));
+  for (const o of outputs) visit(o);
+  for (const node of toposort(outputs)) node.inputs.forEach(visit);
+  return used;
+}

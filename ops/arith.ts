@@ -104,7 +104,8 @@ fn H_mod_f32(a: f32, b: f32) -> f32 {
   return select(r, r + b, r != 0.0 && ((r < 0.0) != (b < 0.0)));
 }
 fn H_floordiv_f32(a: f32, b: f32) -> f32 {
-  if (b == 0.0 || !(abs(a) <= 3.4028235e38)) { return floor(a / b); }
+  if (b == 0.0 || b != b) { return a / b; }
+  if (!(abs(a) <= 3.4028235e38)) { return bitcast<f32>(0x7fc00000u); }
   let m = H_fmod_f32(a, b);
   let q = round((a - m) / b);
   return select(q, q - 1.0, m != 0.0 && ((m < 0.0) != (b < 0.0)));
@@ -121,15 +122,39 @@ fn H_mod_i32(a: i32, b: i32) -> i32 {
   return select(r, r + b, r != 0 && ((r < 0) != (b < 0)));
 }`;
 
+/**
+ * Float floor division as NumPy computes it: from the exact remainder (JS `%` is C's
+ * fmod), so `1 // 0.1` is 9 (the quotient 10.000000000000002 rounds to 10, but
+ * 0.1 × 10 > 1), `-1 // inf` is -1, `inf // 1` is NaN, and `a // 0` is `a / 0`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { floorDivide } from "./arith.ts";
+ * assert(floorDivide(1, 0.1) === 9 && floorDivide(-1, Infinity) === -1 && Number.isNaN(floorDivide(Infinity, 1)));
+ * assert(floorDivide(7, -2) === -4 && floorDivide(1, 0) === Infinity && Object.is(floorDivide(-0.5, 2), -1));
+ * ```
+ */
+export function floorDivide(a: number, b: number): number {
+  if (b === 0) return a / b;
+  const m = a % b;
+  let d = (a - m) / b;
+  if (m !== 0 && (m < 0) !== (b < 0)) d -= 1;
+  if (d === 0) return a / b < 0 || Object.is(a / b, -0) ? -0 : 0;
+  const f = Math.floor(d);
+  return d - f > 0.5 ? f + 1 : f;
+}
+
 /** Floor division `a // b`; integer division by zero gives 0, as NumPy does. */
 export const intDivOp = defineElemwise({
   name: "int_div",
   arity: 2,
   out: intOut,
+  helpers: { floordiv: floorDivide },
   js: ([a, b], input, out) =>
     isInt(input) || input === "bool"
       ? wrapInt(`(${b} === 0 ? 0 : Math.floor(${a} / ${b}))`, out)
-      : `Math.floor(${a} / ${b})`,
+      : `H.floordiv(${a}, ${b})`,
   wgsl: ([a, b], input) =>
     input === "float32"
       ? `H_floordiv_f32(${a}, ${b})`

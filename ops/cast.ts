@@ -3,7 +3,7 @@
  * no params), made on demand and kept.
  * @module
  */
-import { type DType, isDType, isFloat } from "../core/dtype.ts";
+import { type DType, isDType, isFloat, toInt64 } from "../core/dtype.ts";
 import { HypatiaTypeError } from "../core/errors.ts";
 import type { Op } from "../core/op.ts";
 import { asTensor } from "../core/constant.ts";
@@ -28,8 +28,9 @@ export function castOp(dtype: DType): Op<ElemwiseParams> {
         : isFloat(dtype)
         ? `(+${a})`
         : dtype === "int64"
-        ? `Math.trunc(${a})`
+        ? `H.toInt64(${a})`
         : wrapInt(`Math.trunc(${a})`, dtype),
+    helpers: dtype === "int64" ? { toInt64 } : undefined,
     wgsl: ([a]) => {
       const t = wgslType(dtype);
       if (!t) return undefined;

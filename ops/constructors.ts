@@ -5,7 +5,9 @@
  * @module
  */
 import { floatX } from "../core/config.ts";
-import type { DType } from "../core/dtype.ts";
+import { type DType, DTYPES, isDType } from "../core/dtype.ts";
+import { InputError } from "../core/errors.ts";
+import { checkOptions, describeValue, dtypeKind, isPlainObject, list, str } from "../core/options.ts";
 import { TensorType } from "../core/type.ts";
 import type { Variable } from "../core/variable.ts";
 
@@ -21,17 +23,67 @@ const SHAPES = {
 
 type Kind = keyof typeof SHAPES;
 
-/** Makes one variable: `dmatrix("x")`. */
-export type Maker = (name?: string) => Variable;
-/** Makes one variable per name: `dmatrices("a", "b")`. */
-export type Plural = (...names: string[]) => Variable[];
+/** The dtype of a variable constructor, as Theano's second argument or as an option. */
+export type DtypeArg = DType | { dtype?: DType };
 
-function maker(kind: Kind, dtype: () => DType): (name?: string) => Variable {
-  return (name?: string) => new TensorType(dtype(), SHAPES[kind]).make(name);
+/**
+ * Makes one variable: `dmatrix("x")`. Theano's dtype argument is accepted too:
+ * `scalar("foo", "int64")` or `scalar("foo", { dtype: "int64" })`.
+ */
+export type Maker = (name?: string, dtype?: DtypeArg) => Variable;
+/**
+ * Makes one variable per name: `dmatrices("a", "b")`; a trailing `{ dtype }` sets the
+ * dtype of all (`matrices("a", "b", { dtype: "float32" })`).
+ */
+export type Plural = (...names: (string | { dtype?: DType })[]) => Variable[];
+
+/**
+ * The dtype a constructor makes: its own (`prefixed`: d, f, i, l, b), or the one asked
+ * for. A prefixed constructor refuses another dtype rather than ignore it.
+ */
+function dtypeFor(what: string, own: () => DType, prefixed: boolean, arg: unknown): DType {
+  if (arg === undefined) return own();
+  const asked = isPlainObject(arg)
+    ? checkOptions(what, arg as { dtype?: DType }, { dtype: dtypeKind }).dtype
+    : arg;
+  if (asked === undefined) return own();
+  if (!isDType(asked)) {
+    throw new InputError(`${what}: unknown dtype ${describeValue(asked)} (dtypes: ${DTYPES.join(", ")})`);
+  }
+  if (prefixed && asked !== own()) {
+    throw new InputError(
+      `${what} makes ${own()} variables, not ${asked}; use ${
+        what.slice(1)
+      }(name, "${asked}") for another dtype`,
+    );
+  }
+  return asked;
 }
 
-function plural(kind: Kind, dtype: () => DType): (...names: string[]) => Variable[] {
-  return (...names: string[]) => names.map((n) => new TensorType(dtype(), SHAPES[kind]).make(n));
+function maker(kind: Kind, dtype: () => DType, prefix = ""): Maker {
+  const what = prefix + kind;
+  return (name?: string, dt?: DtypeArg) => {
+    if (name !== undefined && typeof name !== "string") {
+      throw new InputError(`${what}: the name must be a string, got ${describeValue(name)}`);
+    }
+    return new TensorType(dtypeFor(what, dtype, prefix !== "", dt), SHAPES[kind]).make(name);
+  };
+}
+
+function plural(kind: Kind, dtype: () => DType, prefix = ""): Plural {
+  const what = `${prefix}${kind === "matrix" ? "matrices" : `${kind}s`}`;
+  return (...args: (string | { dtype?: DType })[]) => {
+    const last = args[args.length - 1];
+    const options = isPlainObject(last) ? args.pop() : undefined;
+    const d = dtypeFor(what, dtype, prefix !== "", options);
+    const names = args.length === 1 && Array.isArray(args[0]) ? args[0] as unknown[] : args;
+    return names.map((n) => {
+      if (typeof n !== "string") {
+        throw new InputError(`${what}: names must be strings, got ${describeValue(n)}`);
+      }
+      return new TensorType(d, SHAPES[kind]).make(n);
+    });
+  };
 }
 
 const D = () => "float64" as const, F = () => "float32" as const, I = () => "int32" as const;
@@ -90,33 +142,33 @@ export const tensor4s: Plural = plural("tensor4", floatX);
  * assert(a.dtype === "float64" && b.name === "b");
  * ```
  */
-export const dscalar: Maker = maker("scalar", D);
+export const dscalar: Maker = maker("scalar", D, "d");
 /** A float64 vector. */
-export const dvector: Maker = maker("vector", D);
+export const dvector: Maker = maker("vector", D, "d");
 /** A float64 row. */
-export const drow: Maker = maker("row", D);
+export const drow: Maker = maker("row", D, "d");
 /** A float64 column. */
-export const dcol: Maker = maker("col", D);
+export const dcol: Maker = maker("col", D, "d");
 /** A float64 matrix. */
-export const dmatrix: Maker = maker("matrix", D);
+export const dmatrix: Maker = maker("matrix", D, "d");
 /** A float64 3-d tensor. */
-export const dtensor3: Maker = maker("tensor3", D);
+export const dtensor3: Maker = maker("tensor3", D, "d");
 /** A float64 4-d tensor. */
-export const dtensor4: Maker = maker("tensor4", D);
+export const dtensor4: Maker = maker("tensor4", D, "d");
 /** Several float64 scalars. */
-export const dscalars: Plural = plural("scalar", D);
+export const dscalars: Plural = plural("scalar", D, "d");
 /** Several float64 vectors. */
-export const dvectors: Plural = plural("vector", D);
+export const dvectors: Plural = plural("vector", D, "d");
 /** Several float64 rows. */
-export const drows: Plural = plural("row", D);
+export const drows: Plural = plural("row", D, "d");
 /** Several float64 columns. */
-export const dcols: Plural = plural("col", D);
+export const dcols: Plural = plural("col", D, "d");
 /** Several float64 matrices. */
-export const dmatrices: Plural = plural("matrix", D);
+export const dmatrices: Plural = plural("matrix", D, "d");
 /** Several float64 3-d tensors. */
-export const dtensor3s: Plural = plural("tensor3", D);
+export const dtensor3s: Plural = plural("tensor3", D, "d");
 /** Several float64 4-d tensors. */
-export const dtensor4s: Plural = plural("tensor4", D);
+export const dtensor4s: Plural = plural("tensor4", D, "d");
 
 /**
  * A float32 scalar. The f-prefixed family (`fscalar fvector frow fcol fmatrix ftensor3
@@ -131,33 +183,33 @@ export const dtensor4s: Plural = plural("tensor4", D);
  * assert(a.dtype === "float32" && b.name === "b");
  * ```
  */
-export const fscalar: Maker = maker("scalar", F);
+export const fscalar: Maker = maker("scalar", F, "f");
 /** A float32 vector. */
-export const fvector: Maker = maker("vector", F);
+export const fvector: Maker = maker("vector", F, "f");
 /** A float32 row. */
-export const frow: Maker = maker("row", F);
+export const frow: Maker = maker("row", F, "f");
 /** A float32 column. */
-export const fcol: Maker = maker("col", F);
+export const fcol: Maker = maker("col", F, "f");
 /** A float32 matrix. */
-export const fmatrix: Maker = maker("matrix", F);
+export const fmatrix: Maker = maker("matrix", F, "f");
 /** A float32 3-d tensor. */
-export const ftensor3: Maker = maker("tensor3", F);
+export const ftensor3: Maker = maker("tensor3", F, "f");
 /** A float32 4-d tensor. */
-export const ftensor4: Maker = maker("tensor4", F);
+export const ftensor4: Maker = maker("tensor4", F, "f");
 /** Several float32 scalars. */
-export const fscalars: Plural = plural("scalar", F);
+export const fscalars: Plural = plural("scalar", F, "f");
 /** Several float32 vectors. */
-export const fvectors: Plural = plural("vector", F);
+export const fvectors: Plural = plural("vector", F, "f");
 /** Several float32 rows. */
-export const frows: Plural = plural("row", F);
+export const frows: Plural = plural("row", F, "f");
 /** Several float32 columns. */
-export const fcols: Plural = plural("col", F);
+export const fcols: Plural = plural("col", F, "f");
 /** Several float32 matrices. */
-export const fmatrices: Plural = plural("matrix", F);
+export const fmatrices: Plural = plural("matrix", F, "f");
 /** Several float32 3-d tensors. */
-export const ftensor3s: Plural = plural("tensor3", F);
+export const ftensor3s: Plural = plural("tensor3", F, "f");
 /** Several float32 4-d tensors. */
-export const ftensor4s: Plural = plural("tensor4", F);
+export const ftensor4s: Plural = plural("tensor4", F, "f");
 
 /**
  * An int32 scalar. The i-prefixed family (`iscalar ivector irow icol imatrix itensor3
@@ -172,33 +224,33 @@ export const ftensor4s: Plural = plural("tensor4", F);
  * assert(a.dtype === "int32" && b.name === "b");
  * ```
  */
-export const iscalar: Maker = maker("scalar", I);
+export const iscalar: Maker = maker("scalar", I, "i");
 /** An int32 vector. */
-export const ivector: Maker = maker("vector", I);
+export const ivector: Maker = maker("vector", I, "i");
 /** An int32 row. */
-export const irow: Maker = maker("row", I);
+export const irow: Maker = maker("row", I, "i");
 /** An int32 column. */
-export const icol: Maker = maker("col", I);
+export const icol: Maker = maker("col", I, "i");
 /** An int32 matrix. */
-export const imatrix: Maker = maker("matrix", I);
+export const imatrix: Maker = maker("matrix", I, "i");
 /** An int32 3-d tensor. */
-export const itensor3: Maker = maker("tensor3", I);
+export const itensor3: Maker = maker("tensor3", I, "i");
 /** An int32 4-d tensor. */
-export const itensor4: Maker = maker("tensor4", I);
+export const itensor4: Maker = maker("tensor4", I, "i");
 /** Several int32 scalars. */
-export const iscalars: Plural = plural("scalar", I);
+export const iscalars: Plural = plural("scalar", I, "i");
 /** Several int32 vectors. */
-export const ivectors: Plural = plural("vector", I);
+export const ivectors: Plural = plural("vector", I, "i");
 /** Several int32 rows. */
-export const irows: Plural = plural("row", I);
+export const irows: Plural = plural("row", I, "i");
 /** Several int32 columns. */
-export const icols: Plural = plural("col", I);
+export const icols: Plural = plural("col", I, "i");
 /** Several int32 matrices. */
-export const imatrices: Plural = plural("matrix", I);
+export const imatrices: Plural = plural("matrix", I, "i");
 /** Several int32 3-d tensors. */
-export const itensor3s: Plural = plural("tensor3", I);
+export const itensor3s: Plural = plural("tensor3", I, "i");
 /** Several int32 4-d tensors. */
-export const itensor4s: Plural = plural("tensor4", I);
+export const itensor4s: Plural = plural("tensor4", I, "i");
 
 /**
  * An int64 scalar. The l-prefixed family (`lscalar lvector lrow lcol lmatrix ltensor3
@@ -213,33 +265,33 @@ export const itensor4s: Plural = plural("tensor4", I);
  * assert(a.dtype === "int64" && b.name === "b");
  * ```
  */
-export const lscalar: Maker = maker("scalar", L);
+export const lscalar: Maker = maker("scalar", L, "l");
 /** An int64 vector. */
-export const lvector: Maker = maker("vector", L);
+export const lvector: Maker = maker("vector", L, "l");
 /** An int64 row. */
-export const lrow: Maker = maker("row", L);
+export const lrow: Maker = maker("row", L, "l");
 /** An int64 column. */
-export const lcol: Maker = maker("col", L);
+export const lcol: Maker = maker("col", L, "l");
 /** An int64 matrix. */
-export const lmatrix: Maker = maker("matrix", L);
+export const lmatrix: Maker = maker("matrix", L, "l");
 /** An int64 3-d tensor. */
-export const ltensor3: Maker = maker("tensor3", L);
+export const ltensor3: Maker = maker("tensor3", L, "l");
 /** An int64 4-d tensor. */
-export const ltensor4: Maker = maker("tensor4", L);
+export const ltensor4: Maker = maker("tensor4", L, "l");
 /** Several int64 scalars. */
-export const lscalars: Plural = plural("scalar", L);
+export const lscalars: Plural = plural("scalar", L, "l");
 /** Several int64 vectors. */
-export const lvectors: Plural = plural("vector", L);
+export const lvectors: Plural = plural("vector", L, "l");
 /** Several int64 rows. */
-export const lrows: Plural = plural("row", L);
+export const lrows: Plural = plural("row", L, "l");
 /** Several int64 columns. */
-export const lcols: Plural = plural("col", L);
+export const lcols: Plural = plural("col", L, "l");
 /** Several int64 matrices. */
-export const lmatrices: Plural = plural("matrix", L);
+export const lmatrices: Plural = plural("matrix", L, "l");
 /** Several int64 3-d tensors. */
-export const ltensor3s: Plural = plural("tensor3", L);
+export const ltensor3s: Plural = plural("tensor3", L, "l");
 /** Several int64 4-d tensors. */
-export const ltensor4s: Plural = plural("tensor4", L);
+export const ltensor4s: Plural = plural("tensor4", L, "l");
 
 /**
  * An int8 scalar (Theano's b prefix is int8). The b-prefixed family (`bscalar bvector brow bcol bmatrix btensor3
@@ -254,48 +306,103 @@ export const ltensor4s: Plural = plural("tensor4", L);
  * assert(a.dtype === "int8" && b.name === "b");
  * ```
  */
-export const bscalar: Maker = maker("scalar", B);
+export const bscalar: Maker = maker("scalar", B, "b");
 /** An int8 vector. */
-export const bvector: Maker = maker("vector", B);
+export const bvector: Maker = maker("vector", B, "b");
 /** An int8 row. */
-export const brow: Maker = maker("row", B);
+export const brow: Maker = maker("row", B, "b");
 /** An int8 column. */
-export const bcol: Maker = maker("col", B);
+export const bcol: Maker = maker("col", B, "b");
 /** An int8 matrix. */
-export const bmatrix: Maker = maker("matrix", B);
+export const bmatrix: Maker = maker("matrix", B, "b");
 /** An int8 3-d tensor. */
-export const btensor3: Maker = maker("tensor3", B);
+export const btensor3: Maker = maker("tensor3", B, "b");
 /** An int8 4-d tensor. */
-export const btensor4: Maker = maker("tensor4", B);
+export const btensor4: Maker = maker("tensor4", B, "b");
 /** Several int8 scalars. */
-export const bscalars: Plural = plural("scalar", B);
+export const bscalars: Plural = plural("scalar", B, "b");
 /** Several int8 vectors. */
-export const bvectors: Plural = plural("vector", B);
+export const bvectors: Plural = plural("vector", B, "b");
 /** Several int8 rows. */
-export const brows: Plural = plural("row", B);
+export const brows: Plural = plural("row", B, "b");
 /** Several int8 columns. */
-export const bcols: Plural = plural("col", B);
+export const bcols: Plural = plural("col", B, "b");
 /** Several int8 matrices. */
-export const bmatrices: Plural = plural("matrix", B);
+export const bmatrices: Plural = plural("matrix", B, "b");
 /** Several int8 3-d tensors. */
-export const btensor3s: Plural = plural("tensor3", B);
+export const btensor3s: Plural = plural("tensor3", B, "b");
 /** Several int8 4-d tensors. */
-export const btensor4s: Plural = plural("tensor4", B);
+export const btensor4s: Plural = plural("tensor4", B, "b");
+
+/** Options of `tensor`: Theano's keywords (`dtype`, `broadcastable`, `name`) and PyTensor's `shape`. */
+export interface TensorOptions {
+  /** The dtype (default floatX). */
+  dtype?: DType;
+  /** Theano's flags, true for a dimension of length 1. */
+  broadcastable?: readonly boolean[];
+  /** Static lengths, null where unknown (instead of `broadcastable`). */
+  shape?: readonly (number | null)[];
+  /** The variable's name. */
+  name?: string;
+}
+
+const TENSOR_OPTIONS = {
+  dtype: dtypeKind,
+  broadcastable: list,
+  shape: list,
+  name: str,
+};
 
 /**
- * A variable of any dtype and rank: `tensor("float64", [false, false, true], "x")`.
+ * A variable of any dtype and rank, in Theano's form `tensor(dtype, broadcastable, name)`,
+ * with keywords as `tensor({ dtype, broadcastable, name })`, or in PyTensor's form
+ * `tensor(name, { dtype, shape })`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { tensor } from "./constructors.ts";
- * assert(tensor("float32", [false, true]).broadcastable[1] === true);
+ * import * as T from "../mod.ts";
+ * assert(T.tensor("float32", [false, true]).broadcastable[1] === true);
+ * const z = T.tensor({ dtype: "int32", broadcastable: [false, false, false], name: "z" });
+ * assert(z.ndim === 3 && z.dtype === "int32" && z.name === "z");
+ * const x = T.tensor("x", { dtype: "float64", shape: [null, 3] });
+ * assert(x.type.shape[1] === 3);
  * ```
  */
 export function tensor(
   dtype: DType,
   broadcastable: readonly (boolean | number | null)[],
   name?: string,
+): Variable;
+/** A variable from Theano's keywords, or PyTensor's `(name, { dtype, shape })`. */
+export function tensor(options: TensorOptions): Variable;
+export function tensor(name: string, options: TensorOptions): Variable;
+export function tensor(
+  first: DType | string | TensorOptions,
+  second?: readonly (boolean | number | null)[] | TensorOptions,
+  name?: string,
 ): Variable {
-  return new TensorType(dtype, broadcastable).make(name);
+  if (typeof first === "string" && isDType(first) && Array.isArray(second)) {
+    return new TensorType(first, second).make(name);
+  }
+  const [given, options] = typeof first === "string" && isPlainObject(second)
+    ? [first, second as TensorOptions]
+    : [undefined, first as TensorOptions];
+  if (!isPlainObject(options as unknown)) {
+    throw new InputError(
+      `tensor: expected (dtype, broadcastable, name), ({ dtype, broadcastable, name }) or (name, { dtype, shape }), got (${
+        [first, second].filter((a) => a !== undefined).map(describeValue).join(", ")
+      })`,
+    );
+  }
+  checkOptions("tensor", options, TENSOR_OPTIONS);
+  if (options.broadcastable && options.shape) {
+    throw new InputError("tensor: give broadcastable or shape, not both");
+  }
+  const dims = options.shape ?? options.broadcastable;
+  if (!dims) throw new InputError("tensor: give the rank, as broadcastable flags or a shape");
+  if (given !== undefined && options.name !== undefined) {
+    throw new InputError("tensor: the name is given twice");
+  }
+  return new TensorType(options.dtype ?? floatX(), dims).make(given ?? options.name);
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { floatX } from "../core/config.ts";
-import { type DType, isFloat, kind, upcastAll } from "../core/dtype.ts";
+import { type DType, isFloat, kind, smallestIntFor, upcast, upcastAll } from "../core/dtype.ts";
 import { HypatiaTypeError } from "../core/errors.ts";
 import { defineOp, type JVP, type Op, type Rewrite, type ScalarRule } from "../core/op.ts";
 import { asTensor } from "../core/constant.ts";
@@ -13,20 +13,66 @@ import { type Dim, TensorType } from "../core/type.ts";
 import { type Apply, Constant, type TensorLike, type Variable } from "../core/variable.ts";
 
 /**
- * The dtype elementwise inputs are promoted to. Weak scalars (bare JS numbers) only
- * count by kind: `float32 * 2` stays float32, `int32 * 1.5` becomes floatX.
+ * The dtype elementwise inputs are promoted to, by NumPy 2's rules for Python scalars:
+ * weak scalars (bare JS numbers) only count by kind, so `float32 * 2` stays float32 and
+ * `int32 * 1.5` becomes floatX. Bare numbers alone give int64 or floatX (`100 + 100` is
+ * 200, not an int8 that wrapped). An integer literal that does not fit the other
+ * operand's integer dtype widens the result to a dtype that holds it (`int8 + 1000` is
+ * int16), where NumPy 2 would raise: a literal is never wrapped silently.
  */
 export function promote(inputs: readonly Variable[]): DType {
-  const strong = inputs.filter((v) => !(v instanceof Constant && v.weak));
-  if (strong.length === 0) return upcastAll(inputs.map((v) => v.dtype));
+  const strong = inputs.filter((v) => !isWeak(v));
+  if (strong.length === 0) {
+    const k = Math.max(...inputs.map((v) => kind(v.dtype)));
+    return k === 2
+      ? upcastAll(inputs.filter((v) => isFloat(v.dtype)).map((v) => v.dtype))
+      : k === 1
+      ? "int64"
+      : "bool";
+  }
   let result = upcastAll(strong.map((v) => v.dtype));
   for (const w of inputs) {
-    if (strong.includes(w)) continue;
+    if (!isWeak(w)) continue;
     if (kind(w.dtype) > kind(result)) {
       result = kind(w.dtype) === 2 ? floatX() : w.dtype === "bool" ? result : "int64";
+    } else if (
+      w instanceof Constant && kind(w.dtype) === 1 && kind(result) === 1 && !fitsIn(w.value.data[0], result)
+    ) {
+      result = upcast(result, smallestIntFor(w.value.data[0]));
     }
   }
   return result;
+}
+
+/**
+ * Whether `v` is weak: a bare JS number, or elementwise arithmetic on bare numbers only
+ * (`sub(2, 1)`, as the gradient of `x ** 2` builds), which stays a bare number as in
+ * Python, so `float32 ** (2 - 1)` stays float32.
+ */
+export function isWeak(v: Variable): boolean {
+  if (v instanceof Constant) return v.weak;
+  const node = v.owner;
+  if (!node?.op.scalar || node.op.scalar.rawInputs || node.outputs.length !== 1) return false;
+  let known = weakResults.get(v);
+  if (known === undefined) {
+    known = node.inputs.every(isWeak);
+    weakResults.set(v, known);
+  }
+  return known;
+}
+const weakResults = new WeakMap<Variable, boolean>();
+
+const INT_RANGE: Partial<Record<DType, [number, number]>> = {
+  int8: [-128, 127],
+  uint8: [0, 255],
+  int16: [-32768, 32767],
+  int32: [-2147483648, 2147483647],
+};
+
+/** Whether integer `v` is a value of integer dtype `d`. */
+function fitsIn(v: number, d: DType): boolean {
+  const range = INT_RANGE[d];
+  return !range || (v >= range[0] && v <= range[1]);
 }
 
 /**

@@ -4,12 +4,13 @@
  * @module
  */
 import type { DType } from "../core/dtype.ts";
-import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
+import { HypatiaTypeError, InputError, ShapeError } from "../core/errors.ts";
+import { anyValue, bool, checkOptions, isPlainObject } from "../core/options.ts";
 import { NDArray } from "../core/ndarray.ts";
 import { defineOp, type Op, type OpSpec } from "../core/op.ts";
 import { asTensor } from "../core/constant.ts";
 import { TensorType } from "../core/type.ts";
-import type { Apply, Axis, TensorLike, Variable } from "../core/variable.ts";
+import type { Apply, Axis, AxisOptions, TensorLike, Variable } from "../core/variable.ts";
 import { dimshuffle } from "./dimshuffle.ts";
 import { fill } from "./fill.ts";
 import { foldAxes, normalizeAxes, reductionLayout } from "./reduce_kernel.ts";
@@ -34,10 +35,32 @@ export function reducedType(x: Variable, { axes, keepdims }: ReduceParams, dtype
   return new TensorType(dtype, shape);
 }
 
-/** Make params from a user axis argument, with a clear error naming the op. */
-export function reduceParams(name: string, x: Variable, axis: Axis, keepdims = false): ReduceParams {
+const REDUCE_OPTIONS = { keepdims: bool };
+const AXIS_OPTIONS = { axis: anyValue, keepdims: bool };
+
+/**
+ * Make params from a user's axis argument (an axis, a list, null, or NumPy's keywords as
+ * `{ axis, keepdims }`) and options, with a clear error naming the op.
+ */
+export function reduceParams(
+  name: string,
+  x: Variable,
+  axis: Axis | AxisOptions,
+  options: ReduceOptions | boolean = false,
+): ReduceParams {
+  let keepdims = typeof options === "boolean"
+    ? options
+    : checkOptions(name, options, REDUCE_OPTIONS)?.keepdims;
+  if (isPlainObject(axis)) {
+    const both = checkOptions(name, axis as AxisOptions, AXIS_OPTIONS);
+    if (keepdims !== undefined && both.keepdims !== undefined) {
+      throw new InputError(`${name}: keepdims is given twice, in the axis object and in the options`);
+    }
+    keepdims ??= both.keepdims;
+    axis = both.axis;
+  }
   try {
-    return { axes: normalizeAxes(axis, x.ndim, name), keepdims };
+    return { axes: normalizeAxes(axis as Axis, x.ndim, name), keepdims: keepdims ?? false };
   } catch (e) {
     throw new HypatiaTypeError(`${(e as Error).message} (${x.describe()})`);
   }
@@ -181,7 +204,7 @@ export const sumOp = defineReduction({
  * assert(sum(m).ndim === 0 && sum(m, 0).ndim === 1 && sum(m, 1, { keepdims: true }).ndim === 2);
  * ```
  */
-export function sum(x: TensorLike, axis?: Axis, options: { keepdims?: boolean } = {}): Variable {
+export function sum(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOptions = {}): Variable {
   const v = asTensor(x);
-  return sumOp.apply1([v], reduceParams("sum", v, axis, options.keepdims));
+  return sumOp.apply1([v], reduceParams("sum", v, axis, options));
 }

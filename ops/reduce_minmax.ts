@@ -7,7 +7,7 @@
 import type { DType } from "../core/dtype.ts";
 import type { Op } from "../core/op.ts";
 import { asTensor } from "../core/constant.ts";
-import type { Apply, Axis, TensorLike, Variable } from "../core/variable.ts";
+import type { Apply, Axis, AxisOptions, TensorLike, Variable } from "../core/variable.ts";
 import { mul } from "./arith.ts";
 import { cast } from "./cast.ts";
 import { eq } from "./compare.ts";
@@ -159,9 +159,14 @@ export const allOp = defineReduction({
   notDifferentiable: logicNote,
 });
 
-function reduce(op: Op<ReduceParams>, x: TensorLike, axis: Axis, options: ReduceOptions): Variable {
+function reduce(
+  op: Op<ReduceParams>,
+  x: TensorLike,
+  axis: Axis | AxisOptions,
+  options: ReduceOptions,
+): Variable {
   const v = asTensor(x);
-  return op.apply1([v], reduceParams(op.name, v, axis, options.keepdims));
+  return op.apply1([v], reduceParams(op.name, v, axis, options));
 }
 
 /**
@@ -178,7 +183,7 @@ function reduce(op: Op<ReduceParams>, x: TensorLike, axis: Axis, options: Reduce
  * assert(max(m).ndim === 0 && max(m, -1).ndim === 1 && max(m, 0, { keepdims: true }).ndim === 2);
  * ```
  */
-export function max(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
+export function max(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOptions = {}): Variable {
   return reduce(maxOp, x, axis, options);
 }
 
@@ -193,7 +198,7 @@ export function max(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Va
  * assert(min(imatrix("m"), 1).dtype === "int32");
  * ```
  */
-export function min(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
+export function min(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOptions = {}): Variable {
   return reduce(minOp, x, axis, options);
 }
 
@@ -210,7 +215,7 @@ export function min(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Va
  * assert(argmax(dmatrix("m"), 1).dtype === "int64");
  * ```
  */
-export function argmax(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
+export function argmax(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOptions = {}): Variable {
   return reduce(argmaxOp, x, axis, options);
 }
 
@@ -225,7 +230,7 @@ export function argmax(x: TensorLike, axis?: Axis, options: ReduceOptions = {}):
  * assert(argmin(dvector("v")).ndim === 0);
  * ```
  */
-export function argmin(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
+export function argmin(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOptions = {}): Variable {
   return reduce(argminOp, x, axis, options);
 }
 
@@ -240,7 +245,7 @@ export function argmin(x: TensorLike, axis?: Axis, options: ReduceOptions = {}):
  * assert(any(dmatrix("m"), 0).dtype === "bool");
  * ```
  */
-export function any(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
+export function any(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOptions = {}): Variable {
   return reduce(anyOp, x, axis, options);
 }
 
@@ -255,6 +260,6 @@ export function any(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Va
  * assert(all(bmatrix("m")).dtype === "bool");
  * ```
  */
-export function all(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
+export function all(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOptions = {}): Variable {
   return reduce(allOp, x, axis, options);
 }

@@ -11,7 +11,7 @@ import { NDArray } from "../core/ndarray.ts";
 import { defineOp } from "../core/op.ts";
 import { asTensor, constant } from "../core/constant.ts";
 import { TensorType } from "../core/type.ts";
-import type { Axis, TensorLike, Variable } from "../core/variable.ts";
+import type { Axis, AxisOptions, TensorLike, Variable } from "../core/variable.ts";
 import { mul, sqr, sub } from "./arith.ts";
 import { div } from "./div.ts";
 import { cast } from "./cast.ts";
@@ -150,9 +150,9 @@ export const prodOp = defineReduction({
  * assert(mean(m).dtype === "float64" && mean(m, 1, { keepdims: true }).ndim === 2);
  * ```
  */
-export function mean(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
+export function mean(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOptions = {}): Variable {
   const v = asTensor(x);
-  return meanOp.apply1([v], reduceParams("mean", v, axis, options.keepdims));
+  return meanOp.apply1([v], reduceParams("mean", v, axis, options));
 }
 
 /**
@@ -167,9 +167,9 @@ export function mean(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): V
  * assert(prod(ivector("v")).dtype === "int64");
  * ```
  */
-export function prod(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
+export function prod(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOptions = {}): Variable {
   const v = asTensor(x);
-  return prodOp.apply1([v], reduceParams("prod", v, axis, options.keepdims));
+  return prodOp.apply1([v], reduceParams("prod", v, axis, options));
 }
 
 /**
@@ -184,13 +184,13 @@ export function prod(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): V
  * assert(variance(fmatrix("m"), 0).dtype === "float32");
  * ```
  */
-export function variance(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
+export function variance(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOptions = {}): Variable {
   return varianceAs("var", x, axis, options);
 }
 
-function varianceAs(name: string, x: TensorLike, axis: Axis, options: ReduceOptions): Variable {
+function varianceAs(name: string, x: TensorLike, axis: Axis | AxisOptions, options: ReduceOptions): Variable {
   let v = asTensor(x);
-  const params = reduceParams(name, v, axis, options.keepdims);
+  const params = reduceParams(name, v, axis, options);
   if (!isFloat(v.dtype)) v = cast(v, statDtype(v.dtype));
   const dev = sub(v, mean(v, params.axes, { keepdims: true }));
   return mean(sqr(dev), params.axes, { keepdims: params.keepdims });
@@ -207,6 +207,6 @@ function varianceAs(name: string, x: TensorLike, axis: Axis, options: ReduceOpti
  * assert(std(dtensor3("t"), [0, 2]).ndim === 1);
  * ```
  */
-export function std(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Variable {
+export function std(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOptions = {}): Variable {
   return sqrt(varianceAs("std", x, axis, options));
 }

@@ -12,7 +12,7 @@ import { NDArray } from "../core/ndarray.ts";
 import { defineOp, type Op } from "../core/op.ts";
 import { asTensor } from "../core/constant.ts";
 import { TensorType } from "../core/type.ts";
-import type { Apply, Axis, TensorLike, Variable } from "../core/variable.ts";
+import type { Apply, Axis, AxisOptions, TensorLike, Variable } from "../core/variable.ts";
 import { mul, sub } from "./arith.ts";
 import { defineReduction, type ReduceParams, reduceParams, restoreAxes, sum } from "./reduce.ts";
 import { type GroupKernel, groupsOf, scatterGroups } from "./reduce_layout.ts";
@@ -245,7 +245,11 @@ export function logSoftmax(x: TensorLike, axis?: Axis): Variable {
  * assert(logsumexp(m).ndim === 0 && logsumexp(m, 1, { keepdims: true }).ndim === 2);
  * ```
  */
-export function logsumexp(x: TensorLike, axis?: Axis, options: { keepdims?: boolean } = {}): Variable {
+export function logsumexp(
+  x: TensorLike,
+  axis?: Axis | AxisOptions,
+  options: { keepdims?: boolean } = {},
+): Variable {
   const v = asTensor(x);
-  return logsumexpOp.apply1([v], reduceParams("logsumexp", v, axis, options.keepdims));
+  return logsumexpOp.apply1([v], reduceParams("logsumexp", v, axis, options));
 }

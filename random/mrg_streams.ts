@@ -7,6 +7,7 @@
 import { floatX } from "../core/config.ts";
 import { type DType, isFloat, upcast } from "../core/dtype.ts";
 import { HypatiaTypeError, InputError } from "../core/errors.ts";
+import { anyValue, bool, checkOptions, count, dtypeKind } from "../core/options.ts";
 import { NDArray } from "../core/ndarray.ts";
 import { SharedVariable } from "../core/shared.ts";
 import { TensorType } from "../core/type.ts";
@@ -27,6 +28,8 @@ export interface MRGOptions {
   /** Number of substreams (default: Theano's guess from the size). */
   nstreams?: number;
 }
+
+const MRG_OPTIONS = { dtype: dtypeKind, ndim: count, nstreams: count };
 
 /** Check a seed: an integer 0 < s < 2147462579, or six integers (halves not all zero). */
 export function checkMrgSeed(seed: unknown): Int32Array {
@@ -178,6 +181,7 @@ export class MRGRandomStreams extends RandomStreamsBase {
     options: MRGOptions & { low?: TensorLike; high?: TensorLike } = {},
   ): RandomVariable {
     const what = "MRGRandomStreams.uniform";
+    checkOptions(what, options, { ...MRG_OPTIONS, low: anyValue, high: anyValue });
     const { low = 0, high = 1 } = options;
     const dtype = floatDtype(what, options.dtype, [low, high]);
     return this.#draw(what, "uniform", size, { low, high }, dtype, options, 1, null);
@@ -198,6 +202,7 @@ export class MRGRandomStreams extends RandomStreamsBase {
    */
   normal(size: SizeLike, options: MRGOptions & { avg?: TensorLike; std?: TensorLike } = {}): RandomVariable {
     const what = "MRGRandomStreams.normal";
+    checkOptions(what, options, { ...MRG_OPTIONS, avg: anyValue, std: anyValue });
     const { avg = 0, std = 1 } = options;
     const dtype = floatDtype(what, options.dtype, [avg, std]);
     return this.#draw(what, "normal", size, { avg, std }, dtype, options, 1, MAX_STREAMS);
@@ -221,6 +226,7 @@ export class MRGRandomStreams extends RandomStreamsBase {
     options: MRGOptions & { avg?: TensorLike; std?: TensorLike } = {},
   ): RandomVariable {
     const what = "MRGRandomStreams.truncatedNormal";
+    checkOptions(what, options, { ...MRG_OPTIONS, avg: anyValue, std: anyValue });
     const { avg = 0, std = 1 } = options;
     const dtype = floatDtype(what, options.dtype, [avg, std]);
     return this.#draw(what, "truncated_normal", size, { avg, std }, dtype, options, 2, MAX_STREAMS);
@@ -244,6 +250,7 @@ export class MRGRandomStreams extends RandomStreamsBase {
     options: Omit<MRGOptions, "dtype"> & { n?: number; p?: TensorLike; dtype?: DType } = {},
   ): RandomVariable {
     const what = "MRGRandomStreams.binomial";
+    checkOptions(what, options, { ...MRG_OPTIONS, n: count, p: anyValue });
     const { n = 1, p = 0.5, dtype = "int64" } = options;
     if (!Number.isInteger(n) || n < 0) throw new InputError(`${what}: n must be an integer >= 0, got ${n}`);
     if (typeof p === "number" && !(p >= 0 && p <= 1)) {
@@ -269,6 +276,7 @@ export class MRGRandomStreams extends RandomStreamsBase {
    */
   multinomial(options: { pvals: TensorLike; n?: number; dtype?: DType; nstreams?: number }): RandomVariable {
     const what = "MRGRandomStreams.multinomial";
+    checkOptions(what, options, { ...MRG_OPTIONS, pvals: anyValue, n: count });
     const { n = 1, dtype = "int64" } = options;
     if (options?.pvals === undefined) throw new InputError(`${what}: pvals is required`);
     if (!Number.isInteger(n) || n < 0) throw new InputError(`${what}: n must be an integer >= 0, got ${n}`);
@@ -299,6 +307,7 @@ export class MRGRandomStreams extends RandomStreamsBase {
     options: { p?: TensorLike; a?: number; replace?: boolean; dtype?: DType; nstreams?: number } = {},
   ): RandomVariable {
     const what = "MRGRandomStreams.choice";
+    checkOptions(what, options, { ...MRG_OPTIONS, p: anyValue, a: count, replace: bool });
     const { replace = false, dtype = "int64", a } = options;
     if (a !== undefined && (!Number.isInteger(a) || a < 1)) {
       throw new InputError(`${what}: a must be an integer >= 1`);

@@ -8,6 +8,7 @@
 import { floatX } from "../core/config.ts";
 import { type DType, upcast } from "../core/dtype.ts";
 import { HypatiaTypeError, InputError } from "../core/errors.ts";
+import { anyValue, bool, checkOptions, count, dtypeKind } from "../core/options.ts";
 import { NDArray } from "../core/ndarray.ts";
 import { SharedVariable } from "../core/shared.ts";
 import { TensorType } from "../core/type.ts";
@@ -25,6 +26,8 @@ export interface NumpyOptions {
   /** Length of a symbolic size vector whose length is not known statically. */
   ndim?: number;
 }
+
+const NUMPY_OPTIONS = { dtype: dtypeKind, ndim: count };
 
 function checkSeed(seed: unknown): number {
   if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
@@ -115,6 +118,7 @@ export class RandomStreams extends RandomStreamsBase {
     size?: SizeLike,
     options: NumpyOptions & { low?: TensorLike; high?: TensorLike } = {},
   ): RandomVariable {
+    checkOptions("RandomStreams.uniform", options, { ...NUMPY_OPTIONS, low: anyValue, high: anyValue });
     const { low = 0, high = 1 } = options;
     return this.#gen("uniform", size, { low, high }, this.#float(options.dtype, [low, high]), options);
   }
@@ -134,6 +138,7 @@ export class RandomStreams extends RandomStreamsBase {
     size?: SizeLike,
     options: NumpyOptions & { avg?: TensorLike; std?: TensorLike } = {},
   ): RandomVariable {
+    checkOptions("RandomStreams.normal", options, { ...NUMPY_OPTIONS, avg: anyValue, std: anyValue });
     const { avg = 0, std = 1 } = options;
     return this.#gen("normal", size, { avg, std }, this.#float(options.dtype, [avg, std]), options);
   }
@@ -155,6 +160,11 @@ export class RandomStreams extends RandomStreamsBase {
     size?: SizeLike,
     options: NumpyOptions & { avg?: TensorLike; std?: TensorLike } = {},
   ): RandomVariable {
+    checkOptions("RandomStreams.truncatedNormal", options, {
+      ...NUMPY_OPTIONS,
+      avg: anyValue,
+      std: anyValue,
+    });
     const { avg = 0, std = 1 } = options;
     return this.#gen("truncated_normal", size, { avg, std }, this.#float(options.dtype, [avg, std]), options);
   }
@@ -171,6 +181,7 @@ export class RandomStreams extends RandomStreamsBase {
    * ```
    */
   binomial(size?: SizeLike, options: NumpyOptions & { n?: TensorLike; p?: TensorLike } = {}): RandomVariable {
+    checkOptions("RandomStreams.binomial", options, { ...NUMPY_OPTIONS, n: anyValue, p: anyValue });
     const { n = 1, p = 0.5 } = options;
     return this.#gen("binomial", size, { n, p }, options.dtype ?? "int64", options);
   }
@@ -190,6 +201,11 @@ export class RandomStreams extends RandomStreamsBase {
     size?: SizeLike,
     options: NumpyOptions & { low?: TensorLike; high?: TensorLike } = {},
   ): RandomVariable {
+    checkOptions("RandomStreams.randomIntegers", options, {
+      ...NUMPY_OPTIONS,
+      low: anyValue,
+      high: anyValue,
+    });
     const { low = 0, high = 1 } = options;
     return this.#gen("integers", size, { low, high }, options.dtype ?? "int64", options, { inclusive: true });
   }
@@ -209,6 +225,7 @@ export class RandomStreams extends RandomStreamsBase {
     size: SizeLike | undefined,
     options: NumpyOptions & { low?: TensorLike; high: TensorLike },
   ): RandomVariable {
+    checkOptions("RandomStreams.integers", options, { ...NUMPY_OPTIONS, low: anyValue, high: anyValue });
     if (options?.high === undefined) throw new InputError("RandomStreams.integers: high is required");
     return this.#gen(
       "integers",
@@ -238,6 +255,12 @@ export class RandomStreams extends RandomStreamsBase {
     size?: SizeLike,
     options: NumpyOptions & { a?: TensorLike; replace?: boolean; p?: TensorLike } = {},
   ): RandomVariable {
+    checkOptions("RandomStreams.choice", options, {
+      ...NUMPY_OPTIONS,
+      a: anyValue,
+      replace: bool,
+      p: anyValue,
+    });
     const what = "RandomStreams.choice";
     const { a = 2, replace = true, p } = options;
     if (typeof a === "number" && (!Number.isInteger(a) || a < 0)) {
@@ -277,6 +300,7 @@ export class RandomStreams extends RandomStreamsBase {
    * ```
    */
   permutation(size: SizeLike | undefined, options: NumpyOptions & { n: number }): RandomVariable {
+    checkOptions("RandomStreams.permutation", options, { ...NUMPY_OPTIONS, n: count });
     const n = options?.n;
     if (!Number.isInteger(n) || n < 0) {
       throw new InputError(`RandomStreams.permutation: n must be an integer >= 0`);
@@ -298,6 +322,12 @@ export class RandomStreams extends RandomStreamsBase {
    * ```
    */
   multinomial(options: NumpyOptions & { pvals?: TensorLike; n?: number; size?: SizeLike }): RandomVariable {
+    checkOptions("RandomStreams.multinomial", options, {
+      ...NUMPY_OPTIONS,
+      pvals: anyValue,
+      n: count,
+      size: anyValue,
+    });
     const what = "RandomStreams.multinomial";
     const { n = 1 } = options;
     const pvals = asTensor(options.pvals ?? [0.5, 0.5]);

@@ -67,7 +67,7 @@ function main() {
     console.log(`after decrementor(2): state = ${state.getValue()}`);
 
     const fnOfState = T.add(T.mul(state, 2), inc);
-    const fooIn = T.lscalar("foo");
+    const fooIn = T.scalar("foo", state.dtype); // Theano: T.scalar(dtype=state.dtype)
     const skipShared = T.function([inc, fooIn], fnOfState, { givens: [[state, fooIn]] });
     console.log(`skip_shared(1, 3) = ${skipShared(1, 3)}`);
     console.log(`state is still ${state.getValue()}`);
