@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { applyFlags, config } from "./config.ts";
+import { InputError } from "./errors.ts";
 
 const mod = new URL("../mod.ts", import.meta.url).href;
 const probe = `import * as T from "${mod}";
@@ -34,13 +35,29 @@ Deno.test("config works with no permissions at all, keeping its defaults", async
 Deno.test("config flags are checked", () => {
   const saved = { ...config };
   try {
-    assert.throws(() => applyFlags("floatX=float16"), /floatX must be float32 or float64/);
-    assert.throws(() => applyFlags("colour=blue"), /unknown flag "colour"/);
+    assert.throws(() => applyFlags("floatX=float16"), /floatX must be "float32" or "float64", got "float16"/);
+    assert.throws(() => applyFlags("colour=blue"), /unknown flag "colour" \(settings: floatX, device/);
+    assert.throws(() => applyFlags("floatx=float32"), /unknown flag "floatx"; did you mean "floatX"\?/);
     assert.throws(() => applyFlags("threads=0"), /positive integer/);
+    assert.throws(() => applyFlags("traceback=perhaps"), /traceback must be true or false/);
+    // All or nothing: the good flag before a bad one is not applied.
+    assert.throws(() => applyFlags("floatX=float32,mode=FAST"), InputError);
+    assert.equal(config.floatX, saved.floatX);
     applyFlags("floatX=float32, threads=2");
     assert.equal(config.floatX, "float32");
     assert.equal(config.threads, 2);
   } finally {
     Object.assign(config, saved);
   }
+});
+
+Deno.test("config refuses unknown settings and wrong values instead of keeping them", () => {
+  const c = config as unknown as Record<string, unknown>;
+  assert.throws(() => (c.floatx = "float32"), /config: unknown setting "floatx"; did you mean "floatX"\?/);
+  assert.throws(() => (c.floatX = "float16"), /config: floatX must be "float32" or "float64", got "float16"/);
+  assert.throws(() => (c.threads = 0), /config: threads must be a positive integer, got 0/);
+  assert.throws(() => (c.wasm = "no"), /config: wasm must be true or false/);
+  assert.throws(() => delete c.mode, /cannot be deleted/);
+  assert.equal(config.floatX, "float64");
+  assert.equal("floatx" in config, false);
 });

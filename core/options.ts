@@ -69,6 +69,11 @@ export function nearestKey(key: string, accepted: readonly string[]): string | u
   const folded = (s: string) => s.toLowerCase().replace(/_/g, "");
   const exact = accepted.find((k) => k === camel || folded(k) === folded(key));
   if (exact) return exact;
+  const prefix = accepted.find((k) =>
+    Math.min(k.length, key.length) >= 3 &&
+    (folded(k).startsWith(folded(key)) || folded(key).startsWith(folded(k)))
+  );
+  if (prefix) return prefix;
   let best: string | undefined, bestDistance = Infinity;
   for (const k of accepted) {
     const d = editDistance(folded(key), folded(k));
@@ -78,17 +83,19 @@ export function nearestKey(key: string, accepted: readonly string[]): string | u
   return bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
 }
 
-/** Levenshtein distance between two short strings. */
+/** Edit distance between two short strings, a swap of neighbours counting as one edit. */
 function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
-    prev = row;
   }
-  return prev[b.length];
+  return d[a.length][b.length];
 }
 
 /** How a value reads in a message: short, never "[object Object]". */

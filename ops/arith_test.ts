@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as T from "../mod.ts";
+import { FLOOR_DIV } from "./testdata/numpy_semantics_ref.ts";
 import { checkElemwise, EDGE, F32_GRAD, fitting, INT_EDGE, randomPoints } from "../tests/elemwise_ref.ts";
 
 const A = [...EDGE, ...randomPoints(100, 10)];
@@ -89,4 +90,25 @@ Deno.test("add() and mul() take several arguments; methods match", () => {
 Deno.test("arithmetic rejects statically mismatched shapes at build time", () => {
   const a = new T.TensorType("float64", [3]).make("a"), b = new T.TensorType("float64", [4]).make("b");
   assert.throws(() => T.add(a, b), (e: Error) => e instanceof T.HypatiaTypeError && /"a"/.test(e.message));
+});
+
+Deno.test("intDiv() of floats is NumPy's floor_divide, infinities, NaN and signed zeros included", () => {
+  // Every pair of edge values (0, -0, 0.1, 1e300, 5e-324, ±inf, NaN, ...) against NumPy 2.
+  const key = (a: number, b: number) => `${Object.is(a, -0) ? "-0" : a},${Object.is(b, -0) ? "-0" : b}`;
+  const numpy64 = new Map(FLOOR_DIV.a.map((a, i) => [key(a, FLOOR_DIV.b[i]), FLOOR_DIV.float64[i]]));
+  checkElemwise(T.intDiv, (a, b) => numpy64.get(key(a, b))!, ["float64", "float64"], [
+    FLOOR_DIV.a,
+    FLOOR_DIV.b,
+  ], {
+    signedZero: true,
+  });
+  const numpy32 = new Map(
+    FLOOR_DIV.a.map((a, i) => [key(Math.fround(a), Math.fround(FLOOR_DIV.b[i])), FLOOR_DIV.float32[i]]),
+  );
+  checkElemwise(T.intDiv, (a, b) => numpy32.get(key(a, b))!, ["float32", "float32"], [
+    FLOOR_DIV.a.map(Math.fround),
+    FLOOR_DIV.b.map(Math.fround),
+  ]);
+  const one = T.function([], T.intDiv(1, 0.1))();
+  assert.equal(one.item(), 9);
 });

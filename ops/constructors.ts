@@ -32,10 +32,11 @@ export type DtypeArg = DType | { dtype?: DType };
  */
 export type Maker = (name?: string, dtype?: DtypeArg) => Variable;
 /**
- * Makes one variable per name: `dmatrices("a", "b")`; a trailing `{ dtype }` sets the
- * dtype of all (`matrices("a", "b", { dtype: "float32" })`).
+ * Makes one variable per name: `dmatrices("a", "b")` or, as Theano also takes them, a
+ * list of names; a trailing `{ dtype }` sets the dtype of all
+ * (`matrices("a", "b", { dtype: "float32" })`).
  */
-export type Plural = (...names: (string | { dtype?: DType })[]) => Variable[];
+export type Plural = (...names: (string | readonly string[] | { dtype?: DType })[]) => Variable[];
 
 /**
  * The dtype a constructor makes: its own (`prefixed`: d, f, i, l, b), or the one asked
@@ -72,7 +73,7 @@ function maker(kind: Kind, dtype: () => DType, prefix = ""): Maker {
 
 function plural(kind: Kind, dtype: () => DType, prefix = ""): Plural {
   const what = `${prefix}${kind === "matrix" ? "matrices" : `${kind}s`}`;
-  return (...args: (string | { dtype?: DType })[]) => {
+  return (...args: (string | readonly string[] | { dtype?: DType })[]) => {
     const last = args[args.length - 1];
     const options = isPlainObject(last) ? args.pop() : undefined;
     const d = dtypeFor(what, dtype, prefix !== "", options);

@@ -18,6 +18,8 @@ import { absOp, ceilOp, floorOp, roundOp, signOp } from "../ops/rounding.ts";
 import { clipOp, maximumOp, minimumOp } from "../ops/minmax.ts";
 import { andOp, eqOp, geOp, gtOp, invertOp, leOp, ltOp, neqOp, orOp, xorOp } from "../ops/compare.ts";
 import { switchOp } from "../ops/switch.ts";
+import { intDivOp } from "../ops/arith.ts";
+import { FLOOR_DIV } from "../ops/testdata/numpy_semantics_ref.ts";
 
 const adapter = await (async () => {
   try {
@@ -194,6 +196,34 @@ Deno.test({
         c.map((_, i) => i % 2),
         c.map((_, i) => (i >> 1) % 2),
       ]);
+    } finally {
+      device.destroy();
+    }
+  },
+});
+
+Deno.test({
+  name: "WGSL floor division of float32 matches NumPy's on finite values (1 // 0.1 is 9)",
+  ignore: adapter === null,
+  async fn() {
+    const device = await adapter!.requestDevice();
+    try {
+      const f32 = (v: number) => Math.fround(v);
+      const keep = FLOOR_DIV.a.map((a, i) => {
+        const [x, y, want] = [f32(a), f32(FLOOR_DIV.b[i]), FLOOR_DIV.float32[i]];
+        // GPUs need not keep IEEE infinities and NaN, nor subnormals: compare where the inputs and
+        // NumPy's answer are finite normal numbers (the CPU test covers the rest).
+        const normal = (v: number) => v === 0 || (Number.isFinite(v) && Math.abs(v) >= F32_MIN_NORMAL);
+        return normal(x) && normal(y) && y !== 0 && normal(want);
+      });
+      const pick = <V>(vs: V[]) => vs.filter((_, i) => keep[i]);
+      const got = await runWgsl(device, intDivOp, ["float32", "float32"], "float32", [
+        pick(FLOOR_DIV.a).map(Math.fround),
+        pick(FLOOR_DIV.b).map(Math.fround),
+      ]);
+      assert.ok(got.length > 100);
+      assert.deepEqual(got.map((v) => v + 0), pick(FLOOR_DIV.float32).map((v) => v + 0)); // +0: ±0 alike
+      assert.equal(got[pick(FLOOR_DIV.a).findIndex((a, i) => a === 1 && pick(FLOOR_DIV.b)[i] === 0.1)], 9);
     } finally {
       device.destroy();
     }

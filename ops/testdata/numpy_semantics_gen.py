@@ -26,13 +26,15 @@ def js(v):
 
 
 def lst(vs):
-    return "[" + ", ".join(js(v) for v in vs) + "]"
+    # A string of numbers, not an array literal, so that the formatter keeps it on one line.
+    return 'numbers("' + " ".join(js(v) for v in vs) + '")'
 
 
 pairs = list(itertools.product(FLOATS, FLOATS))
 a = np.array([p[0] for p in pairs])
 b = np.array([p[1] for p in pairs])
 print("// Made by ops/testdata/numpy_semantics_gen.py with NumPy " + np.__version__ + "; do not edit.")
+print("const numbers = (s: string): number[] => s.split(\" \").map(Number);")
 print("/** Every pair of float edge values: a, b, and NumPy's a // b in float64 and float32. */")
 print("export const FLOOR_DIV = {")
 print("  a: " + lst(a) + ",")
