@@ -63,7 +63,10 @@ export function normalizeGivens(givens: Pairs<Variable, TensorLike> | undefined)
     const r = asTensor(r0, typeof r0 === "number" ? v.dtype : undefined);
     if (r.dtype !== v.dtype || r.ndim !== v.ndim) {
       throw new HypatiaTypeError(
-        `function: givens replaces ${v.describe()} with ${r.describe()}; the dtype and number of dimensions must match`,
+        `function: givens replaces ${v.describe()} with ${r.describe()}; the dtype and number of dimensions must match` +
+          (r.dtype !== v.dtype && !r.owner
+            ? ` (declare the replacement with dtype "${v.dtype}", e.g. T.scalar(name, "${v.dtype}"))`
+            : ""),
       );
     }
     if (map.has(v)) throw new InputError(`function: givens replaces ${v.describe()} twice`);

@@ -100,7 +100,7 @@ function main() {
   // --- A single neuron with shared weights and bias.
   {
     const x = T.dvector("x");
-    const w = T.shared([1, -1, 0.5], { name: "w", dtype: "float64" });
+    const w = T.shared([1, -1, 0.5], { name: "w" });
     const b = T.shared(0.1, { name: "b" });
     const neuron = T.function([x], T.sigmoid(T.add(T.dot(x, w), b)));
     show("neuron([1, 2, 3])", neuron([1, 2, 3]));
