@@ -27,7 +27,7 @@ export type { ArrayLike, NestedArray } from "./core/ndarray.ts";
 export { TensorType } from "./core/type.ts";
 export type { Dim } from "./core/type.ts";
 export { Apply, Constant, Variable } from "./core/variable.ts";
-export type { Axis, SliceArg, TensorLike, TensorMethods } from "./core/variable.ts";
+export type { Axis, AxisOptions, SliceArg, TensorLike, TensorMethods } from "./core/variable.ts";
 export type { JVP, Op, OpSpec, Rewrite, ScalarRule, VJP } from "./core/op.ts";
 export { constant } from "./core/constant.ts";
 export { shared, SharedVariable } from "./core/shared.ts";
@@ -48,6 +48,7 @@ export type {
   AsyncCompiledFunction,
   AsyncFunctionOptions,
   CompiledFunction,
+  CopyOptions,
   FunctionMaker,
   FunctionOptions,
 } from "./compile/function.ts";

@@ -5,8 +5,8 @@
  * (saying what was expected). A silent ignore would be a wrong result.
  * @module
  */
-import { DTYPES, isDType } from "./dtype.ts";
-import { InputError } from "./errors.ts";
+import { type DType, DTYPES, isDType } from "./dtype.ts";
+import { HypatiaTypeError, InputError } from "./errors.ts";
 
 /** What a value must be: a test, and the words for it in an error message. */
 export interface OptionKind {
@@ -42,6 +42,35 @@ export const list: OptionKind = { test: (v) => Array.isArray(v), expected: "a li
 
 /** A dtype name ("float64", "int32", ...). */
 export const dtypeKind: OptionKind = { test: isDType, expected: `a dtype (${DTYPES.join(", ")})` };
+
+/** A dtype argument as Theano writes it (`"float32"`) or as an option (`{ dtype: "float32" }`). */
+export type DtypeArg = DType | { dtype?: DType };
+
+/**
+ * The dtype of a `DtypeArg`, or undefined when none is given; an unknown dtype is a
+ * HypatiaTypeError and an unknown key an InputError, each naming `what`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dtypeArgument } from "./options.ts";
+ * assert.equal(dtypeArgument("zeros", { dtype: "int32" }), "int32");
+ * assert.equal(dtypeArgument("zeros", "float32"), "float32");
+ * assert.throws(() => dtypeArgument("zeros", "float16"), /zeros: unknown dtype "float16"/);
+ * ```
+ */
+export function dtypeArgument(what: string, arg: unknown): DType | undefined {
+  const asked = isPlainObject(arg)
+    ? checkOptions(what, arg as { dtype?: unknown }, { dtype: anyValue }).dtype
+    : arg;
+  if (asked === undefined) return undefined;
+  if (!isDType(asked)) {
+    throw new HypatiaTypeError(
+      `${what}: unknown dtype ${describeValue(asked)} (dtypes: ${DTYPES.join(", ")})`,
+    );
+  }
+  return asked;
+}
 
 /** One of the given strings. */
 export function oneOf(...values: readonly string[]): OptionKind {

@@ -7,6 +7,7 @@
 import { floatX } from "../core/config.ts";
 import { type DType, isDType, isFloat, upcastAll } from "../core/dtype.ts";
 import { HypatiaTypeError, InputError, ShapeError } from "../core/errors.ts";
+import { type DtypeArg, dtypeArgument } from "../core/options.ts";
 import { NDArray, stridesOf } from "../core/ndarray.ts";
 import { defineOp, type Op } from "../core/op.ts";
 import { asTensor, constant } from "../core/constant.ts";
@@ -166,8 +167,8 @@ function filled(op: string, value: number, shape: (number | Variable)[] | Variab
  * assert(zeros([2, 3]).staticShape.join() === "2,3" && zeros(shapeOf(dmatrix("m"))).ndim === 2);
  * ```
  */
-export function zeros(shape: (number | Variable)[] | Variable, dtype: DType = floatX()): Variable {
-  return filled("zeros", 0, shape, dtype);
+export function zeros(shape: (number | Variable)[] | Variable, dtype?: DtypeArg): Variable {
+  return filled("zeros", 0, shape, dtypeArgument("zeros", dtype) ?? floatX());
 }
 
 /**
@@ -180,8 +181,8 @@ export function zeros(shape: (number | Variable)[] | Variable, dtype: DType = fl
  * assert(ones([4], "int32").dtype === "int32");
  * ```
  */
-export function ones(shape: (number | Variable)[] | Variable, dtype: DType = floatX()): Variable {
-  return filled("ones", 1, shape, dtype);
+export function ones(shape: (number | Variable)[] | Variable, dtype?: DtypeArg): Variable {
+  return filled("ones", 1, shape, dtypeArgument("ones", dtype) ?? floatX());
 }
 
 /**
@@ -195,9 +196,9 @@ export function ones(shape: (number | Variable)[] | Variable, dtype: DType = flo
  * assert(zerosLike(fmatrix("m")).dtype === "float32");
  * ```
  */
-export function zerosLike(x: TensorLike, dtype?: DType): Variable {
+export function zerosLike(x: TensorLike, dtype?: DtypeArg): Variable {
   const v = asTensor(x);
-  return fill(v, constant(0, { dtype: dtype ?? v.dtype }));
+  return fill(v, constant(0, { dtype: dtypeArgument("zerosLike", dtype) ?? v.dtype }));
 }
 
 /**
@@ -211,9 +212,9 @@ export function zerosLike(x: TensorLike, dtype?: DType): Variable {
  * assert(onesLike(dvector("v"), "int8").dtype === "int8");
  * ```
  */
-export function onesLike(x: TensorLike, dtype?: DType): Variable {
+export function onesLike(x: TensorLike, dtype?: DtypeArg): Variable {
   const v = asTensor(x);
-  return fill(v, constant(1, { dtype: dtype ?? v.dtype }));
+  return fill(v, constant(1, { dtype: dtypeArgument("onesLike", dtype) ?? v.dtype }));
 }
 
 function intArg(op: string, v: number | Variable, what: string): number | Variable {
@@ -238,9 +239,9 @@ function intArg(op: string, v: number | Variable, what: string): number | Variab
  * assert(eye(3).staticShape.join() === "3,3" && eye(2, 4, 1).staticShape.join() === "2,4");
  * ```
  */
-export function eye(n: number | Variable, m?: number | Variable, k = 0, dtype: DType = floatX()): Variable {
+export function eye(n: number | Variable, m?: number | Variable, k = 0, dtypeArg?: DtypeArg): Variable {
   if (!Number.isInteger(k)) throw new InputError(`eye: k must be an integer, got ${k}`);
-  if (!isDType(dtype)) throw new HypatiaTypeError(`eye: unknown dtype ${JSON.stringify(dtype)}`);
+  const dtype = dtypeArgument("eye", dtypeArg) ?? floatX();
   const a = intArg("eye", n, "n"), b = m === undefined || m === null ? a : intArg("eye", m, "m");
   const sym = [a, b].filter((e): e is Variable => e instanceof Variable);
   const p = (e: number | Variable) => (typeof e === "number" ? e : "$" as const);
@@ -267,7 +268,13 @@ export type ArangeBound = number | Variable;
  * assert(arange(x.shape.get(0)).dtype === "int64" && arange(0, 1, 0.25).staticShape[0] === 4);
  * ```
  */
-export function arange(start: ArangeBound, stop?: ArangeBound, step?: ArangeBound, dtype?: DType): Variable {
+export function arange(
+  start: ArangeBound,
+  stop?: ArangeBound,
+  step?: ArangeBound,
+  dtypeArg?: DtypeArg,
+): Variable {
+  const dtype = dtypeArgument("arange", dtypeArg);
   if (stop === undefined || stop === null) [start, stop] = [0, start];
   const args: ArangeBound[] = [start, stop, step ?? 1];
   const sym: Variable[] = [];
@@ -289,9 +296,6 @@ export function arange(start: ArangeBound, stop?: ArangeBound, step?: ArangeBoun
     return "$" as const;
   });
   if (entries[2] === 0) throw new InputError("arange: step cannot be zero");
-  if (dtype !== undefined && !isDType(dtype)) {
-    throw new HypatiaTypeError(`arange: unknown dtype ${JSON.stringify(dtype)}`);
-  }
   const floatVars = args.filter((a): a is Variable => a instanceof Variable && isFloat(a.dtype)).map((a) =>
     a.dtype
   );

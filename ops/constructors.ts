@@ -5,9 +5,18 @@
  * @module
  */
 import { floatX } from "../core/config.ts";
-import { type DType, DTYPES, isDType } from "../core/dtype.ts";
+import { type DType, isDType } from "../core/dtype.ts";
 import { InputError } from "../core/errors.ts";
-import { checkOptions, describeValue, dtypeKind, isPlainObject, list, str } from "../core/options.ts";
+import {
+  checkOptions,
+  describeValue,
+  type DtypeArg,
+  dtypeArgument,
+  dtypeKind,
+  isPlainObject,
+  list,
+  str,
+} from "../core/options.ts";
 import { TensorType } from "../core/type.ts";
 import type { Variable } from "../core/variable.ts";
 
@@ -23,8 +32,7 @@ const SHAPES = {
 
 type Kind = keyof typeof SHAPES;
 
-/** The dtype of a variable constructor, as Theano's second argument or as an option. */
-export type DtypeArg = DType | { dtype?: DType };
+export type { DtypeArg };
 
 /**
  * Makes one variable: `dmatrix("x")`. Theano's dtype argument is accepted too:
@@ -43,14 +51,8 @@ export type Plural = (...names: (string | readonly string[] | { dtype?: DType })
  * for. A prefixed constructor refuses another dtype rather than ignore it.
  */
 function dtypeFor(what: string, own: () => DType, prefixed: boolean, arg: unknown): DType {
-  if (arg === undefined) return own();
-  const asked = isPlainObject(arg)
-    ? checkOptions(what, arg as { dtype?: DType }, { dtype: dtypeKind }).dtype
-    : arg;
+  const asked = dtypeArgument(what, arg);
   if (asked === undefined) return own();
-  if (!isDType(asked)) {
-    throw new InputError(`${what}: unknown dtype ${describeValue(asked)} (dtypes: ${DTYPES.join(", ")})`);
-  }
   if (prefixed && asked !== own()) {
     throw new InputError(
       `${what} makes ${own()} variables, not ${asked}; use ${
@@ -375,8 +377,27 @@ export function tensor(
   broadcastable: readonly (boolean | number | null)[],
   name?: string,
 ): Variable;
-/** A variable from Theano's keywords, or PyTensor's `(name, { dtype, shape })`. */
+/**
+ * A variable from Theano's keywords: `tensor({ dtype, broadcastable, name })`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * assert.equal(T.tensor({ dtype: "int32", broadcastable: [false, true] }).type.shape[1], 1);
+ * ```
+ */
 export function tensor(options: TensorOptions): Variable;
+/**
+ * A variable in PyTensor's form: `tensor(name, { dtype, shape })`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * assert.deepEqual(T.tensor("x", { shape: [null, 3] }).type.shape, [null, 3]);
+ * ```
+ */
 export function tensor(name: string, options: TensorOptions): Variable;
 export function tensor(
   first: DType | string | TensorOptions,

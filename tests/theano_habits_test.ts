@@ -123,7 +123,7 @@ Deno.test("variable constructors take Theano's dtype argument, positional or as 
     T.InputError,
     /iscalar makes int32 variables, not int64; use scalar\(name, "int64"\)/,
   );
-  refuses(() => T.scalar("x", "float16" as never), T.InputError, /scalar: unknown dtype "float16"/);
+  refuses(() => T.scalar("x", "float16" as never), T.HypatiaTypeError, /scalar: unknown dtype "float16"/);
   refuses(() => T.scalar("x", { dtpye: "int32" } as never), T.InputError, /did you mean "dtype"/);
   refuses(() => T.dvectors("a", 3 as never), T.InputError, /dvectors: names must be strings, got 3/);
   refuses(() => T.scalar(3 as never), T.InputError, /name must be a string/);
@@ -371,4 +371,27 @@ Deno.test("a zero-size array prints [] whatever its shape, as NumPy does", () =>
   assert.equal(new T.NDArray("int32", [0, 3]).toString(), "[]");
   const x = T.dvector("x");
   assert.equal(T.function([x], T.exp(x))([]).toString(), "[]");
+});
+
+Deno.test("array constructors take the dtype as Theano's string or as { dtype }", () => {
+  const x = T.dvector("x");
+  assert.equal(T.zeros([2], "int32").dtype, "int32");
+  assert.equal(T.zeros([2], { dtype: "float32" }).dtype, "float32");
+  assert.equal(T.ones([2, 2], { dtype: "int8" }).dtype, "int8");
+  assert.equal(T.zerosLike(x, { dtype: "float32" }).dtype, "float32");
+  assert.equal(T.onesLike(x, "int64").dtype, "int64");
+  assert.equal(T.eye(3, 3, 0, { dtype: "int16" }).dtype, "int16");
+  assert.equal(T.arange(0, 5, 1, { dtype: "float32" }).dtype, "float32");
+  assert.deepEqual(T.function([], T.ones([2], { dtype: "int32" }))().toArray(), [1, 1]);
+  refuses(
+    () => T.zeros([2], { dtpye: "int32" } as never),
+    T.InputError,
+    /zeros: unknown option "dtpye"; did you mean "dtype"/,
+  );
+  refuses(
+    () => T.ones([2], "float16" as never),
+    T.HypatiaTypeError,
+    /ones: unknown dtype "float16" \(dtypes: float64/,
+  );
+  refuses(() => T.arange(0, 5, 1, "int" as never), T.HypatiaTypeError, /arange: unknown dtype "int"/);
 });
