@@ -10,7 +10,7 @@ import { GradError } from "../core/errors.ts";
 import { constant } from "../core/constant.ts";
 import { toposort } from "../core/walk.ts";
 import { rewriteGraph } from "../core/rewrite.ts";
-import { type Apply, Constant, type Variable, withOrigin } from "../core/variable.ts";
+import { type Apply, Constant, type Variable, withOrigin } from "../core/graph.ts";
 import { add } from "../ops/arith.ts";
 import { cast } from "../ops/cast.ts";
 import { fill } from "../ops/fill.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { GradError } from "../core/errors.ts";
-import type { Variable } from "../core/variable.ts";
+import type { Variable } from "../core/graph.ts";
 import { arange } from "../ops/alloc.ts";
 import { shapeOf } from "../ops/shape.ts";
 import { get } from "../ops/subtensor.ts";

@@ -9,7 +9,7 @@ import { DeviceError, InputError } from "../core/errors.ts";
 import type { ArrayLike, NDArray } from "../core/ndarray.ts";
 import { SharedVariable } from "../core/shared.ts";
 import { cloneReplace, graphInputs } from "../core/walk.ts";
-import { Constant, type TensorLike, type Variable } from "../core/variable.ts";
+import { Constant, type TensorLike, type Variable } from "../core/graph.ts";
 import { buildCpuProgram, type CpuProgram } from "../backends/cpu/program.ts";
 import { type AsyncProgram, buildWebGpuProgram, type Placement } from "../backends/webgpu/program.ts";
 import type { DeviceArray } from "../backends/webgpu/device_array.ts";

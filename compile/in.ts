@@ -5,7 +5,7 @@
 import { InputError } from "../core/errors.ts";
 import type { ArrayLike } from "../core/ndarray.ts";
 import { SharedVariable } from "../core/shared.ts";
-import { Constant, Variable } from "../core/variable.ts";
+import { Constant, Variable } from "../core/graph.ts";
 
 /** Options of `In`. */
 export interface InOptions {

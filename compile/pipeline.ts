@@ -5,8 +5,7 @@
  * @module
  */
 import { type NodeHook, rewriteGraph } from "../core/rewrite.ts";
-import { Constant, type Variable } from "../core/variable.ts";
-import { TensorType } from "../core/type.ts";
+import { Constant, TensorType, type Variable } from "../core/graph.ts";
 import { buildCpuProgram } from "../backends/cpu/program.ts";
 import { mapScanBodies } from "../ops/scan.ts";
 import { fuseElementwise } from "./fusion.ts";
@@ -20,8 +19,7 @@ const FOLD_LIMIT = 1 << 16; // do not fold nodes whose result would be huge
 /** Evaluate a node whose inputs are all constants. */
 export const constantFolding: NodeHook = (node) => {
   if (!node.inputs.every((i) => i instanceof Constant)) return null;
-  if (node.op.name === "fused") return null;
-  if (node.op.name === "scan") return null; // a loop over constants would run at compile time
+  if (node.op.notFoldable) return null;
   let values;
   try {
     values = buildCpuProgram([], node.outputs).run([]);

@@ -7,8 +7,7 @@ import { floatX } from "./config.ts";
 import type { DType, TypedArray } from "./dtype.ts";
 import { InputError } from "./errors.ts";
 import { type ArrayLike, asarray, NDArray } from "./ndarray.ts";
-import { TensorType } from "./type.ts";
-import { Variable } from "./variable.ts";
+import { TensorType, Variable } from "./graph.ts";
 
 /**
  * Where a shared variable's value lives. Backends that keep values elsewhere (a GPU

@@ -6,8 +6,7 @@
  */
 import { floatX } from "../core/config.ts";
 import type { DType } from "../core/dtype.ts";
-import { TensorType } from "../core/type.ts";
-import type { Variable } from "../core/variable.ts";
+import { TensorType, type Variable } from "../core/graph.ts";
 
 const SHAPES = {
   scalar: [],

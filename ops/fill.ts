@@ -3,7 +3,7 @@
  * The gradient seed of `grad` is `fill(cost, 1.0)`; canonicalisation removes it.
  * @module
  */
-import type { Apply, TensorLike, Variable } from "../core/variable.ts";
+import type { Apply, TensorLike, Variable } from "../core/graph.ts";
 import { applyElemwise, defineElemwise, wrapInt } from "./elemwise.ts";
 
 /** The fill op: output is the second input, broadcast against the first. */

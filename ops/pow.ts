@@ -3,7 +3,7 @@
  * because its gradient needs `log`, whose own gradient needs arith.
  * @module
  */
-import type { TensorLike, Variable } from "../core/variable.ts";
+import type { TensorLike, Variable } from "../core/graph.ts";
 import { applyElemwise, defineElemwise, isConstantValue, wrapInt } from "./elemwise.ts";
 import { mul, sqr, sub } from "./arith.ts";
 import { log } from "./exp_log.ts";

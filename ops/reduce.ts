@@ -6,15 +6,21 @@
 import type { DType } from "../core/dtype.ts";
 import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
-import { defineOp, type Op, type OpSpec } from "../core/op.ts";
+import {
+  type Apply,
+  type Axis,
+  defineOp,
+  type Op,
+  type OpSpec,
+  type TensorLike,
+  TensorType,
+  type Variable,
+} from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
-import { TensorType } from "../core/type.ts";
-import type { Apply, Axis, TensorLike, Variable } from "../core/variable.ts";
 import { dimshuffle } from "./dimshuffle.ts";
 import { fill } from "./fill.ts";
 import { foldAxes, normalizeAxes, reductionLayout } from "./reduce_kernel.ts";
 import { type GroupKernel, groupsOf, sumKernel } from "./reduce_layout.ts";
-import { reduceWgsl } from "./reduce_wgsl.ts";
 
 /** Options of the reductions (`sum`, `mean`, `max`, ...). */
 export interface ReduceOptions {
@@ -148,7 +154,6 @@ function reductionOp(spec: FoldReduction): Op<ReduceParams> {
       `${spec.name}(${x}, axis=${axes.length === 1 ? axes[0] : `[${axes.join(", ")}]`}${
         keepdims ? ", keepdims" : ""
       })`,
-    wgslKernel: reduceWgsl(spec.name),
   });
 }
 

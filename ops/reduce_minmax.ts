@@ -5,9 +5,8 @@
  * @module
  */
 import type { DType } from "../core/dtype.ts";
-import type { Op } from "../core/op.ts";
+import type { Apply, Axis, Op, TensorLike, Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
-import type { Apply, Axis, TensorLike, Variable } from "../core/variable.ts";
 import { mul } from "./arith.ts";
 import { cast } from "./cast.ts";
 import { eq } from "./compare.ts";

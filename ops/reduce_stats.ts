@@ -5,13 +5,10 @@
  * @module
  */
 import { floatX } from "../core/config.ts";
-import { prodOthersWgsl } from "./tensordot_wgsl.ts";
 import { type DType, isFloat } from "../core/dtype.ts";
 import { NDArray } from "../core/ndarray.ts";
-import { defineOp } from "../core/op.ts";
+import { type Axis, defineOp, type TensorLike, TensorType, type Variable } from "../core/graph.ts";
 import { asTensor, constant } from "../core/constant.ts";
-import { TensorType } from "../core/type.ts";
-import type { Axis, TensorLike, Variable } from "../core/variable.ts";
 import { mul, sqr, sub } from "./arith.ts";
 import { div } from "./div.ts";
 import { cast } from "./cast.ts";
@@ -54,7 +51,6 @@ export const reducedCountOp = defineOp<CountParams>({
   vjp: () => [null],
   notDifferentiable: "a count of elements depends only on the input's shape",
   constantFoldable: true,
-  noWgsl: "a scalar read from the shape: computed on the CPU",
   format: ([x], p) => `count(${x}, axis=[${p.axes.join(", ")}])`,
 });
 
@@ -122,7 +118,6 @@ export const prodOthersOp = defineOp<{ axes: number[] }>({
     const { axes } = node.params as { axes: number[] };
     return [div(sub(sum(gp, axes, { keepdims: true }), gp), x)];
   },
-  wgslKernel: prodOthersWgsl,
   format: ([x], { axes }) => `prod_others(${x}, axis=[${axes.join(", ")}])`,
 });
 

@@ -10,10 +10,9 @@
  * index (through a one-hot mask, `switch(arange(n) == i, ...)`).
  * @module
  */
-import type { Rewrite } from "../core/op.ts";
+import type { Apply, Rewrite, Variable } from "../core/graph.ts";
 import { constant } from "../core/constant.ts";
 import { toposort } from "../core/walk.ts";
-import type { Apply, Variable } from "../core/variable.ts";
 import { add, mul } from "./arith.ts";
 import { alloc, arange } from "./alloc.ts";
 import { cast } from "./cast.ts";

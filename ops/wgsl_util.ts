@@ -7,7 +7,7 @@
  */
 import type { DType } from "../core/dtype.ts";
 import type { NDArray } from "../core/ndarray.ts";
-import type { Dim } from "../core/type.ts";
+import type { Dim } from "../core/graph.ts";
 import { stridesOf } from "../core/ndarray.ts";
 import { wgslType } from "./elemwise.ts";
 

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
 import { NDArray } from "../../core/ndarray.ts";
-import type { Apply } from "../../core/variable.ts";
+import type { Apply } from "../../core/graph.ts";
 import { seededRandom } from "../../compile/verify_grad.ts";
 import { dotOp } from "../../ops/dot.ts";
 import { batchedDotOp } from "../../ops/batched_dot.ts";
 import { tensordotOp, type TensordotParams } from "../../ops/tensordot.ts";
-import { cpuKernelFor } from "./kernels.ts";
-import { gemm, gemv, type MatrixView } from "./matmul.ts";
+import { cpuKernelFor } from "./program.ts";
+import { gemm, gemv } from "./matmul.ts";
+import type { MatrixView } from "../kernel.ts";
 import { batchedDotKernel, dotKernel, matrixView, tensordotKernel } from "./matmul_kernels.ts";
 
 const rng = seededRandom(11);

@@ -8,16 +8,17 @@
 import type { TypedArray } from "../../core/dtype.ts";
 import { HypatiaError, ShapeError } from "../../core/errors.ts";
 import { NDArray } from "../../core/ndarray.ts";
-import type { ScalarRule } from "../../core/op.ts";
-import { promote } from "../../ops/elemwise.ts";
-import { fusedOp, type FusedParams, type FusedStep } from "../../ops/fused.ts";
+import { fusedOp, stepsOf } from "../../ops/fused.ts";
 import { toposort } from "../../core/walk.ts";
-import { type Apply, Constant, type Variable } from "../../core/variable.ts";
+import { type Apply, Constant, type Variable } from "../../core/graph.ts";
 import { SharedVariable } from "../../core/shared.ts";
-import { elemwiseKernel, shapeRule } from "./elemwise_codegen.ts";
+import { elemwiseKernel } from "./elemwise_codegen.ts";
+import { shapeRule } from "../kernel.ts";
 import { BufferPool } from "./pool.ts";
-import { type CpuKernel, cpuKernelFor } from "./kernels.ts";
-import { wasmElementwise } from "../wasm/elemwise.ts";
+import type { CpuKernel, CpuProgram, ProgramBuilder } from "./kernel.ts";
+import { jsTable } from "./table.ts";
+import { type Thunk, wasmElementwise } from "../wasm/elemwise.ts";
+import { wasmTable } from "../wasm/table.ts";
 import { beginRun } from "../wasm/staging.ts";
 
 /** A compiled node: reads slots, writes slots. */
@@ -31,28 +32,34 @@ interface Step {
   elementwise: boolean;
 }
 
-/** A runnable schedule for a set of outputs given values for its root variables. */
-export interface CpuProgram {
-  /** Slots of the root variables, in the order `run` takes their values. */
-  readonly roots: readonly Variable[];
-  readonly steps: readonly Step[];
-  /** Compute the outputs (positions `wanted`, default all) from the roots' values. */
-  run(rootValues: readonly NDArray[], wanted?: readonly number[]): NDArray[];
-  /** Take a buffer nothing else holds (a replaced update value) into the pool, for later results. */
-  recycle(buf: TypedArray): void;
+export type { CpuProgram } from "./kernel.ts";
+
+/**
+ * The fastest kernel the host engines (wasm, then JS) have for a non-elementwise node,
+ * or undefined when only the op's reference `perform` runs it. The wasm engine's kernel
+ * wraps the JS one, which it runs for the cases it does not take.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cpuKernelFor } from "./program.ts";
+ * import { dotOp } from "../../ops/dot.ts";
+ * import { TensorType } from "../../core/graph.ts";
+ * const i = new TensorType("int32", [null, null]), f = new TensorType("float64", [null, null]);
+ * assert(cpuKernelFor(dotOp.make([i.make(), i.make()], null)) === undefined); // the reference loops
+ * assert(cpuKernelFor(dotOp.make([f.make(), f.make()], null)) !== undefined);
+ * ```
+ */
+export function cpuKernelFor(node: Apply, build: ProgramBuilder = buildCpuProgram): CpuKernel | undefined {
+  const js = jsTable.get(node.op)?.kernel?.(node, build);
+  const next = js ?? performOf(node);
+  // The wasm kernel gives back `next` itself for nodes that do not suit it.
+  const wasm = wasmTable.get(node.op)?.kernel?.(node, next);
+  return wasm === undefined || wasm === next ? js : wasm;
 }
 
-/** The fused-step view of a plain elementwise node. */
-export function stepsOf(node: Apply): { steps: FusedStep[]; output: number } {
-  if (node.op === fusedOp) {
-    const p = node.params as FusedParams;
-    return { steps: p.steps, output: p.output };
-  }
-  const rule = node.op.scalar as ScalarRule;
-  const out = node.outputs[0].dtype;
-  const input = rule.rawInputs ? out : promote(node.inputs);
-  return { steps: [{ op: node.op, args: node.inputs.map((_, i) => i), input, out }], output: 0 };
-}
+/** The op's reference `perform` as a kernel. */
+const performOf = (node: Apply): CpuKernel => (vals) => node.op.perform!(vals, node.params, node);
 
 function describeNode(node: Apply): string {
   const ins = node.inputs.map((v) => v.name ? `"${v.name}"` : String(v.type)).join(", ");
@@ -66,7 +73,7 @@ function elementwiseThunk(node: Apply): Step["run"] {
   const kernel = elemwiseKernel(steps, output, inTypes, outType);
   const dtype = outType.dtype;
   const shapeOf = shapeRule(inTypes, outType.ndim, () => describeNode(node));
-  const js: Step["run"] = (vals, pool) => {
+  const js: Thunk = (vals, pool) => {
     const shape = shapeOf(vals);
     let n = 1;
     for (const d of shape) n *= d;
@@ -80,7 +87,7 @@ function elementwiseThunk(node: Apply): Step["run"] {
 
 function performThunk(node: Apply): Step["run"] {
   const fast = cpuKernelFor(node, buildCpuProgram);
-  const perform: CpuKernel = fast ?? ((vals) => node.op.perform!(vals, node.params, node));
+  const perform: CpuKernel = fast ?? performOf(node);
   if (!node.op.perform && !fast) {
     throw new HypatiaError(`${node.where()}: op ${node.op.name} has no CPU implementation`);
   }

@@ -8,11 +8,10 @@
  */
 import { HypatiaError } from "../../core/errors.ts";
 import { NDArray } from "../../core/ndarray.ts";
-import type { Apply } from "../../core/variable.ts";
+import type { Apply } from "../../core/graph.ts";
 import { ScanChecks } from "../../ops/scan_checks.ts";
 import { lagsOf, rowMap, type ScanParams } from "../../ops/scan_params.ts";
-import type { CpuKernel } from "./kernels.ts";
-import type { buildCpuProgram, CpuProgram } from "./program.ts";
+import type { CpuKernel, CpuProgram, ProgramBuilder } from "./kernel.ts";
 
 /** Counters for tests and benchmarks: how many scan bodies were compiled. */
 export const scanStats = { bodiesCompiled: 0 };
@@ -24,7 +23,7 @@ function rowView(a: NDArray, rowShape: readonly number[], size: number, r: numbe
 
 /**
  * The kernel of a Scan node: compiles its body once with `build` and returns the loop.
- * Registered in kernels.ts under the op name "scan".
+ * Registered for the scan op in the JS engine's table (table.ts).
  *
  * @example
  * ```ts
@@ -41,7 +40,7 @@ function rowView(a: NDArray, rowShape: readonly number[], size: number, r: numbe
  * assert(out.toString() === "[11. 13. 16.]");
  * ```
  */
-export function scanKernel(node: Apply, build?: typeof buildCpuProgram): CpuKernel {
+export function scanKernel(node: Apply, build?: ProgramBuilder): CpuKernel {
   if (!build) throw new HypatiaError(`${node.where()}: the scan runner needs the CPU program builder`);
   const p = node.params as ScanParams;
   const program = build(p.innerInputs, p.innerOutputs);

@@ -2,14 +2,15 @@ import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
 import { applyFlags, config } from "../../core/config.ts";
 import { NDArray } from "../../core/ndarray.ts";
-import type { Apply } from "../../core/variable.ts";
+import type { Apply } from "../../core/graph.ts";
 import { seededRandom } from "../../compile/verify_grad.ts";
 import { dotOp } from "../../ops/dot.ts";
 import { batchedDotOp } from "../../ops/batched_dot.ts";
 import { batchedDotKernel, dotKernel } from "../cpu/matmul_kernels.ts";
-import { cpuKernelFor } from "../cpu/kernels.ts";
+import { cpuKernelFor } from "../cpu/program.ts";
 import { hasSimd } from "./features.ts";
-import { type Kernel, SMALL_PRODUCT, wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
+import { SMALL_PRODUCT, wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
+import type { Kernel } from "../kernel.ts";
 
 const rng = seededRandom(3);
 const SIZES = [1, 3, 17, 65, 130];

@@ -7,7 +7,7 @@
  * @module
  */
 import type { NDArray } from "../../core/ndarray.ts";
-import type { Variable } from "../../core/variable.ts";
+import type { Variable } from "../../core/graph.ts";
 import { buildCpuProgram } from "../cpu/program.ts";
 import { navigatorGpu, noteOnce, probeAdapter } from "./device.ts";
 import { InputError } from "../../core/errors.ts";

@@ -2,10 +2,10 @@
  * Placement: which node of the optimised graph runs where, in schedule order.
  *
  * - GPU kernels: elementwise and fused nodes (one generated kernel each, codegen.ts) and
- *   ops whose `wgslKernel` is a kernel template (kernel_template.ts).
+ *   ops with a kernel template in the engine's table (table.ts, kernel_template.ts).
  * - Views: a dimshuffle whose every reader takes strided inputs (a matrix product) is not
  *   run at all: its readers index its input with permuted strides (transposes folded).
- * - Shape nodes: ops that read only their inputs' shapes (`constantFoldable`: shape,
+ * - Shape nodes: ops that read only their inputs' shapes (the table's `host` rule: shape,
  *   shape_i, reduced_count) are computed on the host from the shapes the program tracks,
  *   with no transfer.
  * - CPU segments: runs of nodes WGSL cannot do (float64, int64, ops without a template),
@@ -14,20 +14,15 @@
  */
 import { wgslType } from "../../ops/elemwise.ts";
 import { fusedOp, type FusedParams } from "../../ops/fused.ts";
+import { webgpuTable } from "./table.ts";
 import type { DimShuffleParams } from "../../ops/dimshuffle.ts";
 import type { ScanParams } from "../../ops/scan_params.ts";
-import { type Apply, Constant, type Variable } from "../../core/variable.ts";
+import { type Apply, Constant, type Variable } from "../../core/graph.ts";
 import { cloneReplace, toposort } from "../../core/walk.ts";
-import { broadcastRuntime } from "../cpu/elemwise_codegen.ts";
+import { broadcastRuntime } from "../kernel.ts";
 import { buildCpuProgram, type CpuProgram } from "../cpu/program.ts";
 import { dispatchSize, kernelSpecOf, lowerElementwise, uniformWords } from "./codegen.ts";
-import {
-  isKernelTemplate,
-  type KernelNodeInfo,
-  type KernelPlan,
-  type KernelRunInfo,
-  type WgslKernelTemplate,
-} from "./kernel_template.ts";
+import type { KernelNodeInfo, KernelPlan, KernelRunInfo, WgslKernelTemplate } from "./kernel_template.ts";
 
 /** Where one node of the optimised graph runs, and why when it is not the GPU. */
 export interface Placement {
@@ -216,15 +211,19 @@ function templateDecision(node: Apply, t: WgslKernelTemplate): Decision {
 
 /** Decide where a node runs. */
 function decide(node: Apply): Decision {
-  if (node.op.scalar || node.op === fusedOp) return elementwiseDecision(node);
-  if (node.op.constantFoldable) return { kind: "shape" };
-  if (node.op.name === "scan") return scanDecision(node);
-  if (isKernelTemplate(node.op.wgslKernel)) return templateDecision(node, node.op.wgslKernel);
-  return {
-    kind: "cpu",
-    reason: `${node.op.name} has no WebGPU kernel` + (node.op.noWgsl ? ` (${node.op.noWgsl})` : ""),
-  };
+  // Elementwise ops bring their own WGSL expression (ScalarRule.wgsl).
+  if (node.op.scalar) return elementwiseDecision(node);
+  const rule = webgpuTable.get(node.op);
+  if (rule?.group) return elementwiseDecision(node);
+  if (rule?.host) return { kind: "shape" };
+  if (rule?.scan) return scanDecision(node);
+  if (rule?.template) return templateDecision(node, rule.template);
+  const why = webgpuTable.reason(node.op);
+  return { kind: "cpu", reason: `${node.op.name} has no WebGPU kernel` + (why ? ` (${why})` : "") };
 }
+
+/** Whether a node is computed on the host from shapes (a scan body may read it every step). */
+const readsShapes = (node: Apply | null) => !!node && !!webgpuTable.get(node.op)?.host;
 
 /** A scan runs on the GPU when its body has only GPU nodes and no step reads a value back. */
 function scanDecision(node: Apply): Decision {
@@ -257,7 +256,7 @@ function scanDecision(node: Apply): Decision {
     if (u.kind !== "gpu") continue;
     for (const i of u.hostIns) {
       const v = u.node.inputs[i];
-      if (!(v instanceof Constant) && !v.owner?.op.constantFoldable) {
+      if (!(v instanceof Constant) && !readsShapes(v.owner)) {
         return {
           kind: "cpu",
           reason: `the whole scan runs on the CPU: its body reads ${labelOf(u.node)}'s input ${i} ` +

@@ -14,7 +14,7 @@
 import { DeviceError, HypatiaError, InputError } from "../../core/errors.ts";
 import type { NDArray } from "../../core/ndarray.ts";
 import type { SharedVariable } from "../../core/shared.ts";
-import type { Variable } from "../../core/variable.ts";
+import type { Variable } from "../../core/graph.ts";
 import { acquireDevice, type GpuContext, navigatorGpu } from "./device.ts";
 import { type DevValue, WebGpuCall } from "./call.ts";
 import { DeviceArray, ResidentValue } from "./device_array.ts";
