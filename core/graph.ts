@@ -29,7 +29,7 @@ export type Dim = number | null;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { TensorType } from "./type.ts";
+ * import { TensorType } from "./graph.ts";
  * const row = new TensorType("float64", [true, false]);
  * assert(row.shape[0] === 1 && row.shape[1] === null);
  * const z = new TensorType("float64", [false, false, false, false, false]).make("z");
@@ -562,8 +562,7 @@ export interface Op<P = unknown> extends OpSpec<P> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { defineOp } from "./op.ts";
- * import { TensorType } from "./type.ts";
+ * import { defineOp, TensorType } from "./graph.ts";
  * const ident = defineOp<null>({
  *   name: "ident",
  *   inferType: (xs) => [xs[0].type],
