@@ -1,13 +1,16 @@
 /**
- * What every host engine (JS, wasm) shares, below them all so that no engine imports
- * another for it: the kernel type, where kernels take output buffers from, matrix
- * operands, and the run-time broadcasting rule of elementwise nodes.
+ * What the engines share, below them all so that no engine imports another: the kernel
+ * types, where kernels take output buffers from, the host program's interface (what the
+ * WebGPU program runs its CPU segments with) and what it asks of the host engines (which
+ * the scheduler, compile/schedule.ts, composes), matrix operands, and the run-time
+ * broadcasting rule of elementwise nodes.
  * @module
  */
 import type { DType, TypedArray } from "../core/dtype.ts";
 import { ShapeError } from "../core/errors.ts";
 import type { NDArray } from "../core/ndarray.ts";
-import type { TensorType } from "../core/graph.ts";
+import type { SharedStorage } from "../core/shared.ts";
+import type { Apply, TensorType, Variable } from "../core/graph.ts";
 
 /**
  * Where a kernel takes its output buffers from (the running program's pool, whose
@@ -20,6 +23,60 @@ export interface BufferSource {
 
 /** A kernel computing a node's outputs from its inputs' values, optionally into buffers of `pool`. */
 export type Kernel = (inputs: NDArray[], pool?: BufferSource) => NDArray[];
+
+/** A compiled elementwise node: input values in, output value out, into a buffer of `pool`. */
+export type Thunk = (vals: NDArray[], pool: BufferSource) => NDArray[];
+
+/** A compiled node of a host program: reads slots, writes slots. */
+export interface HostStep {
+  readonly node: Apply;
+  readonly ins: readonly number[];
+  readonly outs: readonly number[];
+}
+
+/** A runnable schedule of host nodes for a set of outputs, given values for its root variables. */
+export interface CpuProgram {
+  /** Slots of the root variables, in the order `run` takes their values. */
+  readonly roots: readonly Variable[];
+  readonly steps: readonly HostStep[];
+  /** Compute the outputs (positions `wanted`, default all) from the roots' values. */
+  run(rootValues: readonly NDArray[], wanted?: readonly number[]): NDArray[];
+  /** Take a buffer nothing else holds (a replaced update value) into the pool, for later results. */
+  recycle(buf: TypedArray): void;
+}
+
+/** Builds host programs (CPU segments of a WebGPU program, a scan body, a folded constant). */
+export type ProgramBuilder = (roots: readonly Variable[], outputs: readonly Variable[]) => CpuProgram;
+
+/** What `HostEngines.beginRun` returns: call `end()` when the run is over (also after a throw). */
+export interface RunScope {
+  end(): void;
+}
+
+/**
+ * Memory an engine lends the host program for intermediates that its kernels then read
+ * and write in place (the wasm engine's arena).
+ */
+export interface EngineMemory {
+  /** The shortest float buffer worth lending. */
+  readonly minLength: number;
+  /** A buffer in the engine's memory, or undefined when the engine is off or has no room now. */
+  buffer(dtype: "float32" | "float64", n: number): Float32Array | Float64Array | undefined;
+  /** Whether the engine can keep buffers at all (on, and its memory shareable). */
+  canKeep(): boolean;
+}
+
+/** The host engines (wasm, JS) as the host program sees them, composed by the scheduler. */
+export interface HostEngines {
+  /** The kernel of an elementwise or fused node: an engine's group kernel, or `loop` (the JS engine's). */
+  elementwise(node: Apply, loop: Thunk, describe: () => string): Thunk;
+  /** The fastest kernel for another node, or undefined when the op's reference `perform` runs it. */
+  kernel(node: Apply, build: ProgramBuilder): Kernel | undefined;
+  /** Open a run over the program's foreign buffers (inputs, shared values, constants). */
+  beginRun(foreign: ReadonlySet<unknown>, shared: readonly SharedStorage[]): RunScope;
+  /** Memory an engine lends for intermediates; plain arrays only when absent. */
+  readonly memory?: EngineMemory;
+}
 
 /** A float typed array the kernels read. */
 export type FloatArray = Float32Array | Float64Array;

@@ -6,7 +6,7 @@
  */
 import { type NodeHook, rewriteGraph } from "../core/rewrite.ts";
 import { Constant, TensorType, type Variable } from "../core/graph.ts";
-import { buildCpuProgram } from "../backends/cpu/program.ts";
+import { buildHostProgram } from "./schedule.ts";
 import { mapScanBodies } from "../ops/scan.ts";
 import { fuseElementwise } from "./fusion.ts";
 import { fillSink } from "../ops/fill.ts";
@@ -22,7 +22,7 @@ export const constantFolding: NodeHook = (node) => {
   if (node.op.notFoldable) return null;
   let values;
   try {
-    values = buildCpuProgram([], node.outputs).run([]);
+    values = buildHostProgram([], node.outputs).run([]);
   } catch {
     return null; // leave errors to run time, where they name the user's inputs
   }

@@ -6,10 +6,13 @@ import { seededRandom } from "../../compile/verify_grad.ts";
 import { dotOp } from "../../ops/dot.ts";
 import { batchedDotOp } from "../../ops/batched_dot.ts";
 import { tensordotOp, type TensordotParams } from "../../ops/tensordot.ts";
-import { cpuKernelFor } from "./program.ts";
+import { buildHostProgram, hostEngines } from "../../compile/schedule.ts";
 import { gemm, gemv } from "./matmul.ts";
 import type { MatrixView } from "../kernel.ts";
 import { batchedDotKernel, dotKernel, matrixView, tensordotKernel } from "./matmul_kernels.ts";
+
+/** The host engines' kernel for a node (wasm in front of JS), as a compiled function gets it. */
+const cpuKernelFor = (node: Apply) => hostEngines.kernel(node, buildHostProgram);
 
 const rng = seededRandom(11);
 const SIZES = [1, 3, 17, 65, 130];

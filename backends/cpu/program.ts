@@ -13,13 +13,9 @@ import { toposort } from "../../core/walk.ts";
 import { type Apply, Constant, type Variable } from "../../core/graph.ts";
 import { SharedVariable } from "../../core/shared.ts";
 import { elemwiseKernel } from "./elemwise_codegen.ts";
-import { shapeRule } from "../kernel.ts";
+import { type CpuProgram, type HostEngines, type Kernel, shapeRule, type Thunk } from "../kernel.ts";
 import { BufferPool } from "./pool.ts";
-import type { CpuKernel, CpuProgram, ProgramBuilder } from "./kernel.ts";
 import { jsTable } from "./table.ts";
-import { type Thunk, wasmElementwise } from "../wasm/elemwise.ts";
-import { wasmTable } from "../wasm/table.ts";
-import { beginRun } from "../wasm/staging.ts";
 
 /** A compiled node: reads slots, writes slots. */
 interface Step {
@@ -32,41 +28,35 @@ interface Step {
   elementwise: boolean;
 }
 
-export type { CpuProgram } from "./kernel.ts";
-
 /**
- * The fastest kernel the host engines (wasm, then JS) have for a non-elementwise node,
- * or undefined when only the op's reference `perform` runs it. The wasm engine's kernel
- * wraps the JS one, which it runs for the cases it does not take.
+ * The JS engine alone as the host engines: generated loops, the JS table's kernels and
+ * the ops' reference rules, plain arrays. The scheduler (compile/schedule.ts) puts the
+ * wasm engine in front of it.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { cpuKernelFor } from "./program.ts";
- * import { dotOp } from "../../ops/dot.ts";
- * import { TensorType } from "../../core/graph.ts";
- * const i = new TensorType("int32", [null, null]), f = new TensorType("float64", [null, null]);
- * assert(cpuKernelFor(dotOp.make([i.make(), i.make()], null)) === undefined); // the reference loops
- * assert(cpuKernelFor(dotOp.make([f.make(), f.make()], null)) !== undefined);
+ * import { buildCpuProgram, jsEngine } from "./program.ts";
+ * import { exp } from "../../ops/exp_log.ts";
+ * import { dvector } from "../../ops/constructors.ts";
+ * import { asarray } from "../../core/ndarray.ts";
+ * const x = dvector("x");
+ * const [y] = buildCpuProgram([x], [exp(x)], jsEngine).run([asarray([0, 1])]);
+ * assert.deepEqual([...y.data], [1, Math.E]);
  * ```
  */
-export function cpuKernelFor(node: Apply, build: ProgramBuilder = buildCpuProgram): CpuKernel | undefined {
-  const js = jsTable.get(node.op)?.kernel?.(node, build);
-  const next = js ?? performOf(node);
-  // The wasm kernel gives back `next` itself for nodes that do not suit it.
-  const wasm = wasmTable.get(node.op)?.kernel?.(node, next);
-  return wasm === undefined || wasm === next ? js : wasm;
-}
-
-/** The op's reference `perform` as a kernel. */
-const performOf = (node: Apply): CpuKernel => (vals) => node.op.perform!(vals, node.params, node);
+export const jsEngine: HostEngines = {
+  elementwise: (_node, loop) => loop,
+  kernel: (node, build) => jsTable.get(node.op)?.kernel?.(node, build),
+  beginRun: () => ({ end() {} }),
+};
 
 function describeNode(node: Apply): string {
   const ins = node.inputs.map((v) => v.name ? `"${v.name}"` : String(v.type)).join(", ");
   return `${node.where()} with inputs (${ins})`;
 }
 
-function elementwiseThunk(node: Apply): Step["run"] {
+function elementwiseThunk(node: Apply, engines: HostEngines): Step["run"] {
   const { steps, output } = stepsOf(node);
   const inTypes = node.inputs.map((v) => v.type);
   const outType = node.outputs[0].type;
@@ -81,13 +71,13 @@ function elementwiseThunk(node: Apply): Step["run"] {
     kernel(vals.map((v) => v.data), shape, buf as never);
     return [new NDArray(dtype, shape, buf)];
   };
-  // Groups the WebAssembly SIMD engine can lower run there (config.wasm); the JS loop otherwise.
-  return wasmElementwise(node, steps, output, js, () => describeNode(node)) ?? js;
+  // An engine in front of the JS loop (wasm) may take the group.
+  return engines.elementwise(node, js, () => describeNode(node));
 }
 
-function performThunk(node: Apply): Step["run"] {
-  const fast = cpuKernelFor(node, buildCpuProgram);
-  const perform: CpuKernel = fast ?? performOf(node);
+function performThunk(node: Apply, engines: HostEngines): Step["run"] {
+  const fast = engines.kernel(node, (roots, outputs) => buildCpuProgram(roots, outputs, engines));
+  const perform: Kernel = fast ?? ((vals) => node.op.perform!(vals, node.params, node));
   if (!node.op.perform && !fast) {
     throw new HypatiaError(`${node.where()}: op ${node.op.name} has no CPU implementation`);
   }
@@ -110,8 +100,15 @@ function performThunk(node: Apply): Step["run"] {
   };
 }
 
-/** Build a program computing `outputs` from `roots` (inputs and shared variables). */
-export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Variable[]): CpuProgram {
+/**
+ * Build a program computing `outputs` from `roots` (inputs and shared variables) with the
+ * host `engines` (compile/schedule.ts composes wasm and JS; `jsEngine` is JS alone).
+ */
+export function buildCpuProgram(
+  roots: readonly Variable[],
+  outputs: readonly Variable[],
+  engines: HostEngines,
+): CpuProgram {
   const slot = new Map<Variable, number>();
   const template: (NDArray | undefined)[] = [];
   const slotOf = (v: Variable): number => {
@@ -132,7 +129,7 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
       node,
       ins: node.inputs.map(slotOf),
       outs: node.outputs.map(slotOf),
-      run: elementwise ? elementwiseThunk(node) : performThunk(node),
+      run: elementwise ? elementwiseThunk(node, engines) : performThunk(node, engines),
       dying: [],
       elementwise,
     };
@@ -152,7 +149,7 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
   for (const [x, i] of last) if (produced.has(x) && !keep.has(x)) steps[i].dying.push(x);
   for (const s of steps) s.dying = [...new Set(s.dying)];
 
-  const pool = new BufferPool();
+  const pool = new BufferPool(engines.memory);
   const nSlots = template.length;
   const rootSlots = roots.map((r) => slot.get(r)!);
   const sharedRoots = roots.flatMap((r, i) => (r instanceof SharedVariable ? [i] : []));
@@ -200,7 +197,7 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
         const st = (roots[i] as SharedVariable).storage;
         if (st.value === rootValues[i]) shared.push(st);
       }
-      const scope = beginRun(foreign, shared);
+      const scope = engines.beginRun(foreign, shared);
       try {
         for (let si = 0; si < steps.length; si++) {
           const step = steps[si], ins = args[si];

@@ -25,7 +25,7 @@ import { scanOp } from "../../ops/scan.ts";
 import { logsumexpOp } from "../../ops/softmax.ts";
 import { tensordotOp } from "../../ops/tensordot.ts";
 import { LoweringTable } from "../lowering_table.ts";
-import type { CpuKernel, ProgramBuilder } from "./kernel.ts";
+import type { Kernel, ProgramBuilder } from "../kernel.ts";
 import { batchedDotKernel, dotKernel, tensordotKernel } from "./matmul_kernels.ts";
 import { scanKernel } from "./scan_runner.ts";
 
@@ -36,7 +36,7 @@ export interface JsRule {
    * nodes it does not take (integer products run the reference). `build` compiles inner
    * graphs (a scan body).
    */
-  kernel?: (node: Apply, build: ProgramBuilder) => CpuKernel | undefined;
+  kernel?: (node: Apply, build: ProgramBuilder) => Kernel | undefined;
   /** The fused op: one generated loop of its steps' scalar JS rules. */
   loop?: true;
   /**
@@ -86,7 +86,7 @@ export function jsRuns(op: Op): boolean {
 }
 
 /** The op's reference `perform` as a kernel. */
-const performOf = (node: Apply): CpuKernel => (vals) => node.op.perform!(vals, node.params, node);
+const performOf = (node: Apply): Kernel => (vals) => node.op.perform!(vals, node.params, node);
 
 /**
  * A reduction with a group kernel (ops/reduce.ts) over trailing axes, the common case,
@@ -94,7 +94,7 @@ const performOf = (node: Apply): CpuKernel => (vals) => node.op.perform!(vals, n
  * Other axes, and empty groups (whose errors and identities `perform` knows), run
  * `perform`.
  */
-function reductionKernel(node: Apply): CpuKernel | undefined {
+function reductionKernel(node: Apply): Kernel | undefined {
   const kernel = groupKernelOf(node.op);
   if (!kernel) return undefined;
   const params = node.params as ReduceParams, dtype = node.outputs[0].dtype, perform = performOf(node);

@@ -17,7 +17,7 @@ import type { DType } from "../../core/dtype.ts";
 import { NDArray } from "../../core/ndarray.ts";
 import type { Apply, TensorType } from "../../core/graph.ts";
 import { fusedKey, type FusedStep } from "../../ops/fused.ts";
-import { type BufferSource, shapeRule } from "../kernel.ts";
+import { type EngineMemory, shapeRule, type Thunk } from "../kernel.ts";
 import { type Lane, LANES } from "./asm.ts";
 import { F32, F64, I32, ModuleBuilder, V128 } from "./emitter.ts";
 import { fastRelaxedMadd, hasSimd } from "./features.ts";
@@ -25,13 +25,10 @@ import { lowerSteps } from "./lower.ts";
 import { wasmTable } from "./table.ts";
 import { arena } from "./memory.ts";
 import { residentOffset } from "./staging.ts";
-import { engineOffset } from "./engine_array.ts";
+import { engineBuffer, engineCanKeep, engineOffset } from "./engine_array.ts";
 import { VecWriter } from "./vmath.ts";
 import { usableThreads } from "./matmul.ts";
 import { jobsFor, type KernelModule, kernelModule, runParallel, workersCanRun } from "./threads.ts";
-
-/** A compiled elementwise node: input values in, output value out. */
-export type Thunk = (vals: NDArray[], pool: BufferSource) => NDArray[];
 
 /**
  * Tunables: groups shorter than `minLength` run the JS loop; `chunk` elements per copy;
@@ -47,6 +44,27 @@ export const elementwiseOptions: {
   cheapGroups: boolean;
   parallelLength: number;
 } = { minLength: 64, chunk: 65536, fma: undefined, cheapGroups: false, parallelLength: 1 << 17 };
+
+/**
+ * The engine's memory as the host program's buffer pool borrows it for intermediates
+ * (backends/cpu/pool.ts): float buffers of at least `elementwiseOptions.minLength`
+ * elements in the arena, while the engine is on (`config.wasm`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wasmMemory } from "./elemwise.ts";
+ * const b = wasmMemory.buffer("float64", 100);
+ * assert(b === undefined || (b.length === 100 && wasmMemory.canKeep()));
+ * ```
+ */
+export const wasmMemory: EngineMemory = {
+  get minLength() {
+    return elementwiseOptions.minLength;
+  },
+  buffer: (dtype, n) => (config.wasm ? engineBuffer(dtype, n) : undefined),
+  canKeep: () => config.wasm && engineCanKeep(),
+};
 
 /**
  * How many node evaluations ran in WebAssembly, how many of them split across threads,
@@ -146,13 +164,13 @@ function buildKernel(
  * import { wasmElementwise } from "./elemwise.ts";
  * import { expOp } from "../../ops/exp_log.ts";
  * import { dvector } from "../../ops/constructors.ts";
- * import { BufferPool } from "../cpu/pool.ts";
  * import { NDArray } from "../../core/ndarray.ts";
  * const node = expOp.make([dvector("x")], null);
  * const steps = [{ op: expOp, args: [0], input: "float64" as const, out: "float64" as const }];
  * const thunk = wasmElementwise(node, steps, 0, () => [])!;
  * const x = new NDArray("float64", [100], new Float64Array(100).fill(1));
- * assert(Math.abs(thunk([x], new BufferPool())[0].data[99] - Math.E) < 1e-15);
+ * const pool = { take: (_dtype: string, n: number) => new Float64Array(n), give() {} };
+ * assert(Math.abs(thunk([x], pool)[0].data[99] - Math.E) < 1e-15);
  * ```
  */
 export function wasmElementwise(

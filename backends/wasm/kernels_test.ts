@@ -7,10 +7,13 @@ import { seededRandom } from "../../compile/verify_grad.ts";
 import { dotOp } from "../../ops/dot.ts";
 import { batchedDotOp } from "../../ops/batched_dot.ts";
 import { batchedDotKernel, dotKernel } from "../cpu/matmul_kernels.ts";
-import { cpuKernelFor } from "../cpu/program.ts";
+import { buildHostProgram, hostEngines } from "../../compile/schedule.ts";
 import { hasSimd } from "./features.ts";
 import { SMALL_PRODUCT, wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
 import type { Kernel } from "../kernel.ts";
+
+/** The host engines' kernel for a node (wasm in front of JS), as a compiled function gets it. */
+const cpuKernelFor = (node: Apply) => hostEngines.kernel(node, buildHostProgram);
 
 const rng = seededRandom(3);
 const SIZES = [1, 3, 17, 65, 130];

@@ -9,7 +9,8 @@
  *   shape_i, reduced_count) are computed on the host from the shapes the program tracks,
  *   with no transfer.
  * - CPU segments: runs of nodes WGSL cannot do (float64, int64, ops without a template),
- *   run by the CPU backend, with transfers where they meet GPU values.
+ *   run by a host program (the scheduler's `host` builder: the wasm and JS engines),
+ *   with transfers where they meet GPU values.
  * @module
  */
 import { wgslType } from "../../ops/elemwise.ts";
@@ -20,7 +21,7 @@ import type { ScanParams } from "../../ops/scan_params.ts";
 import { type Apply, Constant, type Variable } from "../../core/graph.ts";
 import { cloneReplace, toposort } from "../../core/walk.ts";
 import { broadcastRuntime } from "../kernel.ts";
-import { buildCpuProgram, type CpuProgram } from "../cpu/program.ts";
+import type { CpuProgram, ProgramBuilder } from "../kernel.ts";
 import { dispatchSize, kernelSpecOf, lowerElementwise, uniformWords } from "./codegen.ts";
 import type { KernelNodeInfo, KernelPlan, KernelRunInfo, WgslKernelTemplate } from "./kernel_template.ts";
 
@@ -210,13 +211,13 @@ function templateDecision(node: Apply, t: WgslKernelTemplate): Decision {
 }
 
 /** Decide where a node runs. */
-function decide(node: Apply): Decision {
+function decide(node: Apply, host: ProgramBuilder): Decision {
   // Elementwise ops bring their own WGSL expression (ScalarRule.wgsl).
   if (node.op.scalar) return elementwiseDecision(node);
   const rule = webgpuTable.get(node.op);
   if (rule?.group) return elementwiseDecision(node);
   if (rule?.host) return { kind: "shape" };
-  if (rule?.scan) return scanDecision(node);
+  if (rule?.scan) return scanDecision(node, host);
   if (rule?.template) return templateDecision(node, rule.template);
   const why = webgpuTable.reason(node.op);
   return { kind: "cpu", reason: `${node.op.name} has no WebGPU kernel` + (why ? ` (${why})` : "") };
@@ -226,7 +227,7 @@ function decide(node: Apply): Decision {
 const readsShapes = (node: Apply | null) => !!node && !!webgpuTable.get(node.op)?.host;
 
 /** A scan runs on the GPU when its body has only GPU nodes and no step reads a value back. */
-function scanDecision(node: Apply): Decision {
+function scanDecision(node: Apply, host: ProgramBuilder): Decision {
   const p = node.params as ScanParams;
   const hostN = p.hasN ? 1 : 0;
   for (const v of [...node.inputs.slice(hostN), ...node.outputs, ...p.innerInputs]) {
@@ -239,7 +240,7 @@ function scanDecision(node: Apply): Decision {
   }
   let inner: Schedule;
   try {
-    inner = schedule(p.innerInputs, p.innerOutputs);
+    inner = schedule(p.innerInputs, p.innerOutputs, host);
   } catch (e) {
     return { kind: "cpu", reason: `its body could not be placed: ${(e as Error).message}` };
   }
@@ -286,7 +287,8 @@ function splitUnlowerable(outputs: readonly Variable[], stopAt: ReadonlySet<Vari
 }
 
 /**
- * Place every node computing `outputs` from `roots` and build the schedule.
+ * Place every node computing `outputs` from `roots` and build the schedule; `host`
+ * builds the programs of the CPU segments.
  *
  * @example
  * ```ts
@@ -295,12 +297,17 @@ function splitUnlowerable(outputs: readonly Variable[], stopAt: ReadonlySet<Vari
  * import { exp } from "../../ops/exp_log.ts";
  * import { cast } from "../../ops/cast.ts";
  * import { fvector } from "../../ops/constructors.ts";
+ * import { buildHostProgram } from "../../compile/schedule.ts";
  * const x = fvector("x");
- * const s = schedule([x], [cast(exp(x), "float64")]);
+ * const s = schedule([x], [cast(exp(x), "float64")], buildHostProgram);
  * assert(s.placement.map((p) => p.device).join() === "webgpu,cpu");
  * ```
  */
-export function schedule(roots: readonly Variable[], outputs: readonly Variable[]): Schedule {
+export function schedule(
+  roots: readonly Variable[],
+  outputs: readonly Variable[],
+  host: ProgramBuilder,
+): Schedule {
   const slots = new Map<Variable, number>();
   const constants = new Map<number, Constant>();
   const slotOf = (v: Variable): number => {
@@ -316,7 +323,7 @@ export function schedule(roots: readonly Variable[], outputs: readonly Variable[
   const rootSet = new Set(roots);
   outputs = splitUnlowerable(outputs, rootSet);
   const nodes = toposort(outputs, rootSet);
-  const decisions = new Map(nodes.map((n) => [n, decide(n)]));
+  const decisions = new Map(nodes.map((n) => [n, decide(n, host)]));
 
   // Fold transposing dimshuffles into readers that take strided inputs.
   const readers = new Map<Variable, { node: Apply; pos: number }[]>();
@@ -419,7 +426,7 @@ export function schedule(roots: readonly Variable[], outputs: readonly Variable[
     const ext = [...new Set(u.nodes.flatMap((n) => n.inputs))]
       .filter((v) => !produced.has(v) && !(v instanceof Constant));
     const outs = [...produced].filter((v) => (lastReader.get(v) ?? -1) > k);
-    u.program = buildCpuProgram(ext, outs);
+    u.program = host(ext, outs);
     u.ins = ext.map(slotOf);
     u.outs = outs.map(slotOf);
   });
