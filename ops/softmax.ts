@@ -20,8 +20,16 @@ import {
 } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
 import { mul, sub } from "./arith.ts";
-import { defineReduction, type ReduceParams, reduceParams, restoreAxes, sum } from "./reduce.ts";
-import { type GroupKernel, groupsOf, scatterGroups } from "./reduce_layout.ts";
+import {
+  defineReduction,
+  type GroupKernel,
+  groupsOf,
+  type ReduceParams,
+  reduceParams,
+  restoreAxes,
+  scatterGroups,
+  sum,
+} from "./reduce.ts";
 
 /** Params of softmax and logSoftmax: the sorted axes normalised over (usually one). */
 export interface SoftmaxParams {

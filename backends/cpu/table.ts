@@ -16,10 +16,21 @@ import { dotOp } from "../../ops/dot.ts";
 import { fillOp } from "../../ops/fill.ts";
 import { fusedOp } from "../../ops/fused.ts";
 import { maximumOp, minimumOp } from "../../ops/minmax.ts";
-import { groupKernelOf, reducedShape, type ReduceParams, sumOp } from "../../ops/reduce.ts";
-import { isTrailing } from "../../ops/reduce_layout.ts";
-import { allOp, anyOp, argmaxOp, argminOp, maxOp, minOp } from "../../ops/reduce_minmax.ts";
-import { meanOp, prodOp } from "../../ops/reduce_stats.ts";
+import {
+  allOp,
+  anyOp,
+  argmaxOp,
+  argminOp,
+  groupKernelOf,
+  isTrailing,
+  maxOp,
+  meanOp,
+  minOp,
+  prodOp,
+  reducedShape,
+  type ReduceParams,
+  sumOp,
+} from "../../ops/reduce.ts";
 import { absOp } from "../../ops/rounding.ts";
 import { scanOp } from "../../ops/scan.ts";
 import { logsumexpOp } from "../../ops/softmax.ts";

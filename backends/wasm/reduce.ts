@@ -14,8 +14,7 @@
 import { config } from "../../core/config.ts";
 import { NDArray } from "../../core/ndarray.ts";
 import type { Apply } from "../../core/graph.ts";
-import { reducedShape, type ReduceParams } from "../../ops/reduce.ts";
-import { isTrailing } from "../../ops/reduce_layout.ts";
+import { isTrailing, reducedShape, type ReduceParams } from "../../ops/reduce.ts";
 import { addTo, forRange, type Lane, LANES } from "./asm.ts";
 import { type Code, F64, I32, ModuleBuilder, V128 } from "./emitter.ts";
 import { hasSimd } from "./features.ts";

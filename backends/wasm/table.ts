@@ -18,9 +18,19 @@ import { fusedOp } from "../../ops/fused.ts";
 import { concatenateOp } from "../../ops/join.ts";
 import { clipOp, maximumOp, minimumOp } from "../../ops/minmax.ts";
 import { powOp } from "../../ops/pow.ts";
-import { sumOp } from "../../ops/reduce.ts";
-import { allOp, anyOp, argmaxOp, argminOp, maxOp, minOp } from "../../ops/reduce_minmax.ts";
-import { meanOp, prodOp, prodOthersOp, reducedCountOp } from "../../ops/reduce_stats.ts";
+import {
+  allOp,
+  anyOp,
+  argmaxOp,
+  argminOp,
+  maxOp,
+  meanOp,
+  minOp,
+  prodOp,
+  prodOthersOp,
+  reducedCountOp,
+  sumOp,
+} from "../../ops/reduce.ts";
 import { absOp, ceilOp, floorOp, roundOp, signOp } from "../../ops/rounding.ts";
 import { scanOp } from "../../ops/scan.ts";
 import { reshapeOp } from "../../ops/shape.ts";

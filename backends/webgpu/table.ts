@@ -22,9 +22,19 @@ import {
   reshapeWgsl,
   subtensorWgsl,
 } from "../../ops/layout_wgsl.ts";
-import { sumOp } from "../../ops/reduce.ts";
-import { allOp, anyOp, argmaxOp, argminOp, maxOp, minOp } from "../../ops/reduce_minmax.ts";
-import { meanOp, prodOp, prodOthersOp, reducedCountOp } from "../../ops/reduce_stats.ts";
+import {
+  allOp,
+  anyOp,
+  argmaxOp,
+  argminOp,
+  maxOp,
+  meanOp,
+  minOp,
+  prodOp,
+  prodOthersOp,
+  reducedCountOp,
+  sumOp,
+} from "../../ops/reduce.ts";
 import { reduceWgsl } from "../../ops/reduce_wgsl.ts";
 import { scanOp } from "../../ops/scan.ts";
 import { reshapeOp } from "../../ops/shape.ts";
