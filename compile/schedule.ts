@@ -12,9 +12,16 @@
  * @module
  */
 import type { DeviceName } from "../core/config.ts";
-import type { Variable } from "../core/graph.ts";
+import type { Apply, Variable } from "../core/graph.ts";
 import { stepsOf } from "../ops/fused.ts";
-import type { CpuProgram, HostEngines, Kernel } from "../backends/kernel.ts";
+import type {
+  CpuProgram,
+  EngineMemory,
+  HostEngines,
+  Kernel,
+  ProgramBuilder,
+  Thunk,
+} from "../backends/kernel.ts";
 import { buildCpuProgram, jsEngine } from "../backends/cpu/program.ts";
 import { wasmElementwise, wasmMemory } from "../backends/wasm/elemwise.ts";
 import { beginRun } from "../backends/wasm/staging.ts";
@@ -41,26 +48,74 @@ export const ENGINES: { readonly cpu: readonly EngineName[]; readonly webgpu: re
   webgpu: ["webgpu", "wasm", "js"],
 };
 
-/**
- * The host engines, wasm in front of JS: a node runs on wasm when the wasm table has a
- * rule for it and the node suits the engine (float lanes, engine on), else on JS. The
- * wasm engine also lends its memory for intermediates and stages large inputs per run.
- */
-export const hostEngines: HostEngines = {
-  elementwise(node, loop, describe) {
-    const { steps, output } = stepsOf(node);
-    return wasmElementwise(node, steps, output, loop, describe) ?? loop;
+/** A host engine as the scheduler composes it with the engines after it in a device's list. */
+interface HostEngine {
+  /** Its kernel for an elementwise or fused node, running `next` where it does not apply; undefined: none. */
+  elementwise?(node: Apply, next: Thunk, describe: () => string): Thunk | undefined;
+  /**
+   * Its kernel for another node, running `next` (undefined: the op's reference rule) for
+   * the cases it does not take at run time; undefined when it has none for the node.
+   */
+  kernel(node: Apply, next: Kernel | undefined, build: ProgramBuilder): Kernel | undefined;
+  /** Opens a run (the wasm engine stages large inputs once per run). */
+  beginRun?: HostEngines["beginRun"];
+  /** Memory it lends the host program for intermediates. */
+  memory?: EngineMemory;
+}
+
+const HOST: Record<Exclude<EngineName, "webgpu">, HostEngine> = {
+  // Last on every list: its table's kernels, else the reference rule (`jsEngine`).
+  js: { kernel: (node, _next, build) => jsEngine.kernel(node, build) },
+  wasm: {
+    elementwise(node, next, describe) {
+      const { steps, output } = stepsOf(node);
+      return wasmElementwise(node, steps, output, next, describe);
+    },
+    kernel(node, next) {
+      const rule = wasmTable.get(node.op)?.kernel;
+      if (!rule) return undefined;
+      const fallback: Kernel = next ?? ((vals) => node.op.perform!(vals, node.params, node));
+      const k = rule(node, fallback);
+      return k === fallback ? undefined : k; // the node does not suit the engine
+    },
+    beginRun,
+    memory: wasmMemory,
   },
-  kernel(node, build) {
-    const js = jsEngine.kernel(node, build);
-    const next: Kernel = js ?? ((vals) => node.op.perform!(vals, node.params, node));
-    // The wasm kernel gives back `next` itself for nodes that do not suit it.
-    const wasm = wasmTable.get(node.op)?.kernel?.(node, next);
-    return wasm === undefined || wasm === next ? js : wasm;
-  },
-  beginRun,
-  memory: wasmMemory,
 };
+
+/** The host engines of `names` (first choice first) as the host program sees them. */
+function composeHost(names: readonly EngineName[]): HostEngines {
+  const list = names.flatMap((n) => (n === "webgpu" ? [] : [HOST[n]]));
+  const runs = list.flatMap((e) => (e.beginRun ? [e.beginRun] : []));
+  return {
+    elementwise(node, loop, describe) {
+      let k = loop;
+      for (let i = list.length - 1; i >= 0; i--) k = list[i].elementwise?.(node, k, describe) ?? k;
+      return k;
+    },
+    kernel(node, build) {
+      let k: Kernel | undefined;
+      for (let i = list.length - 1; i >= 0; i--) k = list[i].kernel(node, k, build) ?? k;
+      return k;
+    },
+    beginRun: runs.length === 1 ? runs[0] : (foreign, shared) => {
+      const scopes = runs.map((begin) => begin(foreign, shared));
+      return { end: () => scopes.forEach((s) => s.end()) };
+    },
+    memory: list.find((e) => e.memory)?.memory,
+  };
+}
+
+/**
+ * The host engines of `device: "cpu"` (wasm in front of JS): a node runs on wasm when
+ * the wasm table has a rule for it and the node suits the engine (float lanes, engine
+ * on), else on JS. The wasm engine also lends its memory for intermediates and stages
+ * large inputs once per run.
+ */
+export const hostEngines: HostEngines = composeHost(ENGINES.cpu);
+
+/** The host engines of a WebGPU function's CPU segments: its list after the GPU. */
+const webgpuHost = composeHost(ENGINES.webgpu);
 
 /**
  * A host program computing `outputs` from `roots` with the host engines.
@@ -80,6 +135,9 @@ export const hostEngines: HostEngines = {
 export function buildHostProgram(roots: readonly Variable[], outputs: readonly Variable[]): CpuProgram {
   return buildCpuProgram(roots, outputs, hostEngines);
 }
+
+/** The host programs of a WebGPU function's CPU segments. */
+const webgpuHostProgram: ProgramBuilder = (roots, outputs) => buildCpuProgram(roots, outputs, webgpuHost);
 
 /** A program whose calls return their results: the host engines only (`device: "cpu"`). */
 export interface SyncProgram extends CpuProgram {
@@ -117,8 +175,9 @@ export function buildProgram(
   name: string,
 ): Program {
   if (device === "cpu") return Object.assign(buildHostProgram(roots, outputs), { sync: true as const });
+  // auto's CPU fallback is the cpu device's list; its WebGPU choice, the webgpu list.
   const program = device === "webgpu"
-    ? buildWebGpuProgram(roots, outputs, name, buildHostProgram)
-    : buildAutoProgram(roots, outputs, name, buildHostProgram);
+    ? buildWebGpuProgram(roots, outputs, name, webgpuHostProgram)
+    : buildAutoProgram(roots, outputs, name, webgpuHostProgram, buildHostProgram);
   return Object.assign(program, { sync: false as const });
 }

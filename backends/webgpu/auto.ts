@@ -73,7 +73,8 @@ function cpuAsync(
 }
 
 /**
- * A program that picks WebGPU or the CPU on its first call.
+ * A program that picks WebGPU or the CPU on its first call: `segments` builds the host
+ * programs of a WebGPU program's CPU nodes, `host` the whole program on the CPU.
  *
  * @example
  * ```ts
@@ -84,7 +85,7 @@ function cpuAsync(
  * import { asarray } from "../../core/ndarray.ts";
  * import { buildHostProgram } from "../../compile/schedule.ts";
  * const x = fvector("x");
- * const p = buildAutoProgram([x], [neg(x)], "f", buildHostProgram);
+ * const p = buildAutoProgram([x], [neg(x)], "f", buildHostProgram, buildHostProgram);
  * assert(p.device === "auto");
  * const [y] = await p.run([asarray([2], { dtype: "float32" })]);
  * assert(y.data[0] === -2 && p.device !== "auto");
@@ -94,6 +95,7 @@ export function buildAutoProgram(
   roots: readonly Variable[],
   outputs: readonly Variable[],
   name: string,
+  segments: ProgramBuilder,
   host: ProgramBuilder,
 ): AsyncProgram {
   let chosen: AsyncProgram | undefined;
@@ -103,7 +105,7 @@ export function buildAutoProgram(
     decision ??= (async () => {
       const found = navigatorGpu() ? await probeAdapter() : null;
       if (found && !found.summary.software) {
-        chosen = buildWebGpuProgram(roots, outputs, name, host);
+        chosen = buildWebGpuProgram(roots, outputs, name, segments);
         note(`running on WebGPU (${found.summary.description})`);
       } else {
         const why = found
