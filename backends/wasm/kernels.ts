@@ -1,6 +1,6 @@
 /**
- * The WebAssembly engine's kernels for the CPU backend's kernel table
- * (backends/cpu/kernels.ts): each factory wraps the pure-JS kernel of the same node
+ * The WebAssembly engine's matrix-product kernels (its table's `kernel` rules,
+ * table.ts): each factory wraps the next engine's kernel of the same node (the JS one)
  * and returns it unchanged when the engine is off (`config.wasm`), when the runtime
  * has no WebAssembly SIMD, or for dtypes the engine does not take. At run time, tiny
  * products (where a call costs more than the arithmetic) and products too large for
