@@ -24,11 +24,24 @@ export {
 } from "./core/errors.ts";
 export { asarray, NDArray } from "./core/ndarray.ts";
 export type { ArrayLike, NestedArray } from "./core/ndarray.ts";
-export { TensorType } from "./core/type.ts";
-export type { Dim } from "./core/type.ts";
-export { Apply, Constant, Variable } from "./core/variable.ts";
-export type { Axis, AxisOptions, SliceArg, TensorLike, TensorMethods } from "./core/variable.ts";
-export type { JVP, Op, OpSpec, Rewrite, ScalarRule, VJP } from "./core/op.ts";
+export {
+  Apply,
+  type Axis,
+  type AxisOptions,
+  Constant,
+  type Dim,
+  type JVP,
+  type Op,
+  type OpSpec,
+  type Rewrite,
+  type ScalarRule,
+  type SliceArg,
+  type TensorLike,
+  type TensorMethods,
+  TensorType,
+  Variable,
+  type VJP,
+} from "./core/graph.ts";
 export { constant } from "./core/constant.ts";
 export { shared, SharedVariable } from "./core/shared.ts";
 export type { SharedOptions, SharedStorage } from "./core/shared.ts";

@@ -11,7 +11,7 @@ import { constant } from "../core/constant.ts";
 import { anyValue, bool, checkOptions, describeValue, list, oneOf } from "../core/options.ts";
 import { markUses, toposort } from "../core/walk.ts";
 import { rewriteGraph } from "../core/rewrite.ts";
-import { type Apply, Constant, type Variable, withOrigin } from "../core/variable.ts";
+import { type Apply, Constant, type Variable, withOrigin } from "../core/graph.ts";
 import { add } from "../ops/arith.ts";
 import { cast } from "../ops/cast.ts";
 import { fill } from "../ops/fill.ts";

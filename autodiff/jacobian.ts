@@ -5,7 +5,7 @@
  */
 import { GradError } from "../core/errors.ts";
 import { checkOptions } from "../core/options.ts";
-import type { Variable } from "../core/variable.ts";
+import type { Variable } from "../core/graph.ts";
 import { markUses } from "../core/walk.ts";
 import { arange } from "../ops/alloc.ts";
 import { shapeOf } from "../ops/shape.ts";

@@ -14,7 +14,7 @@ import { GradError, HypatiaTypeError } from "../core/errors.ts";
 import { asTensor, constant } from "../core/constant.ts";
 import { checkOptions, oneOf } from "../core/options.ts";
 import { cloneReplace, markUses, toposort } from "../core/walk.ts";
-import type { Apply, TensorLike, Variable } from "../core/variable.ts";
+import type { Apply, TensorLike, Variable } from "../core/graph.ts";
 import { add } from "../ops/arith.ts";
 import { cast } from "../ops/cast.ts";
 import { fill } from "../ops/fill.ts";

@@ -11,9 +11,8 @@ import { anyValue, bool, checkOptions, either, func, num, str } from "../core/op
 import { asTensor } from "../core/constant.ts";
 import { NDArray } from "../core/ndarray.ts";
 import { SharedVariable } from "../core/shared.ts";
-import { type Dim, TensorType } from "../core/type.ts";
+import { Constant, type Dim, type TensorLike, TensorType, Variable } from "../core/graph.ts";
 import { cloneReplace, graphInputs } from "../core/walk.ts";
-import { Constant, type TensorLike, Variable } from "../core/variable.ts";
 import { cast } from "../ops/cast.ts";
 import { type InnerGrad, scanOp, ScanParams, type SeqSpec, type StateSpec } from "../ops/scan.ts";
 import { grad } from "./grad.ts";

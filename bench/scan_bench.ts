@@ -10,7 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
-import { buildCpuProgram } from "../backends/cpu/program.ts";
+import { buildHostProgram } from "../compile/schedule.ts";
 import type { ScanParams } from "../ops/scan_params.ts";
 
 const { values } = parseArgs({
@@ -55,7 +55,7 @@ const runScan = () => {
 
 // (a) the same optimised body, compiled once, run step by step from JS.
 const p = f.maker.outputs[0].owner!.params as ScanParams;
-const body = buildCpuProgram(p.innerInputs, p.innerOutputs);
+const body = buildHostProgram(p.innerInputs, p.innerOutputs);
 const rows = Array.from(
   { length: steps },
   (_, t) => new T.NDArray("float64", [n], xv.data.subarray(t * n, (t + 1) * n)),

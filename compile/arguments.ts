@@ -5,8 +5,18 @@
  */
 import { InputError } from "../core/errors.ts";
 import { type ArrayLike, NDArray } from "../core/ndarray.ts";
-import type { Variable } from "../core/variable.ts";
-import type { FunctionMaker } from "./function.ts";
+import type { Variable } from "../core/graph.ts";
+import type { In } from "./in.ts";
+
+/** What binding reads of a compiled function (function.ts's FunctionMaker has it all). */
+export interface Signature {
+  /** The inputs, each with its keyword name and default value. */
+  readonly inputs: readonly In[];
+  /** Whether arguments may be cast to a narrower input dtype. */
+  readonly allowInputDowncast: boolean;
+  /** The name used in messages. */
+  readonly name: string;
+}
 
 function isKeywordObject(v: unknown): v is Record<string, ArrayLike> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof NDArray) &&
@@ -18,14 +28,14 @@ function isKeywordObject(v: unknown): v is Record<string, ArrayLike> {
  * backend take values of its own for an input (a WebGPU DeviceArray): it returns the
  * value to use, or undefined to convert the argument as usual.
  */
-export function bindArguments(maker: FunctionMaker, args: unknown[]): NDArray[];
+export function bindArguments(maker: Signature, args: unknown[]): NDArray[];
 export function bindArguments(
-  maker: FunctionMaker,
+  maker: Signature,
   args: unknown[],
   accept: (value: unknown, input: Variable, what: string) => unknown,
 ): unknown[];
 export function bindArguments(
-  maker: FunctionMaker,
+  maker: Signature,
   args: unknown[],
   accept?: (value: unknown, input: Variable, what: string) => unknown,
 ): unknown[] {
@@ -69,8 +79,8 @@ export function bindArguments(
 }
 
 /** Each input's name in messages, made once per function (not on every call). */
-const names = new WeakMap<FunctionMaker, string[]>();
-function argumentNames(maker: FunctionMaker): string[] {
+const names = new WeakMap<Signature, string[]>();
+function argumentNames(maker: Signature): string[] {
   let n = names.get(maker);
   if (!n) {
     n = maker.inputs.map((input, k) => `${maker.name}: argument ${k} (${input.variable.describe()})`);

@@ -10,15 +10,14 @@ import { anyValue, bool, checkOptions, oneOf, str } from "../core/options.ts";
 import type { ArrayLike, NDArray } from "../core/ndarray.ts";
 import { SharedVariable } from "../core/shared.ts";
 import { cloneReplace, graphInputs, implicitUses } from "../core/walk.ts";
-import { Constant, type TensorLike, type Variable } from "../core/variable.ts";
-import { buildCpuProgram, type CpuProgram } from "../backends/cpu/program.ts";
-import { type AsyncProgram, buildWebGpuProgram, type Placement } from "../backends/webgpu/program.ts";
+import { Constant, type TensorLike, type Variable } from "../core/graph.ts";
+import type { Placement } from "../backends/webgpu/program.ts";
 import type { DeviceArray } from "../backends/webgpu/device_array.ts";
-import { buildAutoProgram } from "../backends/webgpu/auto.ts";
 import { type In, normalizeInputs } from "./in.ts";
 import { type Mode, optimize } from "./pipeline.ts";
 import { addDefaultUpdates, normalizeGivens, normalizeUpdates, type Pairs } from "./updates.ts";
 import { bindArguments } from "./arguments.ts";
+import { type AsyncRunner, buildProgram, type Program, type SyncProgram } from "./schedule.ts";
 
 /** Options of `function`. */
 export interface FunctionOptions {
@@ -78,7 +77,7 @@ export interface FunctionMaker {
    * The CPU program (synchronous) or a WebGPU / auto program (asynchronous).
    * @internal
    */
-  readonly program: CpuProgram | AsyncProgram;
+  readonly program: Program;
   /** How many of `outputs` are the function's outputs (the rest are update expressions). */
   readonly nOutputs: number;
   /** Whether the function was given one output (and returns an NDArray, not a list). */
@@ -263,11 +262,7 @@ export function compileFunction(
   const optimized = optimize(roots, options.mode ?? config.mode);
   const rootVars = [...ins.map((i) => i.variable), ...shared];
   const name = options.name ?? "function";
-  const program = device === "cpu"
-    ? buildCpuProgram(rootVars, optimized)
-    : device === "webgpu"
-    ? buildWebGpuProgram(rootVars, optimized, name)
-    : buildAutoProgram(rootVars, optimized, name);
+  const program = buildProgram(device, rootVars, optimized, name);
   const maker: FunctionMaker = {
     inputs: ins,
     outputs: optimized,
@@ -318,7 +313,7 @@ function makeCallable(
   const wanted = [...Array(nOut).keys()];
   updateTargets.forEach((t, k) => t && wanted.push(nOut + k));
   const program = maker.program;
-  const finish = (results: NDArray[]) => {
+  const finish = (p: SyncProgram, results: NDArray[]) => {
     // Check every update before applying any, so a failure changes nothing.
     const newValues: [SharedVariable, NDArray][] = [];
     let r = nOut;
@@ -338,12 +333,12 @@ function makeCallable(
       // The value an update replaces goes back to the program's pool when it was an
       // earlier update's result that nothing else holds.
       const free = t.applyUpdate(v, ownsBuffer(v, results));
-      if (free) (program as CpuProgram).recycle(free);
+      if (free) p.recycle(free);
     }
     const outs = results.slice(0, nOut);
     return maker.single ? outs[0] : outs;
   };
-  const run = (args: (ArrayLike | Record<string, ArrayLike>)[]) => {
+  const run = (p: SyncProgram, args: (ArrayLike | Record<string, ArrayLike>)[]) => {
     const values = bindArguments(maker, args);
     for (const s of sharedSources) {
       // A read-only copy kept by the CPU engine (hostCurrent) stays; a device copy comes back.
@@ -351,11 +346,10 @@ function makeCallable(
       const r = s.storage.resident;
       values.push(!r || r.hostCurrent ? s.storage.value : s.getValue({ borrow: true }));
     }
-    return (program as CpuProgram).run(values, wanted);
+    return p.run(values, wanted);
   };
   // Asynchronous programs run the whole call: they keep shared variables on their device.
-  const runAsync = (args: unknown[], keep: boolean) => {
-    const p = program as AsyncProgram;
+  const runAsync = (p: AsyncRunner, args: unknown[], keep: boolean) => {
     try {
       const inputs = bindArguments(maker, args, p.acceptArgument);
       return p.call({
@@ -371,14 +365,16 @@ function makeCallable(
       return Promise.reject(e); // bad arguments reject too, as every other failure of an async call
     }
   };
-  const fn = "steps" in program
-    ? (...args: (ArrayLike | Record<string, ArrayLike>)[]) => finish(run(args))
-    : (...args: unknown[]) => runAsync(args, false);
+  const fn = program.sync
+    ? (...args: (ArrayLike | Record<string, ArrayLike>)[]) => finish(program, run(program, args))
+    : (...args: unknown[]) => runAsync(program, args, false);
   const callable = fn as unknown as CompiledFunction;
-  if (!("steps" in program)) {
+  if (!program.sync) {
     Object.defineProperty(callable, "device", { get: () => program.device });
     Object.defineProperty(callable, "placement", { get: () => program.placement });
-    Object.defineProperty(callable, "onDevice", { value: (...args: unknown[]) => runAsync(args, true) });
+    Object.defineProperty(callable, "onDevice", {
+      value: (...args: unknown[]) => runAsync(program, args, true),
+    });
     const dispose = () => program.dispose();
     Object.defineProperty(callable, "dispose", { value: dispose });
     const sym = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose");

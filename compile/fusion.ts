@@ -4,23 +4,22 @@
  * A cheap producer (a few arithmetic steps, like `-y` or `1 - y`) whose readers are
  * all elementwise is recomputed inside each of them instead of being stored: a pass
  * over memory and a node dispatch cost more than an add per element (the choice XLA
- * makes too).
+ * makes too). Which ops are cheap is a cost hint of the JS engine's table (every device
+ * ends with that engine).
  *
  * Two linear passes: first decide which producers are absorbed into their readers
  * (keeping group sizes bounded), then build each group's steps.
  * @module
  */
-import type { ScalarRule } from "../core/op.ts";
+import type { Apply, ScalarRule, Variable } from "../core/graph.ts";
 import { toposort } from "../core/walk.ts";
-import type { Apply, Variable } from "../core/variable.ts";
 import { promote } from "../ops/elemwise.ts";
 import { fusedKey, fusedOp, type FusedStep } from "../ops/fused.ts";
+import { jsTable } from "../backends/cpu/table.ts";
 
 /** Largest fused loop: past this, generated functions get slow to compile. */
 const MAX_STEPS = 128;
 
-/** Ops cheap enough to recompute in every reader rather than store once. */
-const CHEAP = new Set(["add", "sub", "mul", "true_div", "neg", "sqr", "abs", "fill", "maximum", "minimum"]);
 /** Largest group (in steps) recomputed in each reader. */
 const MAX_DUPLICATED_STEPS = 3;
 
@@ -42,7 +41,7 @@ export function fuseElementwise(outputs: readonly Variable[]): Variable[] {
   const absorbed = new Set<Apply>();
   for (const node of nodes) {
     if (!node.op.scalar) continue;
-    let n = 1, allCheap = CHEAP.has(node.op.name);
+    let n = 1, allCheap = !!jsTable.get(node.op)?.cheap;
     for (const inp of node.inputs) {
       const p = inp.owner;
       if (!p || !size.has(p) || p.outputs.length !== 1) continue;

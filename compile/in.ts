@@ -6,7 +6,7 @@ import { InputError } from "../core/errors.ts";
 import { anyValue, checkOptions, str } from "../core/options.ts";
 import type { ArrayLike } from "../core/ndarray.ts";
 import { SharedVariable } from "../core/shared.ts";
-import { Constant, Variable } from "../core/variable.ts";
+import { Constant, Variable } from "../core/graph.ts";
 
 /** Options of `In`. */
 export interface InOptions {

@@ -5,9 +5,8 @@
  * @module
  */
 import { type NodeHook, rewriteGraph } from "../core/rewrite.ts";
-import { Constant, type Variable } from "../core/variable.ts";
-import { TensorType } from "../core/type.ts";
-import { buildCpuProgram } from "../backends/cpu/program.ts";
+import { Constant, TensorType, type Variable } from "../core/graph.ts";
+import { buildHostProgram } from "./schedule.ts";
 import { mapScanBodies } from "../ops/scan.ts";
 import { fuseElementwise } from "./fusion.ts";
 import { fillSink, squeezeConstants } from "../ops/fill.ts";
@@ -20,11 +19,10 @@ const FOLD_LIMIT = 1 << 16; // do not fold nodes whose result would be huge
 /** Evaluate a node whose inputs are all constants. */
 export const constantFolding: NodeHook = (node) => {
   if (!node.inputs.every((i) => i instanceof Constant)) return null;
-  if (node.op.name === "fused") return null;
-  if (node.op.name === "scan") return null; // a loop over constants would run at compile time
+  if (node.op.notFoldable) return null;
   let values;
   try {
-    values = buildCpuProgram([], node.outputs).run([]);
+    values = buildHostProgram([], node.outputs).run([]);
   } catch {
     return null; // leave errors to run time, where they name the user's inputs
   }

@@ -6,7 +6,7 @@ import { HypatiaTypeError, InputError } from "../core/errors.ts";
 import { asTensor } from "../core/constant.ts";
 import { SharedVariable } from "../core/shared.ts";
 import { graphInputs } from "../core/walk.ts";
-import type { TensorLike, Variable } from "../core/variable.ts";
+import type { TensorLike, Variable } from "../core/graph.ts";
 import { cast } from "../ops/cast.ts";
 
 /** Pairs or a Map. */

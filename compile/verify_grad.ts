@@ -6,8 +6,7 @@
 import { GradError } from "../core/errors.ts";
 import { checkOptions, func, num, oneOf } from "../core/options.ts";
 import { type ArrayLike, asarray, NDArray } from "../core/ndarray.ts";
-import { TensorType } from "../core/type.ts";
-import type { Variable } from "../core/variable.ts";
+import { TensorType, type Variable } from "../core/graph.ts";
 import { constant } from "../core/constant.ts";
 import { grad } from "../autodiff/grad.ts";
 import { mul } from "../ops/arith.ts";

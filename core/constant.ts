@@ -6,8 +6,7 @@ import { floatX } from "./config.ts";
 import type { DType } from "./dtype.ts";
 import { checkOptions, dtypeKind, str } from "./options.ts";
 import { asarray, NDArray, type NestedArray } from "./ndarray.ts";
-import { TensorType } from "./type.ts";
-import { Constant, type TensorLike, Variable } from "./variable.ts";
+import { Constant, type TensorLike, TensorType, Variable } from "./graph.ts";
 
 /**
  * A constant holding `value`. Bare JS numbers become weak scalars (int64 for integers,

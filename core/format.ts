@@ -3,7 +3,15 @@
  * scientific notation when magnitudes call for it, `...` summaries past 1000 elements.
  * @module
  */
-import type { NDArray } from "./ndarray.ts";
+import type { DType, TypedArray } from "./dtype.ts";
+
+/** What printing reads of an array (ndarray.ts's NDArray, which prints itself with this file). */
+export interface Printable {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly data: TypedArray;
+  readonly size: number;
+}
 
 const PRECISION = 8;
 const LINE_WIDTH = 75;
@@ -97,7 +105,7 @@ function scalarString(x: number, dtype: string): string {
 }
 
 /** NumPy-style string of an NDArray. */
-export function formatArray(a: NDArray): string {
+export function formatArray(a: Printable): string {
   const { shape, data, dtype } = a;
   if (shape.length === 0) return scalarString(data[0], dtype);
   if (a.size === 0) return "[]"; // NumPy prints every zero-size array so, whatever its shape

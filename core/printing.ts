@@ -4,7 +4,7 @@
  * @module
  */
 import { toposort } from "./walk.ts";
-import { Constant, type Variable } from "./variable.ts";
+import { Constant, type Variable } from "./graph.ts";
 import { formatArray } from "./format.ts";
 
 /** Anything with an optimised graph, such as a compiled function. */
@@ -46,7 +46,7 @@ function outputsOf(x: Variable | Variable[] | HasGraph): Variable[] {
  * ```ts
  * import assert from "node:assert/strict";
  * import { pp } from "./printing.ts";
- * import { TensorType } from "./type.ts";
+ * import { TensorType } from "./graph.ts";
  * const x = new TensorType("float64", []).make("x");
  * assert(pp(x) === "x");
  * ```
@@ -76,7 +76,7 @@ export function pp(x: Variable | Variable[] | HasGraph): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { debugprint } from "./printing.ts";
- * import { TensorType } from "./type.ts";
+ * import { TensorType } from "./graph.ts";
  * const x = new TensorType("float64", []).make("x");
  * assert(debugprint(x).startsWith("x [id A]"));
  * ```

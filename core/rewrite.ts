@@ -6,9 +6,8 @@
  * applies. A replacement's own new nodes are rewritten the same way.
  * @module
  */
-import { paramsKey, type Rewrite } from "./op.ts";
+import { type Apply, Constant, paramsKey, type Rewrite, type Variable, withOrigin } from "./graph.ts";
 import { toposort } from "./walk.ts";
-import { type Apply, Constant, type Variable, withOrigin } from "./variable.ts";
 
 /** A rewrite that may fire on any node (constant folding, for instance). */
 export type NodeHook = (node: Apply) => readonly Variable[] | null;

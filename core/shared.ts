@@ -8,8 +8,7 @@ import type { DType, TypedArray } from "./dtype.ts";
 import { InputError } from "./errors.ts";
 import { bool, checkOptions, dtypeKind, str } from "./options.ts";
 import { type ArrayLike, asarray, NDArray } from "./ndarray.ts";
-import { TensorType } from "./type.ts";
-import { Variable } from "./variable.ts";
+import { TensorType, Variable } from "./graph.ts";
 
 /**
  * Where a shared variable's value lives. Backends that keep values elsewhere (a GPU

@@ -3,7 +3,7 @@
  * so a 100,000-node chain does not overflow the stack.
  * @module
  */
-import { Apply, Constant, type Variable } from "./variable.ts";
+import { Apply, Constant, type Variable } from "./graph.ts";
 
 /**
  * Apply nodes needed to compute `outputs`, each after the nodes it depends on.

@@ -9,15 +9,20 @@ import { type DType, isDType, isFloat, upcastAll } from "../core/dtype.ts";
 import { HypatiaTypeError, InputError, ShapeError } from "../core/errors.ts";
 import { type DtypeArg, dtypeArgument } from "../core/options.ts";
 import { NDArray, stridesOf } from "../core/ndarray.ts";
-import { defineOp, type Op } from "../core/op.ts";
+import {
+  Constant,
+  defineOp,
+  type Dim,
+  type Op,
+  type TensorLike,
+  TensorType,
+  Variable,
+} from "../core/graph.ts";
 import { asTensor, constant } from "../core/constant.ts";
-import { type Dim, TensorType } from "../core/type.ts";
-import { Constant, type TensorLike, Variable } from "../core/variable.ts";
 import { fill } from "./fill.ts";
 import { shapeEntries, shapeParams } from "./shape.ts";
 import { checkIntScalar, staticInt } from "./shape_i.ts";
 import { walkRows } from "./subtensor_kernel.ts";
-import { allocWgsl } from "./layout_wgsl.ts";
 
 export { arangeOp, eyeOp } from "./arange.ts";
 import { arangeOp, eyeOp } from "./arange.ts";
@@ -87,7 +92,6 @@ export const allocOp: Op<AllocParams> = defineOp<AllocParams>({
   },
   // The grad engine sums the broadcast axes away (fitGradient).
   vjp: (node, [gz]) => [gz, ...node.inputs.slice(1).map(() => null)],
-  wgslKernel: allocWgsl,
   format([v, ...sym], { shape }) {
     let k = 0;
     return `alloc(${v}, ${shape.map((e) => (e === "$" ? sym[k++] : e)).join(", ")})`;

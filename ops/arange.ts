@@ -6,11 +6,8 @@
 import { type DType, isFloat } from "../core/dtype.ts";
 import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
-import { defineOp, type Op } from "../core/op.ts";
-import { TensorType } from "../core/type.ts";
-import type { Variable } from "../core/variable.ts";
+import { defineOp, type Op, TensorType, type Variable } from "../core/graph.ts";
 import { checkIntScalar } from "./shape_i.ts";
-import { arangeWgsl, eyeWgsl } from "./index_wgsl.ts";
 
 /** Params of arange. */
 export interface ArangeParams {
@@ -83,7 +80,6 @@ export const arangeOp: Op<ArangeParams> = defineOp<ArangeParams>({
     return [out];
   },
   notDifferentiable: "arange's values are piecewise constant in its bounds",
-  wgslKernel: arangeWgsl,
   format(sym, p) {
     let k = 0;
     const s = (e: number | "$") => (e === "$" ? sym[k++] : e);
@@ -120,7 +116,6 @@ export const eyeOp: Op<EyeParams> = defineOp<EyeParams>({
     return [out];
   },
   notDifferentiable: "eye has no float inputs",
-  wgslKernel: eyeWgsl,
   format(sym, p) {
     let k = 0;
     const s = (e: number | "$") => (e === "$" ? sym[k++] : e);

@@ -5,7 +5,7 @@
  */
 import type { DType } from "../core/dtype.ts";
 import { isInt } from "../core/dtype.ts";
-import type { TensorLike, Variable } from "../core/variable.ts";
+import type { TensorLike, Variable } from "../core/graph.ts";
 import { constant } from "../core/constant.ts";
 import { applyElemwise, defineElemwise, isConstantValue, ownerName, wrapInt } from "./elemwise.ts";
 

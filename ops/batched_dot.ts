@@ -6,14 +6,11 @@
 import { upcast } from "../core/dtype.ts";
 import { HypatiaTypeError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
-import { defineOp, type Op } from "../core/op.ts";
+import { defineOp, type Dim, type Op, type TensorLike, TensorType, type Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
-import { type Dim, TensorType } from "../core/type.ts";
-import type { TensorLike, Variable } from "../core/variable.ts";
 import { add, mul } from "./arith.ts";
 import { dimshuffle } from "./dimshuffle.ts";
 import { accumulateMode, checkInner, checkStaticInner, referenceMatmul } from "./dot_kernel.ts";
-import { matmulWgsl } from "./dot_wgsl.ts";
 
 /**
  * The batched_dot op. For each batch entry b: (B,n,k)·(B,k,m) → (B,n,m),
@@ -67,7 +64,6 @@ export const batchedDotOp: Op<null> = defineOp<null>({
     return [x && y ? add(x, y) : x ?? y];
   },
   format: ([a, b]) => `batchedDot(${a}, ${b})`,
-  wgslKernel: matmulWgsl("batched"),
 });
 
 /**

@@ -5,9 +5,8 @@
  */
 import { type DType, isDType, isFloat, toInt64 } from "../core/dtype.ts";
 import { HypatiaTypeError } from "../core/errors.ts";
-import type { Op } from "../core/op.ts";
+import type { Op, TensorLike, Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
-import type { TensorLike, Variable } from "../core/variable.ts";
 import { defineElemwise, type ElemwiseParams, wgslType, wrapInt } from "./elemwise.ts";
 
 const castOps = new Map<DType, Op<ElemwiseParams>>();

@@ -6,7 +6,7 @@
  * @module
  */
 import type { DType } from "../core/dtype.ts";
-import type { TensorLike, Variable } from "../core/variable.ts";
+import type { TensorLike, Variable } from "../core/graph.ts";
 import { applyElemwise, defineElemwise, wgslType } from "./elemwise.ts";
 
 type Rel = "==" | "!=" | "<" | "<=" | ">" | ">=";

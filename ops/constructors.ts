@@ -17,8 +17,7 @@ import {
   list,
   str,
 } from "../core/options.ts";
-import { TensorType } from "../core/type.ts";
-import type { Variable } from "../core/variable.ts";
+import { TensorType, type Variable } from "../core/graph.ts";
 
 const SHAPES = {
   scalar: [],

@@ -5,11 +5,8 @@
  */
 import { HypatiaTypeError } from "../core/errors.ts";
 import { NDArray, stridesOf } from "../core/ndarray.ts";
-import { defineOp, type Op } from "../core/op.ts";
+import { defineOp, type Dim, type Op, type TensorLike, TensorType, type Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
-import { type Dim, TensorType } from "../core/type.ts";
-import type { TensorLike, Variable } from "../core/variable.ts";
-import { dimshuffleWgsl } from "./layout_wgsl.ts";
 
 /** Params: the new order; "x" inserts a length-1 axis. */
 export interface DimShuffleParams {
@@ -97,7 +94,6 @@ export const dimshuffleOp: Op<DimShuffleParams> = defineOp<DimShuffleParams>({
     return [dimshuffle(gz, ...back)];
   },
   jvp: (node, [t]) => [t ? dimshuffleOp.apply1([t], node.params as DimShuffleParams) : null],
-  wgslKernel: dimshuffleWgsl,
   format: ([x], { pattern }) => `${x}.dimshuffle(${pattern.map((p) => (p === "x" ? "'x'" : p)).join(", ")})`,
   rewrites: [{
     name: "dimshuffle_identity",

@@ -5,7 +5,7 @@
  * because it builds sigmoid, whose own file imports arith.ts.
  * @module
  */
-import type { TensorLike, Variable } from "../core/variable.ts";
+import type { TensorLike, Variable } from "../core/graph.ts";
 import { applyElemwise, defineElemwise, isConstantValue, ownerName } from "./elemwise.ts";
 import { add, mul, neg } from "./arith.ts";
 import { sigmoid } from "./sigmoid.ts";

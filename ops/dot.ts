@@ -9,15 +9,12 @@
 import { upcast } from "../core/dtype.ts";
 import { HypatiaTypeError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
-import { defineOp, type Op } from "../core/op.ts";
+import { defineOp, type Dim, type Op, type TensorLike, TensorType, type Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
-import { type Dim, TensorType } from "../core/type.ts";
-import type { TensorLike, Variable } from "../core/variable.ts";
 import { add, mul } from "./arith.ts";
 import { transpose } from "./dimshuffle.ts";
 import { flatten } from "./shape.ts";
 import { accumulateMode, checkInner, checkStaticInner, referenceMatmul } from "./dot_kernel.ts";
-import { matmulWgsl } from "./dot_wgsl.ts";
 import { tensordot } from "./tensordot.ts";
 
 export { batchedDot } from "./batched_dot.ts";
@@ -68,7 +65,6 @@ export const dotOp: Op<null> = defineOp<null>({
     ];
   },
   format: ([a, b]) => `dot(${a}, ${b})`,
-  wgslKernel: matmulWgsl("dot"),
 });
 
 /** The outer product of two vectors: out[i, j] = a[i] * b[j]. */
@@ -105,7 +101,6 @@ export const outerOp: Op<null> = defineOp<null>({
     return [sumTangents(ta && outerOp.apply1([ta, b], null), tb && outerOp.apply1([a, tb], null))];
   },
   format: ([a, b]) => `outer(${a}, ${b})`,
-  wgslKernel: matmulWgsl("outer"),
 });
 
 /**

@@ -7,8 +7,7 @@
  */
 import type { DType, TypedArray } from "../core/dtype.ts";
 import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
-import type { Dim } from "../core/type.ts";
-import type { Apply, Variable } from "../core/variable.ts";
+import type { Apply, Dim, Variable } from "../core/graph.ts";
 
 /** Why the matrix products have no WGSL rule in their op files. */
 export const MATMUL_NO_WGSL =
@@ -101,7 +100,7 @@ export function shapeString(shape: readonly (number | null)[]): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { checkStaticInner } from "./dot_kernel.ts";
- * import { TensorType } from "../core/type.ts";
+ * import { TensorType } from "../core/graph.ts";
  * const a = new TensorType("float64", [2, 3]).make("a"), b = new TensorType("float64", [4, 2]).make("b");
  * let threw = false;
  * try {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as T from "../mod.ts";
 import { dotOp, outerOp } from "./dot.ts";
-import type { Op } from "../core/op.ts";
+import type { Op } from "../core/graph.ts";
 import { batchedDotOp } from "./batched_dot.ts";
 import { type TensordotAxes, tensordotOp } from "./tensordot.ts";
 import { seededRandom } from "../compile/verify_grad.ts";

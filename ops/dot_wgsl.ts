@@ -19,7 +19,7 @@
  */
 import type { DType } from "../core/dtype.ts";
 import { ShapeError } from "../core/errors.ts";
-import type { Dim } from "../core/type.ts";
+import type { Dim } from "../core/graph.ts";
 import { grid, lane, wrapStore } from "./wgsl_util.ts";
 
 type Mode = "dot" | "batched" | "outer";
@@ -234,12 +234,11 @@ function store(v: string, acc: string, tc: string, out: DType): string {
  * import { matmulWgsl } from "./dot_wgsl.ts";
  * const t = matmulWgsl("dot");
  * const info = { params: null, inputs: [{ dtype: "float64" as const, shape: [null] }], outputs: [] };
- * assert(t.kind === "wgsl-template" && /float64/.test(t.unsupported(info)!));
+ * assert(/float64/.test(t.unsupported(info)!));
  * ```
  */
 export function matmulWgsl(mode: Mode) {
   return {
-    kind: "wgsl-template" as const,
     stridedInputs: [0, 1] as const,
     unsupported(info: { inputs: readonly { dtype: DType }[]; outputs: readonly { dtype: DType }[] }) {
       const out = info.outputs[0]?.dtype ?? info.inputs[0].dtype;

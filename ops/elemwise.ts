@@ -7,10 +7,20 @@
 import { floatX } from "../core/config.ts";
 import { type DType, isFloat, kind, smallestIntFor, upcast, upcastAll } from "../core/dtype.ts";
 import { HypatiaTypeError } from "../core/errors.ts";
-import { defineOp, type JVP, type Op, type Rewrite, type ScalarRule } from "../core/op.ts";
+import {
+  type Apply,
+  Constant,
+  defineOp,
+  type Dim,
+  type JVP,
+  type Op,
+  type Rewrite,
+  type ScalarRule,
+  type TensorLike,
+  TensorType,
+  type Variable,
+} from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
-import { type Dim, TensorType } from "../core/type.ts";
-import { type Apply, Constant, type TensorLike, type Variable } from "../core/variable.ts";
 
 /**
  * The dtype elementwise inputs are promoted to, by NumPy 2's rules for Python scalars:
@@ -149,7 +159,7 @@ export function isElemwise(node: Apply | null): node is Apply {
  * ```ts
  * import assert from "node:assert/strict";
  * import { applyElemwise, defineElemwise } from "./elemwise.ts";
- * import { TensorType } from "../core/type.ts";
+ * import { TensorType } from "../core/graph.ts";
  * const twice = defineElemwise({ name: "twice", arity: 1, js: ([a]) => `2 * ${a}` });
  * const x = new TensorType("float32", [null]).make("x");
  * assert(applyElemwise(twice, [x]).dtype === "float32");

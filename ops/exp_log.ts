@@ -6,7 +6,7 @@
  * `log(1 - sigmoid(x)) -> -softplus(x)`; sigmoid.ts builds those and imports no exp_log).
  * @module
  */
-import type { TensorLike, Variable } from "../core/variable.ts";
+import type { TensorLike, Variable } from "../core/graph.ts";
 import { applyElemwise, defineElemwise, isConstantValue, ownerName } from "./elemwise.ts";
 import { add, mul, neg } from "./arith.ts";
 import { div } from "./div.ts";

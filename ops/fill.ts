@@ -3,8 +3,7 @@
  * The gradient seed of `grad` is `fill(cost, 1.0)`; canonicalisation removes it.
  * @module
  */
-import { TensorType } from "../core/type.ts";
-import { type Apply, Constant, type TensorLike, type Variable } from "../core/variable.ts";
+import { type Apply, Constant, type TensorLike, TensorType, type Variable } from "../core/graph.ts";
 import { applyElemwise, defineElemwise, wrapInt } from "./elemwise.ts";
 
 /** The fill op: output is the second input, broadcast against the first. */

@@ -6,9 +6,8 @@
  * @module
  */
 import type { DType } from "../core/dtype.ts";
-import { defineOp, type Op } from "../core/op.ts";
-import { TensorType } from "../core/type.ts";
-import { broadcastShapes } from "./elemwise.ts";
+import { type Apply, defineOp, type Op, type ScalarRule, TensorType } from "../core/graph.ts";
+import { broadcastShapes, promote } from "./elemwise.ts";
 
 /**
  * One step of a fused loop. `args` refer to the group's inputs (0..nIn-1) or to
@@ -39,8 +38,7 @@ export const fusedOp = defineOp<FusedParams>({
     return [new TensorType(last.out, broadcastShapes("fused", inputs))];
   },
   notDifferentiable: "fusion runs after differentiation; differentiate the unfused graph",
-  wgslKernel: "fused",
-  backendRule: "each backend's elementwise code generator runs the fused expression as one loop or kernel",
+  notFoldable: "fusion runs after constant folding; its constant groups were folded before",
   format: (args, params) => {
     const nIn = args.length;
     const exprs: string[] = [];
@@ -65,4 +63,29 @@ export function opId(op: Op): number {
 /** Key of a fused expression, independent of its input variables. */
 export function fusedKey(steps: readonly FusedStep[], output: number): string {
   return steps.map((s) => `${opId(s.op)}:${s.args.join(",")}:${s.input}:${s.out}`).join(";") + `>${output}`;
+}
+
+/**
+ * The fused-step view of an elementwise node: a fused node's own steps, or one step for
+ * a plain elementwise node (what every engine's elementwise code generator compiles).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stepsOf } from "./fused.ts";
+ * import { exp } from "./exp_log.ts";
+ * import { fvector } from "./constructors.ts";
+ * const { steps, output } = stepsOf(exp(fvector("x")).owner!);
+ * assert(steps.length === 1 && steps[0].op.name === "exp" && steps[0].input === "float32" && output === 0);
+ * ```
+ */
+export function stepsOf(node: Apply): { steps: FusedStep[]; output: number } {
+  if (node.op === fusedOp) {
+    const p = node.params as FusedParams;
+    return { steps: p.steps, output: p.output };
+  }
+  const rule = node.op.scalar as ScalarRule;
+  const out = node.outputs[0].dtype;
+  const input = rule.rawInputs ? out : promote(node.inputs);
+  return { steps: [{ op: node.op, args: node.inputs.map((_, i) => i), input, out }], output: 0 };
 }

@@ -49,7 +49,6 @@ const HEAD = (fields: string[], bindings: string[]) => [
  * ```
  */
 export const incSubtensorWgsl = {
-  kind: "wgsl-template" as const,
   hostInputs: (info: { inputs: readonly unknown[] }) => info.inputs.slice(2).map((_, i) => i + 2),
   plan(run: KernelRun<{ idx: IndexEntry[]; set: boolean }>) {
     const { idx, set } = run.params, what = set ? "setSubtensor" : "incSubtensor";
@@ -119,7 +118,6 @@ function bounds(run: KernelRun<unknown>, entries: readonly (number | "$")[]): nu
  * ```
  */
 export const arangeWgsl = {
-  kind: "wgsl-template" as const,
   hostInputs: (info: { inputs: readonly unknown[] }) => info.inputs.map((_, i) => i),
   unsupported(info: { outputs: readonly { dtype: DType }[] }) {
     const d = info.outputs[0].dtype;
@@ -174,7 +172,6 @@ export const arangeWgsl = {
  * ```
  */
 export const eyeWgsl = {
-  kind: "wgsl-template" as const,
   hostInputs: (info: { inputs: readonly unknown[] }) => info.inputs.map((_, i) => i),
   plan(run: KernelRun<{ n: number | "$"; m: number | "$"; k: number; dtype: DType }>) {
     const [n, m] = bounds(run, [run.params.n, run.params.m]);

@@ -6,17 +6,22 @@ import { type DType, isFloat } from "../core/dtype.ts";
 import { floatX } from "../core/config.ts";
 import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
 import { NDArray, sizeOf } from "../core/ndarray.ts";
-import { defineOp, type Op } from "../core/op.ts";
+import {
+  Constant,
+  defineOp,
+  type Dim,
+  type Op,
+  type TensorLike,
+  TensorType,
+  type Variable,
+} from "../core/graph.ts";
 import { asTensor, constant } from "../core/constant.ts";
-import { type Dim, TensorType } from "../core/type.ts";
-import { Constant, type TensorLike, type Variable } from "../core/variable.ts";
 import { add } from "./arith.ts";
 import { cast } from "./cast.ts";
 import { dimshuffle } from "./dimshuffle.ts";
 import { promote } from "./elemwise.ts";
 import { shapeI } from "./shape_i.ts";
 import { slice } from "./subtensor.ts";
-import { concatenateWgsl } from "./layout_wgsl.ts";
 
 /** Params of concatenate: the axis joined along (normalised to >= 0). */
 export interface ConcatenateParams {
@@ -101,7 +106,6 @@ export const concatenateOp: Op<ConcatenateParams> = defineOp<ConcatenateParams>(
       return g;
     });
   },
-  wgslKernel: concatenateWgsl,
   format: (xs, { axis }) => `concatenate([${xs.join(", ")}], axis=${axis})`,
   rewrites: [{
     name: "concatenate_single",
@@ -134,7 +138,7 @@ function common(op: string, xs: TensorLike[]): Variable[] {
  * ```ts
  * import assert from "node:assert/strict";
  * import { concatenate } from "./join.ts";
- * import { TensorType } from "../core/type.ts";
+ * import { TensorType } from "../core/graph.ts";
  * const a = new TensorType("float64", [2, 3]).make("a"), b = new TensorType("float64", [4, 3]).make("b");
  * assert(concatenate([a, b]).staticShape.join() === "6,3");
  * ```

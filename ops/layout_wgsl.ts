@@ -1,5 +1,5 @@
 /**
- * The WGSL lowering of the layout ops: dimshuffle (a strided gather, or nothing when the
+ * The WGSL lowering of the layout ops: reshape (the same buffer relabelled), dimshuffle (a strided gather, or nothing when the
  * order is kept: the buffer is relabelled), alloc (the value broadcast by zero strides),
  * concatenate (one strided scatter per input) and basic indexing (subtensor: the
  * selected region gathered through its base and strides, negative steps included: u32
@@ -8,6 +8,8 @@
  * @module
  */
 import { ShapeError } from "../core/errors.ts";
+import type { NDArray } from "../core/ndarray.ts";
+import { type ReshapeParams, resolveShape } from "./shape.ts";
 import { type IndexEntry, regionOf } from "./subtensor_kernel.ts";
 import { resolveRuntime } from "./subtensor_index.ts";
 import { copyPass, cStrides, type KernelRun, lane, shaped } from "./wgsl_util.ts";
@@ -29,7 +31,6 @@ const tail = (info: { inputs: readonly unknown[] }) => info.inputs.slice(1).map(
  * ```
  */
 export const dimshuffleWgsl = {
-  kind: "wgsl-template" as const,
   plan(run: KernelRun<{ pattern: (number | "x")[] }>) {
     const { pattern } = run.params, x = run.shapes[0];
     const shape = pattern.map((p) => (p === "x" ? 1 : x[p]));
@@ -55,7 +56,6 @@ export const dimshuffleWgsl = {
  * ```
  */
 export const allocWgsl = {
-  kind: "wgsl-template" as const,
   hostInputs: tail,
   plan(run: KernelRun<{ shape: (number | "$")[] }>) {
     let k = 1;
@@ -96,7 +96,6 @@ export const allocWgsl = {
  * ```
  */
 export const concatenateWgsl = {
-  kind: "wgsl-template" as const,
   plan(run: KernelRun<{ axis: number }>) {
     const { axis } = run.params, shapes = run.shapes, ref = shapes[0];
     if (shapes.some((s) => s.some((n, d) => d !== axis && n !== ref[d]))) {
@@ -133,7 +132,6 @@ export const concatenateWgsl = {
  * ```
  */
 export const subtensorWgsl = {
-  kind: "wgsl-template" as const,
   hostInputs: tail,
   plan(run: KernelRun<{ idx: IndexEntry[] }>) {
     const sym = run.shapes.slice(1).map((s, i) => shaped(s, run.scalars[i + 1]));
@@ -141,5 +139,35 @@ export const subtensorWgsl = {
     const r = regionOf(run.shapes[0], entries);
     const pass = copyPass(lane(run.inputs[0].dtype)!, r.shape, r.strides, r.base);
     return { outputs: [r.shape], passes: [{ ...pass, label: "subtensor" }] };
+  },
+};
+
+/**
+ * The reshape template: the output is the input's buffer relabelled with the new
+ * lengths (no pass); symbolic lengths are host scalars.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reshapeWgsl } from "./layout_wgsl.ts";
+ * const plan = reshapeWgsl.plan({ params: { shape: [-1, 2] }, shapes: [[3, 2]], scalars: [] });
+ * assert(plan.outputs[0].join() === "3,2" && plan.views[0] === 0 && plan.passes.length === 0);
+ * ```
+ */
+export const reshapeWgsl = {
+  hostInputs: tail,
+  plan(run: {
+    params: ReshapeParams;
+    shapes: readonly (readonly number[])[];
+    scalars: readonly (number | undefined)[];
+  }) {
+    let k = 1;
+    const dims = run.params.shape.map((e) => (e === "$" ? run.scalars[k++]! : e));
+    const x = run.shapes[0], size = x.reduce((a, b) => a * b, 1);
+    return {
+      outputs: [resolveShape({ shape: x, size } as NDArray, dims, "the input")],
+      views: [0],
+      passes: [],
+    };
   },
 };

@@ -1,12 +1,12 @@
 /**
- * Installs the tensor methods declared in core/variable.ts (`x.add(y)`, `x.sum()`,
+ * Installs the tensor methods declared in core/graph.ts (`x.add(y)`, `x.sum()`,
  * `x.T`, `x.shape`…) on Variable.prototype. Each is the free function of the same
  * name with `this` first. Imported by ops/mod.ts, so every entry point has them.
  * @module
  */
 import type { DType } from "../core/dtype.ts";
 import { asTensor } from "../core/constant.ts";
-import { type Axis, type SliceArg, type TensorLike, type TensorMethods, Variable } from "../core/variable.ts";
+import { type Axis, type SliceArg, type TensorLike, type TensorMethods, Variable } from "../core/graph.ts";
 import { add, intDiv, mod, mul, neg, sqr, sub } from "./arith.ts";
 import { div } from "./div.ts";
 import { pow } from "./pow.ts";
@@ -17,8 +17,8 @@ import { abs, ceil, floor, round, sign } from "./rounding.ts";
 import { clip, maximum, minimum } from "./minmax.ts";
 import { and, eq, ge, gt, le, lt, neq, not, or } from "./compare.ts";
 import { cast } from "./cast.ts";
-import { sum } from "./reduce.ts";
-import { all, any, argmax, argmin, max, mean, min, prod, std, variance } from "./reduce_more.ts";
+import { all, any, argmax, argmin, max, mean, min, prod, sum } from "./reduce.ts";
+import { std, variance } from "./statistics.ts";
 import { dot } from "./dot.ts";
 import { dimshuffle, transpose } from "./dimshuffle.ts";
 import { flatten, reshape, shapeOf } from "./shape.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 import type { DType } from "../core/dtype.ts";
-import type { TensorLike, Variable } from "../core/variable.ts";
+import type { TensorLike, Variable } from "../core/graph.ts";
 import { applyElemwise, defineElemwise, wgslType } from "./elemwise.ts";
 import { and, ge, gt, le, lt, or } from "./compare.ts";
 import { switch_ } from "./switch.ts";

@@ -6,7 +6,7 @@
 import { isInt } from "../core/dtype.ts";
 import { HypatiaTypeError, InputError } from "../core/errors.ts";
 import { asTensor } from "../core/constant.ts";
-import { Constant, type TensorLike, type Variable } from "../core/variable.ts";
+import { Constant, type TensorLike, type Variable } from "../core/graph.ts";
 import { applyElemwise, defineElemwise, isConstantValue, promote, wrapInt } from "./elemwise.ts";
 import { mul, sqr, sub } from "./arith.ts";
 import { eq } from "./compare.ts";

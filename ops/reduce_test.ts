@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as T from "../mod.ts";
-import { groupsOf, scatterGroups } from "./reduce_layout.ts";
+import { groupsOf, scatterGroups } from "./reduce.ts";
 
 /** Every subset of [0, n) (as sorted lists). */
 function subsets(n: number): number[][] {

@@ -293,7 +293,6 @@ const NON_EMPTY = new Set<RedName>(["max", "min", "argmax", "argmin"]);
 export function reduceWgsl(name: string) {
   const n = name as RedName;
   return {
-    kind: "wgsl-template" as const,
     int64AsI32: n === "argmax" || n === "argmin",
     unsupported(info: { inputs: readonly { dtype: DType }[]; outputs: readonly { dtype: DType }[] }) {
       if (!["sum", "mean", "prod", "max", "min", "argmax", "argmin", "any", "all", "logsumexp"].includes(n)) {

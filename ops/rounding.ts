@@ -5,7 +5,7 @@
  * round and sign are piecewise constant: their gradient is zero, as in Theano.
  * @module
  */
-import type { TensorLike, Variable } from "../core/variable.ts";
+import type { TensorLike, Variable } from "../core/graph.ts";
 import { applyElemwise, defineElemwise, wrapInt } from "./elemwise.ts";
 import { mul } from "./arith.ts";
 

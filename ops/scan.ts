@@ -11,10 +11,8 @@
  */
 import { isInt } from "../core/dtype.ts";
 import { HypatiaTypeError } from "../core/errors.ts";
-import { defineOp, type Op } from "../core/op.ts";
-import { type Dim, TensorType } from "../core/type.ts";
+import { defineOp, type Dim, type Op, TensorType, type Variable } from "../core/graph.ts";
 import { toposort } from "../core/walk.ts";
-import type { Variable } from "../core/variable.ts";
 import type { ScanParams } from "./scan_params.ts";
 import { scanVjp } from "./scan_grad.ts";
 import { batchIndependentScan } from "./scan_batch.ts";
@@ -111,12 +109,9 @@ function scanOutputTypes(inputs: readonly Variable[], p: ScanParams): TensorType
 export const scanOp: Op<ScanParams> = defineOp<ScanParams>({
   name: "scan",
   inferType: scanOutputTypes,
-  backendRule: "the CPU backend's scan runner (backends/cpu/scan_runner.ts) compiles the body once " +
-    "per compiled function and runs it at every step",
   vjp: scanVjp,
   rewrites: [batchIndependentScan],
-  noWgsl:
-    "no single kernel: a WebGPU function runs the body on the GPU step by step when every body node has a kernel (backends/webgpu/scan_gpu.ts), else the CPU scan runner runs it",
+  notFoldable: "a loop over constants would run at compile time",
   format: (args, p) => `scan{${p.name || "loop"}}(${args.join(", ")})`,
 });
 

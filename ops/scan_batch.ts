@@ -10,10 +10,9 @@
  * index (through a one-hot mask, `switch(arange(n) == i, ...)`).
  * @module
  */
-import type { Rewrite } from "../core/op.ts";
+import type { Apply, Rewrite, Variable } from "../core/graph.ts";
 import { constant } from "../core/constant.ts";
 import { toposort } from "../core/walk.ts";
-import type { Apply, Variable } from "../core/variable.ts";
 import { add, mul } from "./arith.ts";
 import { alloc, arange } from "./alloc.ts";
 import { cast } from "./cast.ts";
@@ -21,8 +20,7 @@ import { eq, lt } from "./compare.ts";
 import { batchedDot, dot } from "./dot.ts";
 import { dimshuffle } from "./dimshuffle.ts";
 import { minimum } from "./minmax.ts";
-import { sum } from "./reduce.ts";
-import type { ReduceParams } from "./reduce.ts";
+import { type ReduceParams, sum } from "./reduce.ts";
 import type { ScanParams } from "./scan_params.ts";
 import { shapeI } from "./shape_i.ts";
 import { slice } from "./subtensor.ts";

@@ -6,8 +6,7 @@
  * @module
  */
 import { ShapeError } from "../core/errors.ts";
-import type { Dim } from "../core/type.ts";
-import type { Apply } from "../core/variable.ts";
+import type { Apply, Dim } from "../core/graph.ts";
 import { lagsOf, type ScanParams } from "./scan_params.ts";
 
 /** A shape as NumPy prints it: `(3,)`, `(2, 3)`. */

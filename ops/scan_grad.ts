@@ -15,7 +15,7 @@
 import { isFloat } from "../core/dtype.ts";
 import { GradError } from "../core/errors.ts";
 import { constant } from "../core/constant.ts";
-import type { Apply, Variable } from "../core/variable.ts";
+import type { Apply, Variable } from "../core/graph.ts";
 import { add } from "./arith.ts";
 import { cast } from "./cast.ts";
 import { dimshuffle } from "./dimshuffle.ts";

@@ -11,9 +11,8 @@
  * Outer outputs: one per state, then one per collected output.
  * @module
  */
-import { paramsKey } from "../core/op.ts";
+import { Constant, paramsKey, type Variable } from "../core/graph.ts";
 import { toposort } from "../core/walk.ts";
-import { Constant, type Variable } from "../core/variable.ts";
 
 /**
  * How a sequence is read. At step `t` (of `n`), offset `o` reads position `i = t + o`

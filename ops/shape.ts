@@ -7,11 +7,8 @@
 import { isInt } from "../core/dtype.ts";
 import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
 import { asarray, NDArray, sizeOf } from "../core/ndarray.ts";
-import { defineOp, type Op } from "../core/op.ts";
+import { defineOp, type Dim, type Op, type TensorLike, TensorType, Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
-import { type Dim, TensorType } from "../core/type.ts";
-import { Variable } from "../core/variable.ts";
-import type { TensorLike } from "../core/variable.ts";
 import { checkIntScalar, shapeI, type ShapeIParams, shapeOp, staticInt } from "./shape_i.ts";
 import { get } from "./subtensor.ts";
 
@@ -120,27 +117,6 @@ export const reshapeOp: Op<ReshapeParams> = defineOp<ReshapeParams>({
     node,
     [t],
   ) => [t ? reshapeOp.apply1([t, ...node.inputs.slice(1)], node.params as ReshapeParams) : null],
-  // On the GPU a reshape relabels the same buffer: no kernel, only the new shape.
-  wgslKernel: {
-    kind: "wgsl-template",
-    hostInputs: (info: { inputs: readonly unknown[] }) => info.inputs.slice(1).map((_, i) => i + 1),
-    plan(
-      run: {
-        params: ReshapeParams;
-        shapes: readonly (readonly number[])[];
-        scalars: readonly (number | undefined)[];
-      },
-    ) {
-      let k = 1;
-      const dims = run.params.shape.map((e) => (e === "$" ? run.scalars[k++]! : e));
-      const x = run.shapes[0], size = x.reduce((a, b) => a * b, 1);
-      return {
-        outputs: [resolveShape({ shape: x, size } as NDArray, dims, "the input")],
-        views: [0],
-        passes: [],
-      };
-    },
-  },
   format([x, ...sym], { shape }) {
     const next = symIter(sym);
     return `reshape(${x}, [${shape.map((e) => (e === "$" ? next() : e)).join(", ")}])`;
@@ -262,7 +238,7 @@ export function shapeOf(x: TensorLike): Variable {
  * ```ts
  * import assert from "node:assert/strict";
  * import { reshape } from "./shape.ts";
- * import { TensorType } from "../core/type.ts";
+ * import { TensorType } from "../core/graph.ts";
  * const x = new TensorType("float64", [2, 6]).make("x");
  * assert(reshape(x, [3, -1]).staticShape.join() === "3,4");
  * ```
@@ -281,7 +257,7 @@ export function reshape(x: TensorLike, shape: TensorLike | (number | Variable)[]
  * ```ts
  * import assert from "node:assert/strict";
  * import { flatten } from "./shape.ts";
- * import { TensorType } from "../core/type.ts";
+ * import { TensorType } from "../core/graph.ts";
  * const x = new TensorType("float64", [null, 3, 4]).make("x");
  * assert(flatten(x).ndim === 1 && flatten(x, 2).staticShape[1] === 12);
  * ```

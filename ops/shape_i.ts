@@ -8,14 +8,9 @@
 import { isInt } from "../core/dtype.ts";
 import { HypatiaTypeError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
-import { defineOp, type Op } from "../core/op.ts";
+import { Constant, defineOp, type Op, type TensorLike, TensorType, type Variable } from "../core/graph.ts";
 import { asTensor, constant } from "../core/constant.ts";
-import { TensorType } from "../core/type.ts";
-import { Constant, type TensorLike, type Variable } from "../core/variable.ts";
 import { cast } from "./cast.ts";
-
-const NO_WGSL =
-  "a shape is host-side metadata: the WebGPU backend reads it from the buffer's shape, no kernel";
 
 /** A rank-0 int64 constant. */
 export function int64Const(v: number): Constant {
@@ -33,7 +28,6 @@ export const shapeOp: Op<null> = defineOp<null>({
   },
   notDifferentiable: "a shape is an integer",
   constantFoldable: true,
-  noWgsl: NO_WGSL,
   format: ([x]) => `${x}.shape`,
   rewrites: [{
     name: "shape_constant",
@@ -69,7 +63,6 @@ export const shapeIOp: Op<ShapeIParams> = defineOp<ShapeIParams>({
   },
   notDifferentiable: "a length is an integer",
   constantFoldable: true,
-  noWgsl: NO_WGSL,
   format: ([x], { i }) => `${x}.shape[${i}]`,
   rewrites: [{
     name: "shape_i_constant",
@@ -141,7 +134,7 @@ export function shapeI(x: TensorLike, i: number): Variable {
  * ```ts
  * import assert from "node:assert/strict";
  * import { shapeI, staticInt } from "./shape_i.ts";
- * import { TensorType } from "../core/type.ts";
+ * import { TensorType } from "../core/graph.ts";
  * const x = new TensorType("float64", [3, null]).make("x");
  * assert(staticInt(shapeI(x, 0)) === 3 && staticInt(shapeI(x, 1)) === undefined);
  * ```

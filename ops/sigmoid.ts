@@ -7,7 +7,7 @@
  * elemwise.ts and arith.ts, while erf's gradient needs exp from exp_log.ts.
  * @module
  */
-import type { TensorLike, Variable } from "../core/variable.ts";
+import type { TensorLike, Variable } from "../core/graph.ts";
 import { applyElemwise, defineElemwise } from "./elemwise.ts";
 import { mul, sub } from "./arith.ts";
 

@@ -9,14 +9,28 @@ import { floatX } from "../core/config.ts";
 import { type DType, isFloat } from "../core/dtype.ts";
 import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
-import { defineOp, type Op } from "../core/op.ts";
+import {
+  type Apply,
+  type Axis,
+  type AxisOptions,
+  defineOp,
+  type Op,
+  type TensorLike,
+  TensorType,
+  type Variable,
+} from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
-import { TensorType } from "../core/type.ts";
-import type { Apply, Axis, AxisOptions, TensorLike, Variable } from "../core/variable.ts";
 import { mul, sub } from "./arith.ts";
-import { defineReduction, type ReduceParams, reduceParams, restoreAxes, sum } from "./reduce.ts";
-import { type GroupKernel, groupsOf, scatterGroups } from "./reduce_layout.ts";
-import { softmaxWgsl } from "./softmax_wgsl.ts";
+import {
+  defineReduction,
+  type GroupKernel,
+  groupsOf,
+  type ReduceParams,
+  reduceParams,
+  restoreAxes,
+  scatterGroups,
+  sum,
+} from "./reduce.ts";
 
 /** Params of softmax and logSoftmax: the sorted axes normalised over (usually one). */
 export interface SoftmaxParams {
@@ -64,7 +78,6 @@ function defineGroupMap(
       return [out];
     },
     vjp,
-    wgslKernel: softmaxWgsl(name as "softmax" | "log_softmax"),
     format: ([x], { axes }) => `${name}(${x}, axis=${axes.length === 1 ? axes[0] : `[${axes.join(", ")}]`})`,
   });
 }
@@ -144,7 +157,6 @@ export const softmaxGradOp: Op<SoftmaxParams> = defineOp<SoftmaxParams>({
       return r.type.equals(node.outputs[0].type) ? [r] : null;
     },
   }],
-  wgslKernel: softmaxWgsl("softmax_grad"),
   format: ([g, s], { axes }) =>
     `softmax_grad(${g}, ${s}, axis=${axes.length === 1 ? axes[0] : `[${axes.join(", ")}]`})`,
 });

@@ -10,7 +10,7 @@
  */
 import type { DType } from "../core/dtype.ts";
 import { ShapeError } from "../core/errors.ts";
-import type { Dim } from "../core/type.ts";
+import type { Dim } from "../core/graph.ts";
 import { groupLayout, groupSizes, layoutWgsl, layoutWords, treeWgsl } from "./reduce_wgsl.ts";
 import { grid, ISNAN_WGSL, WG } from "./wgsl_util.ts";
 
@@ -87,7 +87,6 @@ ${body}
  */
 export function softmaxWgsl(kind: Kind) {
   return {
-    kind: "wgsl-template" as const,
     unsupported(info: { outputs: readonly { dtype: DType }[] }) {
       const out = info.outputs[0].dtype;
       return out === "float32" ? undefined : `${kind} of ${out} has no WGSL kernel (float32 does)`;

@@ -22,7 +22,7 @@
  * sweep of [-6.5, 6.5] and over the 200,000 doubles on each side of 1, 2, …, 6.
  * @module
  */
-import type { TensorLike, Variable } from "../core/variable.ts";
+import type { TensorLike, Variable } from "../core/graph.ts";
 import { applyElemwise, defineElemwise } from "./elemwise.ts";
 import { mul, neg, sqr } from "./arith.ts";
 import { exp } from "./exp_log.ts";

@@ -12,17 +12,21 @@
 import { upcast } from "../core/dtype.ts";
 import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
 import { NDArray, stridesOf } from "../core/ndarray.ts";
-import { defineOp, type Op } from "../core/op.ts";
+import {
+  Constant,
+  defineOp,
+  type Op,
+  type SliceArg,
+  type TensorLike,
+  TensorType,
+  type Variable,
+} from "../core/graph.ts";
 import { asTensor, constant } from "../core/constant.ts";
-import { TensorType } from "../core/type.ts";
-import { Constant, type SliceArg, type TensorLike, type Variable } from "../core/variable.ts";
 import { cast } from "./cast.ts";
 import { fill } from "./fill.ts";
 import { shapeI } from "./shape_i.ts";
-import { incSubtensorWgsl } from "./index_wgsl.ts";
 import { gather, type IndexEntry, indexString, regionOf, scatter } from "./subtensor_kernel.ts";
 import { inlineConstants, parseIndex, regionType, resolveRuntime } from "./subtensor_index.ts";
-import { subtensorWgsl } from "./layout_wgsl.ts";
 
 export type { Bound, IndexEntry, SliceEntry } from "./subtensor_kernel.ts";
 export { parseIndex, regionType, resolveRuntime } from "./subtensor_index.ts";
@@ -67,7 +71,6 @@ export const subtensorOp: Op<SubtensorParams> = defineOp<SubtensorParams>({
   jvp(node, [t]) {
     return [t ? subtensorOp.apply1([t, ...node.inputs.slice(1)], node.params as SubtensorParams) : null];
   },
-  wgslKernel: subtensorWgsl,
   format: ([x, ...sym], { idx }) => `${x}[${indexString(idx, sym)}]`,
   rewrites: [{
     name: "subtensor_inline_constants",
@@ -161,7 +164,6 @@ export const incSubtensorOp: Op<IncSubtensorParams> = defineOp<IncSubtensorParam
       : gz;
     return [gx, subtensorOp.apply1([gz, ...sym], { idx }), ...sym.map(() => null)];
   },
-  wgslKernel: incSubtensorWgsl,
   format: ([x, v, ...sym], { idx, set }) =>
     `${set ? "setSubtensor" : "incSubtensor"}(${x}[${indexString(idx, sym)}], ${v})`,
   rewrites: [{
@@ -224,7 +226,7 @@ export function get(x: TensorLike, ...index: (number | Variable)[]): Variable {
  * ```ts
  * import assert from "node:assert/strict";
  * import { slice } from "./subtensor.ts";
- * import { TensorType } from "../core/type.ts";
+ * import { TensorType } from "../core/graph.ts";
  * const x = new TensorType("float64", [5, 4]).make("x");
  * const y = slice(x, [1, 3], [null, null, -2]);   // x[1:3, ::-2]
  * assert(y.staticShape.join() === "2,2");

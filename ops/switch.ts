@@ -11,10 +11,8 @@
  * @module
  */
 import { HypatiaTypeError } from "../core/errors.ts";
-import { defineOp } from "../core/op.ts";
+import { Constant, defineOp, type TensorLike, TensorType, type Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
-import { TensorType } from "../core/type.ts";
-import { Constant, type TensorLike, type Variable } from "../core/variable.ts";
 import { broadcastShapes, type ElemwiseParams, promote, wgslType } from "./elemwise.ts";
 
 /** True when `v` is a constant whose elements are all true (1) or all false (0), else undefined. */

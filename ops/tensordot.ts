@@ -7,14 +7,11 @@
 import { upcast } from "../core/dtype.ts";
 import { HypatiaTypeError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
-import { defineOp, type Op } from "../core/op.ts";
+import { defineOp, type Op, type TensorLike, TensorType, type Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
-import { TensorType } from "../core/type.ts";
-import type { TensorLike, Variable } from "../core/variable.ts";
 import { add } from "./arith.ts";
 import { dimshuffle, permuteCopy } from "./dimshuffle.ts";
 import { accumulateMode, checkInner, checkStaticInner, referenceMatmul } from "./dot_kernel.ts";
-import { tensordotWgsl } from "./tensordot_wgsl.ts";
 
 /** Params: the axes of `a` summed against the axes of `b`, pairwise, non-negative. */
 export interface TensordotParams {
@@ -132,7 +129,6 @@ export const tensordotOp: Op<TensordotParams> = defineOp<TensordotParams>({
   },
   format: ([a, b], { axesA, axesB }) =>
     `tensordot(${a}, ${b}, axes=[[${axesA.join(", ")}], [${axesB.join(", ")}]])`,
-  wgslKernel: tensordotWgsl,
 });
 
 function axisList(v: number | number[], x: Variable, name: string): number[] {

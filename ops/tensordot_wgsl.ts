@@ -42,7 +42,6 @@ const only32 =
  * ```
  */
 export const tensordotWgsl = {
-  kind: "wgsl-template" as const,
   unsupported: only32("tensordot"),
   plan(run: KernelRun<{ axesA: number[]; axesB: number[] }>) {
     const { axesA, axesB } = run.params, [sa, sb] = run.shapes;
@@ -128,7 +127,6 @@ export const tensordotWgsl = {
  * ```
  */
 export const prodOthersWgsl = {
-  kind: "wgsl-template" as const,
   unsupported: only32("prod_others"),
   plan(run: KernelRun<{ axes: number[] }>) {
     const shape = run.shapes[0], { axes } = run.params, st = cStrides(shape);

@@ -3,7 +3,7 @@
  * as NumPy's and Theano's do. WGSL lowerings are f32 only (WGSL has no f64).
  * @module
  */
-import type { TensorLike, Variable } from "../core/variable.ts";
+import type { TensorLike, Variable } from "../core/graph.ts";
 import { applyElemwise, defineElemwise } from "./elemwise.ts";
 import { add, mul, neg, sqr, sub } from "./arith.ts";
 

@@ -1,13 +1,14 @@
 /**
- * Small helpers for the WGSL kernel templates that non-elementwise ops carry in their
- * `wgslKernel` field (the contract is described in backends/webgpu/kernel_template.ts;
- * ops/ does not import backends/, so the template objects are plain data and functions).
+ * Small helpers for the WGSL kernel templates of non-elementwise ops (ops/*_wgsl.ts,
+ * registered in backends/webgpu/table.ts; the contract is described in
+ * backends/webgpu/kernel_template.ts; ops/ does not import backends/, so the template
+ * objects are plain data and functions).
  * Storage lanes: float32 is f32, int32/int16/int8 are i32, uint8/bool are u32.
  * @module
  */
 import type { DType } from "../core/dtype.ts";
 import type { NDArray } from "../core/ndarray.ts";
-import type { Dim } from "../core/type.ts";
+import type { Dim } from "../core/graph.ts";
 import { stridesOf } from "../core/ndarray.ts";
 import { wgslType } from "./elemwise.ts";
 

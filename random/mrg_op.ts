@@ -11,7 +11,6 @@ import { drawUniform, M1 } from "./mrg_core.ts";
 import { badMrgState } from "./mrg_core.ts";
 import { at, defineRandomOp, expandArg, type RunContext } from "./random_op.ts";
 import { checkProbabilities } from "./numpy_dist.ts";
-import { mrgWgsl } from "./mrg_wgsl.ts";
 
 const f = Math.fround;
 const id = (x: number) => x;
@@ -265,4 +264,4 @@ export const mrgRandomOp = defineRandomOp("mrg_random", (ctx) => {
   const run = RUNS[ctx.params.dist];
   if (!run) throw new InputError(`mrg_random: unknown distribution ${ctx.params.dist}`);
   return run(ctx);
-}, mrgWgsl);
+});

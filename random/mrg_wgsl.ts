@@ -102,7 +102,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
  * ```
  */
 export const mrgWgsl = {
-  kind: "wgsl-template" as const,
   int64AsI32: true,
   unsupported({ params: p }: { params: RandomParams }): string | undefined {
     if (p.dist === "binomial") {

@@ -9,10 +9,8 @@ import type { DType } from "../core/dtype.ts";
 import { isInt } from "../core/dtype.ts";
 import { HypatiaTypeError, InputError, ShapeError } from "../core/errors.ts";
 import { type NDArray, sizeOf } from "../core/ndarray.ts";
-import { defineOp, type Op } from "../core/op.ts";
+import { Constant, defineOp, type Op, type TensorLike, TensorType, Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
-import { TensorType } from "../core/type.ts";
-import { Constant, type TensorLike, Variable } from "../core/variable.ts";
 
 /** A size: a length, a list of lengths and symbolic int scalars, or a symbolic int vector. */
 export type SizeLike = number | readonly (number | Variable)[] | Variable;
@@ -226,7 +224,6 @@ export interface RunContext {
 export function defineRandomOp(
   name: string,
   run: (ctx: RunContext) => { states: NDArray[]; sample: NDArray },
-  wgslKernel?: unknown,
 ): Op<RandomParams> {
   return defineOp<RandomParams>({
     name,
@@ -254,9 +251,6 @@ export function defineRandomOp(
       return [...states, sample];
     },
     notDifferentiable: "random sampling has no gradient (as in Theano)",
-    ...(wgslKernel ? { wgslKernel } : {
-      noWgsl: "NumPy-backed random ops run on the CPU (Mersenne Twister and NumPy's algorithms)",
-    }),
     format: (args, p) => `${p.dist}(${args.slice(p.nStates).join(", ")})`,
   });
 }

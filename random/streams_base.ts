@@ -15,7 +15,7 @@
 import { InputError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
 import type { SharedVariable } from "../core/shared.ts";
-import type { Apply, Variable } from "../core/variable.ts";
+import type { Apply, Variable } from "../core/graph.ts";
 
 /** A random draw: the sample variable, with its state shared variable(s) and update. */
 export interface RandomVariable extends Variable {

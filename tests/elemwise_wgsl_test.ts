@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import * as T from "../mod.ts";
-import type { Op } from "../core/op.ts";
+import type { Op } from "../core/graph.ts";
 import { wgslType } from "../ops/elemwise.ts";
 import { cosOp, sinOp, tanhOp, tanOp } from "../ops/trig.ts";
 import { erfOp, sigmoidOp, softplusOp } from "../ops/special.ts";

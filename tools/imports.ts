@@ -5,7 +5,7 @@
  */
 
 /** Layers in import order: a file may import its own layer or an earlier one. */
-export const LAYERS = ["core", "ops", "autodiff", "backends", "random", "compile"] as const;
+export const LAYERS = ["core", "ops", "autodiff", "random", "backends", "compile"] as const;
 
 /** The project's source files (not tests, not node_modules). */
 export async function sourceFiles(root: string): Promise<string[]> {

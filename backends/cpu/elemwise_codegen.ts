@@ -6,10 +6,8 @@
  * @module
  */
 import { type DType, STORAGE } from "../../core/dtype.ts";
-import { ShapeError } from "../../core/errors.ts";
 import { NDArray } from "../../core/ndarray.ts";
-import type { ScalarRule } from "../../core/op.ts";
-import type { TensorType } from "../../core/type.ts";
+import type { ScalarRule, TensorType } from "../../core/graph.ts";
 import { fusedKey, type FusedStep } from "../../ops/fused.ts";
 
 /** The typed arrays an elementwise kernel reads and the one it writes. */
@@ -124,96 +122,6 @@ function build(
   const src = lines.join("\n");
   const factory = new Function("H", `return function kernel(ins, shape, out) {\n${src}\n};`);
   return factory(helpers) as Kernel;
-}
-
-/**
- * The output-shape rule of an elementwise node over inputs of `types`, made once per
- * node: `broadcastRuntime` for the values given, with a fast path for the common case
- * where every input is either of the output's rank with no dimension its type marks
- * broadcastable, or typed length 1 everywhere (0-d included) and holding one element.
- * Such inputs agree when the full-rank ones have one shape, which is then the output's
- * (shared, not copied); a mismatch gets the general check's error.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { shapeRule } from "./elemwise_codegen.ts";
- * import { asarray } from "../../core/ndarray.ts";
- * import { TensorType } from "../../core/type.ts";
- * const v = new TensorType("float64", [null]), s = new TensorType("float64", []);
- * const rule = shapeRule([v, s], 1, () => "add");
- * assert.deepEqual(rule([asarray([1, 2, 3]), asarray(2)]), [3]);
- * assert.throws(() => shapeRule([v, v], 1, () => "add")([asarray([1, 2]), asarray([1, 2, 3])]), /add: input shapes/);
- * ```
- */
-export function shapeRule(
-  types: readonly TensorType[],
-  nd: number,
-  describe: () => string,
-): (vals: readonly NDArray[]) => readonly number[] {
-  const full = nd === 0 ? [] : types.flatMap((t, i) => (t.ndim === nd && !t.shape.includes(1) ? [i] : []));
-  // Inputs whose type says length 1 everywhere (0-d included): one element each.
-  const unit = types.flatMap((t, i) => (t.shape.every((d) => d === 1) ? [i] : []));
-  const simple = full.length > 0 && full.length + unit.length === types.length;
-  const general = (vals: readonly NDArray[]) =>
-    broadcastRuntime(vals.map((v) => v.shape), types, nd, describe);
-  if (!simple) return general;
-  return (vals) => {
-    for (let j = 0; j < unit.length; j++) if (vals[unit[j]].data.length !== 1) return general(vals);
-    const shape = vals[full[0]].shape;
-    for (let j = 1; j < full.length; j++) {
-      const other = vals[full[j]].shape;
-      if (other === shape) continue;
-      for (let d = 0; d < nd; d++) if (other[d] !== shape[d]) return general(vals);
-    }
-    return shape;
-  };
-}
-
-/**
- * The runtime output shape of an elementwise node, checking that every dimension an
- * input's type does not mark broadcastable has the output's length.
- */
-export function broadcastRuntime(
-  shapes: readonly (readonly number[])[],
-  types: readonly TensorType[],
-  nd: number,
-  describe: () => string,
-): number[] {
-  const out: number[] = new Array(nd).fill(1);
-  const fromInput: number[] = new Array(nd).fill(-1);
-  for (let i = 0; i < shapes.length; i++) {
-    const pad = nd - types[i].ndim;
-    for (let d = pad; d < nd; d++) {
-      if (types[i].shape[d - pad] === 1) continue; // broadcastable by type
-      const len = shapes[i][d - pad];
-      if (fromInput[d] < 0) {
-        out[d] = len;
-        fromInput[d] = i;
-      } else if (len !== out[d]) {
-        throw new ShapeError(
-          `${describe()}: input shapes do not match: dimension ${d} has length ${out[d]} in input ${
-            fromInput[d]
-          } and ${len} in input ${i} (shapes ${shapes.map((s) => `(${s.join(", ")})`).join(", ")}; ` +
-            `only dimensions whose type says length 1 broadcast)`,
-        );
-      }
-    }
-  }
-  // An input whose type says length 1 must really have length 1.
-  for (let i = 0; i < shapes.length; i++) {
-    const pad = nd - types[i].ndim;
-    for (let d = pad; d < nd; d++) {
-      if (types[i].shape[d - pad] === 1 && shapes[i][d - pad] !== 1) {
-        throw new ShapeError(
-          `${describe()}: input ${i} has length ${shapes[i][d - pad]} in dimension ${d - pad}, but its type ${
-            types[i]
-          } says 1`,
-        );
-      }
-    }
-  }
-  return out;
 }
 
 /** Run a kernel on NDArrays, writing into `target` when given (same length). */

@@ -11,16 +11,7 @@
  * @module
  */
 
-/** A float typed array the kernels read. */
-export type FloatArray = Float32Array | Float64Array;
-
-/** A matrix operand: data, offset of element (0, 0), and the strides of rows and columns. */
-export interface MatrixView {
-  data: FloatArray;
-  offset: number;
-  rowStride: number;
-  colStride: number;
-}
+import type { FloatArray, MatrixView } from "../kernel.ts";
 
 const MR = 4, NR = 4; // register block
 const KC = 256; // depth of a packed panel

@@ -6,11 +6,12 @@
  */
 import type { DType } from "../../core/dtype.ts";
 import { NDArray, stridesOf } from "../../core/ndarray.ts";
-import type { Apply } from "../../core/variable.ts";
+import type { Apply } from "../../core/graph.ts";
 import { permuteCopy } from "../../ops/dimshuffle.ts";
 import { checkInner } from "../../ops/dot_kernel.ts";
 import { tensordotLayout, type TensordotParams } from "../../ops/tensordot.ts";
-import { type FloatArray, gemm, gemmBatched, type MatrixView, rowMajor } from "./matmul.ts";
+import { gemm, gemmBatched, rowMajor } from "./matmul.ts";
+import type { FloatArray, MatrixView } from "../kernel.ts";
 
 /** A kernel computing a node's outputs from its inputs' values. */
 type Kernel = (inputs: NDArray[]) => NDArray[];
@@ -42,7 +43,7 @@ function withOutput(dtype: DType, shape: number[], fill: (acc: Float64Array) => 
  * import { dotKernel } from "./matmul_kernels.ts";
  * import { dotOp } from "../../ops/dot.ts";
  * import { asarray } from "../../core/ndarray.ts";
- * import { TensorType } from "../../core/type.ts";
+ * import { TensorType } from "../../core/graph.ts";
  * const m = new TensorType("float32", [null, null]);
  * const kernel = dotKernel(dotOp.make([m.make("a"), m.make("b")], null))!;
  * const [c] = kernel([asarray([[1, 2]], { dtype: "float32" }), asarray([[3], [4]], { dtype: "float32" })]);
@@ -67,7 +68,7 @@ export function dotKernel(node: Apply): Kernel | undefined {
  * import assert from "node:assert/strict";
  * import { batchedDotKernel } from "./matmul_kernels.ts";
  * import { batchedDotOp } from "../../ops/batched_dot.ts";
- * import { TensorType } from "../../core/type.ts";
+ * import { TensorType } from "../../core/graph.ts";
  * const i = new TensorType("int32", [null, null]);
  * assert(batchedDotKernel(batchedDotOp.make([i.make(), i.make()], null)) === undefined); // ints: reference
  * ```
@@ -117,7 +118,7 @@ export function matrixView(x: NDArray, perm: number[], split: number): MatrixVie
  * import { tensordotKernel } from "./matmul_kernels.ts";
  * import { tensordotOp } from "../../ops/tensordot.ts";
  * import { asarray } from "../../core/ndarray.ts";
- * import { TensorType } from "../../core/type.ts";
+ * import { TensorType } from "../../core/graph.ts";
  * const t = new TensorType("float64", [null, null]);
  * const k = tensordotKernel(tensordotOp.make([t.make(), t.make()], { axesA: [0], axesB: [0] }))!;
  * const [c] = k([asarray([[1, 2]]).astype("float64"), asarray([[3, 4]]).astype("float64")]);

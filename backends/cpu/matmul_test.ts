@@ -1,14 +1,18 @@
 import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
 import { NDArray } from "../../core/ndarray.ts";
-import type { Apply } from "../../core/variable.ts";
+import type { Apply } from "../../core/graph.ts";
 import { seededRandom } from "../../compile/verify_grad.ts";
 import { dotOp } from "../../ops/dot.ts";
 import { batchedDotOp } from "../../ops/batched_dot.ts";
 import { tensordotOp, type TensordotParams } from "../../ops/tensordot.ts";
-import { cpuKernelFor } from "./kernels.ts";
-import { gemm, gemv, type MatrixView } from "./matmul.ts";
+import { buildHostProgram, hostEngines } from "../../compile/schedule.ts";
+import { gemm, gemv } from "./matmul.ts";
+import type { MatrixView } from "../kernel.ts";
 import { batchedDotKernel, dotKernel, matrixView, tensordotKernel } from "./matmul_kernels.ts";
+
+/** The host engines' kernel for a node (wasm in front of JS), as a compiled function gets it. */
+const cpuKernelFor = (node: Apply) => hostEngines.kernel(node, buildHostProgram);
 
 const rng = seededRandom(11);
 const SIZES = [1, 3, 17, 65, 130];

@@ -5,18 +5,16 @@
  * zeroed allocation; a pooled one costs two map lookups).
  *
  * With `engine` set (the program sets it for nodes whose results stay inside the
- * call), float buffers from `elementwiseOptions.minLength` elements up to
- * `ENGINE_MAX_BYTES` come from the WebAssembly engine's memory where it can keep them
- * (engine_array.ts), so its kernels read and write them in place instead of copying
- * them in and out. Such buffers are pooled apart, so results that leave the call are
+ * call), float buffers from the engine memory's `minLength` elements up to
+ * `ENGINE_MAX_BYTES` come from the memory an engine lends (the WebAssembly engine's,
+ * wasm/engine_array.ts) where it can keep them, so its kernels read and write them in
+ * place instead of copying them in and out. Such buffers are pooled apart, so results that leave the call are
  * never engine memory by way of the pool; `endRun` takes back any still out when a
  * run ends.
  * @module
  */
-import { config } from "../../core/config.ts";
 import { type DType, STORAGE, type TypedArray } from "../../core/dtype.ts";
-import { engineBuffer, engineCanKeep } from "../wasm/engine_array.ts";
-import { elementwiseOptions } from "../wasm/elemwise.ts";
+import type { EngineMemory } from "../kernel.ts";
 
 /**
  * Larger buffers stay plain arrays: the engine's memory never shrinks (freed blocks
@@ -47,6 +45,12 @@ export class BufferPool {
   #peaks = new Map<string, { dtype: FloatDType; n: number; peak: number }>();
   /** Whether `take` may hand out float buffers in the engine's memory (see the module notes). */
   engine = false;
+  readonly #memory: EngineMemory | undefined;
+
+  /** `memory`: where engine buffers come from (none: plain arrays only). */
+  constructor(memory?: EngineMemory) {
+    this.#memory = memory;
+  }
 
   /**
    * A buffer of `n` elements (contents undefined).
@@ -63,18 +67,17 @@ export class BufferPool {
    * ```
    */
   take(dtype: DType, n: number): TypedArray {
-    const ctor = STORAGE[dtype];
+    const ctor = STORAGE[dtype], memory = this.#memory;
     if (
-      this.engine && (dtype === "float64" || dtype === "float32") && n >= elementwiseOptions.minLength &&
+      this.engine && memory && (dtype === "float64" || dtype === "float32") && n >= memory.minLength &&
       n * ctor.BYTES_PER_ELEMENT <= ENGINE_MAX_BYTES
     ) {
-      const b = listOf(this.#engineFree, ctor, n)?.pop() ??
-        (config.wasm ? engineBuffer(dtype, n) : undefined);
+      const b = listOf(this.#engineFree, ctor, n)?.pop() ?? memory.buffer(dtype, n);
       if (b) {
         this.#engineOut.add(b);
         return b;
       }
-      if (config.wasm && engineCanKeep()) {
+      if (memory.canKeep()) {
         const plain = listOf(this.#free, ctor, n)?.pop() ?? new ctor(n);
         const key = `${dtype}:${n}`, entry = this.#peaks.get(key) ?? { dtype, n, peak: 0 };
         this.#substitutes.add(plain);
@@ -118,7 +121,8 @@ export class BufferPool {
    * ```ts
    * import assert from "node:assert/strict";
    * import { BufferPool } from "./pool.ts";
-   * const pool = new BufferPool();
+   * import { wasmMemory } from "../wasm/elemwise.ts";
+   * const pool = new BufferPool(wasmMemory);
    * pool.engine = true;
    * const b = pool.take("float64", 100); // engine memory where the runtime allows
    * assert.equal(pool.lentFromEngine(b), b.buffer instanceof SharedArrayBuffer);
@@ -133,7 +137,7 @@ export class BufferPool {
     for (const { dtype, n, peak } of this.#peaks.values()) {
       const free = listOf(this.#engineFree, STORAGE[dtype], n, true);
       while (free.length < peak) {
-        const b = engineBuffer(dtype, n);
+        const b = this.#memory?.buffer(dtype, n);
         if (!b) break;
         free.push(b);
       }

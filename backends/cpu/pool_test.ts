@@ -4,13 +4,13 @@ import { BufferPool, ENGINE_MAX_BYTES } from "./pool.ts";
 import { engineOffset } from "../wasm/engine_array.ts";
 import { arena } from "../wasm/memory.ts";
 import { hasSimd } from "../wasm/features.ts";
-import { elementwiseOptions, elementwiseStats } from "../wasm/elemwise.ts";
+import { elementwiseOptions, elementwiseStats, wasmMemory } from "../wasm/elemwise.ts";
 
 /** Whether this runtime keeps engine buffers (SIMD and a shared arena). */
 const engineKeeps = () => hasSimd() && arena().shared && T.config.wasm;
 
 Deno.test("BufferPool: engine buffers for intermediates only, pooled apart from plain ones", () => {
-  const pool = new BufferPool();
+  const pool = new BufferPool(wasmMemory);
   const plain = pool.take("float64", 100) as Float64Array;
   assert.equal(engineOffset(plain, 8), -1, "engine is off by default");
   pool.engine = true;

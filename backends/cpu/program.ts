@@ -8,17 +8,14 @@
 import type { TypedArray } from "../../core/dtype.ts";
 import { HypatiaError, ShapeError } from "../../core/errors.ts";
 import { NDArray } from "../../core/ndarray.ts";
-import type { ScalarRule } from "../../core/op.ts";
-import { promote } from "../../ops/elemwise.ts";
-import { fusedOp, type FusedParams, type FusedStep } from "../../ops/fused.ts";
+import { fusedOp, stepsOf } from "../../ops/fused.ts";
 import { toposort } from "../../core/walk.ts";
-import { type Apply, Constant, type Variable } from "../../core/variable.ts";
+import { type Apply, Constant, type Variable } from "../../core/graph.ts";
 import { SharedVariable } from "../../core/shared.ts";
-import { elemwiseKernel, shapeRule } from "./elemwise_codegen.ts";
+import { elemwiseKernel } from "./elemwise_codegen.ts";
+import { type CpuProgram, type HostEngines, type Kernel, shapeRule, type Thunk } from "../kernel.ts";
 import { BufferPool } from "./pool.ts";
-import { type CpuKernel, cpuKernelFor } from "./kernels.ts";
-import { wasmElementwise } from "../wasm/elemwise.ts";
-import { beginRun } from "../wasm/staging.ts";
+import { jsTable } from "./table.ts";
 
 /** A compiled node: reads slots, writes slots. */
 interface Step {
@@ -31,42 +28,42 @@ interface Step {
   elementwise: boolean;
 }
 
-/** A runnable schedule for a set of outputs given values for its root variables. */
-export interface CpuProgram {
-  /** Slots of the root variables, in the order `run` takes their values. */
-  readonly roots: readonly Variable[];
-  readonly steps: readonly Step[];
-  /** Compute the outputs (positions `wanted`, default all) from the roots' values. */
-  run(rootValues: readonly NDArray[], wanted?: readonly number[]): NDArray[];
-  /** Take a buffer nothing else holds (a replaced update value) into the pool, for later results. */
-  recycle(buf: TypedArray): void;
-}
-
-/** The fused-step view of a plain elementwise node. */
-export function stepsOf(node: Apply): { steps: FusedStep[]; output: number } {
-  if (node.op === fusedOp) {
-    const p = node.params as FusedParams;
-    return { steps: p.steps, output: p.output };
-  }
-  const rule = node.op.scalar as ScalarRule;
-  const out = node.outputs[0].dtype;
-  const input = rule.rawInputs ? out : promote(node.inputs);
-  return { steps: [{ op: node.op, args: node.inputs.map((_, i) => i), input, out }], output: 0 };
-}
+/**
+ * The JS engine alone as the host engines: generated loops, the JS table's kernels and
+ * the ops' reference rules, plain arrays. The scheduler (compile/schedule.ts) puts the
+ * wasm engine in front of it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildCpuProgram, jsEngine } from "./program.ts";
+ * import { exp } from "../../ops/exp_log.ts";
+ * import { dvector } from "../../ops/constructors.ts";
+ * import { asarray } from "../../core/ndarray.ts";
+ * const x = dvector("x");
+ * const [y] = buildCpuProgram([x], [exp(x)], jsEngine).run([asarray([0, 1])]);
+ * assert.deepEqual([...y.data], [1, Math.E]);
+ * ```
+ */
+export const jsEngine: HostEngines = {
+  elementwise: (_node, loop) => loop,
+  kernel: (node, build) => jsTable.get(node.op)?.kernel?.(node, build),
+  beginRun: () => ({ end() {} }),
+};
 
 function describeNode(node: Apply): string {
   const ins = node.inputs.map((v) => v.name ? `"${v.name}"` : String(v.type)).join(", ");
   return `${node.where()} with inputs (${ins})`;
 }
 
-function elementwiseThunk(node: Apply): Step["run"] {
+function elementwiseThunk(node: Apply, engines: HostEngines): Step["run"] {
   const { steps, output } = stepsOf(node);
   const inTypes = node.inputs.map((v) => v.type);
   const outType = node.outputs[0].type;
   const kernel = elemwiseKernel(steps, output, inTypes, outType);
   const dtype = outType.dtype;
   const shapeOf = shapeRule(inTypes, outType.ndim, () => describeNode(node));
-  const js: Step["run"] = (vals, pool) => {
+  const js: Thunk = (vals, pool) => {
     const shape = shapeOf(vals);
     let n = 1;
     for (const d of shape) n *= d;
@@ -74,13 +71,13 @@ function elementwiseThunk(node: Apply): Step["run"] {
     kernel(vals.map((v) => v.data), shape, buf as never);
     return [new NDArray(dtype, shape, buf)];
   };
-  // Groups the WebAssembly SIMD engine can lower run there (config.wasm); the JS loop otherwise.
-  return wasmElementwise(node, steps, output, js, () => describeNode(node)) ?? js;
+  // An engine in front of the JS loop (wasm) may take the group.
+  return engines.elementwise(node, js, () => describeNode(node));
 }
 
-function performThunk(node: Apply): Step["run"] {
-  const fast = cpuKernelFor(node, buildCpuProgram);
-  const perform: CpuKernel = fast ?? ((vals) => node.op.perform!(vals, node.params, node));
+function performThunk(node: Apply, engines: HostEngines): Step["run"] {
+  const fast = engines.kernel(node, (roots, outputs) => buildCpuProgram(roots, outputs, engines));
+  const perform: Kernel = fast ?? ((vals) => node.op.perform!(vals, node.params, node));
   if (!node.op.perform && !fast) {
     throw new HypatiaError(`${node.where()}: op ${node.op.name} has no CPU implementation`);
   }
@@ -103,8 +100,15 @@ function performThunk(node: Apply): Step["run"] {
   };
 }
 
-/** Build a program computing `outputs` from `roots` (inputs and shared variables). */
-export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Variable[]): CpuProgram {
+/**
+ * Build a program computing `outputs` from `roots` (inputs and shared variables) with the
+ * host `engines` (compile/schedule.ts composes wasm and JS; `jsEngine` is JS alone).
+ */
+export function buildCpuProgram(
+  roots: readonly Variable[],
+  outputs: readonly Variable[],
+  engines: HostEngines,
+): CpuProgram {
   const slot = new Map<Variable, number>();
   const template: (NDArray | undefined)[] = [];
   const slotOf = (v: Variable): number => {
@@ -125,7 +129,7 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
       node,
       ins: node.inputs.map(slotOf),
       outs: node.outputs.map(slotOf),
-      run: elementwise ? elementwiseThunk(node) : performThunk(node),
+      run: elementwise ? elementwiseThunk(node, engines) : performThunk(node, engines),
       dying: [],
       elementwise,
     };
@@ -145,7 +149,7 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
   for (const [x, i] of last) if (produced.has(x) && !keep.has(x)) steps[i].dying.push(x);
   for (const s of steps) s.dying = [...new Set(s.dying)];
 
-  const pool = new BufferPool();
+  const pool = new BufferPool(engines.memory);
   const nSlots = template.length;
   const rootSlots = roots.map((r) => slot.get(r)!);
   const sharedRoots = roots.flatMap((r, i) => (r instanceof SharedVariable ? [i] : []));
@@ -193,7 +197,7 @@ export function buildCpuProgram(roots: readonly Variable[], outputs: readonly Va
         const st = (roots[i] as SharedVariable).storage;
         if (st.value === rootValues[i]) shared.push(st);
       }
-      const scope = beginRun(foreign, shared);
+      const scope = engines.beginRun(foreign, shared);
       try {
         for (let si = 0; si < steps.length; si++) {
           const step = steps[si], ins = args[si];

@@ -8,11 +8,10 @@
  */
 import { HypatiaError } from "../../core/errors.ts";
 import { NDArray } from "../../core/ndarray.ts";
-import type { Apply } from "../../core/variable.ts";
+import type { Apply } from "../../core/graph.ts";
 import { ScanChecks } from "../../ops/scan_checks.ts";
 import { lagsOf, rowMap, type ScanParams } from "../../ops/scan_params.ts";
-import type { CpuKernel } from "./kernels.ts";
-import type { buildCpuProgram, CpuProgram } from "./program.ts";
+import type { CpuProgram, Kernel, ProgramBuilder } from "../kernel.ts";
 
 /** Counters for tests and benchmarks: how many scan bodies were compiled. */
 export const scanStats = { bodiesCompiled: 0 };
@@ -24,24 +23,24 @@ function rowView(a: NDArray, rowShape: readonly number[], size: number, r: numbe
 
 /**
  * The kernel of a Scan node: compiles its body once with `build` and returns the loop.
- * Registered in kernels.ts under the op name "scan".
+ * Registered for the scan op in the JS engine's table (table.ts).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { scanKernel } from "./scan_runner.ts";
- * import { buildCpuProgram } from "./program.ts";
+ * import { buildHostProgram } from "../../compile/schedule.ts";
  * import { scan } from "../../autodiff/scan.ts";
  * import { add } from "../../ops/arith.ts";
  * import { dscalar, dvector } from "../../ops/constructors.ts";
  * import { asarray } from "../../core/ndarray.ts";
  * const [cum] = scan({ fn: (xt, acc) => add(acc, xt), sequences: dvector("x"), outputsInfo: dscalar("z") });
- * const run = scanKernel(cum.owner!, buildCpuProgram);
+ * const run = scanKernel(cum.owner!, buildHostProgram);
  * const [out] = run([asarray([1, 2, 3], { dtype: "float64" }), asarray(10, { dtype: "float64" })]);
  * assert(out.toString() === "[11. 13. 16.]");
  * ```
  */
-export function scanKernel(node: Apply, build?: typeof buildCpuProgram): CpuKernel {
+export function scanKernel(node: Apply, build?: ProgramBuilder): Kernel {
   if (!build) throw new HypatiaError(`${node.where()}: the scan runner needs the CPU program builder`);
   const p = node.params as ScanParams;
   const program = build(p.innerInputs, p.innerOutputs);

@@ -1,7 +1,7 @@
 /**
  * Fused elementwise groups compiled at run time to WebAssembly SIMD: one module per
  * group expression (cached by its key), a loop over v128 vectors that loads each
- * full input, computes every step through the lowering table (lower.ts) and stores
+ * full input, computes every step through its vector rule (table.ts) and stores
  * the result. A group qualifies when every step computes in one float dtype (float32
  * -> f32x4, float64 -> f64x2), every step's op has a lowering, and each input is
  * either read whole in that dtype or is a single value (splatted); inputs broadcast
@@ -15,29 +15,25 @@
 import { config } from "../../core/config.ts";
 import type { DType } from "../../core/dtype.ts";
 import { NDArray } from "../../core/ndarray.ts";
-import type { TensorType } from "../../core/type.ts";
-import type { Apply } from "../../core/variable.ts";
+import type { Apply, TensorType } from "../../core/graph.ts";
 import { fusedKey, type FusedStep } from "../../ops/fused.ts";
-import { shapeRule } from "../cpu/elemwise_codegen.ts";
-import type { BufferPool } from "../cpu/pool.ts";
+import { type EngineMemory, shapeRule, type Thunk } from "../kernel.ts";
 import { type Lane, LANES } from "./asm.ts";
 import { F32, F64, I32, ModuleBuilder, V128 } from "./emitter.ts";
 import { fastRelaxedMadd, hasSimd } from "./features.ts";
-import { COSTLY, LOWERINGS, lowerSteps } from "./lower.ts";
+import { lowerSteps } from "./lower.ts";
+import { wasmTable } from "./table.ts";
 import { arena } from "./memory.ts";
 import { residentOffset } from "./staging.ts";
-import { engineOffset } from "./engine_array.ts";
+import { engineBuffer, engineCanKeep, engineOffset } from "./engine_array.ts";
 import { VecWriter } from "./vmath.ts";
 import { usableThreads } from "./matmul.ts";
 import { jobsFor, type KernelModule, kernelModule, runParallel, workersCanRun } from "./threads.ts";
 
-/** A compiled elementwise node: input values in, output value out. */
-export type Thunk = (vals: NDArray[], pool: BufferPool) => NDArray[];
-
 /**
  * Tunables: groups shorter than `minLength` run the JS loop; `chunk` elements per copy;
  * `fma` lets polynomials use relaxed SIMD's multiply-add (default: `fastRelaxedMadd()`);
- * `cheapGroups` also takes groups of cheap arithmetic only (off: see lower.ts COSTLY);
+ * `cheapGroups` also takes groups of cheap arithmetic only (off: see WasmRule's `costly`);
  * groups of at least `parallelLength` elements are split across threads
  * (`config.threads`).
  */
@@ -48,6 +44,27 @@ export const elementwiseOptions: {
   cheapGroups: boolean;
   parallelLength: number;
 } = { minLength: 64, chunk: 65536, fma: undefined, cheapGroups: false, parallelLength: 1 << 17 };
+
+/**
+ * The engine's memory as the host program's buffer pool borrows it for intermediates
+ * (backends/cpu/pool.ts): float buffers of at least `elementwiseOptions.minLength`
+ * elements in the arena, while the engine is on (`config.wasm`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wasmMemory } from "./elemwise.ts";
+ * const b = wasmMemory.buffer("float64", 100);
+ * assert(b === undefined || (b.length === 100 && wasmMemory.canKeep()));
+ * ```
+ */
+export const wasmMemory: EngineMemory = {
+  get minLength() {
+    return elementwiseOptions.minLength;
+  },
+  buffer: (dtype, n) => (config.wasm ? engineBuffer(dtype, n) : undefined),
+  canKeep: () => config.wasm && engineCanKeep(),
+};
 
 /**
  * How many node evaluations ran in WebAssembly, how many of them split across threads,
@@ -110,7 +127,7 @@ function buildKernel(
       const v = vals.slice();
       for (const i of fulls) v[i] = c.local(V128);
       fulls.forEach((i, j) => c.get(ptr(j)).mem("v128.load", off, 0).set(v[i]));
-      const stepVals = lowerSteps(w, steps, v);
+      const stepVals = lowerSteps(w, steps, v, wasmTable);
       c.get(out).get(stepVals[output]).mem("v128.store", off, 0);
     };
     const advance = (vectors: number) => {
@@ -147,13 +164,13 @@ function buildKernel(
  * import { wasmElementwise } from "./elemwise.ts";
  * import { expOp } from "../../ops/exp_log.ts";
  * import { dvector } from "../../ops/constructors.ts";
- * import { BufferPool } from "../cpu/pool.ts";
  * import { NDArray } from "../../core/ndarray.ts";
  * const node = expOp.make([dvector("x")], null);
  * const steps = [{ op: expOp, args: [0], input: "float64" as const, out: "float64" as const }];
  * const thunk = wasmElementwise(node, steps, 0, () => [])!;
  * const x = new NDArray("float64", [100], new Float64Array(100).fill(1));
- * assert(Math.abs(thunk([x], new BufferPool())[0].data[99] - Math.E) < 1e-15);
+ * const pool = { take: (_dtype: string, n: number) => new Float64Array(n), give() {} };
+ * assert(Math.abs(thunk([x], pool)[0].data[99] - Math.E) < 1e-15);
  * ```
  */
 export function wasmElementwise(
@@ -166,8 +183,10 @@ export function wasmElementwise(
   if (!config.wasm || !hasSimd()) return undefined;
   const outType = node.outputs[0].type, dtype = outType.dtype, lane = LANE_OF[dtype];
   if (!lane) return undefined;
-  if (!steps.every((s) => s.input === dtype && s.out === dtype && s.op.name in LOWERINGS)) return undefined;
-  if (!elementwiseOptions.cheapGroups && !steps.some((s) => COSTLY.has(s.op.name))) return undefined;
+  if (!steps.every((s) => s.input === dtype && s.out === dtype && wasmTable.get(s.op)?.vector)) {
+    return undefined;
+  }
+  if (!elementwiseOptions.cheapGroups && !steps.some((s) => wasmTable.get(s.op)!.costly)) return undefined;
   const inTypes = node.inputs.map((v) => v.type);
   const access: ("full" | "scalar")[] = [];
   for (const t of inTypes) {

@@ -8,7 +8,7 @@ import * as T from "../../mod.ts";
 import { config } from "../../core/config.ts";
 import { NDArray } from "../../core/ndarray.ts";
 import { seededRandom } from "../../compile/verify_grad.ts";
-import { stepsOf } from "../cpu/program.ts";
+import { stepsOf } from "../../ops/fused.ts";
 import { BufferPool } from "../cpu/pool.ts";
 import { elementwiseOptions, elementwiseStats, wasmElementwise } from "./elemwise.ts";
 import { mirrorStats } from "./staging.ts";

@@ -1,6 +1,6 @@
 /**
- * The WebAssembly engine's kernels for the CPU backend's kernel table
- * (backends/cpu/kernels.ts): each factory wraps the pure-JS kernel of the same node
+ * The WebAssembly engine's matrix-product kernels (its table's `kernel` rules,
+ * table.ts): each factory wraps the next engine's kernel of the same node (the JS one)
  * and returns it unchanged when the engine is off (`config.wasm`), when the runtime
  * has no WebAssembly SIMD, or for dtypes the engine does not take. At run time, tiny
  * products (where a call costs more than the arithmetic) and products too large for
@@ -10,14 +10,11 @@
 import { config } from "../../core/config.ts";
 import { type DType, STORAGE } from "../../core/dtype.ts";
 import { NDArray } from "../../core/ndarray.ts";
-import type { Apply } from "../../core/variable.ts";
-import type { BufferPool } from "../cpu/pool.ts";
+import type { Apply } from "../../core/graph.ts";
 import { checkInner } from "../../ops/dot_kernel.ts";
 import type { Lane } from "./asm.ts";
-import { type FloatArray, matmulEngine, type MatrixView, wasmGemmBatched } from "./matmul.ts";
-
-/** A kernel computing a node's outputs from its inputs' values, optionally into buffers of `pool`. */
-export type Kernel = (inputs: NDArray[], pool?: BufferPool) => NDArray[];
+import type { FloatArray, Kernel, MatrixView } from "../kernel.ts";
+import { matmulEngine, wasmGemmBatched } from "./matmul.ts";
 
 /** Below this many multiply-adds the JS loops win (measured: the crossover is near 7³). */
 export const SMALL_PRODUCT = 256;
@@ -53,7 +50,7 @@ const performOf = (node: Apply): Kernel => (vals) => node.op.perform!(vals, node
  * import { wasmDotKernel } from "./kernels.ts";
  * import { dotOp } from "../../ops/dot.ts";
  * import { NDArray } from "../../core/ndarray.ts";
- * import { TensorType } from "../../core/type.ts";
+ * import { TensorType } from "../../core/graph.ts";
  * const m = new TensorType("float64", [null, null]);
  * const kernel = wasmDotKernel(dotOp.make([m.make("a"), m.make("b")], null))!;
  * const ones = new NDArray("float64", [20, 20], new Float64Array(400).fill(1));
@@ -87,7 +84,7 @@ export function wasmDotKernel(node: Apply, fallback?: Kernel): Kernel | undefine
  * import assert from "node:assert/strict";
  * import { wasmBatchedDotKernel } from "./kernels.ts";
  * import { batchedDotOp } from "../../ops/batched_dot.ts";
- * import { TensorType } from "../../core/type.ts";
+ * import { TensorType } from "../../core/graph.ts";
  * const i = new TensorType("int32", [null, null]);
  * assert(wasmBatchedDotKernel(batchedDotOp.make([i.make(), i.make()], null)) === undefined); // ints: no engine
  * ```

@@ -2,14 +2,18 @@ import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
 import { applyFlags, config } from "../../core/config.ts";
 import { NDArray } from "../../core/ndarray.ts";
-import type { Apply } from "../../core/variable.ts";
+import type { Apply } from "../../core/graph.ts";
 import { seededRandom } from "../../compile/verify_grad.ts";
 import { dotOp } from "../../ops/dot.ts";
 import { batchedDotOp } from "../../ops/batched_dot.ts";
 import { batchedDotKernel, dotKernel } from "../cpu/matmul_kernels.ts";
-import { cpuKernelFor } from "../cpu/kernels.ts";
+import { buildHostProgram, hostEngines } from "../../compile/schedule.ts";
 import { hasSimd } from "./features.ts";
-import { type Kernel, SMALL_PRODUCT, wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
+import { SMALL_PRODUCT, wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
+import type { Kernel } from "../kernel.ts";
+
+/** The host engines' kernel for a node (wasm in front of JS), as a compiled function gets it. */
+const cpuKernelFor = (node: Apply) => hostEngines.kernel(node, buildHostProgram);
 
 const rng = seededRandom(3);
 const SIZES = [1, 3, 17, 65, 130];

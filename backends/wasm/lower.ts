@@ -1,88 +1,70 @@
 /**
- * The lowering table of elementwise ops to WebAssembly SIMD: op name -> code that
- * pushes the result vector from the argument locals. An op's scalar rule is JS text,
- * which cannot be compiled to WebAssembly, so each lowering here restates the rule
- * (same IEEE semantics: NaN propagation, signed zeros, Math.max/min on ±0, round
- * half to even). Ops missing from the table keep their group on the JS loop.
+ * What the wasm engine's lowering table (table.ts) holds, and the lowering of a fused
+ * group's steps to WebAssembly SIMD. An elementwise op's scalar rule is JS text, which
+ * cannot be compiled to WebAssembly, so each vector lowering restates the rule (same IEEE
+ * semantics: NaN propagation, signed zeros, Math.max/min on ±0, round half to even).
+ * Ops without a vector lowering keep their group on the JS loop.
  * @module
  */
-import { type VecWriter, vexp, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
-import { vlog, vlog1p, vlog2, vsoftplus, vsoftplusCore, vsoftplusFrom } from "./vlog.ts";
-import { verf } from "./verf.ts";
+import type { Apply, Op } from "../../core/graph.ts";
+import type { LoweringTable } from "../lowering_table.ts";
+import { negOp } from "../../ops/arith.ts";
+import { softplusOp } from "../../ops/sigmoid.ts";
+import type { Kernel } from "../kernel.ts";
+import type { VecWriter } from "./vmath.ts";
+import { vsoftplusCore, vsoftplusFrom } from "./vlog.ts";
 
 /** Pushes an op's result vector from its argument locals. */
 export type Lowering = (w: VecWriter, args: number[]) => void;
 
-const bin = (name: string): Lowering => (w, [a, b]) => w.get(a).get(b).f(name);
-const un = (name: string): Lowering => (w, [a]) => w.get(a).f(name);
+/** How the wasm engine runs one op. */
+export interface WasmRule {
+  /** Elementwise ops: the vector code of one step of a group kernel (float lanes only). */
+  vector?: Lowering;
+  /**
+   * Cost hint: a group with a costly op is worth the trip through the arena. A group made
+   * only of cheap arithmetic is memory-bound, and the JS loop (which reads and writes each
+   * array once, where the engine adds a copy in and out) is as fast.
+   */
+  costly?: boolean;
+  /**
+   * Other ops: the node's kernel, running `fallback` (the next engine's kernel) for the
+   * cases the engine does not take at run time (tiny products, say), or `fallback`
+   * itself when the node does not suit the engine (integer dtypes, engine off).
+   */
+  kernel?: (node: Apply, fallback: Kernel) => Kernel | undefined;
+  /** The fused op: a group kernel, when every step's op has a vector rule (elemwise.ts). */
+  group?: true;
+}
 
-/**
- * Ops worth the trip through the arena: a group made only of cheap arithmetic is
- * memory-bound, and the JS loop (which reads and writes each array once, where the
- * engine adds a copy in and out) is as fast; a group with one of these is not.
- */
-export const COSTLY: ReadonlySet<string> = new Set([
-  "exp",
-  "expm1",
-  "log",
-  "log1p",
-  "log2",
-  "tanh",
-  "sigmoid",
-  "softplus",
-  "erf",
-]);
+/** The engine's table, as the group lowering reads it. */
+export type WasmTable = LoweringTable<WasmRule>;
 
-/** Lowerings by op name (float lanes only). */
-export const LOWERINGS: Readonly<Record<string, Lowering>> = {
-  add: bin("add"),
-  sub: bin("sub"),
-  mul: bin("mul"),
-  true_div: bin("div"),
-  maximum: bin("max"),
-  minimum: bin("min"),
-  neg: un("neg"),
-  abs: un("abs"),
-  sqrt: un("sqrt"),
-  floor: un("floor"),
-  ceil: un("ceil"),
-  round: un("nearest"),
-  sqr: (w, [a]) => w.get(a).get(a).f("mul"),
-  clip: (w, [x, lo, hi]) => w.get(x).get(lo).f("max").get(hi).f("min"),
-  // (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : a): +0 for ±0, NaN kept.
-  sign: (w, [a]) => {
-    w.get(a).k(0).f("gt").k(1).op("v128.and").get(a).k(0).f("lt").k(-1).op("v128.and", "v128.or");
-    const r = w.let();
-    w.select(() => w.get(a), () => w.get(r), () => w.get(a).get(a).f("ne"));
-  },
-  fill: (w, [, v]) => w.get(v),
-  exp: (w, [a]) => vexp(w, a),
-  expm1: (w, [a]) => vexpm1(w, a),
-  log: (w, [a]) => vlog(w, a),
-  log1p: (w, [a]) => vlog1p(w, a),
-  log2: (w, [a]) => vlog2(w, a),
-  tanh: (w, [a]) => vtanh(w, a),
-  sigmoid: (w, [a]) => vsigmoid(w, a),
-  softplus: (w, [a]) => vsoftplus(w, a),
-  erf: (w, [a]) => verf(w, a),
-};
+/** A binary float instruction (`f64x2.add`, ...) as a lowering. */
+export const bin = (name: string): Lowering => (w, [a, b]) => w.get(a).get(b).f(name);
+/** A unary float instruction as a lowering. */
+export const un = (name: string): Lowering => (w, [a]) => w.get(a).f(name);
 
-/** One step of a group: an op (by name) and its arguments (inputs, then earlier steps). */
+/** One step of a group: an op and its arguments (inputs, then earlier steps). */
 export interface LoweredStep {
-  op: { name: string };
+  op: Op;
   args: readonly number[];
 }
 
 /**
  * Lower a group's steps for one vector: `inputs` are the locals of the group's inputs,
  * and step j's argument `r` refers to input r below `inputs.length`, else to step
- * r - inputs.length. Returns each step's result local. softplus(a) and softplus(-a)
+ * r - inputs.length; each step's op must have a vector lowering in `table`. Returns each
+ * step's result local. softplus(a) and softplus(-a)
  * share their costly part (vlog.ts `vsoftplusCore`: |a| = |-a|), with the same bits as
  * computing each alone.
  *
  * @example
  * ```ts
  * import { lowerSteps } from "./lower.ts";
+ * import { wasmTable } from "./table.ts";
+ * import { negOp, addOp } from "../../ops/arith.ts";
+ * import { softplusOp } from "../../ops/sigmoid.ts";
  * import { LANES } from "./asm.ts";
  * import { F64, ModuleBuilder, V128 } from "./emitter.ts";
  * import { VecWriter } from "./vmath.ts";
@@ -92,9 +74,9 @@ export interface LoweredStep {
  *   const w = new VecWriter(c, LANES.f64), x = c.local(V128);
  *   c.get(0).op("f64x2.splat").set(x);
  *   // softplus(x) + softplus(-x)
- *   const steps = [{ op: { name: "softplus" }, args: [0] }, { op: { name: "neg" }, args: [0] },
- *     { op: { name: "softplus" }, args: [2] }, { op: { name: "add" }, args: [1, 3] }];
- *   const locals = lowerSteps(w, steps, [x]);
+ *   const steps = [{ op: softplusOp, args: [0] }, { op: negOp, args: [0] },
+ *     { op: softplusOp, args: [2] }, { op: addOp, args: [1, 3] }];
+ *   const locals = lowerSteps(w, steps, [x], wasmTable);
  *   c.get(locals[3]).lane("f64x2.extract_lane", 0);
  *   w.finish();
  * }, "f");
@@ -102,17 +84,22 @@ export interface LoweredStep {
  * assert.equal(f(2), (Math.log1p(Math.exp(-2)) + 2) + Math.log1p(Math.exp(-2)));
  * ```
  */
-export function lowerSteps(w: VecWriter, steps: readonly LoweredStep[], inputs: readonly number[]): number[] {
+export function lowerSteps(
+  w: VecWriter,
+  steps: readonly LoweredStep[],
+  inputs: readonly number[],
+  table: WasmTable,
+): number[] {
   const locals: number[] = [];
   const ref = (r: number) => (r < inputs.length ? inputs[r] : locals[r - inputs.length]);
   // softplus cores by the reference of their argument, negations peeled off.
   const cores = new Map<number, number>();
   const unNegated = (r: number) => {
     const s = r >= inputs.length ? steps[r - inputs.length] : undefined;
-    return s?.op.name === "neg" ? s.args[0] : r;
+    return s?.op === negOp ? s.args[0] : r;
   };
   for (const s of steps) {
-    if (s.op.name === "softplus") {
+    if (s.op === softplusOp) {
       const base = unNegated(s.args[0]);
       let core = cores.get(base);
       if (core === undefined) {
@@ -120,7 +107,7 @@ export function lowerSteps(w: VecWriter, steps: readonly LoweredStep[], inputs: 
         cores.set(base, core = w.let());
       }
       vsoftplusFrom(w, ref(s.args[0]), core);
-    } else LOWERINGS[s.op.name](w, s.args.map(ref));
+    } else table.get(s.op)!.vector!(w, s.args.map(ref));
     locals.push(w.let());
   }
   return locals;

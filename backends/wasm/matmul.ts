@@ -10,7 +10,7 @@ import { hasRelaxedSimd, hasSimd } from "./features.ts";
 import { defaultShape, type GemmShape, matmulModule } from "./matmul_gen.ts";
 import { type Arena, arena } from "./memory.ts";
 import { config } from "../../core/config.ts";
-import type { FloatArray, MatrixView } from "../cpu/matmul.ts";
+import type { FloatArray, MatrixView } from "../kernel.ts";
 import { type Job, jobsFor, readyWorkers, runParallel, startPool, threadsSupported } from "./threads.ts";
 import { findStaged, reserveStaged, stagedOffset } from "./staging.ts";
 import { engineOffset } from "./engine_array.ts";

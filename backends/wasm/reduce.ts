@@ -13,13 +13,12 @@
  */
 import { config } from "../../core/config.ts";
 import { NDArray } from "../../core/ndarray.ts";
-import type { Apply } from "../../core/variable.ts";
-import { reducedShape, type ReduceParams } from "../../ops/reduce.ts";
-import { isTrailing } from "../../ops/reduce_layout.ts";
+import type { Apply } from "../../core/graph.ts";
+import { isTrailing, reducedShape, type ReduceParams } from "../../ops/reduce.ts";
 import { addTo, forRange, type Lane, LANES } from "./asm.ts";
 import { type Code, F64, I32, ModuleBuilder, V128 } from "./emitter.ts";
 import { hasSimd } from "./features.ts";
-import type { Kernel } from "./kernels.ts";
+import type { Kernel } from "../kernel.ts";
 import { arena } from "./memory.ts";
 import { residentOffset } from "./staging.ts";
 
@@ -153,7 +152,7 @@ function jsExtreme(src: Float32Array | Float64Array, b: number, m: number, kind:
  * import assert from "node:assert/strict";
  * import { wasmReduceKernel } from "./reduce.ts";
  * import { sumOp } from "../../ops/reduce.ts";
- * import { TensorType } from "../../core/type.ts";
+ * import { TensorType } from "../../core/graph.ts";
  * import { NDArray } from "../../core/ndarray.ts";
  * const node = sumOp.make([new TensorType("float64", [null]).make("x")], { axes: [0], keepdims: false });
  * const kernel = wasmReduceKernel(node, "sum", () => [])!;

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Lane } from "./asm.ts";
-import type { FloatArray, MatrixView } from "./matmul.ts";
+import type { FloatArray, MatrixView } from "../kernel.ts";
 
 /**
  * A function making arrays of `n` values uniform in [-1, 1) of a lane type from `rng`.

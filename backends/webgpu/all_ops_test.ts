@@ -13,9 +13,10 @@
  */
 import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
-import type { Op } from "../../core/op.ts";
+import type { Op } from "../../core/graph.ts";
 import { agreeOnGpu, quietly, randomF32, randomInt, rnn } from "./kernel_test_util.ts";
 import { requireAdapter } from "./test_util.ts";
+import { webgpuTable } from "./table.ts";
 
 await requireAdapter();
 
@@ -194,7 +195,7 @@ Deno.test("every non-elementwise op of ops/ runs under device webgpu and agrees 
       const nodes = f.placement.filter((p) => p.node.op.name === name);
       assert.ok(nodes.length > 0, `${name}: the case's optimised graph has no ${name} node`);
       const onCpu = f.placement.filter((p) => p.device === "cpu");
-      if (op.wgslKernel || name === "scan") {
+      if (webgpuTable.get(op)?.template || name === "scan") {
         assert.deepEqual(onCpu.map((p) => `${p.label}: ${p.reason}`), [], `${name}: nodes on the CPU`);
       }
     }

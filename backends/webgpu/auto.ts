@@ -7,8 +7,8 @@
  * @module
  */
 import type { NDArray } from "../../core/ndarray.ts";
-import type { Variable } from "../../core/variable.ts";
-import { buildCpuProgram } from "../cpu/program.ts";
+import type { Variable } from "../../core/graph.ts";
+import type { ProgramBuilder } from "../kernel.ts";
 import { navigatorGpu, noteOnce, probeAdapter } from "./device.ts";
 import { InputError } from "../../core/errors.ts";
 import { DeviceArray } from "./device_array.ts";
@@ -24,9 +24,14 @@ import {
 
 const note = (message: string) => noteOnce("auto", `hypatia: device "auto": ${message}`);
 
-/** The CPU program behind the asynchronous interface. */
-function cpuAsync(roots: readonly Variable[], outputs: readonly Variable[], why: string): AsyncProgram {
-  const program = buildCpuProgram(roots, outputs);
+/** The host program behind the asynchronous interface. */
+function cpuAsync(
+  roots: readonly Variable[],
+  outputs: readonly Variable[],
+  why: string,
+  host: ProgramBuilder,
+): AsyncProgram {
+  const program = host(roots, outputs);
   const placement: Placement[] = program.steps.map((s) => ({
     node: s.node,
     label: labelOf(s.node),
@@ -68,7 +73,8 @@ function cpuAsync(roots: readonly Variable[], outputs: readonly Variable[], why:
 }
 
 /**
- * A program that picks WebGPU or the CPU on its first call.
+ * A program that picks WebGPU or the CPU on its first call: `segments` builds the host
+ * programs of a WebGPU program's CPU nodes, `host` the whole program on the CPU.
  *
  * @example
  * ```ts
@@ -77,8 +83,9 @@ function cpuAsync(roots: readonly Variable[], outputs: readonly Variable[], why:
  * import { neg } from "../../ops/arith.ts";
  * import { fvector } from "../../ops/constructors.ts";
  * import { asarray } from "../../core/ndarray.ts";
+ * import { buildHostProgram } from "../../compile/schedule.ts";
  * const x = fvector("x");
- * const p = buildAutoProgram([x], [neg(x)]);
+ * const p = buildAutoProgram([x], [neg(x)], "f", buildHostProgram, buildHostProgram);
  * assert(p.device === "auto");
  * const [y] = await p.run([asarray([2], { dtype: "float32" })]);
  * assert(y.data[0] === -2 && p.device !== "auto");
@@ -87,7 +94,9 @@ function cpuAsync(roots: readonly Variable[], outputs: readonly Variable[], why:
 export function buildAutoProgram(
   roots: readonly Variable[],
   outputs: readonly Variable[],
-  name = "function",
+  name: string,
+  segments: ProgramBuilder,
+  host: ProgramBuilder,
 ): AsyncProgram {
   let chosen: AsyncProgram | undefined;
   let disposed = false;
@@ -96,7 +105,7 @@ export function buildAutoProgram(
     decision ??= (async () => {
       const found = navigatorGpu() ? await probeAdapter() : null;
       if (found && !found.summary.software) {
-        chosen = buildWebGpuProgram(roots, outputs, name);
+        chosen = buildWebGpuProgram(roots, outputs, name, segments);
         note(`running on WebGPU (${found.summary.description})`);
       } else {
         const why = found
@@ -104,7 +113,7 @@ export function buildAutoProgram(
           : navigatorGpu()
           ? "no WebGPU adapter was found"
           : "this runtime has no WebGPU";
-        chosen = cpuAsync(roots, outputs, why);
+        chosen = cpuAsync(roots, outputs, why, host);
         note(`running on the CPU: ${why}${found ? ` (device: "webgpu" uses it anyway)` : ""}`);
       }
       return chosen;

@@ -12,13 +12,11 @@
  * @module
  */
 import { type DType, STORAGE } from "../../core/dtype.ts";
-import type { ScalarRule } from "../../core/op.ts";
-import type { Dim } from "../../core/type.ts";
-import { type Apply, Constant } from "../../core/variable.ts";
+import { type Apply, Constant, type Dim, type ScalarRule } from "../../core/graph.ts";
 import { wgslType } from "../../ops/elemwise.ts";
 import type { FusedStep } from "../../ops/fused.ts";
 import { wrapStore } from "../../ops/wgsl_util.ts";
-import { stepsOf } from "../cpu/program.ts";
+import { stepsOf } from "../../ops/fused.ts";
 
 /** Threads per workgroup of every elementwise kernel. */
 export const WORKGROUP_SIZE = 256;

@@ -7,23 +7,24 @@
  */
 import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
-import { defineOp } from "../../core/op.ts";
+import { defineOp } from "../../core/graph.ts";
 import { acquireDevice, webgpuDebug } from "./device.ts";
-import type { KernelPlan, KernelRunInfo, WgslKernelTemplate } from "./kernel_template.ts";
+import type { KernelPlan, KernelRunInfo } from "./kernel_template.ts";
+import { webgpuTable } from "./table.ts";
 import { requireAdapter } from "./test_util.ts";
 
 await requireAdapter();
 
 /** A test op (x -> x) whose WebGPU kernel is `plan`. */
 function opWith(name: string, plan: (run: KernelRunInfo) => KernelPlan) {
-  const template: WgslKernelTemplate = { kind: "wgsl-template", plan };
-  return defineOp<null>({
+  const op = defineOp<null>({
     name,
     inferType: ([x]) => [x.type],
     perform: ([x]) => [x.copy()],
     notDifferentiable: "a test op",
-    wgslKernel: template,
   });
+  webgpuTable.register(op, { template: { plan } });
+  return op;
 }
 
 const COPY = `@group(0) @binding(0) var<storage, read> x: array<f32>;

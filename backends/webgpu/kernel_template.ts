@@ -1,11 +1,11 @@
 /**
  * The kernel-template contract between non-elementwise ops and the WebGPU backend.
  *
- * An op that can run on the GPU puts an object of this shape in its spec's `wgslKernel`
- * field. ops/ must not import backends/, so the op file writes a plain object (its WGSL
- * text, generated from the node's static types, and a small description of the work);
- * this module only names the shape and checks it at run time (`isKernelTemplate`), and
- * the tests check each op's object against the type with `satisfies`.
+ * An op that can run on the GPU has an object of this shape in the engine's table
+ * (table.ts). ops/ must not import backends/, so the op's WGSL file (ops/*_wgsl.ts)
+ * writes a plain object (its WGSL text, generated from the node's static types, and a
+ * small description of the work); this module names the shape, and the table's
+ * registration checks each template against it.
  *
  * A template answers three questions:
  * 1. at compile time, can this node run in WGSL (`unsupported` gives the reason it cannot:
@@ -24,7 +24,7 @@
  * @module
  */
 import type { DType } from "../../core/dtype.ts";
-import type { Dim } from "../../core/type.ts";
+import type { Dim } from "../../core/graph.ts";
 
 /** A node as a template sees it at compile time. */
 export interface KernelNodeInfo<P = unknown> {
@@ -91,10 +91,8 @@ export interface KernelPlan {
   passes: readonly KernelPass[];
 }
 
-/** The object an op puts in `wgslKernel`. */
+/** How the WebGPU engine runs a non-elementwise op (its table's `template` rule). */
 export interface WgslKernelTemplate<P = unknown> {
-  /** Marks the object as a kernel template (other values of `wgslKernel` are notes). */
-  readonly kind: "wgsl-template";
   /** Why this node cannot run in WGSL, or undefined when it can. */
   unsupported?(info: KernelNodeInfo<P>): string | undefined;
   /** Inputs read on the host as integer scalars (not bound). */
@@ -109,22 +107,6 @@ export interface WgslKernelTemplate<P = unknown> {
   readonly stridedInputs?: readonly number[];
   /** The passes of one call; throws a ShapeError for shapes that do not fit. */
   plan(run: KernelRunInfo<P>): KernelPlan;
-}
-
-/**
- * Whether an op's `wgslKernel` value is a kernel template (and not a note such as "fused").
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isKernelTemplate } from "./kernel_template.ts";
- * assert(!isKernelTemplate("reduce"));
- * assert(isKernelTemplate({ kind: "wgsl-template", plan: () => ({ outputs: [], passes: [] }) }));
- * ```
- */
-export function isKernelTemplate(v: unknown): v is WgslKernelTemplate {
-  return typeof v === "object" && v !== null && (v as { kind?: unknown }).kind === "wgsl-template" &&
-    typeof (v as { plan?: unknown }).plan === "function";
 }
 
 /**

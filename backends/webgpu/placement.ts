@@ -2,32 +2,28 @@
  * Placement: which node of the optimised graph runs where, in schedule order.
  *
  * - GPU kernels: elementwise and fused nodes (one generated kernel each, codegen.ts) and
- *   ops whose `wgslKernel` is a kernel template (kernel_template.ts).
+ *   ops with a kernel template in the engine's table (table.ts, kernel_template.ts).
  * - Views: a dimshuffle whose every reader takes strided inputs (a matrix product) is not
  *   run at all: its readers index its input with permuted strides (transposes folded).
- * - Shape nodes: ops that read only their inputs' shapes (`constantFoldable`: shape,
+ * - Shape nodes: ops that read only their inputs' shapes (the table's `host` rule: shape,
  *   shape_i, reduced_count) are computed on the host from the shapes the program tracks,
  *   with no transfer.
  * - CPU segments: runs of nodes WGSL cannot do (float64, int64, ops without a template),
- *   run by the CPU backend, with transfers where they meet GPU values.
+ *   run by a host program (the scheduler's `host` builder: the wasm and JS engines),
+ *   with transfers where they meet GPU values.
  * @module
  */
 import { wgslType } from "../../ops/elemwise.ts";
 import { fusedOp, type FusedParams } from "../../ops/fused.ts";
+import { webgpuTable } from "./table.ts";
 import type { DimShuffleParams } from "../../ops/dimshuffle.ts";
 import type { ScanParams } from "../../ops/scan_params.ts";
-import { type Apply, Constant, type Variable } from "../../core/variable.ts";
+import { type Apply, Constant, type Variable } from "../../core/graph.ts";
 import { cloneReplace, toposort } from "../../core/walk.ts";
-import { broadcastRuntime } from "../cpu/elemwise_codegen.ts";
-import { buildCpuProgram, type CpuProgram } from "../cpu/program.ts";
+import { broadcastRuntime } from "../kernel.ts";
+import type { CpuProgram, ProgramBuilder } from "../kernel.ts";
 import { dispatchSize, kernelSpecOf, lowerElementwise, uniformWords } from "./codegen.ts";
-import {
-  isKernelTemplate,
-  type KernelNodeInfo,
-  type KernelPlan,
-  type KernelRunInfo,
-  type WgslKernelTemplate,
-} from "./kernel_template.ts";
+import type { KernelNodeInfo, KernelPlan, KernelRunInfo, WgslKernelTemplate } from "./kernel_template.ts";
 
 /** Where one node of the optimised graph runs, and why when it is not the GPU. */
 export interface Placement {
@@ -215,19 +211,23 @@ function templateDecision(node: Apply, t: WgslKernelTemplate): Decision {
 }
 
 /** Decide where a node runs. */
-function decide(node: Apply): Decision {
-  if (node.op.scalar || node.op === fusedOp) return elementwiseDecision(node);
-  if (node.op.constantFoldable) return { kind: "shape" };
-  if (node.op.name === "scan") return scanDecision(node);
-  if (isKernelTemplate(node.op.wgslKernel)) return templateDecision(node, node.op.wgslKernel);
-  return {
-    kind: "cpu",
-    reason: `${node.op.name} has no WebGPU kernel` + (node.op.noWgsl ? ` (${node.op.noWgsl})` : ""),
-  };
+function decide(node: Apply, host: ProgramBuilder): Decision {
+  // Elementwise ops bring their own WGSL expression (ScalarRule.wgsl).
+  if (node.op.scalar) return elementwiseDecision(node);
+  const rule = webgpuTable.get(node.op);
+  if (rule?.group) return elementwiseDecision(node);
+  if (rule?.host) return { kind: "shape" };
+  if (rule?.scan) return scanDecision(node, host);
+  if (rule?.template) return templateDecision(node, rule.template);
+  const why = webgpuTable.reason(node.op);
+  return { kind: "cpu", reason: `${node.op.name} has no WebGPU kernel` + (why ? ` (${why})` : "") };
 }
 
+/** Whether a node is computed on the host from shapes (a scan body may read it every step). */
+const readsShapes = (node: Apply | null) => !!node && !!webgpuTable.get(node.op)?.host;
+
 /** A scan runs on the GPU when its body has only GPU nodes and no step reads a value back. */
-function scanDecision(node: Apply): Decision {
+function scanDecision(node: Apply, host: ProgramBuilder): Decision {
   const p = node.params as ScanParams;
   const hostN = p.hasN ? 1 : 0;
   for (const v of [...node.inputs.slice(hostN), ...node.outputs, ...p.innerInputs]) {
@@ -240,7 +240,7 @@ function scanDecision(node: Apply): Decision {
   }
   let inner: Schedule;
   try {
-    inner = schedule(p.innerInputs, p.innerOutputs);
+    inner = schedule(p.innerInputs, p.innerOutputs, host);
   } catch (e) {
     return { kind: "cpu", reason: `its body could not be placed: ${(e as Error).message}` };
   }
@@ -257,7 +257,7 @@ function scanDecision(node: Apply): Decision {
     if (u.kind !== "gpu") continue;
     for (const i of u.hostIns) {
       const v = u.node.inputs[i];
-      if (!(v instanceof Constant) && !v.owner?.op.constantFoldable) {
+      if (!(v instanceof Constant) && !readsShapes(v.owner)) {
         return {
           kind: "cpu",
           reason: `the whole scan runs on the CPU: its body reads ${labelOf(u.node)}'s input ${i} ` +
@@ -287,7 +287,8 @@ function splitUnlowerable(outputs: readonly Variable[], stopAt: ReadonlySet<Vari
 }
 
 /**
- * Place every node computing `outputs` from `roots` and build the schedule.
+ * Place every node computing `outputs` from `roots` and build the schedule; `host`
+ * builds the programs of the CPU segments.
  *
  * @example
  * ```ts
@@ -296,12 +297,17 @@ function splitUnlowerable(outputs: readonly Variable[], stopAt: ReadonlySet<Vari
  * import { exp } from "../../ops/exp_log.ts";
  * import { cast } from "../../ops/cast.ts";
  * import { fvector } from "../../ops/constructors.ts";
+ * import { buildHostProgram } from "../../compile/schedule.ts";
  * const x = fvector("x");
- * const s = schedule([x], [cast(exp(x), "float64")]);
+ * const s = schedule([x], [cast(exp(x), "float64")], buildHostProgram);
  * assert(s.placement.map((p) => p.device).join() === "webgpu,cpu");
  * ```
  */
-export function schedule(roots: readonly Variable[], outputs: readonly Variable[]): Schedule {
+export function schedule(
+  roots: readonly Variable[],
+  outputs: readonly Variable[],
+  host: ProgramBuilder,
+): Schedule {
   const slots = new Map<Variable, number>();
   const constants = new Map<number, Constant>();
   const slotOf = (v: Variable): number => {
@@ -317,7 +323,7 @@ export function schedule(roots: readonly Variable[], outputs: readonly Variable[
   const rootSet = new Set(roots);
   outputs = splitUnlowerable(outputs, rootSet);
   const nodes = toposort(outputs, rootSet);
-  const decisions = new Map(nodes.map((n) => [n, decide(n)]));
+  const decisions = new Map(nodes.map((n) => [n, decide(n, host)]));
 
   // Fold transposing dimshuffles into readers that take strided inputs.
   const readers = new Map<Variable, { node: Apply; pos: number }[]>();
@@ -420,7 +426,7 @@ export function schedule(roots: readonly Variable[], outputs: readonly Variable[
     const ext = [...new Set(u.nodes.flatMap((n) => n.inputs))]
       .filter((v) => !produced.has(v) && !(v instanceof Constant));
     const outs = [...produced].filter((v) => (lastReader.get(v) ?? -1) > k);
-    u.program = buildCpuProgram(ext, outs);
+    u.program = host(ext, outs);
     u.ins = ext.map(slotOf);
     u.outs = outs.map(slotOf);
   });

@@ -14,7 +14,8 @@
 import { DeviceError, HypatiaError, InputError } from "../../core/errors.ts";
 import type { NDArray } from "../../core/ndarray.ts";
 import type { SharedVariable } from "../../core/shared.ts";
-import type { Variable } from "../../core/variable.ts";
+import type { Variable } from "../../core/graph.ts";
+import type { ProgramBuilder } from "../kernel.ts";
 import { acquireDevice, type GpuContext, navigatorGpu } from "./device.ts";
 import { type DevValue, WebGpuCall } from "./call.ts";
 import { DeviceArray, ResidentValue } from "./device_array.ts";
@@ -110,7 +111,8 @@ export function checkUpdates<V extends { shape: readonly number[] }>(
 
 /**
  * Build a WebGPU program computing `outputs` from `roots` (inputs, then shared
- * variables). `name` is used in the placement note printed when some nodes stay on the CPU.
+ * variables); `host` builds the programs of the nodes that stay on the CPU. `name` is
+ * used in the placement note printed when some nodes stay on the CPU.
  *
  * @example
  * ```ts
@@ -120,9 +122,10 @@ export function checkUpdates<V extends { shape: readonly number[] }>(
  * import { exp } from "../../ops/exp_log.ts";
  * import { fvector } from "../../ops/constructors.ts";
  * import { asarray } from "../../core/ndarray.ts";
+ * import { buildHostProgram } from "../../compile/schedule.ts";
  * if (navigatorGpu()) {
  *   const x = fvector("x");
- *   const p = buildWebGpuProgram([x], [exp(x)]);
+ *   const p = buildWebGpuProgram([x], [exp(x)], "f", buildHostProgram);
  *   const [y] = await p.run([asarray([0], { dtype: "float32" })]).catch(() => [undefined]);
  *   if (y) assert(y.data[0] === 1);
  * }
@@ -131,7 +134,8 @@ export function checkUpdates<V extends { shape: readonly number[] }>(
 export function buildWebGpuProgram(
   roots: readonly Variable[],
   outputs: readonly Variable[],
-  name = "function",
+  name: string,
+  host: ProgramBuilder,
 ): AsyncProgram {
   if (!navigatorGpu()) {
     throw new DeviceError(
@@ -139,7 +143,7 @@ export function buildWebGpuProgram(
         `Deno has it, Bun does not). Use device: "cpu", or "auto" to fall back to the CPU`,
     );
   }
-  const sched = schedule(roots, outputs);
+  const sched = schedule(roots, outputs, host);
   const { placement, outSlots } = sched;
   const rootSlots = roots.map((r) => sched.slots.get(r)!);
   const onCpu = placement.filter((p) => p.device === "cpu");

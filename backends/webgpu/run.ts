@@ -13,7 +13,7 @@
  */
 import { DeviceError, HypatiaError } from "../../core/errors.ts";
 import { NDArray, stridesOf } from "../../core/ndarray.ts";
-import type { Constant } from "../../core/variable.ts";
+import type { Constant } from "../../core/graph.ts";
 import { type GpuContext, type GpuStore, laneBytes, pipelineFor, UNIFORM_USAGE } from "./device.ts";
 import { bufferId, type DevValue, type WebGpuCall } from "./call.ts";
 import type { GpuBuffer, GpuComputePipeline } from "./gpu_types.ts";

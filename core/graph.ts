@@ -1,18 +1,161 @@
 /**
- * The graph's nodes: Variable (symbolic), Constant, and Apply (an op applied to
- * inputs). Graphs are immutable once built; rewrites and givens clone.
+ * The graph: TensorType (a dtype and a static shape whose entries are known lengths or
+ * null), its nodes (Variable, symbolic; Constant; Apply, an op applied to inputs) and
+ * the op contract (one object per op carrying its meaning: type inference, the
+ * reference rule, gradient, rewrites, so autodiff and the compiler read it from the
+ * node and nothing has to fill a global registry). These refer to one another, so they
+ * are one module. Graphs are immutable once built; rewrites and givens clone. How an
+ * engine runs an op lives in that engine's lowering table (backends/<engine>/table.ts).
  *
  * The tensor methods (`x.add(y)`, `x.sum()`, `x.T`…) are declared here so that their
  * types live with the class, and installed by ops/methods.ts, because core must not
  * import ops (imports point one way: core -> ops).
  * @module
  */
-import type { DType } from "./dtype.ts";
-import type { NDArray, NestedArray } from "./ndarray.ts";
-import type { Dim, TensorType } from "./type.ts";
-import type { Op } from "./op.ts";
 import { config } from "./config.ts";
-import { captureStack, userFrame } from "./errors.ts";
+import { type DType, isDType, isFloat, upcast } from "./dtype.ts";
+import { captureStack, HypatiaTypeError, InputError, userFrame } from "./errors.ts";
+import { type ArrayLike, asarray, NDArray, type NestedArray } from "./ndarray.ts";
+
+// ---- Types ----
+
+/** A static dimension: a known length, or null for any length. */
+export type Dim = number | null;
+
+/**
+ * The type of a symbolic tensor. `broadcastable[i]` is `shape[i] === 1`, as in
+ * PyTensor; the constructor also takes Theano's list of broadcastable flags.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TensorType } from "./graph.ts";
+ * const row = new TensorType("float64", [true, false]);
+ * assert(row.shape[0] === 1 && row.shape[1] === null);
+ * const z = new TensorType("float64", [false, false, false, false, false]).make("z");
+ * assert(z.ndim === 5);
+ * ```
+ */
+export class TensorType {
+  /** The element type. */
+  readonly dtype: DType;
+  /** Static length of each dimension, or null where unknown (length 1 = broadcastable). */
+  readonly shape: readonly Dim[];
+
+  /** A type from a dtype and, per dimension, a static length, null, or Theano's broadcastable flag (true = length 1). */
+  constructor(dtype: DType, shape: readonly (Dim | boolean)[]) {
+    if (!isDType(dtype)) {
+      throw new HypatiaTypeError(`TensorType: unknown dtype ${JSON.stringify(dtype)}`);
+    }
+    this.dtype = dtype;
+    this.shape = Object.freeze(shape.map((d, i) => {
+      if (typeof d === "boolean") return d ? 1 : null;
+      if (d === null) return null;
+      if (!Number.isInteger(d) || d < 0) {
+        throw new HypatiaTypeError(`TensorType: dimension ${i} must be a length >= 0 or null, got ${d}`);
+      }
+      return d;
+    }));
+  }
+
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Theano's flags: which dimensions are statically of length 1. */
+  get broadcastable(): boolean[] {
+    return this.shape.map((d) => d === 1);
+  }
+
+  /** A new symbolic variable of this type. */
+  make(name?: string): Variable {
+    return new Variable(this, null, 0, name);
+  }
+
+  /** Same dtype and same static shape. */
+  equals(other: TensorType): boolean {
+    return this.dtype === other.dtype && this.ndim === other.ndim &&
+      this.shape.every((d, i) => d === other.shape[i]);
+  }
+
+  /** Another type with the same shape and a new dtype. */
+  withDtype(dtype: DType): TensorType {
+    return new TensorType(dtype, this.shape);
+  }
+
+  /** Whether a value of type `other` may be stored where this type is expected. */
+  accepts(other: TensorType): boolean {
+    return this.dtype === other.dtype && this.ndim === other.ndim &&
+      this.shape.every((d, i) => d === null || d === other.shape[i]);
+  }
+
+  /** As Theano prints it: `TensorType(float64, (?, 1))`. */
+  toString(): string {
+    const dims = this.shape.map((d) => (d === null ? "?" : String(d)));
+    return `TensorType(${this.dtype}, (${dims.join(", ")}${dims.length === 1 ? "," : ""}))`;
+  }
+
+  /**
+   * Convert a user value into an NDArray of this type: the rank must match, static
+   * lengths must match, and a dtype change must not lose information unless
+   * `allowDowncast` is set. JS numbers are untyped, so plain numbers and nested arrays
+   * take this type's dtype: floats are rounded to float32 for a float32 type (as Theano
+   * does for Python floats), while an integer type refuses non-integers and values out
+   * of its range. Typed arrays and NDArrays keep their dtype and must widen losslessly.
+   * `whatFor` names the value in error messages (a function is called only when there is
+   * an error: a hot caller builds no message per call).
+   */
+  filter(value: ArrayLike, whatFor: string | (() => string), allowDowncast = false): NDArray {
+    const what = () => (typeof whatFor === "string" ? whatFor : whatFor());
+    const fromJs = !(value instanceof NDArray) && !ArrayBuffer.isView(value);
+    let arr: NDArray;
+    try {
+      arr = asarray(value, { dtype: fromJs && isFloat(this.dtype) ? this.dtype : undefined });
+    } catch (e) {
+      throw new InputError(`${what()}: ${(e as Error).message}`);
+    }
+    if (arr.ndim !== this.ndim) {
+      throw new InputError(
+        `${what()}: expected a ${this.ndim}-d value of ${this}, got a ${arr.ndim}-d value of shape (${
+          arr.shape.join(", ")
+        })`,
+      );
+    }
+    this.shape.forEach((d, i) => {
+      if (d !== null && arr.shape[i] !== d) {
+        throw new InputError(
+          `${what()}: dimension ${i} of ${this} must have length ${d}, got shape (${arr.shape.join(", ")})`,
+        );
+      }
+    });
+    if (arr.dtype === this.dtype) return arr;
+    const lossless = upcast(arr.dtype, this.dtype) === this.dtype;
+    if (lossless || allowDowncast) return arr.astype(this.dtype);
+    // JS numbers are fine for an integer type when every one is a whole number in its range.
+    const converted = arr.astype(this.dtype);
+    const lost = arr.data.findIndex((v, i) => v !== converted.data[i]);
+    if (fromJs && lost < 0) return converted;
+    const example = arr.data[lost];
+    if (fromJs) {
+      throw new InputError(
+        `${what()}: ${example} ${
+          Number.isInteger(example) ? `is out of the range of ${this.dtype}` : "is not a whole number"
+        }, so it cannot be stored in ${this} without losing information; pass allowInputDowncast: true to ${
+          this.dtype === "bool" ? "keep its truth" : Number.isInteger(example) ? "wrap it" : "truncate it"
+        }, or declare the variable with a wider dtype (e.g. { dtype: "float64" })`,
+      );
+    }
+    throw new InputError(
+      `${what()}: a ${arr.dtype} ${
+        value instanceof NDArray ? "NDArray" : value.constructor.name
+      } cannot be stored in ${this} without losing information; convert it first, pass allowInputDowncast: true, ` +
+        `or declare the variable with dtype "${upcast(arr.dtype, this.dtype)}"`,
+    );
+  }
+}
+
+// ---- Nodes ----
 
 let nextId = 1;
 
@@ -352,4 +495,125 @@ export interface TensorMethods {
   slice(...args: SliceArg[]): Variable;
   /** The symbolic shape: an int64 vector; `x.shape.get(0)` is a scalar. */
   readonly shape: Variable;
+}
+
+// ---- Ops ----
+
+/**
+ * Rules of an elementwise op, inlined by the CPU and WGSL code generators. The code
+ * generators convert every argument to the node's promoted input dtype first (unless
+ * `rawInputs`), so a rule sees one input dtype.
+ */
+export interface ScalarRule {
+  /** Number of inputs. */
+  arity: number;
+  /**
+   * JS expression computing one element from the argument expressions. The result is
+   * stored into the output's typed array, which rounds floats; integer results must
+   * wrap themselves (see `wrapInt`). Helpers are referenced as `H.name`.
+   */
+  js(args: string[], input: DType, out: DType): string;
+  /**
+   * WGSL expression for one element, or undefined when the op has no lowering for
+   * these dtypes (it then runs on the CPU inside a WebGPU function). It sits beside the
+   * JS rule because fusion stitches both the same way; the WebGPU table says which ops
+   * its code generator takes.
+   */
+  wgsl?(args: string[], input: DType, out: DType): string | undefined;
+  /** JS functions the expression calls as `H.name` (names unique across ops). */
+  helpers?: Record<string, (...args: number[]) => number>;
+  /** WGSL function definitions the expression calls (names unique across ops). */
+  wgslHelpers?: string;
+  /** Arguments keep their own dtypes (switch's condition, cast); `input` is then the output dtype. */
+  rawInputs?: boolean;
+  /** Infix form for pp, e.g. ["+", 3] for `(a + b)`. */
+  infix?: [string, number];
+}
+
+/** A rewrite rooted at an op: returns replacement outputs, or null to leave the node. */
+export interface Rewrite {
+  /** Name shown in debug output and error messages. */
+  name: string;
+  /** Pipeline stage that runs it. */
+  stage: "canonicalize" | "stabilize" | "specialize";
+  /** Replacement outputs for `node`, or null to leave it as it is. */
+  apply(node: Apply): readonly Variable[] | null;
+}
+
+/** The gradient rule: one gradient (or null when disconnected) per input. */
+export type VJP = (node: Apply, outputGrads: Variable[]) => (Variable | null)[];
+
+/** Forward rule: the tangent of each output from the inputs' tangents (null = zero). */
+export type JVP = (node: Apply, tangents: (Variable | null)[]) => (Variable | null)[];
+
+/** Everything an op says about itself. `P` is its params type (plain data). */
+export interface OpSpec<P = unknown> {
+  /** The op's name: used by pp, errors, rewrites that match it, and the op checks. */
+  name: string;
+  /** Output types from the inputs; throws HypatiaTypeError with a clear message. */
+  inferType(inputs: readonly Variable[], params: P): TensorType[];
+  /** Elementwise ops: the scalar rule fused loops are built from. */
+  scalar?: ScalarRule;
+  /** Other ops: compute outputs from input values. Must not mutate its inputs. */
+  perform?(inputs: NDArray[], params: P, node: Apply): NDArray[];
+  /** Reverse-mode rule, built from graph ops so gradients can be differentiated again. */
+  vjp?: VJP;
+  /** Forward-mode rule where it is cheaper than the double-Lop trick. */
+  jvp?: JVP;
+  /** Why the op has no gradient (its grad is then zero, as Theano does for e.g. argmax). */
+  notDifferentiable?: string;
+  /** Rewrites whose root is this op. */
+  rewrites?: Rewrite[];
+  /** How pp prints the node, from its inputs' strings. */
+  format?(args: string[], params: P, node: Apply): string;
+  /** Why constant folding must leave the node alone (a loop would run at compile time, say). */
+  notFoldable?: string;
+  /** Whether outputs may be computed without reading inputs' values (e.g. Shape). */
+  constantFoldable?: boolean;
+}
+
+/** An op: its spec plus a way to apply it. */
+export interface Op<P = unknown> extends OpSpec<P> {
+  /** Apply to inputs and return the node (`origin` keeps a rebuilt node's origin). */
+  make(inputs: readonly Variable[], params: P, origin?: string | Error): Apply;
+  /** Apply and return the single output (throws if the op has several). */
+  apply1(inputs: readonly Variable[], params: P): Variable;
+}
+
+/**
+ * Define an op from its spec.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defineOp, TensorType } from "./graph.ts";
+ * const ident = defineOp<null>({
+ *   name: "ident",
+ *   inferType: (xs) => [xs[0].type],
+ *   perform: ([x]) => [x],
+ *   vjp: (_node, [g]) => [g],
+ * });
+ * const x = new TensorType("float64", []).make("x");
+ * assert(ident.apply1([x], null).type.equals(x.type));
+ * ```
+ */
+export function defineOp<P>(spec: OpSpec<P>): Op<P> {
+  const op: Op<P> = {
+    ...spec,
+    make(inputs, params, origin) {
+      const types = spec.inferType(inputs, params);
+      return new Apply(op as Op, params, inputs, types, origin);
+    },
+    apply1(inputs, params) {
+      const node = op.make(inputs, params);
+      if (node.outputs.length !== 1) throw new Error(`${spec.name} has ${node.outputs.length} outputs`);
+      return node.outputs[0];
+    },
+  };
+  return op;
+}
+
+/** A stable string for params, used to merge equal nodes and key caches. */
+export function paramsKey(params: unknown): string {
+  return params === undefined ? "" : JSON.stringify(params);
 }

@@ -1,0 +1,148 @@
+/**
+ * The WebAssembly SIMD engine's lowering table: every op the engine runs, with its rule
+ * and cost hint, and why it does not run the others. This is the one place the engine
+ * is told about ops (the "adding an op" walk-through in docs/ARCHITECTURE.md starts here).
+ * @module
+ */
+import { DTYPES } from "../../core/dtype.ts";
+import { addOp, intDivOp, modOp, mulOp, negOp, sqrOp, subOp } from "../../ops/arith.ts";
+import { batchedDotOp } from "../../ops/batched_dot.ts";
+import { castOp } from "../../ops/cast.ts";
+import { andOp, eqOp, geOp, gtOp, invertOp, leOp, ltOp, neqOp, orOp, xorOp } from "../../ops/compare.ts";
+import { dimshuffleOp } from "../../ops/dimshuffle.ts";
+import { divOp } from "../../ops/div.ts";
+import { dotOp, outerOp } from "../../ops/dot.ts";
+import { expm1Op, expOp, log1pOp, log2Op, logOp, sqrtOp } from "../../ops/exp_log.ts";
+import { fillOp } from "../../ops/fill.ts";
+import { fusedOp } from "../../ops/fused.ts";
+import { concatenateOp } from "../../ops/join.ts";
+import { clipOp, maximumOp, minimumOp } from "../../ops/minmax.ts";
+import { powOp } from "../../ops/pow.ts";
+import {
+  allOp,
+  anyOp,
+  argmaxOp,
+  argminOp,
+  maxOp,
+  meanOp,
+  minOp,
+  prodOp,
+  prodOthersOp,
+  reducedCountOp,
+  sumOp,
+} from "../../ops/reduce.ts";
+import { absOp, ceilOp, floorOp, roundOp, signOp } from "../../ops/rounding.ts";
+import { scanOp } from "../../ops/scan.ts";
+import { reshapeOp } from "../../ops/shape.ts";
+import { shapeIOp, shapeOp } from "../../ops/shape_i.ts";
+import { sigmoidOp, softplusOp } from "../../ops/sigmoid.ts";
+import { logSoftmaxOp, logsumexpOp, softmaxGradOp, softmaxOp } from "../../ops/softmax.ts";
+import { erfOp } from "../../ops/special.ts";
+import { incSubtensorOp, subtensorOp } from "../../ops/subtensor.ts";
+import { switchOp } from "../../ops/switch.ts";
+import { tensordotOp } from "../../ops/tensordot.ts";
+import { cosOp, sinOp, tanhOp, tanOp } from "../../ops/trig.ts";
+import { allocOp } from "../../ops/alloc.ts";
+import { arangeOp, eyeOp } from "../../ops/arange.ts";
+import { mrgRandomOp } from "../../random/mrg_op.ts";
+import { numpyRandomOp } from "../../random/numpy_op.ts";
+import { LoweringTable } from "../lowering_table.ts";
+import { bin, un, type WasmRule } from "./lower.ts";
+import { wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
+import { wasmReduceKernel } from "./reduce.ts";
+import { vexp, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
+import { vlog, vlog1p, vlog2, vsoftplus } from "./vlog.ts";
+import { verf } from "./verf.ts";
+
+/**
+ * The engine's table. Elementwise ops have a `vector` rule (one step of a group kernel,
+ * elemwise.ts) and, when worth the copies into the arena, the `costly` hint; other ops a
+ * `kernel` that wraps the next engine's kernel.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wasmTable } from "./table.ts";
+ * import { expOp } from "../../ops/exp_log.ts";
+ * import { addOp } from "../../ops/arith.ts";
+ * import { eqOp } from "../../ops/compare.ts";
+ * assert(wasmTable.get(expOp)?.costly && !wasmTable.get(addOp)?.costly);
+ * assert(wasmTable.get(eqOp) === undefined && wasmTable.reason(eqOp)!.includes("bool"));
+ * ```
+ */
+export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("wasm")
+  // Cheap arithmetic: lowered, so groups with a costly op can use it, but not costly.
+  .register(addOp, { vector: bin("add") })
+  .register(subOp, { vector: bin("sub") })
+  .register(mulOp, { vector: bin("mul") })
+  .register(divOp, { vector: bin("div") })
+  .register(maximumOp, { vector: bin("max") })
+  .register(minimumOp, { vector: bin("min") })
+  .register(negOp, { vector: un("neg") })
+  .register(absOp, { vector: un("abs") })
+  .register(sqrtOp, { vector: un("sqrt") })
+  .register(floorOp, { vector: un("floor") })
+  .register(ceilOp, { vector: un("ceil") })
+  .register(roundOp, { vector: un("nearest") })
+  .register(sqrOp, { vector: (w, [a]) => w.get(a).get(a).f("mul") })
+  .register(clipOp, { vector: (w, [x, lo, hi]) => w.get(x).get(lo).f("max").get(hi).f("min") })
+  .register(signOp, {
+    // (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : a): +0 for ±0, NaN kept.
+    vector: (w, [a]) => {
+      w.get(a).k(0).f("gt").k(1).op("v128.and").get(a).k(0).f("lt").k(-1).op("v128.and", "v128.or");
+      const r = w.let();
+      w.select(() => w.get(a), () => w.get(r), () => w.get(a).get(a).f("ne"));
+    },
+  })
+  .register(fillOp, { vector: (w, [, v]) => w.get(v) })
+  // Costly functions: a group with one of these is worth the trip through the arena.
+  .register(expOp, { vector: (w, [a]) => vexp(w, a), costly: true })
+  .register(expm1Op, { vector: (w, [a]) => vexpm1(w, a), costly: true })
+  .register(logOp, { vector: (w, [a]) => vlog(w, a), costly: true })
+  .register(log1pOp, { vector: (w, [a]) => vlog1p(w, a), costly: true })
+  .register(log2Op, { vector: (w, [a]) => vlog2(w, a), costly: true })
+  .register(tanhOp, { vector: (w, [a]) => vtanh(w, a), costly: true })
+  .register(sigmoidOp, { vector: (w, [a]) => vsigmoid(w, a), costly: true })
+  .register(softplusOp, { vector: (w, [a]) => vsoftplus(w, a), costly: true })
+  .register(erfOp, { vector: (w, [a]) => verf(w, a), costly: true })
+  // A fused node is a group: it runs here when every step has a vector rule (elemwise.ts).
+  .register(fusedOp, { group: true })
+  // Matrix products and the float reductions over trailing axes.
+  .register(dotOp, { kernel: (node, js) => wasmDotKernel(node, js) })
+  .register(batchedDotOp, { kernel: (node, js) => wasmBatchedDotKernel(node, js) })
+  .register(sumOp, { kernel: (node, js) => wasmReduceKernel(node, "sum", js) })
+  .register(maxOp, { kernel: (node, js) => wasmReduceKernel(node, "max", js) })
+  .register(minOp, { kernel: (node, js) => wasmReduceKernel(node, "min", js) })
+  .decline(
+    [eqOp, neqOp, ltOp, leOp, gtOp, geOp, andOp, orOp, xorOp, invertOp, switchOp],
+    "bool or integer lanes: a group kernel computes in one float dtype",
+  )
+  .decline(DTYPES.map(castOp), "a cast changes the lane type; a group kernel computes in one float dtype")
+  .decline(
+    [intDivOp, modOp, powOp, sinOp, cosOp, tanOp],
+    "no vector lowering yet: a group with it runs the JS loop",
+  )
+  .decline([outerOp, tensordotOp], "no engine kernel yet: the JS cache-blocked GEMM runs it")
+  .decline(
+    [argmaxOp, argminOp, anyOp, allOp, meanOp, prodOp, prodOthersOp, logsumexpOp],
+    "no SIMD reduction yet: the JS group kernel or the reference runs it",
+  )
+  .decline([softmaxOp, logSoftmaxOp, softmaxGradOp], "no SIMD kernel yet: the reference runs it")
+  .decline(
+    [
+      allocOp,
+      arangeOp,
+      eyeOp,
+      dimshuffleOp,
+      reshapeOp,
+      concatenateOp,
+      subtensorOp,
+      incSubtensorOp,
+      shapeOp,
+      shapeIOp,
+      reducedCountOp,
+    ],
+    "layout, indexing and shape ops move data or read shapes: no arithmetic for SIMD to speed up",
+  )
+  .decline(scanOp, "the scan runner runs its body as a program of its own, whose nodes use this engine")
+  .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)");

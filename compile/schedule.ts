@@ -1,0 +1,183 @@
+/**
+ * The backend-neutral scheduler: which engines run a compiled function, in what order
+ * of preference, and the one Program interface the callable runs.
+ *
+ * Each device has an ordered list of engines; a node goes to the first engine of the
+ * list whose lowering table has a rule for it (a miss sends it down the list), and the
+ * JS engine, last on every list, runs whatever remains through the ops' reference rules.
+ * On the host the engines are composed per node (a wasm kernel wraps the JS kernel it
+ * falls back to at run time); on `webgpu` the WebGPU program places each node on the
+ * GPU or in a host segment run by the host engines, with explicit transfers between
+ * them, and a scan body is placed the same way, recursively.
+ * @module
+ */
+import type { DeviceName } from "../core/config.ts";
+import type { Apply, Variable } from "../core/graph.ts";
+import { stepsOf } from "../ops/fused.ts";
+import type {
+  CpuProgram,
+  EngineMemory,
+  HostEngines,
+  Kernel,
+  ProgramBuilder,
+  Thunk,
+} from "../backends/kernel.ts";
+import { buildCpuProgram, jsEngine } from "../backends/cpu/program.ts";
+import { wasmElementwise, wasmMemory } from "../backends/wasm/elemwise.ts";
+import { beginRun } from "../backends/wasm/staging.ts";
+import { wasmTable } from "../backends/wasm/table.ts";
+import { type AsyncProgram, buildWebGpuProgram } from "../backends/webgpu/program.ts";
+import { buildAutoProgram } from "../backends/webgpu/auto.ts";
+
+/** The engines of the library. */
+export type EngineName = "webgpu" | "wasm" | "js";
+
+/**
+ * Each device's engines, first choice first. `auto` is `webgpu` or `cpu`, picked at
+ * the first call.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ENGINES } from "./schedule.ts";
+ * assert.deepEqual(ENGINES.webgpu, ["webgpu", ...ENGINES.cpu]);
+ * ```
+ */
+export const ENGINES: { readonly cpu: readonly EngineName[]; readonly webgpu: readonly EngineName[] } = {
+  cpu: ["wasm", "js"],
+  webgpu: ["webgpu", "wasm", "js"],
+};
+
+/** A host engine as the scheduler composes it with the engines after it in a device's list. */
+interface HostEngine {
+  /** Its kernel for an elementwise or fused node, running `next` where it does not apply; undefined: none. */
+  elementwise?(node: Apply, next: Thunk, describe: () => string): Thunk | undefined;
+  /**
+   * Its kernel for another node, running `next` (undefined: the op's reference rule) for
+   * the cases it does not take at run time; undefined when it has none for the node.
+   */
+  kernel(node: Apply, next: Kernel | undefined, build: ProgramBuilder): Kernel | undefined;
+  /** Opens a run (the wasm engine stages large inputs once per run). */
+  beginRun?: HostEngines["beginRun"];
+  /** Memory it lends the host program for intermediates. */
+  memory?: EngineMemory;
+}
+
+const HOST: Record<Exclude<EngineName, "webgpu">, HostEngine> = {
+  // Last on every list: its table's kernels, else the reference rule (`jsEngine`).
+  js: { kernel: (node, _next, build) => jsEngine.kernel(node, build) },
+  wasm: {
+    elementwise(node, next, describe) {
+      const { steps, output } = stepsOf(node);
+      return wasmElementwise(node, steps, output, next, describe);
+    },
+    kernel(node, next) {
+      const rule = wasmTable.get(node.op)?.kernel;
+      if (!rule) return undefined;
+      const fallback: Kernel = next ?? ((vals) => node.op.perform!(vals, node.params, node));
+      const k = rule(node, fallback);
+      return k === fallback ? undefined : k; // the node does not suit the engine
+    },
+    beginRun,
+    memory: wasmMemory,
+  },
+};
+
+/** The host engines of `names` (first choice first) as the host program sees them. */
+function composeHost(names: readonly EngineName[]): HostEngines {
+  const list = names.flatMap((n) => (n === "webgpu" ? [] : [HOST[n]]));
+  const runs = list.flatMap((e) => (e.beginRun ? [e.beginRun] : []));
+  return {
+    elementwise(node, loop, describe) {
+      let k = loop;
+      for (let i = list.length - 1; i >= 0; i--) k = list[i].elementwise?.(node, k, describe) ?? k;
+      return k;
+    },
+    kernel(node, build) {
+      let k: Kernel | undefined;
+      for (let i = list.length - 1; i >= 0; i--) k = list[i].kernel(node, k, build) ?? k;
+      return k;
+    },
+    beginRun: runs.length === 1 ? runs[0] : (foreign, shared) => {
+      const scopes = runs.map((begin) => begin(foreign, shared));
+      return { end: () => scopes.forEach((s) => s.end()) };
+    },
+    memory: list.find((e) => e.memory)?.memory,
+  };
+}
+
+/**
+ * The host engines of `device: "cpu"` (wasm in front of JS): a node runs on wasm when
+ * the wasm table has a rule for it and the node suits the engine (float lanes, engine
+ * on), else on JS. The wasm engine also lends its memory for intermediates and stages
+ * large inputs once per run.
+ */
+export const hostEngines: HostEngines = composeHost(ENGINES.cpu);
+
+/** The host engines of a WebGPU function's CPU segments: its list after the GPU. */
+const webgpuHost = composeHost(ENGINES.webgpu);
+
+/**
+ * A host program computing `outputs` from `roots` with the host engines.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildHostProgram } from "./schedule.ts";
+ * import { exp } from "../ops/exp_log.ts";
+ * import { dvector } from "../ops/constructors.ts";
+ * import { asarray } from "../core/ndarray.ts";
+ * const x = dvector("x");
+ * const [y] = buildHostProgram([x], [exp(x)]).run([asarray([0])]);
+ * assert.equal(y.data[0], 1);
+ * ```
+ */
+export function buildHostProgram(roots: readonly Variable[], outputs: readonly Variable[]): CpuProgram {
+  return buildCpuProgram(roots, outputs, hostEngines);
+}
+
+/** The host programs of a WebGPU function's CPU segments. */
+const webgpuHostProgram: ProgramBuilder = (roots, outputs) => buildCpuProgram(roots, outputs, webgpuHost);
+
+/** A program whose calls return their results: the host engines only (`device: "cpu"`). */
+export interface SyncProgram extends CpuProgram {
+  readonly sync: true;
+}
+
+/** A program whose calls return Promises (`device: "webgpu"` or `"auto"`). */
+export interface AsyncRunner extends AsyncProgram {
+  readonly sync: false;
+}
+
+/** What a compiled function runs; `sync` says which kind it is. */
+export type Program = SyncProgram | AsyncRunner;
+
+/**
+ * Schedule `outputs` (computed from `roots`) on `device`'s engines.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildProgram } from "./schedule.ts";
+ * import { neg } from "../ops/arith.ts";
+ * import { dvector } from "../ops/constructors.ts";
+ * import { asarray } from "../core/ndarray.ts";
+ * const x = dvector("x");
+ * const p = buildProgram("cpu", [x], [neg(x)], "f");
+ * if (!p.sync) throw new Error("a CPU program runs synchronously");
+ * assert.equal(p.run([asarray([2])])[0].data[0], -2);
+ * ```
+ */
+export function buildProgram(
+  device: DeviceName,
+  roots: readonly Variable[],
+  outputs: readonly Variable[],
+  name: string,
+): Program {
+  if (device === "cpu") return Object.assign(buildHostProgram(roots, outputs), { sync: true as const });
+  // auto's CPU fallback is the cpu device's list; its WebGPU choice, the webgpu list.
+  const program = device === "webgpu"
+    ? buildWebGpuProgram(roots, outputs, name, webgpuHostProgram)
+    : buildAutoProgram(roots, outputs, name, webgpuHostProgram, buildHostProgram);
+  return Object.assign(program, { sync: false as const });
+}
