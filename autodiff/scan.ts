@@ -14,7 +14,7 @@ import { SharedVariable } from "../core/shared.ts";
 import { Constant, type Dim, type TensorLike, TensorType, Variable } from "../core/graph.ts";
 import { cloneReplace, graphInputs } from "../core/walk.ts";
 import { cast } from "../ops/cast.ts";
-import { type InnerGrad, scanOp, ScanParams, type SeqSpec, type StateSpec } from "../ops/scan.ts";
+import { type InnerGrad, scanOp, ScanParams, type SeqSpec, type StateSpec } from "../ops/scan/scan.ts";
 import { grad } from "./grad.ts";
 
 /** A sequence with taps: `taps: [-1, 0]` gives the body `x[t - 1]` and `x[t]`. */

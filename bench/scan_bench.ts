@@ -11,7 +11,7 @@
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
 import { buildHostProgram } from "../compile/schedule.ts";
-import type { ScanParams } from "../ops/scan_params.ts";
+import type { ScanParams } from "../ops/scan/params.ts";
 
 const { values } = parseArgs({
   args: import.meta.main ? Deno.args : [],

@@ -7,7 +7,7 @@
 import { type NodeHook, rewriteGraph } from "../core/rewrite.ts";
 import { Constant, TensorType, type Variable } from "../core/graph.ts";
 import { buildHostProgram } from "./schedule.ts";
-import { mapScanBodies } from "../ops/scan.ts";
+import { mapScanBodies } from "../ops/scan/scan.ts";
 import { fuseElementwise } from "./fusion.ts";
 import { fillSink, squeezeConstants } from "../ops/fill.ts";
 

@@ -9,8 +9,8 @@
 import { HypatiaError } from "../../core/errors.ts";
 import { NDArray } from "../../core/ndarray.ts";
 import type { Apply } from "../../core/graph.ts";
-import { ScanChecks } from "../../ops/scan_checks.ts";
-import { lagsOf, rowMap, type ScanParams } from "../../ops/scan_params.ts";
+import { ScanChecks } from "../../ops/scan/checks.ts";
+import { lagsOf, rowMap, type ScanParams } from "../../ops/scan/params.ts";
 import type { CpuProgram, Kernel, ProgramBuilder } from "../kernel.ts";
 
 /** Counters for tests and benchmarks: how many scan bodies were compiled. */

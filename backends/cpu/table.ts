@@ -32,7 +32,7 @@ import {
   sumOp,
 } from "../../ops/reduce.ts";
 import { absOp } from "../../ops/rounding.ts";
-import { scanOp } from "../../ops/scan.ts";
+import { scanOp } from "../../ops/scan/scan.ts";
 import { logsumexpOp } from "../../ops/softmax.ts";
 import { tensordotOp } from "../../ops/tensordot.ts";
 import { LoweringTable } from "../lowering_table.ts";
@@ -88,7 +88,7 @@ export const jsTable: LoweringTable<JsRule> = new LoweringTable<JsRule>("js")
  * import assert from "node:assert/strict";
  * import { jsRuns } from "./table.ts";
  * import { expOp } from "../../ops/exp_log.ts";
- * import { scanOp } from "../../ops/scan.ts";
+ * import { scanOp } from "../../ops/scan/scan.ts";
  * assert(jsRuns(expOp) && jsRuns(scanOp));
  * ```
  */

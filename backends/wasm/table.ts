@@ -32,7 +32,7 @@ import {
   sumOp,
 } from "../../ops/reduce.ts";
 import { absOp, ceilOp, floorOp, roundOp, signOp } from "../../ops/rounding.ts";
-import { scanOp } from "../../ops/scan.ts";
+import { scanOp } from "../../ops/scan/scan.ts";
 import { reshapeOp } from "../../ops/shape.ts";
 import { shapeIOp, shapeOp } from "../../ops/shape_i.ts";
 import { sigmoidOp, softplusOp } from "../../ops/sigmoid.ts";

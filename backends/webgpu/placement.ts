@@ -17,7 +17,7 @@ import { wgslType } from "../../ops/elemwise.ts";
 import { fusedOp, type FusedParams } from "../../ops/fused.ts";
 import { webgpuTable } from "./table.ts";
 import type { DimShuffleParams } from "../../ops/dimshuffle.ts";
-import type { ScanParams } from "../../ops/scan_params.ts";
+import type { ScanParams } from "../../ops/scan/params.ts";
 import { type Apply, Constant, type Variable } from "../../core/graph.ts";
 import { cloneReplace, toposort } from "../../core/walk.ts";
 import { broadcastRuntime } from "../kernel.ts";

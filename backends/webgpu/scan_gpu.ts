@@ -18,8 +18,8 @@
 import { HypatiaError } from "../../core/errors.ts";
 import type { NDArray } from "../../core/ndarray.ts";
 import { wgslType } from "../../ops/elemwise.ts";
-import { ScanChecks } from "../../ops/scan_checks.ts";
-import { lagsOf, rowMap, type ScanParams } from "../../ops/scan_params.ts";
+import { ScanChecks } from "../../ops/scan/checks.ts";
+import { lagsOf, rowMap, type ScanParams } from "../../ops/scan/params.ts";
 import type { DevValue, WebGpuCall } from "./call.ts";
 import { dispatchSize, WORKGROUP_SIZE } from "./codegen.ts";
 import { type GpuStore, laneBytes, pipelineFor } from "./device.ts";

@@ -36,7 +36,7 @@ import {
   sumOp,
 } from "../../ops/reduce.ts";
 import { reduceWgsl } from "../../ops/reduce_wgsl.ts";
-import { scanOp } from "../../ops/scan.ts";
+import { scanOp } from "../../ops/scan/scan.ts";
 import { reshapeOp } from "../../ops/shape.ts";
 import { shapeIOp, shapeOp } from "../../ops/shape_i.ts";
 import { logSoftmaxOp, logsumexpOp, softmaxGradOp, softmaxOp } from "../../ops/softmax.ts";

@@ -10,22 +10,22 @@
  * index (through a one-hot mask, `switch(arange(n) == i, ...)`).
  * @module
  */
-import type { Apply, Rewrite, Variable } from "../core/graph.ts";
-import { constant } from "../core/constant.ts";
-import { toposort } from "../core/walk.ts";
-import { add, mul } from "./arith.ts";
-import { alloc, arange } from "./alloc.ts";
-import { cast } from "./cast.ts";
-import { eq, lt } from "./compare.ts";
-import { batchedDot, dot } from "./dot.ts";
-import { dimshuffle } from "./dimshuffle.ts";
-import { minimum } from "./minmax.ts";
-import { type ReduceParams, sum } from "./reduce.ts";
-import type { ScanParams } from "./scan_params.ts";
-import { shapeI } from "./shape_i.ts";
-import { slice } from "./subtensor.ts";
-import type { IncSubtensorParams, IndexEntry, SubtensorParams } from "./subtensor.ts";
-import { switch_ } from "./switch.ts";
+import type { Apply, Rewrite, Variable } from "../../core/graph.ts";
+import { constant } from "../../core/constant.ts";
+import { toposort } from "../../core/walk.ts";
+import { add, mul } from "../arith.ts";
+import { alloc, arange } from "../alloc.ts";
+import { cast } from "../cast.ts";
+import { eq, lt } from "../compare.ts";
+import { batchedDot, dot } from "../dot.ts";
+import { dimshuffle } from "../dimshuffle.ts";
+import { minimum } from "../minmax.ts";
+import { type ReduceParams, sum } from "../reduce.ts";
+import type { ScanParams } from "./params.ts";
+import { shapeI } from "../shape_i.ts";
+import { slice } from "../subtensor.ts";
+import type { IncSubtensorParams, IndexEntry, SubtensorParams } from "../subtensor.ts";
+import { switch_ } from "../switch.ts";
 
 const REDUCTIONS = new Set(["sum", "prod", "max", "min", "mean", "argmax", "argmin", "any", "all"]);
 const ALL: IndexEntry = { start: null, stop: null, step: null };
@@ -131,10 +131,10 @@ function independent(p: ScanParams): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { batchScan } from "./scan_batch.ts";
- * import { scan } from "../autodiff/scan.ts";
- * import { add, mul } from "./arith.ts";
- * import { dscalar, dvector } from "./constructors.ts";
+ * import { batchScan } from "./batch.ts";
+ * import { scan } from "../../autodiff/scan.ts";
+ * import { add, mul } from "../arith.ts";
+ * import { dscalar, dvector } from "../constructors.ts";
  * const [ys] = scan({ fn: (xt, w) => mul(xt, w), sequences: dvector("x"), nonSequences: dscalar("w") });
  * assert(batchScan(ys.owner!)![0].owner!.op.name === "mul");
  * const [cum] = scan({ fn: (xt, acc) => add(acc, xt), sequences: dvector("x"), outputsInfo: dscalar("z") });
@@ -189,7 +189,7 @@ export function batchScan(node: Apply): Variable[] | null {
   return results.every((r, k) => node.outputs[k].type.accepts(r.type)) ? results : null;
 }
 
-/** The rewrite, rooted at scan (registered in ops/scan.ts). */
+/** The rewrite, rooted at scan (registered in ops/scan/scan.ts). */
 export const batchIndependentScan: Rewrite = {
   name: "scan_batch_independent_steps",
   stage: "canonicalize",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import * as T from "../mod.ts";
-import { toposort } from "../core/walk.ts";
+import * as T from "../../mod.ts";
+import { toposort } from "../../core/walk.ts";
 
 type V = T.Variable;
 const wave = (n: number, s: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 1.3 + s) * 0.7);

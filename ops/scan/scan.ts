@@ -6,19 +6,19 @@
  *
  * The CPU backend runs a Scan node with its scan runner (backends/cpu/scan_runner.ts),
  * which compiles the body once per compiled function and reuses it at every step. The
- * gradient is another Scan running backwards over the steps (ops/scan_grad.ts).
+ * gradient is another Scan running backwards over the steps (ops/scan/grad.ts).
  * @module
  */
-import { isInt } from "../core/dtype.ts";
-import { HypatiaTypeError } from "../core/errors.ts";
-import { defineOp, type Dim, type Op, TensorType, type Variable } from "../core/graph.ts";
-import { toposort } from "../core/walk.ts";
-import type { ScanParams } from "./scan_params.ts";
-import { scanVjp } from "./scan_grad.ts";
-import { batchIndependentScan } from "./scan_batch.ts";
+import { isInt } from "../../core/dtype.ts";
+import { HypatiaTypeError } from "../../core/errors.ts";
+import { defineOp, type Dim, type Op, TensorType, type Variable } from "../../core/graph.ts";
+import { toposort } from "../../core/walk.ts";
+import type { ScanParams } from "./params.ts";
+import { scanVjp } from "./grad.ts";
+import { batchIndependentScan } from "./batch.ts";
 
-export { collectWidth, lagsOf, ScanParams } from "./scan_params.ts";
-export type { CollectSpec, InnerGrad, ScanParamsInit, SeqSpec, StateSpec } from "./scan_params.ts";
+export { collectWidth, lagsOf, ScanParams } from "./params.ts";
+export type { CollectSpec, InnerGrad, ScanParamsInit, SeqSpec, StateSpec } from "./params.ts";
 
 /** Whether a value of type `outer` may stand where `inner` is declared (runtime checks the rest). */
 function compatible(outer: readonly Dim[], inner: readonly Dim[]): boolean {
@@ -124,9 +124,9 @@ export const scanOp: Op<ScanParams> = defineOp<ScanParams>({
  * ```ts
  * import assert from "node:assert/strict";
  * import { mapScanBodies } from "./scan.ts";
- * import { scan } from "../autodiff/scan.ts";
- * import { mul } from "./arith.ts";
- * import { dvector } from "./constructors.ts";
+ * import { scan } from "../../autodiff/scan.ts";
+ * import { mul } from "../arith.ts";
+ * import { dvector } from "../constructors.ts";
  * const [ys] = scan({ fn: (xt) => mul(xt, 2), sequences: dvector("x") });
  * assert(mapScanBodies([ys], (inner) => [...inner])[0] === ys);
  * const [doubled] = mapScanBodies([ys], (inner) => inner.map((v) => mul(v, 2)));

@@ -5,9 +5,9 @@
  * lengths, initial states, and the shapes the body returns at each step.
  * @module
  */
-import { ShapeError } from "../core/errors.ts";
-import type { Apply, Dim } from "../core/graph.ts";
-import { lagsOf, type ScanParams } from "./scan_params.ts";
+import { ShapeError } from "../../core/errors.ts";
+import type { Apply, Dim } from "../../core/graph.ts";
+import { lagsOf, type ScanParams } from "./params.ts";
 
 /** A shape as NumPy prints it: `(3,)`, `(2, 3)`. */
 const shapeStr = (s: readonly number[]) => `(${s.join(", ")}${s.length === 1 ? "," : ""})`;
@@ -25,10 +25,10 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ScanChecks } from "./scan_checks.ts";
- * import { scan } from "../autodiff/scan.ts";
- * import { add } from "./arith.ts";
- * import { dscalar, dvector } from "./constructors.ts";
+ * import { ScanChecks } from "./checks.ts";
+ * import { scan } from "../../autodiff/scan.ts";
+ * import { add } from "../arith.ts";
+ * import { dscalar, dvector } from "../constructors.ts";
  * const [cum] = scan({ fn: (xt, acc) => add(acc, xt), sequences: dvector("x"), outputsInfo: dscalar("z") });
  * const checks = new ScanChecks(cum.owner!);
  * assert.equal(checks.stepCount(undefined, [5]), 5);

@@ -1,7 +1,7 @@
 /**
  * The data of a Scan node: how its outer inputs map to the inner graph's inputs at
  * each step, and how the inner graph's outputs are collected. Kept apart from the op
- * (ops/scan.ts) so the gradient builder (ops/scan_grad.ts) and the CPU runner
+ * (ops/scan/scan.ts) so the gradient builder (ops/scan/grad.ts) and the CPU runner
  * (backends/cpu/scan_runner.ts) share it without import cycles.
  *
  * Outer inputs, in order: `[n?, ...sequences, ...initial states, ...non-sequences]`.
@@ -11,8 +11,8 @@
  * Outer outputs: one per state, then one per collected output.
  * @module
  */
-import { Constant, paramsKey, type Variable } from "../core/graph.ts";
-import { toposort } from "../core/walk.ts";
+import { Constant, paramsKey, type Variable } from "../../core/graph.ts";
+import { toposort } from "../../core/walk.ts";
 
 /**
  * How a sequence is read. At step `t` (of `n`), offset `o` reads position `i = t + o`
@@ -168,7 +168,7 @@ export class ScanParams implements ScanParamsInit {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { collectWidth } from "./scan_params.ts";
+ * import { collectWidth } from "./params.ts";
  * assert(collectWidth({ like: null }) === 1);
  * assert(collectWidth({ like: 0, offsets: [0, 2], reverse: false, anchorEnd: false, window: 2 }) === 2);
  * ```
@@ -183,7 +183,7 @@ export function collectWidth(c: CollectSpec): number {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { lagsOf } from "./scan_params.ts";
+ * import { lagsOf } from "./params.ts";
  * assert(lagsOf({ taps: [-3, -1], stacked: true, keep: "all" }) === 3);
  * ```
  */
@@ -198,7 +198,7 @@ export function lagsOf(s: StateSpec): number {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { rowOf } from "./scan_params.ts";
+ * import { rowOf } from "./params.ts";
  * const fwd = { offsets: [0, 2], reverse: false, anchorEnd: false, window: 2 };
  * assert(rowOf(fwd, 10, 5, 1, 2) === 3);
  * const back = { offsets: [0], reverse: true, anchorEnd: true, window: 0 };
@@ -218,7 +218,7 @@ export function rowOf(spec: SeqSpec, len: number, n: number, t: number, o: numbe
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { rowMap, rowOf } from "./scan_params.ts";
+ * import { rowMap, rowOf } from "./params.ts";
  * const back = { offsets: [0], reverse: true, anchorEnd: true, window: 0 };
  * const [a, b] = rowMap(back, 10, 5);
  * assert(a + b * 3 === rowOf(back, 10, 5, 3, 0));
@@ -237,7 +237,7 @@ export function rowMap(spec: SeqSpec, len: number, n: number): [number, number] 
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { reversedSpec, rowOf } from "./scan_params.ts";
+ * import { reversedSpec, rowOf } from "./params.ts";
  * const spec = { offsets: [0, 1, 3], reverse: false, anchorEnd: false, window: 3 };
  * const back = reversedSpec(spec);
  * const [len, n] = [9, 6];
@@ -264,9 +264,9 @@ export function reversedSpec(spec: SeqSpec): SeqSpec {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { graphSignature } from "./scan_params.ts";
- * import { add, mul } from "./arith.ts";
- * import { dscalar } from "./constructors.ts";
+ * import { graphSignature } from "./params.ts";
+ * import { add, mul } from "../arith.ts";
+ * import { dscalar } from "../constructors.ts";
  * const [a, b] = [dscalar("a"), dscalar("b")];
  * assert(graphSignature([a], [add(a, 1)]) === graphSignature([b], [add(b, 1)]));
  * assert(graphSignature([a], [add(a, 1)]) !== graphSignature([a], [mul(a, 1)]));

@@ -12,16 +12,16 @@
  * With `truncateGradient = k` the backward loop stops after `k` steps.
  * @module
  */
-import { isFloat } from "../core/dtype.ts";
-import { GradError } from "../core/errors.ts";
-import { constant } from "../core/constant.ts";
-import type { Apply, Variable } from "../core/graph.ts";
-import { add } from "./arith.ts";
-import { cast } from "./cast.ts";
-import { dimshuffle } from "./dimshuffle.ts";
-import { fill } from "./fill.ts";
-import { concatenate, stack } from "./join.ts";
-import { sum } from "./reduce.ts";
+import { isFloat } from "../../core/dtype.ts";
+import { GradError } from "../../core/errors.ts";
+import { constant } from "../../core/constant.ts";
+import type { Apply, Variable } from "../../core/graph.ts";
+import { add } from "../arith.ts";
+import { cast } from "../cast.ts";
+import { dimshuffle } from "../dimshuffle.ts";
+import { fill } from "../fill.ts";
+import { concatenate, stack } from "../join.ts";
+import { sum } from "../reduce.ts";
 import {
   type CollectSpec,
   lagsOf,
@@ -29,7 +29,7 @@ import {
   ScanParams,
   type SeqSpec,
   type StateSpec,
-} from "./scan_params.ts";
+} from "./params.ts";
 
 const zerosOf = (model: Variable) => fill(model, constant(0, { dtype: model.dtype }));
 const plus = (a: Variable | null, b: Variable | null) => (a && b ? add(a, b) : a ?? b);
@@ -43,11 +43,11 @@ const LAST: SeqSpec = { offsets: [0], reverse: true, anchorEnd: true, window: 0 
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { scanVjp } from "./scan_grad.ts";
- * import { scan } from "../autodiff/scan.ts";
- * import { add } from "./arith.ts";
- * import { onesLike } from "./alloc.ts";
- * import { dscalar, dvector } from "./constructors.ts";
+ * import { scanVjp } from "./grad.ts";
+ * import { scan } from "../../autodiff/scan.ts";
+ * import { add } from "../arith.ts";
+ * import { onesLike } from "../alloc.ts";
+ * import { dscalar, dvector } from "../constructors.ts";
  * const [cum] = scan({ fn: (xt, acc) => add(acc, xt), sequences: dvector("x"), outputsInfo: dscalar("z") });
  * const [gx, gz] = scanVjp(cum.owner!, [onesLike(cum)]);
  * assert(gx!.owner!.op.name === "scan" && gz!.ndim === 0);
