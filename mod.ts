@@ -45,9 +45,11 @@ export { hessian, jacobian } from "./autodiff/jacobian.ts";
 export type { JacobianOptions } from "./autodiff/jacobian.ts";
 export { compileFunction as compile, compileFunction as function } from "./compile/function.ts";
 export type {
+  AnyCompiledFunction,
   AsyncCompiledFunction,
   AsyncFunctionOptions,
   CompiledFunction,
+  CpuFunctionOptions,
   FunctionMaker,
   FunctionOptions,
 } from "./compile/function.ts";

@@ -30,6 +30,8 @@ export const EXCLUDED_FILES: Record<string, string> = {
     "spawns `deno run` with Deno's permission flags, and `bun`; it already plots under both",
   "scripts/heap_test.ts":
     "spawns `deno run --v8-flags=--expose-gc` and `bun`; it already checks the heap under both",
+  "compile/function_types_test.ts":
+    "runs `deno check` on files that must and must not compile: the types are Deno's and TypeScript's, not the runtime's",
   "core/config_test.ts":
     "checks Deno's permission system (--allow-env granted or not) in `deno run` children",
 };
