@@ -25,7 +25,7 @@
 // deno-lint-ignore no-import-prefix
 import * as vega from "npm:vega@6.4.0";
 // deno-lint-ignore no-import-prefix
-import { compile, type TopLevelSpec } from "npm:vega-lite@6.5.0";
+import { compile, type TopLevelSpec } from "npm:vega-lite@6.4.3";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { existsSync } from "node:fs";

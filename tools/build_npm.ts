@@ -255,7 +255,7 @@ export function buildNpm(options: BuildOptions = {}): BuildResult {
     main: "./mod.js",
     types: "./mod.d.ts",
     exports: exportsField,
-    engines: { node: ">=20" },
+    engines: devPkg.engines, // the Node versions the README promises
     keywords: ["theano", "tensor", "autodiff", "symbolic", "webgpu", "numpy", "deep-learning"],
     peerDependencies,
     peerDependenciesMeta,
