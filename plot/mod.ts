@@ -197,10 +197,7 @@ export async function svgToPng(svg: string, options: PngOptions = {}): Promise<U
     // deno-lint-ignore no-import-prefix
     ({ Resvg } = await import("npm:@resvg/resvg-js@2.6.2"));
   } catch (e) {
-    throw new Error(
-      "svgToPng: could not load @resvg/resvg-js (run `npm install`; under Deno also pass " +
-        `--allow-ffi --allow-read --allow-env --allow-sys): ${(e as Error).message}`,
-    );
+    throw new Error(`svgToPng: could not load @resvg/resvg-js: ${resvgLoadAdvice(e as Error)}`);
   }
   const fontFiles = options.fontFiles ?? defaultFontFiles();
   const family = fontFiles.length > 0 ? "DejaVu Sans" : undefined;
@@ -213,6 +210,21 @@ export async function svgToPng(svg: string, options: PngOptions = {}): Promise<U
     },
   });
   return new Uint8Array(resvg.render().asPng());
+}
+
+/**
+ * What to do when the renderer does not load: a permission Deno refused (the package is
+ * there) needs flags, not an install; a missing package needs an install.
+ */
+function resvgLoadAdvice(e: Error): string {
+  if (e.name === "NotCapable" || e.name === "PermissionDenied") {
+    return "it is a native addon, which Deno loads only with --allow-ffi (and --allow-read --allow-env " +
+      `--allow-sys); run again with those flags (${e.message})`;
+  }
+  if (/cannot find|not found|ERR_MODULE_NOT_FOUND/i.test(e.message)) {
+    return `it is not installed; run \`npm install @resvg/resvg-js\` (${e.message})`;
+  }
+  return e.message;
 }
 
 /** Paths written by {@link saveChart}. */
