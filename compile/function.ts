@@ -221,7 +221,7 @@ export function compileFunction(
 export function compileFunction(
   inputs: (Variable | In)[],
   outputs: Variable,
-  options: FunctionOptions,
+  options?: FunctionOptions,
 ): AnyCompiledFunction<NDArray>;
 /**
  * A list of outputs on a device chosen at run time: each awaited call gives a list of NDArrays.
@@ -238,8 +238,8 @@ export function compileFunction(
  */
 export function compileFunction(
   inputs: (Variable | In)[],
-  outputs: Variable[] | null | undefined,
-  options: FunctionOptions,
+  outputs?: Variable[] | null,
+  options?: FunctionOptions,
 ): AnyCompiledFunction<NDArray[]>;
 export function compileFunction(
   inputs: (Variable | In)[],

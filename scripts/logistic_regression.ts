@@ -10,7 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
-import { Progress } from "./lib/progress.ts";
+import { Progress } from "../progress/mod.ts";
 import { usage } from "./lib/usage.ts";
 
 const HELP = `${usage("scripts/logistic_regression.ts", "[options]")}

@@ -11,7 +11,7 @@
 import { parseArgs } from "node:util";
 import process from "node:process";
 import * as T from "../mod.ts";
-import { Progress } from "./lib/progress.ts";
+import { Progress } from "../progress/mod.ts";
 import { usage } from "./lib/usage.ts";
 
 const HELP = `Monte Carlo estimates with Hypatia's random streams.

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
-import { Progress } from "./lib/progress.ts";
+import { Progress } from "../progress/mod.ts";
 import { usage } from "./lib/usage.ts";
 
 const HELP = `${usage("scripts/rnn.ts", "[options]")}

@@ -78,7 +78,13 @@ Deno.test("npm package: builds, packs, installs and runs under Node and Bun; its
   try {
     const { out, packageJson } = buildNpm({ out: `${tmp}/package` });
     assert.equal(packageJson.name, "hypatia");
-    assert.deepEqual(Object.keys(packageJson.exports as object), [".", "./expr", "./io", "./plot"]);
+    assert.deepEqual(Object.keys(packageJson.exports as object), [
+      ".",
+      "./expr",
+      "./io",
+      "./plot",
+      "./progress",
+    ]);
     assert.equal(packageJson.dependencies, undefined, "the package depends on nothing");
     const peers = packageJson.peerDependencies as Record<string, string>;
     const meta = packageJson.peerDependenciesMeta as Record<string, { optional: boolean }>;
