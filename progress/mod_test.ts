@@ -100,7 +100,7 @@ Deno.test("fitBar() never reaches the terminal's last column, dropping the rate,
   // 80 columns: everything still fits, with a narrower bar.
   assert.match(
     fitBar(st, 80),
-    /^training \|█*[ ▏▎▍▌▋▊▉]* *\|  15% 3,019\/20,000 steps 1\.21k steps\/s ETA 14\.1s$/,
+    /^training \|█*[ ▏▎▍▌▋▊▉]* *\| {2}15% 3,019\/20,000 steps 1\.21k steps\/s ETA 14\.1s$/,
   );
   // Narrower: the rate goes, then the label, then the unit, then the time.
   assert.equal(fitBar(st, 60), "training |██            |  15% 3,019/20,000 steps ETA 14.1s");
