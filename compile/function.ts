@@ -9,6 +9,8 @@ import { DeviceError, InputError } from "../core/errors.ts";
 import type { ArrayLike, NDArray } from "../core/ndarray.ts";
 import { SharedVariable } from "../core/shared.ts";
 import { cloneReplace, graphInputs } from "../core/walk.ts";
+import { graphMimeBundle, pp } from "../core/printing.ts";
+import { JUPYTER_DISPLAY } from "../core/display_array.ts";
 import { Constant, type TensorLike, type Variable } from "../core/variable.ts";
 import { buildCpuProgram, type CpuProgram } from "../backends/cpu/program.ts";
 import { type AsyncProgram, buildWebGpuProgram, type Placement } from "../backends/webgpu/program.ts";
@@ -426,6 +428,12 @@ function makeCallable(
     Object.defineProperty(callable, sym, { value: dispose });
   }
   Object.defineProperty(callable, "maker", { value: maker });
+  // console.log and a notebook show the optimised graph. (Deno's Jupyter kernel consults the
+  // display method of objects only: a function cell shows its inspect text.)
+  const show = () => `<compiled ${maker.name}>\n${pp({ maker })}`;
+  Object.defineProperty(callable, Symbol.for("Deno.customInspect"), { value: show });
+  Object.defineProperty(callable, Symbol.for("nodejs.util.inspect.custom"), { value: show });
+  Object.defineProperty(callable, JUPYTER_DISPLAY, { value: () => graphMimeBundle({ maker }) });
   Object.defineProperty(callable, "copy", {
     value: (options: { swap?: Pairs<SharedVariable, SharedVariable>; deleteUpdates?: boolean } = {}) => {
       const swap = new Map(options.swap ? [...options.swap] : []);

@@ -70,7 +70,7 @@ export interface LineChartOptions {
 
 /**
  * A Vega-Lite specification of a line chart with one coloured line per series and a
- * legend (none for a single series). Non-finite points (NaN, ±Infinity; non-positive ones on a log scale) are left
+ * legend (none for a single series); in a Jupyter notebook it shows as the drawn chart. Non-finite points (NaN, ±Infinity; non-positive ones on a log scale) are left
  * out, since Vega would draw them at the edge of the chart.
  *
  * ```ts
@@ -124,7 +124,18 @@ export function lineChartSpec(series: Series[], options: LineChartOptions = {}):
       },
     },
   };
-  return spec as unknown as ChartSpec;
+  return displayable(spec as unknown as ChartSpec, `line chart of ${series.map((s) => s.name).join(", ")}`);
+}
+
+/**
+ * Gives a chart specification the display method of Deno's Jupyter kernel (a notebook
+ * cell ending with the chart draws it as SVG); not enumerable, so the JSON is unchanged.
+ */
+function displayable(spec: ChartSpec, text: string): ChartSpec {
+  Object.defineProperty(spec, Symbol.for("Jupyter.display"), {
+    value: async () => ({ "image/svg+xml": await renderSvg(spec), "text/plain": text }),
+  });
+  return spec;
 }
 
 /**
