@@ -28,12 +28,23 @@ export interface ProgressOutput {
   readonly columns?: number;
 }
 
-/** The process's stderr, working under Deno, Bun and Node. */
+/** The part of Deno's API used here (typed here: the npm build compiles without Deno's types). */
+interface DenoStderr {
+  stderr: { isTerminal(): boolean; writeSync(p: Uint8Array): number };
+  consoleSize(): { columns: number };
+}
+
+/**
+ * The process's stderr, working under Deno, Bun and Node. Not a terminal, it is written
+ * line by line through `console.error`, which a notebook's kernel (Deno's Jupyter kernel)
+ * captures where direct writes to stderr would not be seen.
+ */
 export function stderrOutput(): ProgressOutput {
-  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  const deno = (globalThis as { Deno?: DenoStderr }).Deno;
+  const isTTY = deno?.stderr ? deno.stderr.isTerminal() : !!process.stderr.isTTY;
+  if (!isTTY) return { write: (text) => console.error(text.replace(/\n$/, "")), isTTY };
   if (deno?.stderr) {
     const enc = new TextEncoder();
-    const isTTY = deno.stderr.isTerminal();
     return {
       write: (text) => {
         const bytes = enc.encode(text);
@@ -42,7 +53,7 @@ export function stderrOutput(): ProgressOutput {
       isTTY,
       get columns() {
         try {
-          return isTTY ? deno.consoleSize().columns : undefined;
+          return deno.consoleSize().columns;
         } catch {
           return undefined; // not a console after all
         }
@@ -51,7 +62,7 @@ export function stderrOutput(): ProgressOutput {
   }
   return {
     write: (text) => void process.stderr.write(text),
-    isTTY: !!process.stderr.isTTY,
+    isTTY,
     get columns() {
       return process.stderr.columns;
     },

@@ -8,8 +8,8 @@
  * `rewriteRelativeImportExtensions` turns them into `.js` in the emitted JavaScript, and a
  * small post-pass does the same in the declaration files, which the compiler leaves as
  * written. The same post-pass turns `npm:` specifiers into bare package names
- * (tools/npm_specifiers.ts); the compiler sees them through generated ambient module
- * declarations. Every npm package the optional entries import becomes an optional peer
+ * (tools/npm_specifiers.ts); the compiler sees them through ambient module declarations
+ * (tools/npm_specifiers.d.ts, checked against the sources at every build). Every npm package the optional entries import becomes an optional peer
  * dependency, so installing `hypatia` installs nothing else. Written with `node:` APIs only, so it runs under Deno (`deno task build:npm`),
  * Bun (`bun tools/build_npm.ts`) and Node ≥ 22.6 with type stripping.
  *
@@ -21,7 +21,6 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -185,9 +184,13 @@ export function fixSpecifiers(dir: string): EmittedImports {
 }
 
 /**
- * Ambient module declarations that let the compiler type `npm:` imports: each specifier
- * found in the library's sources re-exports the installed package's types.
+ * The file that lets the compiler type `npm:` imports: for each specifier in the library's
+ * sources, an ambient module re-exporting the installed package (bare names resolve from
+ * tools/ to the root's node_modules). Committed, since the build may not write in the root.
  */
+export const NPM_DECLARATIONS: string = join(ROOT, "tools", "npm_specifiers.d.ts");
+
+/** The text {@link NPM_DECLARATIONS} must hold. */
 export function npmDeclarations(): string {
   const specifiers = new Set<string>();
   const skip = new Set(["node_modules", "npm", "tests", "bench", "tools", "scripts", "docs", ".git"]);
@@ -202,7 +205,9 @@ export function npmDeclarations(): string {
     }
   };
   scan(ROOT);
-  return [...specifiers].sort().map((spec) => {
+  const header =
+    "// Generated from the sources' npm: specifiers by npmDeclarations() in tools/build_npm.ts.\n";
+  return header + [...specifiers].sort().map((spec) => {
     const bare = rewriteNpmSpecifiers(`from "${spec}"`).text.slice(6, -1);
     return `declare module "${spec}" {\n  export * from "${bare}";\n}\n`;
   }).join("");
@@ -218,19 +223,17 @@ export function buildNpm(options: BuildOptions = {}): BuildResult {
 
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  // The declarations sit in a scratch folder in the root, where their bare names resolve to
-  // node_modules; the compiler reads them (they are not compiled to output).
-  const declDir = mkdtempSync(join(ROOT, ".npm_declarations_"));
-  try {
-    const declarations = join(declDir, "npm_specifiers.d.ts");
-    writeFileSync(declarations, npmDeclarations());
-    const args = [...entries.map(([, file]) => join(ROOT, file)), declarations, ...compilerArgs(out)];
-    if (options.check === false) args.push("--noCheck");
-    if (options.verbose) console.log(`tsc ${args.join(" ")}`);
-    runTsc(args);
-  } finally {
-    rmSync(declDir, { recursive: true, force: true });
+  const declarations = readFileSync(NPM_DECLARATIONS, "utf8");
+  if (declarations !== npmDeclarations()) {
+    throw new Error(
+      `build_npm: ${NPM_DECLARATIONS} does not declare exactly the npm: specifiers of the sources; ` +
+        `it must read:\n${npmDeclarations()}`,
+    );
   }
+  const args = [...entries.map(([, file]) => join(ROOT, file)), NPM_DECLARATIONS, ...compilerArgs(out)];
+  if (options.check === false) args.push("--noCheck");
+  if (options.verbose) console.log(`tsc ${args.join(" ")}`);
+  runTsc(args);
   const imports = fixSpecifiers(out);
 
   const exportsField: Record<string, { types: string; default: string }> = {};

@@ -32,6 +32,9 @@ export const EXCLUDED_FILES: Record<string, string> = {
     "spawns `deno run --v8-flags=--expose-gc` and `bun`; it already checks the heap under both",
   "compile/function_types_test.ts":
     "runs `deno check` on files that must and must not compile: the types are Deno's and TypeScript's, not the runtime's",
+  "examples/notebooks_test.ts":
+    "executes the notebooks with Jupyter's nbconvert and Deno's kernel: Deno-only by nature",
+  "progress/tty_test.ts": SPAWNS_BOTH_REASON,
   "core/config_test.ts":
     "checks Deno's permission system (--allow-env granted or not) in `deno run` children",
 };
