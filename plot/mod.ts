@@ -32,6 +32,9 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cwd } from "node:process";
 
+export { graphDot, graphPicture } from "./graph.ts";
+export type { GraphPictureOptions, GraphSource } from "./graph.ts";
+
 /**
  * A Vega-Lite specification as JSON (https://vega.github.io/vega-lite/docs/spec.html).
  * `TopLevelSpec` from the `vega-lite` package types it in full; this entry keeps that

@@ -66,12 +66,15 @@ console.log(Array.from(f([0, 1]).data).join(","));`);
   assert.ok(Math.abs(b - 1 / (1 + Math.exp(-1))) < 1e-15, out);
 });
 
-Deno.test("plot/mod.ts imports over HTTP with no import map and renders a chart to SVG", async () => {
+Deno.test("plot/mod.ts imports over HTTP with no import map and draws a chart and a graph to SVG", async () => {
   const out = await runOverHttp(
-    `import { lineChartSpec, renderSvg } from "$ROOT/plot/mod.ts";
+    `import * as T from "$ROOT/mod.ts";
+import { graphPicture, lineChartSpec, renderSvg } from "$ROOT/plot/mod.ts";
 const svg = await renderSvg(lineChartSpec([{ name: "cost", x: [0, 1, 2], y: [3, 1, 2] }], { xTitle: "epoch" }));
-console.log(svg.startsWith("<svg") && svg.includes("epoch") ? "svg with title" : svg.slice(0, 200));`,
+console.log(svg.startsWith("<svg") && svg.includes("epoch") ? "svg with title" : svg.slice(0, 200));
+const graph = await graphPicture(T.exp(T.dvector("x")));
+console.log(graph.includes(">exp</text>") ? "graph picture" : graph.slice(0, 200));`,
     ["--allow-read", "--allow-env", "--allow-sys"],
   );
-  assert.equal(out, "svg with title");
+  assert.equal(out, "svg with title\ngraph picture");
 });

@@ -2,6 +2,9 @@
 declare module "npm:@resvg/resvg-js@2.6.2" {
   export * from "@resvg/resvg-js";
 }
+declare module "npm:@viz-js/viz@3.31.0" {
+  export * from "@viz-js/viz";
+}
 declare module "npm:mathjs@^15.2.0" {
   export * from "mathjs";
 }
