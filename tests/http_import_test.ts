@@ -1,5 +1,5 @@
 /**
- * Every entry (mod.ts, expr.ts, plot/mod.ts) loads over HTTP with no import map and no
+ * Every entry (mod.ts, expr.ts, plot/mod.ts, progress/mod.ts) loads over HTTP with no import map and no
  * config, as a user's script would import it from a URL: the core imports nothing, and
  * the optional entries import their npm packages by `npm:` specifiers, which Deno fetches
  * from the npm registry itself.
@@ -77,4 +77,14 @@ console.log(graph.includes(">exp</text>") ? "graph picture" : graph.slice(0, 200
     ["--allow-read", "--allow-env", "--allow-sys"],
   );
   assert.equal(out, "svg with title\ngraph picture");
+});
+
+Deno.test("progress/mod.ts imports over HTTP with no import map and prints plain progress lines", async () => {
+  const out = await runOverHttp(`import { Progress } from "$ROOT/progress/mod.ts";
+const lines = [];
+const bar = new Progress(4, { label: "steps", every: 0.5, out: { write: (s) => lines.push(s), isTTY: false } });
+for (let i = 1; i <= 4; i++) bar.update(i);
+bar.finish();
+console.log(lines.map((l) => l.split(",")[0]).join("|"));`);
+  assert.equal(out, "steps: 50% 2/4 steps|steps: 100% 4/4 steps");
 });
