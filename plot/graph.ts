@@ -261,11 +261,17 @@ export async function graphPicture(
   return await svgToPng(svg, scale === undefined ? {} : { scale });
 }
 
-// With this entry loaded, a variable in a Jupyter notebook shows its picture above its text.
+// With this entry loaded, a variable in a Jupyter notebook shows its picture above its text
+// (or its text alone when Graphviz cannot be loaded).
 Object.defineProperty(T.Variable.prototype, Symbol.for("Jupyter.display"), {
   async value(this: T.Variable): Promise<T.MimeBundle> {
     const bundle = T.graphMimeBundle(this);
-    const svg = await graphPicture(this);
+    let svg: string;
+    try {
+      svg = await graphPicture(this);
+    } catch {
+      return bundle; // no Graphviz (an optional peer of this entry): the text alone
+    }
     return { ...bundle, "image/svg+xml": svg, "text/html": `<div>${svg}</div>${bundle["text/html"]}` };
   },
   writable: true,
