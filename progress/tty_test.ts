@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 const root = new URL("..", import.meta.url).pathname;
 const loop = `${root}progress/testdata/loop.ts`;
 const bun = `${root}node_modules/.bin/bun`;
-const socket = `hypatia_progress_${Deno.pid}`;
+/** The tmux server of the running test: one per test, so one's shutdown cannot meet the next one's start. */
+let socket = "";
 
 async function tmux(...args: string[]): Promise<string> {
   let out;
@@ -51,6 +52,7 @@ for (
   ]
 ) {
   Deno.test(`Progress in tmux at 40, 80 and 120 columns under ${runtime}: one bar line on the screen afterwards`, async () => {
+    socket = `hypatia_progress_${Deno.pid}_${runtime}`;
     // An idle session keeps the server up between the panes (it exits with its last session).
     await tmux("new-session", "-d", "-s", "keeper", "sleep 600");
     try {
