@@ -54,6 +54,11 @@ export const NODE_EXCLUDED_FILES: Record<string, string> = {
   "tools/repo_test.ts": "reads and imports the TypeScript sources themselves, which Node 20 cannot load",
   "tests/bun/excluded_test.ts":
     "reads the TypeScript test sources, which the Node run (compiled tests) does not have",
+  "tools/lockfile_test.ts":
+    "reads the repository's package.json, lock file and README, which the Node run's package folder does not hold",
+  "tools/npm_specifiers_test.ts":
+    "the Node run compiles tests beside the build, whose post-pass rewrites npm: specifiers in every emitted file, " +
+    "the test's sample text included",
 };
 
 /** Further single tests (by exact name) not run under Node. */
