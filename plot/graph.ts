@@ -154,18 +154,20 @@ interface FusedStep {
   out: string;
 }
 
-function checkOptions(options: GraphPictureOptions): void {
-  const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.includes(k));
+/** Refuses keys of `options` other than `keys`, and a format other than svg, png or dot. */
+function checkOptions(name: string, options: GraphPictureOptions, keys: string[]): void {
+  const unknown = Object.keys(options).filter((k) => !keys.includes(k));
   if (unknown.length > 0) {
-    throw new T.InputError(`graphPicture: unknown option "${unknown[0]}" (known: ${OPTION_KEYS.join(", ")})`);
+    throw new T.InputError(`${name}: unknown option "${unknown[0]}" (known: ${keys.join(", ")})`);
   }
   const format = options.format ?? "svg";
   if (!["svg", "png", "dot"].includes(format)) {
-    throw new T.InputError(
-      `graphPicture: format must be "svg", "png" or "dot", not ${JSON.stringify(format)}`,
-    );
+    throw new T.InputError(`${name}: format must be "svg", "png" or "dot", not ${JSON.stringify(format)}`);
   }
 }
+
+/** The options that shape the drawing itself (those of {@link graphDot} and {@link graphView}). */
+const DRAWING_KEYS = ["expandFused", "before"];
 
 /**
  * The graph as Graphviz DOT text.
@@ -182,7 +184,7 @@ export function graphDot(
   x: GraphSource,
   options: Omit<GraphPictureOptions, "format" | "scale"> = {},
 ): string {
-  checkOptions(options);
+  checkOptions("graphDot", options, DRAWING_KEYS);
   const expand = options.expandFused ?? false;
   const body = options.before === undefined ? graphStatements(outputsOf(x), "n", expand) : [
     `subgraph cluster_before {`,
@@ -251,7 +253,7 @@ export async function graphPicture(
   x: GraphSource,
   options: GraphPictureOptions = {},
 ): Promise<string | Uint8Array> {
-  checkOptions(options);
+  checkOptions("graphPicture", options, OPTION_KEYS);
   const { format = "svg", scale, ...rest } = options;
   const dot = graphDot(x, rest);
   if (format === "dot") return dot;
@@ -259,6 +261,42 @@ export async function graphPicture(
   if (format === "svg") return svg;
   const { svgToPng } = await import("./mod.ts"); // plot/mod.ts re-exports this file: no static cycle
   return await svgToPng(svg, scale === undefined ? {} : { scale });
+}
+
+/** What {@link graphView} returns: shown by a notebook as the graph's picture. */
+export interface GraphView {
+  /** The graph's `pp` text. */
+  toString(): string;
+  /** Deno's Jupyter kernel calls this to show the value. */
+  [key: symbol]: () => Promise<T.MimeBundle>;
+}
+
+/**
+ * The graph as a value a notebook cell shows as its picture, with the `pp` text beside it
+ * for plain displays. A compiled function needs this to be drawn in a cell: Deno's kernel
+ * shows a function value by its text.
+ *
+ * ```ts
+ * import * as T from "../mod.ts";
+ * import { graphView } from "./graph.ts";
+ * const x = T.dvector("x");
+ * const view = graphView(T.function([x], T.exp(x)));
+ * if (String(view) !== "exp(x)") throw new Error(String(view));
+ * ```
+ */
+export function graphView(
+  x: GraphSource,
+  options: Omit<GraphPictureOptions, "format" | "scale"> = {},
+): GraphView {
+  checkOptions("graphView", options, DRAWING_KEYS);
+  const text = T.pp(x);
+  return {
+    toString: () => text,
+    [Symbol.for("Jupyter.display")]: async () => ({
+      "image/svg+xml": await graphPicture(x, options),
+      "text/plain": text,
+    }),
+  };
 }
 
 // With this entry loaded, a variable in a Jupyter notebook shows its picture above its text

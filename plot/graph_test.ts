@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import * as T from "../mod.ts";
-import { graphDot, graphPicture } from "./mod.ts";
+import { graphDot, graphPicture, graphView } from "./mod.ts";
 
 Deno.test("graphDot() draws ops as boxes, inputs and outputs as ellipses, dtype and shape on the edges", () => {
   const x = T.dvector("x");
@@ -93,6 +93,10 @@ Deno.test("graphPicture() refuses an unknown option, a bad format and what is no
     /format must be "svg", "png" or "dot", not "jpg"/,
   );
   assert.throws(() => graphDot(42 as unknown as T.Variable), /graphPicture: cannot draw 42/);
+  assert.throws(
+    () => graphDot(x, { scale: 2 } as Record<string, unknown>),
+    /graphDot: unknown option "scale"/,
+  );
 });
 
 Deno.test("graphPicture() gives PNG through resvg, as large as Graphviz's SVG at the scale asked", async () => {
@@ -109,4 +113,22 @@ Deno.test("graphPicture() gives PNG through resvg, as large as Graphviz's SVG at
   const [pw, ph] = new TextDecoder().decode(out.stdout).trim().split("x").map(Number);
   // Graphviz sizes in points; resvg draws 4/3 pixels a point at scale 1.
   assert.ok(Math.abs(pw - w * 4 / 3) <= 2 && Math.abs(ph - h * 4 / 3) <= 2, `${pw}x${ph} for ${w}x${h}pt`);
+});
+
+Deno.test("graphView() of a compiled function shows in a notebook as its picture, with its pp text", async () => {
+  const x = T.dvector("x");
+  const cost = T.sum(T.mul(x, x));
+  const f = T.function([x], T.grad(cost, x));
+  const view = graphView(f, { before: T.grad(cost, x) });
+  assert.equal(String(view), "(x + x)");
+  const bundle = await (view[Symbol.for("Jupyter.display")] as () => Promise<T.MimeBundle>)();
+  assert.equal(bundle["text/plain"], "(x + x)");
+  assert.equal(bundle["image/svg+xml"], await graphPicture(f, { before: T.grad(cost, x) }));
+  assert.ok(
+    bundle["image/svg+xml"].includes(">before</text>") && bundle["image/svg+xml"].includes(">after</text>"),
+  );
+  assert.throws(
+    () => graphView(f, { format: "png" } as Record<string, unknown>),
+    /graphView: unknown option "format" \(known: expandFused, before\)/,
+  );
 });

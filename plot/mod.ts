@@ -32,8 +32,8 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cwd } from "node:process";
 
-export { graphDot, graphPicture } from "./graph.ts";
-export type { GraphPictureOptions, GraphSource } from "./graph.ts";
+export { graphDot, graphPicture, graphView } from "./graph.ts";
+export type { GraphPictureOptions, GraphSource, GraphView } from "./graph.ts";
 
 /**
  * A Vega-Lite specification as JSON (https://vega.github.io/vega-lite/docs/spec.html).
