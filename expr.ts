@@ -10,9 +10,15 @@
  *
  * Operators act elementwise, as in Theano (`*` is not a matrix product: call
  * `dot(a, b)`); `^` is power. A separate entry point so the core needs no dependency.
+ *
+ * mathjs is imported by an `npm:` specifier, which Deno resolves even when this file is
+ * imported from a URL with no import map. The npm build rewrites it to the bare `mathjs`,
+ * an optional peer dependency of the `hypatia/expr` entry (`npm install mathjs`).
  * @module
  */
-import { type MathNode, parse } from "mathjs";
+// An inline npm: specifier, not the import map, so that importing this file from a URL works.
+// deno-lint-ignore no-import-prefix
+import { type MathNode, parse } from "npm:mathjs@^15.2.0";
 import * as T from "./mod.ts";
 
 type Builder = (...args: T.Variable[]) => T.Variable;

@@ -45,7 +45,9 @@ export {
 export { constant } from "./core/constant.ts";
 export { shared, SharedVariable } from "./core/shared.ts";
 export type { SharedOptions, SharedStorage } from "./core/shared.ts";
-export { debugprint, pp } from "./core/printing.ts";
+export { debugprint, graphMimeBundle, pp } from "./core/printing.ts";
+export { arrayHtml, arrayMimeBundle } from "./core/display_array.ts";
+export type { MimeBundle } from "./core/display_array.ts";
 export type { HasGraph } from "./core/printing.ts";
 export * from "./ops/mod.ts";
 export { grad } from "./autodiff/grad.ts";
@@ -58,10 +60,12 @@ export { hessian, jacobian } from "./autodiff/jacobian.ts";
 export type { JacobianOptions } from "./autodiff/jacobian.ts";
 export { compileFunction as compile, compileFunction as function } from "./compile/function.ts";
 export type {
+  AnyCompiledFunction,
   AsyncCompiledFunction,
   AsyncFunctionOptions,
   CompiledFunction,
   CopyOptions,
+  CpuFunctionOptions,
   FunctionMaker,
   FunctionOptions,
 } from "./compile/function.ts";

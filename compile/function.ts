@@ -10,6 +10,8 @@ import { anyValue, bool, checkOptions, oneOf, str } from "../core/options.ts";
 import type { ArrayLike, NDArray } from "../core/ndarray.ts";
 import { SharedVariable } from "../core/shared.ts";
 import { cloneReplace, graphInputs, implicitUses } from "../core/walk.ts";
+import { graphMimeBundle, pp } from "../core/printing.ts";
+import { JUPYTER_DISPLAY } from "../core/display_array.ts";
 import { Constant, type TensorLike, type Variable } from "../core/graph.ts";
 import type { Placement } from "../backends/webgpu/program.ts";
 import type { DeviceArray } from "../backends/webgpu/device_array.ts";
@@ -34,8 +36,10 @@ export interface FunctionOptions {
   /** Leave out the default updates of random streams (same numbers every call). */
   noDefaultUpdates?: boolean;
   /**
-   * Where to run; default `config.device`. "webgpu" and "auto" give functions that
-   * return Promises (see AsyncCompiledFunction).
+   * Where to run; default "cpu", whatever `config.device` says, so that the function's
+   * static type (synchronous) is what it returns. "webgpu" and "auto" give functions that
+   * return Promises (see AsyncCompiledFunction); `{ device: config.device }` follows the
+   * configuration (HYPATIA_FLAGS) and is typed as either, so a script `await`s its calls.
    */
   device?: DeviceName;
   /** A name for messages. */
@@ -131,6 +135,15 @@ export interface AsyncCompiledFunction<R = NDArray | NDArray[]> {
 /** Options selecting an asynchronous device. */
 export type AsyncFunctionOptions = FunctionOptions & { device: "webgpu" | "auto" };
 
+/** Options selecting the CPU, by saying so or by leaving `device` out. */
+export type CpuFunctionOptions = FunctionOptions & { device?: "cpu" };
+
+/**
+ * A function whose device is only known at run time (`{ device: config.device }`): a
+ * synchronous one or an asynchronous one; `await` its calls, which works for both.
+ */
+export type AnyCompiledFunction<R = NDArray | NDArray[]> = CompiledFunction<R> | AsyncCompiledFunction<R>;
+
 /**
  * Compile a function from inputs to outputs (also exported as `compile`).
  *
@@ -189,7 +202,7 @@ export function compileFunction(
 export function compileFunction(
   inputs: (Variable | In)[],
   outputs: Variable,
-  options?: FunctionOptions,
+  options?: CpuFunctionOptions,
 ): CompiledFunction<NDArray>;
 /**
  * A list of outputs (or none, for a function run only for its updates) on the CPU: each
@@ -209,15 +222,52 @@ export function compileFunction(
 export function compileFunction(
   inputs: (Variable | In)[],
   outputs?: Variable[] | null,
-  options?: FunctionOptions,
+  options?: CpuFunctionOptions,
 ): CompiledFunction<NDArray[]>;
+/**
+ * One output on a device chosen at run time (`{ device: config.device }`): synchronous on
+ * the CPU, asynchronous otherwise, and typed as either; `await` each call.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * const x = T.dscalar("x");
+ * const f = T.function([x], T.mul(x, 2), { device: T.config.device });
+ * assert((await f(21)).item() === 42);
+ * ```
+ */
+export function compileFunction(
+  inputs: (Variable | In)[],
+  outputs: Variable,
+  options?: FunctionOptions,
+): AnyCompiledFunction<NDArray>;
+/**
+ * A list of outputs on a device chosen at run time: each awaited call gives a list of NDArrays.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * const [a, b] = T.dscalars("a", "b");
+ * const f = T.function([a, b], [T.add(a, b), T.sub(a, b)], { device: T.config.device });
+ * const [s, d] = await f(5, 3);
+ * assert(s.item() === 8 && d.item() === 2);
+ * ```
+ */
+export function compileFunction(
+  inputs: (Variable | In)[],
+  outputs?: Variable[] | null,
+  options?: FunctionOptions,
+): AnyCompiledFunction<NDArray[]>;
 export function compileFunction(
   inputs: (Variable | In)[],
   outputs?: Variable | Variable[] | null,
   options: FunctionOptions = {},
 ): CompiledFunction | AsyncCompiledFunction {
   checkOptions("function", options, FUNCTION_OPTIONS);
-  const device = options.device ?? config.device;
+  const device = options.device ?? "cpu";
+  if (options.device === undefined) noteConfigDeviceIgnored();
   if (device !== "cpu" && device !== "webgpu" && device !== "auto") {
     throw new DeviceError(`function: unknown device "${device}"; use "cpu", "webgpu" or "auto"`);
   }
@@ -298,6 +348,21 @@ function ownsBuffer(v: NDArray, results: readonly NDArray[]): boolean {
   let views = 0;
   for (const r of results) if (r.data.buffer === buf) views++;
   return views === 1;
+}
+
+let configDeviceNoted = false;
+
+/**
+ * Says once, on stderr, that `config.device` does not move functions compiled without a
+ * `device` option off the CPU (their type says synchronous), and how to follow it.
+ */
+function noteConfigDeviceIgnored(): void {
+  if (configDeviceNoted || config.device === "cpu") return;
+  configDeviceNoted = true;
+  console.warn(
+    `hypatia: config.device is "${config.device}", but functions compiled without a device option ` +
+      "run on the CPU (synchronously, as their type says); pass { device: T.config.device } to follow it",
+  );
 }
 
 /**
@@ -381,6 +446,12 @@ function makeCallable(
     Object.defineProperty(callable, sym, { value: dispose });
   }
   Object.defineProperty(callable, "maker", { value: maker });
+  // console.log and a notebook show the optimised graph. (Deno's Jupyter kernel consults the
+  // display method of objects only: a function cell shows its inspect text.)
+  const show = () => `<compiled ${maker.name}>\n${pp({ maker })}`;
+  Object.defineProperty(callable, Symbol.for("Deno.customInspect"), { value: show });
+  Object.defineProperty(callable, Symbol.for("nodejs.util.inspect.custom"), { value: show });
+  Object.defineProperty(callable, JUPYTER_DISPLAY, { value: () => graphMimeBundle({ maker }) });
   Object.defineProperty(callable, "copy", {
     value: (options: CopyOptions = {}) => {
       checkOptions("copy", options, COPY_OPTIONS);

@@ -7,14 +7,18 @@
 import type { DType } from "./dtype.ts";
 import { InputError } from "./errors.ts";
 
-/** Where compiled functions run unless `function(..., { device })` says otherwise. */
+/** Where a compiled function runs (`function(..., { device })`). */
 export type DeviceName = "cpu" | "webgpu" | "auto";
 
 /** The mutable configuration object, like Theano's `theano.config`. */
 export interface Config {
   /** dtype of float variables made without a prefix and of float literals. */
   floatX: "float64" | "float32";
-  /** Default device of compiled functions. */
+  /**
+   * The configured device (`HYPATIA_FLAGS=device=webgpu`), for functions compiled with
+   * `{ device: config.device }`. Functions compiled without a `device` option run on the
+   * CPU whatever this says, since their type says they return synchronously.
+   */
   device: DeviceName;
   /** Record the user's source line for each node (a cheap stack capture). */
   traceback: boolean;

@@ -89,7 +89,7 @@ function floatFormatter(values: number[], f32: boolean): (x: number) => string {
 }
 
 /** Format one element's value alone, as NumPy prints a scalar. */
-function scalarString(x: number, dtype: string): string {
+export function scalarString(x: number, dtype: string): string {
   if (dtype === "bool") return x ? "True" : "False";
   if (dtype !== "float32" && dtype !== "float64") return String(x);
   if (Number.isNaN(x)) return "nan";
@@ -104,11 +104,23 @@ function scalarString(x: number, dtype: string): string {
   return s.includes(".") || s.includes("e") ? s : s + ".0";
 }
 
-/** NumPy-style string of an NDArray. */
-export function formatArray(a: Printable): string {
+/** How {@link elementLayout} shows an array's elements. */
+export interface ElementLayout {
+  /** The indices shown along an axis of length `len`; -1 marks the `...` of a summary. */
+  keep(len: number): number[];
+  /** An element as text, padded to the common width of the shown elements. */
+  fmt(x: number): string;
+  /** C-order strides of the array, in elements. */
+  strides: number[];
+}
+
+/**
+ * Which elements NumPy shows (all, or 3 at each edge of every axis past 1000 elements)
+ * and how it writes them (one width and precision for all): shared by the text and the
+ * HTML table (core/display_array.ts). For arrays of rank 1 or more.
+ */
+export function elementLayout(a: Printable): ElementLayout {
   const { shape, data, dtype } = a;
-  if (shape.length === 0) return scalarString(data[0], dtype);
-  if (a.size === 0) return "[]"; // NumPy prints every zero-size array so, whatever its shape
   const summarize = a.size > THRESHOLD;
   // Collect the indices of the elements that will be printed (edges when summarising).
   const keep = (len: number): number[] =>
@@ -137,6 +149,15 @@ export function formatArray(a: Printable): string {
     const w = Math.max(...shown.map((v) => String(v).length));
     fmt = (x) => String(x).padStart(w);
   }
+  return { keep, fmt, strides };
+}
+
+/** NumPy-style string of an NDArray. */
+export function formatArray(a: Printable): string {
+  const { shape, data, dtype } = a;
+  if (shape.length === 0) return scalarString(data[0], dtype);
+  if (a.size === 0) return "[]"; // NumPy prints every zero-size array so, whatever its shape
+  const { keep, fmt, strides } = elementLayout(a);
   const render = (dim: number, off: number, indent: string): string => {
     if (dim === shape.length - 1) {
       // one row, wrapped at the line width like NumPy

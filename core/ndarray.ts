@@ -6,6 +6,7 @@ import { allocate, type DType, isDType, STORAGE, toInt64, type TypedArray } from
 import { InputError } from "./errors.ts";
 import { checkOptions, dtypeKind, list } from "./options.ts";
 import { formatArray } from "./format.ts";
+import { arrayMimeBundle, JUPYTER_DISPLAY, type MimeBundle } from "./display_array.ts";
 
 /** Nested JS arrays of numbers or booleans, any depth. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -168,6 +169,11 @@ export class NDArray {
   /** Node's and Bun's `console.log` print the array as NumPy does. */
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
+  }
+
+  /** A Jupyter notebook (Deno's kernel) shows the array as an HTML table truncated like NumPy's text. */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return arrayMimeBundle(this);
   }
 }
 

@@ -4,8 +4,9 @@
  * @module
  */
 import { toposort } from "./walk.ts";
-import { Constant, type Variable } from "./graph.ts";
+import { Constant, Variable } from "./graph.ts";
 import { formatArray } from "./format.ts";
+import { escapeHtml, JUPYTER_DISPLAY, type MimeBundle } from "./display_array.ts";
 
 /** Anything with an optimised graph, such as a compiled function. */
 export interface HasGraph {
@@ -118,3 +119,42 @@ export function debugprint(x: Variable | Variable[] | HasGraph): string {
   }
   return lines.map((l) => l.replace(/^ \|/, " |")).join("\n");
 }
+
+/**
+ * How a variable or a compiled function shows in a Jupyter notebook: its `pp` text
+ * (optimised, for a function) and, in HTML, that text with its type and the `debugprint`
+ * tree folded below. (The graph as a picture is `graphPicture` in the plot entry, which
+ * needs Graphviz from npm; the core has no dependency.)
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * const x = T.dvector("x");
+ * const bundle = T.graphMimeBundle(T.exp(x));
+ * assert.equal(bundle["text/plain"], "exp(x)");
+ * assert.match(bundle["text/html"], /<pre>exp\(x\)<\/pre>/);
+ * ```
+ */
+export function graphMimeBundle(x: Variable | HasGraph): MimeBundle {
+  const text = pp(x);
+  const about = "maker" in x
+    ? `compiled function, ${x.maker.nOutputs} output${x.maker.nOutputs === 1 ? "" : "s"} (optimised graph)`
+    : x.describe();
+  return {
+    "text/plain": text,
+    "text/html": `<div><small>${escapeHtml(about)}</small><pre>${escapeHtml(text)}</pre>` +
+      `<details><summary>debugprint</summary><pre>${escapeHtml(debugprint(x))}</pre></details></div>`,
+  };
+}
+
+// Variables are declared in core/graph.ts, which cannot import this file (it imports
+// that one), so their Jupyter display method is installed here, as ops/methods.ts installs
+// the tensor methods.
+Object.defineProperty(Variable.prototype, JUPYTER_DISPLAY, {
+  value(this: Variable): MimeBundle {
+    return graphMimeBundle(this);
+  },
+  writable: true,
+  configurable: true,
+});

@@ -191,7 +191,7 @@ const LOGISTIC_TABLE: [number, number, number][] = [
 ];
 
 const vec = (dtype: T.DType, name = "x") => new T.TensorType(dtype, [null]).make(name);
-const run = (x: T.Variable, y: T.Variable, pts: number[], options?: T.FunctionOptions) =>
+const run = (x: T.Variable, y: T.Variable, pts: number[], options?: T.CpuFunctionOptions) =>
   T.function([x], y, options)(T.asarray(pts, { dtype: x.dtype })) as T.NDArray;
 
 Deno.test("erf() matches mpmath to 1e-14 relative in float64, on both sides of every branch", () => {

@@ -4,9 +4,13 @@
  * `@resvg/resvg-js` (a Rust renderer shipped as a native binary inside npm packages).
  *
  * Not part of the library core: `mod.ts` imports nothing from here, and this entry
- * point is the only place that needs the plotting packages from npm. Text in the PNG
- * is drawn with DejaVu Sans from the `dejavu-fonts-ttf` npm package, so a machine with
- * no system fonts draws the same picture.
+ * point (`hypatia/plot`) is the only place that needs the plotting packages from npm.
+ * They are imported by `npm:` specifiers, which Deno resolves even when this file is
+ * imported from a URL with no import map; the npm build rewrites them to bare names,
+ * optional peer dependencies of this entry (`npm install vega vega-lite`, and
+ * `@resvg/resvg-js dejavu-fonts-ttf` for PNG). Text in the PNG is drawn with DejaVu Sans
+ * from the `dejavu-fonts-ttf` npm package, so a machine with no system fonts draws the
+ * same picture.
  *
  * ```ts
  * import { lineChartSpec, renderSvg } from "./mod.ts";
@@ -17,14 +21,29 @@
  * ```
  * @module
  */
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+// An inline npm: specifier, not the import map, so that importing this file from a URL works.
+// deno-lint-ignore no-import-prefix
+import * as vega from "npm:vega@6.4.0";
+// deno-lint-ignore no-import-prefix
+import { compile, type TopLevelSpec } from "npm:vega-lite@6.4.3";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
+import { cwd } from "node:process";
 
-export type { TopLevelSpec };
+export { graphDot, graphPicture, graphView } from "./graph.ts";
+export type { GraphPictureOptions, GraphSource, GraphView } from "./graph.ts";
+
+/**
+ * A Vega-Lite specification as JSON (https://vega.github.io/vega-lite/docs/spec.html).
+ * `TopLevelSpec` from the `vega-lite` package types it in full; this entry keeps that
+ * package's types out of its own API.
+ */
+export interface ChartSpec {
+  /** Vega-Lite's top-level properties (`data`, `mark`, `encoding`, `width`, ...). */
+  [key: string]: unknown;
+}
 
 /** One line of a chart: a name for the legend and its points. */
 export interface Series {
@@ -54,7 +73,7 @@ export interface LineChartOptions {
 
 /**
  * A Vega-Lite specification of a line chart with one coloured line per series and a
- * legend (none for a single series). Non-finite points (NaN, ±Infinity; non-positive ones on a log scale) are left
+ * legend (none for a single series); in a Jupyter notebook it shows as the drawn chart. Non-finite points (NaN, ±Infinity; non-positive ones on a log scale) are left
  * out, since Vega would draw them at the edge of the chart.
  *
  * ```ts
@@ -63,7 +82,7 @@ export interface LineChartOptions {
  * if ((spec as { data: { values: unknown[] } }).data.values.length !== 3) throw new Error("3 points");
  * ```
  */
-export function lineChartSpec(series: Series[], options: LineChartOptions = {}): TopLevelSpec {
+export function lineChartSpec(series: Series[], options: LineChartOptions = {}): ChartSpec {
   if (series.length === 0) throw new RangeError("lineChartSpec: no series to draw");
   const log = options.yScale === "log";
   const values: { x: number; y: number; series: string }[] = [];
@@ -79,7 +98,7 @@ export function lineChartSpec(series: Series[], options: LineChartOptions = {}):
     }
   }
   const xTitle = options.xTitle ?? "x", yTitle = options.yTitle ?? "y";
-  return {
+  const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     ...(options.title ? { title: options.title } : {}),
     width: options.width ?? 600,
@@ -108,6 +127,18 @@ export function lineChartSpec(series: Series[], options: LineChartOptions = {}):
       },
     },
   };
+  return displayable(spec as unknown as ChartSpec, `line chart of ${series.map((s) => s.name).join(", ")}`);
+}
+
+/**
+ * Gives a chart specification the display method of Deno's Jupyter kernel (a notebook
+ * cell ending with the chart draws it as SVG); not enumerable, so the JSON is unchanged.
+ */
+function displayable(spec: ChartSpec, text: string): ChartSpec {
+  Object.defineProperty(spec, Symbol.for("Jupyter.display"), {
+    value: async () => ({ "image/svg+xml": await renderSvg(spec), "text/plain": text }),
+  });
+  return spec;
 }
 
 /**
@@ -119,8 +150,8 @@ export function lineChartSpec(series: Series[], options: LineChartOptions = {}):
  * if (!svg.includes("time")) throw new Error("axis title missing");
  * ```
  */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
+export async function renderSvg(spec: ChartSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec as unknown as TopLevelSpec).spec), { renderer: "none" });
   try {
     return await view.toSVG();
   } finally {
@@ -138,7 +169,9 @@ export interface PngOptions {
 
 /**
  * The font files shipped by the `dejavu-fonts-ttf` npm package (regular and bold DejaVu
- * Sans), or an empty list when that package is not installed.
+ * Sans), or an empty list when that package is not installed. It is looked up beside
+ * this file and, when this file was imported from a URL, in the current directory's
+ * project (an npm font package holds no module, so no `npm:` specifier can find it).
  *
  * ```ts
  * import { defaultFontFiles } from "./mod.ts";
@@ -146,12 +179,18 @@ export interface PngOptions {
  * ```
  */
 export function defaultFontFiles(): string[] {
-  try {
-    const dir = join(dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")), "ttf");
-    return ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => join(dir, f)).filter((f) => existsSync(f));
-  } catch {
-    return [];
+  for (const base of [import.meta.url, join(cwd(), "package.json")]) {
+    try {
+      const dir = join(dirname(createRequire(base).resolve("dejavu-fonts-ttf/package.json")), "ttf");
+      const files = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) => join(dir, f)).filter((f) =>
+        existsSync(f)
+      );
+      if (files.length > 0) return files;
+    } catch {
+      // not installed there (or `base` is not a file): try the next place
+    }
   }
+  return [];
 }
 
 /**
@@ -167,14 +206,12 @@ export function defaultFontFiles(): string[] {
  * ```
  */
 export async function svgToPng(svg: string, options: PngOptions = {}): Promise<Uint8Array> {
-  let Resvg: typeof import("@resvg/resvg-js").Resvg;
+  let Resvg: typeof import("npm:@resvg/resvg-js@2.6.2").Resvg;
   try {
-    ({ Resvg } = await import("@resvg/resvg-js"));
+    // deno-lint-ignore no-import-prefix
+    ({ Resvg } = await import("npm:@resvg/resvg-js@2.6.2"));
   } catch (e) {
-    throw new Error(
-      "svgToPng: could not load @resvg/resvg-js (run `npm install`; under Deno also pass " +
-        `--allow-ffi --allow-read --allow-env --allow-sys): ${(e as Error).message}`,
-    );
+    throw new Error(`svgToPng: could not load @resvg/resvg-js: ${resvgLoadAdvice(e as Error)}`);
   }
   const fontFiles = options.fontFiles ?? defaultFontFiles();
   const family = fontFiles.length > 0 ? "DejaVu Sans" : undefined;
@@ -187,6 +224,21 @@ export async function svgToPng(svg: string, options: PngOptions = {}): Promise<U
     },
   });
   return new Uint8Array(resvg.render().asPng());
+}
+
+/**
+ * What to do when the renderer does not load: a permission Deno refused (the package is
+ * there) needs flags, not an install; a missing package needs an install.
+ */
+function resvgLoadAdvice(e: Error): string {
+  if (e.name === "NotCapable" || e.name === "PermissionDenied") {
+    return "it is a native addon, which Deno loads only with --allow-ffi (and --allow-read --allow-env " +
+      `--allow-sys); run again with those flags (${e.message})`;
+  }
+  if (/cannot find|not found|ERR_MODULE_NOT_FOUND/i.test(e.message)) {
+    return `it is not installed; run \`npm install @resvg/resvg-js\` (${e.message})`;
+  }
+  return e.message;
 }
 
 /** Paths written by {@link saveChart}. */
@@ -211,7 +263,7 @@ export interface SavedChart {
  * ```
  */
 export async function saveChart(
-  spec: TopLevelSpec,
+  spec: ChartSpec,
   path: string,
   options: PngOptions = {},
 ): Promise<SavedChart> {

@@ -125,3 +125,15 @@ Deno.test("saveChart() with a .svg path writes the SVG only, creating directorie
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("lineChartSpec() shows as its SVG in a Jupyter notebook; its JSON is unchanged", async () => {
+  const spec = lineChartSpec([{ name: "cost", x: [0, 1, 2], y: [3, 1, 2] }], { xTitle: "epoch" });
+  const display =
+    (spec as Record<symbol, () => Promise<Record<string, string>>>)[Symbol.for("Jupyter.display")];
+  const bundle = await display();
+  assert.deepEqual(Object.keys(bundle).sort(), ["image/svg+xml", "text/plain"]);
+  assert.equal(bundle["image/svg+xml"], await renderSvg(spec));
+  assert.equal(bundle["text/plain"], "line chart of cost");
+  assert.ok(!JSON.stringify(spec).includes("Jupyter"));
+  assert.ok(!Object.keys(spec).some((k) => k.includes("display")));
+});

@@ -5,10 +5,12 @@
  */
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
+import { usage } from "./lib/usage.ts";
 
 const { values } = parseArgs({ options: { help: { type: "boolean", short: "h" } } });
-const HELP =
-  "usage: deno run scripts/basics.ts\n\nRuns the Theano basics tutorial examples and prints their results.";
+const HELP = `${usage("scripts/basics.ts")}
+
+Runs the Theano basics tutorial examples and prints their results.`;
 if (values.help) console.log(HELP);
 else main();
 

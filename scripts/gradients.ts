@@ -6,11 +6,12 @@
  */
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
+import { usage } from "./lib/usage.ts";
 
 const { values } = parseArgs({ options: { help: { type: "boolean", short: "h" } } });
 if (values.help) {
   console.log(
-    "usage: deno run scripts/gradients.ts\n\nRuns the Theano derivatives tutorial and prints its results.",
+    `${usage("scripts/gradients.ts")}\n\nRuns the Theano derivatives tutorial and prints its results.`,
   );
 } else main();
 

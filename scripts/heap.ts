@@ -12,8 +12,9 @@
 import process from "node:process";
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
+import { usage } from "./lib/usage.ts";
 
-const HELP = `usage: deno run --v8-flags=--expose-gc scripts/heap.ts [options]   (or: bun scripts/heap.ts)
+const HELP = `${usage("scripts/heap.ts", "[options]", ["--v8-flags=--expose-gc"])}
 
   --calls N    training calls (default 100000)
   --every N    print the heap every N calls (default calls / 10)

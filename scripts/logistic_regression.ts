@@ -10,9 +10,10 @@
  */
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
-import { Progress } from "./lib/progress.ts";
+import { Progress } from "../progress/mod.ts";
+import { usage } from "./lib/usage.ts";
 
-const HELP = `usage: deno run scripts/logistic_regression.ts [options]
+const HELP = `${usage("scripts/logistic_regression.ts", "[options]")}
 
   --steps N   training steps (default 1000)
   --seed S    seed of the data and the initial weights (default 1)

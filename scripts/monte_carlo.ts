@@ -11,11 +11,12 @@
 import { parseArgs } from "node:util";
 import process from "node:process";
 import * as T from "../mod.ts";
-import { Progress } from "./lib/progress.ts";
+import { Progress } from "../progress/mod.ts";
+import { usage } from "./lib/usage.ts";
 
 const HELP = `Monte Carlo estimates with Hypatia's random streams.
 
-usage: monte_carlo.ts [options]
+${usage("scripts/monte_carlo.ts", "[options]")}
   --seed N        seed of the random streams (default 1234)
   --samples N     draws per estimate (default 10000000)
   --batch N       draws per compiled call (default 1000000)

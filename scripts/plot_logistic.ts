@@ -12,10 +12,12 @@
 import { parseArgs } from "node:util";
 import process from "node:process";
 import * as T from "../mod.ts";
+import { usage } from "./lib/usage.ts";
 
-const HELP =
-  `usage: deno run --allow-read --allow-write --allow-env --allow-ffi --allow-sys scripts/plot_logistic.ts [options]
-       bun scripts/plot_logistic.ts [options]
+/** Deno's permissions for drawing: resvg is a native addon (ffi; sys for its CPU probe). */
+const PLOT_FLAGS = ["--allow-read", "--allow-write", "--allow-env", "--allow-ffi", "--allow-sys"];
+
+const HELP = `${usage("scripts/plot_logistic.ts", "[options]", PLOT_FLAGS)}
 
 Draws s(x) = 1 / (1 + exp(-x)) and its derivative from T.grad.
 
@@ -66,6 +68,12 @@ async function main(out: string, from: number, to: number, n: number) {
     [{ name: "s(x) = 1 / (1 + exp(-x))", x: grid, y: sv }, { name: "s'(x) from T.grad", x: grid, y: dsv }],
     { title: "The logistic function and its derivative", xTitle: "x", yTitle: "s(x), s'(x)" },
   );
-  const written = await saveChart(spec, out);
+  let written;
+  try {
+    written = await saveChart(spec, out);
+  } catch (e) {
+    console.error(`plot_logistic: ${(e as Error).message}`); // a missing permission or package: no stack trace
+    process.exit(1);
+  }
   console.log(`wrote ${[written.png, written.svg].filter(Boolean).join(" and ")}`);
 }

@@ -9,9 +9,10 @@
  */
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
-import { Progress } from "./lib/progress.ts";
+import { Progress } from "../progress/mod.ts";
+import { usage } from "./lib/usage.ts";
 
-const HELP = `usage: deno run scripts/rnn.ts [options]
+const HELP = `${usage("scripts/rnn.ts", "[options]")}
 
   --epochs N   training steps (default 200)
   --hidden H   hidden units (default 16)

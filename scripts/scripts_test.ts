@@ -19,11 +19,18 @@ async function run(cmd: string, args: string[]): Promise<string> {
 const deno = (script: string, ...args: string[]) =>
   run(Deno.execPath(), ["run", "--no-check", "--allow-read", "--allow-env", `${dir}${script}`, ...args]);
 
-Deno.test("every script answers --help under Deno and under Bun", async () => {
+Deno.test("every script answers --help under Deno and under Bun, each naming its own command", async () => {
   assert.ok(scripts.length >= 3);
   for (const s of scripts) {
-    assert.match(await deno(s, "--help"), /usage: /, `${s} under Deno`);
-    assert.match(await run(bun, [`${dir}${s}`, "--help"]), /usage: /, `${s} under Bun`);
+    const name = s.replace(/[.]/g, "[.]");
+    assert.match(
+      await deno(s, "--help"),
+      new RegExp(`^usage: deno run (--\\S+ )*scripts/${name}`, "m"),
+      `${s} under Deno`,
+    );
+    const onBun = await run(bun, [`${dir}${s}`, "--help"]);
+    assert.match(onBun, new RegExp(`^usage: bun scripts/${name}`, "m"), `${s} under Bun`);
+    assert.doesNotMatch(onBun, /deno run/, `${s} under Bun`);
   }
 });
 

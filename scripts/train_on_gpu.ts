@@ -14,9 +14,9 @@
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
 import { probeAdapter } from "../backends/webgpu/device.ts";
+import { usage } from "./lib/usage.ts";
 
-const HELP = `usage: deno run --unstable-webgpu scripts/train_on_gpu.ts [options]
-       bun scripts/train_on_gpu.ts [options]
+const HELP = `${usage("scripts/train_on_gpu.ts", "[options]", ["--unstable-webgpu"])}
 
 Logistic regression (400 examples, 784 features, float32) trained on device "auto".
 

@@ -2,8 +2,10 @@
  * The npm build installs and runs: tools/build_npm.ts compiles the package, `npm pack`
  * makes the tarball a user would download, and a scratch Node project (npm install) and
  * a scratch Bun project (bun add) each run a script that compiles a function, uses the
- * `./expr` and `./io` entries, and prints known results. A TypeScript consumer is type
- * checked against the emitted `.d.ts` files without skipLibCheck.
+ * `./expr`, `./io` and `./plot` entries, and prints known results. A TypeScript consumer
+ * is type checked against the emitted `.d.ts` files without skipLibCheck. The package
+ * installs nothing else: the optional entries' npm packages are optional peers, which the
+ * projects install beside it.
  */
 import assert from "node:assert/strict";
 import { buildNpm } from "../tools/build_npm.ts";
@@ -27,6 +29,7 @@ async function run(cmd: string, args: string[], cwd: string): Promise<string> {
 const SCRIPT = `import * as T from "hypatia";
 import { expr } from "hypatia/expr";
 import { parseNpy, toNpy } from "hypatia/io";
+import { lineChartSpec, renderSvg } from "hypatia/plot";
 
 const x = T.dvector("x");
 const f = T.function([x], T.grad(T.sum(T.mul(x, x)), x));
@@ -43,6 +46,9 @@ const w = T.shared(0, { name: "w" });
 const step = T.function([], w, { updates: [[w, T.add(w, 1)]] });
 for (let i = 0; i < 5; i++) step();
 console.log("shared " + w.getValue().item());
+
+const svg = await renderSvg(lineChartSpec([{ name: "w", x: [0, 1], y: [0, 1] }], { xTitle: "step" }));
+console.log("plot " + (svg.startsWith("<svg") && svg.includes("step")));
 `;
 
 const CONSUMER_TS = `import * as T from "hypatia";
@@ -64,6 +70,7 @@ function checkOutput(out: string, runtime: string) {
   assert.ok(Math.abs(logistic[1] - 1 / (1 + Math.exp(-1))) < 1e-15, `${runtime}: ${lines[1]}`);
   assert.equal(lines[2], "npy int16 1x3 1,2,3", runtime);
   assert.equal(lines[3], "shared 5", runtime);
+  assert.equal(lines[4], "plot true", `${runtime}: an SVG chart with its axis title`);
 }
 
 Deno.test("npm package: builds, packs, installs and runs under Node and Bun; its .d.ts type-check", async () => {
@@ -71,7 +78,22 @@ Deno.test("npm package: builds, packs, installs and runs under Node and Bun; its
   try {
     const { out, packageJson } = buildNpm({ out: `${tmp}/package` });
     assert.equal(packageJson.name, "hypatia");
-    assert.deepEqual(Object.keys(packageJson.exports as object), [".", "./expr", "./io"]);
+    assert.deepEqual(Object.keys(packageJson.exports as object), [
+      ".",
+      "./expr",
+      "./io",
+      "./plot",
+      "./progress",
+    ]);
+    assert.equal(packageJson.dependencies, undefined, "the package depends on nothing");
+    const peers = packageJson.peerDependencies as Record<string, string>;
+    const meta = packageJson.peerDependenciesMeta as Record<string, { optional: boolean }>;
+    assert.deepEqual(Object.keys(meta), Object.keys(peers), "every peer is optional");
+    assert.ok(Object.values(meta).every((m) => m.optional));
+    assert.equal(peers.mathjs, "^15.2.0", "the range written in expr.ts's npm: specifier");
+    // The script's entries need these peers; resvg and the fonts only for PNG.
+    const used = Object.entries(peers).filter(([n]) => !["@resvg/resvg-js", "dejavu-fonts-ttf"].includes(n))
+      .map(([n, r]) => `${n}@${r}`);
     const packed = await run("npm", ["pack", "--silent", "--pack-destination", tmp], out);
     const tarball = `${tmp}/${packed.trim().split("\n").at(-1)}`;
     const scratch = JSON.stringify({ name: "scratch", private: true, type: "module" });
@@ -80,6 +102,11 @@ Deno.test("npm package: builds, packs, installs and runs under Node and Bun; its
     await Deno.mkdir(nodeDir);
     await Deno.writeTextFile(`${nodeDir}/package.json`, scratch);
     await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball], nodeDir);
+    const installed = [...Deno.readDirSync(`${nodeDir}/node_modules`)].map((e) => e.name).filter((n) =>
+      !n.startsWith(".")
+    );
+    assert.deepEqual(installed, ["hypatia"], "installing hypatia installs no other package");
+    await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...used], nodeDir);
     await Deno.writeTextFile(`${nodeDir}/script.mjs`, SCRIPT);
     checkOutput(await run("node", ["script.mjs"], nodeDir), "node");
     await Deno.writeTextFile(`${nodeDir}/consumer.ts`, CONSUMER_TS);
@@ -103,7 +130,7 @@ Deno.test("npm package: builds, packs, installs and runs under Node and Bun; its
     const bunDir = `${tmp}/bun-project`;
     await Deno.mkdir(bunDir);
     await Deno.writeTextFile(`${bunDir}/package.json`, scratch);
-    await run(bun, ["add", tarball], bunDir);
+    await run(bun, ["add", tarball, ...used], bunDir);
     await Deno.writeTextFile(`${bunDir}/script.mjs`, SCRIPT);
     checkOutput(await run(bun, ["script.mjs"], bunDir), "bun");
   } finally {

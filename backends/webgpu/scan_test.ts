@@ -213,7 +213,7 @@ Deno.test("scan() on webgpu: MRG uniforms drawn inside the body equal the CPU's,
   assert.ok(scanOnGpu(g as unknown as { placement: readonly T.Placement[] }));
   const xv = randomF32([4, 3], 50);
   for (let call = 0; call < 3; call++) {
-    const [a, b]: T.NDArray[] = [await g(xv), c(xv)];
+    const [a, b]: T.NDArray[] = [await g(xv), await c(xv)]; // c's device is a parameter: typed sync or async
     assert.deepEqual(Array.from(a.data), Array.from(b.data), `call ${call}`);
   }
 });

@@ -30,6 +30,11 @@ export const EXCLUDED_FILES: Record<string, string> = {
     "spawns `deno run` with Deno's permission flags, and `bun`; it already plots under both",
   "scripts/heap_test.ts":
     "spawns `deno run --v8-flags=--expose-gc` and `bun`; it already checks the heap under both",
+  "compile/function_types_test.ts":
+    "runs `deno check` on files that must and must not compile: the types are Deno's and TypeScript's, not the runtime's",
+  "examples/notebooks_test.ts":
+    "executes the notebooks with Jupyter's nbconvert and Deno's kernel: Deno-only by nature",
+  "progress/tty_test.ts": SPAWNS_BOTH_REASON,
   "core/config_test.ts":
     "checks Deno's permission system (--allow-env granted or not) in `deno run` children",
 };
@@ -49,6 +54,11 @@ export const NODE_EXCLUDED_FILES: Record<string, string> = {
   "tools/repo_test.ts": "reads and imports the TypeScript sources themselves, which Node 20 cannot load",
   "tests/bun/excluded_test.ts":
     "reads the TypeScript test sources, which the Node run (compiled tests) does not have",
+  "tools/lockfile_test.ts":
+    "reads the repository's package.json, lock file and README, which the Node run's package folder does not hold",
+  "tools/npm_specifiers_test.ts":
+    "the Node run compiles tests beside the build, whose post-pass rewrites npm: specifiers in every emitted file, " +
+    "the test's sample text included",
 };
 
 /** Further single tests (by exact name) not run under Node. */

@@ -1,17 +1,19 @@
 /**
- * scripts/lib/progress.ts: the bar and line texts as pure functions of counts and times,
+ * progress/mod.ts: the bar and line texts as pure functions of counts and times,
  * the plain (non-terminal) and terminal modes with a fake clock, and the training
  * scripts' stderr when it is a pipe.
  */
 import assert from "node:assert/strict";
 import {
+  fitBar,
+  formatCounts,
   formatDuration,
   formatRate,
   Progress,
   type ProgressOutput,
   renderBar,
   renderLine,
-} from "./progress.ts";
+} from "./mod.ts";
 
 /** A fake output collecting every write, and a clock advancing `dt` seconds per reading. */
 function fake(isTTY: boolean, dt = 0) {
@@ -69,6 +71,43 @@ Deno.test("renderBar() is always width cells wide with floor(width · fraction) 
       }
     }
   }
+});
+
+Deno.test("formatCounts() writes done and total alike: separators for both once the total reaches 10,000", () => {
+  assert.equal(formatCounts(3019, 20_000), "3,019/20,000");
+  assert.equal(formatCounts(20_000, 20_000), "20,000/20,000");
+  assert.equal(formatCounts(3019, 9999), "3019/9999");
+  assert.equal(formatCounts(7, 2_500_000), "7/2,500,000");
+  assert.match(renderLine({ done: 3019, total: 20_000, elapsed: 1 }), / 3,019\/20,000 steps,/);
+});
+
+Deno.test("fitBar() never reaches the terminal's last column, dropping the rate, label, unit and time in turn", () => {
+  const states = [
+    { done: 3019, total: 20_000, elapsed: 2.5, label: "training" },
+    { done: 2_500_000, total: 10_000_000, elapsed: 61, label: "sampling", unit: "draws" },
+    { done: 7, total: 7, elapsed: 4000, label: "a rather long label for a loop" },
+    { done: 0, total: 10, elapsed: 0 },
+  ];
+  for (const st of states) {
+    for (let columns = 1; columns <= 200; columns++) {
+      const line = fitBar(st, columns);
+      assert.ok([...line].length <= Math.max(1, columns - 1), `${columns}: ${line}`);
+    }
+  }
+  const st = states[0];
+  // Wide: everything, with a 30-cell bar.
+  assert.equal(fitBar(st, 120), renderBar(st, 30));
+  // 80 columns: everything still fits, with a narrower bar.
+  assert.match(
+    fitBar(st, 80),
+    /^training \|█*[ ▏▎▍▌▋▊▉]* *\| {2}15% 3,019\/20,000 steps 1\.21k steps\/s ETA 14\.1s$/,
+  );
+  // Narrower: the rate goes, then the label, then the unit, then the time.
+  assert.equal(fitBar(st, 60), "training |██            |  15% 3,019/20,000 steps ETA 14.1s");
+  assert.equal(fitBar(st, 48), "|█▋         |  15% 3,019/20,000 steps ETA 14.1s"); // 47 characters
+  assert.equal(fitBar(st, 40), "|█▎       |  15% 3,019/20,000 ETA 14.1s");
+  assert.equal(fitBar(st, 30), "|█▎       |  15% 3,019/20,000");
+  assert.equal(fitBar(st, 16), "|█▏      |  15%");
 });
 
 Deno.test("renderLine() gives percentage, counts, rate and ETA, then the total time", () => {
@@ -159,10 +198,14 @@ Deno.test("Progress.log() clears the bar, prints on stdout and redraws it; plain
   }
 });
 
-Deno.test("Progress rejects a negative, NaN or infinite total and a zero period", () => {
+Deno.test("Progress rejects a negative, NaN or infinite total, a zero period and an unknown option", () => {
   const out = fake(false).out;
   for (const total of [-1, NaN, Infinity]) assert.throws(() => new Progress(total, { out }), RangeError);
   assert.throws(() => new Progress(10, { out, every: 0 }), /every must be > 0/);
+  assert.throws(
+    () => new Progress(10, { out, lable: "x" } as Record<string, unknown>),
+    /unknown option "lable" \(known: label, unit, out, every, redraw, now\)/,
+  );
   const empty = fake(false);
   const bar = new Progress(0, { out: empty.out, now: empty.now });
   bar.finish();
@@ -170,7 +213,7 @@ Deno.test("Progress rejects a negative, NaN or infinite total and a zero period"
 });
 
 Deno.test("Training and Monte Carlo scripts: progress lines on stderr when it is a pipe, stdout unchanged", async () => {
-  const dir = new URL("..", import.meta.url).pathname;
+  const dir = new URL("../scripts/", import.meta.url).pathname;
   const run = async (script: string, ...args: string[]) => {
     const out = await new Deno.Command(Deno.execPath(), {
       args: ["run", "--no-check", "--allow-read", "--allow-env", `${dir}${script}`, ...args],

@@ -1,11 +1,13 @@
 /**
- * Progress of long loops for the example scripts: on a terminal, one bar redrawn in
- * place with the rate and the time left; otherwise (a pipe, a file, CI) plain lines at
- * regular fractions of the work and a final line. Like tqdm, it writes to stderr by
- * default, so the lines a script prints on stdout (and that tests parse) are unchanged.
+ * Progress of training loops and other long work, for scripts and notebooks (the
+ * `./progress` entry, `hypatia/progress` from npm): on a terminal, one bar redrawn in
+ * place with the rate and the time left, never wider than the terminal (so it cannot
+ * wrap and leave a line per redraw); otherwise (a pipe, a file, CI, a Jupyter notebook)
+ * plain lines at regular fractions of the work and a final line. Like tqdm, it writes to
+ * stderr by default, so what a script prints on stdout is unchanged. No dependencies.
  *
  * ```ts
- * import { Progress } from "./progress.ts";
+ * import { Progress } from "./mod.ts";
  * const lines: string[] = [];
  * const bar = new Progress(100, { label: "train", out: { write: (s) => lines.push(s), isTTY: false } });
  * for (let i = 1; i <= 100; i++) bar.update(i);
@@ -22,33 +24,48 @@ export interface ProgressOutput {
   write(text: string): void;
   /** Draw a bar redrawn in place (true) or print plain lines (false). */
   isTTY: boolean;
-  /** Width of the terminal in characters, when known. */
-  columns?: number;
+  /** Width of the terminal in characters, when known (read at every redraw: it may change). */
+  readonly columns?: number;
 }
 
-/** The process's stderr, working under Deno, Bun and Node. */
+/** The part of Deno's API used here (typed here: the npm build compiles without Deno's types). */
+interface DenoStderr {
+  stderr: { isTerminal(): boolean; writeSync(p: Uint8Array): number };
+  consoleSize(): { columns: number };
+}
+
+/**
+ * The process's stderr, working under Deno, Bun and Node. Not a terminal, it is written
+ * line by line through `console.error`, which a notebook's kernel (Deno's Jupyter kernel)
+ * captures where direct writes to stderr would not be seen.
+ */
 export function stderrOutput(): ProgressOutput {
-  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  const deno = (globalThis as { Deno?: DenoStderr }).Deno;
+  const isTTY = deno?.stderr ? deno.stderr.isTerminal() : !!process.stderr.isTTY;
+  if (!isTTY) return { write: (text) => console.error(text.replace(/\n$/, "")), isTTY };
   if (deno?.stderr) {
     const enc = new TextEncoder();
-    let columns: number | undefined;
-    const isTTY = deno.stderr.isTerminal();
-    try {
-      if (isTTY) columns = deno.consoleSize().columns;
-    } catch { /* not a console */ }
     return {
       write: (text) => {
         const bytes = enc.encode(text);
         for (let off = 0; off < bytes.length;) off += deno.stderr.writeSync(bytes.subarray(off));
       },
       isTTY,
-      columns,
+      get columns() {
+        try {
+          return deno.consoleSize().columns;
+        } catch {
+          return undefined; // not a console after all
+        }
+      },
     };
   }
   return {
     write: (text) => void process.stderr.write(text),
-    isTTY: !!process.stderr.isTTY,
-    columns: process.stderr.columns,
+    isTTY,
+    get columns() {
+      return process.stderr.columns;
+    },
   };
 }
 
@@ -89,9 +106,13 @@ export interface ProgressState {
   unit?: string;
 }
 
-/** A count, with thousands separators from 10,000 on. */
-function count(n: number): string {
-  return n >= 1e4 ? n.toLocaleString("en") : String(n);
+/**
+ * `done/total`, both with thousands separators when the total reaches 10,000 (so that
+ * `3,019/20,000` reads as one kind of number, never `3019/20,000`).
+ */
+export function formatCounts(done: number, total: number): string {
+  const f = (n: number) => (total >= 1e4 ? n.toLocaleString("en") : String(n));
+  return `${f(done)}/${f(total)}`;
 }
 
 function parts(st: ProgressState) {
@@ -107,21 +128,73 @@ function parts(st: ProgressState) {
  * percentage, counts, rate and ETA. A pure function of its arguments.
  *
  * ```ts
- * import { renderBar } from "./progress.ts";
+ * import { renderBar } from "./mod.ts";
  * const s = renderBar({ done: 50, total: 100, elapsed: 2, label: "train" }, 10);
  * if (s !== "train |█████     |  50% 50/100 steps 25.0 steps/s ETA 2.0s") throw new Error(s);
  * ```
  */
 export function renderBar(st: ProgressState, width = 30): string {
   const { frac, rate, eta, unit, pct } = parts(st);
+  const tail = st.done >= st.total ? `in ${formatDuration(st.elapsed)}` : `ETA ${formatDuration(eta)}`;
+  return `${st.label ? st.label + " " : ""}${bar(frac, width)} ${pct} ${
+    formatCounts(st.done, st.total)
+  } ${unit} ` +
+    `${formatRate(rate)} ${unit}/s ${tail}`;
+}
+
+/** The widest bar {@link fitBar} draws, in cells. */
+const MAX_BAR = 30;
+
+/**
+ * The terminal line for a terminal `columns` wide: at most `columns - 1` characters, so
+ * it never wraps (a wrapped line is left behind by every redraw, since `\r` goes back to
+ * the start of the last row only). The bar takes the room the text leaves, up to 30
+ * cells; when that is under 5 the rate goes, then the label, then the unit, then the
+ * time, and what still does not fit is cut.
+ *
+ * ```ts
+ * import { fitBar } from "./mod.ts";
+ * const st = { done: 3019, total: 20000, elapsed: 2.5, label: "training" };
+ * for (const columns of [20, 40, 80, 120]) {
+ *   if ([...fitBar(st, columns)].length > columns - 1) throw new Error(`wider than ${columns}`);
+ * }
+ * if (!fitBar(st, 80).includes("3,019/20,000 steps")) throw new Error(fitBar(st, 80));
+ * ```
+ */
+export function fitBar(st: ProgressState, columns: number): string {
+  const room = Math.max(1, Math.floor(columns) - 1);
+  const { frac, rate, eta, unit, pct } = parts(st);
+  const tail = st.done >= st.total ? `in ${formatDuration(st.elapsed)}` : `ETA ${formatDuration(eta)}`;
+  const counts = formatCounts(st.done, st.total);
+  // Each try lists the texts after the bar, and the label; the first whose bar gets 5 cells wins.
+  const tries: [string | undefined, string[]][] = [
+    [st.label, [pct, `${counts} ${unit}`, `${formatRate(rate)} ${unit}/s`, tail]],
+    [st.label, [pct, `${counts} ${unit}`, tail]],
+    [undefined, [pct, `${counts} ${unit}`, tail]],
+    [undefined, [pct, counts, tail]],
+    [undefined, [pct, counts]],
+    [undefined, [pct]],
+  ];
+  let line = "";
+  for (const [label, after] of tries) {
+    const text = after.join(" ");
+    const head = label ? `${label} ` : "";
+    const width = Math.min(MAX_BAR, room - [...head].length - [...text].length - 3); // 2 edges, 1 space
+    if (width >= 5 || label === undefined && after.length === 1) {
+      line = `${head}${bar(frac, Math.max(1, width))} ${text}`;
+      if (width >= 5) return line;
+    }
+  }
+  return [...line].slice(0, room).join("");
+}
+
+/** `|█████▌    |`: `width` cells, the partial one in eighths. */
+function bar(frac: number, width: number): string {
   const eighths = Math.floor(frac * width * 8);
   const full = Math.floor(eighths / 8), rest = eighths % 8;
   const partial = rest > 0 && full < width ? " ▏▎▍▌▋▊▉"[rest] : "";
   const cells = "█".repeat(full) + partial;
-  const bar = `|${cells}${" ".repeat(width - cells.length)}|`;
-  const tail = st.done >= st.total ? `in ${formatDuration(st.elapsed)}` : `ETA ${formatDuration(eta)}`;
-  return `${st.label ? st.label + " " : ""}${bar} ${pct} ${count(st.done)}/${count(st.total)} ${unit} ` +
-    `${formatRate(rate)} ${unit}/s ${tail}`;
+  return `|${cells}${" ".repeat(width - cells.length)}|`;
 }
 
 /**
@@ -129,7 +202,7 @@ export function renderBar(st: ProgressState, width = 30): string {
  * once finished). A pure function of its arguments.
  *
  * ```ts
- * import { renderLine } from "./progress.ts";
+ * import { renderLine } from "./mod.ts";
  * const s = renderLine({ done: 100, total: 100, elapsed: 4, label: "mc", unit: "draws" });
  * if (s !== "mc: 100% 100/100 draws, 25.0 draws/s, done in 4.0s") throw new Error(s);
  * ```
@@ -137,9 +210,7 @@ export function renderBar(st: ProgressState, width = 30): string {
 export function renderLine(st: ProgressState): string {
   const { rate, eta, unit, pct } = parts(st);
   const tail = st.done >= st.total ? `done in ${formatDuration(st.elapsed)}` : `ETA ${formatDuration(eta)}`;
-  return `${st.label ? st.label + ": " : ""}${pct.trimStart()} ${count(st.done)}/${
-    count(st.total)
-  } ${unit}, ` +
+  return `${st.label ? st.label + ": " : ""}${pct.trimStart()} ${formatCounts(st.done, st.total)} ${unit}, ` +
     `${formatRate(rate)} ${unit}/s, ${tail}`;
 }
 
@@ -159,13 +230,16 @@ export interface ProgressOptions {
   now?: () => number;
 }
 
+/** The keys of {@link ProgressOptions}; any other is refused, never ignored. */
+const OPTION_KEYS = ["label", "unit", "out", "every", "redraw", "now"];
+
 /**
  * A progress bar (terminal) or periodic progress lines (anything else) for `total` units.
  * Call `update(done)` as work finishes, `log(text)` to print a line of output on
  * stdout without breaking the bar, and `finish()` at the end.
  *
  * ```ts
- * import { Progress } from "./progress.ts";
+ * import { Progress } from "./mod.ts";
  * let text = "";
  * const bar = new Progress(4, { out: { write: (s) => text += s, isTTY: true }, redraw: 0 });
  * for (let i = 1; i <= 4; i++) bar.update(i);
@@ -174,6 +248,7 @@ export interface ProgressOptions {
  * ```
  */
 export class Progress {
+  /** Units in all. */
   readonly total: number;
   #opt: Required<Omit<ProgressOptions, "label">> & { label?: string };
   #t0: number;
@@ -183,8 +258,13 @@ export class Progress {
   #drawn = false;
   #finished = false;
 
+  /** Progress over `total` units (a finite number ≥ 0), started now. */
   constructor(total: number, options: ProgressOptions = {}) {
     if (!(total >= 0) || !Number.isFinite(total)) throw new RangeError(`Progress: bad total ${total}`);
+    const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.includes(k));
+    if (unknown.length > 0) {
+      throw new TypeError(`Progress: unknown option "${unknown[0]}" (known: ${OPTION_KEYS.join(", ")})`);
+    }
     this.total = total;
     this.#opt = {
       label: options.label,
@@ -205,8 +285,7 @@ export class Progress {
 
   #draw(now: number) {
     const out = this.#opt.out;
-    const width = Math.max(10, Math.min(30, (out.columns ?? 80) - 60));
-    out.write(`\r${renderBar(this.#state(now), width)}\x1b[K`);
+    out.write(`\r${fitBar(this.#state(now), out.columns ?? 80)}\x1b[K`);
     this.#drawn = true;
     this.#lastDraw = now;
   }
