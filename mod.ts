@@ -48,6 +48,7 @@ export type { SharedOptions, SharedStorage } from "./core/shared.ts";
 export { debugprint, graphMimeBundle, pp } from "./core/printing.ts";
 export { arrayHtml, arrayMimeBundle } from "./core/display_array.ts";
 export type { MimeBundle } from "./core/display_array.ts";
+export type { Printable } from "./core/format.ts";
 export type { HasGraph } from "./core/printing.ts";
 export * from "./ops/mod.ts";
 export { grad } from "./autodiff/grad.ts";

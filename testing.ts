@@ -20,8 +20,8 @@ import { checkOptions, num, str } from "./core/options.ts";
  *
  * @example
  * ```ts
- * import { assertAllClose } from "./testing.ts";
- * assertAllClose([1, 2.0000001], [1, 2]);
+ * import * as T from "./mod.ts";
+ * T.testing.assertAllClose([1, 2.0000001], [1, 2]);
  * ```
  */
 export function assertAllClose(

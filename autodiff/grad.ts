@@ -82,9 +82,7 @@ function keep(a: Variable | undefined, b: Variable): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { grad } from "./grad.ts";
- * import { pow } from "../ops/pow.ts";
- * import { dscalar } from "../ops/constructors.ts";
+ * import { dscalar, grad, pow } from "../mod.ts";
  * const x = dscalar("x");
  * const gy = grad(pow(x, 2), x);
  * assert(gy.ndim === 0 && gy.dtype === "float64");
@@ -97,9 +95,7 @@ export function grad(cost: Variable | null, wrt: Variable, options?: GradOptions
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { grad } from "./grad.ts";
- * import { mul } from "../ops/arith.ts";
- * import { dscalars } from "../ops/constructors.ts";
+ * import { dscalars, grad, mul } from "../mod.ts";
  * const [x, y] = dscalars("x", "y");
  * const [gx, gy] = grad(mul(x, y), [x, y]); // y and x
  * assert(gx.ndim === 0 && gy.ndim === 0);

@@ -31,12 +31,9 @@ const listOf = (v: Variable | Variable[]): Variable[] => (Array.isArray(v) ? v :
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { jacobian } from "./jacobian.ts";
- * import { pow } from "../ops/pow.ts";
- * import { dvector } from "../ops/constructors.ts";
- * import { compileFunction } from "../compile/function.ts";
- * const x = dvector("x");
- * const f = compileFunction([x], jacobian(pow(x, 2), x));
+ * import * as T from "../mod.ts";
+ * const x = T.dvector("x");
+ * const f = T.function([x], T.jacobian(T.pow(x, 2), x));
  * assert(f([4, 4]).toString() === "[[8. 0.]\n [0. 8.]]");
  * ```
  */
@@ -47,9 +44,7 @@ export function jacobian(expression: Variable, wrt: Variable, options?: Jacobian
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { jacobian } from "./jacobian.ts";
- * import { mul } from "../ops/arith.ts";
- * import { dvectors } from "../ops/constructors.ts";
+ * import { dvectors, jacobian, mul } from "../mod.ts";
  * const [x, y] = dvectors("x", "y");
  * const [jx, jy] = jacobian(mul(x, y), [x, y]); // diag(y) and diag(x)
  * assert(jx.ndim === 2 && jy.ndim === 2);
@@ -89,13 +84,9 @@ export function jacobian(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { hessian } from "./jacobian.ts";
- * import { pow } from "../ops/pow.ts";
- * import { sum } from "../ops/reduce.ts";
- * import { dvector } from "../ops/constructors.ts";
- * import { compileFunction } from "../compile/function.ts";
- * const x = dvector("x");
- * const f = compileFunction([x], hessian(sum(pow(x, 2)), x));
+ * import * as T from "../mod.ts";
+ * const x = T.dvector("x");
+ * const f = T.function([x], T.hessian(T.sum(T.pow(x, 2)), x));
  * assert(f([4, 4]).toString() === "[[2. 0.]\n [0. 2.]]");
  * ```
  */
@@ -106,9 +97,7 @@ export function hessian(cost: Variable, wrt: Variable, options?: JacobianOptions
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { hessian } from "./jacobian.ts";
- * import { dot } from "../ops/dot.ts";
- * import { dvectors } from "../ops/constructors.ts";
+ * import { dot, dvectors, hessian } from "../mod.ts";
  * const [x, y] = dvectors("x", "y");
  * const [hx, hy] = hessian(dot(x, y), [x, y]); // zero matrices: the cost is linear in each
  * assert(hx.ndim === 2 && hy.ndim === 2);

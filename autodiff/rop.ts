@@ -104,13 +104,10 @@ function jvpOf(node: Apply, tangents: (Variable | null)[]): (Variable | null)[] 
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Rop } from "./rop.ts";
- * import { dot } from "../ops/dot.ts";
- * import { dmatrix, dvector } from "../ops/constructors.ts";
- * import { compileFunction } from "../compile/function.ts";
- * const W = dmatrix("W"), V = dmatrix("V"), x = dvector("x");
- * const jv = Rop(dot(x, W), W, V);
- * const f = compileFunction([W, V, x], jv); // J·V = dot(x, V) does not read W, which counts as used
+ * import * as T from "../mod.ts";
+ * const W = T.dmatrix("W"), V = T.dmatrix("V"), x = T.dvector("x");
+ * const jv = T.Rop(T.dot(x, W), W, V);
+ * const f = T.function([W, V, x], jv); // J·V = T.dot(x, V) does not read W, which counts as used
  * assert(f([[1, 1], [1, 1]], [[2, 2], [2, 2]], [0, 1]).toString() === "[2. 2.]");
  * ```
  */
@@ -126,9 +123,7 @@ export function Rop(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Rop } from "./rop.ts";
- * import { mul } from "../ops/arith.ts";
- * import { dvector } from "../ops/constructors.ts";
+ * import { dvector, mul, Rop } from "../mod.ts";
  * const x = dvector("x"), v = dvector("v");
  * const [a, b] = Rop([mul(x, 2), mul(x, x)], x, v); // 2v and 2xv
  * assert(a.ndim === 1 && b.ndim === 1);
@@ -182,12 +177,9 @@ export function Rop(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Lop } from "./rop.ts";
- * import { dot } from "../ops/dot.ts";
- * import { dmatrix, dvector } from "../ops/constructors.ts";
- * import { compileFunction } from "../compile/function.ts";
- * const W = dmatrix("W"), v = dvector("v"), x = dvector("x");
- * const f = compileFunction([W, v, x], Lop(dot(x, W), W, v));
+ * import * as T from "../mod.ts";
+ * const W = T.dmatrix("W"), v = T.dvector("v"), x = T.dvector("x");
+ * const f = T.function([W, v, x], T.Lop(T.dot(x, W), W, v));
  * assert(f([[1, 1], [1, 1]], [2, 2], [0, 1]).toString() === "[[0. 0.]\n [2. 2.]]");
  * ```
  */
@@ -203,9 +195,7 @@ export function Lop(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Lop } from "./rop.ts";
- * import { mul } from "../ops/arith.ts";
- * import { dvectors } from "../ops/constructors.ts";
+ * import { dvectors, Lop, mul } from "../mod.ts";
  * const [x, y, v] = dvectors("x", "y", "v");
  * const [gx, gy] = Lop(mul(x, y), [x, y], v); // v * y and v * x
  * assert(gx.ndim === 1 && gy.ndim === 1);

@@ -137,13 +137,10 @@ interface State {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { scan } from "./scan.ts";
- * import { add } from "../ops/arith.ts";
- * import { dvector, dscalar } from "../ops/constructors.ts";
- * import { compileFunction } from "../compile/function.ts";
- * const x = dvector("x"), z = dscalar("z");
- * const [cum] = scan({ fn: (xt, acc) => add(acc, xt), sequences: x, outputsInfo: z });
- * const f = compileFunction([x, z], cum);
+ * import * as T from "../mod.ts";
+ * const x = T.dvector("x"), z = T.dscalar("z");
+ * const [cum] = T.scan({ fn: (xt, acc) => T.add(acc, xt), sequences: x, outputsInfo: z });
+ * const f = T.function([x, z], cum);
  * assert(f([1, 2, 3], 0).toString() === "[1. 3. 6.]");
  * ```
  */

@@ -150,14 +150,9 @@ export type AnyCompiledFunction<R = NDArray | NDArray[]> = CompiledFunction<R> |
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { compileFunction } from "./function.ts";
- * import { dmatrix } from "../ops/constructors.ts";
- * import { add } from "../ops/arith.ts";
- * import { div } from "../ops/div.ts";
- * import { exp } from "../ops/exp_log.ts";
- * import { neg } from "../ops/arith.ts";
- * const x = dmatrix("x");
- * const f = compileFunction([x], div(1, add(1, exp(neg(x)))));
+ * import * as T from "../mod.ts";
+ * const x = T.dmatrix("x");
+ * const f = T.function([x], T.div(1, T.add(1, T.exp(T.neg(x)))));
  * assert(f([[0, 1], [-1, -2]]).toString() === "[[0.5        0.73105858]\n [0.26894142 0.11920292]]");
  * ```
  */
@@ -172,11 +167,9 @@ export function compileFunction(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { compileFunction } from "./function.ts";
- * import { dvector } from "../ops/constructors.ts";
- * import { neg } from "../ops/arith.ts";
- * const x = dvector("x");
- * const f = compileFunction([x], [x, neg(x)], { device: "auto" }); // float64 stays on the CPU
+ * import * as T from "../mod.ts";
+ * const x = T.dvector("x");
+ * const f = T.function([x], [x, T.neg(x)], { device: "auto" }); // float64 stays on the CPU
  * const [a, b] = await f([1, 2]);
  * assert(a.toString() === "[1. 2.]" && b.toString() === "[-1. -2.]");
  * ```
@@ -192,11 +185,9 @@ export function compileFunction(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { compileFunction } from "./function.ts";
- * import { dscalar } from "../ops/constructors.ts";
- * import { mul } from "../ops/arith.ts";
- * const x = dscalar("x");
- * assert(compileFunction([x], mul(x, 2))(21).item() === 42);
+ * import * as T from "../mod.ts";
+ * const x = T.dscalar("x");
+ * assert(T.function([x], T.mul(x, 2))(21).item() === 42);
  * ```
  */
 export function compileFunction(
@@ -211,11 +202,9 @@ export function compileFunction(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { compileFunction } from "./function.ts";
- * import { dscalars } from "../ops/constructors.ts";
- * import { add, sub } from "../ops/arith.ts";
- * const [a, b] = dscalars("a", "b");
- * const [s, d] = compileFunction([a, b], [add(a, b), sub(a, b)])(5, 3);
+ * import * as T from "../mod.ts";
+ * const [a, b] = T.dscalars("a", "b");
+ * const [s, d] = T.function([a, b], [T.add(a, b), T.sub(a, b)])(5, 3);
  * assert(s.item() === 8 && d.item() === 2);
  * ```
  */

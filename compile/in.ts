@@ -22,8 +22,7 @@ export interface InOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { In } from "./in.ts";
- * import { dscalar } from "../ops/constructors.ts";
+ * import { dscalar, In } from "../mod.ts";
  * const y = dscalar("y");
  * const i = new In(y, { value: 1 });
  * assert(i.name === "y" && i.value === 1);

@@ -34,7 +34,7 @@ export interface VerifyGradOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { seededRandom } from "./verify_grad.ts";
+ * import { seededRandom } from "../mod.ts";
  * const a = seededRandom(1), b = seededRandom(1);
  * const x = a();
  * assert(x >= 0 && x < 1 && x === b());
@@ -59,8 +59,7 @@ export function seededRandom(seed: number): () => number {
  *
  * @example
  * ```ts
- * import { verifyGrad } from "./verify_grad.ts";
- * import { exp } from "../ops/exp_log.ts";
+ * import { exp, verifyGrad } from "../mod.ts";
  * verifyGrad((x) => exp(x), [[0.1, -0.5, 2]]);
  * ```
  */

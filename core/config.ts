@@ -45,8 +45,7 @@ export interface Config {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { config } from "./config.ts";
- * import { vector } from "../ops/constructors.ts";
+ * import { config, vector } from "../mod.ts";
  * const saved = config.floatX;
  * config.floatX = "float32";
  * assert(vector("v").dtype === "float32"); // unprefixed constructors use floatX

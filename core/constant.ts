@@ -16,7 +16,7 @@ import { Constant, type TensorLike, TensorType, Variable } from "./graph.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { constant } from "./constant.ts";
+ * import { constant } from "../mod.ts";
  * const c = constant([[1, 2], [3, 4]], { dtype: "float32" });
  * assert(c.dtype === "float32" && c.ndim === 2);
  * ```

@@ -5,8 +5,7 @@
  * past 1000 elements, `…` between), with the dtype and shape above, and the text itself.
  * @module
  */
-import { elementLayout, formatArray, scalarString } from "./format.ts";
-import type { NDArray } from "./ndarray.ts";
+import { elementLayout, formatArray, type Printable, scalarString } from "./format.ts";
 
 /** The key of Deno's Jupyter kernel's display method. */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
@@ -36,7 +35,7 @@ const STYLE = "border-collapse:collapse;font-family:monospace;text-align:right";
  * assert.match(html, /<th>1<\/th><td>3\.<\/td><td>4\.<\/td>/);
  * ```
  */
-export function arrayHtml(a: NDArray): string {
+export function arrayHtml(a: Printable): string {
   const caption = `<caption>${a.dtype} (${a.shape.join(", ")}${a.ndim === 1 ? "," : ""})</caption>`;
   if (a.ndim === 0) {
     return `<code>${escapeHtml(scalarString(a.data[0], a.dtype))}</code> <small>${a.dtype}</small>`;
@@ -77,6 +76,6 @@ export function arrayHtml(a: NDArray): string {
 }
 
 /** The array's Jupyter display: its HTML table and NumPy's text. */
-export function arrayMimeBundle(a: NDArray): MimeBundle {
+export function arrayMimeBundle(a: Printable): MimeBundle {
   return { "text/plain": formatArray(a), "text/html": arrayHtml(a) };
 }

@@ -10,7 +10,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HypatiaError, ShapeError } from "./errors.ts";
+ * import { HypatiaError, ShapeError } from "../mod.ts";
  * const e = new ShapeError("add: shapes (2) and (3) do not match");
  * assert(e instanceof HypatiaError && e instanceof Error && e.name === "ShapeError");
  * ```
@@ -26,7 +26,7 @@ export class HypatiaError extends Error {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { HypatiaTypeError } from "./errors.ts";
+ * import { HypatiaTypeError } from "../mod.ts";
  * import * as T from "../mod.ts";
  * let caught: unknown;
  * try {
@@ -48,7 +48,7 @@ export class HypatiaTypeError extends HypatiaError {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ShapeError } from "./errors.ts";
+ * import { ShapeError } from "../mod.ts";
  * import * as T from "../mod.ts";
  * const [a, b] = T.dvectors("a", "b");
  * const f = T.function([a, b], T.add(a, b));
@@ -72,7 +72,7 @@ export class ShapeError extends HypatiaError {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { InputError } from "./errors.ts";
+ * import { InputError } from "../mod.ts";
  * import * as T from "../mod.ts";
  * const x = T.dvector("x");
  * const f = T.function([x], T.neg(x));
@@ -97,7 +97,7 @@ export class InputError extends HypatiaError {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { DeviceError, HypatiaError } from "./errors.ts";
+ * import { DeviceError, HypatiaError } from "../mod.ts";
  * const e = new DeviceError('device "webgpu": this runtime has no WebGPU');
  * assert(e instanceof HypatiaError && e.name === "DeviceError");
  * ```
@@ -113,7 +113,7 @@ export class DeviceError extends HypatiaError {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { GradError } from "./errors.ts";
+ * import { GradError } from "../mod.ts";
  * import * as T from "../mod.ts";
  * const [x, y] = T.dscalars("x", "y");
  * let caught: unknown;

@@ -7,10 +7,16 @@ import type { DType, TypedArray } from "./dtype.ts";
 
 /** What printing reads of an array (ndarray.ts's NDArray, which prints itself with this file). */
 export interface Printable {
+  /** The element type. */
   readonly dtype: DType;
+  /** Length of each dimension. */
   readonly shape: readonly number[];
+  /** The elements in C order. */
   readonly data: TypedArray;
+  /** Number of elements. */
   readonly size: number;
+  /** Number of dimensions. */
+  readonly ndim: number;
 }
 
 const PRECISION = 8;

@@ -29,7 +29,7 @@ export type Dim = number | null;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { TensorType } from "./graph.ts";
+ * import { TensorType } from "../mod.ts";
  * const row = new TensorType("float64", [true, false]);
  * assert(row.shape[0] === 1 && row.shape[1] === null);
  * const z = new TensorType("float64", [false, false, false, false, false]).make("z");

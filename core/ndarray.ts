@@ -35,7 +35,7 @@ export function stridesOf(shape: readonly number[]): number[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { asarray } from "./ndarray.ts";
+ * import { asarray } from "../mod.ts";
  * const a = asarray([[1, 2], [3, 4]], { dtype: "float64" });
  * assert(a.toString() === "[[1. 2.]\n [3. 4.]]");
  * assert(a.item(1, 0) === 3);
@@ -201,7 +201,7 @@ export type ArrayLike = NestedArray | NDArray | ArrayBufferView;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { asarray } from "./ndarray.ts";
+ * import { asarray } from "../mod.ts";
  * const a = asarray([[1, 2]], { dtype: "float32" });
  * assert(a.dtype === "float32" && a.shape.join() === "1,2");
  * ```

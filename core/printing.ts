@@ -46,8 +46,7 @@ function outputsOf(x: Variable | Variable[] | HasGraph): Variable[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { pp } from "./printing.ts";
- * import { TensorType } from "./graph.ts";
+ * import { pp, TensorType } from "../mod.ts";
  * const x = new TensorType("float64", []).make("x");
  * assert(pp(x) === "x");
  * ```
@@ -76,8 +75,7 @@ export function pp(x: Variable | Variable[] | HasGraph): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { debugprint } from "./printing.ts";
- * import { TensorType } from "./graph.ts";
+ * import { debugprint, TensorType } from "../mod.ts";
  * const x = new TensorType("float64", []).make("x");
  * assert(debugprint(x).startsWith("x [id A]"));
  * ```

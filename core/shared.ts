@@ -51,7 +51,7 @@ const BORROW = { borrow: bool };
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { shared } from "./shared.ts";
+ * import { shared } from "../mod.ts";
  * const s = shared(0, { name: "state" });
  * s.setValue(5);
  * assert(s.getValue().item() === 5 && s.dtype === "float64");
@@ -105,8 +105,8 @@ export class SharedVariable extends Variable {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { shared } from "./shared.ts";
-   * const s = shared([1, 2], { name: "s" });
+   * import * as T from "../mod.ts";
+   * const s = T.shared([1, 2], { name: "s" });
    * assert((await s.read()).data[1] === 2);
    * ```
    */
@@ -137,14 +137,13 @@ export class SharedVariable extends Variable {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { NDArray } from "./ndarray.ts";
-   * import { shared } from "./shared.ts";
-   * const s = shared([1, 2], { name: "s", dtype: "float64" });
-   * const first = new NDArray("float64", [2], new Float64Array([3, 4]));
+   * import * as T from "../mod.ts";
+   * const s = T.shared([1, 2], { name: "s", dtype: "float64" });
+   * const first = new T.NDArray("float64", [2], new Float64Array([3, 4]));
    * assert.equal(s.applyUpdate(first, true), undefined); // the initial value was the caller's
-   * assert.equal(s.applyUpdate(new NDArray("float64", [2]), true), first.data); // free now
+   * assert.equal(s.applyUpdate(new T.NDArray("float64", [2]), true), first.data); // free now
    * s.getValue({ borrow: true }); // handed out: no longer free to reuse
-   * assert.equal(s.applyUpdate(new NDArray("float64", [2]), true), undefined);
+   * assert.equal(s.applyUpdate(new T.NDArray("float64", [2]), true), undefined);
    * ```
    */
   applyUpdate(value: NDArray, exclusive: boolean): TypedArray | undefined {
@@ -194,7 +193,7 @@ const SHARED_OPTIONS = {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { shared } from "./shared.ts";
+ * import { shared } from "../mod.ts";
  * const w = shared([[1, 2], [3, 4]], { name: "w" });
  * assert(w.dtype === "float64" && w.getValue().item(1, 1) === 4);
  * const count = shared(0, { name: "count", dtype: "int64" });

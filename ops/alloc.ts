@@ -134,8 +134,7 @@ function lengths(op: string, shape: (number | Variable)[] | Variable): (number |
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { alloc } from "./alloc.ts";
- * import { dvector, iscalar } from "./constructors.ts";
+ * import { alloc, dvector, iscalar } from "../mod.ts";
  * const m = alloc(dvector("row"), iscalar("n"), 3);
  * assert(m.ndim === 2 && m.staticShape[1] === 3);
  * ```
@@ -165,9 +164,7 @@ function filled(op: string, value: number, shape: (number | Variable)[] | Variab
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { zeros } from "./alloc.ts";
- * import { shapeOf } from "./shape.ts";
- * import { dmatrix } from "./constructors.ts";
+ * import { dmatrix, shapeOf, zeros } from "../mod.ts";
  * assert(zeros([2, 3]).staticShape.join() === "2,3" && zeros(shapeOf(dmatrix("m"))).ndim === 2);
  * ```
  */
@@ -181,7 +178,7 @@ export function zeros(shape: (number | Variable)[] | Variable, dtype?: DtypeArg)
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ones } from "./alloc.ts";
+ * import { ones } from "../mod.ts";
  * assert(ones([4], "int32").dtype === "int32");
  * ```
  */
@@ -195,8 +192,7 @@ export function ones(shape: (number | Variable)[] | Variable, dtype?: DtypeArg):
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { zerosLike } from "./alloc.ts";
- * import { fmatrix } from "./constructors.ts";
+ * import { fmatrix, zerosLike } from "../mod.ts";
  * assert(zerosLike(fmatrix("m")).dtype === "float32");
  * ```
  */
@@ -211,8 +207,7 @@ export function zerosLike(x: TensorLike, dtype?: DtypeArg): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { onesLike } from "./alloc.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, onesLike } from "../mod.ts";
  * assert(onesLike(dvector("v"), "int8").dtype === "int8");
  * ```
  */
@@ -239,7 +234,7 @@ function intArg(op: string, v: number | Variable, what: string): number | Variab
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { eye } from "./alloc.ts";
+ * import { eye } from "../mod.ts";
  * assert(eye(3).staticShape.join() === "3,3" && eye(2, 4, 1).staticShape.join() === "2,4");
  * ```
  */
@@ -266,8 +261,7 @@ export type ArangeBound = number | Variable;
  * ```ts
  * import assert from "node:assert/strict";
  * import "./methods.ts"; // installs x.shape (mod.ts does this for you)
- * import { arange } from "./alloc.ts";
- * import { dmatrix } from "./constructors.ts";
+ * import { arange, dmatrix } from "../mod.ts";
  * const x = dmatrix("x");
  * assert(arange(x.shape.get(0)).dtype === "int64" && arange(0, 1, 0.25).staticShape[0] === 4);
  * ```

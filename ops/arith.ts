@@ -225,8 +225,7 @@ export const sqrOp = defineElemwise({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { add } from "./arith.ts";
- * import { dvector } from "./constructors.ts";
+ * import { add, dvector } from "../mod.ts";
  * const x = dvector("x");
  * assert(add(x, 1, 2).ndim === 1);
  * ```
@@ -243,8 +242,7 @@ export function add(a: TensorLike, b: TensorLike, ...more: TensorLike[]): Variab
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sub } from "./arith.ts";
- * import { dscalar } from "./constructors.ts";
+ * import { dscalar, sub } from "../mod.ts";
  * assert(sub(dscalar("a"), 1).dtype === "float64");
  * ```
  */
@@ -258,8 +256,7 @@ export function sub(a: TensorLike, b: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { mul } from "./arith.ts";
- * import { fvector } from "./constructors.ts";
+ * import { fvector, mul } from "../mod.ts";
  * assert(mul(fvector("x"), 2).dtype === "float32");
  * ```
  */
@@ -275,8 +272,7 @@ export function mul(a: TensorLike, b: TensorLike, ...more: TensorLike[]): Variab
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { intDiv } from "./arith.ts";
- * import { ivector } from "./constructors.ts";
+ * import { intDiv, ivector } from "../mod.ts";
  * assert(intDiv(ivector("i"), 2).dtype === "int32");
  * ```
  */
@@ -290,8 +286,7 @@ export function intDiv(a: TensorLike, b: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { mod } from "./arith.ts";
- * import { ivector } from "./constructors.ts";
+ * import { ivector, mod } from "../mod.ts";
  * assert(mod(ivector("i"), 3).dtype === "int32");
  * ```
  */
@@ -305,8 +300,7 @@ export function mod(a: TensorLike, b: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { neg } from "./arith.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, neg } from "../mod.ts";
  * assert(neg(dvector("x")).ndim === 1);
  * ```
  */
@@ -320,8 +314,7 @@ export function neg(a: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sqr } from "./arith.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, sqr } from "../mod.ts";
  * assert(sqr(dvector("x")).ndim === 1);
  * ```
  */

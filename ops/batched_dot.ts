@@ -74,8 +74,7 @@ export const batchedDotOp: Op<null> = defineOp<null>({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { batchedDot } from "./batched_dot.ts";
- * import { dtensor3 } from "./constructors.ts";
+ * import { batchedDot, dtensor3 } from "../mod.ts";
  * const z = batchedDot(dtensor3("a"), dtensor3("b"));
  * assert(z.ndim === 3);
  * ```

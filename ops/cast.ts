@@ -57,8 +57,7 @@ export function castOp(dtype: DType): Op<ElemwiseParams> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { cast } from "./cast.ts";
- * import { dvector } from "./constructors.ts";
+ * import { cast, dvector } from "../mod.ts";
  * assert(cast(dvector("x"), "int32").dtype === "int32");
  * ```
  */

@@ -106,8 +106,7 @@ export const invertOp = defineElemwise({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { eq } from "./compare.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, eq } from "../mod.ts";
  * assert(eq(dvector("x"), 0).dtype === "bool");
  * ```
  */
@@ -121,8 +120,7 @@ export function eq(a: TensorLike, b: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { neq } from "./compare.ts";
- * import { ivector } from "./constructors.ts";
+ * import { ivector, neq } from "../mod.ts";
  * assert(neq(ivector("i"), 1).dtype === "bool");
  * ```
  */
@@ -136,8 +134,7 @@ export function neq(a: TensorLike, b: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { lt } from "./compare.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, lt } from "../mod.ts";
  * assert(lt(dvector("x"), 0).dtype === "bool");
  * ```
  */
@@ -151,8 +148,7 @@ export function lt(a: TensorLike, b: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { le } from "./compare.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, le } from "../mod.ts";
  * assert(le(dvector("x"), 0).dtype === "bool");
  * ```
  */
@@ -166,8 +162,7 @@ export function le(a: TensorLike, b: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { gt } from "./compare.ts";
- * import { fvector } from "./constructors.ts";
+ * import { fvector, gt } from "../mod.ts";
  * assert(gt(fvector("x"), 0).dtype === "bool");
  * ```
  */
@@ -181,8 +176,7 @@ export function gt(a: TensorLike, b: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ge } from "./compare.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, ge } from "../mod.ts";
  * assert(ge(dvector("x"), 0).dtype === "bool");
  * ```
  */
@@ -197,8 +191,7 @@ export function ge(a: TensorLike, b: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { and, gt, lt } from "./compare.ts";
- * import { dvector, ivector } from "./constructors.ts";
+ * import { and, dvector, gt, ivector, lt } from "../mod.ts";
  * const x = dvector("x");
  * assert(and(gt(x, 0), lt(x, 1)).dtype === "bool");
  * assert(and(ivector("i"), 3).dtype === "int32");
@@ -214,8 +207,7 @@ export function and(a: TensorLike, b: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { gt, lt, or } from "./compare.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, gt, lt, or } from "../mod.ts";
  * const x = dvector("x");
  * assert(or(lt(x, -1), gt(x, 1)).dtype === "bool");
  * ```
@@ -230,8 +222,7 @@ export function or(a: TensorLike, b: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { xor } from "./compare.ts";
- * import { ivector } from "./constructors.ts";
+ * import { ivector, xor } from "../mod.ts";
  * assert(xor(ivector("i"), ivector("j")).dtype === "int32");
  * ```
  */
@@ -245,8 +236,7 @@ export function xor(a: TensorLike, b: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { gt, not } from "./compare.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, gt, not } from "../mod.ts";
  * assert(not(gt(dvector("x"), 0)).dtype === "bool");
  * ```
  */

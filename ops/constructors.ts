@@ -97,7 +97,7 @@ const L = () => "int64" as const, B = () => "int8" as const;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { scalar, dmatrix, fvectors } from "./constructors.ts";
+ * import { dmatrix, fvectors, scalar } from "../mod.ts";
  * assert(scalar("x").ndim === 0);
  * assert(dmatrix("m").broadcastable.join() === "false,false");
  * assert(fvectors("a", "b").length === 2);
@@ -138,7 +138,7 @@ export const tensor4s: Plural = plural("tensor4", floatX);
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { dscalar, dmatrix, dvectors } from "./constructors.ts";
+ * import { dmatrix, dscalar, dvectors } from "../mod.ts";
  * const [a, b] = dvectors("a", "b");
  * assert(dscalar("s").ndim === 0 && dmatrix("m").ndim === 2);
  * assert(a.dtype === "float64" && b.name === "b");
@@ -179,7 +179,7 @@ export const dtensor4s: Plural = plural("tensor4", D, "d");
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { fscalar, fmatrix, fvectors } from "./constructors.ts";
+ * import { fmatrix, fscalar, fvectors } from "../mod.ts";
  * const [a, b] = fvectors("a", "b");
  * assert(fscalar("s").ndim === 0 && fmatrix("m").ndim === 2);
  * assert(a.dtype === "float32" && b.name === "b");
@@ -220,7 +220,7 @@ export const ftensor4s: Plural = plural("tensor4", F, "f");
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { iscalar, imatrix, ivectors } from "./constructors.ts";
+ * import { imatrix, iscalar, ivectors } from "../mod.ts";
  * const [a, b] = ivectors("a", "b");
  * assert(iscalar("s").ndim === 0 && imatrix("m").ndim === 2);
  * assert(a.dtype === "int32" && b.name === "b");
@@ -261,7 +261,7 @@ export const itensor4s: Plural = plural("tensor4", I, "i");
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { lscalar, lmatrix, lvectors } from "./constructors.ts";
+ * import { lmatrix, lscalar, lvectors } from "../mod.ts";
  * const [a, b] = lvectors("a", "b");
  * assert(lscalar("s").ndim === 0 && lmatrix("m").ndim === 2);
  * assert(a.dtype === "int64" && b.name === "b");
@@ -302,7 +302,7 @@ export const ltensor4s: Plural = plural("tensor4", L, "l");
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { bscalar, bmatrix, bvectors } from "./constructors.ts";
+ * import { bmatrix, bscalar, bvectors } from "../mod.ts";
  * const [a, b] = bvectors("a", "b");
  * assert(bscalar("s").ndim === 0 && bmatrix("m").ndim === 2);
  * assert(a.dtype === "int8" && b.name === "b");

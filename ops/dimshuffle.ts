@@ -123,8 +123,7 @@ export const dimshuffleOp: Op<DimShuffleParams> = defineOp<DimShuffleParams>({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { dimshuffle } from "./dimshuffle.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dimshuffle, dvector } from "../mod.ts";
  * const r = dimshuffle(dvector("v"), "x", 0);
  * assert(r.broadcastable.join() === "true,false");
  * ```
@@ -140,8 +139,7 @@ export function dimshuffle(x: TensorLike, ...pattern: (number | "x")[]): Variabl
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { transpose } from "./dimshuffle.ts";
- * import { tensor } from "./constructors.ts";
+ * import { tensor, transpose } from "../mod.ts";
  * const t = transpose(tensor("float64", [false, true]));
  * assert(t.broadcastable.join() === "true,false");
  * ```

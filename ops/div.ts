@@ -66,8 +66,7 @@ export const divOp = defineElemwise({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { div } from "./div.ts";
- * import { ivector } from "./constructors.ts";
+ * import { div, ivector } from "../mod.ts";
  * assert(div(ivector("i"), 2).dtype === "float64");
  * ```
  */

@@ -113,8 +113,7 @@ export const outerOp: Op<null> = defineOp<null>({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { dot } from "./dot.ts";
- * import { dmatrix, dvector } from "./constructors.ts";
+ * import { dmatrix, dot, dvector } from "../mod.ts";
  * const [m, v] = [dmatrix("m"), dvector("v")];
  * assert(dot(m, v).ndim === 1 && dot(v, v).ndim === 0 && dot(m, m).ndim === 2);
  * ```
@@ -133,8 +132,7 @@ export function dot(a: TensorLike, b: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { outer } from "./dot.ts";
- * import { fvector, fmatrix } from "./constructors.ts";
+ * import { fmatrix, fvector, outer } from "../mod.ts";
  * const o = outer(fvector("a"), [1, 2, 3]);
  * assert(o.ndim === 2 && o.dtype === "float64" && o.staticShape[1] === 3);
  * assert(outer(fmatrix("m"), fvector("v")).ndim === 2);

@@ -189,8 +189,7 @@ function add1(x: Variable): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { exp } from "./exp_log.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, exp } from "../mod.ts";
  * assert(exp(dvector("x")).dtype === "float64");
  * ```
  */
@@ -204,8 +203,7 @@ export function exp(x: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { expm1 } from "./exp_log.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, expm1 } from "../mod.ts";
  * assert(expm1(dvector("x")).ndim === 1);
  * ```
  */
@@ -219,8 +217,7 @@ export function expm1(x: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { log } from "./exp_log.ts";
- * import { ivector } from "./constructors.ts";
+ * import { ivector, log } from "../mod.ts";
  * assert(log(ivector("i")).dtype === "float64");
  * ```
  */
@@ -234,8 +231,7 @@ export function log(x: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { log1p } from "./exp_log.ts";
- * import { fvector } from "./constructors.ts";
+ * import { fvector, log1p } from "../mod.ts";
  * assert(log1p(fvector("x")).dtype === "float32");
  * ```
  */
@@ -249,8 +245,7 @@ export function log1p(x: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { log2 } from "./exp_log.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, log2 } from "../mod.ts";
  * assert(log2(dvector("x")).ndim === 1);
  * ```
  */
@@ -264,8 +259,7 @@ export function log2(x: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sqrt } from "./exp_log.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, sqrt } from "../mod.ts";
  * assert(sqrt(dvector("x")).ndim === 1);
  * ```
  */

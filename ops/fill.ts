@@ -33,8 +33,7 @@ export const fillOp = defineElemwise({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { fill } from "./fill.ts";
- * import { dmatrix } from "./constructors.ts";
+ * import { dmatrix, fill } from "../mod.ts";
  * const ones = fill(dmatrix("m"), 1.0);
  * assert(ones.ndim === 2);
  * ```

@@ -137,8 +137,7 @@ function common(op: string, xs: TensorLike[]): Variable[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { concatenate } from "./join.ts";
- * import { TensorType } from "../core/graph.ts";
+ * import { concatenate, TensorType } from "../mod.ts";
  * const a = new TensorType("float64", [2, 3]).make("a"), b = new TensorType("float64", [4, 3]).make("b");
  * assert(concatenate([a, b]).staticShape.join() === "6,3");
  * ```
@@ -166,8 +165,7 @@ export function concatenate(xs: TensorLike[], axis = 0): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { stack } from "./join.ts";
- * import { dscalar, dvector } from "./constructors.ts";
+ * import { dscalar, dvector, stack } from "../mod.ts";
  * assert(stack([dscalar("a"), dscalar("b"), 1]).staticShape.join() === "3");
  * assert(stack([dvector("u"), dvector("v")], 1).staticShape[1] === 2);
  * ```

@@ -60,8 +60,7 @@ export const clipOp = defineElemwise({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { maximum } from "./minmax.ts";
- * import { dvector, ivector } from "./constructors.ts";
+ * import { dvector, ivector, maximum } from "../mod.ts";
  * assert(maximum(dvector("x"), 0).dtype === "float64");
  * assert(maximum(ivector("i"), 0).dtype === "int32");
  * ```
@@ -76,8 +75,7 @@ export function maximum(a: TensorLike, b: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { minimum } from "./minmax.ts";
- * import { fvector } from "./constructors.ts";
+ * import { fvector, minimum } from "../mod.ts";
  * assert(minimum(fvector("x"), 1).dtype === "float32");
  * ```
  */
@@ -92,8 +90,7 @@ export function minimum(a: TensorLike, b: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { clip } from "./minmax.ts";
- * import { dmatrix } from "./constructors.ts";
+ * import { clip, dmatrix } from "../mod.ts";
  * const y = clip(dmatrix("x"), -1, 1);
  * assert(y.dtype === "float64" && y.ndim === 2);
  * ```

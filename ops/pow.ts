@@ -125,8 +125,7 @@ function zeroWhereExponentIsZero(b: Variable, p: Variable): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { pow } from "./pow.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, pow } from "../mod.ts";
  * assert(pow(dvector("x"), 2).dtype === "float64");
  * ```
  */

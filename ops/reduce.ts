@@ -402,8 +402,7 @@ export const sumOp = defineReduction({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sum } from "./reduce.ts";
- * import { dmatrix } from "./constructors.ts";
+ * import { dmatrix, sum } from "../mod.ts";
  * const m = dmatrix("m");
  * assert(sum(m).ndim === 0 && sum(m, 0).ndim === 1 && sum(m, 1, { keepdims: true }).ndim === 2);
  * ```
@@ -572,8 +571,7 @@ function reduce(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { max } from "./reduce.ts";
- * import { dmatrix } from "./constructors.ts";
+ * import { dmatrix, max } from "../mod.ts";
  * const m = dmatrix("m");
  * assert(max(m).ndim === 0 && max(m, -1).ndim === 1 && max(m, 0, { keepdims: true }).ndim === 2);
  * ```
@@ -588,8 +586,7 @@ export function max(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOpt
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { min } from "./reduce.ts";
- * import { imatrix } from "./constructors.ts";
+ * import { imatrix, min } from "../mod.ts";
  * assert(min(imatrix("m"), 1).dtype === "int32");
  * ```
  */
@@ -605,8 +602,7 @@ export function min(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOpt
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { argmax } from "./reduce.ts";
- * import { dmatrix } from "./constructors.ts";
+ * import { argmax, dmatrix } from "../mod.ts";
  * assert(argmax(dmatrix("m"), 1).dtype === "int64");
  * ```
  */
@@ -620,8 +616,7 @@ export function argmax(x: TensorLike, axis?: Axis | AxisOptions, options: Reduce
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { argmin } from "./reduce.ts";
- * import { dvector } from "./constructors.ts";
+ * import { argmin, dvector } from "../mod.ts";
  * assert(argmin(dvector("v")).ndim === 0);
  * ```
  */
@@ -635,8 +630,7 @@ export function argmin(x: TensorLike, axis?: Axis | AxisOptions, options: Reduce
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { any } from "./reduce.ts";
- * import { dmatrix } from "./constructors.ts";
+ * import { any, dmatrix } from "../mod.ts";
  * assert(any(dmatrix("m"), 0).dtype === "bool");
  * ```
  */
@@ -650,8 +644,7 @@ export function any(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOpt
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { all } from "./reduce.ts";
- * import { bmatrix } from "./constructors.ts";
+ * import { all, bmatrix } from "../mod.ts";
  * assert(all(bmatrix("m")).dtype === "bool");
  * ```
  */
@@ -775,8 +768,7 @@ export const prodOp = defineReduction({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { mean } from "./reduce.ts";
- * import { imatrix } from "./constructors.ts";
+ * import { imatrix, mean } from "../mod.ts";
  * const m = imatrix("m");
  * assert(mean(m).dtype === "float64" && mean(m, 1, { keepdims: true }).ndim === 2);
  * ```
@@ -793,8 +785,7 @@ export function mean(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOp
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { prod } from "./reduce.ts";
- * import { ivector } from "./constructors.ts";
+ * import { ivector, prod } from "../mod.ts";
  * assert(prod(ivector("v")).dtype === "int64");
  * ```
  */

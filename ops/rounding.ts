@@ -94,8 +94,7 @@ export const absOp = defineElemwise({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { floor } from "./rounding.ts";
- * import { dvector, ivector } from "./constructors.ts";
+ * import { dvector, floor, ivector } from "../mod.ts";
  * assert(floor(dvector("x")).dtype === "float64");
  * assert(floor(ivector("i")).dtype === "int32");
  * ```
@@ -110,8 +109,7 @@ export function floor(x: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ceil } from "./rounding.ts";
- * import { fvector } from "./constructors.ts";
+ * import { ceil, fvector } from "../mod.ts";
  * assert(ceil(fvector("x")).dtype === "float32");
  * ```
  */
@@ -126,8 +124,7 @@ export function ceil(x: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { round } from "./rounding.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, round } from "../mod.ts";
  * assert(round(dvector("x")).dtype === "float64");
  * ```
  */
@@ -142,8 +139,7 @@ export function round(x: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sign } from "./rounding.ts";
- * import { ivector } from "./constructors.ts";
+ * import { ivector, sign } from "../mod.ts";
  * assert(sign(ivector("i")).dtype === "int32");
  * ```
  */
@@ -158,8 +154,7 @@ export function sign(x: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { abs } from "./rounding.ts";
- * import { ivector } from "./constructors.ts";
+ * import { abs, ivector } from "../mod.ts";
  * assert(abs(ivector("i")).dtype === "int32");
  * ```
  */

@@ -219,8 +219,7 @@ export function shapeParams(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { shapeOf } from "./shape.ts";
- * import { dmatrix } from "./constructors.ts";
+ * import { dmatrix, shapeOf } from "../mod.ts";
  * const s = shapeOf(dmatrix("m"));
  * assert(s.dtype === "int64" && s.staticShape[0] === 2);
  * ```
@@ -237,8 +236,7 @@ export function shapeOf(x: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { reshape } from "./shape.ts";
- * import { TensorType } from "../core/graph.ts";
+ * import { reshape, TensorType } from "../mod.ts";
  * const x = new TensorType("float64", [2, 6]).make("x");
  * assert(reshape(x, [3, -1]).staticShape.join() === "3,4");
  * ```
@@ -256,8 +254,7 @@ export function reshape(x: TensorLike, shape: TensorLike | (number | Variable)[]
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { flatten } from "./shape.ts";
- * import { TensorType } from "../core/graph.ts";
+ * import { flatten, TensorType } from "../mod.ts";
  * const x = new TensorType("float64", [null, 3, 4]).make("x");
  * assert(flatten(x).ndim === 1 && flatten(x, 2).staticShape[1] === 12);
  * ```

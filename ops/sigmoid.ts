@@ -69,8 +69,7 @@ export const softplusOp = defineElemwise({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sigmoid } from "./sigmoid.ts";
- * import { dvector, ivector } from "./constructors.ts";
+ * import { dvector, ivector, sigmoid } from "../mod.ts";
  * assert(sigmoid(dvector("x")).dtype === "float64");
  * assert(sigmoid(ivector("i")).dtype === "float64");
  * ```
@@ -87,8 +86,7 @@ export function sigmoid(x: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { softplus } from "./sigmoid.ts";
- * import { fvector } from "./constructors.ts";
+ * import { fvector, softplus } from "../mod.ts";
  * assert(softplus(fvector("x")).dtype === "float32");
  * ```
  */

@@ -215,8 +215,7 @@ function softmaxParams(name: string, x: Variable, axis: Axis): SoftmaxParams {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { softmax } from "./softmax.ts";
- * import { dmatrix } from "./constructors.ts";
+ * import { dmatrix, softmax } from "../mod.ts";
  * const p = softmax(dmatrix("logits"));
  * assert(p.ndim === 2 && p.dtype === "float64");
  * ```
@@ -234,8 +233,7 @@ export function softmax(x: TensorLike, axis?: Axis): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { logSoftmax } from "./softmax.ts";
- * import { fmatrix } from "./constructors.ts";
+ * import { fmatrix, logSoftmax } from "../mod.ts";
  * assert(logSoftmax(fmatrix("logits"), 0).dtype === "float32");
  * ```
  */
@@ -251,8 +249,7 @@ export function logSoftmax(x: TensorLike, axis?: Axis): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { logsumexp } from "./softmax.ts";
- * import { dmatrix } from "./constructors.ts";
+ * import { dmatrix, logsumexp } from "../mod.ts";
  * const m = dmatrix("m");
  * assert(logsumexp(m).ndim === 0 && logsumexp(m, 1, { keepdims: true }).ndim === 2);
  * ```

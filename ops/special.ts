@@ -189,8 +189,7 @@ export const erfOp = defineElemwise({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { erf } from "./special.ts";
- * import { dvector, ivector } from "./constructors.ts";
+ * import { dvector, erf, ivector } from "../mod.ts";
  * assert(erf(dvector("x")).dtype === "float64");
  * assert(erf(ivector("i")).dtype === "float64");
  * ```

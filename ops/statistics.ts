@@ -18,9 +18,8 @@ import { mean, type ReduceOptions, reduceParams, statDtype } from "./reduce.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { variance } from "./statistics.ts";
- * import { fmatrix } from "./constructors.ts";
- * assert(variance(fmatrix("m"), 0).dtype === "float32");
+ * import * as T from "../mod.ts";
+ * assert(T.var(T.fmatrix("m"), 0).dtype === "float32");
  * ```
  */
 export function variance(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOptions = {}): Variable {
@@ -41,8 +40,7 @@ function varianceAs(name: string, x: TensorLike, axis: Axis | AxisOptions, optio
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { std } from "./statistics.ts";
- * import { dtensor3 } from "./constructors.ts";
+ * import { dtensor3, std } from "../mod.ts";
  * assert(std(dtensor3("t"), [0, 2]).ndim === 1);
  * ```
  */

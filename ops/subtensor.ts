@@ -193,8 +193,7 @@ export const incSubtensorOp: Op<IncSubtensorParams> = defineOp<IncSubtensorParam
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { get } from "./subtensor.ts";
- * import { dmatrix, iscalar } from "./constructors.ts";
+ * import { dmatrix, get, iscalar } from "../mod.ts";
  * const m = dmatrix("m");
  * assert(get(m, 0).ndim === 1 && get(m, iscalar("i"), -1).ndim === 0);
  * ```
@@ -225,8 +224,7 @@ export function get(x: TensorLike, ...index: (number | Variable)[]): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { slice } from "./subtensor.ts";
- * import { TensorType } from "../core/graph.ts";
+ * import { slice, TensorType } from "../mod.ts";
  * const x = new TensorType("float64", [5, 4]).make("x");
  * const y = slice(x, [1, 3], [null, null, -2]);   // x[1:3, ::-2]
  * assert(y.staticShape.join() === "2,2");
@@ -269,8 +267,7 @@ function incOrSet(what: "setSubtensor" | "incSubtensor", view: Variable, value: 
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { setSubtensor, slice } from "./subtensor.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, setSubtensor, slice } from "../mod.ts";
  * const x = dvector("x");
  * const y = setSubtensor(slice(x, [1, 3]), 0);   // x with x[1:3] = 0
  * assert(y.type.equals(x.type));
@@ -287,8 +284,7 @@ export function setSubtensor(view: Variable, value: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { get, incSubtensor } from "./subtensor.ts";
- * import { dmatrix, dvector } from "./constructors.ts";
+ * import { dmatrix, dvector, get, incSubtensor } from "../mod.ts";
  * const y = incSubtensor(get(dmatrix("m"), 0), dvector("row"));
  * assert(y.ndim === 2);
  * ```

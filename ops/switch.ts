@@ -80,13 +80,11 @@ export const switchOp = defineOp<ElemwiseParams>({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { switch_ } from "./switch.ts";
- * import { gt } from "./compare.ts";
- * import { dvector, fvector } from "./constructors.ts";
- * const x = dvector("x");
- * const relu = switch_(gt(x, 0), x, 0);
+ * import * as T from "../mod.ts";
+ * const x = T.dvector("x");
+ * const relu = T.switch(T.gt(x, 0), x, 0);
  * assert(relu.dtype === "float64");
- * assert(switch_(x, fvector("y"), 1).dtype === "float32");
+ * assert(T.switch(x, T.fvector("y"), 1).dtype === "float32");
  * ```
  */
 export function switch_(cond: TensorLike, a: TensorLike, b: TensorLike): Variable {

@@ -148,8 +148,7 @@ function axisList(v: number | number[], x: Variable, name: string): number[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { tensordot } from "./tensordot.ts";
- * import { dtensor3, dmatrix } from "./constructors.ts";
+ * import { dmatrix, dtensor3, tensordot } from "../mod.ts";
  * const z = tensordot(dtensor3("a"), dmatrix("b"), [[1, 2], [1, 0]]);
  * assert(z.ndim === 1);
  * assert(tensordot(dmatrix("c"), dmatrix("d"), 0).ndim === 4);

@@ -69,8 +69,7 @@ export const tanhOp = defineElemwise({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sin } from "./trig.ts";
- * import { dvector, ivector } from "./constructors.ts";
+ * import { dvector, ivector, sin } from "../mod.ts";
  * assert(sin(dvector("x")).dtype === "float64");
  * assert(sin(ivector("i")).dtype === "float64");
  * ```
@@ -85,8 +84,7 @@ export function sin(x: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { cos } from "./trig.ts";
- * import { fvector } from "./constructors.ts";
+ * import { cos, fvector } from "../mod.ts";
  * assert(cos(fvector("x")).dtype === "float32");
  * ```
  */
@@ -100,8 +98,7 @@ export function cos(x: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { tan } from "./trig.ts";
- * import { dmatrix } from "./constructors.ts";
+ * import { dmatrix, tan } from "../mod.ts";
  * assert(tan(dmatrix("x")).ndim === 2);
  * ```
  */
@@ -115,8 +112,7 @@ export function tan(x: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { tanh } from "./trig.ts";
- * import { dvector } from "./constructors.ts";
+ * import { dvector, tanh } from "../mod.ts";
  * assert(tanh(dvector("x")).dtype === "float64");
  * ```
  */

@@ -29,7 +29,7 @@ Deno.test("graphDot() draws ops as boxes, inputs and outputs as ellipses, dtype 
   const w = T.shared(new Float64Array([1, 2]), { name: "w" });
   const dot = graphDot(T.mul(T.add(x, w), 3));
   assert.match(dot, /\[shape=ellipse, style=filled, fillcolor="#e8eef7", label="w\\nfloat64 \(\?,\)"\]/);
-  assert.match(dot, /\[shape=ellipse, style=dashed, label="3\\nint8 \(\)"\]/);
+  assert.match(dot, /\[shape=ellipse, style=dashed, label="3\\nint64 \(\)"\]/);
   assert.match(dot, /-> n\d+ \[label="float64 \(\?,\)\\nin 1"\];/);
 });
 

@@ -88,7 +88,7 @@ function pmatrixArg(what: string, name: string, p: TensorLike): Variable {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { MRGRandomStreams } from "./mrg_streams.ts";
+ * import { MRGRandomStreams } from "../mod.ts";
  * const srng = new MRGRandomStreams(234);
  * const u = srng.uniform([2, 2]);
  * assert(u.ndim === 2 && u.rng.getValue().shape.join() === "4,6"); // 4 substreams
@@ -170,8 +170,8 @@ export class MRGRandomStreams extends RandomStreamsBase {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { MRGRandomStreams } from "./mrg_streams.ts";
-   * const u = new MRGRandomStreams(1).uniform([3], { low: -1, high: 1, dtype: "float32" });
+   * import * as T from "../mod.ts";
+   * const u = new T.MRGRandomStreams(1).uniform([3], { low: -1, high: 1, dtype: "float32" });
    * assert(u.dtype === "float32");
    * ```
    */
@@ -194,8 +194,8 @@ export class MRGRandomStreams extends RandomStreamsBase {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { MRGRandomStreams } from "./mrg_streams.ts";
-   * const n = new MRGRandomStreams(1).normal([2, 3], { avg: 5, std: 0.1 });
+   * import * as T from "../mod.ts";
+   * const n = new T.MRGRandomStreams(1).normal([2, 3], { avg: 5, std: 0.1 });
    * assert(n.staticShape.join() === "2,3");
    * ```
    */
@@ -215,8 +215,8 @@ export class MRGRandomStreams extends RandomStreamsBase {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { MRGRandomStreams } from "./mrg_streams.ts";
-   * const t = new MRGRandomStreams(1).truncatedNormal([4]);
+   * import * as T from "../mod.ts";
+   * const t = new T.MRGRandomStreams(1).truncatedNormal([4]);
    * assert(t.rngs.length === 2);
    * ```
    */
@@ -239,8 +239,8 @@ export class MRGRandomStreams extends RandomStreamsBase {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { MRGRandomStreams } from "./mrg_streams.ts";
-   * const b = new MRGRandomStreams(1).binomial([5], { n: 10, p: 0.3 });
+   * import * as T from "../mod.ts";
+   * const b = new T.MRGRandomStreams(1).binomial([5], { n: 10, p: 0.3 });
    * assert(b.dtype === "int64");
    * ```
    */
@@ -268,8 +268,8 @@ export class MRGRandomStreams extends RandomStreamsBase {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { MRGRandomStreams } from "./mrg_streams.ts";
-   * const m = new MRGRandomStreams(1).multinomial({ pvals: [[0.2, 0.8], [0.5, 0.5]], n: 3 });
+   * import * as T from "../mod.ts";
+   * const m = new T.MRGRandomStreams(1).multinomial({ pvals: [[0.2, 0.8], [0.5, 0.5]], n: 3 });
    * assert(m.staticShape.join() === "2,2");
    * ```
    */
@@ -296,8 +296,8 @@ export class MRGRandomStreams extends RandomStreamsBase {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { MRGRandomStreams } from "./mrg_streams.ts";
-   * const c = new MRGRandomStreams(1).choice(2, { p: [[0.1, 0.2, 0.7]] });
+   * import * as T from "../mod.ts";
+   * const c = new T.MRGRandomStreams(1).choice(2, { p: [[0.1, 0.2, 0.7]] });
    * assert(c.staticShape.join() === "1,2");
    * ```
    */

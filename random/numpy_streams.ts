@@ -48,7 +48,7 @@ function randomState(seed: number | undefined): MT19937 {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { RandomStreams } from "./numpy_streams.ts";
+ * import { RandomStreams } from "../mod.ts";
  * const srng = new RandomStreams(234);
  * const u = srng.uniform([2, 2]);
  * assert(u.rng.getValue().shape[0] === 627);
@@ -108,8 +108,8 @@ export class RandomStreams extends RandomStreamsBase {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { RandomStreams } from "./numpy_streams.ts";
-   * const u = new RandomStreams(234).uniform([2, 2], { low: -1, high: 1 });
+   * import * as T from "../mod.ts";
+   * const u = new T.RandomStreams(234).uniform([2, 2], { low: -1, high: 1 });
    * assert(u.staticShape.join() === "2,2" && u.dtype === "float64");
    * ```
    */
@@ -128,8 +128,8 @@ export class RandomStreams extends RandomStreamsBase {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { RandomStreams } from "./numpy_streams.ts";
-   * const n = new RandomStreams(234).normal([3], { avg: 10, std: 2, dtype: "float32" });
+   * import * as T from "../mod.ts";
+   * const n = new T.RandomStreams(234).normal([3], { avg: 10, std: 2, dtype: "float32" });
    * assert(n.dtype === "float32");
    * ```
    */
@@ -150,8 +150,8 @@ export class RandomStreams extends RandomStreamsBase {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { RandomStreams } from "./numpy_streams.ts";
-   * const t = new RandomStreams(1).truncatedNormal([100], { std: 0.1 });
+   * import * as T from "../mod.ts";
+   * const t = new T.RandomStreams(1).truncatedNormal([100], { std: 0.1 });
    * assert(t.ndim === 1);
    * ```
    */
@@ -174,8 +174,8 @@ export class RandomStreams extends RandomStreamsBase {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { RandomStreams } from "./numpy_streams.ts";
-   * const b = new RandomStreams(1).binomial([4], { n: 100, p: 0.3 });
+   * import * as T from "../mod.ts";
+   * const b = new T.RandomStreams(1).binomial([4], { n: 100, p: 0.3 });
    * assert(b.dtype === "int64");
    * ```
    */
@@ -191,8 +191,8 @@ export class RandomStreams extends RandomStreamsBase {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { RandomStreams } from "./numpy_streams.ts";
-   * const d = new RandomStreams(1).randomIntegers([10], { low: 1, high: 6 });
+   * import * as T from "../mod.ts";
+   * const d = new T.RandomStreams(1).randomIntegers([10], { low: 1, high: 6 });
    * assert(d.staticShape[0] === 10);
    * ```
    */
@@ -215,8 +215,8 @@ export class RandomStreams extends RandomStreamsBase {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { RandomStreams } from "./numpy_streams.ts";
-   * const k = new RandomStreams(1).integers([5], { high: 10 });
+   * import * as T from "../mod.ts";
+   * const k = new T.RandomStreams(1).integers([5], { high: 10 });
    * assert(k.dtype === "int64");
    * ```
    */
@@ -245,8 +245,8 @@ export class RandomStreams extends RandomStreamsBase {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { RandomStreams } from "./numpy_streams.ts";
-   * const c = new RandomStreams(1).choice([3], { a: [10, 20, 30, 40], replace: false });
+   * import * as T from "../mod.ts";
+   * const c = new T.RandomStreams(1).choice([3], { a: [10, 20, 30, 40], replace: false });
    * assert(c.staticShape[0] === 3);
    * ```
    */
@@ -293,8 +293,8 @@ export class RandomStreams extends RandomStreamsBase {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { RandomStreams } from "./numpy_streams.ts";
-   * const p = new RandomStreams(1).permutation([2], { n: 5 });
+   * import * as T from "../mod.ts";
+   * const p = new T.RandomStreams(1).permutation([2], { n: 5 });
    * assert(p.staticShape.join() === "2,5");
    * ```
    */
@@ -315,8 +315,8 @@ export class RandomStreams extends RandomStreamsBase {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import { RandomStreams } from "./numpy_streams.ts";
-   * const m = new RandomStreams(1).multinomial({ pvals: [0.2, 0.8], n: 10, size: [3] });
+   * import * as T from "../mod.ts";
+   * const m = new T.RandomStreams(1).multinomial({ pvals: [0.2, 0.8], n: 10, size: [3] });
    * assert(m.staticShape.join() === "3,2");
    * ```
    */

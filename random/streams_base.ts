@@ -53,11 +53,10 @@ interface Entry {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { MRGRandomStreams } from "./mrg_streams.ts";
- * import type { RandomStreamsBase } from "./streams_base.ts";
- * const srng: RandomStreamsBase = new MRGRandomStreams(234);
- * new MRGRandomStreams(234).uniform([2]); // draws from another object do not count
- * (srng as MRGRandomStreams).normal([3]);
+ * import * as T from "../mod.ts";
+ * const srng: T.RandomStreamsBase = new T.MRGRandomStreams(234);
+ * new T.MRGRandomStreams(234).uniform([2]); // draws from another object do not count
+ * (srng as T.MRGRandomStreams).normal([3]);
  * assert(srng.generator === "MRG31k3p" && srng.stateUpdates.length === 1);
  * ```
  */
@@ -172,8 +171,7 @@ export abstract class RandomStreamsBase {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { copyRandomState } from "./streams_base.ts";
- * import { MRGRandomStreams } from "./mrg_streams.ts";
+ * import { copyRandomState, MRGRandomStreams } from "../mod.ts";
  * const a = new MRGRandomStreams(123), b = new MRGRandomStreams(987);
  * const ua = a.uniform([3]), ub = b.uniform([3]);
  * copyRandomState(a, b);

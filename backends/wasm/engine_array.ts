@@ -28,7 +28,7 @@ const finalizer = new FinalizationRegistry<[number, number]>(([at, bytes]) => ar
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { engineArray } from "./engine_array.ts";
+ * import { engineArray } from "../../mod.ts";
  * import * as T from "../../mod.ts";
  * const x = engineArray("float64", [2, 3]);
  * x.data.set([1, 2, 3, 4, 5, 6]);

@@ -33,8 +33,7 @@ export const deviceArrayStats = { live: 0 };
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { DeviceArray } from "./device_array.ts";
- * import { asarray } from "../../core/ndarray.ts";
+ * import { asarray, DeviceArray } from "../../mod.ts";
  * const a = DeviceArray.fromHost(asarray([1, 2], { dtype: "float32" }));
  * assert(!a.onDevice && (await a.read()).data[1] === 2);
  * a.dispose();
