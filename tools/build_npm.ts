@@ -38,7 +38,7 @@ export const ENTRIES: Record<string, string> = {
 };
 
 /** npm packages the optional entries import, looked up in the dev package.json. */
-const ENTRY_DEPENDENCIES = ["mathjs", "fflate"];
+const ENTRY_DEPENDENCIES = ["mathjs"];
 
 /** Options of {@link buildNpm}. */
 export interface BuildOptions {
