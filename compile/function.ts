@@ -18,6 +18,7 @@ import { type In, normalizeInputs } from "./in.ts";
 import { type Mode, optimize } from "./pipeline.ts";
 import { addDefaultUpdates, normalizeGivens, normalizeUpdates, type Pairs } from "./updates.ts";
 import { bindArguments } from "./arguments.ts";
+import { inTurn } from "./in_turn.ts";
 
 /** Options of `function`. */
 export interface FunctionOptions {
@@ -336,14 +337,17 @@ function makeCallable(
     const p = program as AsyncProgram;
     try {
       const inputs = bindArguments(maker, args, p.acceptArgument);
-      return p.call({
-        inputs,
-        shared: sharedSources,
-        updates: updateTargets,
-        nOutputs: nOut,
-        keep,
-        name: maker.name,
-      })
+      // Calls on the same shared variables take turns, so no two interleave their updates.
+      const touched = [...sharedSources, ...updateTargets.filter((t) => t !== null)];
+      return inTurn(touched, () =>
+        p.call({
+          inputs,
+          shared: sharedSources,
+          updates: updateTargets,
+          nOutputs: nOut,
+          keep,
+          name: maker.name,
+        }))
         .then((outs) => (maker.single ? outs[0] : outs));
     } catch (e) {
       return Promise.reject(e); // bad arguments reject too, as every other failure of an async call
