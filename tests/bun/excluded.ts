@@ -20,6 +20,7 @@ export const SPAWNS_BOTH_REASON = "spawns `deno run` and `bun` itself: it alread
  */
 export const EXCLUDED_FILES: Record<string, string> = {
   "tests/elemwise_wgsl_test.ts": WEBGPU_REASON,
+  "tests/soak_test.ts": "runs tests/soak.ts under `deno run` (Deno's heap API, --expose-gc and WebGPU)",
   "tests/http_import_test.ts": "Deno-only: Deno.serve and `deno eval` importing mod.ts over HTTP",
   "tests/npm_package_test.ts":
     "already covers Bun: it installs the packed npm build in a Bun project and runs it",
