@@ -31,7 +31,7 @@
  * ```
  * @module
  */
-export { parseNpy, toNpy } from "./npy.ts";
+export { DEFAULT_MAX_BYTES, parseNpy, toNpy } from "./npy.ts";
 export type { ParseOptions } from "./npy.ts";
 export { parseNpz, toNpz } from "./npz.ts";
 export type { ArraysToSave, NpzOptions } from "./npz.ts";
