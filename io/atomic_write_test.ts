@@ -15,7 +15,10 @@ const root = new URL("..", import.meta.url).pathname;
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 /** Deno itself, not the test shim that Bun and Node run the suite with (tests/bun/deno_shim.ts). */
 const isDeno = typeof (Deno as { open?: unknown }).open === "function";
-const isRoot = (await import("node:process")).default.getuid?.() === 0;
+/** Root or not, from `id -u` (the test task runs without --allow-sys, which `process.getuid()` needs). */
+const isRoot =
+  new TextDecoder().decode((await new Deno.Command("id", { args: ["-u"], stdout: "piped" }).output()).stdout)
+    .trim() === "0";
 const NOBODY = 65534;
 /**
  * The file-size limit, in ulimit's 1024-byte blocks: 8 MiB, above what Deno itself writes to its
