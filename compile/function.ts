@@ -333,12 +333,12 @@ function makeCallable(
     return (program as CpuProgram).run(values, wanted);
   };
   // Asynchronous programs run the whole call: they keep shared variables on their device.
+  // Calls on the same shared variables take turns, so no two interleave their updates.
+  const touched = [...sharedSources, ...updateTargets.filter((t) => t !== null)];
   const runAsync = (args: unknown[], keep: boolean) => {
     const p = program as AsyncProgram;
     try {
       const inputs = bindArguments(maker, args, p.acceptArgument);
-      // Calls on the same shared variables take turns, so no two interleave their updates.
-      const touched = [...sharedSources, ...updateTargets.filter((t) => t !== null)];
       return inTurn(touched, () =>
         p.call({
           inputs,

@@ -1,9 +1,10 @@
 /**
  * File versions of the `.npy` / `.npz` functions: `load`, `save`, `loadz`, `savez`,
- * `savezCompressed`. They read and write with `Deno.readFile` in Deno and with
+ * `savezCompressed`. They read and write with Deno's file API in Deno and with
  * `node:fs/promises` in Bun and Node (imported only when used, so browsers can import
  * this module and use the bytes-level functions). Paths are used as given: unlike
- * NumPy, no `.npy` / `.npz` suffix is appended.
+ * NumPy, no `.npy` / `.npz` suffix is appended. Writes are atomic (see `writeBytes`);
+ * reads refuse a file larger than the `maxBytes` cap before reading it.
  * @module
  */
 import { InputError } from "../core/errors.ts";
