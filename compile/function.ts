@@ -20,6 +20,7 @@ import { type Mode, optimize } from "./pipeline.ts";
 import { addDefaultUpdates, normalizeGivens, normalizeUpdates, type Pairs } from "./updates.ts";
 import { bindArguments } from "./arguments.ts";
 import { type AsyncRunner, buildProgram, type Program, type SyncProgram } from "./schedule.ts";
+import { inTurn } from "./in_turn.ts";
 
 /** Options of `function`. */
 export interface FunctionOptions {
@@ -403,17 +404,20 @@ function makeCallable(
     return p.run(values, wanted);
   };
   // Asynchronous programs run the whole call: they keep shared variables on their device.
+  // Calls on the same shared variables take turns, so no two interleave their updates.
+  const touched = [...sharedSources, ...updateTargets.filter((t) => t !== null)];
   const runAsync = (p: AsyncRunner, args: unknown[], keep: boolean) => {
     try {
       const inputs = bindArguments(maker, args, p.acceptArgument);
-      return p.call({
-        inputs,
-        shared: sharedSources,
-        updates: updateTargets,
-        nOutputs: nOut,
-        keep,
-        name: maker.name,
-      })
+      return inTurn(touched, () =>
+        p.call({
+          inputs,
+          shared: sharedSources,
+          updates: updateTargets,
+          nOutputs: nOut,
+          keep,
+          name: maker.name,
+        }))
         .then((outs) => (maker.single ? outs[0] : outs));
     } catch (e) {
       return Promise.reject(e); // bad arguments reject too, as every other failure of an async call

@@ -1,34 +1,53 @@
 /**
  * File versions of the `.npy` / `.npz` functions: `load`, `save`, `loadz`, `savez`,
- * `savezCompressed`. They read and write with `Deno.readFile` in Deno and with
+ * `savezCompressed`. They read and write with Deno's file API in Deno and with
  * `node:fs/promises` in Bun and Node (imported only when used, so browsers can import
  * this module and use the bytes-level functions). Paths are used as given: unlike
- * NumPy, no `.npy` / `.npz` suffix is appended.
+ * NumPy, no `.npy` / `.npz` suffix is appended. Writes are atomic (see `writeBytes`);
+ * reads refuse a file larger than the `maxBytes` cap before reading it.
  * @module
  */
 import { InputError } from "../core/errors.ts";
 import type { ArrayLike, NDArray } from "../core/ndarray.ts";
-import { parseNpy, type ParseOptions, toNpy } from "./npy.ts";
+import { maxBytesOf, overCap, parseNpy, type ParseOptions, toNpy } from "./npy.ts";
 import { type ArraysToSave, parseNpz, toNpz } from "./npz.ts";
 
 /** A file path (string or file: URL). */
 export type PathLike = string | URL;
 
+interface DenoFile {
+  write(p: Uint8Array): Promise<number>;
+  sync(): Promise<void>;
+  close(): void;
+}
+
+/** The part of Deno's file API used here (absent in Bun and Node, whose node:fs is used instead). */
 interface DenoFs {
   readFile(p: PathLike): Promise<Uint8Array>;
-  writeFile(p: PathLike, d: Uint8Array): Promise<void>;
+  stat(p: PathLike): Promise<{ size: number }>;
+  open(p: string, o: { write: true; createNew: true }): Promise<DenoFile>;
+  rename(from: string, to: string): Promise<void>;
+  remove(p: string): Promise<void>;
 }
 
 function fsOf(): DenoFs | undefined {
-  return (globalThis as { Deno?: DenoFs }).Deno;
+  const deno = (globalThis as { Deno?: Partial<DenoFs> }).Deno;
+  return typeof deno?.open === "function" && typeof deno.rename === "function" ? deno as DenoFs : undefined;
 }
 
 function show(path: PathLike): string {
   return path instanceof URL ? path.href : path;
 }
 
+function checkPath(path: unknown, what: string): asserts path is PathLike {
+  if (typeof path !== "string" && !(path instanceof URL)) {
+    throw new InputError(`${what}: expected a path (string or URL), got ${typeof path}`);
+  }
+}
+
 /**
- * The bytes of a file (Deno, Bun or Node).
+ * The bytes of a file (Deno, Bun or Node). A file larger than `maxBytes` (default
+ * 2 GiB) is refused from its size, before it is read.
  *
  * @example
  * ```ts
@@ -40,23 +59,56 @@ function show(path: PathLike): string {
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function readBytes(path: PathLike, what: string): Promise<Uint8Array> {
-  if (typeof path !== "string" && !(path instanceof URL)) {
-    throw new InputError(`${what}: expected a path (string or URL), got ${typeof path}`);
+export async function readBytes(
+  path: PathLike,
+  what: string,
+  options: ParseOptions = {},
+): Promise<Uint8Array> {
+  checkPath(path, what);
+  const cap = maxBytesOf(options, what);
+  let size: number;
+  try {
+    const deno = fsOf();
+    if (deno) size = (await deno.stat(path)).size;
+    else size = (await (await import("node:fs/promises")).stat(path)).size;
+  } catch (e) {
+    throw new InputError(`${what}: cannot read '${show(path)}': ${(e as Error).message}`, { cause: e });
   }
+  if (size > cap) throw overCap(what, `reading the file '${show(path)}'`, size, cap);
   try {
     const deno = fsOf();
     if (deno) return await deno.readFile(path);
-    const fs = await import("node:fs/promises");
-    const b = await fs.readFile(path);
+    const b = await (await import("node:fs/promises")).readFile(path);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
     throw new InputError(`${what}: cannot read '${show(path)}': ${(e as Error).message}`, { cause: e });
   }
 }
 
+/** A file: URL or a path -> a path string (a temporary file's name is built from it). */
+function pathString(path: PathLike, what: string): string {
+  if (typeof path === "string") return path;
+  if (path.protocol !== "file:") {
+    throw new InputError(`${what}: cannot write to '${path.href}' (not a file: URL)`);
+  }
+  const p = decodeURIComponent(path.pathname);
+  return /^\/[A-Za-z]:/.test(p) ? p.slice(1) : p; // file:///C:/x -> C:/x
+}
+
+/** A fresh name beside `path` (same directory, so the final rename stays on one file system). */
+function tempBeside(path: string): string {
+  const cut = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1;
+  const tag = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, "0"))
+    .join("");
+  return `${path.slice(0, cut)}.${path.slice(cut)}.${tag}.tmp`;
+}
+
 /**
- * Write bytes to a file (Deno, Bun or Node), replacing it.
+ * Write bytes to a file (Deno, Bun or Node), replacing it atomically: the bytes go to a
+ * new temporary file in the same directory, which is flushed to disk and then renamed
+ * over the target. On any error (a full disk, a file-size limit, a missing directory)
+ * the temporary file is removed and the old file, if there was one, is left as it was.
+ * The new file has the default permissions of a new file, not the old file's.
  *
  * @example
  * ```ts
@@ -69,16 +121,40 @@ export async function readBytes(path: PathLike, what: string): Promise<Uint8Arra
  * ```
  */
 export async function writeBytes(path: PathLike, data: Uint8Array, what: string): Promise<void> {
-  if (typeof path !== "string" && !(path instanceof URL)) {
-    throw new InputError(`${what}: expected a path (string or URL), got ${typeof path}`);
-  }
+  checkPath(path, what);
+  const target = pathString(path, what);
+  const temp = tempBeside(target);
+  const deno = fsOf();
+  const fs = deno ? undefined : await import("node:fs/promises");
+  let created = false;
   try {
-    const deno = fsOf();
-    if (deno) return await deno.writeFile(path, data);
-    const fs = await import("node:fs/promises");
-    await fs.writeFile(path, data);
+    if (deno) {
+      const f = await deno.open(temp, { write: true, createNew: true });
+      created = true;
+      try {
+        for (let k = 0; k < data.length;) k += await f.write(data.subarray(k));
+        await f.sync();
+      } finally {
+        f.close();
+      }
+      await deno.rename(temp, target);
+    } else {
+      const f = await fs!.open(temp, "wx");
+      created = true;
+      try {
+        await f.writeFile(data);
+        await f.sync();
+      } finally {
+        await f.close();
+      }
+      await fs!.rename(temp, target);
+    }
   } catch (e) {
-    throw new InputError(`${what}: cannot write '${show(path)}': ${(e as Error).message}`, { cause: e });
+    if (created) await (deno ? deno.remove(temp) : fs!.rm(temp, { force: true })).catch(() => {});
+    throw new InputError(
+      `${what}: cannot write '${show(path)}': ${(e as Error).message} (the old file, if any, is unchanged)`,
+      { cause: e },
+    );
   }
 }
 
@@ -100,7 +176,7 @@ export async function writeBytes(path: PathLike, data: Uint8Array, what: string)
 export async function load(source: PathLike | Uint8Array, options: ParseOptions = {}): Promise<NDArray> {
   if (source instanceof Uint8Array) return parseNpy(source, { name: "load(bytes)", ...options });
   const name = options.name ?? `load('${show(source)}')`;
-  return parseNpy(await readBytes(source, name), { ...options, name });
+  return parseNpy(await readBytes(source, name, options), { ...options, name });
 }
 
 /**
@@ -142,7 +218,7 @@ export async function loadz(
 ): Promise<Record<string, NDArray>> {
   if (source instanceof Uint8Array) return parseNpz(source, { name: "loadz(bytes)", ...options });
   const name = options.name ?? `loadz('${show(source)}')`;
-  return parseNpz(await readBytes(source, name), { ...options, name });
+  return parseNpz(await readBytes(source, name, options), { ...options, name });
 }
 
 /**
@@ -161,7 +237,7 @@ export async function loadz(
  */
 export async function savez(path: PathLike, arrays: ArraysToSave): Promise<void> {
   const name = `savez('${show(path)}')`;
-  await writeBytes(path, toNpz(arrays, { name }), name);
+  await writeBytes(path, await toNpz(arrays, { name }), name);
 }
 
 /**
@@ -181,5 +257,5 @@ export async function savez(path: PathLike, arrays: ArraysToSave): Promise<void>
  */
 export async function savezCompressed(path: PathLike, arrays: ArraysToSave): Promise<void> {
   const name = `savezCompressed('${show(path)}')`;
-  await writeBytes(path, toNpz(arrays, { name, compress: true }), name);
+  await writeBytes(path, await toNpz(arrays, { name, compress: true }), name);
 }

@@ -9,6 +9,9 @@
  * `random{k}.{generator}.state{j}` (the state of each random variable, in creation
  * order). Loading needs the model built the same way (same variables in the same
  * order, same random draws), checks every entry first, and changes nothing on error.
+ * Each saved array must have its variable's dtype and its variable's current shape
+ * (every dimension, declared or not), unless `allowShapeChange: true` lets a variable
+ * take another shape that its type allows.
  * @module
  */
 import { InputError } from "../core/errors.ts";
@@ -46,6 +49,12 @@ export interface LoadModelOptions extends ParseOptions {
    * variables unchanged.
    */
   strict?: boolean;
+  /**
+   * Let a saved array replace a variable's value of another shape, as long as the
+   * variable's type allows it (its rank and declared lengths). Default false: every
+   * saved shape must equal the variable's current shape.
+   */
+  allowShapeChange?: boolean;
 }
 
 interface Plan {
@@ -105,13 +114,16 @@ function plan(spec: ModelSpec, where: string): Plan {
  * import { modelToNpz, modelFromNpz } from "./model.ts";
  * import { shared } from "../core/shared.ts";
  * const w = shared([1, 2, 3], { name: "w", dtype: "float64" });
- * const bytes = modelToNpz({ shared: [w] });
+ * const bytes = await modelToNpz({ shared: [w] });
  * w.setValue([0, 0, 0]);
- * modelFromNpz(bytes, { shared: [w] });
+ * await modelFromNpz(bytes, { shared: [w] });
  * assert(w.getValue().item(2) === 3);
  * ```
  */
-export function modelToNpz(spec: ModelSpec, options: { compress?: boolean; name?: string } = {}): Uint8Array {
+export async function modelToNpz(
+  spec: ModelSpec,
+  options: { compress?: boolean; name?: string } = {},
+): Promise<Uint8Array> {
   const where = options.name ?? "modelToNpz";
   const { vars, streams } = plan(spec, where);
   const out: Record<string, NDArray> = {};
@@ -121,13 +133,14 @@ export function modelToNpz(spec: ModelSpec, options: { compress?: boolean; name?
     out[`${prefix}base`] = new NDArray("float64", [j.base.length], Float64Array.from(j.base));
     s.stateUpdates.forEach(([v], k) => (out[`${prefix}state${k}`] = v.getValue({ borrow: true })));
   }
-  return toNpz(out, { compress: options.compress, name: where });
+  return await toNpz(out, { compress: options.compress, name: where });
 }
 
 /**
  * Set a model's shared variables and random state from archive bytes made by
- * `modelToNpz` / `saveModel`. Every entry is checked (presence, dtype, shape, random
- * state validity) before anything changes.
+ * `modelToNpz` / `saveModel`. Every entry is checked (presence, dtype, shape against
+ * the variable's current value unless `allowShapeChange`, random state validity) before
+ * anything changes.
  *
  * @example
  * ```ts
@@ -136,18 +149,26 @@ export function modelToNpz(spec: ModelSpec, options: { compress?: boolean; name?
  * import { shared } from "../core/shared.ts";
  * import { InputError } from "../core/errors.ts";
  * const w = shared([1, 2], { name: "w", dtype: "float64" });
- * const bytes = modelToNpz({ shared: { weights: w } });
+ * const bytes = await modelToNpz({ shared: { weights: w } });
  * const v = shared([1, 2, 3], { name: "v", dtype: "float32" });
  * let err;
- * try { modelFromNpz(bytes, { shared: { weights: v } }); } catch (e) { err = e; }
+ * try { await modelFromNpz(bytes, { shared: { weights: v } }); } catch (e) { err = e; }
  * assert(err instanceof InputError && v.getValue().item(0) === 1);
  * ```
  */
-export function modelFromNpz(bytes: Uint8Array, spec: ModelSpec, options: LoadModelOptions = {}): void {
+export async function modelFromNpz(
+  bytes: Uint8Array,
+  spec: ModelSpec,
+  options: LoadModelOptions = {},
+): Promise<void> {
   const where = options.name ?? "modelFromNpz";
   const strict = options.strict ?? true;
+  const allowShapeChange = options.allowShapeChange ?? false;
+  if (typeof allowShapeChange !== "boolean") {
+    throw new InputError(`${where}: allowShapeChange must be true or false, got ${allowShapeChange}`);
+  }
   const { vars, streams } = plan(spec, where);
-  const file = parseNpz(bytes, { ...options, name: where });
+  const file = await parseNpz(bytes, { ...options, name: where });
   const claimed = new Set<string>();
   const missing: string[] = [];
   const take = (key: string): NDArray | undefined => {
@@ -167,6 +188,14 @@ export function modelFromNpz(bytes: Uint8Array, spec: ModelSpec, options: LoadMo
       throw new InputError(
         `${where}: entry '${n}' is ${a.dtype} of shape (${a.shape.join(", ")}), which shared variable ` +
           `${v.describe()} cannot hold (dtypes must match exactly); nothing was loaded`,
+      );
+    }
+    const now = v.getValue({ borrow: true }).shape;
+    if (!allowShapeChange && now.join() !== a.shape.join()) {
+      throw new InputError(
+        `${where}: entry '${n}' has shape (${a.shape.join(", ")}) but shared variable ${v.describe()} ` +
+          `now holds shape (${now.join(", ")}); pass { allowShapeChange: true } to load it anyway; ` +
+          `nothing was loaded`,
       );
     }
     values.push([v, a]);
@@ -234,12 +263,13 @@ export async function saveModel(
   options: { compress?: boolean } = {},
 ): Promise<void> {
   const name = `saveModel('${path instanceof URL ? path.href : path}')`;
-  await writeBytes(path, modelToNpz(spec, { ...options, name }), name);
+  await writeBytes(path, await modelToNpz(spec, { ...options, name }), name);
 }
 
 /**
  * Load a model saved by `saveModel` into variables and streams built the same way;
- * everything is checked first and nothing changes on error.
+ * everything is checked first (each saved shape against its variable's current value,
+ * unless `allowShapeChange: true`) and nothing changes on error.
  *
  * @example
  * ```ts
@@ -266,5 +296,5 @@ export async function loadModel(
     return modelFromNpz(source, spec, { name: "loadModel(bytes)", ...options });
   }
   const name = options.name ?? `loadModel('${source instanceof URL ? source.href : source}')`;
-  modelFromNpz(await readBytes(source, name), spec, { ...options, name });
+  await modelFromNpz(await readBytes(source, name, options), spec, { ...options, name });
 }

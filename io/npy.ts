@@ -25,6 +25,50 @@ export interface ParseOptions {
   name?: string;
   /** Round int64/uint64 values a double cannot hold exactly (beyond 2^53) instead of failing. */
   allowLossyInt64?: boolean;
+  /**
+   * The most bytes a load may inflate or allocate for array data (default
+   * {@link DEFAULT_MAX_BYTES}, 2 GiB; `Infinity` for no cap). A file that needs more is
+   * refused before the memory is spent.
+   */
+  maxBytes?: number;
+}
+
+/** The default cap on the bytes one load may inflate or allocate: 2 GiB. */
+export const DEFAULT_MAX_BYTES = 2 ** 31;
+
+/**
+ * The `maxBytes` option, checked: a non-negative number (`Infinity` allowed).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { maxBytesOf } from "./npy.ts";
+ * assert(maxBytesOf({}, "t") === 2 ** 31 && maxBytesOf({ maxBytes: 10 }, "t") === 10);
+ * ```
+ */
+export function maxBytesOf(options: ParseOptions, where: string): number {
+  const m = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (typeof m !== "number" || !(m >= 0)) {
+    throw new InputError(`${where}: maxBytes must be a non-negative number of bytes (or Infinity), got ${m}`);
+  }
+  return m;
+}
+
+/**
+ * The error for data over the `maxBytes` cap.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { overCap } from "./npy.ts";
+ * assert(overCap("f.npy", "its data", 100, 10).message.includes("100 bytes"));
+ * ```
+ */
+export function overCap(where: string, what: string, bytes: number | bigint, cap: number): InputError {
+  return new InputError(
+    `${where}: ${what} would take ${bytes} bytes, more than the cap of ${cap} bytes; ` +
+      `pass { maxBytes: ${bytes} } (or more, or Infinity) to read it anyway`,
+  );
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
@@ -105,28 +149,31 @@ export function parseNpy(bytes: Uint8Array, options: ParseOptions = {}): NDArray
   }
   const shape = dims as number[];
   const available = bytes.length - start - hlen;
-  const n = checkedSize(shape, descr.size, available, where);
+  const n = checkedSize(shape, descr, available, where);
+  const kept = STORAGE[descr.dtype].BYTES_PER_ELEMENT; // the widened element, as Hypatia holds it
+  const cap = maxBytesOf(options, where);
+  if (n * kept > cap) throw overCap(where, `its data (${n} elements of ${kept} bytes)`, n * kept, cap);
   const data = decode(bytes.subarray(start + hlen, start + hlen + n * descr.size), n, descr, where, options);
   const c = fortran && shape.length > 1 ? fortranToC(data, shape) : data;
   return new NDArray(descr.dtype, shape, c);
 }
 
-/** Elements of `shape`, refusing shapes whose data the file does not hold. */
-function checkedSize(shape: number[], size: number, available: number, where: string): number {
-  const dims = `(${shape.join(", ")}${shape.length === 1 ? "," : ""})`;
-  if (shape.includes(0)) return 0;
-  let n = 1;
-  for (const d of shape) {
-    n *= d;
-    if (n * size > available) {
-      const total = shape.reduce((a, b) => a * b, 1);
-      throw new InputError(
-        `${where}: the header claims shape ${dims} (${total} elements of ${size} bytes) but the file ` +
-          `holds only ${available} bytes of data (truncated file or corrupt header)`,
-      );
-    }
+/**
+ * Elements of `shape` (1 for a 0-d array, 0 for a zero-size one), refusing shapes whose
+ * data the file does not hold. The product is exact (BigInt), so an absurd header
+ * cannot overflow its way past the check.
+ */
+function checkedSize(shape: number[], d: Descr, available: number, where: string): number {
+  const n = shape.reduce((a, b) => a * BigInt(b), 1n);
+  const expected = n * BigInt(d.size);
+  if (expected > BigInt(available)) {
+    const dims = `(${shape.join(", ")}${shape.length === 1 ? "," : ""})`;
+    throw new InputError(
+      `${where}: truncated: expected ${expected} bytes, found ${available} (the header claims shape ` +
+        `${dims} of ${d.dtype} stored in ${d.size}-byte elements; truncated file or corrupt header)`,
+    );
   }
-  return n;
+  return Number(n);
 }
 
 /** Bytes of `n` stored elements -> the typed array Hypatia keeps for `descr.dtype`. */

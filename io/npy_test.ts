@@ -223,10 +223,30 @@ Deno.test("parseNpy() gives clear errors for malformed, truncated and absurd fil
       })(),
       "truncated .npy header",
     ],
-    ["truncated data", read("f8.npy").subarray(0, read("f8.npy").length - 1), "holds only 47 bytes"],
+    [
+      "truncated data",
+      read("f8.npy").subarray(0, read("f8.npy").length - 1),
+      "truncated: expected 48 bytes, found 47",
+    ],
     ["2^60 elements", npy(hdr("<f8", "(1152921504606846976,)")), "too large"],
-    ["2^40 x 2^40", npy(hdr("<f8", "(1099511627776, 1099511627776)")), "truncated file or corrupt header"],
-    ["more than the file", npy(hdr("<i4", "(1000000000,)"), [1, 2, 3, 4]), "holds only 4 bytes"],
+    [
+      "2^40 x 2^40",
+      npy(hdr("<f8", "(1099511627776, 1099511627776)")),
+      `truncated: expected ${2n ** 83n} bytes, found 0`,
+    ],
+    [
+      "more than the file",
+      npy(hdr("<i4", "(1000000000,)"), [1, 2, 3, 4]),
+      "expected 4000000000 bytes, found 4",
+    ],
+    ["0-d int64, no data", npy(hdr("<i8", "()")), "truncated: expected 8 bytes, found 0"],
+    ...[1, 2, 7].map((k): [string, Uint8Array, string] => [
+      `0-d float64, ${k} bytes`,
+      npy(hdr("<f8", "()"), new Uint8Array(k)),
+      `truncated: expected 8 bytes, found ${k}`,
+    ]),
+    ["0-d bool, no data", npy(hdr("|b1", "()")), "truncated: expected 1 bytes, found 0"],
+    ["(1,) uint16, 1 byte", npy(hdr("<u2", "(1,)"), [5]), "truncated: expected 2 bytes, found 1"],
     ["negative dim", npy(hdr("<f8", "(-1, 3)")), "non-negative"],
     ["float dim", npy(hdr("<f8", "(2.5,)")), "float"],
     ["shape a list", npy(hdr("<f8", "[3]")), "shape must be a tuple"],
@@ -259,6 +279,40 @@ Deno.test("parseNpy() gives clear errors for malformed, truncated and absurd fil
     );
   }
   assert.throws(() => parseNpy("x" as unknown as Uint8Array), T.InputError);
+});
+
+Deno.test("parseNpy() reads zero-size arrays of any shape from a header alone", () => {
+  for (const shape of ["(0,)", "(0, 3)", "(4, 0, 2)"]) {
+    const a = parseNpy(npy(hdr("<f8", shape)), { name: "z.npy" });
+    assert.equal(a.size, 0);
+    assert.equal(`(${a.shape.join(", ")}${a.shape.length === 1 ? "," : ""})`, shape);
+  }
+  assert.equal(parseNpy(npy(hdr("<i8", "()"), new Uint8Array(new Float64Array([0]).buffer))).item(), 0);
+});
+
+Deno.test("parseNpy() refuses data over the maxBytes cap (default 2 GiB) before allocating it", () => {
+  const big = npy(hdr("<f8", "(4,)"), new Uint8Array(32));
+  assert.equal(parseNpy(big, { maxBytes: 32 }).size, 4);
+  assert.throws(
+    () => parseNpy(big, { name: "cap.npy", maxBytes: 31 }),
+    (e: Error) =>
+      e instanceof T.InputError &&
+      e.message === "cap.npy: its data (4 elements of 8 bytes) would take 32 bytes, more than the cap of " +
+          "31 bytes; pass { maxBytes: 32 } (or more, or Infinity) to read it anyway",
+  );
+  // uint16 loads widened to int32: the cap counts the bytes kept, not the bytes stored
+  assert.throws(
+    () => parseNpy(npy(hdr("<u2", "(4,)"), new Uint8Array(8)), { maxBytes: 15 }),
+    /take 16 bytes/,
+  );
+  for (const m of [-1, NaN, "1" as unknown as number]) {
+    assert.throws(
+      () => parseNpy(big, { name: "m.npy", maxBytes: m }),
+      (e: Error) =>
+        e instanceof T.InputError && e.message.startsWith("m.npy: maxBytes must be a non-negative"),
+    );
+  }
+  assert.equal(parseNpy(big, { maxBytes: Infinity }).size, 4);
 });
 
 Deno.test("parseNpy() accepts NumPy's variants: no byte order, '=' and '|', Python 2 longs, double quotes", () => {

@@ -5,7 +5,7 @@
  */
 import { InputError } from "../core/errors.ts";
 import type { ArrayLike, NDArray } from "../core/ndarray.ts";
-import { parseNpy, type ParseOptions, toNpy } from "./npy.ts";
+import { maxBytesOf, overCap, parseNpy, type ParseOptions, toNpy } from "./npy.ts";
 import { extract, readZip, writeZip } from "./zip.ts";
 
 /** Arrays to save: named (`{ w, b }`) or positional (`[a, b]` saved as arr_0, arr_1 like NumPy). */
@@ -14,33 +14,40 @@ export type ArraysToSave = Record<string, NDArray | ArrayLike> | (NDArray | Arra
 /**
  * Read the arrays of a `.npz` archive, keyed by member name without `.npy` (as
  * `numpy.load` names them). Stored and deflated members are both read; members that
- * are not `.npy` files are skipped.
+ * are not `.npy` files are skipped. The `.npy` members' declared sizes together must
+ * stay within `maxBytes` (default 2 GiB), checked before anything is inflated.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { parseNpz, toNpz } from "./npz.ts";
  * import { asarray } from "../core/ndarray.ts";
- * const bytes = toNpz({ w: asarray([1, 2, 3]), b: asarray(0.5) }, { compress: true });
- * const { w, b } = parseNpz(bytes);
+ * const bytes = await toNpz({ w: asarray([1, 2, 3]), b: asarray(0.5) }, { compress: true });
+ * const { w, b } = await parseNpz(bytes);
  * assert(w.shape.join() === "3" && b.item() === 0.5);
  * ```
  */
-export function parseNpz(bytes: Uint8Array, options: ParseOptions = {}): Record<string, NDArray> {
+export async function parseNpz(
+  bytes: Uint8Array,
+  options: ParseOptions = {},
+): Promise<Record<string, NDArray>> {
   const where = options.name ?? "parseNpz";
   if (!(bytes instanceof Uint8Array)) {
     throw new InputError(`${where}: expected the archive's bytes as a Uint8Array`);
   }
+  const cap = maxBytesOf(options, where);
+  const members = readZip(bytes, where).filter((e) => e.name.endsWith(".npy"));
+  const total = members.reduce((s, e) => s + e.size, 0);
+  if (total > cap) throw overCap(where, `its ${members.length} .npy member(s) inflated`, total, cap);
   const out: Record<string, NDArray> = {};
   const seen = new Set<string>();
-  for (const e of readZip(bytes, where)) {
-    if (!e.name.endsWith(".npy")) continue;
+  for (const e of members) {
     const key = e.name.slice(0, -4);
     if (seen.has(key)) throw new InputError(`${where}: the archive holds '${e.name}' twice`);
     seen.add(key);
     const member = `${where} member '${e.name}'`;
     Object.defineProperty(out, key, {
-      value: parseNpy(extract(bytes, e, where), { ...options, name: member }),
+      value: parseNpy(await extract(bytes, e, where), { ...options, name: member }),
       enumerable: true,
       writable: true,
       configurable: true,
@@ -65,11 +72,11 @@ export interface NpzOptions {
  * import assert from "node:assert/strict";
  * import { parseNpz, toNpz } from "./npz.ts";
  * import { asarray } from "../core/ndarray.ts";
- * const bytes = toNpz([asarray([1, 2]), asarray([[true]], { dtype: "bool" })]);
- * assert(Object.keys(parseNpz(bytes)).join() === "arr_0,arr_1");
+ * const bytes = await toNpz([asarray([1, 2]), asarray([[true]], { dtype: "bool" })]);
+ * assert(Object.keys(await parseNpz(bytes)).join() === "arr_0,arr_1");
  * ```
  */
-export function toNpz(arrays: ArraysToSave, options: NpzOptions = {}): Uint8Array {
+export async function toNpz(arrays: ArraysToSave, options: NpzOptions = {}): Promise<Uint8Array> {
   const where = options.name ?? "toNpz";
   if (arrays === null || typeof arrays !== "object") {
     throw new InputError(`${where}: expected a record of named arrays or a list of arrays`);
@@ -81,5 +88,5 @@ export function toNpz(arrays: ArraysToSave, options: NpzOptions = {}): Uint8Arra
     if (key === "") throw new InputError(`${where}: an array name must not be empty`);
     return [`${key}.npy`, toNpy(a, { name: `${where}: array '${key}'` })];
   });
-  return writeZip(files, options.compress ?? false);
+  return await writeZip(files, options.compress ?? false);
 }

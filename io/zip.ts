@@ -1,12 +1,13 @@
 /**
  * The small part of the ZIP format that `.npz` archives use: reading STORED and DEFLATE
  * members (ZIP64 records included, as NumPy writes them) and writing STORED or DEFLATE
- * archives. DEFLATE itself is fflate's. Every offset and size is checked against the
- * archive's length, and a member is inflated in bounded chunks that stop at its declared
- * size, so a corrupt or hostile archive cannot make a huge allocation.
+ * archives. DEFLATE itself is the runtime's own (`CompressionStream` and
+ * `DecompressionStream` with "deflate-raw", in Deno, Bun, Node and browsers), so this
+ * module imports nothing and loads from a URL. Every offset and size is checked against
+ * the archive's length, and a member is inflated from bounded input chunks that stop at
+ * its declared size, so a corrupt or hostile archive cannot make a huge allocation.
  * @module
  */
-import { deflateSync, Inflate } from "fflate";
 import { InputError } from "../core/errors.ts";
 
 /** One member of an archive, as its central directory describes it. */
@@ -57,7 +58,7 @@ const MAX_RATIO = 1032;
  * ```ts
  * import assert from "node:assert/strict";
  * import { readZip, writeZip } from "./zip.ts";
- * const zip = writeZip([["a.txt", new Uint8Array([1, 2, 3])]], false);
+ * const zip = await writeZip([["a.txt", new Uint8Array([1, 2, 3])]], false);
  * const [e] = readZip(zip, "test");
  * assert(e.name === "a.txt" && e.size === 3 && e.method === 0);
  * ```
@@ -160,13 +161,13 @@ function u64(v: DataView, p: number, bad: (w: string) => never): number {
  * import assert from "node:assert/strict";
  * import { readZip, writeZip, extract } from "./zip.ts";
  * const data = new Uint8Array(1000).fill(7);
- * const zip = writeZip([["x.bin", data]], true);
+ * const zip = await writeZip([["x.bin", data]], true);
  * const [e] = readZip(zip, "test");
  * assert(e.method === 8 && e.compressedSize < 100);
- * assert(extract(zip, e, "test").every((b) => b === 7));
+ * assert((await extract(zip, e, "test")).every((b) => b === 7));
  * ```
  */
-export function extract(bytes: Uint8Array, e: ZipEntry, where: string): Uint8Array {
+export async function extract(bytes: Uint8Array, e: ZipEntry, where: string): Promise<Uint8Array> {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bad = (what: string): never => {
     throw new InputError(`${where}: member '${e.name}' of the archive is corrupt: ${what}`);
@@ -176,29 +177,51 @@ export function extract(bytes: Uint8Array, e: ZipEntry, where: string): Uint8Arr
   const start = h + 30 + v.getUint16(h + 26, true) + v.getUint16(h + 28, true);
   if (start + e.compressedSize > bytes.length) bad("its data runs past the end of the archive");
   const raw = bytes.subarray(start, start + e.compressedSize);
-  let out: Uint8Array;
-  if (e.method === 0) out = raw;
-  else {
-    out = new Uint8Array(e.size);
-    let got = 0;
-    const inf = new Inflate((chunk) => {
-      if (got + chunk.length > e.size) bad(`it inflates to more than its declared ${e.size} bytes`);
-      out.set(chunk, got);
-      got += chunk.length;
-    });
-    const STEP = 16384;
-    try {
-      for (let p = 0; p < raw.length || p === 0; p += STEP) {
-        inf.push(raw.subarray(p, p + STEP), p + STEP >= raw.length);
-      }
-    } catch (err) {
-      if (err instanceof InputError) throw err;
-      bad(`invalid DEFLATE data (${(err as Error).message})`);
-    }
-    if (got !== e.size) bad(`it inflates to ${got} bytes, not its declared ${e.size}`);
-  }
+  const out = e.method === 0 ? raw : await inflate(raw, e.size, bad);
   if (crc32(out) !== e.crc) bad("CRC-32 mismatch");
   return out;
+}
+
+/** Compressed bytes fed to the inflater at a time: each inflates to at most ~1032 times this. */
+const STEP = 16384;
+
+/**
+ * Raw DEFLATE data -> exactly `size` bytes. The input is pulled in STEP-byte pieces
+ * only as the output is read, and reading stops at the first byte beyond `size`, so the
+ * memory spent is `size` plus a few pieces' output, whatever the data claims.
+ */
+async function inflate(raw: Uint8Array, size: number, bad: (what: string) => never): Promise<Uint8Array> {
+  const out = new Uint8Array(size);
+  let fed = 0, got = 0;
+  const input = new ReadableStream<BufferSource>({
+    pull(c) {
+      if (fed >= raw.length) return c.close();
+      c.enqueue(raw.slice(fed, fed + STEP)); // a copy: a stream may take over its chunk's buffer
+      fed += STEP;
+    },
+  }, { highWaterMark: 0 });
+  const reader = input.pipeThrough(new DecompressionStream("deflate-raw")).getReader();
+  try {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      if (got + r.value.length > size) bad(`it inflates to more than its declared ${size} bytes`);
+      out.set(r.value, got);
+      got += r.value.length;
+    }
+  } catch (err) {
+    reader.cancel().catch(() => {});
+    if (err instanceof InputError) throw err;
+    bad(`invalid DEFLATE data (${(err as Error).message})`);
+  }
+  if (got !== size) bad(`it inflates to ${got} bytes, not its declared ${size}`);
+  return out;
+}
+
+/** Raw DEFLATE compression of `data`, by the runtime's CompressionStream. */
+async function deflate(data: Uint8Array): Promise<Uint8Array> {
+  const compressed = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
+    new CompressionStream("deflate-raw"),
+  );
+  return new Uint8Array(await new Response(compressed).arrayBuffer());
 }
 
 /**
@@ -209,18 +232,18 @@ export function extract(bytes: Uint8Array, e: ZipEntry, where: string): Uint8Arr
  * ```ts
  * import assert from "node:assert/strict";
  * import { readZip, writeZip } from "./zip.ts";
- * const zip = writeZip([["a", new Uint8Array(3)], ["b", new Uint8Array(5)]], false);
+ * const zip = await writeZip([["a", new Uint8Array(3)], ["b", new Uint8Array(5)]], false);
  * assert(readZip(zip, "test").map((e) => e.name).join() === "a,b");
  * ```
  */
-export function writeZip(files: [string, Uint8Array][], compress: boolean): Uint8Array {
+export async function writeZip(files: [string, Uint8Array][], compress: boolean): Promise<Uint8Array> {
   const enc = new TextEncoder();
   const parts: Uint8Array[] = [];
   const central: Uint8Array[] = [];
   let offset = 0;
   for (const [name, data] of files) {
     const nm = enc.encode(name);
-    const body = compress ? deflateSync(data, { level: 6 }) : data;
+    const body = compress ? await deflate(data) : data;
     const crc = crc32(data);
     const flags = /^[\x20-\x7e]*$/.test(name) ? 0 : 0x800; // UTF-8 name
     if (offset + 30 + nm.length + body.length > 0xffffffff || data.length > 0xffffffff) {

@@ -1,5 +1,5 @@
 /**
- * Every entry (mod.ts, expr.ts, plot/mod.ts, progress/mod.ts) loads over HTTP with no import map and no
+ * Every entry (mod.ts, io/mod.ts, expr.ts, plot/mod.ts, progress/mod.ts) loads over HTTP with no import map and no
  * config, as a user's script would import it from a URL: the core imports nothing, and
  * the optional entries import their npm packages by `npm:` specifiers, which Deno fetches
  * from the npm registry itself.
@@ -53,6 +53,15 @@ const x = T.dvector("x");
 const f = T.function([x], T.grad(T.sum(T.mul(x, x)), x));
 console.log(f([1, 2, 3]).toString());`);
   assert.equal(out, "[2. 4. 6.]");
+});
+
+Deno.test("io/mod.ts imports over HTTP with no import map and inflates what it deflated", async () => {
+  const out = await runOverHttp(`import * as T from "$ROOT/mod.ts";
+import { parseNpz, toNpz } from "$ROOT/io/mod.ts";
+const bytes = await toNpz({ w: T.asarray(new Float64Array(5000).fill(0.5)) }, { compress: true });
+const { w } = await parseNpz(bytes);
+console.log(bytes.length < 1000, w.size, w.item(4999));`);
+  assert.equal(out, "true 5000 0.5");
 });
 
 Deno.test("expr.ts imports over HTTP with no import map, mathjs coming from npm", async () => {

@@ -20,6 +20,7 @@ export const SPAWNS_BOTH_REASON = "spawns `deno run` and `bun` itself: it alread
  */
 export const EXCLUDED_FILES: Record<string, string> = {
   "tests/elemwise_wgsl_test.ts": WEBGPU_REASON,
+  "tests/soak_test.ts": "runs tests/soak.ts under `deno run` (Deno's heap API, --expose-gc and WebGPU)",
   "tests/http_import_test.ts": "Deno-only: Deno.serve and `deno eval` importing mod.ts over HTTP",
   "tests/npm_package_test.ts":
     "already covers Bun: it installs the packed npm build in a Bun project and runs it",
@@ -41,6 +42,8 @@ export const EXCLUDED_FILES: Record<string, string> = {
 
 /** Single tests (by exact name) skipped under Bun and Node; the rest of their file runs. */
 export const EXCLUDED_TESTS: Record<string, string> = {
+  "deno_test_runner fails a run whose tests pass but whose process then aborts":
+    "runs `deno test` through tools/deno_test_runner.ts: it checks Deno's own test runner",
   "wasm elementwise: shape errors name the node, as the JS loop's do":
     "compares the user lines of two builds made by a tail-calling arrow; JavaScriptCore's proper tail calls " +
     "drop that frame, so each build names its own caller (the messages are right, but differ)",
