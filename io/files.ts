@@ -8,8 +8,9 @@
  * @module
  */
 import { InputError } from "../core/errors.ts";
+import { checkOptions } from "../core/options.ts";
 import type { ArrayLike, NDArray } from "../core/ndarray.ts";
-import { maxBytesOf, overCap, parseNpy, type ParseOptions, toNpy } from "./npy.ts";
+import { maxBytesOf, overCap, PARSE_OPTIONS, parseNpy, type ParseOptions, toNpy } from "./npy.ts";
 import { type ArraysToSave, parseNpz, toNpz } from "./npz.ts";
 
 /** A file path (string or file: URL). */
@@ -164,8 +165,8 @@ export async function writeBytes(path: PathLike, data: Uint8Array, what: string)
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { load, save } from "./files.ts";
- * import { asarray } from "../core/ndarray.ts";
+ * import { asarray } from "../mod.ts";
+ * import { load, save } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
  * await save(`${dir}/a.npy`, asarray([[1, 2], [3, 4]], { dtype: "int32" }));
  * const a = await load(`${dir}/a.npy`);
@@ -176,6 +177,7 @@ export async function writeBytes(path: PathLike, data: Uint8Array, what: string)
 export async function load(source: PathLike | Uint8Array, options: ParseOptions = {}): Promise<NDArray> {
   if (source instanceof Uint8Array) return parseNpy(source, { name: "load(bytes)", ...options });
   const name = options.name ?? `load('${show(source)}')`;
+  checkOptions(name, options, PARSE_OPTIONS);
   return parseNpy(await readBytes(source, name, options), { ...options, name });
 }
 
@@ -185,7 +187,7 @@ export async function load(source: PathLike | Uint8Array, options: ParseOptions 
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { load, save } from "./files.ts";
+ * import { load, save } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
  * await save(`${dir}/v.npy`, [1.5, 2.5]);
  * assert((await load(`${dir}/v.npy`)).item(1) === 2.5);
@@ -203,8 +205,8 @@ export async function save(path: PathLike, array: NDArray | ArrayLike): Promise<
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadz, savez } from "./files.ts";
- * import { asarray } from "../core/ndarray.ts";
+ * import { asarray } from "../mod.ts";
+ * import { loadz, savez } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
  * await savez(`${dir}/m.npz`, { w: asarray([[1, 2]]), b: asarray(3) });
  * const { w, b } = await loadz(`${dir}/m.npz`);
@@ -218,6 +220,7 @@ export async function loadz(
 ): Promise<Record<string, NDArray>> {
   if (source instanceof Uint8Array) return parseNpz(source, { name: "loadz(bytes)", ...options });
   const name = options.name ?? `loadz('${show(source)}')`;
+  checkOptions(name, options, PARSE_OPTIONS);
   return parseNpz(await readBytes(source, name, options), { ...options, name });
 }
 
@@ -228,7 +231,7 @@ export async function loadz(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadz, savez } from "./files.ts";
+ * import { loadz, savez } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
  * await savez(`${dir}/p.npz`, [[1, 2], [3]]);
  * assert(Object.keys(await loadz(`${dir}/p.npz`)).join() === "arr_0,arr_1");
@@ -246,8 +249,8 @@ export async function savez(path: PathLike, arrays: ArraysToSave): Promise<void>
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadz, savezCompressed } from "./files.ts";
- * import { asarray } from "../core/ndarray.ts";
+ * import { asarray } from "../mod.ts";
+ * import { loadz, savezCompressed } from "./mod.ts";
  * const dir = await Deno.makeTempDir();
  * await savezCompressed(`${dir}/z.npz`, { zeros: asarray(new Float64Array(10000)) });
  * assert((await Deno.stat(`${dir}/z.npz`)).size < 1000);

@@ -15,11 +15,12 @@
  * @module
  */
 import { InputError } from "../core/errors.ts";
+import { anyValue, bool, checkOptions, str } from "../core/options.ts";
 import { NDArray } from "../core/ndarray.ts";
 import { SharedVariable } from "../core/shared.ts";
 import type { RandomStateJSON, RandomStreamsBase } from "../random/streams_base.ts";
 import { type PathLike, readBytes, writeBytes } from "./files.ts";
-import type { ParseOptions } from "./npy.ts";
+import { PARSE_OPTIONS, type ParseOptions } from "./npy.ts";
 import { parseNpz, toNpz } from "./npz.ts";
 
 /** A compiled function, seen only through the shared variables it uses. */
@@ -57,6 +58,9 @@ export interface LoadModelOptions extends ParseOptions {
   allowShapeChange?: boolean;
 }
 
+const LOAD_MODEL_OPTIONS = { ...PARSE_OPTIONS, strict: bool, allowShapeChange: bool };
+const MODEL_SPEC = { shared: anyValue, functions: anyValue, randomStreams: anyValue }; // checked entry by entry
+
 interface Plan {
   vars: [string, SharedVariable][];
   streams: [string, RandomStreamsBase][];
@@ -66,6 +70,7 @@ function plan(spec: ModelSpec, where: string): Plan {
   if (spec === null || typeof spec !== "object") {
     throw new InputError(`${where}: expected { shared, functions, randomStreams }`);
   }
+  checkOptions(`${where}: the model`, spec, MODEL_SPEC);
   const streams = (spec.randomStreams ?? []).map((s, k) => {
     if (!s || typeof s.toJSON !== "function" || typeof s.setState !== "function") {
       throw new InputError(`${where}: randomStreams[${k}] is not a random streams object`);
@@ -111,8 +116,8 @@ function plan(spec: ModelSpec, where: string): Plan {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { modelToNpz, modelFromNpz } from "./model.ts";
- * import { shared } from "../core/shared.ts";
+ * import { shared } from "../mod.ts";
+ * import { modelFromNpz, modelToNpz } from "./mod.ts";
  * const w = shared([1, 2, 3], { name: "w", dtype: "float64" });
  * const bytes = await modelToNpz({ shared: [w] });
  * w.setValue([0, 0, 0]);
@@ -124,6 +129,7 @@ export async function modelToNpz(
   spec: ModelSpec,
   options: { compress?: boolean; name?: string } = {},
 ): Promise<Uint8Array> {
+  checkOptions(options.name ?? "modelToNpz", options, { compress: bool, name: str });
   const where = options.name ?? "modelToNpz";
   const { vars, streams } = plan(spec, where);
   const out: Record<string, NDArray> = {};
@@ -145,9 +151,8 @@ export async function modelToNpz(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { modelToNpz, modelFromNpz } from "./model.ts";
- * import { shared } from "../core/shared.ts";
- * import { InputError } from "../core/errors.ts";
+ * import { InputError, shared } from "../mod.ts";
+ * import { modelFromNpz, modelToNpz } from "./mod.ts";
  * const w = shared([1, 2], { name: "w", dtype: "float64" });
  * const bytes = await modelToNpz({ shared: { weights: w } });
  * const v = shared([1, 2, 3], { name: "v", dtype: "float32" });
@@ -161,14 +166,13 @@ export async function modelFromNpz(
   spec: ModelSpec,
   options: LoadModelOptions = {},
 ): Promise<void> {
+  checkOptions(options.name ?? "modelFromNpz", options, LOAD_MODEL_OPTIONS);
   const where = options.name ?? "modelFromNpz";
   const strict = options.strict ?? true;
   const allowShapeChange = options.allowShapeChange ?? false;
-  if (typeof allowShapeChange !== "boolean") {
-    throw new InputError(`${where}: allowShapeChange must be true or false, got ${allowShapeChange}`);
-  }
   const { vars, streams } = plan(spec, where);
-  const file = await parseNpz(bytes, { ...options, name: where });
+  const { allowLossyInt64, maxBytes } = options;
+  const file = await parseNpz(bytes, { name: where, allowLossyInt64, maxBytes });
   const claimed = new Set<string>();
   const missing: string[] = [];
   const take = (key: string): NDArray | undefined => {
@@ -246,8 +250,8 @@ export async function modelFromNpz(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadModel, saveModel } from "./model.ts";
- * import { shared } from "../core/shared.ts";
+ * import { shared } from "../mod.ts";
+ * import { loadModel, saveModel } from "./mod.ts";
  * const w = shared([[1, 2]], { name: "w", dtype: "float32" }), b = shared(0.5, { name: "b" });
  * const dir = await Deno.makeTempDir();
  * await saveModel(`${dir}/model.npz`, { shared: [w, b] });
@@ -263,6 +267,7 @@ export async function saveModel(
   options: { compress?: boolean } = {},
 ): Promise<void> {
   const name = `saveModel('${path instanceof URL ? path.href : path}')`;
+  checkOptions(name, options, { compress: bool });
   await writeBytes(path, await modelToNpz(spec, { ...options, name }), name);
 }
 
@@ -274,8 +279,8 @@ export async function saveModel(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadModel, saveModel } from "./model.ts";
- * import { MRGRandomStreams } from "../random/mrg_streams.ts";
+ * import { MRGRandomStreams } from "../mod.ts";
+ * import { loadModel, saveModel } from "./mod.ts";
  * const srng = new MRGRandomStreams(42);
  * const u = srng.uniform([2]);
  * const dir = await Deno.makeTempDir();
@@ -296,5 +301,6 @@ export async function loadModel(
     return modelFromNpz(source, spec, { name: "loadModel(bytes)", ...options });
   }
   const name = options.name ?? `loadModel('${source instanceof URL ? source.href : source}')`;
+  checkOptions(name, options, LOAD_MODEL_OPTIONS); // before the file is read
   await modelFromNpz(await readBytes(source, name, options), spec, { ...options, name });
 }

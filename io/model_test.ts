@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import * as T from "../mod.ts";
 import {
+  load,
   loadModel,
   type LoadModelOptions,
   loadz,
@@ -140,7 +141,7 @@ Deno.test("loadModel() checks dtype, shape and names first and changes nothing o
       "(3, 2); pass { allowShapeChange: true } to load it anyway; nothing was loaded",
   );
   assert.deepEqual(w32.getValue().shape, [3, 2]);
-  await fails(saved23, { shared: [w32, b0] }, "allowShapeChange must be true or false, got 1", {
+  await fails(saved23, { shared: [w32, b0] }, 'option "allowShapeChange" must be true or false, got 1', {
     allowShapeChange: 1 as unknown as boolean,
   });
   await modelFromNpz(await saved23, { shared: [w32, b0] }, { allowShapeChange: true });
@@ -216,5 +217,44 @@ Deno.test("saveModel() after N training steps, loadModel() in a fresh process: t
     assert.notDeepEqual(resumed.costs, costs.slice(0, M)); // it did not start over
   } finally {
     await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("saveModel, loadModel and the io functions refuse unknown options and model keys, naming the fix", async () => {
+  const w = T.shared([1, 2], { name: "w" });
+  const path = await Deno.makeTempFile({ suffix: ".npz" });
+  try {
+    const cases: [() => Promise<unknown> | unknown, RegExp][] = [
+      [
+        () => saveModel(path, { shared: [w] }, { compressed: true } as never),
+        /unknown option "compressed"; did you mean "compress"\?/,
+      ],
+      [() => saveModel(path, { variables: [w] } as never), /the model: unknown option "variables"/],
+      [() => saveModel(path, { shared: [w], random_streams: [] } as never), /did you mean "randomStreams"\?/],
+      [
+        () => loadModel(path, { shared: [w] }, { allow_shape_change: true } as never),
+        /did you mean "allowShapeChange"\?/,
+      ],
+      [
+        () => loadModel(path, { shared: [w] }, { strict: "yes" } as never),
+        /option "strict" must be true or false, got "yes"/,
+      ],
+      [() => load(path, { max_bytes: 10 } as never), /did you mean "maxBytes"\?/],
+      [() => loadz(path, { allowLossyInt: true } as never), /did you mean "allowLossyInt64"\?/],
+      [
+        () => toNpz({ w: w.getValue() }, { compression: true } as never),
+        /unknown option "compression"; did you mean "compress"\?/,
+      ],
+    ];
+    for (const [call, message] of cases) {
+      await assert.rejects(
+        async () => await call(),
+        (e: Error) => e instanceof T.InputError && message.test(e.message),
+      );
+    }
+    assert.equal((await Deno.stat(path)).size, 0); // nothing was written
+    assert.deepEqual(w.getValue().toArray(), [1, 2]);
+  } finally {
+    await Deno.remove(path);
   }
 });

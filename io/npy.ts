@@ -16,6 +16,7 @@
  */
 import { type DType, STORAGE, type TypedArray } from "../core/dtype.ts";
 import { InputError } from "../core/errors.ts";
+import { anyValue, bool, checkOptions, str } from "../core/options.ts";
 import { type ArrayLike, asarray, NDArray } from "../core/ndarray.ts";
 import { type Descr, headerText, parseDescr, parsePyLiteral } from "./npy_header.ts";
 
@@ -32,6 +33,9 @@ export interface ParseOptions {
    */
   maxBytes?: number;
 }
+
+/** What each option of a load must be (maxBytes is checked by maxBytesOf, with its own message). */
+export const PARSE_OPTIONS = { name: str, allowLossyInt64: bool, maxBytes: anyValue };
 
 /** The default cap on the bytes one load may inflate or allocate: 2 GiB. */
 export const DEFAULT_MAX_BYTES = 2 ** 31;
@@ -80,14 +84,15 @@ const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseNpy, toNpy } from "./npy.ts";
- * import { asarray } from "../core/ndarray.ts";
+ * import { asarray } from "../mod.ts";
+ * import { parseNpy, toNpy } from "./mod.ts";
  * const bytes = toNpy(asarray([[1, 2], [3, 4]], { dtype: "int16" }));
  * const a = parseNpy(bytes);
  * assert(a.dtype === "int16" && a.shape.join() === "2,2" && a.item(1, 0) === 3);
  * ```
  */
 export function parseNpy(bytes: Uint8Array, options: ParseOptions = {}): NDArray {
+  checkOptions(options.name ?? "parseNpy", options, PARSE_OPTIONS);
   const where = options.name ?? "parseNpy";
   if (!(bytes instanceof Uint8Array)) {
     throw new InputError(`${where}: expected the file's bytes as a Uint8Array`);
@@ -281,14 +286,15 @@ function fortranToC(f: TypedArray, shape: readonly number[]): TypedArray {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { toNpy } from "./npy.ts";
- * import { asarray } from "../core/ndarray.ts";
+ * import { asarray } from "../mod.ts";
+ * import { toNpy } from "./mod.ts";
  * const bytes = toNpy(asarray([1.5, 2.5], { dtype: "float32" }));
  * assert(bytes.length === 128 + 8);
  * assert(new TextDecoder().decode(bytes.subarray(10, 30)) === "{'descr': '<f4', 'fo");
  * ```
  */
 export function toNpy(array: NDArray | ArrayLike, options: { name?: string } = {}): Uint8Array {
+  checkOptions(options.name ?? "toNpy", options, { name: str });
   const where = options.name ?? "toNpy";
   let a: NDArray;
   try {

@@ -4,8 +4,9 @@
  * @module
  */
 import { InputError } from "../core/errors.ts";
+import { bool, checkOptions, str } from "../core/options.ts";
 import type { ArrayLike, NDArray } from "../core/ndarray.ts";
-import { maxBytesOf, overCap, parseNpy, type ParseOptions, toNpy } from "./npy.ts";
+import { maxBytesOf, overCap, PARSE_OPTIONS, parseNpy, type ParseOptions, toNpy } from "./npy.ts";
 import { extract, readZip, writeZip } from "./zip.ts";
 
 /** Arrays to save: named (`{ w, b }`) or positional (`[a, b]` saved as arr_0, arr_1 like NumPy). */
@@ -20,8 +21,8 @@ export type ArraysToSave = Record<string, NDArray | ArrayLike> | (NDArray | Arra
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseNpz, toNpz } from "./npz.ts";
- * import { asarray } from "../core/ndarray.ts";
+ * import { asarray } from "../mod.ts";
+ * import { parseNpz, toNpz } from "./mod.ts";
  * const bytes = await toNpz({ w: asarray([1, 2, 3]), b: asarray(0.5) }, { compress: true });
  * const { w, b } = await parseNpz(bytes);
  * assert(w.shape.join() === "3" && b.item() === 0.5);
@@ -31,6 +32,7 @@ export async function parseNpz(
   bytes: Uint8Array,
   options: ParseOptions = {},
 ): Promise<Record<string, NDArray>> {
+  checkOptions(options.name ?? "parseNpz", options, PARSE_OPTIONS);
   const where = options.name ?? "parseNpz";
   if (!(bytes instanceof Uint8Array)) {
     throw new InputError(`${where}: expected the archive's bytes as a Uint8Array`);
@@ -70,13 +72,14 @@ export interface NpzOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseNpz, toNpz } from "./npz.ts";
- * import { asarray } from "../core/ndarray.ts";
+ * import { asarray } from "../mod.ts";
+ * import { parseNpz, toNpz } from "./mod.ts";
  * const bytes = await toNpz([asarray([1, 2]), asarray([[true]], { dtype: "bool" })]);
  * assert(Object.keys(await parseNpz(bytes)).join() === "arr_0,arr_1");
  * ```
  */
 export async function toNpz(arrays: ArraysToSave, options: NpzOptions = {}): Promise<Uint8Array> {
+  checkOptions(options.name ?? "toNpz", options, { compress: bool, name: str });
   const where = options.name ?? "toNpz";
   if (arrays === null || typeof arrays !== "object") {
     throw new InputError(`${where}: expected a record of named arrays or a list of arrays`);
