@@ -24,7 +24,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
 import { shutdownThreads } from "../backends/wasm/threads.ts";
-import { hypatiaDot, hypatiaLogistic, type Timing } from "./common.ts";
+import { hypatiaDot, hypatiaLogistic, markdownTable, summarize } from "./common.ts";
 
 const help = () =>
   `bench/compare_numpy.ts: Hypatia's time / NumPy's, measured in one run.
@@ -63,7 +63,7 @@ function sum(a: T.NDArray, f: (v: number) => number = (v) => v): number {
 /** One workload: Hypatia's unit of work, its checksum, and NumPy's name and sizes for it. */
 interface Workload {
   label: string;
-  /** The issue's goal for the ratio (best), printed beside it. */
+  /** The issue's goal for the ratio, printed beside it (none for the shared-data form). */
   goal: string;
   params: Record<string, unknown>;
   run: () => unknown;
@@ -237,11 +237,6 @@ class NumPy {
   }
 }
 
-function stats(samples: number[]): Timing {
-  const t = [...samples].sort((a, b) => a - b);
-  return { best: t[0], p25: t[Math.floor((t.length - 1) / 4)], median: t[Math.floor(t.length / 2)] };
-}
-
 /** Time `w` on both sides in interleaved rounds (the order alternates). */
 async function measure(name: string, w: Workload, numpy: NumPy, rounds: number, warmup: number) {
   const ours: number[] = [], theirs: number[] = [];
@@ -256,13 +251,7 @@ async function measure(name: string, w: Workload, numpy: NumPy, rounds: number, 
     else b = Number(await numpy.ask(`time ${name}`)), a = timeOurs();
     if (r >= warmup) ours.push(a), theirs.push(b);
   }
-  return { hypatia: stats(ours), numpy: stats(theirs) };
-}
-
-function table(head: string[], body: string[][]): string {
-  const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i])).join(" | ")} |`;
-  return [line(head), `| ${w.map((n) => "-".repeat(n)).join(" | ")} |`, ...body.map(line)].join("\n");
+  return { hypatia: summarize(ours), numpy: summarize(theirs) };
 }
 
 /** A wrong command line: reported in one line with a pointer to --help, no stack. */
@@ -343,7 +332,7 @@ async function main(args: string[]) {
     console.log(
       `\n${rounds} interleaved rounds per workload; ms per call (per step for the training step): best (median)\n`,
     );
-    console.log(table(
+    console.log(markdownTable(
       ["workload", "Hypatia ms", "NumPy ms", "ratio, best", "ratio, median", "goal", "cross-check"],
       rows,
     ));
