@@ -39,6 +39,7 @@ function assertBuiltAt(nodes: T.Apply[], lines: string[], what: string) {
 
 Deno.test("Apply.trace names the user's line: ops as functions and methods, and composites that build several nodes", () => {
   const x = T.dmatrix("x"), y = T.dmatrix("y"), v = T.dvector("v");
+  const shapeVector = new T.TensorType("int64", [2]).make("s");
   // Each case builds and notes its own line in one statement.
   const cases: [string, () => [T.Variable, string]][] = [];
   const add = (what: string, build: () => [T.Variable, string]) => cases.push([what, build]);
@@ -50,11 +51,12 @@ Deno.test("Apply.trace names the user's line: ops as functions and methods, and 
   add("concatenate", () => [T.concatenate([x, y]), here()]);
   add("reshape to another's shape", () => [v.reshape(x.shape), here()]);
   add("zeros of another's shape", () => [T.zeros(x.shape), here()]);
+  add("reshape to a shape vector", () => [v.reshape(shapeVector), here()]);
   add("mean", () => [T.mean(x, 0), here()]);
   add("a random draw", () => [new T.MRGRandomStreams(1).normal([3]), here()]);
   for (const [what, build] of cases) {
     const [out, line] = build();
-    assertBuiltAt(madeBy([out], [x, y, v]), [line], what);
+    assertBuiltAt(madeBy([out], [x, y, v, shapeVector]), [line], what);
   }
 });
 

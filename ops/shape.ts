@@ -187,7 +187,7 @@ export function shapeEntries(op: string, shape: TensorLike | (number | Variable)
         `${op}: the length of the shape vector ${shape.describe()} must be known; pass a list of lengths instead`,
       );
     }
-    return [...Array(n).keys()].map((k) => get(shape, k));
+    return atUserCall(() => [...Array(n).keys()].map((k) => get(shape, k)));
   }
   if (Array.isArray(shape) && shape.some((e) => e instanceof Variable)) return shape as (number | Variable)[];
   const arr = asarray(shape as never);
