@@ -11,7 +11,7 @@ import { constant } from "../core/constant.ts";
 import { anyValue, bool, checkOptions, describeValue, list, oneOf } from "../core/options.ts";
 import { markUses, toposort } from "../core/walk.ts";
 import { rewriteGraph } from "../core/rewrite.ts";
-import { type Apply, Constant, type Variable, withOrigin } from "../core/graph.ts";
+import { type Apply, atUserCall, Constant, type Variable, withOrigin } from "../core/graph.ts";
 import { add } from "../ops/arith.ts";
 import { cast } from "../ops/cast.ts";
 import { fill } from "../ops/fill.ts";
@@ -103,6 +103,15 @@ export function grad(cost: Variable | null, wrt: Variable, options?: GradOptions
  */
 export function grad(cost: Variable | null, wrt: Variable[], options?: GradOptions | Variable[]): Variable[];
 export function grad(
+  cost: Variable | null,
+  wrt: Variable | Variable[],
+  optionsOrConstants?: GradOptions | Variable[],
+): Variable | Variable[] {
+  return atUserCall(() => gradAt(cost, wrt, optionsOrConstants));
+}
+
+/** grad's work, inside the user's call (its nodes name the user's line). */
+function gradAt(
   cost: Variable | null,
   wrt: Variable | Variable[],
   optionsOrConstants?: GradOptions | Variable[],

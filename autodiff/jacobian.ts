@@ -5,7 +5,7 @@
  */
 import { GradError } from "../core/errors.ts";
 import { checkOptions } from "../core/options.ts";
-import type { Variable } from "../core/graph.ts";
+import { atUserCall, type Variable } from "../core/graph.ts";
 import { markUses } from "../core/walk.ts";
 import { arange } from "../ops/alloc.ts";
 import { shapeOf } from "../ops/shape.ts";
@@ -55,6 +55,15 @@ export function jacobian(
   expression: Variable,
   wrt: Variable | Variable[],
   options: JacobianOptions = {},
+): Variable | Variable[] {
+  return atUserCall(() => jacobianAt(expression, wrt, options));
+}
+
+/** jacobian's work, inside the user's call (its nodes name the user's line). */
+function jacobianAt(
+  expression: Variable,
+  wrt: Variable | Variable[],
+  options: JacobianOptions,
 ): Variable | Variable[] {
   checkOptions("jacobian", options, JACOBIAN_OPTIONS);
   const ws = listOf(wrt);
@@ -108,6 +117,15 @@ export function hessian(
   cost: Variable,
   wrt: Variable | Variable[],
   options: JacobianOptions = {},
+): Variable | Variable[] {
+  return atUserCall(() => hessianAt(cost, wrt, options));
+}
+
+/** hessian's work, inside the user's call (its nodes name the user's line). */
+function hessianAt(
+  cost: Variable,
+  wrt: Variable | Variable[],
+  options: JacobianOptions,
 ): Variable | Variable[] {
   checkOptions("hessian", options, JACOBIAN_OPTIONS);
   const out = listOf(wrt).map((x) => {

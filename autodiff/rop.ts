@@ -14,7 +14,7 @@ import { GradError, HypatiaTypeError } from "../core/errors.ts";
 import { asTensor, constant } from "../core/constant.ts";
 import { checkOptions, oneOf } from "../core/options.ts";
 import { cloneReplace, markUses, toposort } from "../core/walk.ts";
-import type { Apply, TensorLike, Variable } from "../core/graph.ts";
+import { type Apply, atUserCall, type TensorLike, type Variable } from "../core/graph.ts";
 import { add } from "../ops/arith.ts";
 import { cast } from "../ops/cast.ts";
 import { fill } from "../ops/fill.ts";
@@ -141,6 +141,16 @@ export function Rop(
   evalPoints: TensorLike | TensorLike[],
   options: RopOptions = {},
 ): Variable | Variable[] {
+  return atUserCall(() => ropAt(f, wrt, evalPoints, options));
+}
+
+/** Rop's work, inside the user's call (its nodes name the user's line). */
+function ropAt(
+  f: Variable | Variable[],
+  wrt: Variable | Variable[],
+  evalPoints: TensorLike | TensorLike[],
+  options: RopOptions,
+): Variable | Variable[] {
   checkOptions("Rop", options, { disconnectedOutputs: oneOf("raise", "ignore") });
   const fs = listOf(f), ws = listOf(wrt);
   const vs = points(
@@ -212,6 +222,16 @@ export function Lop(
   wrt: Variable | Variable[],
   evalPoints: TensorLike | TensorLike[],
   options: LopOptions = {},
+): Variable | Variable[] {
+  return atUserCall(() => lopAt(f, wrt, evalPoints, options));
+}
+
+/** Lop's work, inside the user's call (its nodes name the user's line). */
+function lopAt(
+  f: Variable | Variable[],
+  wrt: Variable | Variable[],
+  evalPoints: TensorLike | TensorLike[],
+  options: LopOptions,
 ): Variable | Variable[] {
   checkOptions("Lop", options, LOP_OPTIONS);
   const fs = listOf(f);

@@ -152,9 +152,19 @@ export function timeAll(
     }
   }
   const out: Record<string, Timing> = {};
-  for (const [k, t] of Object.entries(samples)) {
-    t.sort((a, b) => a - b);
-    out[k] = { best: t[0], p25: t[Math.floor((t.length - 1) / 4)], median: t[Math.floor(t.length / 2)] };
-  }
+  for (const [k, t] of Object.entries(samples)) out[k] = summarize(t);
   return out;
+}
+
+/** Best, first quartile and median of some timings (ms). */
+export function summarize(samples: number[]): Timing {
+  const t = [...samples].sort((a, b) => a - b);
+  return { best: t[0], p25: t[Math.floor((t.length - 1) / 4)], median: t[Math.floor(t.length / 2)] };
+}
+
+/** A Markdown table with padded columns, as RESULTS.md holds them. */
+export function markdownTable(head: string[], body: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i])).join(" | ")} |`;
+  return [line(head), `| ${w.map((n) => "-".repeat(n)).join(" | ")} |`, ...body.map(line)].join("\n");
 }

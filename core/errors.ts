@@ -135,12 +135,22 @@ const INTERNAL =
   /\/(core|ops|autodiff|backends|compile|random)\/[^/]+(?<!_test)\.[jt]s|\/mod\.[jt]s|\/expr\.[jt]s|node:|ext:|native|\(<anonymous>\)/;
 
 /**
- * A captured call stack, formatted only when asked: V8 records frames cheaply and
- * formats them lazily, so taking one per node costs little.
+ * Frames a capture keeps: enough for the deepest path from a user's call to a node made
+ * by one op (an op called as a method, through a composite such as `flatten`, is 10),
+ * with room to spare. Fewer frames cost less; calls that build many nodes (grad, Rop,
+ * jacobian) capture once at their entry instead (`atUserCall` in core/graph.ts).
+ */
+const FRAMES = 12;
+
+/**
+ * A captured call stack, formatted only when an error reports it (`userFrame`). Taking
+ * it is the cost: about 0.3 µs a node under Bun, 3–6 µs under Deno, whose V8 keeps at
+ * least 10 frames of every Error for its own uncaught-error reports, whatever
+ * `Error.stackTraceLimit` says (bench/traceback_bench.ts).
  */
 export function captureStack(): Error {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 16;
+  Error.stackTraceLimit = FRAMES;
   const e = new Error();
   Error.stackTraceLimit = limit;
   return e;

@@ -305,6 +305,18 @@ export function withOrigin<R>(origin: string | Error | undefined, build: () => R
 }
 
 /**
+ * Run a library call that builds several nodes (a gradient, a Jacobian) so that every
+ * node it makes without an origin of its own shares one stack, captured here at the
+ * call's entry: the user's line that called it. One capture instead of one per node,
+ * and the user's frame stays near the top of the captured stack however deep inside
+ * the library the nodes are made. Nested calls reuse the outer call's capture.
+ */
+export function atUserCall<R>(build: () => R): R {
+  if (inherited !== undefined || !config.traceback) return build();
+  return withOrigin(captureStack(), build);
+}
+
+/**
  * An op applied to input variables, producing output variables. Remembers the user's
  * line that built it, so errors can point there.
  *

@@ -7,7 +7,15 @@
 import { isInt } from "../core/dtype.ts";
 import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
 import { asarray, NDArray, sizeOf } from "../core/ndarray.ts";
-import { defineOp, type Dim, type Op, type TensorLike, TensorType, Variable } from "../core/graph.ts";
+import {
+  atUserCall,
+  defineOp,
+  type Dim,
+  type Op,
+  type TensorLike,
+  TensorType,
+  Variable,
+} from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
 import { checkIntScalar, shapeI, type ShapeIParams, shapeOp, staticInt } from "./shape_i.ts";
 import { get } from "./subtensor.ts";
@@ -170,14 +178,16 @@ export function shapeEntries(op: string, shape: TensorLike | (number | Variable)
       throw new HypatiaTypeError(`${op}: a shape must be an integer vector, got ${shape.describe()}`);
     }
     const o = shape.owner;
-    if (o?.op.name === "shape") return o.inputs[0].type.shape.map((_, d) => shapeI(o.inputs[0], d));
+    if (o?.op.name === "shape") {
+      return atUserCall(() => o.inputs[0].type.shape.map((_, d) => shapeI(o.inputs[0], d)));
+    }
     const n = shape.type.shape[0];
     if (n === null) {
       throw new HypatiaTypeError(
         `${op}: the length of the shape vector ${shape.describe()} must be known; pass a list of lengths instead`,
       );
     }
-    return [...Array(n).keys()].map((k) => get(shape, k));
+    return atUserCall(() => [...Array(n).keys()].map((k) => get(shape, k)));
   }
   if (Array.isArray(shape) && shape.some((e) => e instanceof Variable)) return shape as (number | Variable)[];
   const arr = asarray(shape as never);

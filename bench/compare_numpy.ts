@@ -1,0 +1,353 @@
+/**
+ * Issue 17's yardstick: Hypatia against NumPy on NumPy's own ground, timed in one run.
+ *
+ *   deno run --allow-read --allow-env --allow-run=python3 bench/compare_numpy.ts [--quick] [--rounds N]
+ *   bun bench/compare_numpy.ts [--quick] [--rounds N]
+ *
+ * NumPy runs in a long-lived `python3` child (bench/numpy_worker.py) that answers one
+ * line per request, so both sides are timed in the same run, interleaved round by round
+ * (the order alternates between rounds): a change of load on a shared machine hits both
+ * alike. Each side times itself (performance.now / perf_counter around one unit of
+ * work, allocation of the results included). The table gives Hypatia's time divided by
+ * NumPy's, best against best and median against median (below 1: Hypatia is faster).
+ *
+ * Both sides run at their default settings: Hypatia's default config (WebAssembly
+ * engine, `config.threads` = the core count), NumPy over the BLAS it ships with, with
+ * `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` removed from its environment (and only
+ * from its), so OpenBLAS picks its kernels itself. The data are passed as a new user
+ * passes them: arrays in ordinary memory, handed to each call. Both sides make the same
+ * numbers (exact integer arithmetic), and each workload's results are cross-checked.
+ * @module
+ */
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { parseArgs } from "node:util";
+import * as T from "../mod.ts";
+import { shutdownThreads } from "../backends/wasm/threads.ts";
+import { hypatiaDot, hypatiaLogistic, markdownTable, summarize } from "./common.ts";
+
+const help = () =>
+  `bench/compare_numpy.ts: Hypatia's time / NumPy's, measured in one run.
+
+  deno run --allow-read --allow-env --allow-run=python3 bench/compare_numpy.ts [options]
+  bun bench/compare_numpy.ts [options]
+
+Options:
+  --quick          small sizes and 3 rounds (a smoke run of every workload, a few seconds)
+  --rounds N       timed rounds per workload after the warm-up (default 15)
+  --only a,b       run only these workloads (${Object.keys(WORKLOADS).join(", ")})
+  --python PATH    the Python with NumPy (default python3)
+  --help           this text
+
+Needs python3 with NumPy. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed from the
+Python child's environment only.`;
+
+/** The same deterministic numbers as numpy_worker.py's `pseudo` (exact in float64). */
+export function pseudo(n: number, k: number, scale: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = (((i * 7919 + k * 104729) % 10007) / 10007 - 0.5) * scale;
+  return out;
+}
+
+/** An NDArray of `dtype` holding `pseudo` numbers. */
+function array(dtype: "float32" | "float64", shape: number[], k: number, scale: number): T.NDArray {
+  return T.asarray(pseudo(shape.reduce((a, b) => a * b, 1), k, scale), { dtype }).reshape(shape);
+}
+
+function sum(a: T.NDArray, f: (v: number) => number = (v) => v): number {
+  let s = 0;
+  for (let i = 0; i < a.size; i++) s += f(a.data[i] as number);
+  return s;
+}
+
+/** One workload: Hypatia's unit of work, its checksum, and NumPy's name and sizes for it. */
+interface Workload {
+  label: string;
+  /** The issue's goal for the ratio, printed beside it (none for the shared-data form). */
+  goal: string;
+  params: Record<string, unknown>;
+  run: () => unknown;
+  checksum: () => number;
+  /** How the checksums must agree: relative tolerance, or "mean" for different generators. */
+  check: number | "mean";
+  /** Units of work (steps) per run, to print per-unit times. */
+  per?: number;
+}
+
+/** The tutorial's logistic-regression step (400 × 784, float64), in two forms. */
+function logreg(n: number, feats: number, steps: number, shared: boolean): Workload {
+  const xv = array("float64", [n, feats], 4, 2), yv = T.asarray(pseudo(n, 5, 1).map((v) => (v > 0 ? 1 : 0)));
+  const make = () => {
+    const w = T.shared(array("float64", [feats], 6, 0.02), { name: "w" });
+    const b = T.shared(0, { name: "b", dtype: "float64" });
+    const x = shared ? T.shared(xv, { name: "x" }) : T.dmatrix("x");
+    const y = shared ? T.shared(yv, { name: "y" }) : T.dvector("y");
+    const p1 = T.div(1, T.add(1, T.exp(T.sub(T.neg(T.dot(x, w)), b))));
+    const xent = T.sub(T.mul(T.neg(y), T.log(p1)), T.mul(T.sub(1, y), T.log(T.sub(1, p1))));
+    const cost = T.add(T.mean(xent), T.mul(0.01, T.sum(T.pow(w, 2))));
+    const [gw, gb] = T.grad(cost, [w, b]);
+    const train = T.function(shared ? [] : [x, y], [T.gt(p1, 0.5), xent], {
+      updates: [[w, T.sub(w, T.mul(0.1, gw))], [b, T.sub(b, T.mul(0.1, gb))]],
+    });
+    const step = shared ? () => train() : () => train(xv, yv);
+    return { step, w, b };
+  };
+  const { step } = make();
+  return {
+    label: `logistic-regression step ${n}×${feats} f64, data ${
+      shared ? "in shared variables" : "passed each call"
+    }`,
+    goal: shared ? "" : "≤ 1.0",
+    params: { n, feats, steps },
+    run: () => {
+      for (let i = 0; i < steps; i++) step();
+    },
+    checksum: () => {
+      const fresh = make();
+      for (let i = 0; i < 5; i++) fresh.step();
+      return sum(fresh.w.getValue() as T.NDArray) + ((fresh.b.getValue() as T.NDArray).data[0] as number);
+    },
+    check: 1e-9,
+    per: steps,
+  };
+}
+
+/** h_t = tanh(W·h_{t-1} + x_t) through scan, and the gradient of sum(h) with respect to W. */
+function rnn(n: number, steps: number, gradient: boolean): Workload {
+  const Wv = array("float64", [n, n], 7, 2 / Math.sqrt(n));
+  const xv = array("float64", [steps, n], 8, 1), hv = array("float64", [n], 9, 1);
+  const x = T.dmatrix("x"), h0 = T.dvector("h0"), W = T.dmatrix("W");
+  const [h] = T.scan({
+    fn: (xt: T.Variable, h: T.Variable, W: T.Variable) => T.tanh(T.add(T.dot(W, h), xt)),
+    sequences: x,
+    outputsInfo: h0,
+    nonSequences: W,
+  });
+  const f = T.function([x, h0, W], gradient ? T.grad(T.sum(h), W) : h);
+  const run = () => f(xv, hv, Wv) as T.NDArray;
+  return {
+    label: gradient
+      ? `RNN BPTT gradient (scan, h = ${n}, ${steps} steps, f64) vs a NumPy loop`
+      : `RNN forward through scan (h = ${n}, ${steps} steps, f64)`,
+    goal: gradient ? "≤ 1.5" : "≤ 1.0",
+    params: { n, steps },
+    run,
+    checksum: () => sum(run()),
+    check: 1e-9,
+  };
+}
+
+function dot(dtype: "float32" | "float64", n: number): Workload {
+  const a = array(dtype, [n, n], 1, 2), b = array(dtype, [n, n], 2, 2), f = hypatiaDot(dtype);
+  return {
+    label: `matmul ${n}² ${dtype}`,
+    goal: "≤ 1.25",
+    params: { n, dtype },
+    run: () => f(a, b),
+    checksum: () => sum(f(a, b), Math.abs),
+    check: dtype === "float32" ? 1e-4 : 1e-9,
+  };
+}
+
+/** `n` float32 draws per call from a compiled random variable (a fresh array each call). */
+function draws(kind: "uniform" | "normal", n: number): Workload {
+  const srng = new T.MRGRandomStreams(12345);
+  const f = T.function([], srng[kind]([n], { dtype: "float32" }));
+  return {
+    label: `${n.toExponential(0).replace("+", "")} float32 ${kind}s (MRG31k3p vs NumPy's default_rng)`,
+    goal: "≤ 1.5",
+    params: { n },
+    run: () => f(),
+    checksum: () => sum(f() as T.NDArray) / n,
+    check: "mean",
+  };
+}
+
+function logistic(n: number): Workload {
+  const x = array("float32", [n], 3, 8), f = hypatiaLogistic("float32");
+  return {
+    label: `logistic 1/(1+exp(-x)) of ${n.toExponential(0).replace("+", "")} float32`,
+    goal: "≤ 1.0",
+    params: { n },
+    run: () => f(x),
+    checksum: () => sum(f(x)),
+    check: 1e-5,
+  };
+}
+
+/** The workloads by the name numpy_worker.py knows them by; built only when run. */
+const WORKLOADS: Record<string, (quick: boolean) => Workload> = {
+  matmul32: (quick) => dot("float32", quick ? 256 : 1024),
+  matmul64: (quick) => dot("float64", quick ? 256 : 1024),
+  logreg: (quick) => logreg(400, 784, quick ? 5 : 50, false),
+  logregShared: (quick) => logreg(400, 784, quick ? 5 : 50, true),
+  uniform: (quick) => draws("uniform", quick ? 1_000_000 : 10_000_000),
+  normal: () => draws("normal", 1_000_000),
+  logistic: () => logistic(1_000_000),
+  rnn: (quick) => rnn(64, quick ? 100 : 1000, false),
+  bptt: (quick) => rnn(64, quick ? 100 : 1000, true),
+};
+
+/** The NumPy child: one request line out, one answer line back. */
+class NumPy {
+  #child;
+  #buffered = "";
+  #waiting: { resolve: (line: string) => void; reject: (e: Error) => void }[] = [];
+  #failure: Error | undefined;
+
+  constructor(python: string) {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) {
+      if (v !== undefined && k !== "OPENBLAS_CORETYPE" && k !== "OPENBLAS_L2_SIZE") env[k] = v;
+    }
+    const script = new URL("./numpy_worker.py", import.meta.url).pathname;
+    this.#child = spawn(python, ["-u", script], { env, stdio: ["pipe", "pipe", "inherit"] });
+    this.#child.stdout!.setEncoding("utf8");
+    this.#child.stdout!.on("data", (chunk: string) => {
+      this.#buffered += chunk;
+      for (let i; (i = this.#buffered.indexOf("\n")) >= 0;) {
+        const line = this.#buffered.slice(0, i);
+        this.#buffered = this.#buffered.slice(i + 1);
+        const w = this.#waiting.shift();
+        if (line.startsWith("error ")) w?.reject(new Error(`NumPy side: ${line.slice(6)}`));
+        else w?.resolve(line);
+      }
+    });
+    const fail = (e: Error) => {
+      this.#failure = e;
+      for (const w of this.#waiting.splice(0)) w.reject(e);
+    };
+    this.#child.on("error", (e) => fail(new Error(`cannot start ${python} (${e.message}): it needs NumPy`)));
+    this.#child.on("exit", (code) => fail(new Error(`${python} ${script} exited with code ${code}`)));
+  }
+
+  ask(request: string): Promise<string> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ resolve, reject });
+      this.#child.stdin!.write(request + "\n");
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#failure) return;
+    const exited = new Promise((r) => this.#child.once("exit", r));
+    this.#child.stdin!.end("quit\n");
+    await exited;
+  }
+}
+
+/** Time `w` on both sides in interleaved rounds (the order alternates). */
+async function measure(name: string, w: Workload, numpy: NumPy, rounds: number, warmup: number) {
+  const ours: number[] = [], theirs: number[] = [];
+  for (let r = 0; r < warmup + rounds; r++) {
+    const timeOurs = () => {
+      const t0 = performance.now();
+      w.run();
+      return performance.now() - t0;
+    };
+    let a: number, b: number;
+    if (r % 2 === 0) a = timeOurs(), b = Number(await numpy.ask(`time ${name}`));
+    else b = Number(await numpy.ask(`time ${name}`)), a = timeOurs();
+    if (r >= warmup) ours.push(a), theirs.push(b);
+  }
+  return { hypatia: summarize(ours), numpy: summarize(theirs) };
+}
+
+/** A wrong command line: reported in one line with a pointer to --help, no stack. */
+class UsageError extends Error {}
+
+async function main(args: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        quick: { type: "boolean" },
+        rounds: { type: "string" },
+        only: { type: "string" },
+        python: { type: "string", default: "python3" },
+        help: { type: "boolean" },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const opts = parsed.values;
+  if (opts.help) return console.log(help());
+  const quick = !!opts.quick, rounds = Number(opts.rounds ?? (quick ? 3 : 15));
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    throw new UsageError(`--rounds must be a positive integer, got "${opts.rounds}"`);
+  }
+  const known = Object.keys(WORKLOADS);
+  const names = opts.only ? opts.only.split(",").map((s) => s.trim()) : known;
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length) {
+    throw new UsageError(`--only: unknown workload(s) ${unknown.join(", ")} (known: ${known.join(", ")})`);
+  }
+  const numpy = new NumPy(opts.python!);
+  try {
+    const info = JSON.parse(await numpy.ask("info"));
+    const rows: string[][] = [];
+    for (const name of names) {
+      const w = WORKLOADS[name](quick);
+      await numpy.ask(`setup ${name} ${JSON.stringify(w.params)}`);
+      const [ours, theirs] = [w.checksum(), Number(await numpy.ask(`check ${name}`))];
+      let agree: string;
+      if (w.check === "mean") agree = `means ${ours.toFixed(4)} / ${theirs.toFixed(4)}`;
+      else {
+        const rel = Math.abs(ours - theirs) / Math.max(Math.abs(theirs), 1e-300);
+        if (!(rel <= w.check)) {
+          throw new Error(`${w.label}: checksums differ (Hypatia ${ours}, NumPy ${theirs}, relative ${rel})`);
+        }
+        agree = `rel. diff ${rel.toExponential(1)}`;
+      }
+      const t = await measure(name, w, numpy, rounds, quick ? 1 : 3);
+      const per = w.per ?? 1,
+        ms = (v: number) => (v / per < 10 ? (v / per).toFixed(3) : (v / per).toFixed(1));
+      rows.push([
+        w.label,
+        `${ms(t.hypatia.best)} (${ms(t.hypatia.median)})`,
+        `${ms(t.numpy.best)} (${ms(t.numpy.median)})`,
+        (t.hypatia.best / t.numpy.best).toFixed(2),
+        (t.hypatia.median / t.numpy.median).toFixed(2),
+        w.goal,
+        agree,
+      ]);
+      if (!quick) console.error(`done: ${w.label}`);
+    }
+    const runtime = typeof navigator !== "undefined" ? navigator.userAgent : "unknown runtime";
+    console.log(
+      `\nHypatia on ${runtime} (wasm engine ${
+        T.config.wasm ? "on" : "off"
+      }, config.threads = ${T.config.threads}); ` +
+        `NumPy ${info.numpy} on Python ${info.python}; CPU: ${info.cpu}, ${navigator.hardwareConcurrency} cores`,
+    );
+    console.log(`NumPy's BLAS (built with): ${JSON.stringify(info.blas.build)}`);
+    console.log(`NumPy's BLAS (running; ${info.blas.source}): ${JSON.stringify(info.blas.runtime)}`);
+    const unset = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"].map((k) =>
+      `${k}=${process.env[k] ?? "(not set)"}`
+    );
+    console.log(`removed from NumPy's environment only: ${unset.join(", ")}`);
+    console.log(
+      `\n${rounds} interleaved rounds per workload; ms per call (per step for the training step): best (median)\n`,
+    );
+    console.log(markdownTable(
+      ["workload", "Hypatia ms", "NumPy ms", "ratio, best", "ratio, median", "goal", "cross-check"],
+      rows,
+    ));
+  } finally {
+    await numpy.close();
+    shutdownThreads();
+  }
+}
+
+if (import.meta.main) {
+  try {
+    await main(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`bench/compare_numpy.ts: ${e.message} (--help for usage)`);
+    process.exit(2);
+  }
+}
