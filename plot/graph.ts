@@ -10,6 +10,7 @@
  * @module
  */
 import * as T from "../mod.ts";
+import { anyValue, checkOptions as checkKeys } from "../core/options.ts";
 
 /** What can be drawn: a variable, several (a graph's outputs), or a compiled function. */
 export type GraphSource = T.Variable | T.Variable[] | T.HasGraph;
@@ -154,12 +155,9 @@ interface FusedStep {
   out: string;
 }
 
-/** Refuses keys of `options` other than `keys`, and a format other than svg, png or dot. */
+/** Refuses keys of `options` other than `keys` (core/options.ts), and a format other than svg, png or dot. */
 function checkOptions(name: string, options: GraphPictureOptions, keys: string[]): void {
-  const unknown = Object.keys(options).filter((k) => !keys.includes(k));
-  if (unknown.length > 0) {
-    throw new T.InputError(`${name}: unknown option "${unknown[0]}" (known: ${keys.join(", ")})`);
-  }
+  checkKeys(name, options, Object.fromEntries(keys.map((k) => [k, anyValue])));
   const format = options.format ?? "svg";
   if (!["svg", "png", "dot"].includes(format)) {
     throw new T.InputError(`${name}: format must be "svg", "png" or "dot", not ${JSON.stringify(format)}`);

@@ -86,7 +86,7 @@ Deno.test("graphPicture() refuses an unknown option, a bad format and what is no
   const x = T.dvector("x");
   await assert.rejects(
     () => graphPicture(x, { fromat: "png" } as Record<string, unknown>),
-    /graphPicture: unknown option "fromat" \(known: format, expandFused, before, scale\)/,
+    /graphPicture: unknown option "fromat"; did you mean "format"\? \(options: format, expandFused, before, scale\)/,
   );
   await assert.rejects(
     () => graphPicture(x, { format: "jpg" as "svg" }),
@@ -129,6 +129,6 @@ Deno.test("graphView() of a compiled function shows in a notebook as its picture
   );
   assert.throws(
     () => graphView(f, { format: "png" } as Record<string, unknown>),
-    /graphView: unknown option "format" \(known: expandFused, before\)/,
+    /graphView: unknown option "format" \(options: expandFused, before\)/,
   );
 });

@@ -17,6 +17,7 @@
  * @module
  */
 import process from "node:process";
+import { anyValue, checkOptions } from "../core/options.ts";
 
 /** Where progress is written: text sink and whether it is a terminal. */
 export interface ProgressOutput {
@@ -261,10 +262,7 @@ export class Progress {
   /** Progress over `total` units (a finite number ≥ 0), started now. */
   constructor(total: number, options: ProgressOptions = {}) {
     if (!(total >= 0) || !Number.isFinite(total)) throw new RangeError(`Progress: bad total ${total}`);
-    const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.includes(k));
-    if (unknown.length > 0) {
-      throw new TypeError(`Progress: unknown option "${unknown[0]}" (known: ${OPTION_KEYS.join(", ")})`);
-    }
+    checkOptions("Progress", options, Object.fromEntries(OPTION_KEYS.map((k) => [k, anyValue])));
     this.total = total;
     this.#opt = {
       label: options.label,

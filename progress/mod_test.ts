@@ -204,7 +204,7 @@ Deno.test("Progress rejects a negative, NaN or infinite total, a zero period and
   assert.throws(() => new Progress(10, { out, every: 0 }), /every must be > 0/);
   assert.throws(
     () => new Progress(10, { out, lable: "x" } as Record<string, unknown>),
-    /unknown option "lable" \(known: label, unit, out, every, redraw, now\)/,
+    /Progress: unknown option "lable"; did you mean "label"\? \(options: label, unit, out, every, redraw, now\)/,
   );
   const empty = fake(false);
   const bar = new Progress(0, { out: empty.out, now: empty.now });
