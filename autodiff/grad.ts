@@ -107,113 +107,106 @@ export function grad(
   wrt: Variable | Variable[],
   optionsOrConstants?: GradOptions | Variable[],
 ): Variable | Variable[] {
-  return atUserCall(() => gradAt(cost, wrt, optionsOrConstants));
-}
-
-/** grad's work, inside the user's call (its nodes name the user's line). */
-function gradAt(
-  cost: Variable | null,
-  wrt: Variable | Variable[],
-  optionsOrConstants?: GradOptions | Variable[],
-): Variable | Variable[] {
-  const options = gradOptions(optionsOrConstants);
-  const list = Array.isArray(wrt) ? wrt : [wrt];
-  if (
-    options.knownGrads !== undefined && !(options.knownGrads instanceof Map) &&
-    !Array.isArray(options.knownGrads)
-  ) {
-    throw new GradError(
-      `grad: knownGrads must be [variable, gradient] pairs or a Map, got ${
-        describeValue(options.knownGrads)
-      }`,
-    );
-  }
-  const known = new Map(options.knownGrads ?? []);
-  if (cost !== null) {
-    if (cost.ndim !== 0) {
+  return atUserCall(() => {
+    const options = gradOptions(optionsOrConstants);
+    const list = Array.isArray(wrt) ? wrt : [wrt];
+    if (
+      options.knownGrads !== undefined && !(options.knownGrads instanceof Map) &&
+      !Array.isArray(options.knownGrads)
+    ) {
       throw new GradError(
-        `grad: the cost must be a scalar, but ${cost.describe()} has ${cost.ndim} dimensions; sum it or use jacobian`,
+        `grad: knownGrads must be [variable, gradient] pairs or a Map, got ${
+          describeValue(options.knownGrads)
+        }`,
       );
     }
-    if (!isFloat(cost.dtype)) {
-      throw new GradError(
-        `grad: the cost ${cost.describe()} is ${cost.dtype}; an integer cost has no gradient`,
-      );
+    const known = new Map(options.knownGrads ?? []);
+    if (cost !== null) {
+      if (cost.ndim !== 0) {
+        throw new GradError(
+          `grad: the cost must be a scalar, but ${cost.describe()} has ${cost.ndim} dimensions; sum it or use jacobian`,
+        );
+      }
+      if (!isFloat(cost.dtype)) {
+        throw new GradError(
+          `grad: the cost ${cost.describe()} is ${cost.dtype}; an integer cost has no gradient`,
+        );
+      }
+    } else if (known.size === 0) {
+      throw new GradError("grad: give a cost or knownGrads");
     }
-  } else if (known.size === 0) {
-    throw new GradError("grad: give a cost or knownGrads");
-  }
-  for (const w of list) {
-    if (!w || typeof w !== "object" || !("type" in w)) {
-      throw new GradError(`grad: wrt must be variables, got ${describeValue(w)}`);
+    for (const w of list) {
+      if (!w || typeof w !== "object" || !("type" in w)) {
+        throw new GradError(`grad: wrt must be variables, got ${describeValue(w)}`);
+      }
     }
-  }
-  for (const c of options.considerConstant ?? []) {
-    if (!c || typeof c !== "object" || !("type" in c)) {
-      throw new GradError(`grad: considerConstant must list variables, got ${describeValue(c)}`);
+    for (const c of options.considerConstant ?? []) {
+      if (!c || typeof c !== "object" || !("type" in c)) {
+        throw new GradError(`grad: considerConstant must list variables, got ${describeValue(c)}`);
+      }
     }
-  }
-  const constants = new Set(options.considerConstant ?? []);
-  // Differentiate the numerically stabilised cost (log(sigmoid) -> -softplus(-x) …), so the
-  // gradient is stable too — unless the caller refers to intermediate variables.
-  const refersInside = [...constants, ...known.keys()].some((v) => v.owner);
-  if (cost && !refersInside && options.stabilize !== false) cost = stabilize(cost);
-  const roots = [...(cost ? [cost] : []), ...known.keys()];
-  const nodes = toposort(roots, constants);
+    const constants = new Set(options.considerConstant ?? []);
+    // Differentiate the numerically stabilised cost (log(sigmoid) -> -softplus(-x) …), so the
+    // gradient is stable too — unless the caller refers to intermediate variables.
+    const refersInside = [...constants, ...known.keys()].some((v) => v.owner);
+    if (cost && !refersInside && options.stabilize !== false) cost = stabilize(cost);
+    const roots = [...(cost ? [cost] : []), ...known.keys()];
+    const nodes = toposort(roots, constants);
 
-  // Only variables that depend on a wrt variable need gradients.
-  const wrtSet = new Set(list);
-  const relevant = new Set<Variable>(list);
-  for (const node of nodes) {
-    if (node.inputs.some((i) => relevant.has(i))) { for (const o of node.outputs) relevant.add(o); }
-  }
+    // Only variables that depend on a wrt variable need gradients.
+    const wrtSet = new Set(list);
+    const relevant = new Set<Variable>(list);
+    for (const node of nodes) {
+      if (node.inputs.some((i) => relevant.has(i))) { for (const o of node.outputs) relevant.add(o); }
+    }
 
-  const grads = new Map<Variable, Variable>();
-  if (cost) {
-    grads.set(cost, fill(cost, constant(1.0, { dtype: isFloat(cost.dtype) ? cost.dtype : floatX() })));
-  }
-  for (const [v, g] of known) grads.set(v, keep(grads.get(v), g));
+    const grads = new Map<Variable, Variable>();
+    if (cost) {
+      grads.set(cost, fill(cost, constant(1.0, { dtype: isFloat(cost.dtype) ? cost.dtype : floatX() })));
+    }
+    for (const [v, g] of known) grads.set(v, keep(grads.get(v), g));
 
-  // Variables the cost depends on through an op with a zero gradient (floor, argmax,
-  // comparisons…): connected, so they get zeros rather than a "disconnected" error.
-  const zeroConnected = new Set<Variable>();
-  for (let k = nodes.length - 1; k >= 0; k--) {
-    const node = nodes[k];
-    const hasGrad = node.outputs.some((o) => grads.has(o));
-    if (!hasGrad && !node.outputs.some((o) => zeroConnected.has(o))) continue;
-    if (!node.inputs.some((i) => relevant.has(i) && !constants.has(i))) continue;
-    const inGrads = hasGrad
-      ? vjpOf(node, node.outputs.map((o) => grads.get(o) ?? fill(o, constant(0, { dtype: o.dtype }))))
-      : node.inputs.map(() => null);
-    withOrigin(node.origin, () =>
-      node.inputs.forEach((input, i) => {
-        const g = inGrads[i];
-        if (!relevant.has(input) || constants.has(input)) return;
-        if (!g) {
-          zeroConnected.add(input);
-          return;
-        }
-        if (!isFloat(input.dtype) && !wrtSet.has(input)) return; // integers carry no gradient
-        grads.set(input, keep(grads.get(input), fitGradient(g, input)));
-      }));
-  }
+    // Variables the cost depends on through an op with a zero gradient (floor, argmax,
+    // comparisons…): connected, so they get zeros rather than a "disconnected" error.
+    const zeroConnected = new Set<Variable>();
+    for (let k = nodes.length - 1; k >= 0; k--) {
+      const node = nodes[k];
+      const hasGrad = node.outputs.some((o) => grads.has(o));
+      if (!hasGrad && !node.outputs.some((o) => zeroConnected.has(o))) continue;
+      if (!node.inputs.some((i) => relevant.has(i) && !constants.has(i))) continue;
+      const inGrads = hasGrad
+        ? vjpOf(node, node.outputs.map((o) => grads.get(o) ?? fill(o, constant(0, { dtype: o.dtype }))))
+        : node.inputs.map(() => null);
+      withOrigin(node.origin, () =>
+        node.inputs.forEach((input, i) => {
+          const g = inGrads[i];
+          if (!relevant.has(input) || constants.has(input)) return;
+          if (!g) {
+            zeroConnected.add(input);
+            return;
+          }
+          if (!isFloat(input.dtype) && !wrtSet.has(input)) return; // integers carry no gradient
+          grads.set(input, keep(grads.get(input), fitGradient(g, input)));
+        }));
+    }
 
-  const out = list.map((w) => {
-    const g = grads.get(w);
-    // An integer variable only moves the cost in steps: its gradient is zero (as Theano
-    // says), in floatX, wherever the cost depends on it.
-    if (g && !isFloat(w.dtype)) return fill(w, constant(0, { dtype: floatX() }));
-    if (g) return g.dtype === w.dtype ? g : cast(g, w.dtype);
-    const policy = zeroConnected.has(w) ? "ignore" : options.disconnectedInputs ?? "raise";
-    const msg = `grad: the cost does not depend on ${w.describe()}` +
-      (w instanceof Constant ? " (it is a constant)" : "") +
-      `; pass disconnectedInputs: "ignore" to get zeros`;
-    if (policy === "raise") throw new GradError(msg);
-    if (policy === "warn") console.warn(`warning: ${msg}`);
-    return fill(w, constant(0, { dtype: isFloat(w.dtype) ? w.dtype : floatX() }));
+    const out = list.map((w) => {
+      const g = grads.get(w);
+      // An integer variable only moves the cost in steps: its gradient is zero (as Theano
+      // says), in floatX, wherever the cost depends on it.
+      if (g && !isFloat(w.dtype)) return fill(w, constant(0, { dtype: floatX() }));
+      if (g) return g.dtype === w.dtype ? g : cast(g, w.dtype);
+      const policy = zeroConnected.has(w) ? "ignore" : options.disconnectedInputs ?? "raise";
+      const msg = `grad: the cost does not depend on ${w.describe()}` +
+        (w instanceof Constant ? " (it is a constant)" : "") +
+        `; pass disconnectedInputs: "ignore" to get zeros`;
+      if (policy === "raise") throw new GradError(msg);
+      if (policy === "warn") console.warn(`warning: ${msg}`);
+      return fill(w, constant(0, { dtype: isFloat(w.dtype) ? w.dtype : floatX() }));
+    });
+    out.forEach((g, k) => markUses(g, [list[k]]));
+    return Array.isArray(wrt) ? out : out[0];
   });
-  out.forEach((g, k) => markUses(g, [list[k]]));
-  return Array.isArray(wrt) ? out : out[0];
 }
 
 function vjpOf(node: Apply, outGrads: Variable[]): (Variable | null)[] {

@@ -56,34 +56,27 @@ export function jacobian(
   wrt: Variable | Variable[],
   options: JacobianOptions = {},
 ): Variable | Variable[] {
-  return atUserCall(() => jacobianAt(expression, wrt, options));
-}
-
-/** jacobian's work, inside the user's call (its nodes name the user's line). */
-function jacobianAt(
-  expression: Variable,
-  wrt: Variable | Variable[],
-  options: JacobianOptions,
-): Variable | Variable[] {
-  checkOptions("jacobian", options, JACOBIAN_OPTIONS);
-  const ws = listOf(wrt);
-  if (expression.ndim === 0) {
-    const g = grad(expression, ws, options);
-    return Array.isArray(wrt) ? g : g[0];
-  }
-  if (expression.ndim !== 1) {
-    throw new GradError(
-      `jacobian: the expression must be a vector, but ${expression.describe()} has ${expression.ndim} dimensions; flatten it first`,
-    );
-  }
-  const [rows] = scan({
-    fn: (i: Variable, y: Variable, ...xs: Variable[]) => xs.map((x) => grad(get(y, i), x, options)),
-    sequences: arange(get(shapeOf(expression), 0)),
-    nonSequences: [expression, ...ws],
-    name: "jacobian",
+  return atUserCall(() => {
+    checkOptions("jacobian", options, JACOBIAN_OPTIONS);
+    const ws = listOf(wrt);
+    if (expression.ndim === 0) {
+      const g = grad(expression, ws, options);
+      return Array.isArray(wrt) ? g : g[0];
+    }
+    if (expression.ndim !== 1) {
+      throw new GradError(
+        `jacobian: the expression must be a vector, but ${expression.describe()} has ${expression.ndim} dimensions; flatten it first`,
+      );
+    }
+    const [rows] = scan({
+      fn: (i: Variable, y: Variable, ...xs: Variable[]) => xs.map((x) => grad(get(y, i), x, options)),
+      sequences: arange(get(shapeOf(expression), 0)),
+      nonSequences: [expression, ...ws],
+      name: "jacobian",
+    });
+    ws.forEach((w, k) => markUses(rows[k], [w]));
+    return Array.isArray(wrt) ? rows : rows[0];
   });
-  ws.forEach((w, k) => markUses(rows[k], [w]));
-  return Array.isArray(wrt) ? rows : rows[0];
 }
 
 /**
@@ -118,29 +111,22 @@ export function hessian(
   wrt: Variable | Variable[],
   options: JacobianOptions = {},
 ): Variable | Variable[] {
-  return atUserCall(() => hessianAt(cost, wrt, options));
-}
-
-/** hessian's work, inside the user's call (its nodes name the user's line). */
-function hessianAt(
-  cost: Variable,
-  wrt: Variable | Variable[],
-  options: JacobianOptions,
-): Variable | Variable[] {
-  checkOptions("hessian", options, JACOBIAN_OPTIONS);
-  const out = listOf(wrt).map((x) => {
-    if (x.ndim !== 1) {
-      throw new GradError(`hessian: wrt must be vectors, but ${x.describe()} has ${x.ndim} dimensions`);
-    }
-    const gx = grad(cost, x, options);
-    const [h] = scan({
-      fn: (i: Variable, gy: Variable, x: Variable) =>
-        grad(get(gy, i), x, { considerConstant: options.considerConstant, disconnectedInputs: "ignore" }),
-      sequences: arange(get(shapeOf(gx), 0)),
-      nonSequences: [gx, x],
-      name: "hessian",
+  return atUserCall(() => {
+    checkOptions("hessian", options, JACOBIAN_OPTIONS);
+    const out = listOf(wrt).map((x) => {
+      if (x.ndim !== 1) {
+        throw new GradError(`hessian: wrt must be vectors, but ${x.describe()} has ${x.ndim} dimensions`);
+      }
+      const gx = grad(cost, x, options);
+      const [h] = scan({
+        fn: (i: Variable, gy: Variable, x: Variable) =>
+          grad(get(gy, i), x, { considerConstant: options.considerConstant, disconnectedInputs: "ignore" }),
+        sequences: arange(get(shapeOf(gx), 0)),
+        nonSequences: [gx, x],
+        name: "hessian",
+      });
+      return markUses(h, [x]);
     });
-    return markUses(h, [x]);
+    return Array.isArray(wrt) ? out : out[0];
   });
-  return Array.isArray(wrt) ? out : out[0];
 }

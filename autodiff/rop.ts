@@ -141,43 +141,35 @@ export function Rop(
   evalPoints: TensorLike | TensorLike[],
   options: RopOptions = {},
 ): Variable | Variable[] {
-  return atUserCall(() => ropAt(f, wrt, evalPoints, options));
-}
-
-/** Rop's work, inside the user's call (its nodes name the user's line). */
-function ropAt(
-  f: Variable | Variable[],
-  wrt: Variable | Variable[],
-  evalPoints: TensorLike | TensorLike[],
-  options: RopOptions,
-): Variable | Variable[] {
-  checkOptions("Rop", options, { disconnectedOutputs: oneOf("raise", "ignore") });
-  const fs = listOf(f), ws = listOf(wrt);
-  const vs = points(
-    "Rop",
-    ws,
-    Array.isArray(wrt) ? listOf(evalPoints as TensorLike[]) : [evalPoints as TensorLike],
-  );
-  const tangents = new Map<Variable, Variable>();
-  ws.forEach((w, i) => tangents.set(w, vs[i]));
-  for (const node of toposort(fs, new Set(ws))) {
-    const ins = node.inputs.map((i) => tangents.get(i) ?? null);
-    if (ins.every((t) => t === null)) continue;
-    jvpOf(node, ins).forEach((t, k) => t && tangents.set(node.outputs[k], t));
-  }
-  const out = fs.map((y) => {
-    const t = tangents.get(y);
-    if (t) return t;
-    if ((options.disconnectedOutputs ?? "raise") === "raise") {
-      throw new GradError(
-        `Rop: ${y.describe()} does not depend on ${ws.map((w) => w.describe()).join(", ")}` +
-          ` (or only through integer or non-differentiable ops); pass disconnectedOutputs: "ignore" for zeros`,
-      );
+  return atUserCall(() => {
+    checkOptions("Rop", options, { disconnectedOutputs: oneOf("raise", "ignore") });
+    const fs = listOf(f), ws = listOf(wrt);
+    const vs = points(
+      "Rop",
+      ws,
+      Array.isArray(wrt) ? listOf(evalPoints as TensorLike[]) : [evalPoints as TensorLike],
+    );
+    const tangents = new Map<Variable, Variable>();
+    ws.forEach((w, i) => tangents.set(w, vs[i]));
+    for (const node of toposort(fs, new Set(ws))) {
+      const ins = node.inputs.map((i) => tangents.get(i) ?? null);
+      if (ins.every((t) => t === null)) continue;
+      jvpOf(node, ins).forEach((t, k) => t && tangents.set(node.outputs[k], t));
     }
-    return fill(y, constant(0, { dtype: isFloat(y.dtype) ? y.dtype : "float64" }));
+    const out = fs.map((y) => {
+      const t = tangents.get(y);
+      if (t) return t;
+      if ((options.disconnectedOutputs ?? "raise") === "raise") {
+        throw new GradError(
+          `Rop: ${y.describe()} does not depend on ${ws.map((w) => w.describe()).join(", ")}` +
+            ` (or only through integer or non-differentiable ops); pass disconnectedOutputs: "ignore" for zeros`,
+        );
+      }
+      return fill(y, constant(0, { dtype: isFloat(y.dtype) ? y.dtype : "float64" }));
+    });
+    markUses(out, ws);
+    return Array.isArray(f) ? out : out[0];
   });
-  markUses(out, ws);
-  return Array.isArray(f) ? out : out[0];
 }
 
 /**
@@ -223,26 +215,18 @@ export function Lop(
   evalPoints: TensorLike | TensorLike[],
   options: LopOptions = {},
 ): Variable | Variable[] {
-  return atUserCall(() => lopAt(f, wrt, evalPoints, options));
-}
-
-/** Lop's work, inside the user's call (its nodes name the user's line). */
-function lopAt(
-  f: Variable | Variable[],
-  wrt: Variable | Variable[],
-  evalPoints: TensorLike | TensorLike[],
-  options: LopOptions,
-): Variable | Variable[] {
-  checkOptions("Lop", options, LOP_OPTIONS);
-  const fs = listOf(f);
-  const vs = points(
-    "Lop",
-    fs,
-    Array.isArray(f) ? listOf(evalPoints as TensorLike[]) : [evalPoints as TensorLike],
-  );
-  const known = new Map<Variable, Variable>();
-  fs.forEach((y, i) => known.set(y, plus(known.get(y) ?? null, vs[i])!));
-  const ws = listOf(wrt);
-  const gs = grad(null, ws, { ...options, knownGrads: known });
-  return Array.isArray(wrt) ? gs : gs[0];
+  return atUserCall(() => {
+    checkOptions("Lop", options, LOP_OPTIONS);
+    const fs = listOf(f);
+    const vs = points(
+      "Lop",
+      fs,
+      Array.isArray(f) ? listOf(evalPoints as TensorLike[]) : [evalPoints as TensorLike],
+    );
+    const known = new Map<Variable, Variable>();
+    fs.forEach((y, i) => known.set(y, plus(known.get(y) ?? null, vs[i])!));
+    const ws = listOf(wrt);
+    const gs = grad(null, ws, { ...options, knownGrads: known });
+    return Array.isArray(wrt) ? gs : gs[0];
+  });
 }

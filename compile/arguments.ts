@@ -4,7 +4,8 @@
  * @module
  */
 import { InputError } from "../core/errors.ts";
-import { type ArrayLike, NDArray } from "../core/ndarray.ts";
+import type { ArrayLike, NDArray } from "../core/ndarray.ts";
+import { isPlainObject } from "../core/options.ts";
 import type { Variable } from "../core/graph.ts";
 import type { In } from "./in.ts";
 
@@ -16,11 +17,6 @@ export interface Signature {
   readonly allowInputDowncast: boolean;
   /** The name used in messages. */
   readonly name: string;
-}
-
-function isKeywordObject(v: unknown): v is Record<string, ArrayLike> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof NDArray) &&
-    !ArrayBuffer.isView(v) && Object.getPrototypeOf(v) === Object.prototype;
 }
 
 /**
@@ -42,7 +38,7 @@ export function bindArguments(
   const ins = maker.inputs;
   let positional = args;
   let keywords: Record<string, ArrayLike> = {};
-  if (args.length && isKeywordObject(args[args.length - 1])) {
+  if (args.length && isPlainObject(args[args.length - 1])) {
     keywords = args[args.length - 1] as Record<string, ArrayLike>;
     positional = args.slice(0, -1);
   }

@@ -8,6 +8,7 @@ import { SharedVariable } from "../core/shared.ts";
 import { graphInputs } from "../core/walk.ts";
 import type { TensorLike, Variable } from "../core/graph.ts";
 import { cast } from "../ops/cast.ts";
+import { isWeak } from "../ops/elemwise.ts";
 
 /** Pairs or a Map. */
 export type Pairs<K, V> = Map<K, V> | [K, V][];
@@ -32,10 +33,10 @@ export function normalizeUpdates(
   });
 }
 
-/** An update must have its shared variable's type (a weak scalar literal is cast). */
+/** An update must have its shared variable's type (a bare number, or arithmetic on bare numbers, is cast). */
 export function checkUpdateType(s: SharedVariable, u: Variable): Variable {
   let v = u;
-  if (v.dtype !== s.dtype && v.ndim === s.ndim && !v.owner && "weak" in v && (v as { weak: boolean }).weak) {
+  if (v.dtype !== s.dtype && v.ndim === s.ndim && isWeak(v)) {
     v = cast(v, s.dtype);
   }
   if (

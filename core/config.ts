@@ -6,6 +6,7 @@
  */
 import type { DType } from "./dtype.ts";
 import { InputError } from "./errors.ts";
+import { bool, nearestKey, oneOf, type OptionKind } from "./options.ts";
 
 /** Where a compiled function runs (`function(..., { device })`). */
 export type DeviceName = "cpu" | "webgpu" | "auto";
@@ -67,42 +68,30 @@ function defaultThreads(): number {
   return typeof n === "number" && Number.isInteger(n) && n >= 1 ? n : 1;
 }
 
-/** Each setting: what a value must be, and how a HYPATIA_FLAGS string reads as one. */
-const SETTINGS: {
-  [K in keyof Config]: { expected: string; test(v: unknown): boolean; parse(s: string): unknown };
-} = {
-  floatX: {
-    expected: '"float32" or "float64"',
-    test: (v) => v === "float32" || v === "float64",
-    parse: (s) => s,
-  },
-  device: {
-    expected: '"cpu", "webgpu" or "auto"',
-    test: (v) => v === "cpu" || v === "webgpu" || v === "auto",
-    parse: (s) => s,
-  },
-  traceback: { expected: "true or false (0 or 1)", test: (v) => typeof v === "boolean", parse: parseBool },
-  mode: {
-    expected: '"FAST_RUN" or "FAST_COMPILE"',
-    test: (v) => v === "FAST_RUN" || v === "FAST_COMPILE",
-    parse: (s) => s,
-  },
+/**
+ * Each setting: what a value must be (an option kind of core/options.ts, whose words the
+ * messages use), and how a HYPATIA_FLAGS string reads as one.
+ */
+const SETTINGS: { [K in keyof Config]: OptionKind & { parse(s: string): unknown } } = {
+  floatX: { ...oneOf("float32", "float64"), parse: (s) => s },
+  device: { ...oneOf("cpu", "webgpu", "auto"), parse: (s) => s },
+  traceback: { ...bool, expected: "true or false (0 or 1)", parse: parseBool },
+  mode: { ...oneOf("FAST_RUN", "FAST_COMPILE"), parse: (s) => s },
   threads: {
     expected: "a positive integer",
     test: (v) => typeof v === "number" && Number.isInteger(v) && v >= 1,
     parse: (s) => (s.trim() === "" ? NaN : Number(s)),
   },
-  wasm: { expected: "true or false (0 or 1)", test: (v) => typeof v === "boolean", parse: parseBool },
+  wasm: { ...bool, expected: "true or false (0 or 1)", parse: parseBool },
 };
 
 function parseBool(s: string): boolean | string {
   return s === "1" || s === "true" ? true : s === "0" || s === "false" ? false : s;
 }
 
-/** The setting a misspelt key most likely meant (`floatx` → `floatX`), for messages. */
+/** The setting a misspelt key most likely meant (`floatx` → `floatX`), and the list, for messages. */
 function suggest(key: string): string {
-  const folded = key.toLowerCase().replace(/[_-]/g, "");
-  const near = Object.keys(SETTINGS).find((k) => k.toLowerCase() === folded);
+  const near = nearestKey(key, Object.keys(SETTINGS));
   return (near ? `; did you mean "${near}"?` : "") + ` (settings: ${Object.keys(SETTINGS).join(", ")})`;
 }
 

@@ -35,7 +35,10 @@ Deno.test("config works with no permissions at all, keeping its defaults", async
 Deno.test("config flags are checked", () => {
   const saved = { ...config };
   try {
-    assert.throws(() => applyFlags("floatX=float16"), /floatX must be "float32" or "float64", got "float16"/);
+    assert.throws(
+      () => applyFlags("floatX=float16"),
+      /floatX must be one of "float32", "float64", got "float16"/,
+    );
     assert.throws(() => applyFlags("colour=blue"), /unknown flag "colour" \(settings: floatX, device/);
     assert.throws(() => applyFlags("floatx=float32"), /unknown flag "floatx"; did you mean "floatX"\?/);
     assert.throws(() => applyFlags("threads=0"), /positive integer/);
@@ -54,7 +57,10 @@ Deno.test("config flags are checked", () => {
 Deno.test("config refuses unknown settings and wrong values instead of keeping them", () => {
   const c = config as unknown as Record<string, unknown>;
   assert.throws(() => (c.floatx = "float32"), /config: unknown setting "floatx"; did you mean "floatX"\?/);
-  assert.throws(() => (c.floatX = "float16"), /config: floatX must be "float32" or "float64", got "float16"/);
+  assert.throws(
+    () => (c.floatX = "float16"),
+    /config: floatX must be one of "float32", "float64", got "float16"/,
+  );
   assert.throws(() => (c.threads = 0), /config: threads must be a positive integer, got 0/);
   assert.throws(() => (c.wasm = "no"), /config: wasm must be true or false/);
   assert.throws(() => delete c.mode, /cannot be deleted/);

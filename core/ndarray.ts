@@ -4,7 +4,7 @@
  */
 import { allocate, type DType, isDType, STORAGE, toInt64, type TypedArray } from "./dtype.ts";
 import { InputError } from "./errors.ts";
-import { checkOptions, dtypeKind, list } from "./options.ts";
+import { anyValue, checkOptions, list } from "./options.ts";
 import { formatArray } from "./format.ts";
 import { arrayMimeBundle, JUPYTER_DISPLAY, type MimeBundle } from "./display_array.ts";
 
@@ -188,7 +188,7 @@ function dtypeOfTyped(a: ArrayBufferView): DType | undefined {
   return undefined;
 }
 
-const ASARRAY_OPTIONS = { dtype: { ...dtypeKind, test: () => true }, shape: list }; // dtype: the message below
+const ASARRAY_OPTIONS = { dtype: anyValue, shape: list }; // an unknown dtype gets the message below
 
 /** Anything `asarray` accepts. */
 export type ArrayLike = NestedArray | NDArray | ArrayBufferView;

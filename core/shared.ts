@@ -123,13 +123,19 @@ export class SharedVariable extends Variable {
   setValue(value: ArrayLike, options: { borrow?: boolean } = {}): void {
     checkOptions("setValue", options, BORROW);
     const arr = this.type.filter(value, () => `setValue of shared variable ${this.describe()}`);
-    this.storage.value = options.borrow || arr !== value ? arr : arr.copy();
+    this.#store(options.borrow || arr !== value ? arr : arr.copy());
+  }
+
+  /** Make `value` (already of this type) the value, dropping any device copy. */
+  #store(value: NDArray): void {
+    this.storage.value = value;
     this.storage.resident?.release?.();
     this.storage.resident = undefined;
   }
 
   /**
-   * Set the value to an update's result (compiled functions call this). `exclusive`
+   * Set the value to an update's result (compiled functions call this, after checking
+   * every update's shape against its variable's type, so it is not checked again). `exclusive`
    * says nothing else holds the result's buffer. Returns the replaced value's buffer
    * when it was such an exclusive result that no caller borrowed since: it is free,
    * for the function to reuse.
@@ -148,7 +154,7 @@ export class SharedVariable extends Variable {
    */
   applyUpdate(value: NDArray, exclusive: boolean): TypedArray | undefined {
     const old = this.storage.value.data;
-    this.setValue(value, { borrow: true });
+    this.#store(value);
     if (exclusive && value.data !== old) updateOwned.add(value.data);
     return value.data !== old && updateOwned.delete(old) ? old : undefined;
   }

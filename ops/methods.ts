@@ -6,7 +6,14 @@
  */
 import type { DType } from "../core/dtype.ts";
 import { asTensor } from "../core/constant.ts";
-import { type Axis, type SliceArg, type TensorLike, type TensorMethods, Variable } from "../core/graph.ts";
+import {
+  type Axis,
+  type AxisOptions,
+  type SliceArg,
+  type TensorLike,
+  type TensorMethods,
+  Variable,
+} from "../core/graph.ts";
 import { add, intDiv, mod, mul, neg, sqr, sub } from "./arith.ts";
 import { div } from "./div.ts";
 import { pow } from "./pow.ts";
@@ -17,7 +24,7 @@ import { abs, ceil, floor, round, sign } from "./rounding.ts";
 import { clip, maximum, minimum } from "./minmax.ts";
 import { and, eq, ge, gt, le, lt, neq, not, or } from "./compare.ts";
 import { cast } from "./cast.ts";
-import { all, any, argmax, argmin, max, mean, min, prod, sum } from "./reduce.ts";
+import { all, any, argmax, argmin, max, mean, min, prod, type ReduceOptions, sum } from "./reduce.ts";
 import { std, variance } from "./statistics.ts";
 import { dot } from "./dot.ts";
 import { dimshuffle, transpose } from "./dimshuffle.ts";
@@ -25,7 +32,6 @@ import { flatten, reshape, shapeOf } from "./shape.ts";
 import { get, slice } from "./subtensor.ts";
 
 type Methods = Omit<TensorMethods, "T" | "shape">;
-type Opts = { keepdims?: boolean };
 
 const methods: Methods = {
   add(this: Variable, o: TensorLike) {
@@ -157,37 +163,37 @@ const methods: Methods = {
   astype(this: Variable, dtype: DType) {
     return cast(this, dtype);
   },
-  sum(this: Variable, axis?: Axis, o?: Opts) {
+  sum(this: Variable, axis?: Axis | AxisOptions, o?: ReduceOptions) {
     return sum(this, axis, o);
   },
-  mean(this: Variable, axis?: Axis, o?: Opts) {
+  mean(this: Variable, axis?: Axis | AxisOptions, o?: ReduceOptions) {
     return mean(this, axis, o);
   },
-  prod(this: Variable, axis?: Axis, o?: Opts) {
+  prod(this: Variable, axis?: Axis | AxisOptions, o?: ReduceOptions) {
     return prod(this, axis, o);
   },
-  max(this: Variable, axis?: Axis, o?: Opts) {
+  max(this: Variable, axis?: Axis | AxisOptions, o?: ReduceOptions) {
     return max(this, axis, o);
   },
-  min(this: Variable, axis?: Axis, o?: Opts) {
+  min(this: Variable, axis?: Axis | AxisOptions, o?: ReduceOptions) {
     return min(this, axis, o);
   },
-  argmax(this: Variable, axis?: Axis, o?: Opts) {
+  argmax(this: Variable, axis?: Axis | AxisOptions, o?: ReduceOptions) {
     return argmax(this, axis, o);
   },
-  argmin(this: Variable, axis?: Axis, o?: Opts) {
+  argmin(this: Variable, axis?: Axis | AxisOptions, o?: ReduceOptions) {
     return argmin(this, axis, o);
   },
-  any(this: Variable, axis?: Axis, o?: Opts) {
+  any(this: Variable, axis?: Axis | AxisOptions, o?: ReduceOptions) {
     return any(this, axis, o);
   },
-  all(this: Variable, axis?: Axis, o?: Opts) {
+  all(this: Variable, axis?: Axis | AxisOptions, o?: ReduceOptions) {
     return all(this, axis, o);
   },
-  var(this: Variable, axis?: Axis, o?: Opts) {
+  var(this: Variable, axis?: Axis | AxisOptions, o?: ReduceOptions) {
     return variance(this, axis, o);
   },
-  std(this: Variable, axis?: Axis, o?: Opts) {
+  std(this: Variable, axis?: Axis | AxisOptions, o?: ReduceOptions) {
     return std(this, axis, o);
   },
   dot(this: Variable, o: TensorLike) {

@@ -7,7 +7,7 @@ import { isInt } from "../core/dtype.ts";
 import { HypatiaTypeError, InputError } from "../core/errors.ts";
 import { asTensor } from "../core/constant.ts";
 import { Constant, type TensorLike, type Variable } from "../core/graph.ts";
-import { applyElemwise, defineElemwise, isConstantValue, promote, wrapInt } from "./elemwise.ts";
+import { applyElemwise, defineElemwise, isConstantValue, wrapInt } from "./elemwise.ts";
 import { mul, sqr, sub } from "./arith.ts";
 import { eq } from "./compare.ts";
 import { log } from "./exp_log.ts";
@@ -35,14 +35,15 @@ function ipow32(a: number, b: number): number {
 /** int64 powers: exact below 2^53 in doubles, else wrapped to 64 bits with BigInt (then stored as a double). */
 function ipow64(a: number, b: number): number {
   if (b < 0) throw negativePower(a, b);
-  let r = 1, x = a;
-  for (let n = b; n > 0; n = Math.floor(n / 2)) {
+  // A product of integers is exact while its magnitude stays within 2^53 (and exceeds it,
+  // rounded or not, once it leaves).
+  let r = 1, x = a, exact = true;
+  for (let n = b; n > 0 && exact; n = Math.floor(n / 2)) {
     if (n % 2) r *= x;
-    if (Math.abs(r) > 2 ** 53 || Math.abs(x) > 2 ** 53) break;
     if (n > 1) x *= x;
-    if (n === 1) return r;
+    exact = Math.abs(r) <= 2 ** 53 && Math.abs(x) <= 2 ** 53;
   }
-  if (Math.abs(r) <= 2 ** 53 && Math.abs(x) <= 2 ** 53) return r;
+  if (exact) return r;
   let big = 1n, bx = BigInt(a);
   for (let n = b; n > 0; n = Math.floor(n / 2)) {
     if (n % 2) big = BigInt.asIntN(64, big * bx);
@@ -131,10 +132,8 @@ function zeroWhereExponentIsZero(b: Variable, p: Variable): Variable {
  */
 export function pow(a: TensorLike, b: TensorLike): Variable {
   const base = asTensor(a), exponent = asTensor(b);
-  if (
-    exponent instanceof Constant && exponent.value.data.some((v) => v < 0) &&
-    isInt(promote([base, exponent]) === "bool" ? "int8" : promote([base, exponent]))
-  ) {
+  const z = applyElemwise(powOp, [base, exponent]);
+  if (isInt(z.dtype) && exponent instanceof Constant && exponent.value.data.some((v) => v < 0)) {
     throw new HypatiaTypeError(
       `pow: integers to negative integer powers are not allowed (exponent ${
         exponent.value.data.find((v) => v < 0)
@@ -142,5 +141,5 @@ export function pow(a: TensorLike, b: TensorLike): Variable {
         ` with ${base.describe()}), as in NumPy; cast the base to a float dtype`,
     );
   }
-  return applyElemwise(powOp, [base, exponent]);
+  return z;
 }

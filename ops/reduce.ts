@@ -251,11 +251,9 @@ export function reduceParams(
   name: string,
   x: Variable,
   axis: Axis | AxisOptions,
-  options: ReduceOptions | boolean = false,
+  options: ReduceOptions = {},
 ): ReduceParams {
-  let keepdims = typeof options === "boolean"
-    ? options
-    : checkOptions(name, options, REDUCE_OPTIONS)?.keepdims;
+  let keepdims = checkOptions(name, options, REDUCE_OPTIONS)?.keepdims;
   if (isPlainObject(axis)) {
     const both = checkOptions(name, axis as AxisOptions, AXIS_OPTIONS);
     if (keepdims !== undefined && both.keepdims !== undefined) {

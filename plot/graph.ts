@@ -170,6 +170,7 @@ const DRAWING_KEYS = ["expandFused", "before"];
 /**
  * The graph as Graphviz DOT text.
  *
+ * @example
  * ```ts
  * import * as T from "../mod.ts";
  * import { graphDot } from "./graph.ts";
@@ -228,6 +229,7 @@ function graphviz() {
  * DOT text. A compiled function shows its optimised graph; `before` draws another graph
  * beside it, `expandFused` the steps inside fused nodes.
  *
+ * @example
  * ```ts
  * import * as T from "../mod.ts";
  * import { graphPicture } from "./graph.ts";
@@ -274,6 +276,7 @@ export interface GraphView {
  * for plain displays. A compiled function needs this to be drawn in a cell: Deno's kernel
  * shows a function value by its text.
  *
+ * @example
  * ```ts
  * import * as T from "../mod.ts";
  * import { graphView } from "./graph.ts";

@@ -76,6 +76,7 @@ export interface LineChartOptions {
  * legend (none for a single series); in a Jupyter notebook it shows as the drawn chart. Non-finite points (NaN, ±Infinity; non-positive ones on a log scale) are left
  * out, since Vega would draw them at the edge of the chart.
  *
+ * @example
  * ```ts
  * import { lineChartSpec } from "./mod.ts";
  * const spec = lineChartSpec([{ name: "cost", x: [1, 2, 3], y: [3, 2, 1] }], { yTitle: "cost" });
@@ -144,6 +145,7 @@ function displayable(spec: ChartSpec, text: string): ChartSpec {
 /**
  * Render a Vega-Lite specification to an SVG document, headless (no DOM, no canvas).
  *
+ * @example
  * ```ts
  * import { lineChartSpec, renderSvg } from "./mod.ts";
  * const svg = await renderSvg(lineChartSpec([{ name: "a", x: [0, 1], y: [0, 1] }], { xTitle: "time" }));
@@ -173,6 +175,7 @@ export interface PngOptions {
  * this file and, when this file was imported from a URL, in the current directory's
  * project (an npm font package holds no module, so no `npm:` specifier can find it).
  *
+ * @example
  * ```ts
  * import { defaultFontFiles } from "./mod.ts";
  * if (!defaultFontFiles().every((f) => f.endsWith(".ttf"))) throw new Error("not TrueType");
@@ -198,6 +201,7 @@ export function defaultFontFiles(): string[] {
  * from npm when it is installed, and the system's fonts otherwise. Under Deno the native
  * renderer needs `--allow-ffi` (and `--allow-read`, `--allow-env`, `--allow-sys`).
  *
+ * @example
  * ```ts
  * import { svgToPng } from "./mod.ts";
  * const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"><rect width="4" height="3" fill="red"/></svg>';
@@ -254,6 +258,7 @@ export interface SavedChart {
  * (the same name ending in `.svg`). A path ending in `.svg` writes the SVG only.
  * Parent directories are created; nothing is written when rendering fails.
  *
+ * @example
  * ```ts
  * import { lineChartSpec, saveChart } from "./mod.ts";
  * const dir = Deno.makeTempDirSync();
@@ -297,6 +302,7 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
  * Check a PNG's 8-byte signature and read its dimensions from the IHDR chunk that must
  * follow it. Throws on anything else.
  *
+ * @example
  * ```ts
  * import { pngInfo, svgToPng } from "./mod.ts";
  * const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"></svg>';

@@ -128,6 +128,7 @@ function parts(st: ProgressState) {
  * One terminal line: label, a bar of `width` cells (eighth blocks for the partial cell),
  * percentage, counts, rate and ETA. A pure function of its arguments.
  *
+ * @example
  * ```ts
  * import { renderBar } from "./mod.ts";
  * const s = renderBar({ done: 50, total: 100, elapsed: 2, label: "train" }, 10);
@@ -153,6 +154,7 @@ const MAX_BAR = 30;
  * cells; when that is under 5 the rate goes, then the label, then the unit, then the
  * time, and what still does not fit is cut.
  *
+ * @example
  * ```ts
  * import { fitBar } from "./mod.ts";
  * const st = { done: 3019, total: 20000, elapsed: 2.5, label: "training" };
@@ -202,6 +204,7 @@ function bar(frac: number, width: number): string {
  * One plain line for logs: label, percentage, counts, rate, and ETA (or the total time
  * once finished). A pure function of its arguments.
  *
+ * @example
  * ```ts
  * import { renderLine } from "./mod.ts";
  * const s = renderLine({ done: 100, total: 100, elapsed: 4, label: "mc", unit: "draws" });
@@ -239,6 +242,7 @@ const OPTION_KEYS = ["label", "unit", "out", "every", "redraw", "now"];
  * Call `update(done)` as work finishes, `log(text)` to print a line of output on
  * stdout without breaking the bar, and `finish()` at the end.
  *
+ * @example
  * ```ts
  * import { Progress } from "./mod.ts";
  * let text = "";
