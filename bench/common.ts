@@ -7,6 +7,32 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as T from "../mod.ts";
 
+/**
+ * The benchmarks' RNN: `h_t = tanh(W h_{t-1} + x_t)` through scan over the rows of `x`,
+ * built with `lib` (this checkout's library, or another revision's in an A/B script).
+ * `h` holds one row per step.
+ *
+ * @example
+ * ```ts
+ * import * as T from "../mod.ts";
+ * import { rnnScan } from "./common.ts";
+ * const { x, h0, W, h } = rnnScan(T, "float64");
+ * const f = T.function([x, h0, W], h);
+ * if (f([[1], [2]], [0], [[0]]).shape[0] !== 2) throw new Error("one row per step");
+ * ```
+ */
+export function rnnScan(lib: typeof T, dtype: "float32" | "float64") {
+  const [matrix, vector] = dtype === "float64" ? [lib.dmatrix, lib.dvector] : [lib.fmatrix, lib.fvector];
+  const x = matrix("x"), h0 = vector("h0"), W = matrix("W");
+  const [h] = lib.scan({
+    fn: (xt: T.Variable, h: T.Variable, w: T.Variable) => lib.tanh(lib.add(lib.dot(w, h), xt)),
+    sequences: x,
+    outputsInfo: h0,
+    nonSequences: W,
+  });
+  return { x, h0, W, h: h as T.Variable };
+}
+
 /** `n` pseudo-random values in [-4, 4) of a float dtype (deterministic). */
 export function randomArray(dtype: "float32" | "float64", shape: number[]): T.NDArray {
   const x = new T.NDArray(dtype, shape);

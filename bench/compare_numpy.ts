@@ -24,7 +24,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
 import { shutdownThreads } from "../backends/wasm/threads.ts";
-import { hypatiaDot, hypatiaLogistic, markdownTable, summarize } from "./common.ts";
+import { hypatiaDot, hypatiaLogistic, markdownTable, rnnScan, summarize } from "./common.ts";
 
 const help = () =>
   `bench/compare_numpy.ts: Hypatia's time / NumPy's, measured in one run.
@@ -116,13 +116,7 @@ function logreg(n: number, feats: number, steps: number, shared: boolean): Workl
 function rnn(n: number, steps: number, gradient: boolean): Workload {
   const Wv = array("float64", [n, n], 7, 2 / Math.sqrt(n));
   const xv = array("float64", [steps, n], 8, 1), hv = array("float64", [n], 9, 1);
-  const x = T.dmatrix("x"), h0 = T.dvector("h0"), W = T.dmatrix("W");
-  const [h] = T.scan({
-    fn: (xt: T.Variable, h: T.Variable, W: T.Variable) => T.tanh(T.add(T.dot(W, h), xt)),
-    sequences: x,
-    outputsInfo: h0,
-    nonSequences: W,
-  });
+  const { x, h0, W, h } = rnnScan(T, "float64");
   const f = T.function([x, h0, W], gradient ? T.grad(T.sum(h), W) : h);
   const run = () => f(xv, hv, Wv) as T.NDArray;
   return {

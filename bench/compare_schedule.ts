@@ -10,7 +10,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { importRevisions, timeAll } from "./common.ts";
+import { importRevisions, rnnScan, timeAll } from "./common.ts";
 import type * as Lib from "../mod.ts";
 import type * as Workloads from "./wasm_workloads.ts";
 
@@ -35,13 +35,7 @@ function workloads(T: typeof Lib, w: typeof Workloads): Record<string, () => voi
   const dot = T.function([a, b], T.dot(a, b));
   const av = fill(new T.NDArray("float64", [256, 256])), bv = fill(new T.NDArray("float64", [256, 256]));
   // An RNN's forward pass: h_t = tanh(W h_{t-1} + x_t), 200 steps of 64 units.
-  const seq = T.dmatrix("seq"), h0 = T.dvector("h0"), W = T.dmatrix("W");
-  const [hs] = T.scan({
-    fn: (xt: Lib.Variable, h: Lib.Variable, w: Lib.Variable) => T.tanh(T.add(T.dot(w, h), xt)),
-    sequences: seq,
-    outputsInfo: h0,
-    nonSequences: W,
-  });
+  const { x: seq, h0, W, h: hs } = rnnScan(T, "float64");
   const rnn = T.function([seq, h0, W], hs);
   const seqv = fill(new T.NDArray("float64", [200, 64])), h0v = fill(new T.NDArray("float64", [64]));
   const Wv = fill(new T.NDArray("float64", [64, 64]));

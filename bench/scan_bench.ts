@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
 import { buildHostProgram } from "../compile/schedule.ts";
 import type { ScanParams } from "../ops/scan/params.ts";
+import { rnnScan } from "./common.ts";
 
 const { values } = parseArgs({
   args: import.meta.main ? Deno.args : [],
@@ -41,13 +42,7 @@ function bestPerStep(fns: (() => void)[]): number[] {
   return b.map((ms) => (ms * 1000) / steps);
 }
 
-const x = T.dmatrix("x"), h0 = T.dvector("h0"), W = T.dmatrix("W");
-const [h] = T.scan({
-  fn: (xt: T.Variable, h: T.Variable, W: T.Variable) => T.tanh(T.add(T.dot(W, h), xt)),
-  sequences: x,
-  outputsInfo: h0,
-  nonSequences: W,
-});
+const { x, h0, W, h } = rnnScan(T, "float64");
 const f = T.function([x, h0, W], h);
 const runScan = () => {
   f(xv, hv, Wv);

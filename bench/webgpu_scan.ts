@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
 import { acquireDevice, probeAdapter } from "../backends/webgpu/device.ts";
+import { rnnScan } from "./common.ts";
 
 const { values } = parseArgs({
   options: { steps: { type: "string", default: "1000" }, rounds: { type: "string", default: "3" } },
@@ -20,14 +21,8 @@ const found = await probeAdapter();
 if (!found) throw new Error("bench/webgpu_scan.ts needs a WebGPU adapter (a GPU, or Mesa's llvmpipe)");
 
 T.config.floatX = "float32";
-const x = T.fmatrix("x"), h0 = T.fvector("h0"), w = T.fmatrix("w");
-const [hs] = T.scan({
-  fn: (xt: T.Variable, h: T.Variable, wm: T.Variable) => T.tanh(T.add(T.dot(wm, h), xt)),
-  sequences: x,
-  outputsInfo: h0,
-  nonSequences: w,
-});
-const last = T.get(hs as T.Variable, -1);
+const { x, h0, W: w, h: hs } = rnnScan(T, "float32");
+const last = T.get(hs, -1);
 const grads = T.grad(T.sum(T.sqr(last)), [w]);
 const f32 = (shape: number[], seed: number, scale: number) => {
   const out = new T.NDArray("float32", shape), rnd = T.seededRandom(seed);
