@@ -195,6 +195,7 @@ const SHARED_OPTIONS = {
  * Make a shared variable holding `value`. JS numbers are untyped, so plain numbers
  * and nested arrays of them become floatX (as `theano.shared(0.)` would); ask for an
  * integer dtype with `{ dtype: "int64" }` or pass an integer typed array or NDArray.
+ * As in Theano, the second argument may be the name alone: `shared(0, "b")`.
  *
  * @example
  * ```ts
@@ -206,7 +207,8 @@ const SHARED_OPTIONS = {
  * assert(count.dtype === "int64");
  * ```
  */
-export function shared(value: ArrayLike, options: SharedOptions = {}): SharedVariable {
+export function shared(value: ArrayLike, options: SharedOptions | string = {}): SharedVariable {
+  if (typeof options === "string") options = { name: options }; // Theano's shared(value, name)
   checkOptions("shared", options, SHARED_OPTIONS);
   if (value instanceof Variable) {
     throw new InputError(

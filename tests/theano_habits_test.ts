@@ -28,6 +28,9 @@ Deno.test("JS numbers are untyped: shared(0) is floatX, so a float update works"
   const w = T.shared([1, 1], { name: "w" });
   w.setValue([0.1, 0.1]); // refused when [1, 1] made an int64 variable
   assert.deepEqual(w.getValue().toArray(), [0.1, 0.1]);
+  const named = T.shared(0.5, "bias"); // Theano's theano.shared(value, name)
+  assert.equal(named.name, "bias");
+  assert.equal(named.dtype, "float64");
   const zeros = T.shared(new Array(3).fill(0), { name: "zeros" });
   assert.equal(zeros.dtype, "float64");
   assert.equal(T.shared(true).dtype, "bool");
