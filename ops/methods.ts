@@ -28,7 +28,8 @@ import { all, any, argmax, argmin, max, mean, min, prod, type ReduceOptions, sum
 import { std, variance } from "./statistics.ts";
 import { dot } from "./dot.ts";
 import { dimshuffle, transpose } from "./dimshuffle.ts";
-import { flatten, reshape, shapeOf } from "./shape.ts";
+import { shapeOf } from "./shape.ts";
+import { flatten, reshape } from "./reshape.ts";
 import { get, slice } from "./subtensor.ts";
 
 type Methods = Omit<TensorMethods, "T" | "shape">;

@@ -21,7 +21,8 @@ export { all, any, argmax, argmin, max, mean, min, prod, sum } from "./reduce.ts
 export { std, variance as var } from "./statistics.ts";
 export { logSoftmax, logsumexp, softmax } from "./softmax.ts";
 export { dimshuffle, transpose } from "./dimshuffle.ts";
-export { flatten, reshape, shapeOf } from "./shape.ts";
+export { shapeOf } from "./shape.ts";
+export { flatten, reshape } from "./reshape.ts";
 export { concatenate, stack } from "./join.ts";
 export { alloc, arange, eye, ones, onesLike, zeros, zerosLike } from "./alloc.ts";
 export type { ArangeBound } from "./alloc.ts";

@@ -24,7 +24,7 @@ import {
 import { asTensor, constant } from "../core/constant.ts";
 import { cast } from "./cast.ts";
 import { fill } from "./fill.ts";
-import { shapeI } from "./shape_i.ts";
+import { shapeI } from "./shape.ts";
 import { gather, type IndexEntry, indexString, regionOf, scatter } from "./subtensor_kernel.ts";
 import { inlineConstants, parseIndex, regionType, resolveRuntime } from "./subtensor_index.ts";
 

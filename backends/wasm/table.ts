@@ -33,8 +33,8 @@ import {
 } from "../../ops/reduce.ts";
 import { absOp, ceilOp, floorOp, roundOp, signOp } from "../../ops/rounding.ts";
 import { scanOp } from "../../ops/scan/scan.ts";
-import { reshapeOp } from "../../ops/shape.ts";
-import { shapeIOp, shapeOp } from "../../ops/shape_i.ts";
+import { reshapeOp } from "../../ops/reshape.ts";
+import { shapeIOp, shapeOp } from "../../ops/shape.ts";
 import { sigmoidOp, softplusOp } from "../../ops/sigmoid.ts";
 import { logSoftmaxOp, logsumexpOp, softmaxGradOp, softmaxOp } from "../../ops/softmax.ts";
 import { erfOp } from "../../ops/special.ts";

@@ -37,8 +37,8 @@ import {
 } from "../../ops/reduce.ts";
 import { reduceWgsl } from "../../ops/reduce_wgsl.ts";
 import { scanOp } from "../../ops/scan/scan.ts";
-import { reshapeOp } from "../../ops/shape.ts";
-import { shapeIOp, shapeOp } from "../../ops/shape_i.ts";
+import { reshapeOp } from "../../ops/reshape.ts";
+import { shapeIOp, shapeOp } from "../../ops/shape.ts";
 import { logSoftmaxOp, logsumexpOp, softmaxGradOp, softmaxOp } from "../../ops/softmax.ts";
 import { softmaxWgsl } from "../../ops/softmax_wgsl.ts";
 import { incSubtensorOp, subtensorOp } from "../../ops/subtensor.ts";
