@@ -9,7 +9,6 @@ import { asTensor } from "../core/constant.ts";
 import {
   type Axis,
   type AxisOptions,
-  type SliceArg,
   type TensorLike,
   type TensorMethods,
   Variable,
@@ -29,7 +28,7 @@ import { std, variance } from "./statistics.ts";
 import { dot } from "./dot.ts";
 import { dimshuffle, transpose } from "./dimshuffle.ts";
 import { flatten, reshape, shapeOf } from "./shape.ts";
-import { get, slice } from "./subtensor.ts";
+import { get, type IndexArg, type IndexArray, slice } from "./indexing.ts";
 
 type Methods = Omit<TensorMethods, "T" | "shape">;
 
@@ -211,10 +210,10 @@ const methods: Methods = {
   flatten(this: Variable, ndim?: number) {
     return flatten(this, ndim);
   },
-  get(this: Variable, ...index: (number | Variable)[]) {
+  get(this: Variable, ...index: (number | IndexArray)[]) {
     return get(this, ...index);
   },
-  slice(this: Variable, ...args: SliceArg[]) {
+  slice(this: Variable, ...args: IndexArg[]) {
     return slice(this, ...args);
   },
 };

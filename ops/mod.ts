@@ -25,6 +25,7 @@ export { flatten, reshape, shapeOf } from "./shape.ts";
 export { concatenate, stack } from "./join.ts";
 export { alloc, arange, eye, ones, onesLike, zeros, zerosLike } from "./alloc.ts";
 export type { ArangeBound } from "./alloc.ts";
-export { get, incSubtensor, setSubtensor, slice } from "./subtensor.ts";
+export { get, incSubtensor, setSubtensor, slice } from "./indexing.ts";
+export type { IndexArg, IndexArray } from "./indexing.ts";
 export { batchedDot, dot, outer, tensordot } from "./dot.ts";
 export type { TensordotAxes } from "./tensordot.ts";
