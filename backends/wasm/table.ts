@@ -47,6 +47,13 @@ import { arangeOp, eyeOp } from "../../ops/arange.ts";
 import { mrgRandomOp } from "../../random/mrg_op.ts";
 import { numpyRandomOp } from "../../random/numpy_op.ts";
 import { advancedIncSubtensorOp, advancedSubtensorOp } from "../../ops/advanced_subtensor.ts";
+import { bartlettOp } from "../../ops/bartlett.ts";
+import { bincountOp } from "../../ops/bincount.ts";
+import { cumprodGradOp, cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
+import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
+import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
+import { squeezeOp } from "../../ops/squeeze.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import { bin, un, type WasmRule } from "./lower.ts";
 import { wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
@@ -151,4 +158,22 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .decline(
     [advancedSubtensorOp, advancedIncSubtensorOp],
     "a gather/scatter by index moves whole rows with TypedArray.set (memcpy) or single elements: no arithmetic for SIMD",
+  )
+  // Issue 16, extra_ops (h-index).
+  .decline(
+    [cumsumOp, cumprodOp, cumprodGradOp],
+    "each step of a scan along an axis waits for the previous one: no lanes to fill within a row",
+  )
+  .decline(
+    [
+      fillDiagonalOp,
+      squeezeOp,
+      bincountOp,
+      searchsortedOp,
+      uniqueOp,
+      unravelIndexOp,
+      ravelMultiIndexOp,
+      bartlettOp,
+    ],
+    "copies, counting, binary search, sorting and index arithmetic: no vector arithmetic for SIMD to speed up",
   );

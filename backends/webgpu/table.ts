@@ -48,6 +48,13 @@ import { mrgRandomOp } from "../../random/mrg_op.ts";
 import { mrgWgsl } from "../../random/mrg_wgsl.ts";
 import { numpyRandomOp } from "../../random/numpy_op.ts";
 import { advancedIncSubtensorOp, advancedSubtensorOp } from "../../ops/advanced_subtensor.ts";
+import { bartlettOp } from "../../ops/bartlett.ts";
+import { bincountOp } from "../../ops/bincount.ts";
+import { cumprodGradOp, cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
+import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
+import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
+import { squeezeOp } from "../../ops/squeeze.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import type { WgslKernelTemplate } from "./kernel_template.ts";
 
@@ -120,4 +127,14 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .decline(
     [advancedSubtensorOp, advancedIncSubtensorOp],
     "the positions come from index values and masks (data-dependent shapes, out-of-range errors): planned on the host",
-  );
+  )
+  // Issue 16, extra_ops (h-index).
+  .decline(
+    [cumsumOp, cumprodOp, cumprodGradOp],
+    "no scan kernel yet: a per-row scan on the GPU is left for later; the host runs it",
+  )
+  .decline(
+    [bincountOp, uniqueOp, unravelIndexOp, ravelMultiIndexOp, searchsortedOp],
+    "data-dependent lengths or errors found while reading the values (negative bins, indices out of range): host",
+  )
+  .decline([fillDiagonalOp, squeezeOp, bartlettOp], "small copies and a window of M values: host");
