@@ -51,6 +51,7 @@ import { advancedIncSubtensorOp, advancedSubtensorOp } from "../../ops/advanced_
 import { bartlettOp } from "../../ops/bartlett.ts";
 import { bincountOp } from "../../ops/bincount.ts";
 import { cumprodGradOp, cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { cumulativeWgsl } from "../../ops/cumulative_wgsl.ts";
 import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
 import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
 import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
@@ -129,9 +130,11 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
     "the positions come from index values and masks (data-dependent shapes, out-of-range errors): planned on the host",
   )
   // Issue 16, extra_ops (h-index).
+  .register(cumsumOp, kernel(cumulativeWgsl("+")))
+  .register(cumprodOp, kernel(cumulativeWgsl("*")))
   .decline(
-    [cumsumOp, cumprodOp, cumprodGradOp],
-    "no scan kernel yet: a per-row scan on the GPU is left for later; the host runs it",
+    cumprodGradOp,
+    "cumprod's gradient (a backward then a forward pass per line) has no WGSL kernel yet",
   )
   .decline(
     [bincountOp, uniqueOp, unravelIndexOp, ravelMultiIndexOp, searchsortedOp],
