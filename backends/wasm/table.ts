@@ -55,6 +55,7 @@ import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
 import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
 import { squeezeOp } from "../../ops/squeeze.ts";
 import { LoweringTable } from "../lowering_table.ts";
+import { wasmCumulativeKernel } from "./cumulative.ts";
 import { bin, un, type WasmRule } from "./lower.ts";
 import { wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
 import { wasmReduceKernel } from "./reduce.ts";
@@ -160,10 +161,9 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     "a gather/scatter by index moves whole rows with TypedArray.set (memcpy) or single elements: no arithmetic for SIMD",
   )
   // Issue 16, extra_ops (h-index).
-  .decline(
-    [cumsumOp, cumprodOp, cumprodGradOp],
-    "each step of a scan along an axis waits for the previous one: no lanes to fill within a row",
-  )
+  .register(cumsumOp, { kernel: (node, js) => wasmCumulativeKernel(node, "add", js) })
+  .register(cumprodOp, { kernel: (node, js) => wasmCumulativeKernel(node, "mul", js) })
+  .decline(cumprodGradOp, "a backward then a forward pass per line, both sequential: the JS loop runs it")
   .decline(
     [
       fillDiagonalOp,
