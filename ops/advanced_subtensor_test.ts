@@ -90,6 +90,17 @@ Deno.test("advanced indexing: gradients of get, incSubtensor and setSubtensor (v
   ]], [1.5]]);
 });
 
+Deno.test("advanced indexing: the tangent of get is the tangent read at the index (Rop)", () => {
+  const x = T.dvector("x"), t = T.dvector("t"), idx = T.lvector("idx");
+  const f = T.function([x, t, idx], [
+    T.Rop(T.get(x, idx), x, t),
+    T.Rop(T.incSubtensor(T.get(x, idx), x.sum()), x, t),
+  ]);
+  const [r, s] = f([1, 2, 3], [10, 20, 30], [2, 2, 0]) as T.NDArray[];
+  assert.deepEqual([...r.data], [30, 30, 10]);
+  assert.deepEqual([...s.data], [10 + 60, 20, 30 + 120]); // t + (sum t) at each occurrence
+});
+
 Deno.test("advanced indexing refuses bad indices clearly", () => {
   const x = T.dmatrix("x"), idx = T.lvector("idx");
   const f = T.function([x, idx], T.get(x, idx));

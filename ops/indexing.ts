@@ -115,7 +115,8 @@ export function get(x: TensorLike, ...index: (number | IndexArray)[]): Variable 
  * `start:stop:step`, and a symbolic integer array, bool mask or NDArray is an advanced
  * index: `slice(x, null, idx)` is `x[:, idx]`, `slice(x, [1, 3], mask)` is
  * `x[1:3, mask]`. Index arrays separated by a whole axis put their dimensions first,
- * as NumPy does.
+ * as NumPy does. A JS list here is a range, so a constant index list is written
+ * `T.constant([0, 2])` (or given to `get`, where lists are indices).
  *
  * @example
  * ```ts
