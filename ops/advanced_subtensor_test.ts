@@ -66,6 +66,18 @@ Deno.test("incSubtensor accumulates repeated indices (np.add.at); setSubtensor k
   }
 });
 
+Deno.test("masks in setSubtensor and incSubtensor, as NumPy's x[x > 2] = 0 and x[m] += v", () => {
+  const x = T.dmatrix("x"), v = T.dvector("v");
+  const f = T.function([x, v], [
+    T.setSubtensor(T.get(x, x.gt(2)), 0),
+    T.incSubtensor(T.slice(x, null, T.constant([true, false, true])), v.dimshuffle(0, "x")),
+  ]);
+  const [s, i] = f([[1, 3, 5], [4, 2, 0]], [10, 20]) as T.NDArray[];
+  assert.deepEqual([...s.data], [1, 0, 0, 0, 2, 0]);
+  assert.deepEqual([...i.data], [11, 3, 15, 24, 2, 20]);
+  T.verifyGrad((a) => T.setSubtensor(T.get(a, a.gt(1)), 0).mul(a), [[[0.5, 2], [1.5, -1]]]);
+});
+
 Deno.test("setSubtensor through a range and an array writes into the original tensor", () => {
   const x = T.dmatrix("x");
   const f = T.function([x], [
@@ -120,5 +132,6 @@ Deno.test("advanced indexing refuses bad indices clearly", () => {
     /boolean index did not match .* axis 0: the axis has length 2 but the mask 3/,
   );
   assert.throws(() => T.get(x, null as unknown as number, idx), /use slice\(\)/);
+  assert.throws(() => T.slice(x, T.constant(true)), /must be a bool array \(1-d or more\)/);
   assert.throws(() => T.incSubtensor(T.get(T.bvector("b").gt(0), idx), true), /cannot increment bool/);
 });
