@@ -26,6 +26,13 @@ export { flatten, reshape } from "./reshape.ts";
 export { concatenate, stack } from "./join.ts";
 export { alloc, arange, eye, ones, onesLike, zeros, zerosLike } from "./alloc.ts";
 export type { ArangeBound } from "./alloc.ts";
-export { get, incSubtensor, setSubtensor, slice } from "./subtensor.ts";
+export { get, incSubtensor, setSubtensor, slice } from "./indexing.ts";
+export type { IndexArg, IndexArray } from "./indexing.ts";
 export { batchedDot, dot, outer, tensordot } from "./dot.ts";
 export type { TensordotAxes } from "./tensordot.ts";
+// Issue 16, extra_ops (h-index).
+export * from "./extra_ops.ts";
+export * as extra_ops from "./extra_ops.ts";
+export type { BincountOptions } from "./bincount.ts";
+export type { RavelMode, RavelOptions } from "./ravel_index.ts";
+export type { SearchsortedOptions, UniqueOptions } from "./sorted.ts";

@@ -46,7 +46,16 @@ import { allocOp } from "../../ops/alloc.ts";
 import { arangeOp, eyeOp } from "../../ops/arange.ts";
 import { mrgRandomOp } from "../../random/mrg_op.ts";
 import { numpyRandomOp } from "../../random/numpy_op.ts";
+import { advancedIncSubtensorOp, advancedSubtensorOp } from "../../ops/advanced_subtensor.ts";
+import { bartlettOp } from "../../ops/bartlett.ts";
+import { bincountOp } from "../../ops/bincount.ts";
+import { cumprodGradOp, cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
+import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
+import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
+import { squeezeOp } from "../../ops/squeeze.ts";
 import { LoweringTable } from "../lowering_table.ts";
+import { wasmCumulativeKernel } from "./cumulative.ts";
 import { bin, un, type WasmRule } from "./lower.ts";
 import { wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
 import { wasmReduceKernel } from "./reduce.ts";
@@ -145,4 +154,26 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     "layout, indexing and shape ops move data or read shapes: no arithmetic for SIMD to speed up",
   )
   .decline(scanOp, "the scan runner runs its body as a program of its own, whose nodes use this engine")
-  .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)");
+  .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)")
+  // Issue 16, advanced indexing (h-index).
+  .decline(
+    [advancedSubtensorOp, advancedIncSubtensorOp],
+    "a gather/scatter by index moves whole rows with TypedArray.set (memcpy) or single elements: no arithmetic for SIMD",
+  )
+  // Issue 16, extra_ops (h-index).
+  .register(cumsumOp, { kernel: (node, js) => wasmCumulativeKernel(node, "add", js) })
+  .register(cumprodOp, { kernel: (node, js) => wasmCumulativeKernel(node, "mul", js) })
+  .decline(cumprodGradOp, "a backward then a forward pass per line, both sequential: the JS loop runs it")
+  .decline(
+    [
+      fillDiagonalOp,
+      squeezeOp,
+      bincountOp,
+      searchsortedOp,
+      uniqueOp,
+      unravelIndexOp,
+      ravelMultiIndexOp,
+      bartlettOp,
+    ],
+    "copies, counting, binary search, sorting and index arithmetic: no vector arithmetic for SIMD to speed up",
+  );
