@@ -28,3 +28,12 @@ export type { ArangeBound } from "./alloc.ts";
 export { get, incSubtensor, setSubtensor, slice } from "./subtensor.ts";
 export { batchedDot, dot, outer, tensordot } from "./dot.ts";
 export type { TensordotAxes } from "./tensordot.ts";
+// Gradient helpers (issue 16, group "helpers").
+export {
+  considerConstant,
+  disconnectedGrad,
+  gradClip,
+  gradScale,
+  undefinedGrad,
+  zeroGrad,
+} from "./grad_helpers.ts";

@@ -53,6 +53,14 @@ import { wasmReduceKernel } from "./reduce.ts";
 import { vexp, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
 import { vlog, vlog1p, vlog2, vsoftplus } from "./vlog.ts";
 import { verf } from "./verf.ts";
+import {
+  considerConstantOp,
+  disconnectedGradOp,
+  gradClipOp,
+  gradScaleOp,
+  undefinedGradOp,
+  zeroGradOp,
+} from "../../ops/grad_helpers.ts";
 
 /**
  * The engine's table. Elementwise ops have a `vector` rule (one step of a group kernel,
@@ -145,4 +153,9 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     "layout, indexing and shape ops move data or read shapes: no arithmetic for SIMD to speed up",
   )
   .decline(scanOp, "the scan runner runs its body as a program of its own, whose nodes use this engine")
-  .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)");
+  .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)")
+  // Gradient helpers (issue 16, group "helpers").
+  .decline(
+    [zeroGradOp, considerConstantOp, disconnectedGradOp, undefinedGradOp, gradClipOp, gradScaleOp],
+    "identities removed by the optimiser after differentiation; unoptimised (FAST_COMPILE) they pass the value on",
+  );

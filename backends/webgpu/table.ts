@@ -49,6 +49,14 @@ import { mrgWgsl } from "../../random/mrg_wgsl.ts";
 import { numpyRandomOp } from "../../random/numpy_op.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import type { WgslKernelTemplate } from "./kernel_template.ts";
+import {
+  considerConstantOp,
+  disconnectedGradOp,
+  gradClipOp,
+  gradScaleOp,
+  undefinedGradOp,
+  zeroGradOp,
+} from "../../ops/grad_helpers.ts";
 
 /** How the WebGPU engine runs one (non-elementwise) op. */
 export interface WebgpuRule {
@@ -114,4 +122,9 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .register(arangeOp, kernel(arangeWgsl))
   .register(eyeOp, kernel(eyeWgsl))
   .register(mrgRandomOp, kernel(mrgWgsl))
-  .decline(numpyRandomOp, "NumPy-backed random ops run on the CPU (Mersenne Twister and NumPy's algorithms)");
+  .decline(numpyRandomOp, "NumPy-backed random ops run on the CPU (Mersenne Twister and NumPy's algorithms)")
+  // Gradient helpers (issue 16, group "helpers").
+  .decline(
+    [zeroGradOp, considerConstantOp, disconnectedGradOp, undefinedGradOp, gradClipOp, gradScaleOp],
+    "identities removed by the optimiser after differentiation; unoptimised (FAST_COMPILE) the host passes the value on",
+  );
