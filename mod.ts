@@ -87,3 +87,5 @@ export type {
   SubgraphGradOptions,
   SubgraphGradResult,
 } from "./autodiff/subgraph_grad.ts";
+export { foldl, foldr, map, reduce, scanCheckpoints } from "./autodiff/scan_helpers.ts";
+export type { MapOptions, ReduceLoopOptions, ScanCheckpointsOptions } from "./autodiff/scan_helpers.ts";
