@@ -37,3 +37,4 @@ export {
   undefinedGrad,
   zeroGrad,
 } from "./grad_helpers.ts";
+export { permuteRowElements } from "./permute_row_elements.ts";

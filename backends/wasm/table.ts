@@ -61,6 +61,7 @@ import {
   undefinedGradOp,
   zeroGradOp,
 } from "../../ops/grad_helpers.ts";
+import { permuteRowElementsOp } from "../../ops/permute_row_elements.ts";
 
 /**
  * The engine's table. Elementwise ops have a `vector` rule (one step of a group kernel,
@@ -158,4 +159,5 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .decline(
     [zeroGradOp, considerConstantOp, disconnectedGradOp, undefinedGradOp, gradClipOp, gradScaleOp],
     "identities removed by the optimiser after differentiation; unoptimised (FAST_COMPILE) they pass the value on",
-  );
+  )
+  .decline(permuteRowElementsOp, "a row gather by an index permutation: no arithmetic for SIMD to speed up");

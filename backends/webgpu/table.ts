@@ -57,6 +57,7 @@ import {
   undefinedGradOp,
   zeroGradOp,
 } from "../../ops/grad_helpers.ts";
+import { permuteRowElementsOp } from "../../ops/permute_row_elements.ts";
 
 /** How the WebGPU engine runs one (non-elementwise) op. */
 export interface WebgpuRule {
@@ -127,4 +128,8 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .decline(
     [zeroGradOp, considerConstantOp, disconnectedGradOp, undefinedGradOp, gradClipOp, gradScaleOp],
     "identities removed by the optimiser after differentiation; unoptimised (FAST_COMPILE) the host passes the value on",
+  )
+  .decline(
+    permuteRowElementsOp,
+    "permutations are int64 (WGSL has no 64-bit integers) and come from the NumPy streams, which run on the CPU",
   );
