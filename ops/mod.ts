@@ -38,3 +38,5 @@ export {
   zeroGrad,
 } from "./grad_helpers.ts";
 export { permuteRowElements } from "./permute_row_elements.ts";
+export { Print } from "./print.ts";
+export type { PrintAttr, PrintOptions } from "./print.ts";

@@ -62,6 +62,7 @@ import {
   zeroGradOp,
 } from "../../ops/grad_helpers.ts";
 import { permuteRowElementsOp } from "../../ops/permute_row_elements.ts";
+import { printOp } from "../../ops/print.ts";
 
 /**
  * The engine's table. Elementwise ops have a `vector` rule (one step of a group kernel,
@@ -160,4 +161,5 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     [zeroGradOp, considerConstantOp, disconnectedGradOp, undefinedGradOp, gradClipOp, gradScaleOp],
     "identities removed by the optimiser after differentiation; unoptimised (FAST_COMPILE) they pass the value on",
   )
-  .decline(permuteRowElementsOp, "a row gather by an index permutation: no arithmetic for SIMD to speed up");
+  .decline(permuteRowElementsOp, "a row gather by an index permutation: no arithmetic for SIMD to speed up")
+  .decline(printOp, "printing happens on the host: its reference rule prints and passes the value on");

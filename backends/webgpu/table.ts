@@ -58,6 +58,7 @@ import {
   zeroGradOp,
 } from "../../ops/grad_helpers.ts";
 import { permuteRowElementsOp } from "../../ops/permute_row_elements.ts";
+import { printOp } from "../../ops/print.ts";
 
 /** How the WebGPU engine runs one (non-elementwise) op. */
 export interface WebgpuRule {
@@ -132,4 +133,8 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .decline(
     permuteRowElementsOp,
     "permutations are int64 (WGSL has no 64-bit integers) and come from the NumPy streams, which run on the CPU",
+  )
+  .decline(
+    printOp,
+    "printing needs the value on the host: the node runs there, reading the value back (one transfer each way), which is what a user printing a value asks for",
   );
