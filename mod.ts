@@ -89,3 +89,5 @@ export type {
 } from "./autodiff/subgraph_grad.ts";
 export { foldl, foldr, map, reduce, scanCheckpoints } from "./autodiff/scan_helpers.ts";
 export type { MapOptions, ReduceLoopOptions, ScanCheckpointsOptions } from "./autodiff/scan_helpers.ts";
+export { Out } from "./compile/out.ts";
+export type { OutOptions } from "./compile/out.ts";

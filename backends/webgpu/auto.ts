@@ -69,6 +69,7 @@ function cpuAsync(
     },
     acceptArgument: acceptDeviceArray,
     dispose() {},
+    free: () => program.free(),
   };
 }
 
@@ -135,6 +136,9 @@ export function buildAutoProgram(
     dispose() {
       disposed = true;
       chosen?.dispose();
+    },
+    free() {
+      chosen?.free();
     },
   };
 }

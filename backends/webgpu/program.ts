@@ -15,7 +15,7 @@ import { DeviceError, HypatiaError, InputError } from "../../core/errors.ts";
 import type { NDArray } from "../../core/ndarray.ts";
 import type { SharedVariable } from "../../core/shared.ts";
 import type { Variable } from "../../core/graph.ts";
-import type { ProgramBuilder } from "../kernel.ts";
+import type { CpuProgram, ProgramBuilder } from "../kernel.ts";
 import { acquireDevice, type GpuContext, navigatorGpu } from "./device.ts";
 import { type DevValue, WebGpuCall } from "./call.ts";
 import { DeviceArray, ResidentValue } from "./device_array.ts";
@@ -55,6 +55,11 @@ export interface AsyncProgram {
   acceptArgument(value: unknown, input: Variable, what: string): unknown;
   /** Give the program's device buffers back to the pool; later calls are errors. */
   dispose(): void;
+  /**
+   * Give the buffers kept for later calls back (device buffers to the device's pool, the
+   * CPU segments' pooled arrays dropped); later calls make them again.
+   */
+  free(): void;
 }
 
 /**
@@ -143,7 +148,13 @@ export function buildWebGpuProgram(
         `Deno has it, Bun does not). Use device: "cpu", or "auto" to fall back to the CPU`,
     );
   }
-  const sched = schedule(roots, outputs, host);
+  // The CPU segments' programs (and scan bodies' on the host), for free().
+  const hostPrograms: CpuProgram[] = [];
+  const sched = schedule(roots, outputs, (r, o) => {
+    const p = host(r, o);
+    hostPrograms.push(p);
+    return p;
+  });
   const { placement, outSlots } = sched;
   const rootSlots = roots.map((r) => sched.slots.get(r)!);
   const onCpu = placement.filter((p) => p.device === "cpu");
@@ -237,7 +248,7 @@ export function buildWebGpuProgram(
     }
   };
 
-  return {
+  const program: AsyncProgram = {
     roots,
     device: "webgpu",
     placement,
@@ -307,5 +318,29 @@ export function buildWebGpuProgram(
       caches?.release();
       caches = undefined;
     },
+    free() {
+      // A call in flight still uses the caches: they are freed when the last one settles.
+      if (inFlight > 0) freeLater = true;
+      else freeNow();
+    },
   };
+  let inFlight = 0, freeLater = false;
+  const freeNow = () => {
+    freeLater = false;
+    caches?.release();
+    caches = undefined;
+    for (const p of hostPrograms) p.free();
+  };
+  const counted = async <T>(work: () => Promise<T>): Promise<T> => {
+    inFlight++;
+    try {
+      return await work();
+    } finally {
+      if (--inFlight === 0 && freeLater) freeNow();
+    }
+  };
+  const { run, call } = program;
+  program.run = (values, wanted) => counted(() => run(values, wanted));
+  program.call = (req) => counted(() => call(req));
+  return program;
 }
