@@ -7,7 +7,7 @@
  * @module
  */
 import { InputError } from "../core/errors.ts";
-import { type NDArray } from "../core/ndarray.ts";
+import type { NDArray } from "../core/ndarray.ts";
 import { asTensor } from "../core/constant.ts";
 import { defineOp, type Op, type TensorLike, type Variable } from "../core/graph.ts";
 import { checkOptions, describeValue, list } from "../core/options.ts";
