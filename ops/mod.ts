@@ -36,3 +36,15 @@ export * as extra_ops from "./extra_ops.ts";
 export type { BincountOptions } from "./bincount.ts";
 export type { RavelMode, RavelOptions } from "./ravel_index.ts";
 export type { SearchsortedOptions, UniqueOptions } from "./sorted.ts";
+// Gradient helpers (issue 16, group "helpers").
+export {
+  considerConstant,
+  disconnectedGrad,
+  gradClip,
+  gradScale,
+  undefinedGrad,
+  zeroGrad,
+} from "./grad_helpers.ts";
+export { permuteRowElements } from "./permute_row_elements.ts";
+export { Print } from "./print.ts";
+export type { PrintAttr, PrintOptions } from "./print.ts";

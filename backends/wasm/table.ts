@@ -62,6 +62,16 @@ import { wasmReduceKernel } from "./reduce.ts";
 import { vexp, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
 import { vlog, vlog1p, vlog2, vsoftplus } from "./vlog.ts";
 import { verf } from "./verf.ts";
+import {
+  considerConstantOp,
+  disconnectedGradOp,
+  gradClipOp,
+  gradScaleOp,
+  undefinedGradOp,
+  zeroGradOp,
+} from "../../ops/grad_helpers.ts";
+import { permuteRowElementsOp } from "../../ops/permute_row_elements.ts";
+import { printOp } from "../../ops/print.ts";
 
 /**
  * The engine's table. Elementwise ops have a `vector` rule (one step of a group kernel,
@@ -176,4 +186,11 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
       bartlettOp,
     ],
     "copies, counting, binary search, sorting and index arithmetic: no vector arithmetic for SIMD to speed up",
-  );
+  )
+  // Gradient helpers (issue 16, group "helpers").
+  .decline(
+    [zeroGradOp, considerConstantOp, disconnectedGradOp, undefinedGradOp, gradClipOp, gradScaleOp],
+    "identities removed by the optimiser after differentiation; unoptimised (FAST_COMPILE) they pass the value on",
+  )
+  .decline(permuteRowElementsOp, "a row gather by an index permutation: no arithmetic for SIMD to speed up")
+  .decline(printOp, "printing happens on the host: its reference rule prints and passes the value on");

@@ -70,6 +70,7 @@ function cpuAsync(
     },
     acceptArgument: acceptDeviceArray,
     dispose() {},
+    free: () => program.free(),
   };
 }
 
@@ -136,6 +137,9 @@ export function buildAutoProgram(
     dispose() {
       disposed = true;
       chosen?.dispose();
+    },
+    free() {
+      chosen?.free();
     },
   };
 }

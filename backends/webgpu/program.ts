@@ -17,10 +17,11 @@ import type { NDArray } from "../../core/ndarray.ts";
 import type { SharedVariable } from "../../core/shared.ts";
 import type { Variable } from "../../core/graph.ts";
 import type { Partitioner } from "../device_engine.ts";
+import type { CpuProgram } from "../kernel.ts";
 import { acquireDevice, type GpuContext, navigatorGpu } from "./device.ts";
 import { type DevValue, WebGpuCall } from "./call.ts";
 import { DeviceArray, ResidentValue } from "./device_array.ts";
-import type { WebGpuUnit } from "./placement.ts";
+import type { Schedule, WebGpuUnit } from "./placement.ts";
 import type { Placement } from "../device_engine.ts";
 import { DeviceCaches, type RootValue, ScheduleRun } from "./run.ts";
 
@@ -57,6 +58,11 @@ export interface AsyncProgram {
   acceptArgument(value: unknown, input: Variable, what: string): unknown;
   /** Give the program's device buffers back to the pool; later calls are errors. */
   dispose(): void;
+  /**
+   * Give the buffers kept for later calls back (device buffers to the device's pool, the
+   * CPU segments' pooled arrays dropped); later calls make them again.
+   */
+  free(): void;
 }
 
 /**
@@ -146,6 +152,15 @@ export function buildWebGpuProgram(
     );
   }
   const sched = place(roots, outputs);
+  // The CPU segments' programs (scan bodies' on the GPU included), for free().
+  const hostPrograms: CpuProgram[] = [];
+  const collect = (p: Schedule): void => {
+    for (const step of p.steps) {
+      if (step.kind === "host") hostPrograms.push(step.program);
+      else if (step.kind === "scan") collect(step.inner);
+    }
+  };
+  collect(sched);
   const { placement, outSlots } = sched;
   const rootSlots = roots.map((r) => sched.slots.get(r)!);
   const onCpu = placement.filter((p) => p.device === "cpu");
@@ -239,7 +254,7 @@ export function buildWebGpuProgram(
     }
   };
 
-  return {
+  const program: AsyncProgram = {
     roots,
     device: "webgpu",
     placement,
@@ -309,5 +324,29 @@ export function buildWebGpuProgram(
       caches?.release();
       caches = undefined;
     },
+    free() {
+      // A call in flight still uses the caches: they are freed when the last one settles.
+      if (inFlight > 0) freeLater = true;
+      else freeNow();
+    },
   };
+  let inFlight = 0, freeLater = false;
+  const freeNow = () => {
+    freeLater = false;
+    caches?.release();
+    caches = undefined;
+    for (const p of hostPrograms) p.free();
+  };
+  const counted = async <T>(work: () => Promise<T>): Promise<T> => {
+    inFlight++;
+    try {
+      return await work();
+    } finally {
+      if (--inFlight === 0 && freeLater) freeNow();
+    }
+  };
+  const { run, call } = program;
+  program.run = (values, wanted) => counted(() => run(values, wanted));
+  program.call = (req) => counted(() => call(req));
+  return program;
 }

@@ -58,6 +58,16 @@ import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
 import { squeezeOp } from "../../ops/squeeze.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import type { WgslKernelTemplate } from "./kernel_template.ts";
+import {
+  considerConstantOp,
+  disconnectedGradOp,
+  gradClipOp,
+  gradScaleOp,
+  undefinedGradOp,
+  zeroGradOp,
+} from "../../ops/grad_helpers.ts";
+import { permuteRowElementsOp } from "../../ops/permute_row_elements.ts";
+import { printOp } from "../../ops/print.ts";
 
 /** How the WebGPU engine runs one (non-elementwise) op. */
 export interface WebgpuRule {
@@ -140,4 +150,17 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
     [bincountOp, uniqueOp, unravelIndexOp, ravelMultiIndexOp, searchsortedOp],
     "data-dependent lengths or errors found while reading the values (negative bins, indices out of range): host",
   )
-  .decline([fillDiagonalOp, squeezeOp, bartlettOp], "small copies and a window of M values: host");
+  .decline([fillDiagonalOp, squeezeOp, bartlettOp], "small copies and a window of M values: host")
+  // Gradient helpers (issue 16, group "helpers").
+  .decline(
+    [zeroGradOp, considerConstantOp, disconnectedGradOp, undefinedGradOp, gradClipOp, gradScaleOp],
+    "identities removed by the optimiser after differentiation; unoptimised (FAST_COMPILE) the host passes the value on",
+  )
+  .decline(
+    permuteRowElementsOp,
+    "permutations are int64 (WGSL has no 64-bit integers) and come from the NumPy streams, which run on the CPU",
+  )
+  .decline(
+    printOp,
+    "printing needs the value on the host: the node runs there, reading the value back (one transfer each way), which is what a user printing a value asks for",
+  );
