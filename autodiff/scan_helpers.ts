@@ -25,6 +25,7 @@ import { concatenate } from "../ops/join.ts";
 import { minimum } from "../ops/minmax.ts";
 import { reshape, shapeOf } from "../ops/shape.ts";
 import { get } from "../ops/subtensor.ts";
+import type { ScanParams } from "../ops/scan/scan.ts";
 import { type OutputInfo, scan, type ScanReturn, type ScanUpdates, type SequenceInfo } from "./scan.ts";
 
 /** Options of `map` after its positional arguments. */
@@ -80,7 +81,9 @@ export function map<R extends Variable | Variable[]>(
 /**
  * The final value of a loop over the sequences: `scan`, keeping only the last step of
  * every output (Theano's `theano.reduce`). `outputsInfo` are the initial values of the
- * accumulators. Returns `[finals, updates]`.
+ * accumulators. Returns `[finals, updates]`. The loop stores no history of its
+ * accumulators (only their last values, as Theano's `return_steps=1`); a gradient
+ * recomputes the history it needs.
  *
  * @example
  * ```ts
@@ -100,8 +103,18 @@ export function reduce<R extends Variable | Variable[]>(
 ): [R, ScanUpdates] {
   checkOptions("reduce", options, REDUCE_OPTIONS);
   const [outs, updates] = scan({ fn, sequences, outputsInfo, nonSequences, ...options });
-  const last = (v: Variable) => get(v, -1);
-  return [(Array.isArray(outs) ? outs.map(last) : last(outs as Variable)) as R, updates];
+  const list = Array.isArray(outs) ? outs : [outs as Variable];
+  const node = list[0].owner!;
+  // Keep only the last value of each state, as Theano's reduce asks of scan (return_steps=1):
+  // the forward pass then stores no history (the gradient recomputes one when it needs it).
+  const p = node.params as ScanParams;
+  const lean = node.op.make(node.inputs, p.with({ states: p.states.map((st) => ({ ...st, keep: "last" })) }));
+  const at = (v: Variable) => node.outputs.indexOf(v);
+  const finals = list.map((v) =>
+    at(v) < p.states.length ? lean.outputs[at(v)] : get(lean.outputs[at(v)], -1)
+  );
+  const leanUpdates: ScanUpdates = updates.map(([s, u]) => [s, lean.outputs[at(u)]]);
+  return [(Array.isArray(outs) ? finals : finals[0]) as R, leanUpdates];
 }
 
 /**
