@@ -103,18 +103,25 @@ export function reduce<R extends Variable | Variable[]>(
 ): [R, ScanUpdates] {
   checkOptions("reduce", options, REDUCE_OPTIONS);
   const [outs, updates] = scan({ fn, sequences, outputsInfo, nonSequences, ...options });
-  const list = Array.isArray(outs) ? outs : [outs as Variable];
-  const node = list[0].owner!;
-  // Keep only the last value of each state, as Theano's reduce asks of scan (return_steps=1):
-  // the forward pass then stores no history (the gradient recomputes one when it needs it).
+  const [finals, leanUpdates] = lastValues(Array.isArray(outs) ? outs : [outs as Variable], updates);
+  return [(Array.isArray(outs) ? finals : finals[0]) as R, leanUpdates];
+}
+
+/**
+ * The last step of each output of one scan, from the same loop rebuilt to keep only
+ * its states' last values, as Theano's `return_steps=1`: the forward pass then stores
+ * no history of them (a gradient recomputes the history it needs). Collected outputs
+ * give their last row.
+ */
+function lastValues(outs: Variable[], updates: ScanUpdates): [Variable[], ScanUpdates] {
+  const node = outs[0].owner!;
   const p = node.params as ScanParams;
   const lean = node.op.make(node.inputs, p.with({ states: p.states.map((st) => ({ ...st, keep: "last" })) }));
   const at = (v: Variable) => node.outputs.indexOf(v);
-  const finals = list.map((v) =>
-    at(v) < p.states.length ? lean.outputs[at(v)] : get(lean.outputs[at(v)], -1)
-  );
-  const leanUpdates: ScanUpdates = updates.map(([s, u]) => [s, lean.outputs[at(u)]]);
-  return [(Array.isArray(outs) ? finals : finals[0]) as R, leanUpdates];
+  const finals = outs.map((
+    v,
+  ) => (at(v) < p.states.length ? lean.outputs[at(v)] : get(lean.outputs[at(v)], -1)));
+  return [finals, updates.map(([s, u]) => [s, lean.outputs[at(u)]])];
 }
 
 /**
@@ -286,9 +293,10 @@ export function scanCheckpoints<R extends Variable | Variable[]>(
         nSteps: count,
         name: `${name}_inner`,
       });
-      const lasts = listOf(results as Variable | Variable[]).map((r) => get(r, -1));
+      // Each chunk's last state, from a loop that keeps no history (the backward pass recomputes it).
+      const [lasts, leanUpdates] = lastValues(listOf(results as Variable | Variable[]), innerUpdates);
       const outputs = Array.isArray(results) ? lasts : lasts[0];
-      return innerUpdates.length ? { outputs, updates: innerUpdates } : outputs;
+      return leanUpdates.length ? { outputs, updates: leanUpdates } : outputs;
     },
     sequences: [...chunked, steps],
     outputsInfo: options.outputsInfo,
