@@ -50,7 +50,8 @@ import { numpyRandomOp } from "../../random/numpy_op.ts";
 import { advancedIncSubtensorOp, advancedSubtensorOp } from "../../ops/advanced_subtensor.ts";
 import { bartlettOp } from "../../ops/bartlett.ts";
 import { bincountOp } from "../../ops/bincount.ts";
-import { cumprodGradOp, cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { linearRecurrenceOp } from "../../ops/linear_recurrence.ts";
 import { cumulativeWgsl } from "../../ops/cumulative_wgsl.ts";
 import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
 import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
@@ -132,10 +133,7 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   // Issue 16, extra_ops (h-index).
   .register(cumsumOp, kernel(cumulativeWgsl("+")))
   .register(cumprodOp, kernel(cumulativeWgsl("*")))
-  .decline(
-    cumprodGradOp,
-    "cumprod's gradient (a backward then a forward pass per line) has no WGSL kernel yet",
-  )
+  .decline(linearRecurrenceOp, "the recurrence behind cumprod's derivatives has no WGSL kernel yet")
   .decline(
     [bincountOp, uniqueOp, unravelIndexOp, ravelMultiIndexOp, searchsortedOp],
     "data-dependent lengths or errors found while reading the values (negative bins, indices out of range): host",
