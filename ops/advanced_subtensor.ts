@@ -44,8 +44,10 @@ interface Layout {
 }
 
 function layoutOf(what: string, x: Variable, entries: readonly AdvEntry[], idx: readonly Variable[]): Layout {
-  if (idx.length !== entries.filter((e) => e !== "all").length) {
-    throw new HypatiaTypeError(`${what}: expected one index input per array entry, got ${idx.length}`);
+  if (idx.length !== entries.filter((e) => e !== "all").length || idx.length === 0) {
+    throw new HypatiaTypeError(
+      `${what}: expected one index input per array entry, and at least one, got ${idx.length}`,
+    );
   }
   const axisOf: number[] = [];
   let k = 0;

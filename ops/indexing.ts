@@ -9,7 +9,7 @@
 import { HypatiaTypeError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
 import { type SliceArg, type TensorLike, Variable } from "../core/graph.ts";
-import { constant } from "../core/constant.ts";
+import { asTensor, constant } from "../core/constant.ts";
 import { advancedIncSubtensorOp, advancedSubtensorOp, type AdvEntry } from "./advanced_subtensor.ts";
 import {
   get as basicGet,
@@ -19,7 +19,6 @@ import {
   storable,
   subtensorOp,
 } from "./subtensor.ts";
-import { asTensor } from "../core/constant.ts";
 
 /** An index array: a symbolic integer or bool array, an NDArray, or (in `get`) a JS list of integers. */
 export type IndexArray = Variable | NDArray | number[] | boolean[];
