@@ -53,6 +53,7 @@ import { bincountOp } from "../../ops/bincount.ts";
 import { cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
 import { linearRecurrenceOp } from "../../ops/linear_recurrence.ts";
 import { cumulativeWgsl } from "../../ops/cumulative_wgsl.ts";
+import { fillDiagonalWgsl, squeezeWgsl } from "../../ops/extra_ops_wgsl.ts";
 import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
 import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
 import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
@@ -138,4 +139,6 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
     [bincountOp, uniqueOp, unravelIndexOp, ravelMultiIndexOp, searchsortedOp],
     "data-dependent lengths or errors found while reading the values (negative bins, indices out of range): host",
   )
-  .decline([fillDiagonalOp, squeezeOp, bartlettOp], "small copies and a window of M values: host");
+  .register(fillDiagonalOp, kernel(fillDiagonalWgsl))
+  .register(squeezeOp, kernel(squeezeWgsl))
+  .decline(bartlettOp, "its values are float64, which WGSL has no type for");
