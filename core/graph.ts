@@ -502,7 +502,7 @@ export interface TensorMethods {
   /** Collapse into `ndim` dimensions (default 1) (`flatten`). */
   flatten(ndim?: number): Variable;
   /** Index along leading axes: `x.get(0)`, `x.get(i, j)`, or by index arrays and masks: `x.get(idx)`. */
-  get(...index: (number | Variable | NDArray | number[] | boolean[])[]): Variable;
+  get(...index: (number | Variable | NDArray | NestedArray[])[]): Variable;
   /** NumPy-like indexing: numbers, `[start, stop, step]` ranges, null, index arrays and masks. */
   slice(...args: (SliceArg | NDArray)[]): Variable;
   /** The symbolic shape: an int64 vector; `x.shape.get(0)` is a scalar. */

@@ -49,7 +49,8 @@ import { numpyRandomOp } from "../../random/numpy_op.ts";
 import { advancedIncSubtensorOp, advancedSubtensorOp } from "../../ops/advanced_subtensor.ts";
 import { bartlettOp } from "../../ops/bartlett.ts";
 import { bincountOp } from "../../ops/bincount.ts";
-import { cumprodGradOp, cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { linearRecurrenceOp } from "../../ops/linear_recurrence.ts";
 import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
 import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
 import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
@@ -173,7 +174,10 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   // Issue 16, extra_ops (h-index).
   .register(cumsumOp, { kernel: (node, js) => wasmCumulativeKernel(node, "add", js) })
   .register(cumprodOp, { kernel: (node, js) => wasmCumulativeKernel(node, "mul", js) })
-  .decline(cumprodGradOp, "a backward then a forward pass per line, both sequential: the JS loop runs it")
+  .decline(
+    linearRecurrenceOp,
+    "a sequential recurrence per line, with a multiply-add a step: the JS loop runs it",
+  )
   .decline(
     [
       fillDiagonalOp,

@@ -157,7 +157,7 @@ const CASES: Record<string, () => Case> = {
   // Issue 16, extra_ops and advanced indexing (h-index).
   cumsum: () => red((x) => [T.cumsum(x, 1), T.cumsum(x, 0), T.cumsum(x)], close),
   cumprod: () => red((x) => [T.cumprod(x, 0), T.cumprod(x, -1)], close),
-  cumprod_grad: () => red((x) => [T.grad(T.sum(T.cumprod(x, 1)), x)], close),
+  linear_recurrence: () => red((x) => [T.grad(T.sum(T.cumprod(x, 1)), x)], close),
   advanced_subtensor: () =>
     red((x) => [T.get(x, [2, 0, 2]), T.slice(x, null, T.constant([3, 1])), T.get(x, x.gt(0))], exact),
   advanced_inc_subtensor: () =>

@@ -50,8 +50,10 @@ import { numpyRandomOp } from "../../random/numpy_op.ts";
 import { advancedIncSubtensorOp, advancedSubtensorOp } from "../../ops/advanced_subtensor.ts";
 import { bartlettOp } from "../../ops/bartlett.ts";
 import { bincountOp } from "../../ops/bincount.ts";
-import { cumprodGradOp, cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { linearRecurrenceOp } from "../../ops/linear_recurrence.ts";
 import { cumulativeWgsl } from "../../ops/cumulative_wgsl.ts";
+import { fillDiagonalWgsl, squeezeWgsl } from "../../ops/extra_ops_wgsl.ts";
 import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
 import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
 import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
@@ -142,15 +144,14 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   // Issue 16, extra_ops (h-index).
   .register(cumsumOp, kernel(cumulativeWgsl("+")))
   .register(cumprodOp, kernel(cumulativeWgsl("*")))
-  .decline(
-    cumprodGradOp,
-    "cumprod's gradient (a backward then a forward pass per line) has no WGSL kernel yet",
-  )
+  .decline(linearRecurrenceOp, "the recurrence behind cumprod's derivatives has no WGSL kernel yet")
   .decline(
     [bincountOp, uniqueOp, unravelIndexOp, ravelMultiIndexOp, searchsortedOp],
     "data-dependent lengths or errors found while reading the values (negative bins, indices out of range): host",
   )
-  .decline([fillDiagonalOp, squeezeOp, bartlettOp], "small copies and a window of M values: host")
+  .register(fillDiagonalOp, kernel(fillDiagonalWgsl))
+  .register(squeezeOp, kernel(squeezeWgsl))
+  .decline(bartlettOp, "its values are float64, which WGSL has no type for")
   // Gradient helpers (issue 16, group "helpers").
   .decline(
     [zeroGradOp, considerConstantOp, disconnectedGradOp, undefinedGradOp, gradClipOp, gradScaleOp],
