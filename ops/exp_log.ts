@@ -121,6 +121,20 @@ function sameTypeOr(r: Variable, node: { outputs: readonly Variable[] }): Variab
   return r.type.equals(node.outputs[0].type) ? [r] : null;
 }
 
+/**
+ * WGSL's log may be off by 2^-21 absolute near 1 (llvmpipe: thousands of ulps of
+ * log1p(1e-4)), so no log(1 + x) there: log1p(x) = 2 atanh(s), s = x / (2 + x), whose
+ * series in s^2 <= 1/9 converges fast for x in [-0.5, 1]; log(1 + x) outside. Shared
+ * with the ops built on log1p (hyperbolic.ts); the code generator includes it once.
+ */
+export const LOG1P_WGSL = `fn H_log1p_f32(x: f32) -> f32 {
+  if (x < -0.5 || x > 1.0) { return log(1.0 + x); }
+  let s = x / (2.0 + x);
+  let s2 = s * s;
+  return 2.0 * s * (1.0 + s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0 + s2 * (1.0 / 9.0
+    + s2 * (1.0 / 11.0 + s2 * (1.0 / 13.0 + s2 * (1.0 / 15.0))))))));
+}`;
+
 /** log(1 + x), accurate near 0 (the op). */
 export const log1pOp = defineElemwise({
   name: "log1p",
@@ -128,16 +142,7 @@ export const log1pOp = defineElemwise({
   out: "float",
   js: ([a]) => `Math.log1p(${a})`,
   wgsl: ([a], i) => f32(i, `H_log1p_f32(${a})`),
-  // WGSL's log may be off by 2^-21 absolute near 1 (llvmpipe: thousands of ulps of
-  // log1p(1e-4)), so no log(1 + x) there: log1p(x) = 2 atanh(s), s = x / (2 + x), whose
-  // series in s^2 <= 1/9 converges fast for x in [-0.5, 1]; log(1 + x) outside.
-  wgslHelpers: `fn H_log1p_f32(x: f32) -> f32 {
-  if (x < -0.5 || x > 1.0) { return log(1.0 + x); }
-  let s = x / (2.0 + x);
-  let s2 = s * s;
-  return 2.0 * s * (1.0 + s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0 + s2 * (1.0 / 9.0
-    + s2 * (1.0 / 11.0 + s2 * (1.0 / 13.0 + s2 * (1.0 / 15.0))))))));
-}`,
+  wgslHelpers: LOG1P_WGSL,
   grad: ([x], _z, gz) => [div(gz, add1(x))],
   rewrites: [{
     // log1p(exp(x)) overflows for x > ~709 (float64); softplus(x) does not.

@@ -28,3 +28,12 @@ export type { ArangeBound } from "./alloc.ts";
 export { get, incSubtensor, setSubtensor, slice } from "./subtensor.ts";
 export { batchedDot, dot, outer, tensordot } from "./dot.ts";
 export type { TensordotAxes } from "./tensordot.ts";
+// Issue 16, elementwise group.
+export { arccos, arcsin, arctan, arctan2 } from "./inverse_trig.ts";
+export { arccosh, arcsinh, arctanh, cosh, sinh } from "./hyperbolic.ts";
+export { cbrt, exp2, hypot, log10, reciprocal, reciprocal as inv } from "./elementary.ts";
+export type { IsCloseOptions } from "./predicates.ts";
+export { allclose, isclose, isinf, isnan } from "./predicates.ts";
+export type { IroundOptions } from "./rounding.ts";
+export { iround } from "./rounding.ts";
+export { angle, imag, real } from "./real_parts.ts";

@@ -46,6 +46,12 @@ import { allocOp } from "../../ops/alloc.ts";
 import { arangeOp, eyeOp } from "../../ops/arange.ts";
 import { mrgRandomOp } from "../../random/mrg_op.ts";
 import { numpyRandomOp } from "../../random/numpy_op.ts";
+// Issue 16, elementwise group.
+import { arccoshOp, arcsinhOp, arctanhOp, coshOp, sinhOp } from "../../ops/hyperbolic.ts";
+import { arccosOp, arcsinOp, arctan2Op, arctanOp } from "../../ops/inverse_trig.ts";
+import { cbrtOp, exp2Op, hypotOp, log10Op, reciprocalOp } from "../../ops/elementary.ts";
+import { isinfOp, isnanOp } from "../../ops/predicates.ts";
+import { roundHalfAwayOp } from "../../ops/rounding.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import { bin, un, type WasmRule } from "./lower.ts";
 import { wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
@@ -145,4 +151,25 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     "layout, indexing and shape ops move data or read shapes: no arithmetic for SIMD to speed up",
   )
   .decline(scanOp, "the scan runner runs its body as a program of its own, whose nodes use this engine")
-  .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)");
+  .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)")
+  // Issue 16, elementwise group.
+  .register(reciprocalOp, { vector: (w, [a]) => w.k(1).get(a).f("div") })
+  .decline(
+    [
+      arcsinOp,
+      arccosOp,
+      arctanOp,
+      arctan2Op,
+      sinhOp,
+      coshOp,
+      arcsinhOp,
+      arccoshOp,
+      arctanhOp,
+      cbrtOp,
+      exp2Op,
+    ],
+    "no vector lowering yet: a group with it runs the JS loop (fdlibm's, within an ulp)",
+  )
+  .decline([log10Op, hypotOp], "no vector lowering yet: a group with it runs the JS loop")
+  .decline([isnanOp, isinfOp], "bool lanes: a group kernel computes in one float dtype")
+  .decline(roundHalfAwayOp, "no vector lowering yet: a group with it runs the JS loop");
