@@ -37,3 +37,4 @@ export { allclose, isclose, isinf, isnan } from "./predicates.ts";
 export type { IroundOptions } from "./rounding.ts";
 export { iround } from "./rounding.ts";
 export { angle, imag, real } from "./real_parts.ts";
+export { log1mexp, logaddexp } from "./exp_log.ts";

@@ -12,7 +12,16 @@ import { andOp, eqOp, geOp, gtOp, invertOp, leOp, ltOp, neqOp, orOp, xorOp } fro
 import { dimshuffleOp } from "../../ops/dimshuffle.ts";
 import { divOp } from "../../ops/div.ts";
 import { dotOp, outerOp } from "../../ops/dot.ts";
-import { expm1Op, expOp, log1pOp, log2Op, logOp, sqrtOp } from "../../ops/exp_log.ts";
+import {
+  expm1Op,
+  expOp,
+  log1mexpOp,
+  log1pOp,
+  log2Op,
+  logaddexpOp,
+  logOp,
+  sqrtOp,
+} from "../../ops/exp_log.ts";
 import { fillOp } from "../../ops/fill.ts";
 import { fusedOp } from "../../ops/fused.ts";
 import { concatenateOp } from "../../ops/join.ts";
@@ -57,7 +66,7 @@ import { bin, un, type WasmRule } from "./lower.ts";
 import { wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
 import { wasmReduceKernel } from "./reduce.ts";
 import { vexp, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
-import { vlog, vlog1p, vlog2, vsoftplus } from "./vlog.ts";
+import { vlog, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from "./vlog.ts";
 import { verf } from "./verf.ts";
 
 /**
@@ -172,4 +181,6 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   )
   .decline([log10Op, hypotOp], "no vector lowering yet: a group with it runs the JS loop")
   .decline([isnanOp, isinfOp], "bool lanes: a group kernel computes in one float dtype")
-  .decline(roundHalfAwayOp, "no vector lowering yet: a group with it runs the JS loop");
+  .decline(roundHalfAwayOp, "no vector lowering yet: a group with it runs the JS loop")
+  .register(logaddexpOp, { vector: (w, [a, b]) => vlogaddexp(w, a, b), costly: true })
+  .register(log1mexpOp, { vector: (w, [a]) => vlog1mexp(w, a), costly: true });
