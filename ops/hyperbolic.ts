@@ -3,7 +3,7 @@
  * in trig.ts). The JS rules are `Math`'s (fdlibm's, within an ulp). The WGSL rules are f32
  * only and avoid the naive formulas where they lose digits: near 0 (sinh by its Taylor
  * polynomial, the inverses through log1p's series) and at large |x| (e^|x| / 2 as
- * e^(|x| - ln 2), so sinh(89) does not overflow through e^89; arcsinh and arccosh as
+ * (e^(|x|/2) / 2)·e^(|x|/2), so sinh(89) does not overflow through e^89; arcsinh and arccosh as
  * log(2|x|) once x² would overflow).
  * @module
  */
@@ -23,14 +23,15 @@ export const sinhOp = defineElemwise({
   out: "float",
   js: ([a]) => `Math.sinh(${a})`,
   wgsl: ([a], i) => f32(i, `H_sinh_f32(${a})`),
-  // Taylor to x^11 below 1 (truncation < 2e-10 relative); (e^x - e^-x)/2 to 10; e^(|x| - ln2) beyond.
+  // Taylor to x^11 below 1 (truncation < 2e-10 relative); (e^x - e^-x)/2 to 10; e^|x| / 2 beyond.
   wgslHelpers: `fn H_sinh_f32(x: f32) -> f32 {
   let ax = abs(x);
   if (ax < 1.0) {
     let x2 = x * x;
     return x * (1.0 + x2 / 6.0 * (1.0 + x2 / 20.0 * (1.0 + x2 / 42.0 * (1.0 + x2 / 72.0 * (1.0 + x2 / 110.0)))));
   }
-  var r = exp(ax - 0.6931471805599453);
+  let h = exp(0.5 * ax);
+  var r = (0.5 * h) * h;
   if (ax < 10.0) { let e = exp(ax); r = 0.5 * (e - 1.0 / e); }
   return select(r, -r, x < 0.0);
 }`,
@@ -47,7 +48,8 @@ export const coshOp = defineElemwise({
   wgslHelpers: `fn H_cosh_f32(x: f32) -> f32 {
   let ax = abs(x);
   if (ax < 10.0) { let e = exp(ax); return 0.5 * (e + 1.0 / e); }
-  return exp(ax - 0.6931471805599453);
+  let h = exp(0.5 * ax);
+  return (0.5 * h) * h;
 }`,
   grad: ([x], _z, gz) => [mul(gz, sinh(x))],
 });

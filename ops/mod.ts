@@ -38,3 +38,4 @@ export type { IroundOptions } from "./rounding.ts";
 export { iround } from "./rounding.ts";
 export { angle, imag, real } from "./real_parts.ts";
 export { log1mexp, logaddexp } from "./exp_log.ts";
+export { erfc, erfcinv, erfcx, erfinv } from "./erf_family.ts";

@@ -60,6 +60,7 @@ import { arccoshOp, arcsinhOp, arctanhOp, coshOp, sinhOp } from "../../ops/hyper
 import { arccosOp, arcsinOp, arctan2Op, arctanOp } from "../../ops/inverse_trig.ts";
 import { cbrtOp, exp2Op, hypotOp, log10Op, reciprocalOp } from "../../ops/elementary.ts";
 import { isinfOp, isnanOp } from "../../ops/predicates.ts";
+import { erfcinvOp, erfcOp, erfcxOp, erfinvOp } from "../../ops/erf_family.ts";
 import { roundHalfAwayOp } from "../../ops/rounding.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import { bin, un, type WasmRule } from "./lower.ts";
@@ -183,4 +184,8 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .decline([isnanOp, isinfOp], "bool lanes: a group kernel computes in one float dtype")
   .decline(roundHalfAwayOp, "no vector lowering yet: a group with it runs the JS loop")
   .register(logaddexpOp, { vector: (w, [a, b]) => vlogaddexp(w, a, b), costly: true })
-  .register(log1mexpOp, { vector: (w, [a]) => vlog1mexp(w, a), costly: true });
+  .register(log1mexpOp, { vector: (w, [a]) => vlog1mexp(w, a), costly: true })
+  .decline(
+    [erfcOp, erfcxOp, erfinvOp, erfcinvOp],
+    "no vector lowering yet: a group with it runs the JS loop (table fits and Halley steps with branches)",
+  );
