@@ -39,3 +39,4 @@ export { iround } from "./rounding.ts";
 export { angle, imag, real } from "./real_parts.ts";
 export { log1mexp, logaddexp } from "./exp_log.ts";
 export { erfc, erfcinv, erfcx, erfinv } from "./erf_family.ts";
+export { chi2sf, gamma, gammaln, psi } from "./gamma.ts";

@@ -61,6 +61,8 @@ import { arccosOp, arcsinOp, arctan2Op, arctanOp } from "../../ops/inverse_trig.
 import { cbrtOp, exp2Op, hypotOp, log10Op, reciprocalOp } from "../../ops/elementary.ts";
 import { isinfOp, isnanOp } from "../../ops/predicates.ts";
 import { erfcinvOp, erfcOp, erfcxOp, erfinvOp } from "../../ops/erf_family.ts";
+import { chi2sfOp, gammalnOp, gammaOp, psiOp, trigammaOp } from "../../ops/gamma.ts";
+import { gradUndefinedOp } from "../../ops/grad_undefined.ts";
 import { roundHalfAwayOp } from "../../ops/rounding.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import { bin, un, type WasmRule } from "./lower.ts";
@@ -188,4 +190,12 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .decline(
     [erfcOp, erfcxOp, erfinvOp, erfcinvOp],
     "no vector lowering yet: a group with it runs the JS loop (table fits and Halley steps with branches)",
+  )
+  .decline(
+    [gammaOp, gammalnOp, psiOp, trigammaOp, chi2sfOp],
+    "no vector lowering yet: a group with it runs the JS loop (reflection, recurrences and series with branches)",
+  )
+  .decline(
+    gradUndefinedOp,
+    "it refuses to run on every engine: it stands for a gradient that is not implemented",
   );

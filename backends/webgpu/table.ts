@@ -47,6 +47,7 @@ import { prodOthersWgsl, tensordotWgsl } from "../../ops/tensordot_wgsl.ts";
 import { mrgRandomOp } from "../../random/mrg_op.ts";
 import { mrgWgsl } from "../../random/mrg_wgsl.ts";
 import { numpyRandomOp } from "../../random/numpy_op.ts";
+import { gradUndefinedOp } from "../../ops/grad_undefined.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import type { WgslKernelTemplate } from "./kernel_template.ts";
 
@@ -114,4 +115,9 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .register(arangeOp, kernel(arangeWgsl))
   .register(eyeOp, kernel(eyeWgsl))
   .register(mrgRandomOp, kernel(mrgWgsl))
-  .decline(numpyRandomOp, "NumPy-backed random ops run on the CPU (Mersenne Twister and NumPy's algorithms)");
+  .decline(numpyRandomOp, "NumPy-backed random ops run on the CPU (Mersenne Twister and NumPy's algorithms)")
+  // Issue 16.
+  .decline(
+    gradUndefinedOp,
+    "it refuses to run on every engine: it stands for a gradient that is not implemented",
+  );
