@@ -40,3 +40,21 @@ export { angle, imag, real } from "./real_parts.ts";
 export { log1mexp, logaddexp } from "./exp_log.ts";
 export { erfc, erfcinv, erfcx, erfinv } from "./erf_family.ts";
 export { chi2sf, gamma, gammaln, psi } from "./gamma.ts";
+// Issue 16, nnet group (also as the T.nnet namespace, as Theano users write it).
+export type { BatchNormOptions, BatchNormTrainOptions, HSoftmaxSizes } from "./nnet.ts";
+export {
+  batchNormalization,
+  batchNormalizationTest,
+  batchNormalizationTrain,
+  binaryCrossentropy,
+  categoricalCrossentropy,
+  elu,
+  hardSigmoid,
+  hSoftmax,
+  relu,
+  selu,
+  sigmoidBinaryCrossentropy,
+  softsign,
+  ultraFastSigmoid,
+} from "./nnet.ts";
+export * as nnet from "./nnet.ts";

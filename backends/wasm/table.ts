@@ -63,6 +63,7 @@ import { isinfOp, isnanOp } from "../../ops/predicates.ts";
 import { erfcinvOp, erfcOp, erfcxOp, erfinvOp } from "../../ops/erf_family.ts";
 import { chi2sfOp, gammalnOp, gammaOp, psiOp, trigammaOp } from "../../ops/gamma.ts";
 import { gradUndefinedOp } from "../../ops/grad_undefined.ts";
+import { checkLabelsOp } from "../../ops/check_labels.ts";
 import { roundHalfAwayOp } from "../../ops/rounding.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import { bin, un, type WasmRule } from "./lower.ts";
@@ -198,4 +199,5 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .decline(
     gradUndefinedOp,
     "it refuses to run on every engine: it stands for a gradient that is not implemented",
-  );
+  )
+  .decline(checkLabelsOp, "a check of integer labels: no arithmetic for SIMD to speed up");

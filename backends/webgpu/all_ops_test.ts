@@ -35,6 +35,15 @@ const m34 = () => randomF32([3, 4], 1, 2), m45 = () => randomF32([4, 5], 2, 2);
 
 /** One small graph per non-elementwise op name. */
 const CASES: Record<string, () => Case> = {
+  check_labels: () => {
+    const x = T.fmatrix("x"), y = T.ivector("y");
+    return {
+      vars: [x, y],
+      outs: [T.categoricalCrossentropy(T.softmax(x), y)],
+      values: [m34(), T.asarray([0, 3, 1], { dtype: "int32" })],
+      tol: close,
+    };
+  },
   alloc: () => {
     const v = T.fvector("v"), n = T.iscalar("n");
     return {

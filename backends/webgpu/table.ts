@@ -48,6 +48,7 @@ import { mrgRandomOp } from "../../random/mrg_op.ts";
 import { mrgWgsl } from "../../random/mrg_wgsl.ts";
 import { numpyRandomOp } from "../../random/numpy_op.ts";
 import { gradUndefinedOp } from "../../ops/grad_undefined.ts";
+import { checkLabelsOp } from "../../ops/check_labels.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import type { WgslKernelTemplate } from "./kernel_template.ts";
 
@@ -120,4 +121,8 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .decline(
     gradUndefinedOp,
     "it refuses to run on every engine: it stands for a gradient that is not implemented",
+  )
+  .decline(
+    checkLabelsOp,
+    "it may throw a user's error, which a GPU kernel cannot: the labels are checked on the host",
   );
