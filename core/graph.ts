@@ -507,6 +507,10 @@ export interface TensorMethods {
   slice(...args: SliceArg[]): Variable;
   /** The symbolic shape: an int64 vector; `x.shape.get(0)` is a scalar. */
   readonly shape: Variable;
+  /** The real part: the tensor itself (Hypatia has no complex dtypes) (`real`). */
+  readonly real: Variable;
+  /** The imaginary part: zeros of the tensor's dtype and shape (`imag`). */
+  readonly imag: Variable;
 }
 
 // ---- Ops ----

@@ -65,3 +65,51 @@ Deno.test("elementary ops lower to WGSL for float32 only", () => {
   assert.match(hypotOp.scalar!.wgslHelpers!, /fn H_hypot_f32\(/);
   assert.match(cbrtOp.scalar!.wgslHelpers!, /fn H_cbrt_f32\(/);
 });
+
+Deno.test("every issue-16 elementwise function maps an empty array to an empty array of its dtype", () => {
+  const unary = [
+    T.log10,
+    T.exp2,
+    T.cbrt,
+    T.reciprocal,
+    T.arcsin,
+    T.arccos,
+    T.arctan,
+    T.sinh,
+    T.cosh,
+    T.arcsinh,
+    T.arccosh,
+    T.arctanh,
+    T.erfc,
+    T.erfcx,
+    T.erfinv,
+    T.erfcinv,
+    T.gamma,
+    T.gammaln,
+    T.psi,
+    T.log1mexp,
+    T.isnan,
+    T.isinf,
+    T.angle,
+    T.imag,
+    T.iround,
+    T.relu,
+    T.elu,
+    T.selu,
+    T.softsign,
+    T.hardSigmoid,
+    T.ultraFastSigmoid,
+  ];
+  const binary = [T.hypot, T.arctan2, T.logaddexp, T.chi2sf, T.isclose, T.binaryCrossentropy];
+  const x = T.fmatrix("x"), y = T.fmatrix("y");
+  const empty = T.asarray([], { dtype: "float32" }).reshape([0, 3]);
+  for (const fn of unary) {
+    const v = fn(x), out = T.function([x], v)(empty);
+    assert.deepEqual(out.shape, [0, 3], fn.name);
+    assert.equal(out.dtype, v.dtype, fn.name);
+  }
+  for (const fn of binary) {
+    assert.deepEqual(T.function([x, y], fn(x, y))(empty, empty).shape, [0, 3], fn.name);
+  }
+  assert.equal(T.function([x, y], T.allclose(x, y))(empty, empty).data[0], 1); // all() of nothing
+});

@@ -30,8 +30,9 @@ import { dot } from "./dot.ts";
 import { dimshuffle, transpose } from "./dimshuffle.ts";
 import { flatten, reshape, shapeOf } from "./shape.ts";
 import { get, slice } from "./subtensor.ts";
+import { imag, real } from "./real_parts.ts";
 
-type Methods = Omit<TensorMethods, "T" | "shape">;
+type Methods = Omit<TensorMethods, "T" | "shape" | "real" | "imag">;
 
 const methods: Methods = {
   add(this: Variable, o: TensorLike) {
@@ -229,6 +230,19 @@ Object.defineProperty(Variable.prototype, "T", {
 Object.defineProperty(Variable.prototype, "shape", {
   get(this: Variable) {
     return shapeOf(this);
+  },
+  configurable: true,
+});
+// Theano's `x.real` and `x.imag` properties (issue 16).
+Object.defineProperty(Variable.prototype, "real", {
+  get(this: Variable) {
+    return real(this);
+  },
+  configurable: true,
+});
+Object.defineProperty(Variable.prototype, "imag", {
+  get(this: Variable) {
+    return imag(this);
   },
   configurable: true,
 });

@@ -233,3 +233,19 @@ Deno.test("hSoftmax: the full form sums to 1 over classes·outputs; the target f
     [X],
   );
 });
+
+Deno.test("nnet edges: an empty batch, negative axes for batch normalisation", () => {
+  const p = T.dmatrix("p"), y = T.lvector("y");
+  const empty = T.asarray([], { dtype: "float64" }).reshape([0, 4]);
+  assert.deepEqual(
+    T.function([p, y], T.categoricalCrossentropy(p, y))(empty, T.asarray([], { dtype: "int64" })).shape,
+    [0],
+  );
+  const x = T.dmatrix("x");
+  const [a] = T.batchNormalizationTrain(x, 1, 0, { axes: [-2] });
+  const [b] = T.batchNormalizationTrain(x, 1, 0, { axes: [0] });
+  const f = T.function([x], [a, b]);
+  const [ra, rb] = f([[1, 2], [3, 7]]) as T.NDArray[];
+  assert.deepEqual(Array.from(ra.data), Array.from(rb.data));
+  assert.throws(() => T.batchNormalizationTrain(x, 1, 0, { axes: [0, -2] }), /repeat an axis/);
+});

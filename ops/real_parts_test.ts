@@ -35,3 +35,9 @@ Deno.test("real() imag() angle() refuse bool, naming the function", () => {
     assert.throws(() => fn(b), (e: Error) => e instanceof T.HypatiaTypeError && e.message.startsWith(name));
   }
 });
+
+Deno.test("x.real and x.imag are Theano's properties", () => {
+  const x = T.dvector("x");
+  assert.equal(x.real, x);
+  assert.deepEqual(Array.from(T.function([x], x.imag)([5, 6]).data), [0, 0]);
+});
