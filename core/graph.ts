@@ -518,6 +518,10 @@ export interface TensorMethods {
   compress(condition: TensorLike, axis?: number | null): Variable;
   /** Where the values `v` would go in this sorted vector (`searchsorted`). */
   searchsorted(v: TensorLike, options?: { side?: "left" | "right"; sorter?: TensorLike }): Variable;
+  /** The real part: the tensor itself (Hypatia has no complex dtypes) (`real`). */
+  readonly real: Variable;
+  /** The imaginary part: zeros of the tensor's dtype and shape (`imag`). */
+  readonly imag: Variable;
 }
 
 // ---- Ops ----

@@ -28,9 +28,10 @@ import { cumprod, cumsum } from "./cumulative.ts";
 import { searchsorted, type SearchsortedOptions } from "./sorted.ts";
 import { squeeze } from "./squeeze.ts";
 import { get, type IndexArg, type IndexArray, slice } from "./indexing.ts";
+import { imag, real } from "./real_parts.ts";
 
 type ExtraOpsMethods = "cumsum" | "cumprod" | "squeeze" | "compress" | "searchsorted";
-type Methods = Omit<TensorMethods, "T" | "shape" | ExtraOpsMethods>;
+type Methods = Omit<TensorMethods, "T" | "shape" | "real" | "imag" | ExtraOpsMethods>;
 
 const methods: Methods = {
   add(this: Variable, o: TensorLike) {
@@ -251,3 +252,16 @@ const extraOpsMethods: Pick<TensorMethods, ExtraOpsMethods> = {
   },
 };
 Object.assign(Variable.prototype, extraOpsMethods);
+// Theano's `x.real` and `x.imag` properties (issue 16).
+Object.defineProperty(Variable.prototype, "real", {
+  get(this: Variable) {
+    return real(this);
+  },
+  configurable: true,
+});
+Object.defineProperty(Variable.prototype, "imag", {
+  get(this: Variable) {
+    return imag(this);
+  },
+  configurable: true,
+});

@@ -48,3 +48,33 @@ export {
 export { permuteRowElements } from "./permute_row_elements.ts";
 export { Print } from "./print.ts";
 export type { PrintAttr, PrintOptions } from "./print.ts";
+// Issue 16, elementwise group.
+export { arccos, arcsin, arctan, arctan2 } from "./inverse_trig.ts";
+export { arccosh, arcsinh, arctanh, cosh, sinh } from "./hyperbolic.ts";
+export { cbrt, exp2, hypot, log10, reciprocal, reciprocal as inv } from "./elementary.ts";
+export type { IsCloseOptions } from "./predicates.ts";
+export { allclose, isclose, isinf, isnan } from "./predicates.ts";
+export type { IroundOptions } from "./rounding.ts";
+export { iround } from "./rounding.ts";
+export { angle, imag, real } from "./real_parts.ts";
+export { log1mexp, logaddexp } from "./exp_log.ts";
+export { erfc, erfcinv, erfcx, erfinv } from "./erf_family.ts";
+export { chi2sf, gamma, gammaln, psi } from "./gamma.ts";
+// Issue 16, nnet group (also as the T.nnet namespace, as Theano users write it).
+export type { BatchNormOptions, BatchNormTrainOptions, HSoftmaxSizes } from "./nnet.ts";
+export {
+  batchNormalization,
+  batchNormalizationTest,
+  batchNormalizationTrain,
+  binaryCrossentropy,
+  categoricalCrossentropy,
+  elu,
+  hardSigmoid,
+  hSoftmax,
+  relu,
+  selu,
+  sigmoidBinaryCrossentropy,
+  softsign,
+  ultraFastSigmoid,
+} from "./nnet.ts";
+export * as nnet from "./nnet.ts";

@@ -12,7 +12,16 @@ import { andOp, eqOp, geOp, gtOp, invertOp, leOp, ltOp, neqOp, orOp, xorOp } fro
 import { dimshuffleOp } from "../../ops/dimshuffle.ts";
 import { divOp } from "../../ops/div.ts";
 import { dotOp, outerOp } from "../../ops/dot.ts";
-import { expm1Op, expOp, log1pOp, log2Op, logOp, sqrtOp } from "../../ops/exp_log.ts";
+import {
+  expm1Op,
+  expOp,
+  log1mexpOp,
+  log1pOp,
+  log2Op,
+  logaddexpOp,
+  logOp,
+  sqrtOp,
+} from "../../ops/exp_log.ts";
 import { fillOp } from "../../ops/fill.ts";
 import { fusedOp } from "../../ops/fused.ts";
 import { concatenateOp } from "../../ops/join.ts";
@@ -55,13 +64,23 @@ import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
 import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
 import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
 import { squeezeOp } from "../../ops/squeeze.ts";
+// Issue 16, elementwise group.
+import { arccoshOp, arcsinhOp, arctanhOp, coshOp, sinhOp } from "../../ops/hyperbolic.ts";
+import { arccosOp, arcsinOp, arctan2Op, arctanOp } from "../../ops/inverse_trig.ts";
+import { cbrtOp, exp2Op, hypotOp, log10Op, reciprocalOp } from "../../ops/elementary.ts";
+import { isinfOp, isnanOp } from "../../ops/predicates.ts";
+import { erfcinvOp, erfcOp, erfcxOp, erfinvOp } from "../../ops/erf_family.ts";
+import { chi2sfOp, gammalnOp, gammaOp, psiOp, trigammaOp } from "../../ops/gamma.ts";
+import { gradUndefinedOp } from "../../ops/grad_undefined.ts";
+import { checkLabelsOp } from "../../ops/check_labels.ts";
+import { roundHalfAwayOp } from "../../ops/rounding.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import { wasmCumulativeKernel } from "./cumulative.ts";
 import { bin, un, type WasmRule } from "./lower.ts";
 import { wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
 import { wasmReduceKernel } from "./reduce.ts";
 import { vexp, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
-import { vlog, vlog1p, vlog2, vsoftplus } from "./vlog.ts";
+import { vlog, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from "./vlog.ts";
 import { verf } from "./verf.ts";
 import {
   considerConstantOp,
@@ -197,4 +216,40 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     "identities removed by the optimiser after differentiation; unoptimised (FAST_COMPILE) they pass the value on",
   )
   .decline(permuteRowElementsOp, "a row gather by an index permutation: no arithmetic for SIMD to speed up")
-  .decline(printOp, "printing happens on the host: its reference rule prints and passes the value on");
+  .decline(printOp, "printing happens on the host: its reference rule prints and passes the value on")
+  // Issue 16, elementwise group.
+  .register(reciprocalOp, { vector: (w, [a]) => w.k(1).get(a).f("div") })
+  .decline(
+    [
+      arcsinOp,
+      arccosOp,
+      arctanOp,
+      arctan2Op,
+      sinhOp,
+      coshOp,
+      arcsinhOp,
+      arccoshOp,
+      arctanhOp,
+      cbrtOp,
+      exp2Op,
+    ],
+    "no vector lowering yet: a group with it runs the JS loop (fdlibm's, within an ulp)",
+  )
+  .decline([log10Op, hypotOp], "no vector lowering yet: a group with it runs the JS loop")
+  .decline([isnanOp, isinfOp], "bool lanes: a group kernel computes in one float dtype")
+  .decline(roundHalfAwayOp, "no vector lowering yet: a group with it runs the JS loop")
+  .register(logaddexpOp, { vector: (w, [a, b]) => vlogaddexp(w, a, b), costly: true })
+  .register(log1mexpOp, { vector: (w, [a]) => vlog1mexp(w, a), costly: true })
+  .decline(
+    [erfcOp, erfcxOp, erfinvOp, erfcinvOp],
+    "no vector lowering yet: a group with it runs the JS loop (table fits and Halley steps with branches)",
+  )
+  .decline(
+    [gammaOp, gammalnOp, psiOp, trigammaOp, chi2sfOp],
+    "no vector lowering yet: a group with it runs the JS loop (reflection, recurrences and series with branches)",
+  )
+  .decline(
+    gradUndefinedOp,
+    "it refuses to run on every engine: it stands for a gradient that is not implemented",
+  )
+  .decline(checkLabelsOp, "a check of integer labels: no arithmetic for SIMD to speed up");

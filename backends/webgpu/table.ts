@@ -58,6 +58,8 @@ import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
 import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
 import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
 import { squeezeOp } from "../../ops/squeeze.ts";
+import { gradUndefinedOp } from "../../ops/grad_undefined.ts";
+import { checkLabelsOp } from "../../ops/check_labels.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import type { WgslKernelTemplate } from "./kernel_template.ts";
 import {
@@ -164,4 +166,13 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .decline(
     printOp,
     "printing needs the value on the host: the node runs there, reading the value back (one transfer each way), which is what a user printing a value asks for",
+  )
+  // Issue 16.
+  .decline(
+    gradUndefinedOp,
+    "it refuses to run on every engine: it stands for a gradient that is not implemented",
+  )
+  .decline(
+    checkLabelsOp,
+    "it may throw a user's error, which a GPU kernel cannot: the labels are checked on the host",
   );
