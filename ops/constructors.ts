@@ -1,7 +1,8 @@
 /**
  * Variable constructors in Theano's naming: `scalar vector row col matrix tensor3
  * tensor4` with the prefixes d (float64), f (float32), i (int32), l (int64), b (int8,
- * as Theano's b) and none (config.floatX), and their plurals.
+ * as Theano's b) and none (config.floatX), and their plurals. The ranks 5 to 7 and the
+ * int16 `w` family are in constructors_wide.ts.
  * @module
  */
 import { floatX } from "../core/config.ts";
@@ -27,9 +28,13 @@ const SHAPES = {
   matrix: [false, false],
   tensor3: [false, false, false],
   tensor4: [false, false, false, false],
+  tensor5: [false, false, false, false, false],
+  tensor6: [false, false, false, false, false, false],
+  tensor7: [false, false, false, false, false, false, false],
 } as const;
 
-type Kind = keyof typeof SHAPES;
+/** The ranks a constructor makes, by its Theano name. */
+export type Kind = keyof typeof SHAPES;
 
 export type { DtypeArg };
 
@@ -62,7 +67,8 @@ function dtypeFor(what: string, own: () => DType, prefixed: boolean, arg: unknow
   return asked;
 }
 
-function maker(kind: Kind, dtype: () => DType, prefix = ""): Maker {
+/** The one-variable constructor of `kind` in `dtype` (`prefix` names a fixed-dtype family). */
+export function maker(kind: Kind, dtype: () => DType, prefix = ""): Maker {
   const what = prefix + kind;
   return (name?: string, dt?: DtypeArg) => {
     if (name !== undefined && typeof name !== "string") {
@@ -72,7 +78,8 @@ function maker(kind: Kind, dtype: () => DType, prefix = ""): Maker {
   };
 }
 
-function plural(kind: Kind, dtype: () => DType, prefix = ""): Plural {
+/** The several-variable constructor of `kind` in `dtype`. */
+export function plural(kind: Kind, dtype: () => DType, prefix = ""): Plural {
   const what = `${prefix}${kind === "matrix" ? "matrices" : `${kind}s`}`;
   return (...args: (string | readonly string[] | { dtype?: DType })[]) => {
     const last = args[args.length - 1];

@@ -28,3 +28,13 @@ export type { ArangeBound } from "./alloc.ts";
 export { get, incSubtensor, setSubtensor, slice } from "./subtensor.ts";
 export { batchedDot, dot, outer, tensordot } from "./dot.ts";
 export type { TensordotAxes } from "./tensordot.ts";
+// Issue 16, shape and array ops (h-array).
+export * from "./constructors_wide.ts";
+export {
+  addbroadcast,
+  patternbroadcast,
+  shapePadaxis,
+  shapePadleft,
+  shapePadright,
+  unbroadcast,
+} from "./broadcast.ts";

@@ -53,6 +53,8 @@ import { wasmReduceKernel } from "./reduce.ts";
 import { vexp, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
 import { vlog, vlog1p, vlog2, vsoftplus } from "./vlog.ts";
 import { verf } from "./verf.ts";
+// Issue 16, shape and array ops (h-array).
+import { rebroadcastOp } from "../../ops/broadcast.ts";
 
 /**
  * The engine's table. Elementwise ops have a `vector` rule (one step of a group kernel,
@@ -145,4 +147,6 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     "layout, indexing and shape ops move data or read shapes: no arithmetic for SIMD to speed up",
   )
   .decline(scanOp, "the scan runner runs its body as a program of its own, whose nodes use this engine")
-  .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)");
+  .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)")
+  // Issue 16, shape and array ops (h-array).
+  .decline(rebroadcastOp, "a relabelled view: it moves no data");

@@ -49,6 +49,9 @@ import { mrgWgsl } from "../../random/mrg_wgsl.ts";
 import { numpyRandomOp } from "../../random/numpy_op.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import type { WgslKernelTemplate } from "./kernel_template.ts";
+// Issue 16, shape and array ops (h-array).
+import { rebroadcastOp } from "../../ops/broadcast.ts";
+import { rebroadcastWgsl } from "../../ops/array_wgsl.ts";
 
 /** How the WebGPU engine runs one (non-elementwise) op. */
 export interface WebgpuRule {
@@ -114,4 +117,6 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .register(arangeOp, kernel(arangeWgsl))
   .register(eyeOp, kernel(eyeWgsl))
   .register(mrgRandomOp, kernel(mrgWgsl))
-  .decline(numpyRandomOp, "NumPy-backed random ops run on the CPU (Mersenne Twister and NumPy's algorithms)");
+  .decline(numpyRandomOp, "NumPy-backed random ops run on the CPU (Mersenne Twister and NumPy's algorithms)")
+  // Issue 16, shape and array ops (h-array).
+  .register(rebroadcastOp, kernel(rebroadcastWgsl));
