@@ -507,6 +507,13 @@ export interface TensorMethods {
   slice(...args: SliceArg[]): Variable;
   /** The symbolic shape: an int64 vector; `x.shape.get(0)` is a scalar. */
   readonly shape: Variable;
+  // Issue 16, shape and array ops (h-array): installed by ops/methods.ts, typed loosely
+  // here (core cannot import the ops' option types); each is the free function of the name.
+  /** Elements at integer `indices` along an axis (`take`; flattened without an axis). */
+  take(
+    indices: TensorLike,
+    axis?: number | null | { axis?: number | null; mode?: "raise" | "wrap" | "clip" },
+  ): Variable;
 }
 
 // ---- Ops ----

@@ -30,6 +30,8 @@ import { dot } from "./dot.ts";
 import { dimshuffle, transpose } from "./dimshuffle.ts";
 import { flatten, reshape, shapeOf } from "./shape.ts";
 import { get, slice } from "./subtensor.ts";
+// Issue 16, shape and array ops (h-array).
+import { take, type TakeOptions } from "./take.ts";
 
 type Methods = Omit<TensorMethods, "T" | "shape">;
 
@@ -216,6 +218,10 @@ const methods: Methods = {
   },
   slice(this: Variable, ...args: SliceArg[]) {
     return slice(this, ...args);
+  },
+  // Issue 16, shape and array ops (h-array).
+  take(this: Variable, indices: TensorLike, axis?: number | null | TakeOptions) {
+    return take(this, indices, axis);
   },
 };
 

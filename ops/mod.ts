@@ -38,3 +38,5 @@ export {
   shapePadright,
   unbroadcast,
 } from "./broadcast.ts";
+export { take } from "./take.ts";
+export type { TakeMode, TakeOptions } from "./take.ts";

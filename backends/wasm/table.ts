@@ -55,6 +55,7 @@ import { vlog, vlog1p, vlog2, vsoftplus } from "./vlog.ts";
 import { verf } from "./verf.ts";
 // Issue 16, shape and array ops (h-array).
 import { rebroadcastOp } from "../../ops/broadcast.ts";
+import { takeGradOp, takeOp } from "../../ops/take.ts";
 
 /**
  * The engine's table. Elementwise ops have a `vector` rule (one step of a group kernel,
@@ -149,4 +150,9 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .decline(scanOp, "the scan runner runs its body as a program of its own, whose nodes use this engine")
   .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)")
   // Issue 16, shape and array ops (h-array).
-  .decline(rebroadcastOp, "a relabelled view: it moves no data");
+  .decline(rebroadcastOp, "a relabelled view: it moves no data")
+  .decline(takeGradOp, "a scatter-add with repeated positions: the JS loop runs it")
+  .decline(
+    takeOp,
+    "a gather moves data only: the JS rule copies rows with TypedArray.set and reads arena-resident arrays in place",
+  );

@@ -51,7 +51,8 @@ import { LoweringTable } from "../lowering_table.ts";
 import type { WgslKernelTemplate } from "./kernel_template.ts";
 // Issue 16, shape and array ops (h-array).
 import { rebroadcastOp } from "../../ops/broadcast.ts";
-import { rebroadcastWgsl } from "../../ops/array_wgsl.ts";
+import { takeGradOp, takeOp } from "../../ops/take.ts";
+import { rebroadcastWgsl, takeWgsl } from "../../ops/array_wgsl.ts";
 
 /** How the WebGPU engine runs one (non-elementwise) op. */
 export interface WebgpuRule {
@@ -119,4 +120,6 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .register(mrgRandomOp, kernel(mrgWgsl))
   .decline(numpyRandomOp, "NumPy-backed random ops run on the CPU (Mersenne Twister and NumPy's algorithms)")
   // Issue 16, shape and array ops (h-array).
-  .register(rebroadcastOp, kernel(rebroadcastWgsl));
+  .register(rebroadcastOp, kernel(rebroadcastWgsl))
+  .decline(takeGradOp, "a scatter-add where indices repeat needs float atomic adds, which WGSL lacks")
+  .register(takeOp, kernel(takeWgsl));
