@@ -514,7 +514,14 @@ export interface TensorMethods {
     indices: TensorLike,
     axis?: number | null | { axis?: number | null; mode?: "raise" | "wrap" | "clip" },
   ): Variable;
+  /** Sorted along `axis` (default -1; null flattens), stable, NaN last (`sort`). */
+  sort(axis?: number | null | { axis?: number | null; kind?: SortKind }): Variable;
+  /** The positions that sort along `axis` (`argsort`). */
+  argsort(axis?: number | null | { axis?: number | null; kind?: SortKind }): Variable;
 }
+
+/** NumPy's sort algorithm names (every one gives the stable order in Hypatia). */
+export type SortKind = "quicksort" | "mergesort" | "heapsort" | "stable";
 
 // ---- Ops ----
 

@@ -32,6 +32,7 @@ import { flatten, reshape, shapeOf } from "./shape.ts";
 import { get, slice } from "./subtensor.ts";
 // Issue 16, shape and array ops (h-array).
 import { take, type TakeOptions } from "./take.ts";
+import { argsort, sort, type SortOptions } from "./sort.ts";
 
 type Methods = Omit<TensorMethods, "T" | "shape">;
 
@@ -222,6 +223,12 @@ const methods: Methods = {
   // Issue 16, shape and array ops (h-array).
   take(this: Variable, indices: TensorLike, axis?: number | null | TakeOptions) {
     return take(this, indices, axis);
+  },
+  sort(this: Variable, axis?: number | null | SortOptions) {
+    return sort(this, axis);
+  },
+  argsort(this: Variable, axis?: number | null | SortOptions) {
+    return argsort(this, axis);
   },
 };
 

@@ -39,4 +39,6 @@ export {
   unbroadcast,
 } from "./broadcast.ts";
 export { take } from "./take.ts";
+export { argsort, sort } from "./sort.ts";
+export type { SortOptions } from "./sort.ts";
 export type { TakeMode, TakeOptions } from "./take.ts";

@@ -56,6 +56,7 @@ import { verf } from "./verf.ts";
 // Issue 16, shape and array ops (h-array).
 import { rebroadcastOp } from "../../ops/broadcast.ts";
 import { takeGradOp, takeOp } from "../../ops/take.ts";
+import { argsortOp, permuteAlongOp, sortOp } from "../../ops/sort.ts";
 
 /**
  * The engine's table. Elementwise ops have a `vector` rule (one step of a group kernel,
@@ -151,6 +152,7 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)")
   // Issue 16, shape and array ops (h-array).
   .decline(rebroadcastOp, "a relabelled view: it moves no data")
+  .decline([sortOp, argsortOp, permuteAlongOp], "comparison sorts and permutations: no arithmetic for SIMD")
   .decline(takeGradOp, "a scatter-add with repeated positions: the JS loop runs it")
   .decline(
     takeOp,

@@ -52,6 +52,7 @@ import type { WgslKernelTemplate } from "./kernel_template.ts";
 // Issue 16, shape and array ops (h-array).
 import { rebroadcastOp } from "../../ops/broadcast.ts";
 import { takeGradOp, takeOp } from "../../ops/take.ts";
+import { argsortOp, permuteAlongOp, sortOp } from "../../ops/sort.ts";
 import { rebroadcastWgsl, takeWgsl } from "../../ops/array_wgsl.ts";
 
 /** How the WebGPU engine runs one (non-elementwise) op. */
@@ -121,5 +122,9 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .decline(numpyRandomOp, "NumPy-backed random ops run on the CPU (Mersenne Twister and NumPy's algorithms)")
   // Issue 16, shape and array ops (h-array).
   .register(rebroadcastOp, kernel(rebroadcastWgsl))
+  .decline(
+    [sortOp, argsortOp, permuteAlongOp],
+    "a GPU sort needs a bitonic or radix network, not written: sorts and int64 positions run on the host",
+  )
   .decline(takeGradOp, "a scatter-add where indices repeat needs float atomic adds, which WGSL lacks")
   .register(takeOp, kernel(takeWgsl));
