@@ -518,6 +518,10 @@ export interface TensorMethods {
   sort(axis?: number | null | { axis?: number | null; kind?: SortKind }): Variable;
   /** The positions that sort along `axis` (`argsort`). */
   argsort(axis?: number | null | { axis?: number | null; kind?: SortKind }): Variable;
+  /** Each element repeated along `axis` (flattened by default) (`repeat`). */
+  repeat(repeats: TensorLike, axis?: number | null): Variable;
+  /** The elements as a vector, in C order (`ravel`). */
+  ravel(): Variable;
 }
 
 /** NumPy's sort algorithm names (every one gives the stable order in Hypatia). */

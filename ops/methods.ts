@@ -33,6 +33,7 @@ import { get, slice } from "./subtensor.ts";
 // Issue 16, shape and array ops (h-array).
 import { take, type TakeOptions } from "./take.ts";
 import { argsort, sort, type SortOptions } from "./sort.ts";
+import { ravel, repeat } from "./tile_repeat.ts";
 
 type Methods = Omit<TensorMethods, "T" | "shape">;
 
@@ -229,6 +230,12 @@ const methods: Methods = {
   },
   argsort(this: Variable, axis?: number | null | SortOptions) {
     return argsort(this, axis);
+  },
+  repeat(this: Variable, repeats: TensorLike, axis?: number | null) {
+    return repeat(this, repeats, axis);
+  },
+  ravel(this: Variable) {
+    return ravel(this);
   },
 };
 

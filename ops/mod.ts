@@ -41,4 +41,5 @@ export {
 export { take } from "./take.ts";
 export { argsort, sort } from "./sort.ts";
 export type { SortOptions } from "./sort.ts";
+export { ravel, repeat, roll, tile } from "./tile_repeat.ts";
 export type { TakeMode, TakeOptions } from "./take.ts";

@@ -57,6 +57,7 @@ import { verf } from "./verf.ts";
 import { rebroadcastOp } from "../../ops/broadcast.ts";
 import { takeGradOp, takeOp } from "../../ops/take.ts";
 import { argsortOp, permuteAlongOp, sortOp } from "../../ops/sort.ts";
+import { repeatIndexOp } from "../../ops/tile_repeat.ts";
 
 /**
  * The engine's table. Elementwise ops have a `vector` rule (one step of a group kernel,
@@ -153,6 +154,7 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   // Issue 16, shape and array ops (h-array).
   .decline(rebroadcastOp, "a relabelled view: it moves no data")
   .decline([sortOp, argsortOp, permuteAlongOp], "comparison sorts and permutations: no arithmetic for SIMD")
+  .decline(repeatIndexOp, "integer positions counted out from the repeat counts: no arithmetic for SIMD")
   .decline(takeGradOp, "a scatter-add with repeated positions: the JS loop runs it")
   .decline(
     takeOp,

@@ -46,3 +46,22 @@ Deno.test("take in raise mode stays on the CPU and still reports a bad index", a
   const g = quietly(() => T.function([m], T.addbroadcast(m, 0).mul(2), { device: "webgpu" }));
   await assert.rejects(() => g([[1], [2]]), /axis 0 .*length 2/);
 });
+
+Deno.test("tile, repeat by one count and roll are layout ops on WebGPU, equal to the CPU", async () => {
+  const x = T.fmatrix("x"), s = T.iscalar("s");
+  const outs = [
+    T.tile(x, [2, 1, 3]),
+    T.repeat(x, 3, 1),
+    T.repeat(x, 2),
+    T.roll(x, 2, 1),
+    T.roll(x, s, 0),
+    T.roll(x, -1),
+  ];
+  await agreeOnGpu([x, s], outs, [randomF32([3, 4], 4), T.asarray(-2, { dtype: "int32" })], exact, {
+    allowCpu: true,
+  });
+  // Only the int64 length arithmetic (scalars) stays on the host; every array moves on the GPU.
+  const f = quietly(() => T.function([x, s], outs, { device: "webgpu" }));
+  const off = f.placement.filter((p) => p.device === "cpu" && p.node.outputs.some((o) => o.ndim > 0));
+  assert.deepEqual(off.map((p) => p.node.op.name), []);
+});

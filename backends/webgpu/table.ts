@@ -53,6 +53,7 @@ import type { WgslKernelTemplate } from "./kernel_template.ts";
 import { rebroadcastOp } from "../../ops/broadcast.ts";
 import { takeGradOp, takeOp } from "../../ops/take.ts";
 import { argsortOp, permuteAlongOp, sortOp } from "../../ops/sort.ts";
+import { repeatIndexOp } from "../../ops/tile_repeat.ts";
 import { rebroadcastWgsl, takeWgsl } from "../../ops/array_wgsl.ts";
 
 /** How the WebGPU engine runs one (non-elementwise) op. */
@@ -125,6 +126,10 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .decline(
     [sortOp, argsortOp, permuteAlongOp],
     "a GPU sort needs a bitonic or radix network, not written: sorts and int64 positions run on the host",
+  )
+  .decline(
+    repeatIndexOp,
+    "its length is the counts' sum, known only after reading them: computed on the host",
   )
   .decline(takeGradOp, "a scatter-add where indices repeat needs float atomic adds, which WGSL lacks")
   .register(takeOp, kernel(takeWgsl));
