@@ -522,6 +522,10 @@ export interface TensorMethods {
   repeat(repeats: TensorLike, axis?: number | null): Variable;
   /** The elements as a vector, in C order (`ravel`). */
   ravel(): Variable;
+  /** The diagonal `offset` of the planes of `axis1`, `axis2` (default 0, 0, 1) (`diagonal`). */
+  diagonal(offset?: number, axis1?: number, axis2?: number): Variable;
+  /** The sum of that diagonal (`trace`). */
+  trace(offset?: number, axis1?: number, axis2?: number): Variable;
 }
 
 /** NumPy's sort algorithm names (every one gives the stable order in Hypatia). */

@@ -34,6 +34,7 @@ import { get, slice } from "./subtensor.ts";
 import { take, type TakeOptions } from "./take.ts";
 import { argsort, sort, type SortOptions } from "./sort.ts";
 import { ravel, repeat } from "./tile_repeat.ts";
+import { diagonal, trace } from "./diagonal.ts";
 
 type Methods = Omit<TensorMethods, "T" | "shape">;
 
@@ -236,6 +237,12 @@ const methods: Methods = {
   },
   ravel(this: Variable) {
     return ravel(this);
+  },
+  diagonal(this: Variable, offset?: number, axis1?: number, axis2?: number) {
+    return diagonal(this, offset, axis1, axis2);
+  },
+  trace(this: Variable, offset?: number, axis1?: number, axis2?: number) {
+    return trace(this, offset, axis1, axis2);
   },
 };
 

@@ -42,4 +42,5 @@ export { take } from "./take.ts";
 export { argsort, sort } from "./sort.ts";
 export type { SortOptions } from "./sort.ts";
 export { ravel, repeat, roll, tile } from "./tile_repeat.ts";
+export { allocDiag, diag, diagonal, identityLike, trace } from "./diagonal.ts";
 export type { TakeMode, TakeOptions } from "./take.ts";

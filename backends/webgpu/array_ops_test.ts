@@ -65,3 +65,13 @@ Deno.test("tile, repeat by one count and roll are layout ops on WebGPU, equal to
   const off = f.placement.filter((p) => p.device === "cpu" && p.node.outputs.some((o) => o.ndim > 0));
   assert.deepEqual(off.map((p) => p.node.op.name), []);
 });
+
+Deno.test("diagonal, allocDiag and trace are slices on WebGPU, equal to the CPU", async () => {
+  const x = T.fmatrix("x"), v = T.fvector("v"), s = new T.TensorType("float32", [3, 4]).make("s");
+  const outs = [T.diagonal(x, 1), T.diagonal(x, -1), T.allocDiag(v, 1), T.diagonal(s), T.trace(s)];
+  const vals = [randomF32([4, 5], 5), randomF32([3], 6), randomF32([3, 4], 7)];
+  await agreeOnGpu([x, v, s], outs, vals, (_i, c) => 1e-6 * (1 + Math.abs(c)), { allowCpu: true });
+  const f = quietly(() => T.function([x, v, s], outs, { device: "webgpu" }));
+  const off = f.placement.filter((p) => p.device === "cpu" && p.node.outputs.some((o) => o.ndim > 0));
+  assert.deepEqual(off.map((p) => p.node.op.name), []);
+});
