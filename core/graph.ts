@@ -526,6 +526,20 @@ export interface TensorMethods {
   diagonal(offset?: number, axis1?: number, axis2?: number): Variable;
   /** The sum of that diagonal (`trace`). */
   trace(offset?: number, axis1?: number, axis2?: number): Variable;
+  /** The range `max - min` along `axis` (`ptp`). */
+  ptp(axis?: Axis | AxisOptions, options?: { keepdims?: boolean }): Variable;
+  /** A copy in a node of its own (`copy`, Theano's `tensor_copy`). */
+  copy(): Variable;
+  /** Zeros of this shape, in this dtype or `dtype` (`zerosLike`). */
+  zerosLike(dtype?: DType | { dtype?: DType }): Variable;
+  /** Each element from the choice this index names (`choose`). */
+  choose(choices: TensorLike[], options?: { mode?: "raise" | "wrap" | "clip" }): Variable;
+  /** Positions of the nonzero elements: a vector per axis, or one matrix with `returnMatrix` (`nonzero`). */
+  nonzero(options?: { returnMatrix?: false }): Variable[];
+  /** Positions of the nonzero elements as one matrix, a row per axis. */
+  nonzero(options: { returnMatrix: true }): Variable;
+  /** The nonzero elements, flattened (`nonzeroValues`). */
+  nonzeroValues(): Variable;
 }
 
 /** NumPy's sort algorithm names (every one gives the stable order in Hypatia). */

@@ -8,6 +8,7 @@ import type { DType } from "../core/dtype.ts";
 import { InputError, ShapeError } from "../core/errors.ts";
 import type { RebroadcastParams } from "./broadcast.ts";
 import type { TakeParams } from "./take.ts";
+import type { AlignedParams } from "./batched_tensordot.ts";
 import { grid, type KernelRun, lane, WG } from "./wgsl_util.ts";
 
 /**
@@ -114,5 +115,35 @@ export const takeWgsl = {
         label: `take (${mode})`,
       }],
     };
+  },
+};
+
+/**
+ * The check_aligned template: no pass, the first input's buffer is the output, after
+ * comparing the lengths of the paired axes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkAlignedWgsl } from "./array_wgsl.ts";
+ * const run = { params: { axesA: [0, 2], axesB: [0, 1], op: "batchedTensordot" }, inputs: [], outputs: [],
+ *   shapes: [[2, 3, 4], [2, 4, 5]], scalars: [], where: "x" };
+ * assert.equal(checkAlignedWgsl.plan(run).views[0], 0);
+ * assert.throws(() => checkAlignedWgsl.plan({ ...run, shapes: [[2, 3, 4], [2, 5, 4]] }), /not aligned/);
+ * ```
+ */
+export const checkAlignedWgsl = {
+  plan(run: KernelRun<AlignedParams>) {
+    const [a, b] = run.shapes, { axesA, axesB, op } = run.params;
+    axesA.forEach((d, i) => {
+      if (a[d] !== b[axesB[i]]) {
+        throw new ShapeError(
+          `${op}: shapes (${a.join(", ")}) and (${b.join(", ")}) are not aligned: axis ${d} has length ${
+            a[d]
+          } against axis ${axesB[i]} of length ${b[axesB[i]]} in ${run.where}`,
+        );
+      }
+    });
+    return { outputs: [a], views: [0], passes: [] };
   },
 };

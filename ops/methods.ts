@@ -35,6 +35,12 @@ import { take, type TakeOptions } from "./take.ts";
 import { argsort, sort, type SortOptions } from "./sort.ts";
 import { ravel, repeat } from "./tile_repeat.ts";
 import { diagonal, trace } from "./diagonal.ts";
+import { ptp } from "./extremes.ts";
+import { copy } from "./copy.ts";
+import { zerosLike } from "./alloc.ts";
+import { choose, type ChooseOptions } from "./choose.ts";
+import { nonzero, type NonzeroOptions, nonzeroValues } from "./nonzero.ts";
+import type { DtypeArg } from "../core/options.ts";
 
 type Methods = Omit<TensorMethods, "T" | "shape">;
 
@@ -243,6 +249,24 @@ const methods: Methods = {
   },
   trace(this: Variable, offset?: number, axis1?: number, axis2?: number) {
     return trace(this, offset, axis1, axis2);
+  },
+  ptp(this: Variable, axis?: Axis | AxisOptions, o?: ReduceOptions) {
+    return ptp(this, axis, o);
+  },
+  copy(this: Variable) {
+    return copy(this);
+  },
+  zerosLike(this: Variable, dtype?: DtypeArg) {
+    return zerosLike(this, dtype);
+  },
+  choose(this: Variable, choices: TensorLike[], o?: ChooseOptions) {
+    return choose(this, choices, o);
+  },
+  nonzero: function (this: Variable, o?: NonzeroOptions) {
+    return nonzero(this, o as { returnMatrix: true });
+  } as TensorMethods["nonzero"],
+  nonzeroValues(this: Variable) {
+    return nonzeroValues(this);
   },
 };
 

@@ -58,6 +58,10 @@ import { rebroadcastOp } from "../../ops/broadcast.ts";
 import { takeGradOp, takeOp } from "../../ops/take.ts";
 import { argsortOp, permuteAlongOp, sortOp } from "../../ops/sort.ts";
 import { repeatIndexOp } from "../../ops/tile_repeat.ts";
+import { chooseCheckOp } from "../../ops/choose.ts";
+import { nonzeroOp } from "../../ops/nonzero.ts";
+import { copyOp } from "../../ops/copy.ts";
+import { checkAlignedOp } from "../../ops/batched_tensordot.ts";
 
 /**
  * The engine's table. Elementwise ops have a `vector` rule (one step of a group kernel,
@@ -152,8 +156,11 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .decline(scanOp, "the scan runner runs its body as a program of its own, whose nodes use this engine")
   .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)")
   // Issue 16, shape and array ops (h-array).
+  .decline(checkAlignedOp, "a length check on a relabelled view: it moves no data")
   .decline(rebroadcastOp, "a relabelled view: it moves no data")
   .decline([sortOp, argsortOp, permuteAlongOp], "comparison sorts and permutations: no arithmetic for SIMD")
+  .register(copyOp, { vector: (w, [a]) => w.get(a) })
+  .decline([chooseCheckOp, nonzeroOp], "integer checks and positions: no arithmetic for SIMD")
   .decline(repeatIndexOp, "integer positions counted out from the repeat counts: no arithmetic for SIMD")
   .decline(takeGradOp, "a scatter-add with repeated positions: the JS loop runs it")
   .decline(

@@ -75,3 +75,25 @@ Deno.test("diagonal, allocDiag and trace are slices on WebGPU, equal to the CPU"
   const off = f.placement.filter((p) => p.device === "cpu" && p.node.outputs.some((o) => o.ndim > 0));
   assert.deepEqual(off.map((p) => p.node.op.name), []);
 });
+
+Deno.test("choose (wrap, clip), copy and batchedTensordot run on WebGPU, equal to the CPU", async () => {
+  const i = T.imatrix("i"), a = T.fmatrix("a"), b = T.fmatrix("b");
+  const x = T.ftensor3("x"), y = T.ftensor3("y");
+  const outs = [
+    T.choose(i, [a, b, 2], { mode: "wrap" }),
+    T.choose(i, [a, b], { mode: "clip" }),
+    T.copy(a),
+    T.batchedTensordot(x, y, [[2], [1]]),
+  ];
+  const vals = [
+    randomInt("int32", [3, 4], 8, -4, 5),
+    randomF32([3, 4], 9),
+    randomF32([3, 4], 10),
+    randomF32([2, 3, 5], 11),
+    randomF32([2, 5, 4], 12),
+  ];
+  await agreeOnGpu([i, a, b, x, y], outs, vals, (_i, c) => 1e-5 * (1 + Math.abs(c)), { allowCpu: true });
+  const f = quietly(() => T.function([i, a, b, x, y], outs, { device: "webgpu" }));
+  const off = f.placement.filter((p) => p.device === "cpu" && p.node.outputs.some((o) => o.ndim > 0));
+  assert.deepEqual(off.map((p) => p.node.op.name), []);
+});
