@@ -61,6 +61,7 @@ import { repeatIndexOp } from "../../ops/tile_repeat.ts";
 import { chooseCheckOp } from "../../ops/choose.ts";
 import { nonzeroOp } from "../../ops/nonzero.ts";
 import { copyOp } from "../../ops/copy.ts";
+import { wasmTakeKernel } from "./gather.ts";
 import { checkAlignedOp } from "../../ops/batched_tensordot.ts";
 
 /**
@@ -163,7 +164,4 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .decline([chooseCheckOp, nonzeroOp], "integer checks and positions: no arithmetic for SIMD")
   .decline(repeatIndexOp, "integer positions counted out from the repeat counts: no arithmetic for SIMD")
   .decline(takeGradOp, "a scatter-add with repeated positions: the JS loop runs it")
-  .decline(
-    takeOp,
-    "a gather moves data only: the JS rule copies rows with TypedArray.set and reads arena-resident arrays in place",
-  );
+  .register(takeOp, { kernel: (node, js) => wasmTakeKernel(node, js) });
