@@ -54,6 +54,7 @@ Deno.test("copy(), x.copy(), x.zerosLike(): new nodes, same values, gradient thr
     "int8",
   ]);
   assert.equal(c.dtype, "float32");
+  assert.equal(T.tensorCopy(m).owner?.op.name, "copy");
   T.verifyGrad((x) => T.copy(x).sqr(), [[0.5, -1, 2]]);
   const b = T.tensor("bool", [false]);
   assert.deepEqual(T.function([b], T.copy(b))([true, false]).toArray(), [true, false]);
@@ -114,6 +115,8 @@ Deno.test("choose() as NumPy: raise, wrap, clip, broadcasting, gradient", () => 
 Deno.test("nonzero(), flatnonzero(), nonzeroValues() as NumPy, NaN counted as nonzero", () => {
   const z = T.dmatrix("z");
   const [r, c] = T.nonzero(z);
+  const matrix: T.Variable = T.nonzero(z, { returnMatrix: true }); // the overloads give each form its type
+  assert.deepEqual(matrix.staticShape, [2, null]);
   const f = T.function([z], [r, c, z.nonzero({ returnMatrix: true }), T.flatnonzero(z), z.nonzeroValues()]);
   const out = f(nd(REF.Z.z));
   const ref = nd(REF.nonzero_Z.out), k = ref.shape[1];

@@ -32,3 +32,17 @@ export const copyOp = defineElemwise({
 export function copy(x: TensorLike): Variable {
   return applyElemwise(copyOp, [x]);
 }
+
+/**
+ * Theano's name for `copy`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * assert.equal(T.tensorCopy(T.dvector("v")).owner?.op.name, "copy");
+ * ```
+ */
+export function tensorCopy(x: TensorLike): Variable {
+  return copy(x);
+}

@@ -162,3 +162,18 @@ export function identityLike(x: TensorLike): Variable {
   if (v.ndim !== 2) throw new HypatiaTypeError(`identityLike: takes a matrix, got ${v.describe()}`);
   return eye(lengthOf(v, 0), lengthOf(v, 1), 0, v.dtype);
 }
+
+/**
+ * The main diagonal of a matrix (Theano's `extract_diag`; `diagonal(x)`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * const m = T.dmatrix("m");
+ * assert.deepEqual(T.function([m], T.extractDiag(m))([[1, 2], [3, 4]]).toArray(), [1, 4]);
+ * ```
+ */
+export function extractDiag(x: TensorLike): Variable {
+  return diagonal(x);
+}

@@ -72,6 +72,7 @@ Deno.test("diagonal family bad input names what is wrong", () => {
   assert.throws(() => T.allocDiag(m), /takes a vector/);
   assert.throws(() => T.diag(T.dtensor3("t")), /1-d or 2-d/);
   assert.throws(() => T.identityLike(v), /takes a matrix/);
+  assert.throws(() => T.extractDiag(v), /at least 2 dimensions/);
   assert.throws(() => T.trace(m, 0, 0, 1, "float" as T.DType), /dtype/);
 });
 

@@ -66,9 +66,11 @@ export interface NonzeroOptions {
  * assert.deepEqual([r.toArray(), c.toArray(), both.toArray()], [[0, 1], [1, 0], [[0, 1], [1, 0]]]);
  * ```
  */
-export function nonzero(a: TensorLike, options?: NonzeroOptions): Variable[];
-/** The positions as one matrix (`{ returnMatrix: true }`). */
 export function nonzero(a: TensorLike, options: { returnMatrix: true }): Variable;
+/** The positions as one int64 vector per axis. */
+export function nonzero(a: TensorLike, options?: { returnMatrix?: false }): Variable[];
+/** Either form, as `options.returnMatrix` says. */
+export function nonzero(a: TensorLike, options?: NonzeroOptions): Variable | Variable[];
 export function nonzero(a: TensorLike, options: NonzeroOptions = {}): Variable[] | Variable {
   if (!isPlainObject(options)) {
     throw new HypatiaTypeError("nonzero: options must be an object ({ returnMatrix })");
