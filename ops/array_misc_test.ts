@@ -75,6 +75,7 @@ Deno.test("mgrid() and ogrid() as NumPy's, stacklists() as Theano's", () => {
   close(r[4], REF.mgrid_float.out);
   assert.deepEqual(r[5].toArray(), [0, 1, 2, 3]);
   assert.equal(r[0].dtype, "int64");
+  assert.deepEqual(T.function([], T.mgrid([3, 0], [2])[0])().shape, [0, 2]); // np.mgrid[3:0, 0:2].shape[1:]
   assert.throws(() => T.mgrid(), /at least one range/);
   assert.throws(() => T.ogrid([0, 1, 2, 3] as unknown as T.GridRange), /range 0 must be/);
 

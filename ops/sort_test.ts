@@ -79,3 +79,11 @@ Deno.test("sort() gradient goes back to where each element came from (verifyGrad
     10,
   ]);
 });
+
+Deno.test("sort() with a negative axis, and its gradient in float32", () => {
+  const a = T.dtensor3("a");
+  const r = T.function([a], [T.sort(a, -2), T.argsort(a, -3)])(nd(REF.A));
+  same(r[0], REF.sort_A1.out);
+  same(r[1], REF.argsort_A0.out);
+  T.verifyGrad((x) => T.sort(x, -1), [[[0.3, -1.2, 2.5], [0.7, 1.5, -0.5]]], { dtype: "float32" });
+});

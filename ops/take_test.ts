@@ -87,3 +87,12 @@ Deno.test("take() with constant in-range indices needs no check (wrap mode after
   const v = T.dvector("v");
   assert.doesNotMatch(T.pp(T.function([v], T.take(v, [0]))), /wrap/);
 });
+
+Deno.test("take() forward derivative (Rop) and float32 gradient", () => {
+  const x = T.dvector("x"), t = T.dvector("t");
+  const f = T.function([x, t], T.Rop(T.take(x, T.constant([2, 0, -1])), x, t));
+  assert.deepEqual(f([1, 2, 3], [10, 20, 30]).toArray(), [30, 10, 30]);
+  T.verifyGrad((y) => T.take(y, T.constant([[1, 1], [0, 2]]), 1).sqr(), [[[0.5, -1, 2], [1, 2, 3]]], {
+    dtype: "float32",
+  });
+});

@@ -99,3 +99,9 @@ Deno.test("tile, repeat, roll gradients (verifyGrad) and ravel", () => {
   const m = T.dmatrix("m");
   assert.deepEqual(T.function([m], [T.ravel(m), m.ravel()])(M)[1].toArray(), [0, 1, 2, 3, 4, 5]);
 });
+
+Deno.test("roll() along a negative axis, tile gradient in float32", () => {
+  const m = T.dmatrix("m");
+  same(T.function([m], T.roll(m, 2, -1))(M), REF.roll_axis1_2.out);
+  T.verifyGrad((x) => T.tile(x, [1, 2]).sqr(), [[[0.5, -1], [2, 0.25]]], { dtype: "float32" });
+});
