@@ -162,3 +162,35 @@ Deno.test("batchedTensordot() as NumPy's einsum, with an int and with axis lists
     [[[1, 2], [3, 4]], [[-1, 0.5], [2, 0]]],
   ]);
 });
+
+Deno.test("the composites' nodes all name the user's line (captured once at their entry)", () => {
+  const x = T.dmatrix("x"), v = T.dvector("v"), s = T.lscalar("s"), c = T.lvector("c");
+  const line = (outs: T.Variable[]) => {
+    const seen = new Set<T.Apply>(), stack = outs.map((o) => o.owner).filter((n): n is T.Apply => !!n);
+    const traces = new Set<string | undefined>();
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      traces.add(n.trace?.match(/array_misc_test\.[jt]s:\d+/)?.[0]);
+      for (const i of n.inputs) {
+        if (i.owner && !(i === x || i === v || i === s || i === c)) stack.push(i.owner);
+      }
+    }
+    return [...traces];
+  };
+  const cases: [string, T.Variable[]][] = [
+    ["stacklists", [T.stacklists([[[s, s], [s, s]], [[s, s], [s, s]]])]],
+    ["trace", [x.trace(1)]],
+    ["tile", [T.tile(x, [s, 2, 1])]],
+    ["repeat", [T.repeat(x, c, 1)]],
+    ["roll", [T.roll(x, s)]],
+    ["choose", [T.choose(c, [v, 2], { mode: "wrap" })]],
+    ["mgrid", T.mgrid([s], [2, s])],
+  ];
+  for (const [what, outs] of cases) {
+    const at = line(outs);
+    assert.equal(at.length, 1, `${what}: nodes name ${at.join(", ")}`);
+    assert.ok(at[0] !== undefined, `${what}: a node without the user's line`);
+  }
+});

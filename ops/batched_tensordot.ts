@@ -7,7 +7,7 @@
  */
 import { HypatiaTypeError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
-import { defineOp, type Op, type TensorLike, type Variable } from "../core/graph.ts";
+import { atUserCall, defineOp, type Op, type TensorLike, type Variable } from "../core/graph.ts";
 import { checkInner } from "./dot_kernel.ts";
 import { asTensor } from "../core/constant.ts";
 import { mul } from "./arith.ts";
@@ -115,24 +115,26 @@ export function batchedTensordot(
   y: TensorLike,
   axes: number | readonly [number | number[], number | number[]] = 2,
 ): Variable {
-  const a = asTensor(x), b = asTensor(y);
-  if (a.ndim < 2 || b.ndim < 2) {
-    throw new HypatiaTypeError(
-      `batchedTensordot: needs a batch axis and at least one more, got ${a.describe()} and ${b.describe()}`,
-    );
-  }
-  const [sa, sb] = summedAxes(a, b, axes);
-  const checked = checkAlignedOp.apply1([a, b], {
-    axesA: [0, ...sa],
-    axesB: [0, ...sb],
-    op: "batchedTensordot",
+  return atUserCall(() => {
+    const a = asTensor(x), b = asTensor(y);
+    if (a.ndim < 2 || b.ndim < 2) {
+      throw new HypatiaTypeError(
+        `batchedTensordot: needs a batch axis and at least one more, got ${a.describe()} and ${b.describe()}`,
+      );
+    }
+    const [sa, sb] = summedAxes(a, b, axes);
+    const checked = checkAlignedOp.apply1([a, b], {
+      axesA: [0, ...sa],
+      axesB: [0, ...sb],
+      op: "batchedTensordot",
+    });
+    const fa = [...Array(a.ndim).keys()].filter((d) => d !== 0 && !sa.includes(d));
+    const fb = [...Array(b.ndim).keys()].filter((d) => d !== 0 && !sb.includes(d));
+    const batch = lengthOf(a, 0);
+    const rows = fa.map((d) => lengthOf(a, d)), cols = fb.map((d) => lengthOf(b, d));
+    const k = product(sa.map((d) => lengthOf(a, d)));
+    const a3 = reshape(dimshuffle(checked, 0, ...fa, ...sa), [batch, product(rows), k]);
+    const b3 = reshape(dimshuffle(b, 0, ...sb, ...fb), [lengthOf(b, 0), k, product(cols)]);
+    return reshape(batchedDot(a3, b3), [batch, ...rows, ...cols]);
   });
-  const fa = [...Array(a.ndim).keys()].filter((d) => d !== 0 && !sa.includes(d));
-  const fb = [...Array(b.ndim).keys()].filter((d) => d !== 0 && !sb.includes(d));
-  const batch = lengthOf(a, 0);
-  const rows = fa.map((d) => lengthOf(a, d)), cols = fb.map((d) => lengthOf(b, d));
-  const k = product(sa.map((d) => lengthOf(a, d)));
-  const a3 = reshape(dimshuffle(checked, 0, ...fa, ...sa), [batch, product(rows), k]);
-  const b3 = reshape(dimshuffle(b, 0, ...sb, ...fb), [lengthOf(b, 0), k, product(cols)]);
-  return reshape(batchedDot(a3, b3), [batch, ...rows, ...cols]);
 }

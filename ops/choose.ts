@@ -10,7 +10,7 @@ import { isInt } from "../core/dtype.ts";
 import { HypatiaTypeError, InputError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
 import { checkOptions, oneOf } from "../core/options.ts";
-import { defineOp, type Op, type TensorLike, type Variable } from "../core/graph.ts";
+import { atUserCall, defineOp, type Op, type TensorLike, type Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
 import { mod } from "./arith.ts";
 import { eq } from "./compare.ts";
@@ -67,22 +67,24 @@ export interface ChooseOptions {
  * ```
  */
 export function choose(a: TensorLike, choices: readonly TensorLike[], options: ChooseOptions = {}): Variable {
-  checkOptions("choose", options, { mode: oneOf("raise", "wrap", "clip") });
-  const idx = asTensor(a);
-  if (!isInt(idx.dtype)) {
-    throw new HypatiaTypeError(`choose: the indices must be integers, got ${idx.describe()}`);
-  }
-  if (!Array.isArray(choices) || choices.length === 0) {
-    throw new HypatiaTypeError("choose: needs a non-empty list of choices");
-  }
-  const cs = choices.map((c) => asTensor(c)), n = cs.length, mode = options.mode ?? "raise";
-  const i = mode === "wrap"
-    ? mod(idx, n)
-    : mode === "clip"
-    ? clip(idx, 0, n - 1)
-    : chooseCheckOp.apply1([idx], { n });
-  let out: Variable = cs[n - 1];
-  for (let k = n - 2; k >= 0; k--) out = switch_(eq(i, k), cs[k], out);
-  // A single choice still broadcasts against the indices, as NumPy's does.
-  return n === 1 ? switch_(eq(i, 0), cs[0], cs[0]) : out;
+  return atUserCall(() => {
+    checkOptions("choose", options, { mode: oneOf("raise", "wrap", "clip") });
+    const idx = asTensor(a);
+    if (!isInt(idx.dtype)) {
+      throw new HypatiaTypeError(`choose: the indices must be integers, got ${idx.describe()}`);
+    }
+    if (!Array.isArray(choices) || choices.length === 0) {
+      throw new HypatiaTypeError("choose: needs a non-empty list of choices");
+    }
+    const cs = choices.map((c) => asTensor(c)), n = cs.length, mode = options.mode ?? "raise";
+    const i = mode === "wrap"
+      ? mod(idx, n)
+      : mode === "clip"
+      ? clip(idx, 0, n - 1)
+      : chooseCheckOp.apply1([idx], { n });
+    let out: Variable = cs[n - 1];
+    for (let k = n - 2; k >= 0; k--) out = switch_(eq(i, k), cs[k], out);
+    // A single choice still broadcasts against the indices, as NumPy's does.
+    return n === 1 ? switch_(eq(i, 0), cs[0], cs[0]) : out;
+  });
 }

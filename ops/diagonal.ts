@@ -8,7 +8,7 @@
  * @module
  */
 import { HypatiaTypeError } from "../core/errors.ts";
-import type { TensorLike, Variable } from "../core/graph.ts";
+import { atUserCall, type TensorLike, type Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
 import { type DtypeArg, dtypeArgument } from "../core/options.ts";
 import { eye, zeros } from "./alloc.ts";
@@ -58,27 +58,29 @@ function diagonalSlice(n1: Len, n2: Len, offset: number): [Len, Len, Len] {
  * ```
  */
 export function diagonal(x: TensorLike, offset = 0, axis1 = 0, axis2 = 1): Variable {
-  const v = asTensor(x);
-  checkOffset("diagonal", offset);
-  if (v.ndim < 2) {
-    throw new HypatiaTypeError(
-      `diagonal: needs at least 2 dimensions, got ${v.describe()}; use allocDiag or diag`,
-    );
-  }
-  const [a1, a2] = [axis1, axis2].map((a) => {
-    if (!Number.isInteger(a) || a < -v.ndim || a >= v.ndim) {
-      throw new HypatiaTypeError(`diagonal: axis ${a} is out of range for ${v.describe()}`);
+  return atUserCall(() => {
+    const v = asTensor(x);
+    checkOffset("diagonal", offset);
+    if (v.ndim < 2) {
+      throw new HypatiaTypeError(
+        `diagonal: needs at least 2 dimensions, got ${v.describe()}; use allocDiag or diag`,
+      );
     }
-    return a < 0 ? a + v.ndim : a;
+    const [a1, a2] = [axis1, axis2].map((a) => {
+      if (!Number.isInteger(a) || a < -v.ndim || a >= v.ndim) {
+        throw new HypatiaTypeError(`diagonal: axis ${a} is out of range for ${v.describe()}`);
+      }
+      return a < 0 ? a + v.ndim : a;
+    });
+    if (a1 === a2) {
+      throw new HypatiaTypeError(`diagonal: axis1 and axis2 cannot be the same (${axis1}, ${axis2})`);
+    }
+    const others = [...v.type.shape.keys()].filter((d) => d !== a1 && d !== a2);
+    const n1 = lengthOf(v, a1), n2 = lengthOf(v, a2);
+    const planes = dimshuffle(v, ...others, a1, a2);
+    const flat = reshape(planes, [...others.map((d) => lengthOf(v, d)), times(n1, n2)]);
+    return slice(flat, ...others.map(() => null), diagonalSlice(n1, n2, offset));
   });
-  if (a1 === a2) {
-    throw new HypatiaTypeError(`diagonal: axis1 and axis2 cannot be the same (${axis1}, ${axis2})`);
-  }
-  const others = [...v.type.shape.keys()].filter((d) => d !== a1 && d !== a2);
-  const n1 = lengthOf(v, a1), n2 = lengthOf(v, a2);
-  const planes = dimshuffle(v, ...others, a1, a2);
-  const flat = reshape(planes, [...others.map((d) => lengthOf(v, d)), times(n1, n2)]);
-  return slice(flat, ...others.map(() => null), diagonalSlice(n1, n2, offset));
 }
 
 /**
@@ -97,12 +99,14 @@ export function diagonal(x: TensorLike, offset = 0, axis1 = 0, axis2 = 1): Varia
  * ```
  */
 export function allocDiag(v: TensorLike, offset = 0): Variable {
-  const d = asTensor(v);
-  checkOffset("allocDiag", offset);
-  if (d.ndim !== 1) throw new HypatiaTypeError(`allocDiag: takes a vector, got ${d.describe()}`);
-  const n = plus(lengthOf(d, 0), Math.abs(offset));
-  const flat = zeros([times(n, n)], d.dtype);
-  return reshape(setSubtensor(slice(flat, diagonalSlice(n, n, offset)), d), [n, n]);
+  return atUserCall(() => {
+    const d = asTensor(v);
+    checkOffset("allocDiag", offset);
+    if (d.ndim !== 1) throw new HypatiaTypeError(`allocDiag: takes a vector, got ${d.describe()}`);
+    const n = plus(lengthOf(d, 0), Math.abs(offset));
+    const flat = zeros([times(n, n)], d.dtype);
+    return reshape(setSubtensor(slice(flat, diagonalSlice(n, n, offset)), d), [n, n]);
+  });
 }
 
 /**
@@ -138,9 +142,11 @@ export function diag(v: TensorLike, k = 0): Variable {
  * ```
  */
 export function trace(x: TensorLike, offset = 0, axis1 = 0, axis2 = 1, dtype?: DtypeArg): Variable {
-  const s = sum(diagonal(x, offset, axis1, axis2), -1);
-  const d = dtypeArgument("trace", dtype);
-  return d === undefined || d === s.dtype ? s : s.astype(d);
+  return atUserCall(() => {
+    const s = sum(diagonal(x, offset, axis1, axis2), -1);
+    const d = dtypeArgument("trace", dtype);
+    return d === undefined || d === s.dtype ? s : s.astype(d);
+  });
 }
 
 /**

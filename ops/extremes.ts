@@ -4,7 +4,7 @@
  * maxAndArgmax's maximum has max's gradient (its argmax, an integer, has none).
  * @module
  */
-import type { Axis, AxisOptions, TensorLike, Variable } from "../core/graph.ts";
+import { atUserCall, type Axis, type AxisOptions, type TensorLike, type Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
 import { sub } from "./arith.ts";
 import { argmax, max, min, type ReduceOptions } from "./reduce.ts";
@@ -24,8 +24,10 @@ import { argmax, max, min, type ReduceOptions } from "./reduce.ts";
  * ```
  */
 export function ptp(x: TensorLike, axis?: Axis | AxisOptions, options: ReduceOptions = {}): Variable {
-  const v = asTensor(x);
-  return sub(max(v, axis, options), min(v, axis, options));
+  return atUserCall(() => {
+    const v = asTensor(x);
+    return sub(max(v, axis, options), min(v, axis, options));
+  });
 }
 
 /**
@@ -47,6 +49,8 @@ export function maxAndArgmax(
   axis?: Axis | AxisOptions,
   options: ReduceOptions = {},
 ): [Variable, Variable] {
-  const v = asTensor(x);
-  return [max(v, axis, options), argmax(v, axis, options)];
+  return atUserCall(() => {
+    const v = asTensor(x);
+    return [max(v, axis, options), argmax(v, axis, options)];
+  });
 }

@@ -6,7 +6,7 @@
  */
 import { upcastAll } from "../core/dtype.ts";
 import { HypatiaTypeError } from "../core/errors.ts";
-import type { TensorLike, Variable } from "../core/graph.ts";
+import { atUserCall, type TensorLike, type Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
 import { alloc, arange, type ArangeBound } from "./alloc.ts";
 import { cast } from "./cast.ts";
@@ -50,11 +50,13 @@ function aranges(op: string, ranges: readonly GridRange[]): Variable[] {
  * ```
  */
 export function mgrid(...ranges: GridRange[]): Variable[] {
-  const vs = aranges("mgrid", ranges), n = vs.length;
-  const lengths = vs.map((v) => v.type.shape[0] ?? shapeI(v, 0));
-  return vs.map((v, d) =>
-    alloc(dimshuffle(v, ...vs.map((_, k) => (k === d ? 0 : "x" as const))), ...lengths.slice(0, n))
-  );
+  return atUserCall(() => {
+    const vs = aranges("mgrid", ranges), n = vs.length;
+    const lengths = vs.map((v) => v.type.shape[0] ?? shapeI(v, 0));
+    return vs.map((v, d) =>
+      alloc(dimshuffle(v, ...vs.map((_, k) => (k === d ? 0 : "x" as const))), ...lengths.slice(0, n))
+    );
+  });
 }
 
 /**
@@ -71,8 +73,10 @@ export function mgrid(...ranges: GridRange[]): Variable[] {
  * ```
  */
 export function ogrid(...ranges: GridRange[]): Variable[] {
-  const vs = aranges("ogrid", ranges);
-  return vs.map((v, d) => dimshuffle(v, ...vs.map((_, k) => (k === d ? 0 : "x" as const))));
+  return atUserCall(() => {
+    const vs = aranges("ogrid", ranges);
+    return vs.map((v, d) => dimshuffle(v, ...vs.map((_, k) => (k === d ? 0 : "x" as const))));
+  });
 }
 
 /** Nested lists of tensors (or numbers). */
@@ -93,7 +97,11 @@ export type NestedTensors = TensorLike | readonly NestedTensors[];
  * ```
  */
 export function stacklists(arg: NestedTensors): Variable {
+  return atUserCall(() => stackNested(arg));
+}
+
+function stackNested(arg: NestedTensors): Variable {
   if (!Array.isArray(arg)) return asTensor(arg as TensorLike);
   if (arg.length === 0) throw new HypatiaTypeError("stacklists: an empty list has nothing to stack");
-  return stack(arg.map((a) => stacklists(a as NestedTensors)));
+  return stack(arg.map((a) => stackNested(a as NestedTensors)));
 }

@@ -7,7 +7,7 @@
 import { HypatiaTypeError } from "../core/errors.ts";
 import { NDArray, stridesOf } from "../core/ndarray.ts";
 import { bool, checkOptions, isPlainObject } from "../core/options.ts";
-import { defineOp, type Op, type TensorLike, TensorType, type Variable } from "../core/graph.ts";
+import { atUserCall, defineOp, type Op, type TensorLike, TensorType, type Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
 import { flatten } from "./shape.ts";
 import { get } from "./subtensor.ts";
@@ -110,6 +110,8 @@ export function flatnonzero(a: TensorLike): Variable {
  * ```
  */
 export function nonzeroValues(a: TensorLike): Variable {
-  const v = asTensor(a), flat = v.ndim === 1 ? v : flatten(v);
-  return take(flat, flatnonzero(flat), 0);
+  return atUserCall(() => {
+    const v = asTensor(a), flat = v.ndim === 1 ? v : flatten(v);
+    return take(flat, flatnonzero(flat), 0);
+  });
 }

@@ -9,7 +9,7 @@
 import { isInt } from "../core/dtype.ts";
 import { HypatiaTypeError, InputError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
-import { defineOp, type Op, type TensorLike, TensorType, type Variable } from "../core/graph.ts";
+import { atUserCall, defineOp, type Op, type TensorLike, TensorType, type Variable } from "../core/graph.ts";
 import { asTensor, constant } from "../core/constant.ts";
 import { alloc } from "./alloc.ts";
 import { mod, mul, sub } from "./arith.ts";
@@ -56,18 +56,20 @@ function countArg(op: string, r: number | Variable, what: string): Len {
  * ```
  */
 export function tile(x: TensorLike, reps: number | Variable | readonly (number | Variable)[]): Variable {
-  let v = asTensor(x);
-  const list = Array.isArray(reps) ? reps : [reps as number | Variable];
-  const r = list.map((k, i) => countArg("tile", k, `reps[${i}]`));
-  const nd = Math.max(v.ndim, r.length);
-  while (r.length < nd) r.unshift(1);
-  if (v.ndim < nd) v = dimshuffle(v, ...new Array<"x">(nd - v.ndim).fill("x"), ...v.type.shape.keys());
-  if (r.every((k) => k === 1)) return v;
-  const s = [...v.type.shape.keys()].map((d) => lengthOf(v, d));
-  // x (s0, s1, …) → (1, s0, 1, s1, …) → alloc (r0, s0, r1, s1, …) → (r0·s0, r1·s1, …)
-  const spread = dimshuffle(v, ...[...s.keys()].flatMap((d) => ["x" as const, d]));
-  const big = alloc(spread, ...s.flatMap((n, d) => [r[d], n]));
-  return reshape(big, s.map((n, d) => times(r[d], n)));
+  return atUserCall(() => {
+    let v = asTensor(x);
+    const list = Array.isArray(reps) ? reps : [reps as number | Variable];
+    const r = list.map((k, i) => countArg("tile", k, `reps[${i}]`));
+    const nd = Math.max(v.ndim, r.length);
+    while (r.length < nd) r.unshift(1);
+    if (v.ndim < nd) v = dimshuffle(v, ...new Array<"x">(nd - v.ndim).fill("x"), ...v.type.shape.keys());
+    if (r.every((k) => k === 1)) return v;
+    const s = [...v.type.shape.keys()].map((d) => lengthOf(v, d));
+    // x (s0, s1, …) → (1, s0, 1, s1, …) → alloc (r0, s0, r1, s1, …) → (r0·s0, r1·s1, …)
+    const spread = dimshuffle(v, ...[...s.keys()].flatMap((d) => ["x" as const, d]));
+    const big = alloc(spread, ...s.flatMap((n, d) => [r[d], n]));
+    return reshape(big, s.map((n, d) => times(r[d], n)));
+  });
 }
 
 /** Params of repeat_index: the axis and its variable, for messages. */
@@ -135,41 +137,43 @@ export const repeatIndexOp: Op<RepeatIndexParams> = defineOp<RepeatIndexParams>(
  * ```
  */
 export function repeat(x: TensorLike, repeats: TensorLike, axis: number | null = null): Variable {
-  let v = asTensor(x);
-  if (axis === null) {
-    v = v.ndim === 1 ? v : flatten(v);
-    axis = 0;
-  }
-  if (!Number.isInteger(axis) || axis < -v.ndim || axis >= v.ndim) {
-    throw new HypatiaTypeError(`repeat: axis ${axis} is out of range for ${v.describe()}`);
-  }
-  const ax = axis < 0 ? axis + v.ndim : axis;
-  const counts = typeof repeats === "number" ? repeats : asTensor(repeats);
-  if (typeof counts === "number" || counts.ndim === 0) {
-    const r = countArg("repeat", counts as number | Variable, "the count");
-    const s = [...v.type.shape.keys()].map((d) => lengthOf(v, d));
-    // x (…, n, …) → (…, n, 1, …) → alloc (…, n, r, …) → (…, n·r, …)
-    const pattern: (number | "x")[] = [...s.keys()];
-    pattern.splice(ax + 1, 0, "x");
-    const lens: Len[] = [...s];
-    lens.splice(ax + 1, 0, r);
-    const big = alloc(dimshuffle(v, ...pattern), ...lens);
-    const out = s.map((n, d) => (d === ax ? times(n, r) : n));
-    return reshape(big, out);
-  }
-  if (counts.ndim !== 1 || !isInt(counts.dtype)) {
-    throw new HypatiaTypeError(
-      `repeat: counts must be integers, one or one per element, got ${counts.describe()}`,
-    );
-  }
-  const n = lengthOf(v, ax);
-  const known = counts.type.shape[0];
-  if (typeof n === "number" && known !== null && known !== 1 && known !== n) {
-    throw new InputError(`repeat: ${known} counts for axis ${ax} of ${v.describe()}, whose length is ${n}`);
-  }
-  const nv = typeof n === "number" ? constant(n, { dtype: "int64" }) : n;
-  const positions = repeatIndexOp.apply1([counts, nv], { axis: ax, what: v.describe() });
-  return take(v, positions, ax);
+  return atUserCall(() => {
+    let v = asTensor(x);
+    if (axis === null) {
+      v = v.ndim === 1 ? v : flatten(v);
+      axis = 0;
+    }
+    if (!Number.isInteger(axis) || axis < -v.ndim || axis >= v.ndim) {
+      throw new HypatiaTypeError(`repeat: axis ${axis} is out of range for ${v.describe()}`);
+    }
+    const ax = axis < 0 ? axis + v.ndim : axis;
+    const counts = typeof repeats === "number" ? repeats : asTensor(repeats);
+    if (typeof counts === "number" || counts.ndim === 0) {
+      const r = countArg("repeat", counts as number | Variable, "the count");
+      const s = [...v.type.shape.keys()].map((d) => lengthOf(v, d));
+      // x (…, n, …) → (…, n, 1, …) → alloc (…, n, r, …) → (…, n·r, …)
+      const pattern: (number | "x")[] = [...s.keys()];
+      pattern.splice(ax + 1, 0, "x");
+      const lens: Len[] = [...s];
+      lens.splice(ax + 1, 0, r);
+      const big = alloc(dimshuffle(v, ...pattern), ...lens);
+      const out = s.map((n, d) => (d === ax ? times(n, r) : n));
+      return reshape(big, out);
+    }
+    if (counts.ndim !== 1 || !isInt(counts.dtype)) {
+      throw new HypatiaTypeError(
+        `repeat: counts must be integers, one or one per element, got ${counts.describe()}`,
+      );
+    }
+    const n = lengthOf(v, ax);
+    const known = counts.type.shape[0];
+    if (typeof n === "number" && known !== null && known !== 1 && known !== n) {
+      throw new InputError(`repeat: ${known} counts for axis ${ax} of ${v.describe()}, whose length is ${n}`);
+    }
+    const nv = typeof n === "number" ? constant(n, { dtype: "int64" }) : n;
+    const positions = repeatIndexOp.apply1([counts, nv], { axis: ax, what: v.describe() });
+    return take(v, positions, ax);
+  });
 }
 
 /**
@@ -191,29 +195,31 @@ export function roll(
   shift: number | Variable | readonly (number | Variable)[],
   axis: number | readonly number[] | null = null,
 ): Variable {
-  const v = asTensor(x);
-  if (axis === null) {
-    if (Array.isArray(shift)) throw new HypatiaTypeError("roll: several shifts need as many axes");
-    if (v.ndim <= 1) return rollAxis(v, shift as number | Variable, 0);
-    return reshape(
-      rollAxis(flatten(v), shift as number | Variable, 0),
-      [...v.type.shape.keys()].map((d) => lengthOf(v, d)),
-    );
-  }
-  const shifts = Array.isArray(shift) ? shift : [shift as number | Variable];
-  const axes = Array.isArray(axis) ? axis : [axis as number];
-  if (shifts.length !== axes.length && shifts.length !== 1 && axes.length !== 1) {
-    throw new HypatiaTypeError(`roll: ${shifts.length} shifts for ${axes.length} axes`);
-  }
-  let out = v;
-  for (let k = 0; k < Math.max(shifts.length, axes.length); k++) {
-    const a = axes[axes.length === 1 ? 0 : k];
-    if (!Number.isInteger(a) || a < -v.ndim || a >= v.ndim) {
-      throw new HypatiaTypeError(`roll: axis ${a} is out of range for ${v.describe()}`);
+  return atUserCall(() => {
+    const v = asTensor(x);
+    if (axis === null) {
+      if (Array.isArray(shift)) throw new HypatiaTypeError("roll: several shifts need as many axes");
+      if (v.ndim <= 1) return rollAxis(v, shift as number | Variable, 0);
+      return reshape(
+        rollAxis(flatten(v), shift as number | Variable, 0),
+        [...v.type.shape.keys()].map((d) => lengthOf(v, d)),
+      );
     }
-    out = rollAxis(out, shifts[shifts.length === 1 ? 0 : k], a < 0 ? a + v.ndim : a);
-  }
-  return out;
+    const shifts = Array.isArray(shift) ? shift : [shift as number | Variable];
+    const axes = Array.isArray(axis) ? axis : [axis as number];
+    if (shifts.length !== axes.length && shifts.length !== 1 && axes.length !== 1) {
+      throw new HypatiaTypeError(`roll: ${shifts.length} shifts for ${axes.length} axes`);
+    }
+    let out = v;
+    for (let k = 0; k < Math.max(shifts.length, axes.length); k++) {
+      const a = axes[axes.length === 1 ? 0 : k];
+      if (!Number.isInteger(a) || a < -v.ndim || a >= v.ndim) {
+        throw new HypatiaTypeError(`roll: axis ${a} is out of range for ${v.describe()}`);
+      }
+      out = rollAxis(out, shifts[shifts.length === 1 ? 0 : k], a < 0 ? a + v.ndim : a);
+    }
+    return out;
+  });
 }
 
 function rollAxis(x: Variable, shift: number | Variable, axis: number): Variable {
