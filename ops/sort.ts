@@ -5,6 +5,7 @@
  * the inverse permutation. argsort's integer output has no gradient.
  * @module
  */
+import { isFloat } from "../core/dtype.ts";
 import { HypatiaTypeError, InputError } from "../core/errors.ts";
 import { NDArray, sizeOf } from "../core/ndarray.ts";
 import { checkOptions, isPlainObject, oneOf } from "../core/options.ts";
@@ -79,10 +80,25 @@ export const sortOp: Op<AxisParams> = defineOp<AxisParams>({
     return [x.type];
   },
   perform([x], { axis }) {
+    // Each line through the typed array's numeric sort (NaN last), several times faster
+    // than sorting positions with a comparator; it puts -0 before +0, so the zeros are
+    // then written back in their original order, as NumPy's stable sort keeps them.
     const out = new NDArray(x.dtype, x.shape), s = x.data, d = out.data;
-    eachLine(x, axis, (order, base, stride) => {
-      for (let k = 0; k < order.length; k++) d[base + k * stride] = s[base + order[k] * stride];
-    });
+    const n = x.shape[axis], inner = sizeOf(x.shape.slice(axis + 1)), outer = sizeOf(x.shape.slice(0, axis));
+    const line = new (s.constructor as new (n: number) => typeof s)(n), float = isFloat(x.dtype);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const base = o * n * inner + i;
+        for (let k = 0; k < n; k++) line[k] = s[base + k * inner];
+        line.sort();
+        if (float) {
+          let z = 0;
+          while (z < n && line[z] < 0) z++;
+          for (let k = 0; k < n; k++) if (s[base + k * inner] === 0) line[z++] = s[base + k * inner];
+        }
+        for (let k = 0; k < n; k++) d[base + k * inner] = line[k];
+      }
+    }
     return [out];
   },
   vjp(node, [gz]) {

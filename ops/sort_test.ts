@@ -42,6 +42,17 @@ Deno.test("sort() edges: NaN last, ±inf, -0 and 0 kept in order, ties stable, e
   const [ks, ki] = g([5, -2, 5, 0]);
   assert.deepEqual([ks.dtype, Array.from(ks.data)], ["int32", [-2, 0, 5, 5]]);
   assert.deepEqual(Array.from(ki.data), [1, 3, 0, 2]);
+  // Zeros keep their order and sign: np.sort([0., -0., 1., -0., nan, -1.], kind="stable")
+  // is [-1, 0, -0, -0, 1, nan]; np.argsort(..., kind="stable") is [5, 0, 1, 3, 2, 4].
+  const [zs, zi] = f([0, -0, 1, -0, NaN, -1]);
+  assert.deepEqual(Array.from(zs.data), [-1, 0, -0, -0, 1, NaN]);
+  assert.deepEqual(Array.from(zi.data), [5, 0, 1, 3, 2, 4]);
+  const w = T.fvector("w"), m = T.fmatrix("m");
+  const ws = T.function([w], T.sort(w))([0, -0, 1, -0, NaN, -1]);
+  assert.deepEqual([ws.dtype, Array.from(ws.data)], ["float32", [-1, 0, -0, -0, 1, NaN]]);
+  // Along the first axis (strided lines), as np.sort(M, axis=0, kind="stable").
+  const ms = T.function([m], T.sort(m, 0))([[-0, 3], [0, NaN], [-0, -3]]);
+  assert.deepEqual(Array.from(ms.data), [-0, -3, 0, 3, -0, NaN]);
   // A scalar sorts only flattened, as NumPy's sort(0-d) needs axis=None.
   assert.deepEqual(T.function([], T.sort(3, null))().toArray(), [3]);
 });
