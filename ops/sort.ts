@@ -36,28 +36,67 @@ export interface SortOptions {
   kind?: SortKind;
 }
 
-/** NumPy's order: NaN after everything, -0 equal to +0. */
-function compare(a: number, b: number): number {
-  if (a < b) return -1;
-  if (a > b) return 1;
-  if (a === b) return 0;
-  return a !== a ? (b !== b ? 0 : 1) : -1;
+/** Whether `a` sorts strictly before `b` in NumPy's order: NaN after everything, -0 equal to +0. */
+const before = (a: number, b: number) => a < b || (b !== b && a === a);
+
+/** Runs this long are put in order by insertion before merging. */
+const RUN = 16;
+
+/**
+ * The stable order of `v` (NumPy's `argsort(kind="stable")`) into `idx`: insertion sort of
+ * short runs, then bottom-up merges through `tmp`. Several times faster than sorting
+ * positions with `Array.prototype.sort` and a comparator, which calls a closure per
+ * comparison.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stableOrder } from "./sort.ts";
+ * const idx = new Int32Array(5);
+ * stableOrder(Float64Array.from([3, NaN, -0, 0, -1]), idx, new Int32Array(5));
+ * assert.deepEqual(Array.from(idx), [4, 2, 3, 0, 1]);
+ * ```
+ */
+export function stableOrder(v: ArrayLike<number>, idx: Int32Array, tmp: Int32Array): void {
+  const n = idx.length;
+  for (let k = 0; k < n; k++) idx[k] = k;
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(lo + RUN, n);
+    for (let k = lo + 1; k < hi; k++) {
+      const key = idx[k], kv = v[key];
+      let j = k;
+      for (; j > lo && before(kv, v[idx[j - 1]]); j--) idx[j] = idx[j - 1];
+      idx[j] = key;
+    }
+  }
+  let src = idx, dst = tmp;
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n), hi = Math.min(lo + 2 * width, n);
+      let a = lo, b = mid, k = lo;
+      // Ties take the left run first: the merge is stable.
+      while (a < mid && b < hi) dst[k++] = before(v[src[b]], v[src[a]]) ? src[b++] : src[a++];
+      while (a < mid) dst[k++] = src[a++];
+      while (b < hi) dst[k++] = src[b++];
+    }
+    [src, dst] = [dst, src];
+  }
+  if (src !== idx) idx.set(src);
 }
 
 /** Each line along `axis` of `x`: calls `line(order, base, stride)` with its stable order. */
 function eachLine(
   x: NDArray,
   axis: number,
-  line: (order: number[], base: number, stride: number) => void,
+  line: (order: Int32Array, base: number, stride: number) => void,
 ): void {
   const n = x.shape[axis], inner = sizeOf(x.shape.slice(axis + 1)), outer = sizeOf(x.shape.slice(0, axis));
-  const d = x.data, idx = Array.from({ length: n }, (_, i) => i);
+  const d = x.data, values = new Float64Array(n), idx = new Int32Array(n), tmp = new Int32Array(n);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
-      for (let k = 0; k < n; k++) idx[k] = k;
-      // Array.prototype.sort is stable.
-      idx.sort((p, q) => compare(d[base + p * inner], d[base + q * inner]));
+      for (let k = 0; k < n; k++) values[k] = d[base + k * inner];
+      stableOrder(values, idx, tmp);
       line(idx, base, inner);
     }
   }
