@@ -98,3 +98,21 @@ Deno.test("sort() with a negative axis, and its gradient in float32", () => {
   same(r[1], REF.argsort_A0.out);
   T.verifyGrad((x) => T.sort(x, -1), [[[0.3, -1.2, 2.5], [0.7, 1.5, -0.5]]], { dtype: "float32" });
 });
+
+Deno.test("argsort's merge sort equals a stable comparator sort on long lines with ties, NaN and zeros", () => {
+  const rnd = T.seededRandom(7);
+  const pool = [NaN, -0, 0, -1, 1, 2.5, -Infinity, Infinity];
+  for (const n of [1, 15, 16, 17, 100, 1000, 4097]) {
+    const v = Array.from(
+      { length: n },
+      () => rnd() < 0.5 ? pool[Math.floor(rnd() * pool.length)] : rnd() * 4 - 2,
+    );
+    const key = (a: number) => (a !== a ? Infinity : a);
+    // NaN last (after inf), ties in their original order: Array.prototype.sort is stable.
+    const want = [...v.keys()].sort((p, q) =>
+      (v[p] !== v[p]) !== (v[q] !== v[q]) ? (v[p] !== v[p] ? 1 : -1) : key(v[p]) - key(v[q]) || 0
+    );
+    const x = T.dvector("x");
+    assert.deepEqual(Array.from(T.function([x], T.argsort(x))(v).data), want, `n = ${n}`);
+  }
+});
