@@ -67,7 +67,17 @@ function dtypeFor(what: string, own: () => DType, prefixed: boolean, arg: unknow
   return asked;
 }
 
-/** The one-variable constructor of `kind` in `dtype` (`prefix` names a fixed-dtype family). */
+/**
+ * The one-variable constructor of `kind` in `dtype` (`prefix` names a fixed-dtype family).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { maker } from "./constructors.ts";
+ * const wmatrix = maker("matrix", () => "int16", "w");
+ * assert.equal(wmatrix("m").dtype, "int16");
+ * ```
+ */
 export function maker(kind: Kind, dtype: () => DType, prefix = ""): Maker {
   const what = prefix + kind;
   return (name?: string, dt?: DtypeArg) => {
@@ -78,7 +88,16 @@ export function maker(kind: Kind, dtype: () => DType, prefix = ""): Maker {
   };
 }
 
-/** The several-variable constructor of `kind` in `dtype`. */
+/**
+ * The several-variable constructor of `kind` in `dtype`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { plural } from "./constructors.ts";
+ * assert.equal(plural("tensor5", () => "float64", "d")("a", "b")[1].ndim, 5);
+ * ```
+ */
 export function plural(kind: Kind, dtype: () => DType, prefix = ""): Plural {
   const what = `${prefix}${kind === "matrix" ? "matrices" : `${kind}s`}`;
   return (...args: (string | readonly string[] | { dtype?: DType })[]) => {

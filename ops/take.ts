@@ -152,6 +152,15 @@ export const takeOp: Op<TakeParams> = defineOp<TakeParams>({
 /**
  * `out[o, j, i] = src[o, pos[j], i]` for `outer × m × inner` elements: whole rows copied
  * when `inner > 1`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gather } from "./take.ts";
+ * const out = new Float64Array(4);
+ * gather(Float64Array.from([1, 2, 3, 4, 5, 6]), Int32Array.from([2, 0]), 1, 3, 2, out); // rows of 2
+ * assert.deepEqual(Array.from(out), [5, 6, 1, 2]);
+ * ```
  */
 export function gather(
   src: TypedArray,
