@@ -1,11 +1,11 @@
 /**
  * The rest of Theano's constructors: 5- to 7-d tensors (`tensor5 tensor6 tensor7`) with
  * every dtype prefix, and the int16 `w` family (`wscalar wvector wrow wcol wmatrix
- * wtensor3` … `wtensor7`), with their plurals. Made by the same makers as constructors.ts.
+ * wtensor3` … `wtensor7`), with their plurals. Made by the same makers as constructors.ts (constructor_makers.ts).
  * @module
  */
 import { floatX } from "../core/config.ts";
-import { type Maker, maker, type Plural, plural } from "./constructors.ts";
+import { type Maker, maker, type Plural, plural } from "./constructor_makers.ts";
 
 const D = () => "float64" as const, F = () => "float32" as const, I = () => "int32" as const;
 const L = () => "int64" as const, B = () => "int8" as const, W = () => "int16" as const;

@@ -41,6 +41,7 @@ export {
 export { take } from "./take.ts";
 export { argsort, sort } from "./sort.ts";
 export type { SortOptions } from "./sort.ts";
+export type { SortKind } from "../core/graph.ts";
 export { ravel, repeat, roll, tile } from "./tile_repeat.ts";
 export { allocDiag, diag, diagonal, extractDiag, identityLike, trace } from "./diagonal.ts";
 export { maxAndArgmax, ptp } from "./extremes.ts";
