@@ -42,7 +42,8 @@ function countArg(op: string, r: number | Variable, what: string): Len {
 /**
  * `x` repeated `reps[i]` times along each axis (NumPy's `tile`): a shorter `reps` is
  * padded with 1s in front, a longer one gives `x` new leading axes. Counts may be symbolic
- * integer scalars. The gradient sums the copies.
+ * integer scalars. Theano's `ndim` asks for more leading axes still. The gradient sums the
+ * copies.
  *
  * @example
  * ```ts
@@ -55,12 +56,24 @@ function countArg(op: string, r: number | Variable, what: string): Len {
  * assert.deepEqual(b.shape, [2, 2, 4]);
  * ```
  */
-export function tile(x: TensorLike, reps: number | Variable | readonly (number | Variable)[]): Variable {
+export function tile(
+  x: TensorLike,
+  reps: number | Variable | readonly (number | Variable)[],
+  ndim?: number,
+): Variable {
   return atUserCall(() => {
     let v = asTensor(x);
     const list = Array.isArray(reps) ? reps : [reps as number | Variable];
     const r = list.map((k, i) => countArg("tile", k, `reps[${i}]`));
-    const nd = Math.max(v.ndim, r.length);
+    let nd = Math.max(v.ndim, r.length);
+    if (ndim !== undefined) {
+      if (!Number.isInteger(ndim) || ndim < nd) {
+        throw new HypatiaTypeError(
+          `tile: ndim ${ndim} is less than the ${nd} dimensions of ${v.describe()} tiled by ${r.length} counts`,
+        );
+      }
+      nd = ndim;
+    }
     while (r.length < nd) r.unshift(1);
     if (v.ndim < nd) v = dimshuffle(v, ...new Array<"x">(nd - v.ndim).fill("x"), ...v.type.shape.keys());
     if (r.every((k) => k === 1)) return v;

@@ -24,6 +24,9 @@ Deno.test("tile() as NumPy: shorter and longer reps, symbolic counts", () => {
     (e: Error) => e instanceof T.InputError && /reps\[0\] must be an integer >= 0/.test(e.message),
   );
   assert.throws(() => T.tile(m, [T.dscalar("r")]), /integer scalar/);
+  // Theano's ndim: the result has that many axes.
+  assert.deepEqual(T.function([m], T.tile(m, [2], 4))(M).shape, [1, 1, 2, 6]);
+  assert.throws(() => T.tile(m, [1, 1, 1], 2), /ndim 2 is less than the 3 dimensions/);
 });
 
 Deno.test("repeat() by one count and per element, flattened or along an axis, as NumPy", () => {
