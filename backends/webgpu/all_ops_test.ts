@@ -189,6 +189,53 @@ const CASES: Record<string, () => Case> = {
     const x = T.fmatrix("x");
     return { vars: [x], outs: [T.squeeze(x, 0)], values: [randomF32([1, 4], 12)], tol: exact };
   },
+  // Issue 16, shape and array ops (h-array).
+  rebroadcast: () => {
+    const x = T.fmatrix("x");
+    return { vars: [x], outs: [T.addbroadcast(x, 0).mul(2)], values: [randomF32([1, 4], 13)], tol: exact };
+  },
+  take: () => {
+    const x = T.fmatrix("x"), i = T.imatrix("i");
+    return {
+      vars: [x, i],
+      outs: [T.take(x, i, { axis: 1, mode: "wrap" }), T.take(x, i, { axis: 0, mode: "clip" })],
+      values: [m34(), randomInt("int32", [2, 5], 14, -6, 6)],
+      tol: exact,
+    };
+  },
+  take_grad: () => red((x) => [T.grad(T.sum(T.sqr(T.take(x, T.constant([2, 0, 2]), 1))), x)], close),
+  sort: () => red((x) => [T.sort(x, 1), T.sort(x, null)], exact),
+  argsort: () => red((x) => [T.argsort(x, 0)], exact),
+  permute_along: () => red((x) => [T.grad(T.sum(T.mul(T.sort(x), T.constant([[1, 2, 3, 4]]))), x)], close),
+  repeat_index: () => {
+    const x = T.fvector("x"), c = T.ivector("c");
+    return {
+      vars: [x, c],
+      outs: [T.repeat(x, c)],
+      values: [randomF32([4], 15), T.asarray([2, 0, 1, 3], { dtype: "int32" })],
+      tol: exact,
+    };
+  },
+  choose_check: () => {
+    const i = T.imatrix("i"), a = T.fmatrix("a"), b = T.fmatrix("b");
+    return {
+      vars: [i, a, b],
+      outs: [T.choose(i, [a, b])],
+      values: [randomInt("int32", [3, 4], 16, 0, 1), m34(), m34()],
+      tol: exact,
+    };
+  },
+  nonzero: () => red((x) => [T.nonzero(T.gt(x, 0), { returnMatrix: true }), T.nonzeroValues(x)], exact),
+  check_aligned: () => {
+    const a = new T.TensorType("float32", [2, 3, 4]).make("a"),
+      b = new T.TensorType("float32", [2, 4, 5]).make("b");
+    return {
+      vars: [a, b],
+      outs: [T.batchedTensordot(a, b, [[2], [1]])],
+      values: [randomF32([2, 3, 4], 17), randomF32([2, 4, 5], 18)],
+      tol: close,
+    };
+  },
 };
 
 /** The gradient helpers: identities in the forward pass that the optimiser removes. */
