@@ -75,14 +75,15 @@ function uniform(ctx: RunContext, d: MrgDraws) {
 /**
  * Box–Muller in place over uniforms `u` (even length): radii from the first half, angles
  * from the second; cosines replace the first half, sines the second. With `keep`, the
- * cosines and sines are also returned (the truncated normal reuses them).
+ * cosines and sines are also returned (the truncated normal reuses them). Pairs below
+ * `from` are left alone (an engine did them).
  */
-export function boxMuller(u: Float64Array | Float32Array, f32: boolean, keep = false) {
+export function boxMuller(u: Float64Array | Float32Array, f32: boolean, keep = false, from = 0) {
   const half = u.length / 2;
   const cos = keep ? new Float64Array(half) : undefined, sin = keep ? new Float64Array(half) : undefined;
   if (f32) {
     const twoPi = f(2 * Math.PI);
-    for (let i = 0; i < half; i++) {
+    for (let i = from; i < half; i++) {
       const rr = f(Math.sqrt(f(-2 * f(Math.log(u[i])))));
       const th = f(twoPi * u[half + i]);
       const c = f(Math.cos(th)), sn = f(Math.sin(th));
@@ -92,7 +93,7 @@ export function boxMuller(u: Float64Array | Float32Array, f32: boolean, keep = f
     }
   } else {
     const twoPi = 2 * Math.PI;
-    for (let i = 0; i < half; i++) {
+    for (let i = from; i < half; i++) {
       const rr = Math.sqrt(-2 * Math.log(u[i]));
       const th = twoPi * u[half + i];
       const c = Math.cos(th), sn = Math.sin(th);
