@@ -85,12 +85,11 @@ export function emitMrgStep(c: Code, x: readonly number[], k: (v: number) => voi
   c.op("v128.and").i32(7).op("i32x4.shl").get(x13).i32(24).op("i32x4.shr_u", "v128.or", "i32x4.add").set(s);
   fold(1);
   c.get(x13).op("i32x4.add").set(s);
+  // y1 may be M1 here, which stands for 0 (the scalar step maps it): every later step
+  // reduces it as 0 and z comes out the same (d = M1 - y2 > 0 instead of -y2 <= 0), so
+  // the mapping waits until the state is stored back (`simdFillUniform`).
   fold(1);
   c.set(y1);
-  // y1 === M1 -> 0
-  c.get(y1).get(y1);
-  k(M1);
-  c.op("i32x4.eq", "v128.andnot").set(y1);
   // Component 2: s = 2^15·x21 + 32769·x23 folded.
   c.get(x21);
   k(65535);
@@ -108,12 +107,10 @@ export function emitMrgStep(c: Code, x: readonly number[], k: (v: number) => voi
   c.get(x23).op("i32x4.add").set(s);
   fold(21069);
   c.set(y2);
-  // y2 >= M2 (unsigned) -> y2 - M2
+  // y2 >= M2 -> y2 - M2, as the unsigned minimum of y2 and y2 - M2 (which wraps past 2^32 when y2 < M2)
   c.get(y2).get(y2);
   k(M2);
-  c.op("i32x4.ge_u");
-  k(M2);
-  c.op("v128.and", "i32x4.sub").set(y2);
+  c.op("i32x4.sub", "i32x4.min_u").set(y2);
   // Shift the state.
   c.get(x12).set(x13).get(x11).set(x12).get(y1).set(x11);
   c.get(x22).set(x23).get(x21).set(x22).get(y2).set(x21);
@@ -261,11 +258,15 @@ export function simdFillUniform(st: Int32Array, out: Float32Array | Float64Array
     }
     if (threads > 1) mrgStats.splitRuns++;
     mrgStats.runs++;
+    // Back to the caller's layout, with the kernel's M1 (component 1's 0) mapped to 0.
     soa = new Int32Array(ar.buffer, sp, groups * 24);
     for (let g = 0; g < groups; g++) {
       for (let l = 0; l < 4; l++) {
         const o = 6 * (4 * g + l);
-        for (let w = 0; w < 6; w++) st[o + w] = soa[24 * g + 4 * w + l];
+        for (let w = 0; w < 6; w++) {
+          const v = soa[24 * g + 4 * w + l];
+          st[o + w] = w < 3 && v === M1 ? 0 : v;
+        }
       }
     }
   } finally {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
 import { config } from "../../core/config.ts";
-import { fillUniform32, fillUniform64, substreamStates } from "../../random/mrg_core.ts";
+import { fillUniform32, fillUniform64, mrgNext, substreamStates } from "../../random/mrg_core.ts";
 import { mrgOptions, mrgStats, simdFillUniform } from "./mrg.ts";
 import { startThreads } from "./matmul.ts";
 import { shutdownThreads } from "./threads.ts";
@@ -46,6 +46,44 @@ Deno.test("SIMD MRG31k3p: bit-identical to the scalar loop, float32 and float64,
   const runs = mrgStats.runs;
   for (const f32 of [true, false]) for (const [ns, n] of CASES) same(ns, n, f32, 2);
   assert(mrgStats.runs > runs, "the SIMD kernel ran");
+});
+
+Deno.test("SIMD MRG31k3p: a step whose component 1 is 0 (kept as m1 in the vectors) gives the scalar numbers and state", () => {
+  // 2^22·x12 + 129·x13 ≡ 0 (mod 2^31 - 1) for these (x12, x13) (Python: (-(2**22)*k*pow(129,-1,m1)) % m1).
+  const zeroNext = [[1, 915561289], [2, 1831122578], [12345, 397678544]];
+  for (const f32 of [true, false]) {
+    for (const ns of [4, 8, 13]) {
+      const a = substreamStates(BASE, ns);
+      zeroNext.forEach(([x12, x13], j) => {
+        const o = 6 * ((2 * j + 1) % ns);
+        a[o + 1] = x12, a[o + 2] = x13;
+        // two steps later the zero is x12 again: a zero after the first draw too
+        if (j === 0 && ns > 4) a[6 * 4 + 0] = 1, a[6 * 4 + 1] = 915561289, a[6 * 4 + 2] = 7;
+      });
+      // 1 to 3 rows leave the zero in the state after the call; 600 carry it through later steps.
+      for (const rows of [1, 2, 3, 600]) {
+        const a2 = a.slice(), b = a.slice(), n = ns * rows + 3;
+        const x = f32 ? new Float32Array(n) : new Float64Array(n);
+        const y = f32 ? new Float32Array(n) : new Float64Array(n);
+        const runs = mrgStats.runs, min = mrgOptions.minSize;
+        mrgOptions.minSize = 0;
+        try {
+          simdFillUniform(a2, x, ns);
+        } finally {
+          mrgOptions.minSize = min;
+        }
+        assert.equal(mrgStats.runs, runs + 1);
+        if (f32) fillUniform32(b, y as Float32Array, ns);
+        else fillUniform64(b, y as Float64Array, ns);
+        assert.deepEqual(x, y, `ns ${ns} rows ${rows}`);
+        assert.deepEqual(a2, b, `ns ${ns} rows ${rows}: state`);
+      }
+    }
+  }
+  // The scalar step does give a zero word there.
+  const st = Int32Array.of(5, 1, 915561289, 1, 1, 1);
+  mrgNext(st, 0);
+  assert.equal(st[0], 0);
 });
 
 Deno.test("SIMD MRG31k3p: many chunks of rows, and a chunk smaller than a row", () => {
