@@ -1,19 +1,19 @@
 /**
  * Sine and cosine together for f64x2 lanes, for arguments of moderate size (the
- * Box–Muller angles of backends/wasm/mrg.ts lie in (0, 2π]).
+ * Box–Muller angles of backends/wasm/box_muller.ts lie in (0, 2π]).
  *
- * Method (fdlibm's, as V8's `Math.sin`/`Math.cos`): k = nearest(x · 2/π) read from the
- * low bits of x · 2/π + 1.5·2^52; r = x - k·π/2 with π/2 in three parts (33 + 33 bits
- * and a tail: fdlibm's pio2_1, pio2_2, pio2_2t), exact products for |k| < 2^20; then
- * fdlibm's kernels `__kernel_sin` / `__kernel_cos` (degree 13 / 14 polynomials on
- * [-π/4, π/4]), the cosine without fdlibm's extra correction term for |r| > 0.3; the
- * quadrant k mod 4 swaps them (k odd) and sets the signs (bit 1 of k for the sine, of
- * k + 1 for the cosine) with integer-lane masks. Valid for |x| < 2^20 · π/2; NaN and ±∞
- * are not handled (the callers never pass them).
+ * Method (fdlibm's): k = nearest(x · 2/π) read from the low bits of x · 2/π + 1.5·2^52;
+ * the remainder x - k·π/2 as a sum y0 + y1 of two doubles, with π/2 in three parts
+ * (fdlibm's pio2_1, pio2_2, pio2_2t: its second reduction step, good to ~118 bits; the
+ * products by k are exact for |k| < 2^20); then fdlibm's kernels `__kernel_sin` and
+ * `__kernel_cos` with the tail y1, the cosine with its split of 1 - z/2 (qx) for
+ * |y0| ≥ 0.3; the quadrant k mod 4 swaps them (k odd) and sets the signs (bit 1 of k for
+ * the sine, of k + 1 for the cosine) with integer-lane masks. Valid for
+ * |x| < 2^20 · π/2; NaN and ±∞ are not handled (the callers never pass them).
  *
- * Measured accuracy against `Math.sin` / `Math.cos` on 10^6 uniform points of (0, 2π]:
- * see vtrig_test.ts (the bound it asserts: 2 ulps of float64; rounded to float32 the
- * results equal `Math.fround(Math.sin(x))` except in rare near-ties).
+ * Measured against `Math.sin` / `Math.cos` (V8) on 10^6 MRG angles in (0, 2π]: within
+ * 1 ulp, and equal in 96.6% (sine) and 96.7% (cosine) of them; rounded to float32, equal
+ * in all. vtrig_test.ts asserts 1 ulp.
  * @module
  */
 import type { VecWriter } from "./vmath.ts";
@@ -58,27 +58,50 @@ const C = [
  */
 export function vsincos(w: VecWriter, x: number): { sin: number; cos: number } {
   if (w.L.s !== "f64") throw new Error("vsincos: f64x2 lanes only");
+  const c0 = w.c;
   // k and its integer bits.
   w.get(x).k(INVPIO2).f("mul").k(MAGIC).f("add");
   const t = w.let();
   w.get(t).k(MAGIC).f("sub");
   const k = w.let();
-  // r = ((x - k·p1) - k·p2) - k·p2t
-  w.get(x).get(k).k(PIO2_1).f("mul", "sub").get(k).k(PIO2_2).f("mul", "sub").get(k).k(PIO2_2T).f(
-    "mul",
-    "sub",
-  );
+  // The remainder as y0 + y1 (fdlibm's second iteration, good to ~118 bits):
+  // u = x - k·p1 (exact), v = k·p2 (exact), r = u - v, tail = k·p2t - ((u - r) - v).
+  w.get(x).get(k).k(PIO2_1).f("mul", "sub");
+  const u = w.let();
+  w.get(k).k(PIO2_2).f("mul");
+  const v = w.let();
+  w.get(u).get(v).f("sub");
   const r = w.let();
-  w.get(r).get(r).f("mul");
+  w.get(k).k(PIO2_2T).f("mul").get(u).get(r).f("sub").get(v).f("sub", "sub");
+  const tail = w.let();
+  w.get(r).get(tail).f("sub");
+  const y0 = w.let();
+  w.get(r).get(y0).f("sub").get(tail).f("sub");
+  const y1 = w.let();
+  w.get(y0).get(y0).f("mul");
   const z = w.let();
-  // sin r = r + r·z·(S1 + z·(S2 + ... ))
-  w.horner(z, S).get(z).f("mul").get(r).f("mul").get(r).f("add");
+  // sin(y0 + y1) = y0 - ((z·(y1/2 - v3·P) - y1) - v3·S1), v3 = z·y0, P = S2 + z·(S3 + ...)
+  w.get(z).get(y0).f("mul");
+  const v3 = w.let();
+  w.get(y0).get(z).get(y1).k(0.5).f("mul").get(v3).horner(z, S.slice(1)).f("mul", "sub", "mul").get(y1);
+  w.f("sub").get(v3).k(S[0]).f("mul", "sub", "sub");
   const s = w.let();
-  // cos r = 1 - (z/2 - z·z·(C1 + z·(C2 + ...)))
-  w.k(1).get(z).k(0.5).f("mul").horner(z, C).get(z).f("mul").get(z).f("mul").f("sub", "sub");
+  // cos(y0 + y1) = (1 - qx) - ((z/2 - qx) - (z·R - y0·y1)), R = z·(C1 + z·(C2 + ...)); qx = 0 for
+  // |y0| < 0.3, 0.28125 above 0.78125, else y0/4 with its low word cleared (fdlibm's split).
+  w.get(z).horner(z, C).f("mul");
+  const rr = w.let();
+  w.get(y0).f("abs");
+  const ay = w.let();
+  w.get(ay).ik(0x0020000000000000n).i("sub").ik(-(2n ** 32n)).op("v128.and");
+  const quarter = w.let();
+  w.select(() => w.k(0.28125), () => w.get(quarter), () => w.get(ay).k(0.7812504768371582).f("ge"));
+  const q1 = w.let();
+  w.select(() => w.k(0), () => w.get(q1), () => w.get(ay).k(0.29999995231628418).f("lt"));
+  const qx = w.let();
+  w.k(1).get(qx).f("sub").get(z).k(0.5).f("mul").get(qx).f("sub");
+  w.get(z).get(rr).f("mul").get(y0).get(y1).f("mul", "sub", "sub", "sub");
   const c = w.let();
   // Quadrant masks from k's low bits (two's complement in the low word of t).
-  const c0 = w.c;
   c0.get(t).i32(63).op("i64x2.shl").i32(63).op("i64x2.shr_s");
   const odd = w.let();
   const signBit = () => w.ik(-(2n ** 63n));
