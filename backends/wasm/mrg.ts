@@ -37,14 +37,16 @@ import { usableThreads } from "./matmul.ts";
 import { jobsFor, type KernelModule, kernelModule, runParallel } from "./threads.ts";
 
 /**
- * Tunables: draws below `minSize` (or fewer than 4 substreams) run the scalar loop;
+ * Tunables: draws below `minSize` (or from fewer than 4 or more than `maxStreams`
+ * substreams) run the scalar loop;
  * `chunk` elements per pass on one thread; from `parallelSize` draws the groups of
  * substreams are split across threads (`config.threads`). The split is off by default:
  * measured on the shared 2-core machine (bench/RESULTS.md, issue 17), 1e7 float32
  * draws took 40–43 ms split against 31 ms on one thread (the second core was busy).
  */
-export const mrgOptions: { minSize: number; chunk: number; parallelSize: number } = {
+export const mrgOptions: { minSize: number; maxStreams: number; chunk: number; parallelSize: number } = {
   minSize: 2048,
+  maxStreams: 1 << 20,
   chunk: 1 << 16,
   parallelSize: Infinity,
 };
@@ -221,7 +223,12 @@ export function simdFillUniform(st: Int32Array, out: Float32Array | Float64Array
       ? fillUniform32(st, out as Float32Array, ns, from, to, row)
       : fillUniform64(st, out as Float64Array, ns, from, to, row);
   const groups = ns >> 2, rows = Math.floor(n / ns);
-  if (!config.wasm || !hasSimd() || groups === 0 || rows === 0 || n < mrgOptions.minSize) return scalar();
+  // More than maxStreams substreams would need a state copy and a row buffer of tens of MB in
+  // the arena (which keeps its size): such rare draws keep the scalar loop.
+  if (
+    !config.wasm || !hasSimd() || groups === 0 || rows === 0 || n < mrgOptions.minSize ||
+    ns > mrgOptions.maxStreams
+  ) return scalar();
   const S = f32 ? 4 : 8;
   // Asked before any arena space is held (it may start the worker pool).
   const threads = n >= mrgOptions.parallelSize && groups >= 2 ? usableThreads() : 1;

@@ -122,9 +122,15 @@ Deno.test("SIMD MRG31k3p: groups split across threads give the same numbers", as
   }
 });
 
-Deno.test("SIMD MRG31k3p: below minSize or with the engine off, the scalar loop runs (same numbers)", () => {
-  const runs = mrgStats.runs;
+Deno.test("SIMD MRG31k3p: below minSize, past maxStreams or with the engine off, the scalar loop runs (same numbers)", () => {
+  const runs = mrgStats.runs, max = mrgOptions.maxStreams;
   same(8, 100, true);
+  mrgOptions.maxStreams = 16;
+  try {
+    same(17, 5000, true);
+  } finally {
+    mrgOptions.maxStreams = max;
+  }
   const saved = config.wasm;
   config.wasm = false;
   try {
