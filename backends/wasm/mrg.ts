@@ -37,15 +37,24 @@ import { usableThreads } from "./matmul.ts";
 import { jobsFor, type KernelModule, kernelModule, runParallel } from "./threads.ts";
 
 /**
- * Tunables: draws below `minSize` (or from fewer than 4 or more than `maxStreams`
- * substreams) run the scalar loop;
+ * Tunables: draws below `minSize`, of fewer than `minRows` rows (one draw of every
+ * substream; the state's transposition costs about one row of scalar draws: 15,360
+ * substreams, one row 0.41 ms in SIMD against 0.27 scalar, two rows 0.42 against 0.44),
+ * or from fewer than 4 or more than `maxStreams` substreams run the scalar loop;
  * `chunk` elements per pass on one thread; from `parallelSize` draws the groups of
  * substreams are split across threads (`config.threads`). The split is off by default:
  * measured on the shared 2-core machine (bench/RESULTS.md, issue 17), 1e7 float32
  * draws took 40–43 ms split against 31 ms on one thread (the second core was busy).
  */
-export const mrgOptions: { minSize: number; maxStreams: number; chunk: number; parallelSize: number } = {
+export const mrgOptions: {
+  minSize: number;
+  minRows: number;
+  maxStreams: number;
+  chunk: number;
+  parallelSize: number;
+} = {
   minSize: 2048,
+  minRows: 2,
   maxStreams: 1 << 20,
   chunk: 1 << 16,
   parallelSize: Infinity,
@@ -226,7 +235,7 @@ export function simdFillUniform(st: Int32Array, out: Float32Array | Float64Array
   // More than maxStreams substreams would need a state copy and a row buffer of tens of MB in
   // the arena (which keeps its size): such rare draws keep the scalar loop.
   if (
-    !config.wasm || !hasSimd() || groups === 0 || rows === 0 || n < mrgOptions.minSize ||
+    !config.wasm || !hasSimd() || groups === 0 || rows < mrgOptions.minRows || n < mrgOptions.minSize ||
     ns > mrgOptions.maxStreams
   ) return scalar();
   const S = f32 ? 4 : 8;
