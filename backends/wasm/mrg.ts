@@ -37,24 +37,15 @@ import { usableThreads } from "./matmul.ts";
 import { jobsFor, type KernelModule, kernelModule, runParallel } from "./threads.ts";
 
 /**
- * Tunables: draws below `minSize`, of fewer than `minRows` rows (one draw of every
- * substream; the state's transposition costs about one row of scalar draws: 15,360
- * substreams, one row 0.41 ms in SIMD against 0.27 scalar, two rows 0.42 against 0.44),
+ * Tunables: draws below `minSize`, of less than one row (one draw of every substream),
  * or from fewer than 4 or more than `maxStreams` substreams run the scalar loop;
  * `chunk` elements per pass on one thread; from `parallelSize` draws the groups of
  * substreams are split across threads (`config.threads`). The split is off by default:
  * measured on the shared 2-core machine (bench/RESULTS.md, issue 17), 1e7 float32
  * draws took 40–43 ms split against 31 ms on one thread (the second core was busy).
  */
-export const mrgOptions: {
-  minSize: number;
-  minRows: number;
-  maxStreams: number;
-  chunk: number;
-  parallelSize: number;
-} = {
+export const mrgOptions: { minSize: number; maxStreams: number; chunk: number; parallelSize: number } = {
   minSize: 2048,
-  minRows: 2,
   maxStreams: 1 << 20,
   chunk: 1 << 16,
   parallelSize: Infinity,
@@ -65,8 +56,45 @@ export const mrgStats: { runs: number; splitRuns: number } = { runs: 0, splitRun
 
 /** `k(st, out, groups, rowBytes, rows)`. */
 type Fill = (st: number, out: number, groups: number, rowBytes: number, rows: number) => void;
+/** `toLanes(aos, soa, groups)` / `fromLanes(soa, aos, groups)`: the state between layouts. */
+type Transpose = (from: number, to: number, groups: number) => void;
 
-const fills = new Map<string, { fill: Fill; module: KernelModule }>();
+interface FillModule {
+  fill: Fill;
+  toLanes: Transpose;
+  fromLanes: Transpose;
+  module: KernelModule;
+}
+
+const fills = new Map<string, FillModule>();
+
+/**
+ * The state transpositions, in the same module: word w of substream 4g + l (the caller's
+ * row-major layout) to lane l of vector w of group g, and back with component 1's m1
+ * mapped to 0 (see `emitMrgStep`).
+ */
+function emitTransposes(mb: ModuleBuilder): void {
+  for (const back of [false, true]) {
+    mb.func([I32, I32, I32], [], (c) => {
+      const [from, to, groups] = [0, 1, 2];
+      const g = c.local(I32), v = c.local(I32);
+      forRange(c, g, () => c.i32(0), () => c.get(groups), 1, () => {
+        for (let l = 0; l < 4; l++) {
+          for (let w = 0; w < 6; w++) {
+            const lanes = 16 * w + 4 * l, rows = 4 * (6 * l + w);
+            c.get(to).get(from).mem("i32.load", back ? lanes : rows, 2);
+            if (back && w < 3) {
+              c.set(v).i32(0).get(v).get(v).i32(M1).op("i32.eq", "select");
+            }
+            c.mem("i32.store", back ? rows : lanes, 2);
+          }
+        }
+        c.get(from).i32(96).op("i32.add").set(from);
+        c.get(to).i32(96).op("i32.add").set(to);
+      });
+    }, back ? "fromLanes" : "toLanes");
+  }
+}
 
 /**
  * Push the next z (in [1, m1]) of four substreams and advance their state locals
@@ -138,7 +166,7 @@ export function emitMrgStep(c: Code, x: readonly number[], k: (v: number) => voi
 }
 
 /** The fill kernel for float32 or float64 output, and its module for the workers. */
-function fillFunction(f32: boolean): { fill: Fill; module: KernelModule } {
+function fillFunction(f32: boolean): FillModule {
   const key = f32 ? "f32" : "f64";
   let f = fills.get(key);
   if (f) return f;
@@ -200,8 +228,14 @@ function fillFunction(f32: boolean): { fill: Fill; module: KernelModule } {
     c.get(g).get(groups).op("i32.lt_s");
     c.if(() => pass(1)); // the last of an odd count
   }, "k");
-  const bytes = mb.build();
-  f = { fill: a.instantiate(bytes).k as Fill, module: kernelModule(bytes) };
+  emitTransposes(mb);
+  const bytes = mb.build(), e = a.instantiate(bytes);
+  f = {
+    fill: e.k as Fill,
+    toLanes: e.toLanes as Transpose,
+    fromLanes: e.fromLanes as Transpose,
+    module: kernelModule(bytes),
+  };
   fills.set(key, f);
   return f;
 }
@@ -235,7 +269,7 @@ export function simdFillUniform(st: Int32Array, out: Float32Array | Float64Array
   // More than maxStreams substreams would need a state copy and a row buffer of tens of MB in
   // the arena (which keeps its size): such rare draws keep the scalar loop.
   if (
-    !config.wasm || !hasSimd() || groups === 0 || rows < mrgOptions.minRows || n < mrgOptions.minSize ||
+    !config.wasm || !hasSimd() || groups === 0 || rows === 0 || n < mrgOptions.minSize ||
     ns > mrgOptions.maxStreams
   ) return scalar();
   const S = f32 ? 4 : 8;
@@ -243,17 +277,12 @@ export function simdFillUniform(st: Int32Array, out: Float32Array | Float64Array
   const threads = n >= mrgOptions.parallelSize && groups >= 2 ? usableThreads() : 1;
   const ar = arena(), mark = ar.mark();
   try {
-    const sp = ar.alloc(groups * 96);
+    // The state in the caller's layout (aos), and transposed for the kernel (sp).
+    const aos = ar.alloc(groups * 96), sp = aos < 0 ? -1 : ar.alloc(groups * 96);
     if (sp < 0) return scalar();
-    const { fill, module } = fillFunction(f32);
-    // Word w of substream 4g + l at vector w, lane l of group g.
-    let soa = new Int32Array(ar.buffer, sp, groups * 24);
-    for (let g = 0; g < groups; g++) {
-      for (let l = 0; l < 4; l++) {
-        const o = 6 * (4 * g + l);
-        for (let w = 0; w < 6; w++) soa[24 * g + 4 * w + l] = st[o + w];
-      }
-    }
+    const { fill, toLanes, fromLanes, module } = fillFunction(f32);
+    new Int32Array(ar.buffer, aos, groups * 24).set(st.subarray(0, groups * 24));
+    toLanes(aos, sp, groups);
     const chunkRows = Math.max(1, Math.min(rows, Math.floor(mrgOptions.chunk * threads / ns)));
     const buf = ar.alloc(chunkRows * ns * S);
     if (buf < 0) return scalar();
@@ -278,17 +307,8 @@ export function simdFillUniform(st: Int32Array, out: Float32Array | Float64Array
     }
     if (threads > 1) mrgStats.splitRuns++;
     mrgStats.runs++;
-    // Back to the caller's layout, with the kernel's M1 (component 1's 0) mapped to 0.
-    soa = new Int32Array(ar.buffer, sp, groups * 24);
-    for (let g = 0; g < groups; g++) {
-      for (let l = 0; l < 4; l++) {
-        const o = 6 * (4 * g + l);
-        for (let w = 0; w < 6; w++) {
-          const v = soa[24 * g + 4 * w + l];
-          st[o + w] = w < 3 && v === M1 ? 0 : v;
-        }
-      }
-    }
+    fromLanes(sp, aos, groups);
+    st.set(new Int32Array(ar.buffer, aos, groups * 24));
   } finally {
     ar.release(mark);
   }

@@ -65,14 +65,12 @@ Deno.test("SIMD MRG31k3p: a step whose component 1 is 0 (kept as m1 in the vecto
         const a2 = a.slice(), b = a.slice(), n = ns * rows + 3;
         const x = f32 ? new Float32Array(n) : new Float64Array(n);
         const y = f32 ? new Float32Array(n) : new Float64Array(n);
-        const runs = mrgStats.runs, [min, minRows] = [mrgOptions.minSize, mrgOptions.minRows];
+        const runs = mrgStats.runs, min = mrgOptions.minSize;
         mrgOptions.minSize = 0;
-        mrgOptions.minRows = 1;
         try {
           simdFillUniform(a2, x, ns);
         } finally {
           mrgOptions.minSize = min;
-          mrgOptions.minRows = minRows;
         }
         assert.equal(mrgStats.runs, runs + 1);
         if (f32) fillUniform32(b, y as Float32Array, ns);
