@@ -10,16 +10,16 @@
  * The step is the scalar one lane by lane: the multipliers are powers of two, so it is
  * made of 32-bit masks, shifts, adds and the product by 21069 (`i32x4.mul`), and every
  * intermediate is below 2^32 (mrg_core.ts explains why), which `i32x4` arithmetic
- * (wrapping modulo 2^32, unsigned comparison `ge_u` where a value may pass 2^31) keeps
- * exactly. The float conversion is the scalar one too: `f32x4.convert_i32x4_s` rounds
+ * (wrapping modulo 2^32, an unsigned minimum where a value may pass 2^31) keeps exactly. The float conversion is the scalar one too: `f32x4.convert_i32x4_s` rounds
  * z to nearest even like `Math.fround`, and the product by NORM32 is rounded once in both;
  * float64 is `z · 2^-31`, exact. So the numbers are bit-identical (tested).
  *
  * What the vectors do not cover runs the scalar loop afterwards on the same state: the
  * last `ns % 4` substreams, and the last, partial row (n not a multiple of ns). Each
  * substream's draws stay in order, so the state after the call is the scalar one.
- * Output rows are made in chunks in the arena (the state, transposed to one vector per
- * word and group, stays there between chunks) and copied out.
+ * Output rows are made in chunks in the arena and copied out; the state is copied in
+ * once, transposed to one vector per word and group by a small function of the same
+ * module (and back afterwards), and stays there between chunks.
  * @module
  */
 import { config } from "../../core/config.ts";
@@ -243,8 +243,8 @@ function fillFunction(f32: boolean): FillModule {
 /**
  * `fillUniform32` / `fillUniform64` (by the type of `out`) with the same numbers and the
  * same state afterwards, four substreams per vector where the engine can; the scalar loop
- * otherwise (engine off, no SIMD, fewer than 4 substreams or `mrgOptions.minSize` draws,
- * no arena space).
+ * otherwise (engine off, no SIMD, fewer than 4 or more than `mrgOptions.maxStreams`
+ * substreams, fewer than `mrgOptions.minSize` draws or less than one row, no arena space).
  *
  * @example
  * ```ts
