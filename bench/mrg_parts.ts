@@ -3,7 +3,8 @@
  * 1e7 float32 uniforms from 15,360 substreams into a fresh array and into a reused one,
  * on one thread and split across two (`mrgOptions.parallelSize` lowered for the run), the
  * 40 MB copy into a fresh and into a used array (what the fill adds after its kernel), and
- * the Box–Muller transform of 1e6 uniforms (float32 and float64), SIMD and scalar.
+ * the Box–Muller transform of 1e6 uniforms (float32 and float64), SIMD and scalar, and
+ * compiled draws of 1e6 values with and without `low`/`high` or `avg`/`std`.
  * Interleaved rounds; median (best) ms.
  *
  *   deno run --allow-read --allow-env bench/mrg_parts.ts [rounds]
@@ -11,6 +12,7 @@
  * @module
  */
 import process from "node:process";
+import * as T from "../mod.ts";
 import { config } from "../core/config.ts";
 import { fillUniform32, fillUniform64, substreamStates } from "../random/mrg_core.ts";
 import { boxMuller } from "../random/mrg_op.ts";
@@ -43,6 +45,15 @@ for (const f32 of [true, false]) {
   const t = f32 ? "f32" : "f64";
   parts[`Box–Muller of 1e6 ${t} uniforms, SIMD`] = () => simdBoxMuller(u.slice(), f32);
   parts[`Box–Muller of 1e6 ${t} uniforms, scalar`] = () => boxMuller(u.slice(), f32);
+}
+
+// Compiled draws of 1e6 values, with and without the arguments that scale them.
+for (const dtype of ["float32", "float64"] as const) {
+  const s = new T.MRGRandomStreams(1), c = (v: T.Variable) => T.function([], v);
+  parts[`compiled: 1e6 ${dtype} uniforms`] = c(s.uniform([M], { dtype }));
+  parts[`compiled: 1e6 ${dtype} uniforms, low -1, high 3`] = c(s.uniform([M], { dtype, low: -1, high: 3 }));
+  parts[`compiled: 1e6 ${dtype} normals`] = c(s.normal([M], { dtype }));
+  parts[`compiled: 1e6 ${dtype} normals, avg 1, std 2`] = c(s.normal([M], { dtype, avg: 1, std: 2 }));
 }
 
 /** Run f with the fill split across two threads. */
