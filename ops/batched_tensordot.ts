@@ -13,8 +13,8 @@ import { asTensor } from "../core/constant.ts";
 import { mul } from "./arith.ts";
 import { batchedDot } from "./batched_dot.ts";
 import { dimshuffle } from "./dimshuffle.ts";
-import { reshape } from "./shape.ts";
-import { shapeI } from "./shape_i.ts";
+import { reshape } from "./reshape.ts";
+import { shapeI } from "./shape.ts";
 
 /** Params of check_aligned: the axes of its two inputs that must have equal lengths, and the op checked. */
 export interface AlignedParams {

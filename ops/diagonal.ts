@@ -16,8 +16,8 @@ import { add, mul, sub } from "./arith.ts";
 import { dimshuffle } from "./dimshuffle.ts";
 import { maximum, minimum } from "./minmax.ts";
 import { sum } from "./reduce.ts";
-import { reshape } from "./shape.ts";
-import { shapeI } from "./shape_i.ts";
+import { reshape } from "./reshape.ts";
+import { shapeI } from "./shape.ts";
 import { setSubtensor, slice } from "./subtensor.ts";
 
 type Len = number | Variable;

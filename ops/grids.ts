@@ -12,7 +12,7 @@ import { alloc, arange, type ArangeBound } from "./alloc.ts";
 import { cast } from "./cast.ts";
 import { dimshuffle } from "./dimshuffle.ts";
 import { stack } from "./join.ts";
-import { shapeI } from "./shape_i.ts";
+import { shapeI } from "./shape.ts";
 
 /** One range of a grid: `[stop]`, `[start, stop]` or `[start, stop, step]`, as a slice `start:stop:step`. */
 export type GridRange = readonly [ArangeBound, ArangeBound?, ArangeBound?];

@@ -9,7 +9,7 @@ import { NDArray, stridesOf } from "../core/ndarray.ts";
 import { bool, checkOptions, isPlainObject } from "../core/options.ts";
 import { atUserCall, defineOp, type Op, type TensorLike, TensorType, type Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
-import { flatten } from "./shape.ts";
+import { flatten } from "./reshape.ts";
 import { get } from "./subtensor.ts";
 import { take } from "./take.ts";
 

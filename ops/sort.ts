@@ -18,7 +18,7 @@ import {
   type Variable,
 } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
-import { flatten } from "./shape.ts";
+import { flatten } from "./reshape.ts";
 
 /** Params of sort, argsort and permuteAlong: the axis (>= 0). */
 export interface AxisParams {

@@ -22,8 +22,8 @@ import {
   type Variable,
 } from "../core/graph.ts";
 import { asTensor, constant } from "../core/constant.ts";
-import { flatten } from "./shape.ts";
-import { checkIntScalar, shapeI, staticInt } from "./shape_i.ts";
+import { flatten } from "./reshape.ts";
+import { checkIntScalar, shapeI, staticInt } from "./shape.ts";
 
 /** How take treats indices outside `[-n, n)`. */
 export type TakeMode = "raise" | "wrap" | "clip";

@@ -16,8 +16,8 @@ import { mod, mul, sub } from "./arith.ts";
 import { maximum } from "./minmax.ts";
 import { dimshuffle } from "./dimshuffle.ts";
 import { concatenate } from "./join.ts";
-import { flatten, reshape } from "./shape.ts";
-import { checkIntScalar, shapeI, staticInt } from "./shape_i.ts";
+import { flatten, reshape } from "./reshape.ts";
+import { checkIntScalar, shapeI, staticInt } from "./shape.ts";
 import { slice } from "./subtensor.ts";
 import { take } from "./take.ts";
 
