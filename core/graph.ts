@@ -507,6 +507,21 @@ export interface TensorMethods {
   slice(...args: (SliceArg | NDArray)[]): Variable;
   /** The symbolic shape: an int64 vector; `x.shape.get(0)` is a scalar. */
   readonly shape: Variable;
+  // Issue 16, extra_ops (h-index).
+  /** Cumulative sum along `axis` (flattened when null, the default) (`cumsum`). */
+  cumsum(axis?: number | null): Variable;
+  /** Cumulative product along `axis` (flattened when null, the default) (`cumprod`). */
+  cumprod(axis?: number | null): Variable;
+  /** Without the axes of length 1, or the given ones (`squeeze`). */
+  squeeze(axis?: number | number[] | null): Variable;
+  /** The slices along `axis` (flattened when null) where `condition` is true, as NumPy's `x.compress` (`compress`). */
+  compress(condition: TensorLike, axis?: number | null): Variable;
+  /** Where the values `v` would go in this sorted vector (`searchsorted`). */
+  searchsorted(v: TensorLike, options?: { side?: "left" | "right"; sorter?: TensorLike }): Variable;
+  /** The real part: the tensor itself (Hypatia has no complex dtypes) (`real`). */
+  readonly real: Variable;
+  /** The imaginary part: zeros of the tensor's dtype and shape (`imag`). */
+  readonly imag: Variable;
   // Issue 16, shape and array ops (h-array): installed by ops/methods.ts, typed loosely
   // here (core cannot import the ops' option types); each is the free function of the name.
   /** Elements at integer `indices` along an axis (`take`; flattened without an axis). */
@@ -540,21 +555,6 @@ export interface TensorMethods {
   nonzero(options: { returnMatrix: true }): Variable;
   /** The nonzero elements, flattened (`nonzeroValues`). */
   nonzeroValues(): Variable;
-  // Issue 16, extra_ops (h-index).
-  /** Cumulative sum along `axis` (flattened when null, the default) (`cumsum`). */
-  cumsum(axis?: number | null): Variable;
-  /** Cumulative product along `axis` (flattened when null, the default) (`cumprod`). */
-  cumprod(axis?: number | null): Variable;
-  /** Without the axes of length 1, or the given ones (`squeeze`). */
-  squeeze(axis?: number | number[] | null): Variable;
-  /** The slices along `axis` (flattened when null) where `condition` is true, as NumPy's `x.compress` (`compress`). */
-  compress(condition: TensorLike, axis?: number | null): Variable;
-  /** Where the values `v` would go in this sorted vector (`searchsorted`). */
-  searchsorted(v: TensorLike, options?: { side?: "left" | "right"; sorter?: TensorLike }): Variable;
-  /** The real part: the tensor itself (Hypatia has no complex dtypes) (`real`). */
-  readonly real: Variable;
-  /** The imaginary part: zeros of the tensor's dtype and shape (`imag`). */
-  readonly imag: Variable;
 }
 
 /** NumPy's sort algorithm names (every one gives the stable order in Hypatia). */

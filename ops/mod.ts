@@ -30,32 +30,6 @@ export { get, incSubtensor, setSubtensor, slice } from "./indexing.ts";
 export type { IndexArg, IndexArray } from "./indexing.ts";
 export { batchedDot, dot, outer, tensordot } from "./dot.ts";
 export type { TensordotAxes } from "./tensordot.ts";
-// Issue 16, shape and array ops (h-array).
-export * from "./constructors_wide.ts";
-export {
-  addbroadcast,
-  patternbroadcast,
-  shapePadaxis,
-  shapePadleft,
-  shapePadright,
-  unbroadcast,
-} from "./broadcast.ts";
-export { take } from "./take.ts";
-export { argsort, sort } from "./sort.ts";
-export type { SortOptions } from "./sort.ts";
-export type { SortKind } from "../core/graph.ts";
-export { ravel, repeat, roll, tile } from "./tile_repeat.ts";
-export { allocDiag, diag, diagonal, extractDiag, identityLike, trace } from "./diagonal.ts";
-export { maxAndArgmax, ptp } from "./extremes.ts";
-export { copy, tensorCopy } from "./copy.ts";
-export { mgrid, ogrid, stacklists } from "./grids.ts";
-export type { GridRange, NestedTensors } from "./grids.ts";
-export { choose } from "./choose.ts";
-export type { ChooseOptions } from "./choose.ts";
-export { flatnonzero, nonzero, nonzeroValues } from "./nonzero.ts";
-export type { NonzeroOptions } from "./nonzero.ts";
-export { batchedTensordot } from "./batched_tensordot.ts";
-export type { TakeMode, TakeOptions } from "./take.ts";
 // Issue 16, extra_ops (h-index).
 export * from "./extra_ops.ts";
 export * as extra_ops from "./extra_ops.ts";
@@ -104,3 +78,29 @@ export {
   ultraFastSigmoid,
 } from "./nnet.ts";
 export * as nnet from "./nnet.ts";
+// Issue 16, shape and array ops (h-array).
+export * from "./constructors_wide.ts";
+export {
+  addbroadcast,
+  patternbroadcast,
+  shapePadaxis,
+  shapePadleft,
+  shapePadright,
+  unbroadcast,
+} from "./broadcast.ts";
+export { take } from "./take.ts";
+export { argsort, sort } from "./sort.ts";
+export type { SortOptions } from "./sort.ts";
+export type { SortKind } from "../core/graph.ts";
+export { ravel, repeat, roll, tile } from "./tile_repeat.ts";
+export { allocDiag, diag, diagonal, extractDiag, identityLike, trace } from "./diagonal.ts";
+export { maxAndArgmax, ptp } from "./extremes.ts";
+export { copy, tensorCopy } from "./copy.ts";
+export { mgrid, ogrid, stacklists } from "./grids.ts";
+export type { GridRange, NestedTensors } from "./grids.ts";
+export { choose } from "./choose.ts";
+export type { ChooseOptions } from "./choose.ts";
+export { flatnonzero, nonzero, nonzeroValues } from "./nonzero.ts";
+export type { NonzeroOptions } from "./nonzero.ts";
+export { batchedTensordot } from "./batched_tensordot.ts";
+export type { TakeMode, TakeOptions } from "./take.ts";

@@ -82,16 +82,6 @@ import { wasmReduceKernel } from "./reduce.ts";
 import { vexp, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
 import { vlog, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from "./vlog.ts";
 import { verf } from "./verf.ts";
-// Issue 16, shape and array ops (h-array).
-import { rebroadcastOp } from "../../ops/broadcast.ts";
-import { takeGradOp, takeOp } from "../../ops/take.ts";
-import { argsortOp, permuteAlongOp, sortOp } from "../../ops/sort.ts";
-import { repeatIndexOp } from "../../ops/tile_repeat.ts";
-import { chooseCheckOp } from "../../ops/choose.ts";
-import { nonzeroOp } from "../../ops/nonzero.ts";
-import { copyOp } from "../../ops/copy.ts";
-import { wasmTakeKernel } from "./gather.ts";
-import { checkAlignedOp } from "../../ops/batched_tensordot.ts";
 import {
   considerConstantOp,
   disconnectedGradOp,
@@ -102,6 +92,16 @@ import {
 } from "../../ops/grad_helpers.ts";
 import { permuteRowElementsOp } from "../../ops/permute_row_elements.ts";
 import { printOp } from "../../ops/print.ts";
+// Issue 16, shape and array ops (h-array).
+import { rebroadcastOp } from "../../ops/broadcast.ts";
+import { takeGradOp, takeOp } from "../../ops/take.ts";
+import { argsortOp, permuteAlongOp, sortOp } from "../../ops/sort.ts";
+import { repeatIndexOp } from "../../ops/tile_repeat.ts";
+import { chooseCheckOp } from "../../ops/choose.ts";
+import { nonzeroOp } from "../../ops/nonzero.ts";
+import { copyOp } from "../../ops/copy.ts";
+import { wasmTakeKernel } from "./gather.ts";
+import { checkAlignedOp } from "../../ops/batched_tensordot.ts";
 
 /**
  * The engine's table. Elementwise ops have a `vector` rule (one step of a group kernel,
@@ -195,15 +195,6 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   )
   .decline(scanOp, "the scan runner runs its body as a program of its own, whose nodes use this engine")
   .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)")
-  // Issue 16, shape and array ops (h-array).
-  .decline(checkAlignedOp, "a length check on a relabelled view: it moves no data")
-  .decline(rebroadcastOp, "a relabelled view: it moves no data")
-  .decline([sortOp, argsortOp, permuteAlongOp], "comparison sorts and permutations: no arithmetic for SIMD")
-  .register(copyOp, { vector: (w, [a]) => w.get(a) })
-  .decline([chooseCheckOp, nonzeroOp], "integer checks and positions: no arithmetic for SIMD")
-  .decline(repeatIndexOp, "integer positions counted out from the repeat counts: no arithmetic for SIMD")
-  .decline(takeGradOp, "a scatter-add with repeated positions: the JS loop runs it")
-  .register(takeOp, { kernel: (node, js) => wasmTakeKernel(node, js) })
   // Issue 16, advanced indexing (h-index).
   .decline(
     [advancedSubtensorOp, advancedIncSubtensorOp],
@@ -271,4 +262,13 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     gradUndefinedOp,
     "it refuses to run on every engine: it stands for a gradient that is not implemented",
   )
-  .decline(checkLabelsOp, "a check of integer labels: no arithmetic for SIMD to speed up");
+  .decline(checkLabelsOp, "a check of integer labels: no arithmetic for SIMD to speed up")
+  // Issue 16, shape and array ops (h-array).
+  .decline(checkAlignedOp, "a length check on a relabelled view: it moves no data")
+  .decline(rebroadcastOp, "a relabelled view: it moves no data")
+  .decline([sortOp, argsortOp, permuteAlongOp], "comparison sorts and permutations: no arithmetic for SIMD")
+  .register(copyOp, { vector: (w, [a]) => w.get(a) })
+  .decline([chooseCheckOp, nonzeroOp], "integer checks and positions: no arithmetic for SIMD")
+  .decline(repeatIndexOp, "integer positions counted out from the repeat counts: no arithmetic for SIMD")
+  .decline(takeGradOp, "a scatter-add with repeated positions: the JS loop runs it")
+  .register(takeOp, { kernel: (node, js) => wasmTakeKernel(node, js) });

@@ -164,6 +164,31 @@ const CASES: Record<string, () => Case> = {
       tol: exact,
     };
   },
+  // Issue 16, extra_ops and advanced indexing (h-index).
+  cumsum: () => red((x) => [T.cumsum(x, 1), T.cumsum(x, 0), T.cumsum(x)], close),
+  cumprod: () => red((x) => [T.cumprod(x, 0), T.cumprod(x, -1)], close),
+  linear_recurrence: () => red((x) => [T.grad(T.sum(T.cumprod(x, 1)), x)], close),
+  advanced_subtensor: () =>
+    red((x) => [T.get(x, [2, 0, 2]), T.slice(x, null, T.constant([3, 1])), T.get(x, x.gt(0))], exact),
+  advanced_inc_subtensor: () =>
+    red(
+      (x) => [T.incSubtensor(T.get(x, [0, 0]), 1), T.setSubtensor(T.slice(x, null, T.constant([1])), 2)],
+      exact,
+    ),
+  fill_diagonal: () => red((x) => [T.fillDiagonal(x, 0), T.fillDiagonalOffset(x, 5, 1)], exact),
+  bincount: () => ints((i) => [T.bincount(i, { minlength: 4 })]),
+  searchsorted: () => red((x) => [T.searchsorted(T.constant(new Float32Array([-1, 0, 1])), x)], exact),
+  unique: () => red((x) => [...T.unique(x.mul(2).round(), { returnCounts: true })], exact),
+  unravel_index: () => ints((i) => T.unravelIndex(i, [3, 4])),
+  ravel_multi_index: () => ints((i) => [T.ravelMultiIndex([i, i.sub(1)], [3, 4], { mode: "clip" })]),
+  bartlett: () => {
+    const n = T.lscalar("n");
+    return { vars: [n], outs: [T.bartlett(n)], values: [T.asarray(7, { dtype: "int64" })], tol: exact };
+  },
+  squeeze: () => {
+    const x = T.fmatrix("x");
+    return { vars: [x], outs: [T.squeeze(x, 0)], values: [randomF32([1, 4], 12)], tol: exact };
+  },
   // Issue 16, shape and array ops (h-array).
   rebroadcast: () => {
     const x = T.fmatrix("x");
@@ -210,31 +235,6 @@ const CASES: Record<string, () => Case> = {
       values: [randomF32([2, 3, 4], 17), randomF32([2, 4, 5], 18)],
       tol: close,
     };
-  },
-  // Issue 16, extra_ops and advanced indexing (h-index).
-  cumsum: () => red((x) => [T.cumsum(x, 1), T.cumsum(x, 0), T.cumsum(x)], close),
-  cumprod: () => red((x) => [T.cumprod(x, 0), T.cumprod(x, -1)], close),
-  linear_recurrence: () => red((x) => [T.grad(T.sum(T.cumprod(x, 1)), x)], close),
-  advanced_subtensor: () =>
-    red((x) => [T.get(x, [2, 0, 2]), T.slice(x, null, T.constant([3, 1])), T.get(x, x.gt(0))], exact),
-  advanced_inc_subtensor: () =>
-    red(
-      (x) => [T.incSubtensor(T.get(x, [0, 0]), 1), T.setSubtensor(T.slice(x, null, T.constant([1])), 2)],
-      exact,
-    ),
-  fill_diagonal: () => red((x) => [T.fillDiagonal(x, 0), T.fillDiagonalOffset(x, 5, 1)], exact),
-  bincount: () => ints((i) => [T.bincount(i, { minlength: 4 })]),
-  searchsorted: () => red((x) => [T.searchsorted(T.constant(new Float32Array([-1, 0, 1])), x)], exact),
-  unique: () => red((x) => [...T.unique(x.mul(2).round(), { returnCounts: true })], exact),
-  unravel_index: () => ints((i) => T.unravelIndex(i, [3, 4])),
-  ravel_multi_index: () => ints((i) => [T.ravelMultiIndex([i, i.sub(1)], [3, 4], { mode: "clip" })]),
-  bartlett: () => {
-    const n = T.lscalar("n");
-    return { vars: [n], outs: [T.bartlett(n)], values: [T.asarray(7, { dtype: "int64" })], tol: exact };
-  },
-  squeeze: () => {
-    const x = T.fmatrix("x");
-    return { vars: [x], outs: [T.squeeze(x, 0)], values: [randomF32([1, 4], 12)], tol: exact };
   },
 };
 

@@ -62,15 +62,6 @@ import { gradUndefinedOp } from "../../ops/grad_undefined.ts";
 import { checkLabelsOp } from "../../ops/check_labels.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import type { WgslKernelTemplate } from "./kernel_template.ts";
-// Issue 16, shape and array ops (h-array).
-import { rebroadcastOp } from "../../ops/broadcast.ts";
-import { takeGradOp, takeOp } from "../../ops/take.ts";
-import { argsortOp, permuteAlongOp, sortOp } from "../../ops/sort.ts";
-import { repeatIndexOp } from "../../ops/tile_repeat.ts";
-import { chooseCheckOp } from "../../ops/choose.ts";
-import { nonzeroOp } from "../../ops/nonzero.ts";
-import { checkAlignedWgsl, rebroadcastWgsl, takeWgsl } from "../../ops/array_wgsl.ts";
-import { checkAlignedOp } from "../../ops/batched_tensordot.ts";
 import {
   considerConstantOp,
   disconnectedGradOp,
@@ -81,6 +72,15 @@ import {
 } from "../../ops/grad_helpers.ts";
 import { permuteRowElementsOp } from "../../ops/permute_row_elements.ts";
 import { printOp } from "../../ops/print.ts";
+// Issue 16, shape and array ops (h-array).
+import { rebroadcastOp } from "../../ops/broadcast.ts";
+import { takeGradOp, takeOp } from "../../ops/take.ts";
+import { argsortOp, permuteAlongOp, sortOp } from "../../ops/sort.ts";
+import { repeatIndexOp } from "../../ops/tile_repeat.ts";
+import { chooseCheckOp } from "../../ops/choose.ts";
+import { nonzeroOp } from "../../ops/nonzero.ts";
+import { checkAlignedWgsl, rebroadcastWgsl, takeWgsl } from "../../ops/array_wgsl.ts";
+import { checkAlignedOp } from "../../ops/batched_tensordot.ts";
 
 /** How the WebGPU engine runs one (non-elementwise) op. */
 export interface WebgpuRule {
@@ -147,27 +147,6 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .register(eyeOp, kernel(eyeWgsl))
   .register(mrgRandomOp, kernel(mrgWgsl))
   .decline(numpyRandomOp, "NumPy-backed random ops run on the CPU (Mersenne Twister and NumPy's algorithms)")
-  // Issue 16, shape and array ops (h-array).
-  .register(rebroadcastOp, kernel(rebroadcastWgsl))
-  .decline(
-    [sortOp, argsortOp, permuteAlongOp],
-    "a GPU sort needs a bitonic or radix network, not written: sorts and int64 positions run on the host",
-  )
-  .decline(
-    chooseCheckOp,
-    'an index out of range is reported from the host ("wrap" and "clip" modes run here)',
-  )
-  .decline(
-    nonzeroOp,
-    "its length is the number of nonzero elements, known only after counting: computed on the host",
-  )
-  .decline(
-    repeatIndexOp,
-    "its length is the counts' sum, known only after reading them: computed on the host",
-  )
-  .decline(takeGradOp, "a scatter-add where indices repeat needs float atomic adds, which WGSL lacks")
-  .register(takeOp, kernel(takeWgsl))
-  .register(checkAlignedOp, kernel(checkAlignedWgsl))
   // Issue 16, advanced indexing (h-index).
   .decline(
     [advancedSubtensorOp, advancedIncSubtensorOp],
@@ -205,4 +184,25 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .decline(
     checkLabelsOp,
     "it may throw a user's error, which a GPU kernel cannot: the labels are checked on the host",
-  );
+  )
+  // Issue 16, shape and array ops (h-array).
+  .register(rebroadcastOp, kernel(rebroadcastWgsl))
+  .decline(
+    [sortOp, argsortOp, permuteAlongOp],
+    "a GPU sort needs a bitonic or radix network, not written: sorts and int64 positions run on the host",
+  )
+  .decline(
+    chooseCheckOp,
+    'an index out of range is reported from the host ("wrap" and "clip" modes run here)',
+  )
+  .decline(
+    nonzeroOp,
+    "its length is the number of nonzero elements, known only after counting: computed on the host",
+  )
+  .decline(
+    repeatIndexOp,
+    "its length is the counts' sum, known only after reading them: computed on the host",
+  )
+  .decline(takeGradOp, "a scatter-add where indices repeat needs float atomic adds, which WGSL lacks")
+  .register(takeOp, kernel(takeWgsl))
+  .register(checkAlignedOp, kernel(checkAlignedWgsl));
