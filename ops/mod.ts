@@ -28,3 +28,7 @@ export type { ArangeBound } from "./alloc.ts";
 export { get, incSubtensor, setSubtensor, slice } from "./subtensor.ts";
 export { batchedDot, dot, outer, tensordot } from "./dot.ts";
 export type { TensordotAxes } from "./tensordot.ts";
+// Issue 16, linear algebra and fft (h-linalg).
+export * from "./linalg/mod.ts";
+export { irfft, rfft } from "./fft.ts";
+export type { FftNorm, FftOptions, IrfftOptions } from "./fft.ts";

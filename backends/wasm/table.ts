@@ -53,6 +53,11 @@ import { wasmReduceKernel } from "./reduce.ts";
 import { vexp, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
 import { vlog, vlog1p, vlog2, vsoftplus } from "./vlog.ts";
 import { verf } from "./verf.ts";
+// Issue 16, linear algebra and fft (h-linalg).
+import { choleskyOp, detOp, matrixInverseOp, solveOp, solveTriangularOp } from "../../ops/linalg/nlinalg.ts";
+import { eighOp, qrOp, svdOp } from "../../ops/linalg/decomp.ts";
+import { expmOp } from "../../ops/linalg/expm.ts";
+import { irfftOp, rfftOp } from "../../ops/fft.ts";
 
 /**
  * The engine's table. Elementwise ops have a `vector` rule (one step of a group kernel,
@@ -146,3 +151,10 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   )
   .decline(scanOp, "the scan runner runs its body as a program of its own, whose nodes use this engine")
   .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)");
+
+// Issue 16, linear algebra and fft (h-linalg).
+wasmTable.decline(
+  [matrixInverseOp, detOp, solveOp, solveTriangularOp, choleskyOp, eighOp, qrOp, svdOp, expmOp],
+  "factorisations run their JS reference (kernels.ts, O(n³) loops); no SIMD kernel yet (the performance issue)",
+);
+wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no SIMD kernel yet");

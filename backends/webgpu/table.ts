@@ -49,6 +49,11 @@ import { mrgWgsl } from "../../random/mrg_wgsl.ts";
 import { numpyRandomOp } from "../../random/numpy_op.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import type { WgslKernelTemplate } from "./kernel_template.ts";
+// Issue 16, linear algebra and fft (h-linalg).
+import { choleskyOp, detOp, matrixInverseOp, solveOp, solveTriangularOp } from "../../ops/linalg/nlinalg.ts";
+import { eighOp, qrOp, svdOp } from "../../ops/linalg/decomp.ts";
+import { expmOp } from "../../ops/linalg/expm.ts";
+import { irfftOp, rfftOp } from "../../ops/fft.ts";
 
 /** How the WebGPU engine runs one (non-elementwise) op. */
 export interface WebgpuRule {
@@ -115,3 +120,10 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .register(eyeOp, kernel(eyeWgsl))
   .register(mrgRandomOp, kernel(mrgWgsl))
   .decline(numpyRandomOp, "NumPy-backed random ops run on the CPU (Mersenne Twister and NumPy's algorithms)");
+
+// Issue 16, linear algebra and fft (h-linalg).
+webgpuTable.decline(
+  [matrixInverseOp, detOp, solveOp, solveTriangularOp, choleskyOp, eighOp, qrOp, svdOp, expmOp],
+  "host only: pivoting and convergence loops are sequential; the factorisation runs in a host segment",
+);
+webgpuTable.decline([rfftOp, irfftOp], "host only: the FFT runs in a host segment (no WGSL FFT yet)");

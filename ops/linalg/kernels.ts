@@ -1,0 +1,435 @@
+/**
+ * The numerical routines behind the linear algebra ops, on row-major float64 matrices
+ * (`Float64Array`, n×n unless said otherwise): LU with partial pivoting, Cholesky,
+ * triangular solves, Householder QR, cyclic Jacobi for symmetric eigenproblems,
+ * one-sided Jacobi for the SVD, and Padé scaling-and-squaring for expm. They are the
+ * reference rules; they know nothing of graphs, and report failure by return value so
+ * that the ops can name the node in their errors.
+ * @module
+ */
+
+/** An LU factorisation `P A = L U`, packed: L below the diagonal (unit diagonal implied), U on and above. */
+export interface LU {
+  lu: Float64Array;
+  /** Row i of P A is row perm[i] of A. */
+  perm: Int32Array;
+  /** +1 or -1: the sign of the permutation. */
+  sign: number;
+  /** The first zero pivot (the matrix is singular), or -1. */
+  singularAt: number;
+}
+
+/** LU with partial pivoting (LAPACK's getrf, unblocked). */
+export function luFactor(a: ArrayLike<number>, n: number): LU {
+  const lu = Float64Array.from(a as ArrayLike<number>);
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  let sign = 1, singularAt = -1;
+  for (let k = 0; k < n; k++) {
+    let p = k, big = Math.abs(lu[k * n + k]);
+    for (let i = k + 1; i < n; i++) {
+      const v = Math.abs(lu[i * n + k]);
+      if (v > big) big = v, p = i;
+    }
+    if (p !== k) {
+      for (let j = 0; j < n; j++) {
+        const t = lu[k * n + j];
+        lu[k * n + j] = lu[p * n + j];
+        lu[p * n + j] = t;
+      }
+      const t = perm[k];
+      perm[k] = perm[p];
+      perm[p] = t;
+      sign = -sign;
+    }
+    const piv = lu[k * n + k];
+    if (piv === 0) {
+      if (singularAt < 0) singularAt = k;
+      continue;
+    }
+    for (let i = k + 1; i < n; i++) {
+      const f = (lu[i * n + k] /= piv);
+      if (f === 0) continue;
+      const ri = i * n, rk = k * n;
+      for (let j = k + 1; j < n; j++) lu[ri + j] -= f * lu[rk + j];
+    }
+  }
+  return { lu, perm, sign, singularAt };
+}
+
+/** Solve `A X = B` from A's LU; B is n×m row-major; returns X. */
+export function luSolve({ lu, perm }: LU, n: number, b: ArrayLike<number>, m: number): Float64Array {
+  const x = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) x[i * m + j] = b[perm[i] * m + j];
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < i; k++) {
+      const f = lu[i * n + k];
+      if (f !== 0) { for (let j = 0; j < m; j++) x[i * m + j] -= f * x[k * m + j]; }
+    }
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    for (let k = i + 1; k < n; k++) {
+      const f = lu[i * n + k];
+      if (f !== 0) { for (let j = 0; j < m; j++) x[i * m + j] -= f * x[k * m + j]; }
+    }
+    const d = lu[i * n + i];
+    for (let j = 0; j < m; j++) x[i * m + j] /= d;
+  }
+  return x;
+}
+
+/** The determinant from A's LU (0 when singular). */
+export function luDet({ lu, sign }: LU, n: number): number {
+  let d = sign;
+  for (let i = 0; i < n; i++) d *= lu[i * n + i];
+  return d;
+}
+
+/** The inverse from A's LU. */
+export function luInverse(f: LU, n: number): Float64Array {
+  const eye = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) eye[i * n + i] = 1;
+  return luSolve(f, n, eye, n);
+}
+
+/**
+ * The lower Cholesky factor of the symmetric matrix whose lower triangle is in `a`
+ * (the upper triangle is not read, as LAPACK's potrf with UPLO='L'). Returns the
+ * factor, or the 1-based order of the first leading minor that is not positive.
+ */
+export function cholesky(a: ArrayLike<number>, n: number): Float64Array | number {
+  const l = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j];
+    for (let k = 0; k < j; k++) d -= l[j * n + k] * l[j * n + k];
+    if (!(d > 0)) return j + 1;
+    const ljj = Math.sqrt(d);
+    l[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j];
+      const ri = i * n, rj = j * n;
+      for (let k = 0; k < j; k++) s -= l[ri + k] * l[rj + k];
+      l[ri + j] = s / ljj;
+    }
+  }
+  return l;
+}
+
+/**
+ * Solve `T X = B` for triangular T (n×n; only the `lower` or upper triangle is read),
+ * B n×m. Returns X, or the index of the first zero diagonal entry.
+ */
+export function triSolve(
+  t: ArrayLike<number>,
+  n: number,
+  b: ArrayLike<number>,
+  m: number,
+  lower: boolean,
+  unitDiagonal = false,
+): Float64Array | number {
+  if (!unitDiagonal) { for (let i = 0; i < n; i++) if (t[i * n + i] === 0) return i; }
+  const x = Float64Array.from(b);
+  for (let s = 0; s < n; s++) {
+    const i = lower ? s : n - 1 - s;
+    const [k0, k1] = lower ? [0, i] : [i + 1, n];
+    for (let k = k0; k < k1; k++) {
+      const f = t[i * n + k];
+      if (f !== 0) { for (let j = 0; j < m; j++) x[i * m + j] -= f * x[k * m + j]; }
+    }
+    if (!unitDiagonal) {
+      const d = t[i * n + i];
+      for (let j = 0; j < m; j++) x[i * m + j] /= d;
+    }
+  }
+  return x;
+}
+
+/** Row-major product of (n×k)(k×m). */
+export function matmul(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  n: number,
+  k: number,
+  m: number,
+): Float64Array {
+  const c = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    for (let p = 0; p < k; p++) {
+      const f = a[i * k + p];
+      if (f === 0) continue;
+      const rb = p * m, rc = i * m;
+      for (let j = 0; j < m; j++) c[rc + j] += f * b[rb + j];
+    }
+  }
+  return c;
+}
+
+/** Transpose of an n×m row-major matrix. */
+export function transposed(a: ArrayLike<number>, n: number, m: number): Float64Array {
+  const t = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) t[j * n + i] = a[i * m + j];
+  return t;
+}
+
+/**
+ * Householder QR of an m×n matrix (LAPACK's geqrf sign convention: R's diagonal is
+ * -sign(alpha)·norm, so the factors match NumPy's). Returns Q (m×k) and R (k×n) with
+ * k = min(m, n) when `complete` is false, else Q m×m and R m×n.
+ */
+export function qr(
+  a: ArrayLike<number>,
+  m: number,
+  n: number,
+  complete: boolean,
+): { q: Float64Array; r: Float64Array } {
+  const r = Float64Array.from(a), k = Math.min(m, n);
+  const vs: Float64Array[] = [], taus: number[] = [];
+  for (let j = 0; j < k; j++) {
+    let norm2 = 0;
+    for (let i = j + 1; i < m; i++) norm2 += r[i * n + j] ** 2;
+    const alpha = r[j * n + j];
+    const v = new Float64Array(m);
+    if (norm2 === 0) {
+      vs.push(v), taus.push(0); // already reduced: H = I (LAPACK's tau = 0)
+      continue;
+    }
+    const beta = -Math.sign(alpha || 1) * Math.hypot(alpha, Math.sqrt(norm2));
+    const tau = (beta - alpha) / beta, scale = 1 / (alpha - beta);
+    v[j] = 1;
+    for (let i = j + 1; i < m; i++) v[i] = r[i * n + j] * scale;
+    // R <- (I - tau v v^T) R on columns j..n
+    for (let c = j; c < n; c++) {
+      let s = 0;
+      for (let i = j; i < m; i++) s += v[i] * r[i * n + c];
+      s *= tau;
+      for (let i = j; i < m; i++) r[i * n + c] -= s * v[i];
+    }
+    for (let i = j + 1; i < m; i++) r[i * n + j] = 0;
+    r[j * n + j] = beta;
+    vs.push(v), taus.push(tau);
+  }
+  const qc = complete ? m : k;
+  const q = new Float64Array(m * qc);
+  for (let i = 0; i < qc; i++) q[i * qc + i] = 1;
+  for (let j = k - 1; j >= 0; j--) {
+    const v = vs[j], tau = taus[j];
+    if (tau === 0) continue;
+    for (let c = 0; c < qc; c++) {
+      let s = 0;
+      for (let i = j; i < m; i++) s += v[i] * q[i * qc + c];
+      s *= tau;
+      for (let i = j; i < m; i++) q[i * qc + c] -= s * v[i];
+    }
+  }
+  const rr = complete ? r : r.slice(0, k * n);
+  return { q, r: rr };
+}
+
+/**
+ * Eigen-decomposition of the symmetric matrix whose lower triangle is in `a` by cyclic
+ * Jacobi rotations: eigenvalues ascending (as LAPACK's syevd returns them) and the
+ * eigenvectors as the columns of `v` (n×n row-major).
+ */
+export function symEig(a: ArrayLike<number>, n: number): { w: Float64Array; v: Float64Array } {
+  const s = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) s[i * n + j] = s[j * n + i] = a[i * n + j];
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0, total = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const x = s[i * n + j] ** 2;
+        total += x;
+        if (i !== j) off += x;
+      }
+    }
+    if (!(off > 1e-30 * total) || !Number.isFinite(total)) break;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = s[p * n + q];
+        if (apq === 0) continue;
+        const theta = (s[q * n + q] - s[p * n + p]) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1), sn = t * c;
+        for (let k = 0; k < n; k++) { // columns p, q of S
+          const skp = s[k * n + p], skq = s[k * n + q];
+          s[k * n + p] = c * skp - sn * skq;
+          s[k * n + q] = sn * skp + c * skq;
+        }
+        for (let k = 0; k < n; k++) { // rows p, q of S
+          const spk = s[p * n + k], sqk = s[q * n + k];
+          s[p * n + k] = c * spk - sn * sqk;
+          s[q * n + k] = sn * spk + c * sqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p], vkq = v[k * n + q];
+          v[k * n + p] = c * vkp - sn * vkq;
+          v[k * n + q] = sn * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => s[i * n + i] - s[j * n + j]);
+  const w = new Float64Array(n), vs = new Float64Array(n * n);
+  order.forEach((src, dst) => {
+    w[dst] = s[src * n + src];
+    for (let k = 0; k < n; k++) vs[k * n + dst] = v[k * n + src];
+  });
+  return { w, v: vs };
+}
+
+/**
+ * Thin SVD of an m×n matrix by one-sided Jacobi (Hestenes) on its columns (on the
+ * transpose when m < n): `A = U diag(s) Vt`, s descending, U m×k, Vt k×n, k = min(m, n).
+ */
+export function svd(
+  a: ArrayLike<number>,
+  m: number,
+  n: number,
+): { u: Float64Array; s: Float64Array; vt: Float64Array } {
+  if (m < n) {
+    const t = svd(transposed(a, m, n), n, m); // A^T = U' S V'^T, so A = V' S U'^T
+    return { u: transposed(t.vt, m, m), s: t.s, vt: transposed(t.u, n, m) };
+  }
+  const w = Float64Array.from(a); // m×n, its columns are rotated to orthogonality
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let rotated = false;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        let alpha = 0, beta = 0, gamma = 0;
+        for (let i = 0; i < m; i++) {
+          const x = w[i * n + p], y = w[i * n + q];
+          alpha += x * x, beta += y * y, gamma += x * y;
+        }
+        if (gamma === 0 || Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) continue;
+        rotated = true;
+        const zeta = (beta - alpha) / (2 * gamma);
+        const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+        const c = 1 / Math.sqrt(1 + t * t), sn = c * t;
+        for (let i = 0; i < m; i++) {
+          const x = w[i * n + p], y = w[i * n + q];
+          w[i * n + p] = c * x - sn * y;
+          w[i * n + q] = sn * x + c * y;
+        }
+        for (let i = 0; i < n; i++) {
+          const x = v[i * n + p], y = v[i * n + q];
+          v[i * n + p] = c * x - sn * y;
+          v[i * n + q] = sn * x + c * y;
+        }
+      }
+    }
+    if (!rotated) break;
+  }
+  const norms = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let i = 0; i < m; i++) s += w[i * n + j] ** 2;
+    norms[j] = Math.sqrt(s);
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => norms[j] - norms[i]);
+  const u = new Float64Array(m * n), s = new Float64Array(n), vt = new Float64Array(n * n);
+  order.forEach((src, dst) => {
+    s[dst] = norms[src];
+    for (let i = 0; i < m; i++) u[i * n + dst] = norms[src] > 0 ? w[i * n + src] / norms[src] : 0;
+    for (let i = 0; i < n; i++) vt[dst * n + i] = v[i * n + src];
+  });
+  completeColumns(u, m, n, s);
+  return { u, s, vt };
+}
+
+/**
+ * Replace the columns of the m×k matrix `u` whose singular value is 0 with unit vectors
+ * orthogonal to the others (Gram–Schmidt on the standard basis), so U stays orthonormal.
+ */
+function completeColumns(u: Float64Array, m: number, k: number, s: Float64Array): void {
+  let e = 0;
+  for (let j = 0; j < k; j++) {
+    if (s[j] > 0) continue;
+    for (; e < m; e++) {
+      const c = new Float64Array(m);
+      c[e] = 1;
+      for (let r = 0; r < 2; r++) { // twice is enough (Kahan)
+        for (let jj = 0; jj < k; jj++) {
+          if (jj === j || (s[jj] === 0 && jj > j)) continue;
+          let d = 0;
+          for (let i = 0; i < m; i++) d += u[i * k + jj] * c[i];
+          for (let i = 0; i < m; i++) c[i] -= d * u[i * k + jj];
+        }
+      }
+      const nrm = Math.hypot(...c);
+      if (nrm > 1e-8) {
+        for (let i = 0; i < m; i++) u[i * k + j] = c[i] / nrm;
+        e++;
+        break;
+      }
+    }
+  }
+}
+
+/** An orthonormal m×m basis whose first k columns are those of the m×k orthonormal `u`. */
+export function completeBasis(u: ArrayLike<number>, m: number, k: number): Float64Array {
+  const full = new Float64Array(m * m), s = new Float64Array(m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) full[i * m + j] = u[i * k + j];
+  s.fill(1, 0, k);
+  completeColumns(full, m, m, s);
+  return full;
+}
+
+// Padé 13 coefficients (Higham 2005, "The scaling and squaring method for the matrix exponential revisited").
+const PADE13 = [
+  64764752532480000,
+  32382376266240000,
+  7771770303897600,
+  1187353796428800,
+  129060195264000,
+  10559470521600,
+  670442572800,
+  33522128640,
+  1323241920,
+  40840800,
+  960960,
+  16380,
+  182,
+  1,
+];
+const THETA13 = 5.371920351148152;
+
+/** exp(A) by Padé 13 scaling and squaring (Higham 2005; the 1-norm picks the scaling). */
+export function expm(a: ArrayLike<number>, n: number): Float64Array {
+  let norm1 = 0;
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += Math.abs(a[i * n + j]);
+    norm1 = Math.max(norm1, s);
+  }
+  if (!Number.isFinite(norm1)) return new Float64Array(n * n).fill(NaN);
+  const sPow = norm1 > THETA13 ? Math.max(0, Math.ceil(Math.log2(norm1 / THETA13))) : 0;
+  const scale = 2 ** -sPow;
+  const A = Float64Array.from(a, (x) => x * scale);
+  const mm = (x: Float64Array, y: Float64Array) => matmul(x, y, n, n, n);
+  const A2 = mm(A, A), A4 = mm(A2, A2), A6 = mm(A4, A2);
+  const b = PADE13, I = (i: number, j: number) => (i === j ? 1 : 0);
+  const t1 = new Float64Array(n * n), t2 = new Float64Array(n * n);
+  const v1 = new Float64Array(n * n), v2 = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const k = i * n + j;
+      t1[k] = b[13] * A6[k] + b[11] * A4[k] + b[9] * A2[k];
+      t2[k] = b[7] * A6[k] + b[5] * A4[k] + b[3] * A2[k] + b[1] * I(i, j);
+      v1[k] = b[12] * A6[k] + b[10] * A4[k] + b[8] * A2[k];
+      v2[k] = b[6] * A6[k] + b[4] * A4[k] + b[2] * A2[k] + b[0] * I(i, j);
+    }
+  }
+  const inner = mm(A6, t1);
+  for (let k = 0; k < n * n; k++) inner[k] += t2[k];
+  const U = mm(A, inner), V = mm(A6, v1);
+  for (let k = 0; k < n * n; k++) V[k] += v2[k];
+  const P = new Float64Array(n * n), Q = new Float64Array(n * n);
+  for (let k = 0; k < n * n; k++) P[k] = V[k] + U[k], Q[k] = V[k] - U[k];
+  let R = luSolve(luFactor(Q, n), n, P, n);
+  for (let i = 0; i < sPow; i++) R = mm(R, R);
+  return R;
+}

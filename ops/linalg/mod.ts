@@ -1,0 +1,28 @@
+/**
+ * Linear algebra (Theano's nlinalg and slinalg): the factorisation ops and the functions
+ * composed from them. Matrices are 2-d.
+ * @module
+ */
+export {
+  cholesky,
+  det,
+  matrixInverse,
+  solve,
+  solveLowerTriangular,
+  solveUpperTriangular,
+  type TriangularOptions,
+} from "./nlinalg.ts";
+export { eigh, eigvalsh, qr, type QrOptions, svd, type SvdOptions } from "./decomp.ts";
+export { expm } from "./expm.ts";
+export {
+  kron,
+  matrixDot,
+  matrixPower,
+  norm,
+  type NormOptions,
+  type NormOrd,
+  pinv,
+  type PinvOptions,
+  tensorinv,
+  tensorsolve,
+} from "./compose.ts";
