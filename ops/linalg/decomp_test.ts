@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import * as T from "../../mod.ts";
+import { REF } from "./testdata/linalg_ref.ts";
+import { close, run, signFixedColumns, transposeOf } from "./test_util.ts";
+
+const { S, W, Wt } = REF;
+
+Deno.test("eigh and eigvalsh: NumPy's eigenvalues, eigenvectors up to sign; only the lower triangle is read", () => {
+  const [w, v] = run((a) => T.eigh(a), S) as [number[], number[][]];
+  close(w, REF.eigh_S_w, 1e-12, "w");
+  close(signFixedColumns(v), signFixedColumns(REF.eigh_S_v), 1e-10, "v");
+  const upperGarbage = S.map((row, i) => row.map((x, j) => (j > i ? -7 : x)));
+  close(run(T.eigvalsh, upperGarbage)[0], REF.eigh_S_w, 1e-12, "eigvalsh");
+  assert.deepEqual(run(T.eigvalsh, T.asarray([], { shape: [0, 0] }))[0], []);
+});
+
+Deno.test("qr: NumPy's factors (reduced, complete, r) for tall and wide matrices", () => {
+  const [q, r] = run((a) => T.qr(a) as T.Variable[], W);
+  close(q, REF.qr_W_q, 1e-12, "Q");
+  close(r, REF.qr_W_r, 1e-12, "R");
+  const [qc, rc] = run((a) => T.qr(a, { mode: "complete" }) as T.Variable[], W);
+  close(qc, REF.qrc_W_q, 1e-12, "complete Q");
+  close(rc, REF.qrc_W_r, 1e-12, "complete R");
+  const [qw, rw] = run((a) => T.qr(a) as T.Variable[], Wt);
+  close(qw, REF.qr_Wt_q, 1e-12, "wide Q");
+  close(rw, REF.qr_Wt_r, 1e-12, "wide R");
+  close(run((a) => T.qr(a, { mode: "r" }) as T.Variable, W)[0], REF.qr_W_r, 1e-12, "mode r");
+  assert.throws(() => T.qr(T.dmatrix("a"), { mode: "raw" } as never), /option "mode" must be one of/);
+});
+
+Deno.test("svd: NumPy's singular values and vectors (up to sign), thin and full, tall and wide", () => {
+  for (const [name, m] of [["W", W], ["Wt", Wt]] as const) {
+    const [u, s, vt] = run((a) => T.svd(a, { fullMatrices: false }) as T.Variable[], m) as number[][][];
+    close(s, REF[`svd_${name}_s`], 1e-12, `${name} s`);
+    const ref = { u: REF[`svd_${name}_u`], vt: REF[`svd_${name}_vt`] };
+    close(signFixedColumns(u), signFixedColumns(ref.u), 1e-10, `${name} u`);
+    close(signFixedColumns(transposeOf(vt)), signFixedColumns(transposeOf(ref.vt)), 1e-10, `${name} vt`);
+    // Full matrices: the extra columns complete an orthonormal basis.
+    const [uf, , vtf] = run((a) => T.svd(a) as T.Variable[], m) as number[][][];
+    for (const q of [uf, vtf]) {
+      const qtq = transposeOf(q).map((ci) =>
+        transposeOf(q).map((cj) => ci.reduce((acc, x, k) => acc + x * cj[k], 0))
+      );
+      close(qtq, qtq.map((row, i) => row.map((_, j) => (i === j ? 1 : 0))), 1e-12, `${name} full basis`);
+    }
+  }
+  close(run((a) => T.svd(a, { computeUv: false }) as T.Variable, [[0, 0], [0, 0]])[0], [0, 0]);
+  assert.throws(() => T.svd(T.dvector("v")), /svd: input must be a matrix/);
+  assert.throws(
+    () => T.svd(T.dmatrix("a"), { full_matrices: false } as never),
+    /unknown option "full_matrices"/,
+  );
+});
+
+Deno.test("gradients of eigh, qr and svd (verifyGrad, float64; sign-invariant expressions of the vectors)", () => {
+  T.verifyGrad(T.eigvalsh, [S]);
+  T.verifyGrad((a) => {
+    const [w, v] = T.eigh(a);
+    return T.add(T.dot(T.mul(v, T.dimshuffle(w, "x", 0)), T.transpose(v)), T.sqr(v));
+  }, [S]);
+  T.verifyGrad((a) => {
+    const [q, r] = T.qr(a) as T.Variable[];
+    return T.add(T.sum(q, 1), T.sum(r));
+  }, [W]);
+  T.verifyGrad((a) => T.qr(a, { mode: "r" }) as T.Variable, [S]);
+  for (const m of [W, Wt]) {
+    T.verifyGrad((a) => T.svd(a, { computeUv: false }) as T.Variable, [m]);
+    T.verifyGrad((a) => {
+      const [u, s, vt] = T.svd(a, { fullMatrices: false }) as T.Variable[];
+      return T.add(
+        T.dot(T.mul(u, T.dimshuffle(T.sqr(s), "x", 0)), vt),
+        T.sum(T.sqr(u)),
+        T.sum(T.mul(vt, vt), 0),
+      );
+    }, [m]);
+  }
+});
