@@ -160,7 +160,8 @@ export const rfftOp: Op<RfftParams> = defineOp<RfftParams>({
 export const irfftOp: Op<IrfftParams> = defineOp<IrfftParams>({
   name: "irfft",
   inferType([y, like], { odd }) {
-    if (y.ndim < 2 || y.type.shape[y.ndim - 1] !== 2 || y.dtype === "bool") {
+    const last = y.type.shape[y.ndim - 1];
+    if (y.ndim < 2 || (last !== null && last !== 2) || y.dtype === "bool") {
       throw new HypatiaTypeError(
         `irfft: input must be a spectrum with a trailing axis of length 2 (real, imaginary), got ${y.describe()}`,
       );
