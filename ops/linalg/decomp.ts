@@ -197,7 +197,7 @@ export interface QrOptions {
  * const [q, r] = T.qr(a) as T.Variable[];
  * const f = T.function([a], [q, r]);
  * const [qv, rv] = f([[3, 0], [4, 5]]);
- * assert.deepEqual(rv.toArray(), [[-5, -4], [0, -3]]);
+ * assert.deepEqual(rv.toArray(), [[-5, -4], [0, 3]]);
  * assert.equal(qv.item(1, 0), -0.8);
  * ```
  */

@@ -75,3 +75,38 @@ Deno.test("gradients of eigh, qr and svd (verifyGrad, float64; sign-invariant ex
     }, [m]);
   }
 });
+
+/** The product of nested matrices. */
+const mm = (a: number[][], b: number[][]) =>
+  a.map((row) => b[0].map((_, j) => row.reduce((s, x, k) => s + x * b[k][j], 0)));
+const identity = (n: number) =>
+  Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+
+Deno.test("eigh and svd on larger and degenerate matrices: factors reconstruct the input and are orthonormal", () => {
+  const rnd = T.seededRandom(7), n = 24;
+  const x = Array.from({ length: n }, () => Array.from({ length: n }, () => rnd() - 0.5));
+  const sym = x.map((row, i) => row.map((v, j) => v + x[j][i]));
+  for (const a of [sym, identity(5), [[2, 1, 0], [1, 2, 0], [0, 0, 3]]]) { // the last two repeat eigenvalues
+    const [w, v] = run((m) => T.eigh(m), a) as [number[], number[][]];
+    close(
+      mm(mm(v, w.map((wi, i) => w.map((_, j) => (i === j ? wi : 0)))), transposeOf(v)),
+      a,
+      1e-12,
+      "V diag(w) Vᵀ",
+    );
+    close(mm(transposeOf(v), v), identity(a.length), 1e-12, "VᵀV");
+    assert.ok(w.every((wi, i) => i === 0 || w[i - 1] <= wi), "ascending");
+  }
+  // A rank-2 5×4 matrix: two zero singular values, U still orthonormal.
+  const r = [[1, 2, 3, 4], [2, 4, 6, 8], [1, 0, 1, 0], [0, 0, 0, 0], [3, 4, 7, 8]];
+  const [u, s, vt] = run((m) => T.svd(m, { fullMatrices: false }) as T.Variable[], r) as [
+    number[][],
+    number[],
+    number[][],
+  ];
+  close(s.slice(2), [0, 0], 1e-12, "zero singular values");
+  close(mm(transposeOf(u), u), identity(4), 1e-12, "UᵀU");
+  close(mm(u.map((row) => row.map((x, j) => x * s[j])), vt), r, 1e-12, "U diag(s) Vt");
+  const [, sn] = run((m) => T.svd(m) as T.Variable[], [[NaN, 1], [1, 1]]) as [number[][], number[]];
+  assert.ok(sn.every(Number.isNaN), "NaN in, NaN singular values out");
+});
