@@ -56,6 +56,7 @@ import { verf } from "./verf.ts";
 // Issue 16, linear algebra and fft (h-linalg).
 import { choleskyOp, detOp, matrixInverseOp, solveOp, solveTriangularOp } from "../../ops/linalg/nlinalg.ts";
 import { eighOp, qrOp, svdOp } from "../../ops/linalg/decomp.ts";
+import { eigOp } from "../../ops/linalg/eig.ts";
 import { expmOp } from "../../ops/linalg/expm.ts";
 import { irfftOp, rfftOp } from "../../ops/fft.ts";
 
@@ -154,7 +155,7 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
 
 // Issue 16, linear algebra and fft (h-linalg).
 wasmTable.decline(
-  [matrixInverseOp, detOp, solveOp, solveTriangularOp, choleskyOp, eighOp, qrOp, svdOp, expmOp],
+  [matrixInverseOp, detOp, solveOp, solveTriangularOp, choleskyOp, eighOp, eigOp, qrOp, svdOp, expmOp],
   "factorisations run their JS reference (kernels.ts, O(n³) loops); no SIMD kernel yet (the performance issue)",
 );
 wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no SIMD kernel yet");

@@ -52,6 +52,7 @@ import type { WgslKernelTemplate } from "./kernel_template.ts";
 // Issue 16, linear algebra and fft (h-linalg).
 import { choleskyOp, detOp, matrixInverseOp, solveOp, solveTriangularOp } from "../../ops/linalg/nlinalg.ts";
 import { eighOp, qrOp, svdOp } from "../../ops/linalg/decomp.ts";
+import { eigOp } from "../../ops/linalg/eig.ts";
 import { expmOp } from "../../ops/linalg/expm.ts";
 import { irfftOp, rfftOp } from "../../ops/fft.ts";
 
@@ -123,7 +124,7 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
 
 // Issue 16, linear algebra and fft (h-linalg).
 webgpuTable.decline(
-  [matrixInverseOp, detOp, solveOp, solveTriangularOp, choleskyOp, eighOp, qrOp, svdOp, expmOp],
+  [matrixInverseOp, detOp, solveOp, solveTriangularOp, choleskyOp, eighOp, eigOp, qrOp, svdOp, expmOp],
   "host only: pivoting and convergence loops are sequential; the factorisation runs in a host segment",
 );
 webgpuTable.decline([rfftOp, irfftOp], "host only: the FFT runs in a host segment (no WGSL FFT yet)");

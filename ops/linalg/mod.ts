@@ -13,6 +13,7 @@ export {
   type TriangularOptions,
 } from "./nlinalg.ts";
 export { eigh, eigvalsh, qr, type QrOptions, svd, type SvdOptions } from "./decomp.ts";
+export { eig } from "./eig.ts";
 export { expm } from "./expm.ts";
 export {
   kron,

@@ -78,6 +78,14 @@ Y = rng.normal(size=(4, 2))
 ffts["irfft_raw"] = {"y": Y.tolist(), "even": np.fft.irfft(Y[:, 0] + 1j * Y[:, 1], n=6).tolist(),
                      "odd": np.fft.irfft(Y[:, 0] + 1j * Y[:, 1], n=7).tolist()}
 out["fft"] = ffts
+G = rng.normal(size=(6, 6))  # non-symmetric: complex pairs and real eigenvalues
+eigs = {}
+for name, M in [("G", G), ("rot", np.array([[0.0, -1.0], [1.0, 0.0]])), ("upper", np.triu(G[:4, :4])),
+                ("defective", np.array([[2.0, 1.0], [0.0, 2.0]])), ("diag", np.diag([3.0, 1.0, 3.0]))]:
+    w, v = np.linalg.eig(M)
+    eigs[name] = {"a": M.tolist(), "w": np.stack([w.real, w.imag], -1).tolist(),
+                  "v": np.stack([v.real, v.imag], -1).tolist()}
+out["eig"] = eigs
 print("// Made by ops/linalg/testdata/linalg_gen.py (Debian python3, NumPy 1.24, SciPy 1.10); do not edit.")
 print("// deno-fmt-ignore-file")
 print("export const REF = " + json.dumps(out) + ";")
