@@ -58,10 +58,17 @@ function fftPow2(re: Float64Array, im: Float64Array, sign: number): void {
   for (let len = 2; len <= n; len <<= 1) {
     const ang = (sign * 2 * Math.PI) / len, half = len >> 1;
     for (let k = 0; k < half; k++) {
-      const wr = Math.cos(ang * k), wi = Math.sin(ang * k);
+      // The twiddles 1 and ∓i are exact, and multiply by swapping: no 0 · inf = NaN where
+      // NumPy's pocketfft has none (and no cos(π/2) ≈ 6e-17 leaking into the other part).
+      const exact = k === 0 ? 1 : 4 * k === len ? 2 : 0;
+      const wr = exact === 1 ? 1 : exact === 2 ? 0 : Math.cos(ang * k);
+      const wi = exact === 1 ? 0 : exact === 2 ? sign : Math.sin(ang * k);
       for (let i = k; i < n; i += len) {
         const j = i + half;
-        const xr = re[j] * wr - im[j] * wi, xi = re[j] * wi + im[j] * wr;
+        let xr: number, xi: number;
+        if (exact === 1) xr = re[j], xi = im[j];
+        else if (exact === 2) xr = -wi * im[j], xi = wi * re[j];
+        else xr = re[j] * wr - im[j] * wi, xi = re[j] * wi + im[j] * wr;
         re[j] = re[i] - xr, im[j] = im[i] - xi;
         re[i] += xr, im[i] += xi;
       }
@@ -143,7 +150,8 @@ export const rfftOp: Op<RfftParams> = defineOp<RfftParams>({
       for (let f = 0; f < m; f++) {
         const w = scale * (weighted ? binWeight(f, n) : 1);
         out.data[(r * m + f) * 2] = re[f] * w;
-        out.data[(r * m + f) * 2 + 1] = im[f] * w;
+        // DC and Nyquist are real for real input: exactly 0, not 0 · inf (NumPy's real FFT never forms them).
+        out.data[(r * m + f) * 2 + 1] = f === 0 || 2 * f === n ? 0 : im[f] * w;
       }
     }
     return [out];

@@ -57,6 +57,10 @@ Deno.test("norm: NumPy's vector and matrix norms, axes and keepdims", () => {
   );
   assert.deepEqual(run((m) => T.norm(m, 1, null, { keepdims: true }), [[1, -2], [3, 4]])[0], [[6]]);
   assert.deepEqual(run((m) => T.norm(m, "fro", [0, 1], { keepdims: true }), [[3, 4]])[0], [[5]]);
+  // python3 -c "import numpy as np; print(np.linalg.norm([np.inf, 1]), np.linalg.norm([np.nan, 1]), np.linalg.norm([-np.inf, 1], -np.inf))"
+  assert.equal(run((v) => T.norm(v), [Infinity, 1])[0], Infinity);
+  assert.ok(Number.isNaN(run((v) => T.norm(v), [NaN, 1])[0] as number));
+  assert.equal(run((v) => T.norm(v, -Infinity), [-Infinity, 1])[0], 1);
   assert.throws(() => T.norm(T.dvector("v"), "fro"), /ord "fro" is a matrix norm/);
   assert.throws(() => T.norm(T.dmatrix("m"), 3), /invalid ord 3 for a matrix norm/);
   assert.throws(() => T.norm(T.dmatrix("m"), 2, 2), /axis 2 is out of range/);

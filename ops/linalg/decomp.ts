@@ -18,8 +18,18 @@ import { dot } from "../dot.ts";
 import { shapeI } from "../shape_i.ts";
 import { slice } from "../subtensor.ts";
 import * as K from "./kernels.ts";
-import { matrixOf, solveTriangularOp } from "./nlinalg.ts";
-import { diagMatrix, eyeLike, linalgDtype, lowerGrad, matrixType, mT, squareOrder, tril } from "./util.ts";
+import { solveTriangularOp } from "./nlinalg.ts";
+import {
+  diagMatrix,
+  eyeLike,
+  linalgDtype,
+  lowerGrad,
+  matrixOf,
+  matrixType,
+  mT,
+  squareOrder,
+  tril,
+} from "./util.ts";
 
 /** F with F[i, j] = 1 / (e[j] - e[i]) off the diagonal and 0 on it. */
 function gapMatrix(e: Variable): Variable {

@@ -9,8 +9,7 @@ import { asTensor } from "../../core/constant.ts";
 import { InputError } from "../../core/errors.ts";
 import { defineOp, type Op, type TensorLike, TensorType, type Variable } from "../../core/graph.ts";
 import { eigenvalues, eigenvector } from "./eig_kernel.ts";
-import { matrixOf } from "./nlinalg.ts";
-import { linalgDtype, matrixType, squareOrder } from "./util.ts";
+import { linalgDtype, matrixOf, matrixType, squareOrder } from "./util.ts";
 
 /** The eig op: (n, n) → eigenvalues (n, 2) and eigenvectors (n, n, 2). */
 export const eigOp: Op<null> = defineOp<null>({

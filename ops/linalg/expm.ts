@@ -11,8 +11,7 @@ import { concatenate } from "../join.ts";
 import { shapeI } from "../shape_i.ts";
 import { slice } from "../subtensor.ts";
 import * as K from "./kernels.ts";
-import { matrixOf } from "./nlinalg.ts";
-import { linalgDtype, matrixType, mT, squareOrder } from "./util.ts";
+import { linalgDtype, matrixOf, matrixType, mT, squareOrder } from "./util.ts";
 
 /** The expm op on a square matrix. */
 export const expmOp: Op<null> = defineOp<null>({

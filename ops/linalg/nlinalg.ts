@@ -20,13 +20,7 @@ import { bool, checkOptions } from "../../core/options.ts";
 import { add, mul, neg } from "../arith.ts";
 import { dot, outer } from "../dot.ts";
 import * as K from "./kernels.ts";
-import { eyeLike, linalgDtype, lowerGrad, matrixType, mT, squareOrder, tril } from "./util.ts";
-
-/** A matrix NDArray of `dtype` holding `data` (float64, rounded to the dtype's storage). */
-export function matrixOf(node: Apply, i: number, shape: readonly number[], data: Float64Array): NDArray {
-  const dtype = node.outputs[i].dtype;
-  return new NDArray(dtype, shape, dtype === "float64" ? data : Float32Array.from(data));
-}
+import { eyeLike, linalgDtype, lowerGrad, matrixOf, matrixType, mT, squareOrder, tril } from "./util.ts";
 
 /** A square-matrix-to-square-matrix op's inferType. */
 const squareMap = (name: string) => ([x]: readonly Variable[]) => {

@@ -30,6 +30,11 @@ Deno.test("linalg edges: 0×0 matrices, NaN propagates, float32 keeps its dtype"
   assert.equal(run(T.det, T.asarray([], { shape: [0, 0] }))[0], 1);
   const inv = run(T.matrixInverse, [[NaN, 1], [1, 2]])[0] as number[][];
   assert.ok(inv.flat().every(Number.isNaN));
+  // ±inf as NumPy gives them: /usr/bin/python3 -c "import numpy as np; inf = np.inf;
+  //   print(np.linalg.inv([[inf, 0], [0, 1]]), np.linalg.det([[inf, 1], [1, 1]]), np.linalg.cholesky([[inf, 0], [0, 1]]))"
+  assert.deepEqual(run(T.matrixInverse, [[Infinity, 0], [0, 1]])[0], [[0, 0], [0, 1]]);
+  assert.equal(run(T.det, [[Infinity, 1], [1, 1]])[0], Infinity);
+  assert.deepEqual(run(T.cholesky, [[Infinity, 0], [0, 1]])[0], [[Infinity, 0], [0, 1]]);
   const a = T.fmatrix("a");
   const y = T.matrixInverse(a);
   assert.equal(y.dtype, "float32");

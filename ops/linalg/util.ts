@@ -9,7 +9,7 @@ import { floatX } from "../../core/config.ts";
 import { type DType, isFloat } from "../../core/dtype.ts";
 import { HypatiaTypeError, ShapeError } from "../../core/errors.ts";
 import type { Apply, Dim, Variable } from "../../core/graph.ts";
-import type { NDArray } from "../../core/ndarray.ts";
+import { NDArray } from "../../core/ndarray.ts";
 import { add, mul, sub } from "../arith.ts";
 import { arange, eye } from "../alloc.ts";
 import { cast } from "../cast.ts";
@@ -35,6 +35,12 @@ export function matrixType(name: string, x: Variable, square: boolean, what = "i
   }
   linalgDtype(name, x);
   return [n, m];
+}
+
+/** Output i of `node` as an NDArray of its dtype holding `data` (float64, rounded to float32 when the output is). */
+export function matrixOf(node: Apply, i: number, shape: readonly number[], data: Float64Array): NDArray {
+  const dtype = node.outputs[i].dtype;
+  return new NDArray(dtype, shape, dtype === "float64" ? data : Float32Array.from(data));
 }
 
 /** Check at run time that the value is a square matrix; returns its order. */
