@@ -27,6 +27,7 @@ import {
   matrixOf,
   matrixType,
   mT,
+  type ProductRule,
   squareOrder,
   tril,
 } from "./util.ts";
@@ -97,6 +98,19 @@ export interface SvdParams {
   fullMatrices: boolean;
 }
 
+/** The SVD by preconditioned one-sided Jacobi, its products by `mm`; full or thin by the node's params. */
+export const svdRule: ProductRule = ([a], node, mm) => {
+  const { fullMatrices } = node.params as SvdParams;
+  const [m, n] = a.shape, k = Math.min(m, n);
+  const { u, s, vt } = K.svd(a.data, m, n, mm);
+  if (!fullMatrices) {
+    return [matrixOf(node, 0, [m, k], u), matrixOf(node, 1, [k], s), matrixOf(node, 2, [k, n], vt)];
+  }
+  const uf = K.completeBasis(u, m, k),
+    vf = K.transposed(K.completeBasis(K.transposed(vt, k, n), n, k), n, n);
+  return [matrixOf(node, 0, [m, m], uf), matrixOf(node, 1, [k], s), matrixOf(node, 2, [n, n], vf)];
+};
+
 /** svd: A = U diag(s) Vt, s descending, by one-sided Jacobi. */
 export const svdOp: Op<SvdParams> = defineOp<SvdParams>({
   name: "svd",
@@ -110,16 +124,7 @@ export const svdOp: Op<SvdParams> = defineOp<SvdParams>({
       new TensorType(dtype, [fullMatrices ? n : k, n]),
     ];
   },
-  perform([a], { fullMatrices }, node) {
-    const [m, n] = a.shape, k = Math.min(m, n);
-    const { u, s, vt } = K.svd(a.data, m, n);
-    if (!fullMatrices) {
-      return [matrixOf(node, 0, [m, k], u), matrixOf(node, 1, [k], s), matrixOf(node, 2, [k, n], vt)];
-    }
-    const uf = K.completeBasis(u, m, k),
-      vf = K.transposed(K.completeBasis(K.transposed(vt, k, n), n, k), n, n);
-    return [matrixOf(node, 0, [m, m], uf), matrixOf(node, 1, [k], s), matrixOf(node, 2, [n, n], vf)];
-  },
+  perform: (xs, _p, node) => svdRule(xs, node, K.matmul),
   // Townsend (2016), thin factors, distinct non-zero singular values; with full
   // matrices the completing columns carry no gradient (they are not unique).
   vjp: (node, [gu, gs, gvt]) => {

@@ -11,7 +11,13 @@ import { concatenate } from "../join.ts";
 import { shapeI } from "../shape_i.ts";
 import { slice } from "../subtensor.ts";
 import * as K from "./kernels.ts";
-import { linalgDtype, matrixOf, matrixType, mT, squareOrder } from "./util.ts";
+import { linalgDtype, matrixOf, matrixType, mT, type ProductRule, squareOrder } from "./util.ts";
+
+/** exp(A) by Padé 13 scaling and squaring, its products by `mm`. */
+export const expmRule: ProductRule = ([a], node, mm) => {
+  const n = squareOrder(node, a);
+  return [matrixOf(node, 0, [n, n], K.expm(a.data, n, mm))];
+};
 
 /** The expm op on a square matrix. */
 export const expmOp: Op<null> = defineOp<null>({
@@ -20,10 +26,7 @@ export const expmOp: Op<null> = defineOp<null>({
     const [n, m] = matrixType("expm", a, true);
     return [new TensorType(linalgDtype("expm", a), [n ?? m, n ?? m])];
   },
-  perform([a], _p, node) {
-    const n = squareOrder(node, a);
-    return [matrixOf(node, 0, [n, n], K.expm(a.data, n))];
-  },
+  perform: (xs, _p, node) => expmRule(xs, node, K.matmul),
   // The adjoint of the Fréchet derivative at A applied to G is the upper-right block of
   // expm([[Aᵀ, G], [0, Aᵀ]]).
   vjp: (node, [g]) => {

@@ -19,39 +19,73 @@ export interface LU {
   singularAt: number;
 }
 
-/** LU with partial pivoting (LAPACK's getrf, unblocked). */
-export function luFactor(a: ArrayLike<number>, n: number): LU {
+/**
+ * A product (n×k)(k×m) of row-major float64 matrices. The routines here take one so that
+ * an engine can pass its blocked GEMM (backends/cpu/table.ts does); `matmul` is the
+ * reference.
+ */
+export type Matmul = (a: Float64Array, b: Float64Array, n: number, k: number, m: number) => Float64Array;
+
+/** Columns per panel of the blocked LU: below this order the LU is one unblocked panel. */
+const LU_BLOCK = 64;
+
+/**
+ * LU with partial pivoting (LAPACK's getrf, right-looking and blocked): each panel of
+ * LU_BLOCK columns is factored unblocked, the rows right of it solved with its unit
+ * lower triangle, and the trailing matrix updated by one product `mm` (most of the work).
+ */
+export function luFactor(a: ArrayLike<number>, n: number, mm: Matmul = matmul): LU {
   const lu = Float64Array.from(a as ArrayLike<number>);
   const perm = new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
   let sign = 1, singularAt = -1;
-  for (let k = 0; k < n; k++) {
-    let p = k, big = Math.abs(lu[k * n + k]);
-    for (let i = k + 1; i < n; i++) {
-      const v = Math.abs(lu[i * n + k]);
-      if (v > big) big = v, p = i;
-    }
-    if (p !== k) {
-      for (let j = 0; j < n; j++) {
-        const t = lu[k * n + j];
-        lu[k * n + j] = lu[p * n + j];
-        lu[p * n + j] = t;
+  for (let k0 = 0; k0 < n; k0 += LU_BLOCK) {
+    const k1 = Math.min(k0 + LU_BLOCK, n);
+    for (let k = k0; k < k1; k++) { // the panel: columns k0..k1, rows k..n
+      let p = k, big = Math.abs(lu[k * n + k]);
+      for (let i = k + 1; i < n; i++) {
+        const v = Math.abs(lu[i * n + k]);
+        if (v > big) big = v, p = i;
       }
-      const t = perm[k];
-      perm[k] = perm[p];
-      perm[p] = t;
-      sign = -sign;
+      if (p !== k) { // swap whole rows: L's part left of the panel too, as getrf's laswp
+        for (let j = 0; j < n; j++) {
+          const t = lu[k * n + j];
+          lu[k * n + j] = lu[p * n + j];
+          lu[p * n + j] = t;
+        }
+        const t = perm[k];
+        perm[k] = perm[p];
+        perm[p] = t;
+        sign = -sign;
+      }
+      const piv = lu[k * n + k];
+      if (piv === 0) {
+        if (singularAt < 0) singularAt = k;
+        continue;
+      }
+      for (let i = k + 1; i < n; i++) {
+        const f = (lu[i * n + k] /= piv);
+        if (f === 0) continue;
+        const ri = i * n, rk = k * n;
+        for (let j = k + 1; j < k1; j++) lu[ri + j] -= f * lu[rk + j];
+      }
     }
-    const piv = lu[k * n + k];
-    if (piv === 0) {
-      if (singularAt < 0) singularAt = k;
-      continue;
+    if (k1 === n) break;
+    // U12 = L11⁻¹ A12 (rows k0..k1, columns k1..n), by forward substitution.
+    for (let k = k0; k < k1; k++) {
+      for (let i = k + 1; i < k1; i++) {
+        const f = lu[i * n + k];
+        if (f === 0) continue;
+        for (let j = k1, ri = i * n, rk = k * n; j < n; j++) lu[ri + j] -= f * lu[rk + j];
+      }
     }
-    for (let i = k + 1; i < n; i++) {
-      const f = (lu[i * n + k] /= piv);
-      if (f === 0) continue;
-      const ri = i * n, rk = k * n;
-      for (let j = k + 1; j < n; j++) lu[ri + j] -= f * lu[rk + j];
+    // A22 -= L21 U12.
+    const r = n - k1, w = k1 - k0, l21 = new Float64Array(r * w), u12 = new Float64Array(w * r);
+    for (let i = 0; i < r; i++) for (let j = 0; j < w; j++) l21[i * w + j] = lu[(k1 + i) * n + k0 + j];
+    for (let i = 0; i < w; i++) u12.set(lu.subarray((k0 + i) * n + k1, (k0 + i) * n + n), i * r);
+    const t = mm(l21, u12, r, w, r);
+    for (let i = 0; i < r; i++) {
+      for (let j = 0, ri = (k1 + i) * n + k1, rt = i * r; j < r; j++) lu[ri + j] -= t[rt + j];
     }
   }
   return { lu, perm, sign, singularAt };
@@ -85,7 +119,7 @@ export function luDet({ lu, sign }: LU, n: number): number {
   return d;
 }
 
-/** The inverse from A's LU. */
+/** The inverse from A's LU (n right-hand sides). */
 export function luInverse(f: LU, n: number): Float64Array {
   const eye = new Float64Array(n * n);
   for (let i = 0; i < n; i++) eye[i * n + i] = 1;
@@ -398,9 +432,10 @@ export function svd(
   a: ArrayLike<number>,
   m: number,
   n: number,
+  mm: Matmul = matmul,
 ): { u: Float64Array; s: Float64Array; vt: Float64Array } {
   if (m < n) {
-    const t = svd(transposed(a, m, n), n, m); // A^T = U' S V'^T, so A = V' S U'^T
+    const t = svd(transposed(a, m, n), n, m, mm); // A^T = U' S V'^T, so A = V' S U'^T
     return { u: transposed(t.vt, m, m), s: t.s, vt: transposed(t.u, n, m) };
   }
   // Preconditioning: with V0 the eigenvectors of AᵀA, A V0 has nearly orthogonal columns,
@@ -410,8 +445,8 @@ export function svd(
   // orthogonal columns of gᵀ: their norms are the singular values, their directions U's
   // columns, and h is Vt.
   const at = transposed(a, m, n);
-  const h = transposed(symEig(matmul(at, a, n, m, n), n).v, n, n);
-  const g = matmul(h, at, n, n, m);
+  const h = transposed(symEig(mm(at, Float64Array.from(a), n, m, n), n).v, n, n);
+  const g = mm(h, at, n, n, m);
   for (let sweep = 0; sweep < 100; sweep++) {
     let rotated = false;
     for (let p = 0; p < n - 1; p++) {
@@ -522,7 +557,7 @@ const PADE13 = [
 const THETA13 = 5.371920351148152;
 
 /** exp(A) by Padé 13 scaling and squaring (Higham 2005; the 1-norm picks the scaling). */
-export function expm(a: ArrayLike<number>, n: number): Float64Array {
+export function expm(a: ArrayLike<number>, n: number, product: Matmul = matmul): Float64Array {
   let norm1 = 0;
   for (let j = 0; j < n; j++) {
     let s = 0;
@@ -533,7 +568,7 @@ export function expm(a: ArrayLike<number>, n: number): Float64Array {
   const sPow = norm1 > THETA13 ? Math.max(0, Math.ceil(Math.log2(norm1 / THETA13))) : 0;
   const scale = 2 ** -sPow;
   const A = Float64Array.from(a, (x) => x * scale);
-  const mm = (x: Float64Array, y: Float64Array) => matmul(x, y, n, n, n);
+  const mm = (x: Float64Array, y: Float64Array) => product(x, y, n, n, n);
   const A2 = mm(A, A), A4 = mm(A2, A2), A6 = mm(A4, A2);
   const b = PADE13, I = (i: number, j: number) => (i === j ? 1 : 0);
   const t1 = new Float64Array(n * n), t2 = new Float64Array(n * n);
@@ -553,7 +588,7 @@ export function expm(a: ArrayLike<number>, n: number): Float64Array {
   for (let k = 0; k < n * n; k++) V[k] += v2[k];
   const P = new Float64Array(n * n), Q = new Float64Array(n * n);
   for (let k = 0; k < n * n; k++) P[k] = V[k] + U[k], Q[k] = V[k] - U[k];
-  let R = luSolve(luFactor(Q, n), n, P, n);
+  let R = luSolve(luFactor(Q, n, product), n, P, n);
   for (let i = 0; i < sPow; i++) R = mm(R, R);
   return R;
 }

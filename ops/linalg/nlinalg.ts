@@ -20,7 +20,17 @@ import { bool, checkOptions } from "../../core/options.ts";
 import { add, mul, neg } from "../arith.ts";
 import { dot, outer } from "../dot.ts";
 import * as K from "./kernels.ts";
-import { eyeLike, linalgDtype, lowerGrad, matrixOf, matrixType, mT, squareOrder, tril } from "./util.ts";
+import {
+  eyeLike,
+  linalgDtype,
+  lowerGrad,
+  matrixOf,
+  matrixType,
+  mT,
+  type ProductRule,
+  squareOrder,
+  tril,
+} from "./util.ts";
 
 /** A square-matrix-to-square-matrix op's inferType. */
 const squareMap = (name: string) => ([x]: readonly Variable[]) => {
@@ -34,15 +44,18 @@ function singular(node: Apply, what: string, at: number): never {
   throw new InputError(`${node.where()}: ${what} is singular (LinAlgError: zero pivot at row ${at})`);
 }
 
+/** A⁻¹ by LU with partial pivoting, the LU's trailing updates by `mm`. */
+export const inverseRule: ProductRule = ([a], node, mm) => {
+  const n = squareOrder(node, a), f = K.luFactor(a.data, n, mm);
+  if (f.singularAt >= 0) singular(node, `matrix of shape (${n}, ${n})`, f.singularAt);
+  return [matrixOf(node, 0, [n, n], K.luInverse(f, n))];
+};
+
 /** matrixInverse: A⁻¹ by LU with partial pivoting. */
 export const matrixInverseOp: Op<null> = defineOp<null>({
   name: "matrix_inverse",
   inferType: squareMap("matrixInverse"),
-  perform([a], _p, node) {
-    const n = squareOrder(node, a), f = K.luFactor(a.data, n);
-    if (f.singularAt >= 0) singular(node, `matrix of shape (${n}, ${n})`, f.singularAt);
-    return [matrixOf(node, 0, [n, n], K.luInverse(f, n))];
-  },
+  perform: (xs, _p, node) => inverseRule(xs, node, K.matmul),
   // Y = A⁻¹: dA = -Yᵀ gY Yᵀ.
   vjp: (node, [g]) => {
     const yt = mT(node.outputs[0]);
@@ -51,6 +64,14 @@ export const matrixInverseOp: Op<null> = defineOp<null>({
   format: ([a]) => `matrix_inverse(${a})`,
 });
 
+/** The determinant from the LU factorisation. */
+export const detRule: ProductRule = ([a], node, mm) => {
+  const n = squareOrder(node, a);
+  const out = new NDArray(node.outputs[0].dtype, []);
+  out.data[0] = K.luDet(K.luFactor(a.data, n, mm), n);
+  return [out];
+};
+
 /** det: the determinant, from the LU factorisation. */
 export const detOp: Op<null> = defineOp<null>({
   name: "det",
@@ -58,12 +79,7 @@ export const detOp: Op<null> = defineOp<null>({
     matrixType("det", a, true);
     return [new TensorType(linalgDtype("det", a), [])];
   },
-  perform([a], _p, node) {
-    const n = squareOrder(node, a);
-    const out = new NDArray(node.outputs[0].dtype, []);
-    out.data[0] = K.luDet(K.luFactor(a.data, n), n);
-    return [out];
-  },
+  perform: (xs, _p, node) => detRule(xs, node, K.matmul),
   // d det(A) = det(A) A⁻ᵀ (A nonsingular).
   vjp: (node, [g]) => [mul(mul(g, node.outputs[0]), mT(matrixInverseOp.apply1([node.inputs[0]], null)))],
   format: ([a]) => `det(${a})`,
@@ -84,23 +100,26 @@ function solveType(name: string, a: Variable, b: Variable): TensorType[] {
   return [new TensorType(dtype, b.type.shape)];
 }
 
+/** x with A x = b by LU, the LU's trailing updates by `mm`. */
+export const solveRule: ProductRule = ([a, b], node, mm) => {
+  const n = squareOrder(node, a, "a");
+  if (b.shape[0] !== n) {
+    throw new ShapeError(
+      `${node.where()}: a has shape (${a.shape.join(", ")}) but b has shape (${b.shape.join(", ")}): ` +
+        `b needs ${n} rows`,
+    );
+  }
+  const f = K.luFactor(a.data, n, mm);
+  if (f.singularAt >= 0) singular(node, `a (shape (${n}, ${n}))`, f.singularAt);
+  const m = b.ndim === 1 ? 1 : b.shape[1];
+  return [matrixOf(node, 0, [...b.shape], K.luSolve(f, n, b.data, m))];
+};
+
 /** solve(A, b): x with A x = b, b a vector or a matrix of right-hand sides. */
 export const solveOp: Op<null> = defineOp<null>({
   name: "solve",
   inferType: ([a, b]) => solveType("solve", a, b),
-  perform([a, b], _p, node) {
-    const n = squareOrder(node, a, "a");
-    if (b.shape[0] !== n) {
-      throw new ShapeError(
-        `${node.where()}: a has shape (${a.shape.join(", ")}) but b has shape (${b.shape.join(", ")}): ` +
-          `b needs ${n} rows`,
-      );
-    }
-    const f = K.luFactor(a.data, n);
-    if (f.singularAt >= 0) singular(node, `a (shape (${n}, ${n}))`, f.singularAt);
-    const m = b.ndim === 1 ? 1 : b.shape[1];
-    return [matrixOf(node, 0, [...b.shape], K.luSolve(f, n, b.data, m))];
-  },
+  perform: (xs, _p, node) => solveRule(xs, node, K.matmul),
   // x = A⁻¹ b: gb = A⁻ᵀ g, gA = -gb xᵀ.
   vjp: (node, [g]) => {
     const [a] = node.inputs, x = node.outputs[0];

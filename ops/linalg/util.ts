@@ -12,6 +12,7 @@ import type { Apply, Dim, Variable } from "../../core/graph.ts";
 import { NDArray } from "../../core/ndarray.ts";
 import { add, mul, sub } from "../arith.ts";
 import { arange, eye } from "../alloc.ts";
+import type { Matmul } from "./kernels.ts";
 import { cast } from "../cast.ts";
 import { ge, gt } from "../compare.ts";
 import { dimshuffle } from "../dimshuffle.ts";
@@ -42,6 +43,13 @@ export function matrixOf(node: Apply, i: number, shape: readonly number[], data:
   const dtype = node.outputs[i].dtype;
   return new NDArray(dtype, shape, dtype === "float64" ? data : Float32Array.from(data));
 }
+
+/**
+ * The reference rule of an op whose work is mostly matrix products, taking the product
+ * as an argument: the op's `perform` passes kernels.ts's `matmul`, the JS engine's table
+ * its blocked GEMM (backends/cpu/table.ts).
+ */
+export type ProductRule = (inputs: NDArray[], node: Apply, mm: Matmul) => NDArray[];
 
 /** Check at run time that the value is a square matrix; returns its order. */
 export function squareOrder(node: Apply, x: NDArray, what = "input"): number {
