@@ -91,23 +91,47 @@ export function luFactor(a: ArrayLike<number>, n: number, mm: Matmul = matmul): 
   return { lu, perm, sign, singularAt };
 }
 
-/** Solve `A X = B` from A's LU; B is n×m row-major; returns X. */
-export function luSolve({ lu, perm }: LU, n: number, b: ArrayLike<number>, m: number): Float64Array {
+/**
+ * Solve `A X = B` from A's LU; B is n×m row-major; returns X. Blocked as the LU: each
+ * block of LU_BLOCK rows first subtracts the rows solved before it in one product `mm`.
+ */
+export function luSolve(
+  { lu, perm }: LU,
+  n: number,
+  b: ArrayLike<number>,
+  m: number,
+  mm: Matmul = matmul,
+): Float64Array {
   const x = new Float64Array(n * m);
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) x[i * m + j] = b[perm[i] * m + j];
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < i; k++) {
-      const f = lu[i * n + k];
-      if (f !== 0) { for (let j = 0; j < m; j++) x[i * m + j] -= f * x[k * m + j]; }
+  /** x[i0..i1) -= lu[i0..i1, c0..c1) · x[c0..c1). */
+  const update = (i0: number, i1: number, c0: number, c1: number) => {
+    const w = i1 - i0, d = c1 - c0, blk = new Float64Array(w * d);
+    for (let i = 0; i < w; i++) blk.set(lu.subarray((i0 + i) * n + c0, (i0 + i) * n + c1), i * d);
+    const t = mm(blk, x.subarray(c0 * m, c1 * m), w, d, m);
+    for (let k = 0, o = i0 * m; k < w * m; k++) x[o + k] -= t[k];
+  };
+  for (let i0 = 0; i0 < n; i0 += LU_BLOCK) { // L (unit diagonal), top down
+    const i1 = Math.min(i0 + LU_BLOCK, n);
+    if (i0 > 0) update(i0, i1, 0, i0);
+    for (let i = i0; i < i1; i++) {
+      for (let k = i0; k < i; k++) {
+        const f = lu[i * n + k];
+        if (f !== 0) { for (let j = 0; j < m; j++) x[i * m + j] -= f * x[k * m + j]; }
+      }
     }
   }
-  for (let i = n - 1; i >= 0; i--) {
-    for (let k = i + 1; k < n; k++) {
-      const f = lu[i * n + k];
-      if (f !== 0) { for (let j = 0; j < m; j++) x[i * m + j] -= f * x[k * m + j]; }
+  for (let i1 = n; i1 > 0; i1 -= LU_BLOCK) { // U, bottom up
+    const i0 = Math.max(i1 - LU_BLOCK, 0);
+    if (i1 < n) update(i0, i1, i1, n);
+    for (let i = i1 - 1; i >= i0; i--) {
+      for (let k = i + 1; k < i1; k++) {
+        const f = lu[i * n + k];
+        if (f !== 0) { for (let j = 0; j < m; j++) x[i * m + j] -= f * x[k * m + j]; }
+      }
+      const d = lu[i * n + i];
+      for (let j = 0; j < m; j++) x[i * m + j] /= d;
     }
-    const d = lu[i * n + i];
-    for (let j = 0; j < m; j++) x[i * m + j] /= d;
   }
   return x;
 }
@@ -120,10 +144,10 @@ export function luDet({ lu, sign }: LU, n: number): number {
 }
 
 /** The inverse from A's LU (n right-hand sides). */
-export function luInverse(f: LU, n: number): Float64Array {
+export function luInverse(f: LU, n: number, mm: Matmul = matmul): Float64Array {
   const eye = new Float64Array(n * n);
   for (let i = 0; i < n; i++) eye[i * n + i] = 1;
-  return luSolve(f, n, eye, n);
+  return luSolve(f, n, eye, n, mm);
 }
 
 /**
@@ -588,7 +612,7 @@ export function expm(a: ArrayLike<number>, n: number, product: Matmul = matmul):
   for (let k = 0; k < n * n; k++) V[k] += v2[k];
   const P = new Float64Array(n * n), Q = new Float64Array(n * n);
   for (let k = 0; k < n * n; k++) P[k] = V[k] + U[k], Q[k] = V[k] - U[k];
-  let R = luSolve(luFactor(Q, n, product), n, P, n);
+  let R = luSolve(luFactor(Q, n, product), n, P, n, product);
   for (let i = 0; i < sPow; i++) R = mm(R, R);
   return R;
 }

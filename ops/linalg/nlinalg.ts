@@ -48,7 +48,7 @@ function singular(node: Apply, what: string, at: number): never {
 export const inverseRule: ProductRule = ([a], node, mm) => {
   const n = squareOrder(node, a), f = K.luFactor(a.data, n, mm);
   if (f.singularAt >= 0) singular(node, `matrix of shape (${n}, ${n})`, f.singularAt);
-  return [matrixOf(node, 0, [n, n], K.luInverse(f, n))];
+  return [matrixOf(node, 0, [n, n], K.luInverse(f, n, mm))];
 };
 
 /** matrixInverse: A⁻¹ by LU with partial pivoting. */
@@ -112,7 +112,7 @@ export const solveRule: ProductRule = ([a, b], node, mm) => {
   const f = K.luFactor(a.data, n, mm);
   if (f.singularAt >= 0) singular(node, `a (shape (${n}, ${n}))`, f.singularAt);
   const m = b.ndim === 1 ? 1 : b.shape[1];
-  return [matrixOf(node, 0, [...b.shape], K.luSolve(f, n, b.data, m))];
+  return [matrixOf(node, 0, [...b.shape], K.luSolve(f, n, b.data, m, mm))];
 };
 
 /** solve(A, b): x with A x = b, b a vector or a matrix of right-hand sides. */
