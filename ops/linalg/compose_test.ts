@@ -90,4 +90,7 @@ Deno.test("gradients of expm, matrixPower, kron, norm, pinv (verifyGrad, float64
   T.verifyGrad((m) => T.norm(m, 2), [W]);
   T.verifyGrad((v) => T.norm(v, 3), [b]);
   T.verifyGrad((m) => T.pinv(m), [W]);
+  T.verifyGrad((x, y, z) => T.matrixDot(x, y, z), [A, A, B]);
+  T.verifyGrad((t) => T.tensorinv(t, 2), [REF.T4]);
+  T.verifyGrad((t, y) => T.tensorsolve(t, y), [T.asarray(REF.Ts).reshape([2, 3, 2, 3]), REF.Tb]);
 });
