@@ -9,12 +9,13 @@ import { HypatiaTypeError, InputError } from "../../core/errors.ts";
 import type { TensorLike, Variable } from "../../core/graph.ts";
 import { bool, checkOptions, num } from "../../core/options.ts";
 import { add, mul, sub } from "../arith.ts";
-import { eye } from "../alloc.ts";
+import { eye, zeros } from "../alloc.ts";
 import { cast } from "../cast.ts";
 import { gt, neq } from "../compare.ts";
 import { div } from "../div.ts";
 import { dimshuffle } from "../dimshuffle.ts";
 import { dot } from "../dot.ts";
+import { concatenate } from "../join.ts";
 import { sqrt } from "../exp_log.ts";
 import { pow } from "../pow.ts";
 import { max, min, sum } from "../reduce.ts";
@@ -216,7 +217,9 @@ export function pinv(a: TensorLike, options: PinvOptions = {}): Variable {
   const x = asTensor(a);
   matrixType("pinv", x, false);
   const [u, s, vt] = svd(x, { fullMatrices: false }) as Variable[];
-  const keep = cast(gt(s, mul(options.rcond ?? 1e-15, max(s))), s.dtype);
+  // The largest singular value, 0 for an empty matrix (singular values are ≥ 0, so the extra 0 changes nothing).
+  const largest = max(concatenate([s, zeros([1], s.dtype)]));
+  const keep = cast(gt(s, mul(options.rcond ?? 1e-15, largest)), s.dtype);
   // keep / s where kept, 0 elsewhere, without dividing by a zero singular value.
   const sInv = div(keep, add(s, sub(1, keep)));
   return dot(mul(mT(vt), dimshuffle(sInv, "x", 0)), mT(u));

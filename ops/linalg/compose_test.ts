@@ -73,6 +73,9 @@ Deno.test("norm: NumPy's vector and matrix norms, axes and keepdims", () => {
 Deno.test("pinv, tensorinv, tensorsolve: NumPy's values", () => {
   close(run((m) => T.pinv(m), R)[0], REF.pinv_R, 1e-10, "pinv of a rank-2 matrix");
   close(run((m) => T.pinv(m), W)[0], REF.pinv_W, 1e-12, "pinv(W)");
+  // python3 -c "import numpy as np; print(np.linalg.pinv(np.zeros((3, 0))).shape)": (0, 3)
+  const e = T.dmatrix("e");
+  assert.deepEqual(T.function([e], T.pinv(e))(T.asarray([], { shape: [3, 0] })).shape, [0, 3]);
   close(run((t) => T.tensorinv(t, 2), REF.T4)[0], REF.tensorinv_T4, 1e-12, "tensorinv");
   const ts = T.asarray(REF.Ts).reshape([2, 3, 2, 3]);
   close(run((x, y) => T.tensorsolve(x, y), ts, REF.Tb)[0], REF.tensorsolve_Ts_Tb, 1e-12, "tensorsolve");
