@@ -29,15 +29,16 @@ Deno.test("qr: NumPy's factors (reduced, complete, r) for tall and wide matrices
   // Empty matrices, as NumPy: python3 -c "import numpy as np; print(np.linalg.qr(np.zeros((0, 3))), np.linalg.qr(np.zeros((3, 0))),
   //   np.linalg.svd(np.zeros((0, 3))))"
   const x = T.dmatrix("x"), empty = (r: number, c: number) => T.asarray([], { shape: [r, c] });
-  const shapesOf = (outs: T.Variable[], v: T.NDArray) => (T.function([x], outs)(v) as T.NDArray[]).map((o) => o.shape);
+  const shapesOf = (outs: T.Variable[], v: T.NDArray) =>
+    (T.function([x], outs)(v) as T.NDArray[]).map((o) => o.shape);
   assert.deepEqual(shapesOf(T.qr(x) as T.Variable[], empty(0, 3)), [[0, 0], [0, 3]]);
   assert.deepEqual(shapesOf(T.qr(x) as T.Variable[], empty(3, 0)), [[3, 0], [0, 0]]);
   assert.deepEqual(shapesOf(T.svd(x) as T.Variable[], empty(0, 3)), [[0, 0], [0], [3, 3]]);
-  assert.deepEqual(T.function([x], (T.svd(x) as T.Variable[])[2])(empty(0, 3)).toArray(), [[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
-    [1, 0, 0],
-    [0, 1, 0],
-    [0, 0, 1],
-  ]]);
+  assert.deepEqual(T.function([x], (T.svd(x) as T.Variable[])[2])(empty(0, 3)).toArray(), [[1, 0, 0], [
+    0,
+    1,
+    0,
+  ], [0, 0, 1]]);
 });
 
 Deno.test("svd: NumPy's singular values and vectors (up to sign), thin and full, tall and wide", () => {
