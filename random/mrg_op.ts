@@ -192,7 +192,9 @@ function binomial(ctx: RunContext, d: MrgDraws) {
   const out = new NDArray(ctx.params.dtype, ctx.size);
   const o = out.data;
   for (let k = 0; k < trials; k++) {
-    for (let i = 0; i < N; i++) if (u[k * N + i] < at(p, i)) o[i] += 1;
+    // A number p in a loop of its own (see `affine`).
+    if (typeof p === "number") { for (let i = 0; i < N; i++) o[i] += u[k * N + i] < p ? 1 : 0; }
+    else for (let i = 0; i < N; i++) if (u[k * N + i] < p[i]) o[i] += 1;
   }
   return { states: ctx.states, sample: out };
 }

@@ -194,21 +194,25 @@ Deno.test("MRG op on the wasm engine: Theano's numbers (the BigInt reference), o
   assert.equal(mrgStats.runs, runs + 4);
 });
 
-Deno.test("MRG op: low/high and avg/std given as tensors give what the same numbers give", () => {
+Deno.test("MRG op: low/high, avg/std and p given as tensors give what the same numbers give", () => {
   for (const dtype of ["float32", "float64"] as const) {
     const n = 40001, full = (v: number) => T.asarray(new Float64Array(n).fill(v), { dtype });
     const [a, b] = [new T.MRGRandomStreams(3), new T.MRGRandomStreams(3)];
     const byNumber = T.function([], [
       a.uniform([n], { dtype, low: -2, high: 3 }),
       a.normal([n], { dtype, avg: 1, std: 0.5 }),
+      a.binomial([n], { p: 0.25, n: 2 }),
     ]);
     const byTensor = T.function([], [
       b.uniform([n], { dtype, low: full(-2), high: full(3) }),
       b.normal([n], { dtype, avg: full(1), std: full(0.5) }),
+      b.binomial([n], { p: T.asarray(new Float64Array(n).fill(0.25)), n: 2 }),
     ]);
     const [x, y] = [byNumber(), byTensor()];
     assert.deepEqual(x[0], y[0], `${dtype} uniform`);
     assert.deepEqual(x[1], y[1], `${dtype} normal`);
+    assert.deepEqual(x[2], y[2], "binomial");
+    assert(x[2].data.some((v) => v === 2) && x[2].data.some((v) => v === 0));
     assert(x[0].data.every((v) => v > -2 && v < 3));
   }
 });
