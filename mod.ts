@@ -80,3 +80,6 @@ export * as testing from "./testing.ts";
 export { seededRandom, verifyGrad } from "./compile/verify_grad.ts";
 export type { VerifyGradOptions } from "./compile/verify_grad.ts";
 export * from "./random/mod.ts";
+// Issue 17: the native BLAS engine.
+export { engineReport } from "./compile/schedule.ts";
+export type { EngineName, EngineReport } from "./compile/schedule.ts";
