@@ -21,7 +21,7 @@ import type { Apply } from "../../core/graph.ts";
 import { permuteCopy } from "../../ops/dimshuffle.ts";
 import { checkInner } from "../../ops/dot_kernel.ts";
 import { tensordotLayout, type TensordotParams } from "../../ops/tensordot.ts";
-import { type BufferSource, type FloatArray, type Kernel, matrixView, type MatrixView } from "../kernel.ts";
+import { type BufferSource, type FloatArray, type Kernel, type MatrixView, matrixView } from "../kernel.ts";
 import { type Blas, blasStatus, type Gemm, type Gemv } from "./library.ts";
 
 /**
@@ -85,7 +85,8 @@ function product(
   if (!oa || !ob) return false;
   const A = from(a.data, a.offset), B = from(b.data, b.offset), C = from(c, cOff);
   // GEMV when one side is a vector stored contiguously (a column of B, a row of A).
-  const bVector = n === 1 && (k === 1 || b.rowStride === 1), aVector = m === 1 && (k === 1 || a.colStride === 1);
+  const bVector = n === 1 && (k === 1 || b.rowStride === 1),
+    aVector = m === 1 && (k === 1 || a.colStride === 1);
   // A GEMV's y is zeroed first: with beta = 0 some BLAS scale y (NaN · 0 is NaN), and
   // pooled buffers hold old values.
   if (bVector || aVector) C.fill(0, 0, bVector ? m : n);
