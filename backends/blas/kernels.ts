@@ -25,11 +25,16 @@ import { type BufferSource, type FloatArray, type Kernel, type MatrixView, matri
 import { type Blas, blasStatus, type Gemm, type Gemv } from "./library.ts";
 
 /**
- * Below this many multiply-adds the next engine (wasm) wins: a foreign call and the
- * library's dispatch cost about a microsecond (measured crossover near 24³ on the
- * development machine; bench/RESULTS.md, issue 17 "BLAS engine").
+ * Below this many multiply-adds the next engine runs the product (the wasm engine's own
+ * threshold sends it on to the JS loops). Measured against the wasm kernels on the
+ * development machine (loaded): BLAS's GEMM took 0.1–0.6 of their time from 8³ up, its
+ * GEMVs 0.3–0.7 from about 20², and lost below 12² (bench/RESULTS.md, issue 17 "BLAS
+ * engine").
  */
-export const SMALL_PRODUCT = 1 << 13;
+export const SMALL_PRODUCT = 512;
+
+/** How many products the engine ran, and how many operands it copied first (tests read them). */
+export const blasStats: { products: number; copies: number } = { products: 0, copies: 0 };
 
 /** The GEMM and GEMV of one dtype. */
 interface Routines {
@@ -84,6 +89,7 @@ function product(
   const oa = operand(a, m, k), ob = operand(b, k, n);
   if (!oa || !ob) return false;
   const A = from(a.data, a.offset), B = from(b.data, b.offset), C = from(c, cOff);
+  blasStats.products++;
   // GEMV when one side is a vector stored contiguously (a column of B, a row of A).
   const bVector = n === 1 && (k === 1 || b.rowStride === 1),
     aVector = m === 1 && (k === 1 || a.colStride === 1);
@@ -108,6 +114,12 @@ const rowMajor = (x: NDArray, cols: number, offset = 0): MatrixView => ({
   rowStride: cols,
   colStride: 1,
 });
+
+/** A permuted copy as a row-major operand, counted. */
+function copied(x: NDArray, cols: number): MatrixView {
+  blasStats.copies++;
+  return rowMajor(x, cols);
+}
 
 /** An output buffer of `n` elements: the pool's when there is one. */
 const output = (dtype: DType, n: number, pool?: BufferSource) =>
@@ -211,8 +223,8 @@ export function blasTensordotKernel(node: Apply, fallback: Kernel): Kernel {
     const { permA, permB, m, k, n, outShape } = tensordotLayout(a.shape, b.shape, params);
     if (m * n * k < SMALL_PRODUCT) return fallback(vals, pool);
     const nFreeA = a.ndim - params.axesA.length;
-    const va = matrixView(a, permA, nFreeA) ?? rowMajor(permuteCopy(a, permA), k);
-    const vb = matrixView(b, permB, params.axesB.length) ?? rowMajor(permuteCopy(b, permB), n);
+    const va = matrixView(a, permA, nFreeA) ?? copied(permuteCopy(a, permA), k);
+    const vb = matrixView(b, permB, params.axesB.length) ?? copied(permuteCopy(b, permB), n);
     const data = output(dtype, m * n, pool);
     if (!product(r, m, n, k, va, vb, data, 0)) {
       pool?.give(data);

@@ -17,7 +17,13 @@ import { tensordotOp } from "../../ops/tensordot.ts";
 import { engineArray } from "../wasm/engine_array.ts";
 import type { BufferSource, Kernel } from "../kernel.ts";
 import { blasStatus } from "./library.ts";
-import { blasBatchedDotKernel, blasDotKernel, blasTensordotKernel, SMALL_PRODUCT } from "./kernels.ts";
+import {
+  blasBatchedDotKernel,
+  blasDotKernel,
+  blasStats,
+  blasTensordotKernel,
+  SMALL_PRODUCT,
+} from "./kernels.ts";
 
 const rng = seededRandom(17);
 const on = blasStatus().blas !== undefined;
@@ -162,23 +168,26 @@ Deno.test("blas batched_dot: every rank combination, batches and an empty batch,
 
 Deno.test("blas tensordot: transposed operands by flag, other layouts copied, against perform", () => {
   for (const dtype of FLOATS) {
-    const cases: [number[], number[], number[], number[]][] = [
-      [[60, 70], [60, 50], [0], [0]], // aᵀ·b: A transposed
-      [[60, 70], [50, 70], [1], [1]], // a·bᵀ: B transposed
-      [[70, 60], [50, 70], [0], [1]], // aᵀ·bᵀ
-      [[8, 9, 30], [30, 40], [2], [0]], // free axes grouped: plain GEMM
-      [[30, 8, 9], [30, 40], [0], [0]], // transposed, two free axes as its rows
-      [[8, 30, 9], [30, 40], [1], [0]], // the contracted axis inside: a copy
-      [[6, 7, 40], [7, 6, 50], [0, 1], [1, 0]], // axes out of order: B copied
-      [[4000], [4000], [0], [0]], // a full contraction of vectors
-      [[200, 40], [40], [1], [0]], // matrix·vector
-      [[40, 200], [40], [0], [0]], // transposed matrix·vector
+    // Operands, axes, and how many of the operands must be copied (the others go by flag).
+    const cases: [number[], number[], number[], number[], number][] = [
+      [[60, 70], [60, 50], [0], [0], 0], // aᵀ·b: A transposed
+      [[60, 70], [50, 70], [1], [1], 0], // a·bᵀ: B transposed
+      [[70, 60], [50, 70], [0], [1], 0], // aᵀ·bᵀ
+      [[8, 9, 30], [30, 40], [2], [0], 0], // free axes grouped: plain GEMM
+      [[30, 8, 9], [30, 40], [0], [0], 0], // transposed, two free axes as its rows
+      [[8, 30, 9], [30, 40], [1], [0], 1], // the contracted axis inside: a copy
+      [[6, 7, 40], [7, 6, 50], [0, 1], [1, 0], 1], // axes out of order: B copied
+      [[4000], [4000], [0], [0], 0], // a full contraction of vectors
+      [[200, 40], [40], [1], [0], 0], // matrix·vector
+      [[40, 200], [40], [0], [0], 0], // transposed matrix·vector
     ];
-    for (const [sa, sb, axesA, axesB] of cases) {
+    for (const [sa, sb, axesA, axesB, copies] of cases) {
+      const before = blasStats.copies;
       const node = nodeOf(tensordotOp, dtype, [sa.length, sb.length], { axesA, axesB });
       const k = axesA.reduce((p, d) => p * sa[d], 1);
       const work = sa.reduce((p, d) => p * d, 1) * sb.reduce((p, d) => p * d, 1) / k;
       check(blasTensordotKernel, node, [ints(dtype, sa), ints(dtype, sb)], work, `${dtype} ${sa}·${sb}`);
+      assert.equal(blasStats.copies - before, on ? copies : 0, `${dtype} ${sa}·${sb}: operands copied`);
     }
   }
 });
