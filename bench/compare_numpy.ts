@@ -179,6 +179,8 @@ function logistic(n: number): Workload {
 const WORKLOADS: Record<string, (quick: boolean) => Workload> = {
   matmul32: (quick) => dot("float32", quick ? 256 : 1024),
   matmul64: (quick) => dot("float64", quick ? 256 : 1024),
+  matmul32small: (quick) => dot("float32", quick ? 64 : 256),
+  matmul64small: (quick) => dot("float64", quick ? 64 : 256),
   logreg: (quick) => logreg(400, 784, quick ? 5 : 50, false),
   logregShared: (quick) => logreg(400, 784, quick ? 5 : 50, true),
   uniform: (quick) => draws("uniform", quick ? 1_000_000 : 10_000_000),

@@ -37,7 +37,7 @@ function assertRatios(stdout: string, expected: number) {
 Deno.test("compare_numpy.ts --quick under Deno: every workload timed against NumPy, cross-checked, BLAS named", async () => {
   const { code, stdout, stderr } = await run(Deno.execPath(), [...DENO_FLAGS, script, "--quick"]);
   assert.equal(code, 0, stderr);
-  assertRatios(stdout, 9);
+  assertRatios(stdout, 11);
   assert.match(stdout, /NumPy's BLAS \(built with\): \{.*"name"/);
   assert.match(stdout, /Hypatia's host engines: (blas, )?wasm, js; its BLAS: /);
   assert.match(stdout, /removed from NumPy's environment only: OPENBLAS_CORETYPE=.*, OPENBLAS_L2_SIZE=/);
