@@ -14,7 +14,9 @@ import { NDArray } from "../../core/ndarray.ts";
 import { batchedDotOp } from "../../ops/batched_dot.ts";
 import { dotOp } from "../../ops/dot.ts";
 import { tensordotOp } from "../../ops/tensordot.ts";
-import { engineArray } from "../wasm/engine_array.ts";
+import * as T from "../../mod.ts";
+import { engineArray, engineCanKeep, engineOffset } from "../wasm/engine_array.ts";
+import { arena } from "../wasm/memory.ts";
 import type { BufferSource, Kernel } from "../kernel.ts";
 import { blasStatus } from "./library.ts";
 import {
@@ -145,6 +147,35 @@ Deno.test("blas dot: inputs and outputs in the wasm engine's memory (possibly sh
       pool,
     );
   }
+});
+
+Deno.test("blas dot: views of the wasm engine's memory are that memory (shared when threads are on)", () => {
+  const a = engineArray("float64", [64, 80]);
+  if (!engineCanKeep()) return assert.equal(engineOffset(a.data as Float64Array, 8), -1); // plain arrays: tested above
+  assert(engineOffset(a.data as Float64Array, 8) >= 0, "the input lives in the engine's memory");
+  assert.equal(a.data.buffer, arena().memory.buffer);
+});
+
+Deno.test("blas dot: in a compiled function, an intermediate the wasm engine wrote feeds BLAS in place", () => {
+  const x = T.dmatrix("x"), w = T.dvector("w");
+  const out = T.dot(T.exp(T.mul(x, 0.01)), w);
+  const build = (blas: boolean, wasm: boolean) => {
+    const saved = [config.blas, config.wasm];
+    [config.blas, config.wasm] = [blas, wasm];
+    try {
+      return T.function([x, w], out);
+    } finally {
+      [config.blas, config.wasm] = saved;
+    }
+  };
+  const fast = build(true, true), js = build(false, false);
+  const xv = ints("float64", [300, 200]), wv = ints("float64", [200]);
+  const before = blasStats.products;
+  for (let i = 0; i < 3; i++) {
+    const got = fast(xv, wv) as T.NDArray, want = js(xv, wv) as T.NDArray;
+    got.data.forEach((v, j) => assert(Math.abs(v - want.data[j]) <= 1e-12 * (1 + Math.abs(want.data[j]))));
+  }
+  assert.equal(blasStats.products - before, on ? 3 : 0);
 });
 
 Deno.test("blas batched_dot: every rank combination, batches and an empty batch, against perform", () => {
