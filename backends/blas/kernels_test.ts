@@ -99,6 +99,17 @@ Deno.test("blas dot: GEMM, both GEMVs and the vector dot, in float32 and float64
   }
 });
 
+Deno.test("blas dot: inputs whose data start inside a larger buffer (leading-axis slices) are read from there", () => {
+  for (const dtype of FLOATS) {
+    const big = ints(dtype, [70, 60]), other = ints(dtype, [80, 40]), v = ints(dtype, [90]);
+    const rows = new NDArray(dtype, [50, 60], big.data.subarray(600, 3600)); // rows 10..59
+    const b = new NDArray(dtype, [60, 40], other.data.subarray(800, 3200)); // rows 20..79
+    const tail = new NDArray(dtype, [60], v.data.subarray(30)); // elements 30..89
+    check(blasDotKernel, nodeOf(dotOp, dtype, [2, 2], null), [rows, b], 50 * 60 * 40, `${dtype} sliced A, B`);
+    check(blasDotKernel, nodeOf(dotOp, dtype, [2, 1], null), [rows, tail], 50 * 60, `${dtype} sliced GEMV`);
+  }
+});
+
 Deno.test("blas dot: empty dimensions give empty or zero results", () => {
   for (const dtype of FLOATS) {
     const node = nodeOf(dotOp, dtype, [2, 2], null);
