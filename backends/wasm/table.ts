@@ -69,7 +69,7 @@ import { LoweringTable } from "../lowering_table.ts";
 import { bin, un, type WasmRule } from "./lower.ts";
 import { wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
 import { wasmReduceKernel } from "./reduce.ts";
-import { vexp, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
+import { vcosh, vexp, vexp2, vexpm1, vsigmoid, vsinh, vtanh } from "./vmath.ts";
 import { vlog, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from "./vlog.ts";
 import { verf } from "./verf.ts";
 
@@ -167,20 +167,11 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)")
   // Issue 16, elementwise group.
   .register(reciprocalOp, { vector: (w, [a]) => w.k(1).get(a).f("div") })
+  .register(exp2Op, { vector: (w, [a]) => vexp2(w, a), costly: true })
+  .register(sinhOp, { vector: (w, [a]) => vsinh(w, a), costly: true })
+  .register(coshOp, { vector: (w, [a]) => vcosh(w, a), costly: true })
   .decline(
-    [
-      arcsinOp,
-      arccosOp,
-      arctanOp,
-      arctan2Op,
-      sinhOp,
-      coshOp,
-      arcsinhOp,
-      arccoshOp,
-      arctanhOp,
-      cbrtOp,
-      exp2Op,
-    ],
+    [arcsinOp, arccosOp, arctanOp, arctan2Op, arcsinhOp, arccoshOp, arctanhOp, cbrtOp],
     "no vector lowering yet: a group with it runs the JS loop (fdlibm's, within an ulp)",
   )
   .decline([log10Op, hypotOp], "no vector lowering yet: a group with it runs the JS loop")
