@@ -65,3 +65,24 @@ Deno.test("gamma family: integers give floatX, float32 stays", () => {
   }
   assert.equal(T.chi2sf(T.fvector("x"), 3).dtype, "float32");
 });
+
+Deno.test("gammaln() is within 4 ulps next to its zeros at 1 and 2 (mpmath values)", () => {
+  // mpmath 1.3: float(mp.loggamma(mp.mpf(x))) at mp.dps = 40, x the double shown.
+  const REF: [number, number][] = [
+    [1 + 1e-10, -5.772157125783244e-11],
+    [1 - 1e-10, 5.7721571274281786e-11],
+    [1.0001, -5.771334222047127e-5],
+    [0.9999, 5.7729791561193866e-5],
+    [2 + 1e-12, 4.2282192087238456e-13],
+    [2 - 1e-9, -4.227843697573328e-10],
+    [2.0000001, 4.227843666532498e-8],
+    [1.5, -0.12078223763524522],
+    [0.6, 0.39823385806923495],
+    [1.3, -0.10817480950786047],
+    [1.7, -0.09580769740706588],
+    [2.4, 0.21685932244884157],
+  ];
+  for (const [x, y] of REF) {
+    assert.ok(Math.abs(gammalnJs(x) / y - 1) < 8e-16, `gammaln(${x}) = ${gammalnJs(x)}, not ${y}`);
+  }
+});
