@@ -86,3 +86,20 @@ Deno.test("gammaln() is within 4 ulps next to its zeros at 1 and 2 (mpmath value
     assert.ok(Math.abs(gammalnJs(x) / y - 1) < 8e-16, `gammaln(${x}) = ${gammalnJs(x)}, not ${y}`);
   }
 });
+
+Deno.test("psi() is relatively accurate next to its positive root 1.4616 (mpmath values)", () => {
+  // mpmath 1.3: float(mp.digamma(mp.mpf(x))) at mp.dps = 50, x the double shown.
+  const REF: [number, number][] = [
+    [1.4616321449683622, -9.241265521729427e-17],
+    [1.461632144968362, -3.072790566546293e-16],
+    [1.46, -0.0015805619870834522],
+    [1.47, 0.008066489011364869],
+    [1.2, -0.2890398965921884],
+    [1.3, -0.16919088886679962],
+    [1.7, 0.2085478748734939],
+    [1.75, 0.24747245354686118],
+  ];
+  for (const [x, y] of REF) {
+    assert.ok(Math.abs(psiJs(x) / y - 1) < 8e-16, `psi(${x}) = ${psiJs(x)}, not ${y}`);
+  }
+});
