@@ -10,8 +10,10 @@
  * its negative zeros, where reflection subtracts), gamma within 1e-14. Γ of the integers 1..23 is their
  * exact factorial. psi: its Taylor series at its positive root on (1.1, 1.8) (within 4 ulps there,
  * against mpmath), else recurrence up to x >= 10 and the asymptotic series to x^-14; reflection for
- * x < 0. chi2sf: the regularised incomplete gamma function by its series (y < a + 1) or Legendre's
- * continued fraction (Lentz), as Numerical Recipes does. Edges
+ * x < 0. chi2sf: the regularised incomplete gamma function Q(a, y) by its series (y < a + 1) or
+ * Legendre's continued fraction (Lentz), as Numerical Recipes does, with Loader's form of the
+ * prefactor y^a e^-y / Γ(a) for a >= 10 (so k = 2e10 still gives 12 digits) and, for a < 1 and y < 1.5,
+ * Q as -expm1(v) - e^v·a·S (Q near 0 with P near 1 keeps its digits). Edges
  * follow SciPy 1.10: poles of gamma (0, -0, negative integers) give +inf, gammaln(-inf) and
  * gamma(-inf) give -inf, psi(±0) = ∓inf, psi at negative integers NaN; chi2sf is 1 for x <= 0,
  * 0 at x = inf, NaN for k <= 0, 1 for k = inf.
@@ -235,12 +237,46 @@ export function psiJs(x: number): number {
   return s + Math.log(x) - 0.5 / x - tail;
 }
 
+/**
+ * log(y^a e^-y / Γ(a)), the prefactor of both expansions of Q. For a >= 10 it is written as
+ * -a·(d - log1p(d)) + log(a / 2π)/2 - stirling(a) with d = (y - a)/a (Loader's form): a log y - y
+ * and lgamma(a) would each be large and cancel, losing about a·1e-16 relative.
+ */
+function logPrefactor(a: number, y: number): number {
+  if (a < 10) return a * Math.log(y) - y - gammalnJs(a);
+  const d = (y - a) / a;
+  let dm: number; // d - log1p(d), by its series where d is small (no cancellation)
+  if (Math.abs(d) < 0.1) {
+    let term = d * d, sum = 0;
+    for (let k = 2; k < 40; k++, term *= -d) sum += term / k;
+    dm = sum;
+  } else dm = d - Math.log1p(d);
+  const z = 1 / (a * a);
+  const stirling = (1 / 12 - z * (1 / 360 - z * (1 / 1260 - z / 1680))) / a;
+  return -a * dm + 0.5 * Math.log(a / (2 * Math.PI)) - stirling;
+}
+
 /** Q(a, y), the regularised upper incomplete gamma function, for a > 0 and y > 0. */
 function gammaQ(a: number, y: number): number {
-  const pre = Math.exp(a * Math.log(y) - y - gammalnJs(a));
+  if (a < 1 && y < 1.5) {
+    // P = y^a / Γ(a + 1)·(1 + a S), S = Σ (-y)^n / (n! (a + n)); Q = 1 - P as -expm1(v) - e^v a S,
+    // v = a log y - lgamma(1 + a), so that Q keeps its digits when P is near 1.
+    let term = 1, s = 0;
+    for (let n = 1; n < 60; n++) {
+      term *= -y / n;
+      s += term / (a + n);
+      if (Math.abs(term) < 1e-18) break;
+    }
+    // lgamma(1 + a) from a itself: 1 + a would round away a's low digits when a is small.
+    const v = a * Math.log(y) - (a <= 0.5 ? lgamma1p(a) : gammalnJs(1 + a));
+    return -Math.expm1(v) - Math.exp(v) * a * s;
+  }
+  const pre = Math.exp(logPrefactor(a, y));
   if (y < a + 1) {
+    // Terms shrink by y/(a + n): about 40·√a of them for y near a.
+    const cap = 1000 + 40 * Math.sqrt(a);
     let term = 1 / a, sum = term;
-    for (let n = 1; n < 100000 && Math.abs(term) > 1e-17 * sum; n++) {
+    for (let n = 1; n < cap && Math.abs(term) > 1e-17 * sum; n++) {
       term *= y / (a + n);
       sum += term;
     }
@@ -248,7 +284,8 @@ function gammaQ(a: number, y: number): number {
   }
   const tiny = 1e-300;
   let b = y + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
-  for (let i = 1; i < 100000; i++) {
+  const cap = 1000 + 40 * Math.sqrt(a);
+  for (let i = 1; i < cap; i++) {
     const an = -i * (i - a);
     b += 2;
     d = an * d + b;

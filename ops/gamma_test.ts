@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as T from "../mod.ts";
 import { F32_GRAD } from "../tests/elemwise_ref.ts";
 import { checkTable } from "./testdata/elem16_check.ts";
-import { gammaJs, gammalnJs, psiJs, trigammaJs } from "./gamma.ts";
+import { chi2sfJs, gammaJs, gammalnJs, psiJs, trigammaJs } from "./gamma.ts";
 
 const F32 = { rtol: 2.4e-7 };
 
@@ -101,5 +101,21 @@ Deno.test("psi() is relatively accurate next to its positive root 1.4616 (mpmath
   ];
   for (const [x, y] of REF) {
     assert.ok(Math.abs(psiJs(x) / y - 1) < 8e-16, `psi(${x}) = ${psiJs(x)}, not ${y}`);
+  }
+});
+
+Deno.test("chi2sf() keeps its digits for tiny k (Q near 0 with P near 1) and for huge k (y near a ~ 1e9)", () => {
+  // mpmath 1.3: float(mp.gammainc(k/2, x/2, mp.inf, regularized=True)) at mp.dps = 40; SciPy agrees.
+  const REF: [number, number, number, number][] = [
+    [1e-10, 1e-10, 1.157089121615072e-9, 1e-14],
+    [0.3, 0.5, 0.33317180231535665, 4e-15],
+    [1.2, 1.9, 0.5238913316506894, 4e-15],
+    [2.9, 1.5, 0.1560712611419888, 4e-15], // Q = 1 - P with P = 0.84: 5 times P's error
+    [1e6, 1e6, 0.4998119368033945, 1e-14],
+    [1.01e6, 1e6, 9.068528823262108e-13, 1e-13],
+    [1e10, 1e10, 0.4999981193680548, 1e-11],
+  ];
+  for (const [x, k, q, rtol] of REF) {
+    assert.ok(Math.abs(chi2sfJs(x, k) / q - 1) < rtol, `chi2sf(${x}, ${k}) = ${chi2sfJs(x, k)}, not ${q}`);
   }
 });
