@@ -61,7 +61,8 @@ import { arccosOp, arcsinOp, arctan2Op, arctanOp } from "../../ops/inverse_trig.
 import { cbrtOp, exp2Op, hypotOp, log10Op, reciprocalOp } from "../../ops/elementary.ts";
 import { isinfOp, isnanOp } from "../../ops/predicates.ts";
 import { erfcinvOp, erfcOp, erfcxOp, erfinvOp } from "../../ops/erf_family.ts";
-import { chi2sfOp, gammalnOp, gammaOp, psiOp, trigammaOp } from "../../ops/gamma.ts";
+import { gammalnOp, gammaOp, psiOp, trigammaOp } from "../../ops/gamma.ts";
+import { chi2sfOp } from "../../ops/chi2sf.ts";
 import { gradUndefinedOp } from "../../ops/grad_undefined.ts";
 import { checkLabelsOp } from "../../ops/check_labels.ts";
 import { roundHalfAwayOp } from "../../ops/rounding.ts";
