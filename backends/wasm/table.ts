@@ -70,7 +70,8 @@ import { LoweringTable } from "../lowering_table.ts";
 import { bin, un, type WasmRule } from "./lower.ts";
 import { wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
 import { wasmReduceKernel } from "./reduce.ts";
-import { vcosh, vexp, vexp2, vexpm1, vsigmoid, vsinh, vtanh } from "./vmath.ts";
+import { vexp, vexp2, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
+import { vcosh, vsinh } from "./vhyperbolic.ts";
 import { vlog, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from "./vlog.ts";
 import { verf } from "./verf.ts";
 
