@@ -17,7 +17,8 @@ import { dimshuffle } from "../dimshuffle.ts";
 import { dot } from "../dot.ts";
 import { shapeI } from "../shape_i.ts";
 import { slice } from "../subtensor.ts";
-import * as K from "./kernels.ts";
+import * as K from "./lu_kernel.ts";
+import * as O from "./orthogonal_kernel.ts";
 import { solveTriangularOp } from "./nlinalg.ts";
 import {
   diagMatrix,
@@ -48,7 +49,7 @@ export const eighOp: Op<null> = defineOp<null>({
     return [new TensorType(dtype, [d]), new TensorType(dtype, [d, d])];
   },
   perform([a], _p, node) {
-    const n = squareOrder(node, a), { w, v } = K.symEig(a.data, n);
+    const n = squareOrder(node, a), { w, v } = O.symEig(a.data, n);
     return [matrixOf(node, 0, [n], w), matrixOf(node, 1, [n, n], v)];
   },
   // A = V diag(w) Vᵀ: S = V (diag(gw) + F ∘ (Vᵀ gV)) Vᵀ, F[i, j] = 1 / (w[j] - w[i]);
@@ -77,7 +78,7 @@ export const qrOp: Op<QrParams> = defineOp<QrParams>({
   },
   perform([a], { complete }, node) {
     const [m, n] = a.shape, k = complete ? m : Math.min(m, n);
-    const { q, r } = K.qr(a.data, m, n, complete);
+    const { q, r } = O.qr(a.data, m, n, complete);
     return [matrixOf(node, 0, [m, k], q), matrixOf(node, 1, [k, n], r)];
   },
   // For m ≥ n and full rank: M = R gRᵀ - gQᵀ Q, gA = (gQ + Q copyltu(M)) R⁻ᵀ, where
@@ -102,12 +103,12 @@ export interface SvdParams {
 export const svdRule: ProductRule = ([a], node, mm) => {
   const { fullMatrices } = node.params as SvdParams;
   const [m, n] = a.shape, k = Math.min(m, n);
-  const { u, s, vt } = K.svd(a.data, m, n, mm);
+  const { u, s, vt } = O.svd(a.data, m, n, mm);
   if (!fullMatrices) {
     return [matrixOf(node, 0, [m, k], u), matrixOf(node, 1, [k], s), matrixOf(node, 2, [k, n], vt)];
   }
-  const uf = K.completeBasis(u, m, k),
-    vf = K.transposed(K.completeBasis(K.transposed(vt, k, n), n, k), n, n);
+  const uf = O.completeBasis(u, m, k),
+    vf = K.transposed(O.completeBasis(K.transposed(vt, k, n), n, k), n, n);
   return [matrixOf(node, 0, [m, m], uf), matrixOf(node, 1, [k], s), matrixOf(node, 2, [n, n], vf)];
 };
 

@@ -1,6 +1,6 @@
 /**
  * The LU and Cholesky family: matrixInverse, det, solve, cholesky and the triangular
- * solves, on matrices (2-d). Their reference rules are the routines of kernels.ts; their
+ * solves, on matrices (2-d). Their reference rules are the routines of lu_kernel.ts; their
  * gradients are the matrix-calculus rules, built from graph ops.
  * @module
  */
@@ -19,7 +19,7 @@ import { NDArray } from "../../core/ndarray.ts";
 import { bool, checkOptions } from "../../core/options.ts";
 import { add, mul, neg } from "../arith.ts";
 import { dot, outer } from "../dot.ts";
-import * as K from "./kernels.ts";
+import * as K from "./lu_kernel.ts";
 import {
   eyeLike,
   linalgDtype,

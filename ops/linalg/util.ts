@@ -12,7 +12,7 @@ import type { Apply, Dim, Variable } from "../../core/graph.ts";
 import { NDArray } from "../../core/ndarray.ts";
 import { add, mul, sub } from "../arith.ts";
 import { arange, eye } from "../alloc.ts";
-import type { Matmul } from "./kernels.ts";
+import type { Matmul } from "./lu_kernel.ts";
 import { cast } from "../cast.ts";
 import { ge, gt } from "../compare.ts";
 import { dimshuffle } from "../dimshuffle.ts";
@@ -46,7 +46,7 @@ export function matrixOf(node: Apply, i: number, shape: readonly number[], data:
 
 /**
  * The reference rule of an op whose work is mostly matrix products, taking the product
- * as an argument: the op's `perform` passes kernels.ts's `matmul`, the JS engine's table
+ * as an argument: the op's `perform` passes lu_kernel.ts's `matmul`, the JS engine's table
  * its blocked GEMM (backends/cpu/table.ts).
  */
 export type ProductRule = (inputs: NDArray[], node: Apply, mm: Matmul) => NDArray[];
