@@ -11,7 +11,17 @@ import { concatenate } from "../join.ts";
 import { shapeI } from "../shape_i.ts";
 import { slice } from "../subtensor.ts";
 import { luFactor, luSolve, type Matmul, matmul } from "./lu_kernel.ts";
-import { linalgDtype, matrixOf, matrixType, mT, type ProductRule, squareOrder } from "./util.ts";
+import {
+  eachMatrix,
+  leadingType,
+  linalgDtype,
+  matrixOf,
+  matrixType,
+  mT,
+  type ProductRule,
+  squareOrder,
+  stackOf,
+} from "./util.ts";
 
 // Padé 13 coefficients (Higham 2005, "The scaling and squaring method for the matrix exponential revisited").
 const PADE13 = [
@@ -69,10 +79,11 @@ export function padeExpm(a: ArrayLike<number>, n: number, product: Matmul = matm
   return R;
 }
 
-/** exp(A) by Padé 13 scaling and squaring, its products by `mm`. */
-export const expmRule: ProductRule = ([a], node, mm) => {
-  const n = squareOrder(node, a);
-  return [matrixOf(node, 0, [n, n], padeExpm(a.data, n, mm))];
+/** exp(A) by Padé 13 scaling and squaring, its products by `product`. */
+export const expmRule: ProductRule = ([a], node, product) => {
+  const n = squareOrder(node, a), st = stackOf(a), out = new Float64Array(a.size);
+  eachMatrix(st, [out], (m) => [padeExpm(m, n, product)]);
+  return [matrixOf(node, 0, a.shape, out)];
 };
 
 /** The expm op on a square matrix. */
@@ -80,15 +91,16 @@ export const expmOp: Op<null> = defineOp<null>({
   name: "expm",
   inferType([a]) {
     const [n, m] = matrixType("expm", a, true);
-    return [new TensorType(linalgDtype("expm", a), [n ?? m, n ?? m])];
+    return [new TensorType(linalgDtype("expm", a), [...leadingType(a), n ?? m, n ?? m])];
   },
   perform: (xs, _p, node) => expmRule(xs, node, matmul),
   // The adjoint of the Fréchet derivative at A applied to G is the upper-right block of
   // expm([[Aᵀ, G], [0, Aᵀ]]).
   vjp: (node, [g]) => {
-    const at = mT(node.inputs[0]), n = shapeI(at, 0);
-    const big = concatenate([concatenate([at, g], 1), concatenate([zerosLike(at), at], 1)], 0);
-    return [slice(expmOp.apply1([big], null), [0, n], [n, null])];
+    const at = mT(node.inputs[0]), nd = at.ndim, n = shapeI(at, nd - 1), lead = Array(nd - 2).fill(null);
+    const row = (l: Variable, r: Variable) => concatenate([l, r], nd - 1);
+    const big = concatenate([row(at, g), row(zerosLike(at), at)], nd - 2);
+    return [slice(expmOp.apply1([big], null), ...lead, [0, n], [n, null])];
   },
   format: ([a]) => `expm(${a})`,
 });
