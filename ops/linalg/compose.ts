@@ -115,7 +115,7 @@ export interface NormOptions {
  * any number p, ±Infinity for the largest/smallest |x|, 0 for the count of non-zeros).
  * Two axes (or a matrix): "fro" (default), "nuc" (sum of singular values), 1/-1 (max/min
  * column sum of |x|), Infinity/-Infinity (max/min row sum), 2/-2 (largest/smallest
- * singular value; "nuc" and ±2 need a matrix input).
+ * singular value). With two axes, every other axis is a batch axis.
  *
  * @example
  * ```ts
@@ -186,12 +186,17 @@ function matrixNorm(v: Variable, ord: NormOrd, [r, c]: [number, number], keepdim
     return keepdims ? pick : sum(pick, [r, c]);
   }
   if (ord === 2 || ord === -2 || ord === "nuc") {
-    if (v.ndim !== 2) {
-      throw new InputError(`norm: ord ${ord} needs a matrix input (2-d), got ${v.describe()}`);
-    }
-    const s = svd(r < c ? v : mT(v), { computeUv: false }) as Variable;
-    const res = ord === "nuc" ? sum(s) : ord === 2 ? max(s) : min(s);
-    return keepdims ? dimshuffle(res, "x", "x") : res;
+    // The singular values of the matrices on axes (r, c): those axes moved last, a stack for svd.
+    const others = [...Array(v.ndim).keys()].filter((d) => d !== r && d !== c);
+    const s = svd(dimshuffle(v, ...others, r, c), { computeUv: false }) as Variable, last = s.ndim - 1;
+    const res = ord === "nuc" ? sum(s, last) : ord === 2 ? max(s, last) : min(s, last);
+    if (!keepdims) return res;
+    // Put length-1 axes back where r and c were.
+    let k = 0;
+    return dimshuffle(
+      res,
+      ...[...Array(v.ndim).keys()].map((d) => (d === r || d === c ? "x" as const : k++)),
+    );
   }
   throw new InputError(`norm: invalid ord ${ord} for a matrix norm (use "fro", "nuc", ±1, ±2 or ±Infinity)`);
 }

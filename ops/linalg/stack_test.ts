@@ -26,6 +26,12 @@ Deno.test("stacks of matrices (..., n, n): NumPy's values for each op", () => {
   close(run(T.expm, S.a)[0], S.expm, 1e-12, "expm");
   close(run((w) => T.pinv(w), S.w)[0], S.pinv, 1e-12, "pinv");
   close(run((a) => T.matrixPower(a, 3), S.a)[0], S.mpow, 1e-12, "matrixPower");
+  close(run((w) => T.norm(w, 2, [1, 2]), S.w)[0], S.norm2, 1e-12, "norm 2 over axes (1, 2)");
+  close(run((w) => T.norm(w, "nuc", [2, 1]), S.w)[0], S.nuc21, 1e-12, "norm nuc over axes (2, 1)");
+  const w3 = T.tensor3("w");
+  const kept = T.function([w3], T.norm(w3, -2, [0, 2], { keepdims: true }))(T.asarray(S.w));
+  assert.deepEqual(kept.shape, [1, 4, 1]);
+  close(kept.toArray(), S.m2_02, 1e-12, "norm -2 over axes (0, 2), keepdims");
 });
 
 Deno.test("stacks: each matrix's factors are those of the matrix alone (eigh, svd, qr, eig, triangular solves)", () => {
@@ -89,4 +95,5 @@ Deno.test("gradients over stacks (verifyGrad, float64)", () => {
   T.verifyGrad(T.expm, [S.a]);
   T.verifyGrad((w) => T.pinv(w), [S.w]);
   T.verifyGrad((a) => T.matrixPower(a, -2), [S.a]);
+  T.verifyGrad((w) => T.norm(w, "nuc", [2, 1]), [S.w]);
 });

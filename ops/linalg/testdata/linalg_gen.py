@@ -98,6 +98,8 @@ out["stack"] = {
     "eigvalsh": np.linalg.eigvalsh(SS).tolist(), "svd_s": np.linalg.svd(SW, compute_uv=False).tolist(),
     "qr_r": np.linalg.qr(SW)[1].tolist(), "expm": sl.expm(SA).tolist(),
     "pinv": np.linalg.pinv(SW).tolist(), "mpow": np.linalg.matrix_power(SA, 3).tolist(),
+    "norm2": np.linalg.norm(SW, 2, axis=(1, 2)).tolist(), "nuc21": np.linalg.norm(SW, "nuc", axis=(2, 1)).tolist(),
+    "m2_02": np.linalg.norm(SW, -2, axis=(0, 2), keepdims=True).tolist(),
 }
 print("// Made by ops/linalg/testdata/linalg_gen.py (Debian python3, NumPy 1.24, SciPy 1.10); do not edit.")
 print("// deno-fmt-ignore-file")
