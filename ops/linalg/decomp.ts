@@ -179,8 +179,9 @@ export const svdOp: Op<SvdParams> = defineOp<SvdParams>({
 
 /**
  * Eigenvalues (ascending) and eigenvectors (the columns of the second output) of a real
- * symmetric matrix, as NumPy's `eigh` with UPLO="L": only the lower triangle is read.
- * Computed by cyclic Jacobi rotations. The gradient assumes distinct eigenvalues (it
+ * symmetric matrix or of each of a stack, as NumPy's `eigh` with UPLO="L": only the lower
+ * triangle is read. Computed by Householder tridiagonalisation and the implicit QL
+ * algorithm (EISPACK's tred2/tql2). The gradient assumes distinct eigenvalues (it
  * is not defined at repeated ones; the eigenvectors' signs are not unique either, so
  * differentiate sign-invariant expressions of them).
  *

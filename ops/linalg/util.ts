@@ -1,8 +1,8 @@
 /**
- * What the linear algebra ops share: type checks for matrix inputs, the float output
- * dtype, and the small graph pieces their gradients are built from (transpose, tril,
- * the diagonal, diag of a vector), made of existing ops so gradients can be
- * differentiated again.
+ * What the linear algebra ops share: type checks for matrix and stack inputs, the float
+ * output dtype, running a rule over each matrix of a stack, and the small graph pieces
+ * their gradients are built from (transpose, product, tril, diag of vectors), made of
+ * existing ops so gradients can be differentiated again.
  * @module
  */
 import { floatX } from "../../core/config.ts";
