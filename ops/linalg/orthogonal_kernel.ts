@@ -87,9 +87,10 @@ export function symEig(a: ArrayLike<number>, n: number): { w: Float64Array; v: F
   }
   if (!finite) return { w: new Float64Array(n).fill(NaN), v: new Float64Array(n * n).fill(NaN) };
   if (n === 0) return { w: d, v: V };
-  tred2(V, d, e, n);
-  // tql2 rotates pairs of columns of V: work on its transpose, whose rows are contiguous.
-  const vt = transposed(V, n, n);
+  // Both steps work on the transpose of the eigenvector matrix (V is symmetric to start
+  // with): their inner loops then walk rows, contiguous in memory, instead of columns.
+  const vt = V;
+  tred2(vt, d, e, n);
   tql2(vt, d, e, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => d[i] - d[j]);
   const w = new Float64Array(n), v = new Float64Array(n * n);
@@ -100,18 +101,22 @@ export function symEig(a: ArrayLike<number>, n: number): { w: Float64Array; v: F
   return { w, v };
 }
 
-/** Householder tridiagonalisation of symmetric V (in place: V becomes the transformation), d the diagonal, e the subdiagonal. */
+/**
+ * Householder tridiagonalisation of symmetric V, in place: V becomes the transpose of the
+ * orthogonal transformation, d the diagonal, e the subdiagonal. JAMA's tred2 with every
+ * V[r][c] read as V[c][r], so that its inner loops run along rows.
+ */
 function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) d[j] = V[(n - 1) * n + j];
+  for (let j = 0; j < n; j++) d[j] = V[j * n + n - 1];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0, h = 0;
     for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
     if (scale === 0) {
       e[i] = d[i - 1];
       for (let j = 0; j < i; j++) {
-        d[j] = V[(i - 1) * n + j];
-        V[i * n + j] = 0;
+        d[j] = V[j * n + i - 1];
         V[j * n + i] = 0;
+        V[i * n + j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) {
@@ -126,11 +131,11 @@ function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
       for (let j = 0; j < i; j++) e[j] = 0;
       for (let j = 0; j < i; j++) {
         f = d[j];
-        V[j * n + i] = f;
+        V[i * n + j] = f;
         g = e[j] + V[j * n + j] * f;
         for (let k = j + 1; k <= i - 1; k++) {
-          g += V[k * n + j] * d[k];
-          e[k] += V[k * n + j] * f;
+          g += V[j * n + k] * d[k];
+          e[k] += V[j * n + k] * f;
         }
         e[j] = g;
       }
@@ -144,30 +149,30 @@ function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
       for (let j = 0; j < i; j++) {
         f = d[j];
         g = e[j];
-        for (let k = j; k <= i - 1; k++) V[k * n + j] -= f * e[k] + g * d[k];
-        d[j] = V[(i - 1) * n + j];
-        V[i * n + j] = 0;
+        for (let k = j; k <= i - 1; k++) V[j * n + k] -= f * e[k] + g * d[k];
+        d[j] = V[j * n + i - 1];
+        V[j * n + i] = 0;
       }
     }
     d[i] = h;
   }
   for (let i = 0; i < n - 1; i++) { // accumulate the transformations
-    V[(n - 1) * n + i] = V[i * n + i];
+    V[i * n + n - 1] = V[i * n + i];
     V[i * n + i] = 1;
     const h = d[i + 1];
     if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = V[k * n + i + 1] / h;
+      for (let k = 0; k <= i; k++) d[k] = V[(i + 1) * n + k] / h;
       for (let j = 0; j <= i; j++) {
         let g = 0;
-        for (let k = 0; k <= i; k++) g += V[k * n + i + 1] * V[k * n + j];
-        for (let k = 0; k <= i; k++) V[k * n + j] -= g * d[k];
+        for (let k = 0; k <= i; k++) g += V[(i + 1) * n + k] * V[j * n + k];
+        for (let k = 0; k <= i; k++) V[j * n + k] -= g * d[k];
       }
     }
-    for (let k = 0; k <= i; k++) V[k * n + i + 1] = 0;
+    for (let k = 0; k <= i; k++) V[(i + 1) * n + k] = 0;
   }
   for (let j = 0; j < n; j++) {
-    d[j] = V[(n - 1) * n + j];
-    V[(n - 1) * n + j] = 0;
+    d[j] = V[j * n + n - 1];
+    V[j * n + n - 1] = 0;
   }
   V[(n - 1) * n + n - 1] = 1;
   e[0] = 0;
