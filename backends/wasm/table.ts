@@ -281,6 +281,6 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
 // Issue 16, linear algebra and fft (h-linalg).
 wasmTable.decline(
   [matrixInverseOp, detOp, solveOp, solveTriangularOp, choleskyOp, eighOp, eigOp, qrOp, svdOp, expmOp],
-  "factorisations run their JS reference (kernels.ts, O(n³) loops); no SIMD kernel yet (the performance issue)",
+  "factorisations run their JS reference (ops/linalg/*_kernel.ts; the LU, expm and SVD with the JS engine's GEMM); no SIMD kernel yet (the performance issue)",
 );
 wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no SIMD kernel yet");
