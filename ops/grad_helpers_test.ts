@@ -76,7 +76,7 @@ Deno.test("undefinedGrad: an error naming the node when its gradient is used, el
     () => T.grad(cost, x),
     (e: Error) =>
       e instanceof T.GradError && /undefined_grad/.test(e.message) && /undefined/.test(e.message) &&
-      /grad_helpers_test\.ts/.test(e.message),
+      /grad_helpers_test\.[jt]s/.test(e.message),
   );
   assert.throws(
     () => T.Rop(cost, x, 1),

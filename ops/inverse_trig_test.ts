@@ -4,7 +4,9 @@ import { F32_GRAD } from "../tests/elemwise_ref.ts";
 import { checkTable } from "./testdata/elem16_check.ts";
 import { arccosOp, arcsinOp, arctan2Op, arctanOp } from "./inverse_trig.ts";
 
-const TOL = { f64: { rtol: 4e-16 }, f32: { rtol: 1.2e-7 } };
+// float64: the runtime's Math.asin/acos/atan (fdlibm ports); Node 20's V8 is 3 ulp from NumPy at
+// asin(-0.5245588421821594) where Deno's is 1, so 4 ulp (9e-16 relative) is the bound that holds on each runtime.
+const TOL = { f64: { rtol: 9e-16 }, f32: { rtol: 1.2e-7 } };
 
 for (const [name, fn] of [["arcsin", T.arcsin], ["arccos", T.arccos], ["arctan", T.arctan]] as const) {
   Deno.test(`${name}() matches NumPy in float64 and float32 (domain edges, ±1, NaN, ±inf)`, () => {
