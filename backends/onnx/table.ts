@@ -1,0 +1,122 @@
+/**
+ * The ONNX engine's lowering table: for every op, the rule that writes it as ONNX
+ * (opset 17) nodes, or why it cannot be. The onnx/ entry (`toOnnx`) walks a compiled
+ * function's optimised graph through it; the rules themselves never touch protobuf.
+ * @module
+ */
+import { DTYPES } from "../../core/dtype.ts";
+import type { Apply, Op } from "../../core/graph.ts";
+import { allocOp } from "../../ops/alloc.ts";
+import { arangeOp, eyeOp } from "../../ops/arange.ts";
+import { batchedDotOp } from "../../ops/batched_dot.ts";
+import { castOp } from "../../ops/cast.ts";
+import { dimshuffleOp } from "../../ops/dimshuffle.ts";
+import { dotOp, outerOp } from "../../ops/dot.ts";
+import { fusedOp, type FusedParams, stepsOf } from "../../ops/fused.ts";
+import { concatenateOp } from "../../ops/join.ts";
+import {
+  allOp,
+  anyOp,
+  argmaxOp,
+  argminOp,
+  maxOp,
+  meanOp,
+  minOp,
+  prodOp,
+  prodOthersOp,
+  reducedCountOp,
+  sumOp,
+} from "../../ops/reduce.ts";
+import { scanOp } from "../../ops/scan/scan.ts";
+import { reshapeOp, shapeIOp, shapeOp } from "../../ops/shape.ts";
+import { logSoftmaxOp, logsumexpOp, softmaxGradOp, softmaxOp } from "../../ops/softmax.ts";
+import { incSubtensorOp, subtensorOp } from "../../ops/subtensor.ts";
+import { tensordotOp } from "../../ops/tensordot.ts";
+import { mrgRandomOp } from "../../random/mrg_op.ts";
+import { numpyRandomOp } from "../../random/numpy_op.ts";
+import { LoweringTable } from "../lowering_table.ts";
+import { castRule, ELEMWISE_RULES, lowerSteps } from "./elemwise.ts";
+import * as N from "./nodes.ts";
+import type { ElemwiseRule, NodeRule, OnnxGraph, OnnxRule, Val } from "./rule.ts";
+import { scanRule } from "./scan.ts";
+
+/** The rule of an elementwise op, when the table has one. */
+function elemwiseRule(op: Op): ElemwiseRule | undefined {
+  const r = onnxTable.get(op);
+  return r?.kind === "elemwise" ? r : undefined;
+}
+
+/** A fused group is written as the ops it fuses, step by step. */
+const fusedRule: NodeRule = {
+  kind: "node",
+  lower(g, node, ins) {
+    const { steps, output } = node.params as FusedParams;
+    return [lowerSteps(g, steps, output, ins, elemwiseRule)];
+  },
+};
+
+const RANDOM = "random draws have no ONNX counterpart that reproduces Hypatia's streams (ONNX's " +
+  "RandomNormal/RandomUniform draw from the runtime's own generator, so the exported model would compute " +
+  "something else); compile the function with the random values as inputs instead";
+
+/**
+ * The ONNX table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { onnxTable } from "./table.ts";
+ * import { expOp } from "../../ops/exp_log.ts";
+ * import { mrgRandomOp } from "../../random/mrg_op.ts";
+ * assert.equal(onnxTable.get(expOp)?.kind, "elemwise");
+ * assert.match(onnxTable.reason(mrgRandomOp)!, /random/);
+ * ```
+ */
+export const onnxTable: LoweringTable<OnnxRule> = new LoweringTable<OnnxRule>("onnx");
+for (const [op, rule] of ELEMWISE_RULES) onnxTable.register(op, rule);
+for (const d of DTYPES) onnxTable.register(castOp(d), castRule);
+onnxTable
+  .register(fusedOp, fusedRule)
+  .register(dotOp, N.dotRule)
+  .register(outerOp, N.outerRule)
+  .register(batchedDotOp, N.batchedDotRule)
+  .register(tensordotOp, N.tensordotRule)
+  .register(sumOp, N.sumRule)
+  .register(meanOp, N.meanRule)
+  .register(prodOp, N.prodRule)
+  .register(maxOp, N.maxRule)
+  .register(minOp, N.minRule)
+  .register(logsumexpOp, N.logsumexpRule)
+  .register(anyOp, N.anyRule)
+  .register(allOp, N.allRule)
+  .register(argmaxOp, N.argmaxRule)
+  .register(argminOp, N.argminRule)
+  .register(reducedCountOp, N.reducedCountRule)
+  .register(prodOthersOp, N.prodOthersRule)
+  .register(softmaxOp, N.softmaxRule)
+  .register(logSoftmaxOp, N.logSoftmaxRule)
+  .register(softmaxGradOp, N.softmaxGradRule)
+  .register(dimshuffleOp, N.dimshuffleRule)
+  .register(reshapeOp, N.reshapeRule)
+  .register(shapeOp, N.shapeRule)
+  .register(shapeIOp, N.shapeIRule)
+  .register(concatenateOp, N.concatenateRule)
+  .register(allocOp, N.allocRule)
+  .register(arangeOp, N.arangeRule)
+  .register(eyeOp, N.eyeRule)
+  .register(subtensorOp, N.subtensorRule)
+  .register(incSubtensorOp, N.incSubtensorRule)
+  .register(scanOp, scanRule)
+  .decline([mrgRandomOp, numpyRandomOp], RANDOM);
+
+/**
+ * The ONNX values of `node`'s outputs from its inputs' values: its rule, or its scalar
+ * step for an elementwise op; an op without a rule is refused with the table's reason.
+ */
+export function lowerNode(g: OnnxGraph, node: Apply, inputs: Val[]): Val[] {
+  const rule = onnxTable.get(node.op);
+  if (!rule) g.refuse(onnxTable.reason(node.op) ?? "the ONNX table has no rule for it");
+  if (rule.kind === "node") return rule.lower(g, node, inputs);
+  const { steps, output } = stepsOf(node);
+  return [lowerSteps(g, steps, output, inputs, elemwiseRule)];
+}
