@@ -174,7 +174,15 @@ export const ELEMWISE_RULES: readonly [Op, ElemwiseRule][] = [
   [tanhOp, floatFn("Tanh")],
   [erfOp, floatFn("Erf")],
   [sigmoidOp, floatFn("Sigmoid")],
-  [softplusOp, floatFn("Softplus")],
+  // ONNX Runtime's Softplus has a float32 kernel only: the stable form, as Hypatia computes it.
+  [softplusOp, {
+    kind: "elemwise",
+    inOutput: true,
+    lower: (g, [x], t) => {
+      const e = g.op1("Exp", [g.op1("Neg", [g.op1("Abs", [x], t)], t)], t);
+      return g.op1("Add", [log1p(g, e), g.op1("Max", [x, g.scalar(0, t)], t)], t);
+    },
+  }],
   [absOp, plain("Abs")],
   [signOp, plain("Sign")],
   [floorOp, floatOnly("Floor")],
