@@ -98,6 +98,14 @@ export function tensorProto(name: string, value: NDArray): TensorProto {
   return { name, data_type: ONNX_DTYPE[value.dtype], dims: [...value.shape], raw_data: bytes };
 }
 
+/** The integers each narrow dtype wraps into: [count, lowest]. */
+const WRAP: Partial<Record<DType, [number, number]>> = {
+  int32: [2 ** 32, -(2 ** 31)],
+  int16: [2 ** 16, -(2 ** 15)],
+  int8: [2 ** 8, -(2 ** 7)],
+  uint8: [2 ** 8, 0],
+};
+
 function attribute(name: string, a: Attr): AttributeProto {
   if (typeof a === "number") return { name, type: 2, i: a };
   if (typeof a === "string") return { name, type: 3, s: new TextEncoder().encode(a) };
@@ -196,7 +204,18 @@ export class GraphBuilder implements OnnxGraph {
   }
 
   cast(v: Val, dtype: DType): Val {
-    return v.dtype === dtype ? v : this.op1("Cast", [v], dtype, { to: ONNX_DTYPE[dtype] });
+    if (v.dtype === dtype) return v;
+    const span = WRAP[dtype];
+    if (span !== undefined && (v.dtype === "float32" || v.dtype === "float64")) {
+      // A float to a narrow integer: truncated to int64, then wrapped into the target's range
+      // as Hypatia's typed arrays wrap (-2.2 to uint8 is 254); ONNX Runtime's own cast gives 0.
+      const whole = this.op1("Cast", [v], "int64", { to: ONNX_DTYPE.int64 });
+      const [size, low] = span;
+      const shifted = this.op1("Sub", [whole, this.scalar(low, "int64")], "int64");
+      const wrapped = this.op1("Mod", [shifted, this.scalar(size, "int64")], "int64", { fmod: 0 });
+      return this.cast(this.op1("Add", [wrapped, this.scalar(low, "int64")], "int64"), dtype);
+    }
+    return this.op1("Cast", [v], dtype, { to: ONNX_DTYPE[dtype] });
   }
 
   subgraph(

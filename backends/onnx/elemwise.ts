@@ -15,7 +15,8 @@ import { clipOp, maximumOp, minimumOp } from "../../ops/minmax.ts";
 import { powOp } from "../../ops/pow.ts";
 import { absOp, ceilOp, floorOp, roundOp, signOp } from "../../ops/rounding.ts";
 import { sigmoidOp, softplusOp } from "../../ops/sigmoid.ts";
-import { erfOp } from "../../ops/special.ts";
+import { ERF_SMALL, ERFC_SCALED, erfOp } from "../../ops/special.ts";
+import { NDArray } from "../../core/ndarray.ts";
 import { switchOp } from "../../ops/switch.ts";
 import { cosOp, sinOp, tanhOp, tanOp } from "../../ops/trig.ts";
 import { type ElemwiseRule, type OnnxGraph, type Val, workDtype } from "./rule.ts";
@@ -126,6 +127,48 @@ function log1p(g: OnnxGraph, x: Val): Val {
   return where(g, small(g, x), kahan, logU);
 }
 
+/** `p[0] + p[1] u + ...` by Horner's rule; `p` are values (coefficients, or rows gathered per element). */
+function horner(g: OnnxGraph, p: readonly Val[], u: Val): Val {
+  let s = p[p.length - 1];
+  for (let k = p.length - 2; k >= 0; k--) s = g.op1("Add", [g.op1("Mul", [s, u], u.dtype), p[k]], u.dtype);
+  return s;
+}
+
+/**
+ * erf in float64 as Hypatia computes it (ops/special.ts `erfJs`, whose tables this reads):
+ * `x + x R(x² - 1/2)` below 1; `1 - e^(-x²) g_k(|x| - k - 1/2)` on [k, k + 1) up to 6, each
+ * element's coefficients gathered from the table by k; ±1 beyond (ONNX Runtime's Erf has a
+ * float32 kernel only).
+ */
+function erf64(g: OnnxGraph, x: Val): Val {
+  const t = x.dtype, c = (v: number) => g.scalar(v, t);
+  const ax = g.op1("Abs", [x], t);
+  const small = g.op1("Add", [
+    x,
+    g.op1("Mul", [x, horner(g, ERF_SMALL.map(c), g.op1("Sub", [g.op1("Mul", [x, x], t), c(0.5)], t))], t),
+  ], t);
+  const width = Math.max(...ERFC_SCALED.map((r) => r.length));
+  const table = new NDArray("float64", [width, ERFC_SCALED.length]);
+  ERFC_SCALED.forEach((row, k) => row.forEach((v, j) => (table.data[j * ERFC_SCALED.length + k] = v)));
+  // k in [1, 5] (elements outside [1, 6), NaN included, read row 1 and are not selected).
+  const inRange = g.op1("Where", [g.op1("Less", [ax, c(6)], "bool"), ax, c(1)], t);
+  const kf = g.op1("Min", [g.op1("Max", [g.op1("Floor", [inRange], t), c(1)], t), c(5)], t);
+  const row = g.op1("Sub", [g.cast(kf, "int64"), g.scalar(1, "int64")], "int64");
+  const rows = g.constant(table);
+  const coeffs = [...Array(width).keys()].map((j) =>
+    g.op1("Gather", [g.op1("Gather", [rows, g.scalar(j, "int64")], t, { axis: 0 }), row], t, { axis: 0 })
+  );
+  const u = g.op1("Sub", [ax, g.op1("Add", [kf, c(0.5)], t)], t);
+  const erfc = g.op1("Mul", [
+    g.op1("Exp", [g.op1("Neg", [g.op1("Mul", [ax, ax], t)], t)], t),
+    horner(g, coeffs, u),
+  ], t);
+  const sign = g.op1("Sign", [x], t);
+  const mid = g.op1("Mul", [sign, g.op1("Sub", [c(1), erfc], t)], t);
+  const far = g.op1("Where", [g.op1("Less", [ax, c(6)], "bool"), mid, sign], t);
+  return g.op1("Where", [g.op1("Less", [ax, c(1)], "bool"), small, far], t);
+}
+
 /** Every elementwise op's rule (casts are added per dtype by the table). */
 export const ELEMWISE_RULES: readonly [Op, ElemwiseRule][] = [
   [addOp, plain("Add")],
@@ -170,9 +213,19 @@ export const ELEMWISE_RULES: readonly [Op, ElemwiseRule][] = [
   }],
   [sinOp, floatFn("Sin")],
   [cosOp, floatFn("Cos")],
-  [tanOp, floatFn("Tan")],
+  // ONNX Runtime's Tan has a float32 kernel only.
+  [tanOp, {
+    kind: "elemwise",
+    inOutput: true,
+    lower: (g, [x], t) =>
+      t === "float32" ? g.op1("Tan", [x], t) : g.op1("Div", [g.op1("Sin", [x], t), g.op1("Cos", [x], t)], t),
+  }],
   [tanhOp, floatFn("Tanh")],
-  [erfOp, floatFn("Erf")],
+  [erfOp, {
+    kind: "elemwise",
+    inOutput: true,
+    lower: (g, [x], t) => (t === "float32" ? g.op1("Erf", [x], t) : erf64(g, x)),
+  }],
   [sigmoidOp, floatFn("Sigmoid")],
   // ONNX Runtime's Softplus has a float32 kernel only: the stable form, as Hypatia computes it.
   [softplusOp, {

@@ -1,0 +1,320 @@
+/**
+ * Every op with an ONNX rule, exported and run in ONNX Runtime against Hypatia's own
+ * result (whose meaning the ops' tests check against NumPy): elementwise ops in several
+ * dtypes, products, reductions, the softmax family, layout, indexing, constructors, a
+ * scan with two taps. The last test checks that the functions here reached every op the
+ * ONNX table has a rule for (fused steps and scan bodies included), and ONNX's checker
+ * validates every model.
+ */
+import assert from "node:assert/strict";
+import * as T from "../mod.ts";
+import type { Apply, Op } from "../core/graph.ts";
+import { DTYPES } from "../core/dtype.ts";
+import { toposort } from "../core/walk.ts";
+import { castOp } from "../ops/cast.ts";
+import type { FusedParams } from "../ops/fused.ts";
+import type { ScanParams } from "../ops/scan/params.ts";
+import { onnxTable } from "../backends/onnx/table.ts";
+import { checkModels, compareWithOrt, exported, hasOnnxChecker } from "./test_util.ts";
+
+const seen = new Set<Op>();
+
+/** Record the ops of `outputs`' graph: fused steps and scan bodies too. */
+function record(outputs: readonly T.Variable[]): void {
+  for (const node of toposort(outputs) as Apply[]) {
+    seen.add(node.op);
+    if (node.op.name === "fused") { for (const s of (node.params as FusedParams).steps) seen.add(s.op); }
+    if (node.op.name === "scan") record((node.params as ScanParams).innerOutputs);
+  }
+}
+
+/** Compile, export, run in ONNX Runtime and compare every output with Hypatia's. */
+async function check(
+  what: string,
+  inputs: T.Variable[],
+  outputs: T.Variable[],
+  args: T.NDArray[],
+  tol = { rtol: 1e-12, atol: 1e-13 },
+): Promise<void> {
+  const f = T.function(inputs, outputs) as T.CompiledFunction;
+  record(f.maker.outputs);
+  await compareWithOrt(f, args, { ...tol, what });
+}
+
+const rand = T.seededRandom(20);
+const values = (n: number, lo: number, hi: number) =>
+  Array.from({ length: n }, () => lo + (hi - lo) * rand());
+const arr = (dtype: T.DType, shape: number[], v: number[]) => T.asarray(v, { dtype, shape });
+const ints = (n: number, lo: number, hi: number) => values(n, lo, hi + 1).map(Math.floor);
+
+Deno.test("onnx ops: float64 unary functions", async () => {
+  const x = T.dvector("x");
+  const v = arr("float64", [9], [...values(7, -3, 3), 1e-9, -2.5]);
+  const fns: [string, (x: T.Variable) => T.Variable][] = [
+    ["exp", T.exp],
+    ["expm1", T.expm1],
+    ["sin", T.sin],
+    ["cos", T.cos],
+    ["tan", T.tan],
+    ["tanh", T.tanh],
+    ["erf", T.erf],
+    ["sigmoid", T.sigmoid],
+    ["softplus", T.softplus],
+    ["abs", T.abs],
+    ["sign", T.sign],
+    ["floor", T.floor],
+    ["ceil", T.ceil],
+    ["round", T.round],
+    ["neg", T.neg],
+    ["sqr", T.sqr],
+  ];
+  for (const [name, fn] of fns) await check(name, [x], [fn(x)], [v], { rtol: 1e-14, atol: 1e-15 });
+  const pos = arr("float64", [6], [...values(4, 0.01, 5), 1e-10, 3e-7]);
+  for (const [name, fn] of [["log", T.log], ["sqrt", T.sqrt], ["log2", T.log2]] as const) {
+    await check(name, [x], [fn(x)], [pos], { rtol: 1e-14, atol: 1e-15 });
+  }
+  const small = arr("float64", [5], [1e-10, -3e-8, 0.3, -0.45, 4]);
+  await check("log1p", [x], [T.log1p(x)], [small], { rtol: 1e-14, atol: 0 });
+  await check("expm1 near 0", [x], [T.expm1(x)], [small], { rtol: 1e-14, atol: 0 });
+});
+
+Deno.test("onnx ops: arithmetic, comparisons and logic, in floats and integers", async () => {
+  const a = T.dvector("a"), b = T.dvector("b");
+  const av = arr("float64", [8], [...values(6, -5, 5), 7, -7]);
+  const bv = arr("float64", [8], [...values(6, -3, 3), 2, 2]);
+  await check(
+    "float arithmetic",
+    [a, b],
+    [
+      T.add(a, b),
+      T.sub(a, b),
+      T.mul(a, b),
+      T.div(a, b),
+      T.intDiv(a, b),
+      T.mod(a, b),
+      T.maximum(a, b),
+      T.minimum(a, b),
+      T.clip(a, -1, b),
+    ],
+    [av, bv],
+    { rtol: 1e-14, atol: 1e-14 },
+  );
+  await check("pow", [a, b], [T.pow(T.abs(a), b)], [av, bv], { rtol: 1e-13, atol: 0 });
+  await check("comparisons", [a, b], [
+    T.eq(a, b),
+    T.neq(a, b),
+    T.lt(a, b),
+    T.le(a, b),
+    T.gt(a, b),
+    T.ge(a, b),
+  ], [
+    av,
+    T.asarray([av.data[0], ...Array.from(bv.data).slice(1)], { dtype: "float64" }),
+  ]);
+
+  const i = T.ivector("i"), j = T.ivector("j");
+  const iv = arr("int32", [8], [7, -7, 7, -7, 0, 5, 100, -3]);
+  const jv = arr("int32", [8], [2, 2, -2, -2, 3, 0, 7, 0]);
+  await check("int32 arithmetic (division by zero gives 0)", [i, j], [
+    T.add(i, j),
+    T.sub(i, j),
+    T.mul(i, j),
+    T.intDiv(i, j),
+    T.mod(i, j),
+    T.neg(i),
+    T.abs(i),
+    T.sign(i),
+    T.not(i),
+    T.pow(i, 2),
+    T.div(i, 4),
+    T.exp(T.mul(i, 0.1)),
+  ], [iv, jv]);
+
+  const u = T.tensor("u", { dtype: "uint8", shape: [null] }),
+    s = T.tensor("s", { dtype: "int8", shape: [null] });
+  const uv = arr("uint8", [4], [0, 1, 200, 255]), sv = arr("int8", [4], [-128, 1, 100, 127]);
+  await check("narrow integers wrap", [u, s], [T.add(u, u), T.not(u), T.mul(s, 2), T.neg(s), T.sub(s, s)], [
+    uv,
+    sv,
+  ]);
+
+  const p = T.tensor("p", { dtype: "bool", shape: [null] }),
+    q = T.tensor("q", { dtype: "bool", shape: [null] });
+  const pv = arr("bool", [4], [0, 0, 1, 1]), qv = arr("bool", [4], [0, 1, 0, 1]);
+  await check("logic", [p, q], [T.and(p, q), T.or(p, q), T.xor(p, q), T.not(p), T.eq(p, q), T.lt(p, q)], [
+    pv,
+    qv,
+  ]);
+  await check("switch and fill", [p, a, b], [T.switch(p, a, b), T.fill(a, 2.5), T.switch(a, 1, 0)], [
+    pv,
+    arr("float64", [4], [0, 1, -2, 3]),
+    arr("float64", [4], [4, 5, 6, 7]),
+  ]);
+});
+
+Deno.test("onnx ops: casts to every dtype", async () => {
+  const x = T.dvector("x");
+  const v = arr("float64", [6], [0, 1.7, -2.2, 3, 100.5, -0.4]);
+  await check("casts", [x], DTYPES.map((d) => T.cast(x, d)), [v]);
+  const i = T.lvector("i");
+  await check("int64 casts", [i], DTYPES.map((d) => T.cast(i, d)), [arr("int64", [4], [0, 1, -3, 300])]);
+});
+
+Deno.test("onnx ops: products", async () => {
+  const A = T.dmatrix("A"), B = T.dmatrix("B"), v = T.dvector("v"), w = T.dvector("w");
+  const av = arr("float64", [3, 4], values(12, -1, 1)), bv = arr("float64", [4, 2], values(8, -1, 1));
+  const vv = arr("float64", [4], values(4, -1, 1)), wv = arr("float64", [4], values(4, -1, 1));
+  await check("dot", [A, B, v, w], [T.dot(A, B), T.dot(A, v), T.dot(v, w), T.dot(v, B), T.outer(v, w)], [
+    av,
+    bv,
+    vv,
+    wv,
+  ]);
+  const X = T.dtensor3("X"), Y = T.dtensor3("Y");
+  const xv = arr("float64", [2, 3, 4], values(24, -1, 1)), yv = arr("float64", [2, 4, 5], values(40, -1, 1));
+  await check("batched_dot and tensordot", [X, Y, A], [
+    T.batchedDot(X, Y),
+    T.tensordot(X, Y, [[2], [1]]),
+    T.tensordot(X, A, [[1, 2], [0, 1]]),
+  ], [xv, yv, av]);
+  const I = T.imatrix("I");
+  await check("int32 dot", [I], [T.dot(I, T.transpose(I))], [arr("int32", [2, 3], [1, -2, 3, 4, 5, -6])]);
+});
+
+Deno.test("onnx ops: reductions", async () => {
+  const X = T.dtensor3("X");
+  const xv = arr("float64", [2, 3, 4], values(24, -2, 2));
+  await check(
+    "reductions",
+    [X],
+    [
+      T.sum(X),
+      T.sum(X, 1),
+      T.mean(X, [0, 2]),
+      T.prod(X, 2),
+      T.max(X, 1, { keepdims: true }),
+      T.min(X, [0, 1]),
+      T.logsumexp(X, 2),
+      T.argmax(X, 1),
+      T.argmin(X, [1, 2]),
+      T.argmax(X, [0, 2], { keepdims: true }),
+    ],
+    [xv],
+    { rtol: 1e-13, atol: 1e-14 },
+  );
+  const p = T.tensor("p", { dtype: "bool", shape: [null, null] });
+  await check("any and all", [p], [T.any(p, 1), T.all(p, 1), T.any(p), T.all(p, 0)], [
+    arr("bool", [3, 2], [0, 0, 0, 1, 1, 1]),
+  ]);
+  const i = T.imatrix("i");
+  await check("integer sum widens", [i], [T.sum(i, 0), T.prod(i, 1), T.mean(i)], [
+    arr("int32", [2, 2], [1, 2, 3, 4]),
+  ]);
+  // Gradients bring reduced_count (mean over unknown lengths) and prod_others (prod, exact with zeros).
+  const x = T.dmatrix("x");
+  const [gm] = T.grad(T.sum(T.mean(x, 1)), [x]);
+  const [gp] = T.grad(T.sum(T.prod(x, 1)), [x]);
+  await check("mean and prod gradients", [x], [gm, gp], [
+    arr("float64", [3, 3], [1, 2, 3, 0, 5, 6, 0, 0, 2]),
+  ]);
+});
+
+Deno.test("onnx ops: softmax family, with gradients", async () => {
+  const x = T.dmatrix("x"), y = T.dmatrix("y");
+  const xv = arr("float64", [3, 4], values(12, -3, 3)), yv = arr("float64", [3, 4], values(12, -1, 1));
+  const [gs] = T.grad(T.sum(T.mul(T.softmax(x), y)), [x]);
+  await check(
+    "softmax",
+    [x, y],
+    [
+      T.softmax(x),
+      T.logSoftmax(x),
+      T.softmax(x, 0),
+      T.softmax(x, null),
+      T.logSoftmax(x, [0, 1]),
+      gs,
+    ],
+    [xv, yv],
+    { rtol: 1e-13, atol: 1e-15 },
+  );
+});
+
+Deno.test("onnx ops: layout, shapes and constructors", async () => {
+  const X = T.dtensor3("X"), n = T.lscalar("n");
+  const xv = arr("float64", [2, 3, 4], values(24, -1, 1));
+  await check("layout", [X, n], [
+    T.dimshuffle(X, 2, 0, 1),
+    T.dimshuffle(T.sum(X, 1, { keepdims: true }), 0, 2, "x"),
+    T.reshape(X, [6, 4]),
+    T.reshape(X, [n, -1]),
+    T.reshape(X, [X.shape.get(0), 12]),
+    T.cast(X.shape, "int64"),
+    T.concatenate([X, T.mul(X, 2)], 1),
+    T.alloc(T.sum(X), 2, n),
+    T.arange(n),
+    T.arange(1, 7, 2),
+    T.arange(0.5, n, 0.25),
+    T.eye(3, n, 1),
+  ], [xv, T.asarray(4, { dtype: "int64" })]);
+});
+
+Deno.test("onnx ops: indexing, set and increment", async () => {
+  const X = T.dmatrix("X"), k = T.lscalar("k");
+  const xv = arr("float64", [5, 4], values(20, -1, 1));
+  await check("subtensor", [X, k], [
+    X.get(1),
+    X.get(-1, 2),
+    X.get(k),
+    T.slice(X, [1, 4]),
+    T.slice(X, [null, null, -1], [1, null, 2]),
+    T.slice(X, [k, null], [null, -1]),
+    T.slice(X, [null, null, -2]),
+    T.slice(X, 2, [null, k]),
+  ], [xv, T.asarray(2, { dtype: "int64" })]);
+  const y = T.dvector("y");
+  await check("set and inc", [X, y, k], [
+    T.setSubtensor(T.slice(X, [1, 3]), y),
+    T.incSubtensor(X.get(k), y),
+    T.incSubtensor(T.slice(X, [null, null, 2], 1), 10),
+  ], [xv, arr("float64", [4], [1, 2, 3, 4]), T.asarray(-1, { dtype: "int64" })]);
+});
+
+Deno.test("onnx ops: a scan with two taps and a reversed sequence", async () => {
+  const xs = T.dvector("xs"), init = T.dvector("init");
+  const [fib] = T.scan({
+    fn: (x: T.Variable, a: T.Variable, b: T.Variable) => T.add(T.add(a, b), x),
+    sequences: xs,
+    outputsInfo: { initial: init, taps: [-2, -1] },
+    goBackwards: true,
+  });
+  const [g] = T.grad(T.sum(fib), [xs]);
+  await check("fibonacci-like scan and its gradient", [xs, init], [fib, g], [
+    arr("float64", [6], [1, 2, 3, 4, 5, 6]),
+    arr("float64", [2], [0.5, 1]),
+  ]);
+});
+
+Deno.test("onnx ops: the functions above reach every op the ONNX table has a rule for", async () => {
+  const ops = new Set<Op>(DTYPES.map((d) => castOp(d)));
+  const root = new URL("..", import.meta.url);
+  for (const dir of ["ops", "ops/scan", "random"]) {
+    for await (const e of Deno.readDir(new URL(dir, root))) {
+      if (!e.name.endsWith(".ts") || /_test\.ts$|test_util|_wgsl/.test(e.name)) continue;
+      const mod = await import(new URL(`${dir}/${e.name}`, root).href);
+      for (const v of Object.values(mod)) {
+        if (v && typeof v === "object" && "make" in v && "inferType" in v) ops.add(v as Op);
+      }
+    }
+  }
+  const untested = [...ops].filter((op) => onnxTable.get(op) && !seen.has(op)).map((op) => op.name);
+  assert.deepEqual(untested, []);
+});
+
+Deno.test({
+  name: "onnx ops: ONNX's checker accepts every model exported here",
+  ignore: !hasOnnxChecker() && !Deno.env.get("CI"),
+  fn() {
+    assert.ok(exported.length > 20);
+    checkModels(exported);
+  },
+});
