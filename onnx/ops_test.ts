@@ -45,7 +45,6 @@ const rand = T.seededRandom(20);
 const values = (n: number, lo: number, hi: number) =>
   Array.from({ length: n }, () => lo + (hi - lo) * rand());
 const arr = (dtype: T.DType, shape: number[], v: number[]) => T.asarray(v, { dtype, shape });
-const ints = (n: number, lo: number, hi: number) => values(n, lo, hi + 1).map(Math.floor);
 
 Deno.test("onnx ops: float64 unary functions", async () => {
   const x = T.dvector("x");
