@@ -22,7 +22,7 @@ import type { Variable } from "../core/graph.ts";
 import { bool, checkOptions, str } from "../core/options.ts";
 import type { SharedVariable } from "../core/shared.ts";
 import type { Val } from "../backends/onnx/rule.ts";
-import type { AnyCompiledFunction, FunctionMaker } from "../compile/function.ts";
+import type { AnyCompiledFunction, FunctionMaker } from "../mod.ts";
 import { GraphBuilder, ModelState, tensorProto, valueInfo, type ValueInfoProto } from "./builder.ts";
 import { encodeModel } from "./encode.ts";
 
@@ -48,7 +48,7 @@ export const ONNX_OPSET = 17;
  * import * as T from "../mod.ts";
  * import { toOnnx } from "./mod.ts";
  * const x = T.matrix("x", "float32");
- * const w = T.shared(T.ones([3, 2], "float32"), "w");
+ * const w = T.shared(T.asarray([[1, 2], [3, 4], [5, 6]], { dtype: "float32" }), "w");
  * const f = T.function([x], T.softmax(T.dot(x, w)), { updates: [[w, w.mul(0.5)]] });
  * const bytes = toOnnx(f);
  * assert(bytes instanceof Uint8Array && bytes.length > 100);
