@@ -142,14 +142,16 @@ export class ModelState {
     return `${opType}_${this.#nodes++}`;
   }
 
-  /** A constant as an initializer, shared by equal constants. */
+  /** A constant as an initializer; small equal constants (the rules' scalars and axes) share one. */
   constant(value: NDArray): Val {
-    const key = `${value.dtype}|${value.shape.join(",")}|${Array.from(value.data).join(",")}`;
-    let v = this.#constants.get(key);
+    const key = value.size <= 64
+      ? `${value.dtype}|${value.shape.join(",")}|${Array.from(value.data).join(",")}`
+      : undefined;
+    let v = key === undefined ? undefined : this.#constants.get(key);
     if (!v) {
       v = { name: this.fresh("const"), dtype: value.dtype };
       this.initializers.push(tensorProto(v.name, value));
-      this.#constants.set(key, v);
+      if (key !== undefined) this.#constants.set(key, v);
     }
     return v;
   }

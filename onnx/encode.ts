@@ -5,7 +5,7 @@
  */
 // An inline npm: specifier, not the import map, so that importing this file from a URL works.
 // deno-lint-ignore no-import-prefix
-import protobuf from "npm:protobufjs@8.8.1";
+import * as protobuf from "npm:protobufjs@8.8.1";
 import { ONNX_PROTO } from "./onnx_proto.ts";
 
 let modelType: protobuf.Type | undefined;

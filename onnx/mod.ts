@@ -23,7 +23,14 @@ import { bool, checkOptions, str } from "../core/options.ts";
 import type { SharedVariable } from "../core/shared.ts";
 import type { Val } from "../backends/onnx/rule.ts";
 import type { AnyCompiledFunction, FunctionMaker } from "../mod.ts";
-import { GraphBuilder, ModelState, tensorProto, valueInfo, type ValueInfoProto } from "./builder.ts";
+import {
+  GraphBuilder,
+  ModelState,
+  type TensorProto,
+  tensorProto,
+  valueInfo,
+  type ValueInfoProto,
+} from "./builder.ts";
 import { encodeModel } from "./encode.ts";
 
 /** Options of `toOnnx`. */
@@ -64,7 +71,7 @@ export function toOnnx(fn: AnyCompiledFunction, options: OnnxOptions = {}): Uint
   const g = new GraphBuilder(state, "toOnnx");
   const bound = new Map<Variable, Val>();
   const inputs: ValueInfoProto[] = [];
-  const defaults = [];
+  const defaults: TensorProto[] = [];
 
   const claim = (wanted: string | undefined, fallback: string) =>
     wanted !== undefined && wanted !== "" && state.claim(wanted) ? wanted : state.fresh(fallback);
@@ -83,7 +90,7 @@ export function toOnnx(fn: AnyCompiledFunction, options: OnnxOptions = {}): Uint
     if (name === undefined) sharedNames.set(s, name = claim(s.name, "shared"));
     return name;
   };
-  const sharedValues = [];
+  const sharedValues: TensorProto[] = [];
   for (const s of maker.shared) {
     const name = sharedName(s);
     bound.set(s, { name, dtype: s.dtype });
