@@ -168,7 +168,7 @@ Deno.test("onnx: a function drawing random numbers is refused, naming the node a
   assert.throws(
     () => toOnnx(f),
     (e: Error) =>
-      e instanceof T.InputError && /mrg_random/.test(e.message) && /mod_test\.ts:\d+/.test(e.message) &&
+      e instanceof T.InputError && /mrg_random/.test(e.message) && /mod_test\.[jt]s:\d+/.test(e.message) &&
       /random/.test(e.message) && /nothing was written/.test(e.message),
   );
 });
@@ -180,7 +180,7 @@ Deno.test("onnx: an op or dtype with no ONNX rule is refused, naming the node an
     () => toOnnx(f),
     (e: Error) =>
       e instanceof T.InputError && /and/.test(e.message) && /opset 18/.test(e.message) &&
-      /mod_test\.ts:\d+/.test(e.message),
+      /mod_test\.[jt]s:\d+/.test(e.message),
   );
 });
 
