@@ -80,3 +80,14 @@ export * as testing from "./testing.ts";
 export { seededRandom, verifyGrad } from "./compile/verify_grad.ts";
 export type { VerifyGradOptions } from "./compile/verify_grad.ts";
 export * from "./random/mod.ts";
+// Issue 16, group "helpers".
+export { subgraphGrad } from "./autodiff/subgraph_grad.ts";
+export type {
+  SubgraphGradDetails,
+  SubgraphGradOptions,
+  SubgraphGradResult,
+} from "./autodiff/subgraph_grad.ts";
+export { foldl, foldr, map, reduce, scanCheckpoints } from "./autodiff/scan_helpers.ts";
+export type { MapOptions, ReduceLoopOptions, ScanCheckpointsOptions } from "./autodiff/scan_helpers.ts";
+export { Out } from "./compile/out.ts";
+export type { OutOptions } from "./compile/out.ts";

@@ -15,11 +15,12 @@ import { type Apply, atUserCall, Constant, type Variable, withOrigin } from "../
 import { add } from "../ops/arith.ts";
 import { cast } from "../ops/cast.ts";
 import { fill } from "../ops/fill.ts";
+import { disconnectedGradOp } from "../ops/grad_helpers.ts";
 import { sum } from "../ops/reduce.ts";
 
 /** Options of `grad`, as in Theano. */
 export interface GradOptions {
-  /** Variables treated as constants: no gradient flows through them. */
+  /** Variables treated as constants: no gradient flows through them (one that is also a wrt gets its own). */
   considerConstant?: Variable[];
   /** What to do when a `wrt` variable does not influence the cost. Default "raise". */
   disconnectedInputs?: "raise" | "warn" | "ignore";
@@ -171,16 +172,21 @@ export function grad(
     const zeroConnected = new Set<Variable>();
     for (let k = nodes.length - 1; k >= 0; k--) {
       const node = nodes[k];
+      // disconnectedGrad: nothing flows back through it, not even zeros.
+      if (node.op === disconnectedGradOp) continue;
       const hasGrad = node.outputs.some((o) => grads.has(o));
       if (!hasGrad && !node.outputs.some((o) => zeroConnected.has(o))) continue;
-      if (!node.inputs.some((i) => relevant.has(i) && !constants.has(i))) continue;
+      // A constant stops the walk, but one that is also a wrt still gets its own gradient
+      // (Theano's rule, which subgraphGrad's end variables rely on).
+      const receives = (i: Variable) => relevant.has(i) && (!constants.has(i) || wrtSet.has(i));
+      if (!node.inputs.some(receives)) continue;
       const inGrads = hasGrad
         ? vjpOf(node, node.outputs.map((o) => grads.get(o) ?? fill(o, constant(0, { dtype: o.dtype }))))
         : node.inputs.map(() => null);
       withOrigin(node.origin, () =>
         node.inputs.forEach((input, i) => {
           const g = inGrads[i];
-          if (!relevant.has(input) || constants.has(input)) return;
+          if (!receives(input)) return;
           if (!g) {
             zeroConnected.add(input);
             return;

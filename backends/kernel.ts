@@ -43,6 +43,13 @@ export interface CpuProgram {
   run(rootValues: readonly NDArray[], wanted?: readonly number[]): NDArray[];
   /** Take a buffer nothing else holds (a replaced update value) into the pool, for later results. */
   recycle(buf: TypedArray): void;
+  /**
+   * Drop every buffer kept for later calls (the pool, engine memory blocks given back),
+   * in this program and the programs it built (scan bodies); it stays runnable.
+   */
+  free(): void;
+  /** How many buffers this program and those it built keep for later calls. */
+  pooled(): number;
 }
 
 /** Builds host programs (CPU segments of a WebGPU program, a scan body, a folded constant). */
@@ -64,6 +71,8 @@ export interface EngineMemory {
   buffer(dtype: "float32" | "float64", n: number): Float32Array | Float64Array | undefined;
   /** Whether the engine can keep buffers at all (on, and its memory shareable). */
   canKeep(): boolean;
+  /** Give a buffer from `buffer` back to the engine now (it is no longer used anywhere). */
+  release?(buf: Float32Array | Float64Array): void;
 }
 
 /** The host engines (wasm, JS) as the host program sees them, composed by the scheduler. */

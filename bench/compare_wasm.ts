@@ -23,6 +23,7 @@ import {
   handLogistic64,
   hypatiaDot,
   hypatiaLogistic,
+  markdownTable as table,
   randomArray,
   timeAll,
   withEngine,
@@ -223,12 +224,6 @@ print(json.dumps(out))`;
     ]);
   }
   return rows;
-}
-
-function table(head: string[], body: string[][]): string {
-  const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i])).join(" | ")} |`;
-  return [line(head), `| ${w.map((n) => "-".repeat(n)).join(" | ")} |`, ...body.map(line)].join("\n");
 }
 
 console.log(

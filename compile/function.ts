@@ -8,6 +8,7 @@ import { config, type DeviceName } from "../core/config.ts";
 import { DeviceError, InputError } from "../core/errors.ts";
 import { anyValue, bool, checkOptions, oneOf, str } from "../core/options.ts";
 import type { ArrayLike, NDArray } from "../core/ndarray.ts";
+import type { TypedArray } from "../core/dtype.ts";
 import { SharedVariable } from "../core/shared.ts";
 import { cloneReplace, graphInputs, implicitUses } from "../core/walk.ts";
 import { graphMimeBundle, pp } from "../core/printing.ts";
@@ -16,6 +17,7 @@ import { Constant, type TensorLike, type Variable } from "../core/graph.ts";
 import type { Placement } from "../backends/webgpu/program.ts";
 import type { DeviceArray } from "../backends/webgpu/device_array.ts";
 import { type In, normalizeInputs } from "./in.ts";
+import { Out } from "./out.ts";
 import { type Mode, optimize } from "./pipeline.ts";
 import { addDefaultUpdates, normalizeGivens, normalizeUpdates, type Pairs } from "./updates.ts";
 import { bindArguments } from "./arguments.ts";
@@ -87,6 +89,8 @@ export interface FunctionMaker {
   readonly nOutputs: number;
   /** Whether the function was given one output (and returns an NDArray, not a list). */
   readonly single: boolean;
+  /** Per output: given as `Out(v, { borrow: true })`, so a CPU call may reuse its buffer. */
+  readonly borrow: readonly boolean[];
   /** Whether arguments may be cast to a narrower input dtype. */
   readonly allowInputDowncast: boolean;
   /** The name used in messages. */
@@ -100,6 +104,12 @@ export interface CompiledFunction<R = NDArray | NDArray[]> {
   readonly maker: FunctionMaker;
   /** A copy sharing the compiled program, with shared variables swapped or updates deleted. */
   copy(options?: CopyOptions): CompiledFunction<R>;
+  /**
+   * Release the buffers kept between calls (pooled intermediates, engine memory, borrowed
+   * outputs' buffers), as Theano's `f.free()`; the function stays callable and makes
+   * them again as it needs them.
+   */
+  free(): void;
 }
 
 /**
@@ -131,6 +141,11 @@ export interface AsyncCompiledFunction<R = NDArray | NDArray[]> {
   readonly placement: readonly Placement[];
   /** A copy sharing the compiled program, with shared variables swapped or updates deleted. */
   copy(options?: CopyOptions): AsyncCompiledFunction<R>;
+  /**
+   * Release the buffers kept between calls (GPU buffers, the CPU segments' pools) while
+   * staying callable, unlike `dispose` (a call in flight keeps them until it settles).
+   */
+  free(): void;
 }
 
 /** Options selecting an asynchronous device. */
@@ -159,7 +174,7 @@ export type AnyCompiledFunction<R = NDArray | NDArray[]> = CompiledFunction<R> |
  */
 export function compileFunction(
   inputs: (Variable | In)[],
-  outputs: Variable,
+  outputs: Variable | Out,
   options: AsyncFunctionOptions,
 ): AsyncCompiledFunction<NDArray>;
 /**
@@ -177,7 +192,7 @@ export function compileFunction(
  */
 export function compileFunction(
   inputs: (Variable | In)[],
-  outputs: Variable[] | null | undefined,
+  outputs: (Variable | Out)[] | null | undefined,
   options: AsyncFunctionOptions,
 ): AsyncCompiledFunction<NDArray[]>;
 /**
@@ -193,7 +208,7 @@ export function compileFunction(
  */
 export function compileFunction(
   inputs: (Variable | In)[],
-  outputs: Variable,
+  outputs: Variable | Out,
   options?: CpuFunctionOptions,
 ): CompiledFunction<NDArray>;
 /**
@@ -211,7 +226,7 @@ export function compileFunction(
  */
 export function compileFunction(
   inputs: (Variable | In)[],
-  outputs?: Variable[] | null,
+  outputs?: (Variable | Out)[] | null,
   options?: CpuFunctionOptions,
 ): CompiledFunction<NDArray[]>;
 /**
@@ -229,7 +244,7 @@ export function compileFunction(
  */
 export function compileFunction(
   inputs: (Variable | In)[],
-  outputs: Variable,
+  outputs: Variable | Out,
   options?: FunctionOptions,
 ): AnyCompiledFunction<NDArray>;
 /**
@@ -247,12 +262,12 @@ export function compileFunction(
  */
 export function compileFunction(
   inputs: (Variable | In)[],
-  outputs?: Variable[] | null,
+  outputs?: (Variable | Out)[] | null,
   options?: FunctionOptions,
 ): AnyCompiledFunction<NDArray[]>;
 export function compileFunction(
   inputs: (Variable | In)[],
-  outputs?: Variable | Variable[] | null,
+  outputs?: Variable | Out | (Variable | Out)[] | null,
   options: FunctionOptions = {},
 ): CompiledFunction | AsyncCompiledFunction {
   checkOptions("function", options, FUNCTION_OPTIONS);
@@ -263,11 +278,13 @@ export function compileFunction(
   }
   const ins = normalizeInputs(inputs);
   const single = outputs !== undefined && outputs !== null && !Array.isArray(outputs);
-  const outList = outputs === undefined || outputs === null
+  const outEntries = outputs === undefined || outputs === null
     ? []
     : Array.isArray(outputs)
     ? outputs
     : [outputs];
+  const borrow = outEntries.map((o) => o instanceof Out && o.borrow);
+  const outList = outEntries.map((o) => (o instanceof Out ? o.variable : o));
   outList.forEach((o, k) => {
     if (!o || typeof o !== "object" || !("type" in o)) {
       throw new InputError(`function: output ${k} is ${String(o)}, not a symbolic variable`);
@@ -310,6 +327,7 @@ export function compileFunction(
     shared,
     program,
     nOutputs: outList.length,
+    borrow,
     single,
     allowInputDowncast: options.allowInputDowncast ?? false,
     name,
@@ -401,7 +419,18 @@ function makeCallable(
       const r = s.storage.resident;
       values.push(!r || r.hostCurrent ? s.storage.value : s.getValue({ borrow: true }));
     }
+    // Buffers of borrowed outputs of the last call go back to the pool, unless passed in again.
+    if (lent.length) {
+      for (const b of lent) if (!values.some((v) => v.data.buffer === b.buffer)) p.recycle(b);
+      lent = [];
+    }
     return p.run(values, wanted);
+  };
+  let lent: TypedArray[] = [];
+  const lend = (results: NDArray[]) => {
+    maker.borrow.forEach((b, k) => {
+      if (b && ownsBuffer(results[k], results)) lent.push(results[k].data);
+    });
   };
   // Asynchronous programs run the whole call: they keep shared variables on their device.
   // Calls on the same shared variables take turns, so no two interleave their updates.
@@ -424,7 +453,12 @@ function makeCallable(
     }
   };
   const fn = program.sync
-    ? (...args: (ArrayLike | Record<string, ArrayLike>)[]) => finish(program, run(program, args))
+    ? (...args: (ArrayLike | Record<string, ArrayLike>)[]) => {
+      const results = run(program, args);
+      const out = finish(program, results);
+      lend(results);
+      return out;
+    }
     : (...args: unknown[]) => runAsync(program, args, false);
   const callable = fn as unknown as CompiledFunction;
   if (!program.sync) {
@@ -438,6 +472,12 @@ function makeCallable(
     const sym = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose");
     Object.defineProperty(callable, sym, { value: dispose });
   }
+  Object.defineProperty(callable, "free", {
+    value: () => {
+      lent = [];
+      program.free();
+    },
+  });
   Object.defineProperty(callable, "maker", { value: maker });
   // console.log and a notebook show the optimised graph. (Deno's Jupyter kernel consults the
   // display method of objects only: a function cell shows its inspect text.)

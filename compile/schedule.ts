@@ -6,9 +6,10 @@
  * list whose lowering table has a rule for it (a miss sends it down the list), and the
  * JS engine, last on every list, runs whatever remains through the ops' reference rules.
  * On the host the engines are composed per node (a wasm kernel wraps the JS kernel it
- * falls back to at run time); on `webgpu` the WebGPU program places each node on the
- * GPU or in a host segment run by the host engines, with explicit transfers between
- * them, and a scan body is placed the same way, recursively.
+ * falls back to at run time); on `webgpu` the partition step (partition.ts) asks the
+ * WebGPU engine node by node and runs the rest in host segments of the host engines,
+ * with explicit transfers between them, and a scan body is placed the same way,
+ * recursively.
  * @module
  */
 import type { DeviceName } from "../core/config.ts";
@@ -28,6 +29,9 @@ import { beginRun } from "../backends/wasm/staging.ts";
 import { wasmTable } from "../backends/wasm/table.ts";
 import { type AsyncProgram, buildWebGpuProgram } from "../backends/webgpu/program.ts";
 import { buildAutoProgram } from "../backends/webgpu/auto.ts";
+import { webgpuEngine, type WebGpuUnit } from "../backends/webgpu/placement.ts";
+import type { Partition } from "../backends/device_engine.ts";
+import { partition } from "./partition.ts";
 
 /** The engines of the library. */
 export type EngineName = "webgpu" | "wasm" | "js";
@@ -139,6 +143,30 @@ export function buildHostProgram(roots: readonly Variable[], outputs: readonly V
 /** The host programs of a WebGPU function's CPU segments. */
 const webgpuHostProgram: ProgramBuilder = (roots, outputs) => buildCpuProgram(roots, outputs, webgpuHost);
 
+/**
+ * The graph computing `outputs` from `roots` split between the WebGPU engine and host
+ * segments run by the engines after it in the webgpu list.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { placeOnWebGpu } from "./schedule.ts";
+ * import { exp } from "../ops/exp_log.ts";
+ * import { cast } from "../ops/cast.ts";
+ * import { fvector } from "../ops/constructors.ts";
+ * const x = fvector("x");
+ * const p = placeOnWebGpu([x], [cast(exp(x), "float64")]);
+ * assert.deepEqual(p.placement.map((q) => q.device), ["webgpu", "cpu"]);
+ * assert.deepEqual(p.steps.map((s) => s.kind), ["gpu", "host"]);
+ * ```
+ */
+export function placeOnWebGpu(
+  roots: readonly Variable[],
+  outputs: readonly Variable[],
+): Partition<WebGpuUnit> {
+  return partition(roots, outputs, webgpuEngine, webgpuHostProgram);
+}
+
 /** A program whose calls return their results: the host engines only (`device: "cpu"`). */
 export interface SyncProgram extends CpuProgram {
   readonly sync: true;
@@ -177,7 +205,7 @@ export function buildProgram(
   if (device === "cpu") return Object.assign(buildHostProgram(roots, outputs), { sync: true as const });
   // auto's CPU fallback is the cpu device's list; its WebGPU choice, the webgpu list.
   const program = device === "webgpu"
-    ? buildWebGpuProgram(roots, outputs, name, webgpuHostProgram)
-    : buildAutoProgram(roots, outputs, name, webgpuHostProgram, buildHostProgram);
+    ? buildWebGpuProgram(roots, outputs, name, placeOnWebGpu)
+    : buildAutoProgram(roots, outputs, name, placeOnWebGpu, buildHostProgram);
   return Object.assign(program, { sync: false as const });
 }

@@ -501,12 +501,23 @@ export interface TensorMethods {
   reshape(shape: TensorLike | (number | Variable)[]): Variable;
   /** Collapse into `ndim` dimensions (default 1) (`flatten`). */
   flatten(ndim?: number): Variable;
-  /** Index along leading axes: `x.get(0)`, `x.get(i, j)`. */
-  get(...index: (number | Variable)[]): Variable;
-  /** Numpy-like basic indexing: numbers, `[start, stop, step]` ranges and null. */
-  slice(...args: SliceArg[]): Variable;
+  /** Index along leading axes: `x.get(0)`, `x.get(i, j)`, or by index arrays and masks: `x.get(idx)`. */
+  get(...index: (number | Variable | NDArray | number[] | boolean[])[]): Variable;
+  /** NumPy-like indexing: numbers, `[start, stop, step]` ranges, null, index arrays and masks. */
+  slice(...args: (SliceArg | NDArray)[]): Variable;
   /** The symbolic shape: an int64 vector; `x.shape.get(0)` is a scalar. */
   readonly shape: Variable;
+  // Issue 16, extra_ops (h-index).
+  /** Cumulative sum along `axis` (flattened when null, the default) (`cumsum`). */
+  cumsum(axis?: number | null): Variable;
+  /** Cumulative product along `axis` (flattened when null, the default) (`cumprod`). */
+  cumprod(axis?: number | null): Variable;
+  /** Without the axes of length 1, or the given ones (`squeeze`). */
+  squeeze(axis?: number | number[] | null): Variable;
+  /** The slices along `axis` (flattened when null) where `condition` is true, as NumPy's `x.compress` (`compress`). */
+  compress(condition: TensorLike, axis?: number | null): Variable;
+  /** Where the values `v` would go in this sorted vector (`searchsorted`). */
+  searchsorted(v: TensorLike, options?: { side?: "left" | "right"; sorter?: TensorLike }): Variable;
 }
 
 // ---- Ops ----

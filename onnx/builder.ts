@@ -234,7 +234,11 @@ export class GraphBuilder implements OnnxGraph {
       name: this.model.fresh("body"),
       node: sub.nodes,
       initializer: [],
-      input: ins.map((v, k) => valueInfo(v.name, v.dtype, Array(inputs[k].ndim).fill(null))),
+      input: ins.map((v, k) =>
+        inputs[k].ndim < 0
+          ? { name: v.name, type: { tensor_type: { elem_type: ONNX_DTYPE[v.dtype] } } }
+          : valueInfo(v.name, v.dtype, Array(inputs[k].ndim).fill(null))
+      ),
       // Outputs of any shape: no shape at all.
       output: outs.map((v) => ({ name: v.name, type: { tensor_type: { elem_type: ONNX_DTYPE[v.dtype] } } })),
     };

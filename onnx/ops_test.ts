@@ -35,8 +35,9 @@ async function check(
   outputs: T.Variable[],
   args: T.NDArray[],
   tol = { rtol: 1e-12, atol: 1e-13 },
+  mode: T.Mode = "FAST_RUN",
 ): Promise<void> {
-  const f = T.function(inputs, outputs) as T.CompiledFunction;
+  const f = T.function(inputs, outputs, { mode }) as T.CompiledFunction;
   record(f.maker.outputs);
   await compareWithOrt(f, args, { ...tol, what });
 }
@@ -291,6 +292,118 @@ Deno.test("onnx ops: a scan with two taps and a reversed sequence", async () => 
     arr("float64", [6], [1, 2, 3, 4, 5, 6]),
     arr("float64", [2], [0.5, 1]),
   ]);
+});
+
+Deno.test("onnx ops: cumulative sums and products, and the product's gradient (exact at zeros)", async () => {
+  const X = T.dmatrix("X");
+  const xv = arr("float64", [3, 4], [1, 2, 0, 3, -1, 0.5, 2, 0, 1.5, -2, 1, 0.25]);
+  const [g0] = T.grad(T.sum(T.mul(T.cumprod(X, 0), T.arange(4))), [X]);
+  const [g1] = T.grad(T.sum(T.cumprod(X, 1)), [X]);
+  const [gn] = T.grad(T.sum(T.cumprod(X)), [X]);
+  await check("cumulative", [X], [T.cumsum(X, 0), T.cumsum(X), T.cumprod(X, 1), T.cumprod(X), g0, g1, gn], [
+    xv,
+  ]);
+  const i = T.ivector("i");
+  await check("integer cumsum widens", [i], [T.cumsum(i), T.cumprod(i)], [arr("int32", [4], [1, -2, 3, 4])]);
+});
+
+Deno.test("onnx ops: bincount, bartlett, fillDiagonal, squeeze", async () => {
+  const x = T.lvector("x"), w = T.dvector("w"), m = T.lscalar("m");
+  const xv = arr("int64", [6], [0, 3, 3, 1, 0, 3]), wv = arr("float64", [6], [0.5, 1, 2, 3, 4, 5]);
+  await check("bincount and bartlett", [x, w, m], [
+    T.bincount(x),
+    T.bincount(x, { weights: w, minlength: 7 }),
+    T.bartlett(m),
+    T.bartlett(1),
+    T.bartlett(6),
+  ], [xv, wv, T.asarray(5, { dtype: "int64" })]);
+  const A = T.dmatrix("A"), C = T.dtensor3("C"), v = T.dscalar("v");
+  const B = T.dtensor3("B"); // axis 1 of length 1 only at run time: a squeeze node checks it
+  await check("fillDiagonal and squeeze", [A, C, v, B], [
+    T.fillDiagonal(A, v),
+    T.fillDiagonalOffset(A, v, 1),
+    T.fillDiagonalOffset(A, v, -2),
+    T.fillDiagonal(C, v),
+    T.squeeze(B, 1),
+  ], [
+    arr("float64", [3, 4], values(12, -1, 1)),
+    arr("float64", [2, 2, 2], values(8, -1, 1)),
+    T.asarray(9, { dtype: "float64" }),
+    arr("float64", [2, 1, 3], values(6, -1, 1)),
+  ]);
+});
+
+Deno.test("onnx ops: searchsorted, unique, unravel and ravel indices, permuteRowElements", async () => {
+  const a = T.dvector("a"), v = T.dmatrix("v"), a2 = T.dvector("a2"), s = T.lvector("s");
+  const av = arr("float64", [5], [1, 2, 2, 4, 7]);
+  const vv = arr("float64", [2, 3], [0, 2, 3, 7, 8, 1.5]);
+  await check("searchsorted", [a, v, a2, s], [
+    T.searchsorted(a, v),
+    T.searchsorted(a, v, { side: "right" }),
+    T.searchsorted(a2, v, { sorter: s }),
+  ], [av, vv, arr("float64", [5], [7, 1, 4, 2, 2]), arr("int64", [5], [1, 3, 4, 2, 0])]);
+  const u = T.dmatrix("u");
+  const [values, index, inverse, counts] = T.unique(u, {
+    returnIndex: true,
+    returnInverse: true,
+    returnCounts: true,
+  });
+  await check("unique", [u], [values, index, inverse, counts, T.unique(u) as T.Variable], [
+    arr("float64", [2, 4], [3, 1, 2, 3, 1, 0, 3, 2]),
+  ]);
+  const i = T.lvector("i");
+  const iv = arr("int64", [4], [0, 5, 11, 7]);
+  await check("unravel and ravel", [i], [
+    ...T.unravelIndex(i, [3, 4]),
+    ...T.unravelIndex(i, [2, 3, 2], "F"),
+    T.ravelMultiIndex([i, T.sub(i, 2)], [12, 5], { mode: ["raise", "wrap"] }),
+    T.ravelMultiIndex([i, i], [4, 6], { mode: "clip", order: "F" }),
+  ], [iv]);
+  const X = T.dmatrix("X"), y = T.lmatrix("y");
+  await check("permuteRowElements", [X, y], [
+    T.permuteRowElements(X, y),
+    T.permuteRowElements(X, y, true),
+    T.permuteRowElements(X, y.get(0)),
+  ], [arr("float64", [2, 3], [1, 2, 3, 4, 5, 6]), arr("int64", [2, 3], [2, 0, 1, 1, 2, 0])]);
+});
+
+Deno.test("onnx ops: advanced indexing: integer arrays and masks, get, set and increment", async () => {
+  const X = T.dtensor3("X"),
+    i = T.lvector("i"),
+    j = T.lmatrix("j"),
+    m = T.tensor("m", { dtype: "bool", shape: [null] });
+  const xv = arr("float64", [4, 3, 5], values(60, -1, 1));
+  const iv = arr("int64", [3], [2, 0, 2]);
+  const mv = arr("bool", [4], [1, 0, 1, 1]);
+  const y = T.dvector("y");
+  await check("advanced get", [X, i, j, m], [
+    X.get(i),
+    T.slice(X, null, null, j),
+    T.slice(X, null, i, i),
+    T.slice(X, i, null, i),
+    X.get(m),
+    T.slice(X, m, 1),
+  ], [xv, iv, arr("int64", [2, 2], [4, -1, 0, 2]), mv]);
+  await check("advanced set and increment (duplicates add up)", [X, i, m, y], [
+    T.incSubtensor(X.get(i), 1),
+    T.setSubtensor(X.get(m), 2),
+    T.incSubtensor(T.slice(X, null, null, i), y.get(0)),
+    T.setSubtensor(T.slice(X, i, null, i), y.get(1)),
+  ], [xv, iv, mv, arr("float64", [2], [10, 20])]);
+});
+
+Deno.test("onnx ops: gradient markers (kept by FAST_COMPILE) and Print export as their input", async () => {
+  const x = T.dvector("x");
+  const outs = [
+    T.zeroGrad(x),
+    T.considerConstant(x),
+    T.disconnectedGrad(x),
+    T.undefinedGrad(x),
+    T.gradClip(x, -1, 1),
+    T.gradScale(x, 2),
+    T.Print("", { attrs: [] })(x),
+  ];
+  await check("markers", [x], outs, [arr("float64", [3], [1, -2, 3])], undefined, "FAST_COMPILE");
 });
 
 Deno.test("onnx ops: the functions above reach every op the ONNX table has a rule for", async () => {

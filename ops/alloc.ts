@@ -20,8 +20,8 @@ import {
 } from "../core/graph.ts";
 import { asTensor, constant } from "../core/constant.ts";
 import { fill } from "./fill.ts";
-import { shapeEntries, shapeParams } from "./shape.ts";
-import { checkIntScalar, staticInt } from "./shape_i.ts";
+import { shapeEntries, shapeParams } from "./reshape.ts";
+import { checkIntScalar, staticInt } from "./shape.ts";
 import { walkRows } from "./subtensor_kernel.ts";
 
 export { arangeOp, eyeOp } from "./arange.ts";

@@ -7,7 +7,7 @@ import { type DType, isFloat } from "../core/dtype.ts";
 import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
 import { defineOp, type Op, TensorType, type Variable } from "../core/graph.ts";
-import { checkIntScalar } from "./shape_i.ts";
+import { checkIntScalar } from "./shape.ts";
 
 /** Params of arange. */
 export interface ArangeParams {

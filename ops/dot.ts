@@ -13,7 +13,7 @@ import { defineOp, type Dim, type Op, type TensorLike, TensorType, type Variable
 import { asTensor } from "../core/constant.ts";
 import { add, mul } from "./arith.ts";
 import { transpose } from "./dimshuffle.ts";
-import { flatten } from "./shape.ts";
+import { flatten } from "./reshape.ts";
 import { accumulateMode, checkInner, checkStaticInner, referenceMatmul } from "./dot_kernel.ts";
 import { tensordot } from "./tensordot.ts";
 

@@ -20,7 +20,7 @@ import { add } from "./arith.ts";
 import { cast } from "./cast.ts";
 import { dimshuffle } from "./dimshuffle.ts";
 import { promote } from "./elemwise.ts";
-import { shapeI } from "./shape_i.ts";
+import { shapeI } from "./shape.ts";
 import { slice } from "./subtensor.ts";
 
 /** Params of concatenate: the axis joined along (normalised to >= 0). */

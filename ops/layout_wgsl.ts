@@ -9,7 +9,7 @@
  */
 import { ShapeError } from "../core/errors.ts";
 import type { NDArray } from "../core/ndarray.ts";
-import { type ReshapeParams, resolveShape } from "./shape.ts";
+import { type ReshapeParams, resolveShape } from "./reshape.ts";
 import { type IndexEntry, regionOf } from "./subtensor_kernel.ts";
 import { resolveRuntime } from "./subtensor_index.ts";
 import { copyPass, cStrides, type KernelRun, lane, shaped } from "./wgsl_util.ts";

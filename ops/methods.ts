@@ -6,14 +6,7 @@
  */
 import type { DType } from "../core/dtype.ts";
 import { asTensor } from "../core/constant.ts";
-import {
-  type Axis,
-  type AxisOptions,
-  type SliceArg,
-  type TensorLike,
-  type TensorMethods,
-  Variable,
-} from "../core/graph.ts";
+import { type Axis, type AxisOptions, type TensorLike, type TensorMethods, Variable } from "../core/graph.ts";
 import { add, intDiv, mod, mul, neg, sqr, sub } from "./arith.ts";
 import { div } from "./div.ts";
 import { pow } from "./pow.ts";
@@ -28,10 +21,16 @@ import { all, any, argmax, argmin, max, mean, min, prod, type ReduceOptions, sum
 import { std, variance } from "./statistics.ts";
 import { dot } from "./dot.ts";
 import { dimshuffle, transpose } from "./dimshuffle.ts";
-import { flatten, reshape, shapeOf } from "./shape.ts";
-import { get, slice } from "./subtensor.ts";
+import { shapeOf } from "./shape.ts";
+import { flatten, reshape } from "./reshape.ts";
+import { compress } from "./compress.ts";
+import { cumprod, cumsum } from "./cumulative.ts";
+import { searchsorted, type SearchsortedOptions } from "./sorted.ts";
+import { squeeze } from "./squeeze.ts";
+import { get, type IndexArg, type IndexArray, slice } from "./indexing.ts";
 
-type Methods = Omit<TensorMethods, "T" | "shape">;
+type ExtraOpsMethods = "cumsum" | "cumprod" | "squeeze" | "compress" | "searchsorted";
+type Methods = Omit<TensorMethods, "T" | "shape" | ExtraOpsMethods>;
 
 const methods: Methods = {
   add(this: Variable, o: TensorLike) {
@@ -211,10 +210,10 @@ const methods: Methods = {
   flatten(this: Variable, ndim?: number) {
     return flatten(this, ndim);
   },
-  get(this: Variable, ...index: (number | Variable)[]) {
+  get(this: Variable, ...index: (number | IndexArray)[]) {
     return get(this, ...index);
   },
-  slice(this: Variable, ...args: SliceArg[]) {
+  slice(this: Variable, ...args: IndexArg[]) {
     return slice(this, ...args);
   },
 };
@@ -232,3 +231,23 @@ Object.defineProperty(Variable.prototype, "shape", {
   },
   configurable: true,
 });
+
+// Issue 16, extra_ops (h-index): Theano's tensor methods for them.
+const extraOpsMethods: Pick<TensorMethods, ExtraOpsMethods> = {
+  cumsum(this: Variable, axis?: number | null) {
+    return cumsum(this, axis);
+  },
+  cumprod(this: Variable, axis?: number | null) {
+    return cumprod(this, axis);
+  },
+  squeeze(this: Variable, axis?: number | number[] | null) {
+    return squeeze(this, axis);
+  },
+  compress(this: Variable, condition: TensorLike, axis?: number | null) {
+    return compress(condition, this, axis);
+  },
+  searchsorted(this: Variable, v: TensorLike, options?: SearchsortedOptions) {
+    return searchsorted(this, v, options);
+  },
+};
+Object.assign(Variable.prototype, extraOpsMethods);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as T from "../mod.ts";
-import { reshapeOp, shapeIOp } from "./shape.ts";
+import { shapeIOp } from "./shape.ts";
+import { reshapeOp } from "./reshape.ts";
 
 const F32 = { eps: 1e-2, rtol: 5e-2, atol: 5e-2, dtype: "float32" } as const;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);

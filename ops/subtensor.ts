@@ -24,7 +24,7 @@ import {
 import { asTensor, constant } from "../core/constant.ts";
 import { cast } from "./cast.ts";
 import { fill } from "./fill.ts";
-import { shapeI } from "./shape_i.ts";
+import { shapeI } from "./shape.ts";
 import { gather, type IndexEntry, indexString, regionOf, scatter } from "./subtensor_kernel.ts";
 import { inlineConstants, parseIndex, regionType, resolveRuntime } from "./subtensor_index.ts";
 
@@ -245,18 +245,23 @@ function incOrSet(what: "setSubtensor" | "incSubtensor", view: Variable, value: 
     );
   }
   const [x, ...sym] = view.owner.inputs;
-  let v = asTensor(value);
-  if (v.dtype !== x.dtype) {
-    const weak = v instanceof Constant && v.weak;
-    if (!weak && upcast(v.dtype, x.dtype) !== x.dtype) {
-      throw new HypatiaTypeError(
-        `${what}: cannot store ${v.describe()} in ${x.describe()} without losing precision; cast it first`,
-      );
-    }
-    v = weak && v.ndim === 0 ? constant((v as Constant).value.data[0], { dtype: x.dtype }) : cast(v, x.dtype);
-  }
   const { idx } = view.owner.params as SubtensorParams;
-  return incSubtensorOp.apply1([x, v, ...sym], { idx, set: what === "setSubtensor" });
+  return incSubtensorOp.apply1([x, storable(what, x, value), ...sym], { idx, set: what === "setSubtensor" });
+}
+
+/** `value` as a tensor of x's dtype, cast when no precision is lost (weak scalars always). */
+export function storable(what: string, x: Variable, value: TensorLike): Variable {
+  const v = asTensor(value);
+  if (v.dtype === x.dtype) return v;
+  const weak = v instanceof Constant && v.weak;
+  if (!weak && upcast(v.dtype, x.dtype) !== x.dtype) {
+    throw new HypatiaTypeError(
+      `${what}: cannot store ${v.describe()} in ${x.describe()} without losing precision; cast it first`,
+    );
+  }
+  return weak && v.ndim === 0
+    ? constant((v as Constant).value.data[0], { dtype: x.dtype })
+    : cast(v, x.dtype);
 }
 
 /**

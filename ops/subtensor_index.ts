@@ -8,7 +8,7 @@
 import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
 import type { NDArray } from "../core/ndarray.ts";
 import type { Dim, SliceArg, Variable } from "../core/graph.ts";
-import { checkIntScalar, staticInt } from "./shape_i.ts";
+import { checkIntScalar, staticInt } from "./shape.ts";
 import {
   type Bound,
   type IndexEntry,

@@ -147,7 +147,7 @@ Deno.test("get() and slice() reject bad indices while the graph is built", () =>
     () => x.get(T.dscalar("f")),
     (e: Error) => e instanceof T.HypatiaTypeError && /"f"/.test(e.message),
   );
-  assert.throws(() => x.get(T.ivector("v")), T.HypatiaTypeError);
+  assert.throws(() => x.get(T.dvector("v")), T.HypatiaTypeError); // an int vector is an advanced index (advanced_subtensor_test.ts)
   assert.throws(() => x.slice([0, 2, 0]), /step cannot be zero/);
   assert.throws(() => x.slice([0.5, 2]), T.HypatiaTypeError);
   assert.throws(

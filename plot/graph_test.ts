@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import * as T from "../mod.ts";
-import { graphDot, graphPicture, graphView } from "./mod.ts";
+import { graphDot, graphPicture, graphView, pydotprint } from "./mod.ts";
 
 Deno.test("graphDot() draws ops as boxes, inputs and outputs as ellipses, dtype and shape on the edges", () => {
   const x = T.dvector("x");
@@ -131,4 +131,12 @@ Deno.test("graphView() of a compiled function shows in a notebook as its picture
     () => graphView(f, { format: "png" } as Record<string, unknown>),
     /graphView: unknown option "format" \(options: expandFused, before\)/,
   );
+});
+
+Deno.test("pydotprint is graphPicture under Theano's name, exported from the plot entry", async () => {
+  assert.equal(pydotprint, graphPicture);
+  const x = T.dvector("x");
+  const f = T.function([x], T.exp(T.Print("x")(x)));
+  const svg = await pydotprint(f);
+  assert.ok(svg.includes("<svg") && svg.includes("Print"), "the picture shows the Print node");
 });

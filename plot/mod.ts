@@ -34,6 +34,26 @@ import { cwd } from "node:process";
 
 export { graphDot, graphPicture, graphView } from "./graph.ts";
 export type { GraphPictureOptions, GraphSource, GraphView } from "./graph.ts";
+import { graphPicture } from "./graph.ts";
+
+/**
+ * Theano's `theano.printing.pydotprint`, as a thin alias: the same function as
+ * `graphPicture` (the graph of a variable or a compiled function, drawn by Graphviz: SVG
+ * by default, `{ format: "png" }` for PNG bytes, `"dot"` for the DOT text). Theano wrote
+ * the file itself (`outfile`); write the result with `Deno.writeFile` or `saveChart`'s
+ * neighbours instead.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * import { pydotprint } from "./mod.ts";
+ * const x = T.dvector("x");
+ * const dot = await pydotprint(T.function([x], T.exp(x)), { format: "dot" });
+ * assert(dot.startsWith("digraph"));
+ * ```
+ */
+export const pydotprint: typeof graphPicture = graphPicture;
 
 /**
  * A Vega-Lite specification as JSON (https://vega.github.io/vega-lite/docs/spec.html).

@@ -7,7 +7,14 @@
 import { InputError } from "../core/errors.ts";
 import { NDArray, sizeOf } from "../core/ndarray.ts";
 import { badMtState, MT19937 } from "./mt19937.ts";
-import { legacyBinomial, legacyChoice, legacyMultinomial, legacyPermutation } from "./numpy_dist.ts";
+import {
+  legacyBinomial,
+  legacyChoice,
+  legacyMultinomial,
+  legacyPermutation,
+  legacyPoisson,
+  POISSON_LAM_MAX,
+} from "./numpy_dist.ts";
 import { kahanSum } from "./numpy_dist.ts";
 import { at, defineRandomOp, expandArg, type RunContext } from "./random_op.ts";
 import { TRUNC_STD } from "./mrg_op.ts";
@@ -125,10 +132,26 @@ const RUNS: Record<string, (ctx: RunContext, g: MT19937, n: number) => NDArray> 
     return fill(ctx, ctx.size, (i) => (typeof a === "number" ? idx[i] : Number(a.data[idx[i]])));
   },
   permutation(ctx, g, n) {
-    const k = ctx.args.n as number;
+    // n is a number, or a symbolic scalar's value (shuffleRowElements of a row of unknown length).
+    const nArg = ctx.args.n as number | NDArray;
+    const k = typeof nArg === "number" ? nArg : Number(nArg.data[0]);
+    if (!Number.isInteger(k) || k < 0 || (typeof nArg !== "number" && nArg.size !== 1)) {
+      throw new InputError(
+        `${ctx.what}: n must be an integer >= 0, got ${typeof nArg === "number" ? k : nArg}`,
+      );
+    }
     const out = new Float64Array(n * k);
     for (let i = 0; i < n; i++) legacyPermutation(g, k, out, i * k);
     return fill(ctx, [...ctx.size, k], (i) => out[i]);
+  },
+  poisson(ctx, g, n) {
+    const lam = arg(ctx, "lam", ctx.size);
+    // NumPy's checks, before any draw (the state is a copy: an error leaves the variable's alone).
+    if (!each(lam, n, (v) => v >= 0)) throw new InputError(`${ctx.what}: lam must be >= 0 and not NaN`);
+    if (!each(lam, n, (v) => v <= POISSON_LAM_MAX)) {
+      throw new InputError(`${ctx.what}: lam is too large (NumPy's limit is ${POISSON_LAM_MAX})`);
+    }
+    return fill(ctx, ctx.size, (i) => legacyPoisson(g, at(lam, i)));
   },
   multinomial(ctx, g, n) {
     const pv = ctx.args.pvals as NDArray, d = pv.shape[pv.ndim - 1];

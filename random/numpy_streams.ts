@@ -6,12 +6,15 @@
  * @module
  */
 import { floatX } from "../core/config.ts";
-import { type DType, upcast } from "../core/dtype.ts";
+import { type DType, isInt, upcast } from "../core/dtype.ts";
 import { HypatiaTypeError, InputError } from "../core/errors.ts";
-import { anyValue, bool, checkOptions, count, dtypeKind } from "../core/options.ts";
+import { anyValue, bool, checkOptions, count, dtypeKind, either } from "../core/options.ts";
+import { permuteRowElements } from "../ops/permute_row_elements.ts";
+import { shapeOf } from "../ops/shape.ts";
+import { get } from "../ops/subtensor.ts";
 import { NDArray } from "../core/ndarray.ts";
 import { SharedVariable } from "../core/shared.ts";
-import { type TensorLike, TensorType } from "../core/graph.ts";
+import { Constant, type TensorLike, TensorType, Variable } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
 import { badMtState, MT19937, MT_STATE_LEN } from "./mt19937.ts";
 import { numpyRandomOp } from "./numpy_op.ts";
@@ -289,6 +292,7 @@ export class RandomStreams extends RandomStreamsBase {
 
   /**
    * `size` permutations of 0..n-1 (NumPy's legacy shuffle): output shape `[...size, n]`.
+   * `n` may be a symbolic integer scalar (the last length is then known at run time).
    *
    * @example
    * ```ts
@@ -298,13 +302,75 @@ export class RandomStreams extends RandomStreamsBase {
    * assert(p.staticShape.join() === "2,5");
    * ```
    */
-  permutation(size: SizeLike | undefined, options: NumpyOptions & { n: number }): RandomVariable {
-    checkOptions("RandomStreams.permutation", options, { ...NUMPY_OPTIONS, n: count });
-    const n = options?.n;
-    if (!Number.isInteger(n) || n < 0) {
-      throw new InputError(`RandomStreams.permutation: n must be an integer >= 0`);
+  permutation(size: SizeLike | undefined, options: NumpyOptions & { n: number | Variable }): RandomVariable {
+    checkOptions("RandomStreams.permutation", options, {
+      ...NUMPY_OPTIONS,
+      n: either(count, { test: (v) => v instanceof Variable, expected: "a symbolic integer scalar" }),
+    });
+    const what = "RandomStreams.permutation";
+    let n: number | Variable | undefined = options?.n;
+    if (n instanceof Constant && n.ndim === 0) n = Number(n.value.data[0]);
+    if (n instanceof Variable) {
+      if (n.ndim !== 0 || !isInt(n.dtype)) {
+        throw new HypatiaTypeError(`${what}: n must be an integer scalar, got ${n.describe()}`);
+      }
+      return this.#gen("permutation", size, { n }, options.dtype ?? "int64", options, {}, [null], true);
     }
-    return this.#gen("permutation", size, {}, options.dtype ?? "int64", options, { n }, [n]);
+    if (!Number.isInteger(n) || (n as number) < 0) throw new InputError(`${what}: n must be an integer >= 0`);
+    return this.#gen("permutation", size, {}, options.dtype ?? "int64", options, { n: n as number }, [
+      n as number,
+    ]);
+  }
+
+  /**
+   * Poisson draws (NumPy's legacy `poisson`: multiplication of uniforms below lam = 10,
+   * Hörmann's PTRS from 10 on), dtype int64 by default; `lam` (default 1) is a number or
+   * a tensor broadcast to the size. A negative or NaN `lam` is an InputError when the
+   * function runs (or when the graph is built, for a number); the state is then unchanged.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import * as T from "../mod.ts";
+   * const k = new T.RandomStreams(77).poisson([8], { lam: 3.5 });
+   * assert.deepEqual(T.function([], k)().toArray(), [2, 6, 7, 5, 1, 9, 4, 2]); // np.random.RandomState(...).poisson(3.5, 8)
+   * ```
+   */
+  poisson(size?: SizeLike, options: NumpyOptions & { lam?: TensorLike } = {}): RandomVariable {
+    checkOptions("RandomStreams.poisson", options, { ...NUMPY_OPTIONS, lam: anyValue });
+    const { lam = 1 } = options;
+    if (typeof lam === "number" && !(lam >= 0)) {
+      throw new InputError(`RandomStreams.poisson: lam must be >= 0, got ${lam}`);
+    }
+    return this.#gen("poisson", size, { lam }, options.dtype ?? "int64", options);
+  }
+
+  /**
+   * `input` with the elements of every row (last axis) shuffled, each row by its own
+   * permutation (Theano's `shuffle_row_elements`): a `permutation` draw of the input's
+   * leading shape, applied by `permuteRowElements`. The draw is the result's
+   * `permutation` (its `rng` is the state to seed or copy).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import * as T from "../mod.ts";
+   * const x = T.dmatrix("x");
+   * const s = new T.RandomStreams(1).shuffleRowElements(x);
+   * const [rows, perm] = T.function([x], [s, s.permutation])([[1, 2, 3], [4, 5, 6]]);
+   * assert.deepEqual(rows.shape, [2, 3]);
+   * assert.deepEqual((rows.toArray() as number[][])[0].toSorted(), [1, 2, 3]);
+   * ```
+   */
+  shuffleRowElements(input: TensorLike): Variable & { permutation: RandomVariable } {
+    const x = asTensor(input);
+    if (x.ndim < 1) {
+      throw new HypatiaTypeError(`RandomStreams.shuffleRowElements: ${x.describe()} has no rows to shuffle`);
+    }
+    const length = (d: number) => x.type.shape[d] ?? get(shapeOf(x), d);
+    const lead = Array.from({ length: x.ndim - 1 }, (_, d) => length(d));
+    const permutation = this.permutation(lead, { n: length(x.ndim - 1) });
+    return Object.assign(permuteRowElements(x, permutation), { permutation });
   }
 
   /**
@@ -362,7 +428,7 @@ export class RandomStreams extends RandomStreamsBase {
     dtype: DType,
     options: NumpyOptions,
     extra: Record<string, number | boolean> = {},
-    trailing: number[] = [],
+    trailing: (number | null)[] = [],
     keepArgs = false,
   ): RandomVariable {
     const what = `RandomStreams.${dist}`;

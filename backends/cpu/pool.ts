@@ -103,6 +103,42 @@ export class BufferPool {
   }
 
   /**
+   * Drop every free buffer (engine buffers go back to the engine's memory at once) and
+   * what `endRun` would have made. Buffers handed out and not given back are untouched.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { BufferPool } from "./pool.ts";
+   * const pool = new BufferPool();
+   * pool.give(pool.take("float64", 4));
+   * assert.equal(pool.size, 1);
+   * pool.clear();
+   * assert.equal(pool.size, 0);
+   * ```
+   */
+  clear(): void {
+    for (const byLength of this.#engineFree.values()) {
+      for (const list of byLength.values()) {
+        for (const b of list) this.#memory?.release?.(b as Float32Array | Float64Array);
+      }
+    }
+    this.#engineFree.clear();
+    this.#free.clear();
+    this.#peaks.clear();
+    this.#substitutes.clear();
+  }
+
+  /** How many free buffers the pool keeps (plain and engine). */
+  get size(): number {
+    let n = 0;
+    for (const lists of [this.#free, this.#engineFree]) {
+      for (const byLength of lists.values()) for (const list of byLength.values()) n += list.length;
+    }
+    return n;
+  }
+
+  /**
    * Whether `buf` is an engine buffer this pool handed out and has not got back (a
    * result over one must leave the call as a copy).
    */

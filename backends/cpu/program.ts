@@ -75,8 +75,13 @@ function elementwiseThunk(node: Apply, engines: HostEngines): Step["run"] {
   return engines.elementwise(node, js, () => describeNode(node));
 }
 
-function performThunk(node: Apply, engines: HostEngines): Step["run"] {
-  const fast = engines.kernel(node, (roots, outputs) => buildCpuProgram(roots, outputs, engines));
+function performThunk(node: Apply, engines: HostEngines, children: CpuProgram[]): Step["run"] {
+  // Programs built for the node (a scan body) are freed with this one.
+  const fast = engines.kernel(node, (roots, outputs) => {
+    const child = buildCpuProgram(roots, outputs, engines);
+    children.push(child);
+    return child;
+  });
   const perform: Kernel = fast ?? ((vals) => node.op.perform!(vals, node.params, node));
   if (!node.op.perform && !fast) {
     throw new HypatiaError(`${node.where()}: op ${node.op.name} has no CPU implementation`);
@@ -123,13 +128,14 @@ export function buildCpuProgram(
   roots.forEach(slotOf);
   const rootSet = new Set(roots);
   const nodes = toposort(outputs, rootSet);
+  const children: CpuProgram[] = [];
   const steps: Step[] = nodes.map((node) => {
     const elementwise = !!node.op.scalar || node.op === fusedOp;
     return {
       node,
       ins: node.inputs.map(slotOf),
       outs: node.outputs.map(slotOf),
-      run: elementwise ? elementwiseThunk(node, engines) : performThunk(node, engines),
+      run: elementwise ? elementwiseThunk(node, engines) : performThunk(node, engines, children),
       dying: [],
       elementwise,
     };
@@ -170,6 +176,13 @@ export function buildCpuProgram(
     steps,
     recycle(buf) {
       pool.give(buf);
+    },
+    free() {
+      pool.clear();
+      for (const c of children) c.free();
+    },
+    pooled() {
+      return children.reduce((n, c) => n + c.pooled(), pool.size);
     },
     run(rootValues, wanted) {
       const vals = template.slice() as NDArray[];

@@ -14,7 +14,11 @@ import { lagsOf, rowMap, type ScanParams } from "../../ops/scan/params.ts";
 import type { CpuProgram, Kernel, ProgramBuilder } from "../kernel.ts";
 
 /** Counters for tests and benchmarks: how many scan bodies were compiled. */
-export const scanStats = { bodiesCompiled: 0 };
+/**
+ * Counters for tests: bodies compiled, and the state rows runs kept for a backward pass
+ * (`keep: "all"` histories, initial rows included): the most one run kept, and the total.
+ */
+export const scanStats = { bodiesCompiled: 0, largestHistory: 0, historyRows: 0 };
 
 /** Row `r` of a C-contiguous array, as a view sharing its data. */
 function rowView(a: NDArray, rowShape: readonly number[], size: number, r: number): NDArray {
@@ -72,6 +76,10 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
     const size = rowShape.reduce((x, y) => x * y, 1);
     const all = s.keep === "all";
     const buf = new NDArray(init.dtype, [all ? L + n : L, ...rowShape]);
+    if (all) {
+      scanStats.historyRows += L + n;
+      scanStats.largestHistory = Math.max(scanStats.largestHistory, L + n);
+    }
     buf.data.set(init.data);
     const ring = all ? [] : Array.from({ length: L }, (_, r) => rowView(buf, rowShape, size, r));
     return { s, L, rowShape, size, all, buf, ring };

@@ -47,7 +47,8 @@ export interface OnnxGraph {
   /** `v` converted to `dtype` (v itself when it already has it). */
   cast(v: Val, dtype: DType): Val;
   /**
-   * A subgraph with inputs of the given types (rank only, lengths unknown), built by
+   * A subgraph with inputs of the given types (rank only, lengths unknown; a negative
+   * ndim leaves the rank unknown too), built by
    * `build` from its inputs; it returns the subgraph's outputs. Values of the enclosing
    * graph may be read inside (ONNX's outer scope).
    */

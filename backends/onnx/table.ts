@@ -28,7 +28,8 @@ import {
   sumOp,
 } from "../../ops/reduce.ts";
 import { scanOp } from "../../ops/scan/scan.ts";
-import { reshapeOp, shapeIOp, shapeOp } from "../../ops/shape.ts";
+import { reshapeOp } from "../../ops/reshape.ts";
+import { shapeIOp, shapeOp } from "../../ops/shape.ts";
 import { logSoftmaxOp, logsumexpOp, softmaxGradOp, softmaxOp } from "../../ops/softmax.ts";
 import { incSubtensorOp, subtensorOp } from "../../ops/subtensor.ts";
 import { tensordotOp } from "../../ops/tensordot.ts";
@@ -39,6 +40,25 @@ import { castRule, ELEMWISE_RULES, lowerSteps } from "./elemwise.ts";
 import * as N from "./nodes.ts";
 import type { ElemwiseRule, NodeRule, OnnxGraph, OnnxRule, Val } from "./rule.ts";
 import { scanRule } from "./scan.ts";
+import * as X from "./extra.ts";
+import { advancedIncSubtensorOp, advancedSubtensorOp } from "../../ops/advanced_subtensor.ts";
+import { bartlettOp } from "../../ops/bartlett.ts";
+import { bincountOp } from "../../ops/bincount.ts";
+import { cumprodGradOp, cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
+import {
+  considerConstantOp,
+  disconnectedGradOp,
+  gradClipOp,
+  gradScaleOp,
+  undefinedGradOp,
+  zeroGradOp,
+} from "../../ops/grad_helpers.ts";
+import { permuteRowElementsOp } from "../../ops/permute_row_elements.ts";
+import { printOp } from "../../ops/print.ts";
+import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
+import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
+import { squeezeOp } from "../../ops/squeeze.ts";
 
 /** The rule of an elementwise op, when the table has one. */
 function elemwiseRule(op: Op): ElemwiseRule | undefined {
@@ -108,6 +128,30 @@ onnxTable
   .register(incSubtensorOp, N.incSubtensorRule)
   .register(scanOp, scanRule)
   .decline([mrgRandomOp, numpyRandomOp], RANDOM);
+
+// Issue 16's ops (extra_ops, advanced indexing, gradient helpers, Print).
+onnxTable
+  .register(squeezeOp, X.squeezeRule)
+  .register(cumsumOp, X.cumsumRule)
+  .register(cumprodOp, X.cumprodRule)
+  .register(cumprodGradOp, X.cumprodGradRule)
+  .register(bincountOp, X.bincountRule)
+  .register(bartlettOp, X.bartlettRule)
+  .register(fillDiagonalOp, X.fillDiagonalRule)
+  .register(searchsortedOp, X.searchsortedRule)
+  .register(uniqueOp, X.uniqueRule)
+  .register(unravelIndexOp, X.unravelIndexRule)
+  .register(ravelMultiIndexOp, X.ravelMultiIndexRule)
+  .register(permuteRowElementsOp, X.permuteRowElementsRule)
+  .register(advancedSubtensorOp, X.advancedSubtensorRule)
+  .register(advancedIncSubtensorOp, X.advancedIncSubtensorRule)
+  // Gradient markers are removed by canonicalisation; kept (FAST_COMPILE) they are their input.
+  .register(
+    [considerConstantOp, disconnectedGradOp, gradClipOp, gradScaleOp, undefinedGradOp, zeroGradOp],
+    X.identityRule,
+  )
+  // The model cannot print: Print exports as its input.
+  .register(printOp, X.identityRule);
 
 /**
  * The ONNX values of `node`'s outputs from its inputs' values: its rule, or its scalar

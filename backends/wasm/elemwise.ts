@@ -25,7 +25,7 @@ import { lowerSteps } from "./lower.ts";
 import { wasmTable } from "./table.ts";
 import { arena } from "./memory.ts";
 import { residentOffset } from "./staging.ts";
-import { engineBuffer, engineCanKeep, engineOffset } from "./engine_array.ts";
+import { engineBuffer, engineCanKeep, engineOffset, releaseEngineBuffer } from "./engine_array.ts";
 import { VecWriter } from "./vmath.ts";
 import { usableThreads } from "./matmul.ts";
 import { jobsFor, type KernelModule, kernelModule, runParallel, workersCanRun } from "./threads.ts";
@@ -64,6 +64,7 @@ export const wasmMemory: EngineMemory = {
   },
   buffer: (dtype, n) => (config.wasm ? engineBuffer(dtype, n) : undefined),
   canKeep: () => config.wasm && engineCanKeep(),
+  release: (buf) => void releaseEngineBuffer(buf),
 };
 
 /**

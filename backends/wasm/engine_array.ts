@@ -86,8 +86,34 @@ export function engineBuffer(
   if (!a || at < 0) return undefined;
   const data = dtype === "float32" ? a.f32(at, n) : a.f64(at, n);
   blocks.set(data, [at, bytes]);
-  finalizer.register(data, [at, bytes]);
+  finalizer.register(data, [at, bytes], data);
   return data;
+}
+
+/**
+ * Give an engine buffer's block back now rather than when it is collected (a compiled
+ * function's `free()`); the caller must drop every view of it. False when `data` is
+ * not an engine buffer (or was given back already).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { engineBuffer, engineOffset, releaseEngineBuffer } from "./engine_array.ts";
+ * const b = engineBuffer("float64", 64);
+ * if (b) {
+ *   const at = engineOffset(b, 8);
+ *   assert(releaseEngineBuffer(b) && !releaseEngineBuffer(b));
+ *   assert.equal(engineOffset(engineBuffer("float64", 64)!, 8), at); // the block is free again
+ * }
+ * ```
+ */
+export function releaseEngineBuffer(data: Float32Array | Float64Array): boolean {
+  const block = blocks.get(data);
+  if (!block) return false;
+  blocks.delete(data);
+  finalizer.unregister(data);
+  arena().unpersist(block[0], block[1]);
+  return true;
 }
 
 /**

@@ -33,8 +33,8 @@ import {
 } from "../../ops/reduce.ts";
 import { absOp, ceilOp, floorOp, roundOp, signOp } from "../../ops/rounding.ts";
 import { scanOp } from "../../ops/scan/scan.ts";
-import { reshapeOp } from "../../ops/shape.ts";
-import { shapeIOp, shapeOp } from "../../ops/shape_i.ts";
+import { reshapeOp } from "../../ops/reshape.ts";
+import { shapeIOp, shapeOp } from "../../ops/shape.ts";
 import { sigmoidOp, softplusOp } from "../../ops/sigmoid.ts";
 import { logSoftmaxOp, logsumexpOp, softmaxGradOp, softmaxOp } from "../../ops/softmax.ts";
 import { erfOp } from "../../ops/special.ts";
@@ -46,13 +46,32 @@ import { allocOp } from "../../ops/alloc.ts";
 import { arangeOp, eyeOp } from "../../ops/arange.ts";
 import { mrgRandomOp } from "../../random/mrg_op.ts";
 import { numpyRandomOp } from "../../random/numpy_op.ts";
+import { advancedIncSubtensorOp, advancedSubtensorOp } from "../../ops/advanced_subtensor.ts";
+import { bartlettOp } from "../../ops/bartlett.ts";
+import { bincountOp } from "../../ops/bincount.ts";
+import { cumprodGradOp, cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
+import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
+import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
+import { squeezeOp } from "../../ops/squeeze.ts";
 import { LoweringTable } from "../lowering_table.ts";
+import { wasmCumulativeKernel } from "./cumulative.ts";
 import { bin, un, type WasmRule } from "./lower.ts";
 import { wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
 import { wasmReduceKernel } from "./reduce.ts";
 import { vexp, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
 import { vlog, vlog1p, vlog2, vsoftplus } from "./vlog.ts";
 import { verf } from "./verf.ts";
+import {
+  considerConstantOp,
+  disconnectedGradOp,
+  gradClipOp,
+  gradScaleOp,
+  undefinedGradOp,
+  zeroGradOp,
+} from "../../ops/grad_helpers.ts";
+import { permuteRowElementsOp } from "../../ops/permute_row_elements.ts";
+import { printOp } from "../../ops/print.ts";
 
 /**
  * The engine's table. Elementwise ops have a `vector` rule (one step of a group kernel,
@@ -145,4 +164,33 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     "layout, indexing and shape ops move data or read shapes: no arithmetic for SIMD to speed up",
   )
   .decline(scanOp, "the scan runner runs its body as a program of its own, whose nodes use this engine")
-  .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)");
+  .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)")
+  // Issue 16, advanced indexing (h-index).
+  .decline(
+    [advancedSubtensorOp, advancedIncSubtensorOp],
+    "a gather/scatter by index moves whole rows with TypedArray.set (memcpy) or single elements: no arithmetic for SIMD",
+  )
+  // Issue 16, extra_ops (h-index).
+  .register(cumsumOp, { kernel: (node, js) => wasmCumulativeKernel(node, "add", js) })
+  .register(cumprodOp, { kernel: (node, js) => wasmCumulativeKernel(node, "mul", js) })
+  .decline(cumprodGradOp, "a backward then a forward pass per line, both sequential: the JS loop runs it")
+  .decline(
+    [
+      fillDiagonalOp,
+      squeezeOp,
+      bincountOp,
+      searchsortedOp,
+      uniqueOp,
+      unravelIndexOp,
+      ravelMultiIndexOp,
+      bartlettOp,
+    ],
+    "copies, counting, binary search, sorting and index arithmetic: no vector arithmetic for SIMD to speed up",
+  )
+  // Gradient helpers (issue 16, group "helpers").
+  .decline(
+    [zeroGradOp, considerConstantOp, disconnectedGradOp, undefinedGradOp, gradClipOp, gradScaleOp],
+    "identities removed by the optimiser after differentiation; unoptimised (FAST_COMPILE) they pass the value on",
+  )
+  .decline(permuteRowElementsOp, "a row gather by an index permutation: no arithmetic for SIMD to speed up")
+  .decline(printOp, "printing happens on the host: its reference rule prints and passes the value on");

@@ -12,7 +12,8 @@ import type { ProgramBuilder } from "../kernel.ts";
 import { navigatorGpu, noteOnce, probeAdapter } from "./device.ts";
 import { InputError } from "../../core/errors.ts";
 import { DeviceArray } from "./device_array.ts";
-import { labelOf } from "./placement.ts";
+import { labelOf, type Partitioner } from "../device_engine.ts";
+import type { WebGpuUnit } from "./placement.ts";
 import {
   acceptDeviceArray,
   type AsyncProgram,
@@ -69,12 +70,13 @@ function cpuAsync(
     },
     acceptArgument: acceptDeviceArray,
     dispose() {},
+    free: () => program.free(),
   };
 }
 
 /**
- * A program that picks WebGPU or the CPU on its first call: `segments` builds the host
- * programs of a WebGPU program's CPU nodes, `host` the whole program on the CPU.
+ * A program that picks WebGPU or the CPU on its first call: `place` partitions the graph
+ * between the GPU and host segments, `host` builds the whole program on the CPU.
  *
  * @example
  * ```ts
@@ -83,9 +85,9 @@ function cpuAsync(
  * import { neg } from "../../ops/arith.ts";
  * import { fvector } from "../../ops/constructors.ts";
  * import { asarray } from "../../core/ndarray.ts";
- * import { buildHostProgram } from "../../compile/schedule.ts";
+ * import { buildHostProgram, placeOnWebGpu } from "../../compile/schedule.ts";
  * const x = fvector("x");
- * const p = buildAutoProgram([x], [neg(x)], "f", buildHostProgram, buildHostProgram);
+ * const p = buildAutoProgram([x], [neg(x)], "f", placeOnWebGpu, buildHostProgram);
  * assert(p.device === "auto");
  * const [y] = await p.run([asarray([2], { dtype: "float32" })]);
  * assert(y.data[0] === -2 && p.device !== "auto");
@@ -95,7 +97,7 @@ export function buildAutoProgram(
   roots: readonly Variable[],
   outputs: readonly Variable[],
   name: string,
-  segments: ProgramBuilder,
+  place: Partitioner<WebGpuUnit>,
   host: ProgramBuilder,
 ): AsyncProgram {
   let chosen: AsyncProgram | undefined;
@@ -105,7 +107,7 @@ export function buildAutoProgram(
     decision ??= (async () => {
       const found = navigatorGpu() ? await probeAdapter() : null;
       if (found && !found.summary.software) {
-        chosen = buildWebGpuProgram(roots, outputs, name, segments);
+        chosen = buildWebGpuProgram(roots, outputs, name, place);
         note(`running on WebGPU (${found.summary.description})`);
       } else {
         const why = found
@@ -135,6 +137,9 @@ export function buildAutoProgram(
     dispose() {
       disposed = true;
       chosen?.dispose();
+    },
+    free() {
+      chosen?.free();
     },
   };
 }

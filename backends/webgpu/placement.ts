@@ -1,5 +1,7 @@
 /**
- * Placement: which node of the optimised graph runs where, in schedule order.
+ * The WebGPU engine's placement rules: which node of the optimised graph it runs, and
+ * how. The scheduler's partition step (compile/partition.ts) asks it node by node and
+ * gathers the rest into host segments.
  *
  * - GPU kernels: elementwise and fused nodes (one generated kernel each, codegen.ts) and
  *   ops with a kernel template in the engine's table (table.ts, kernel_template.ts).
@@ -8,9 +10,9 @@
  * - Shape nodes: ops that read only their inputs' shapes (the table's `host` rule: shape,
  *   shape_i, reduced_count) are computed on the host from the shapes the program tracks,
  *   with no transfer.
- * - CPU segments: runs of nodes WGSL cannot do (float64, int64, ops without a template),
- *   run by a host program (the scheduler's `host` builder: the wasm and JS engines),
- *   with transfers where they meet GPU values.
+ * - Everything else (float64, int64, ops without a template) is left to the host engines,
+ *   with the reason; the partition step runs such nodes in host segments, with transfers
+ *   where they meet GPU values.
  * @module
  */
 import { wgslType } from "../../ops/elemwise.ts";
@@ -21,30 +23,19 @@ import type { ScanParams } from "../../ops/scan/params.ts";
 import { type Apply, Constant, type Variable } from "../../core/graph.ts";
 import { cloneReplace, toposort } from "../../core/walk.ts";
 import { broadcastRuntime } from "../kernel.ts";
-import type { CpuProgram, ProgramBuilder } from "../kernel.ts";
+import {
+  type DeviceEngine,
+  labelOf,
+  type NodeChoice,
+  type Partition,
+  type Partitioner,
+} from "../device_engine.ts";
 import { dispatchSize, kernelSpecOf, lowerElementwise, uniformWords } from "./codegen.ts";
 import type { KernelNodeInfo, KernelPlan, KernelRunInfo, WgslKernelTemplate } from "./kernel_template.ts";
-
-/** Where one node of the optimised graph runs, and why when it is not the GPU. */
-export interface Placement {
-  /** The node of the optimised graph. */
-  node: Apply;
-  /** The node as pp prints it, with its output dtype. */
-  label: string;
-  /** Where it runs. */
-  device: "webgpu" | "cpu";
-  /** Why the node is not on the GPU. */
-  reason?: string;
-  /** How a GPU node runs when it needs no kernel (a folded view, a shape read on the host). */
-  note?: string;
-}
 
 /** A node run by GPU passes (an elementwise kernel or a template's plan). */
 export interface GpuUnit {
   kind: "gpu";
-  node: Apply;
-  ins: number[];
-  outs: number[];
   /** Input positions bound as device buffers. */
   devIns: number[];
   /** Input positions read on the host as scalars. */
@@ -53,89 +44,34 @@ export interface GpuUnit {
   strided: ReadonlySet<number>;
   info: KernelNodeInfo;
   plan(run: KernelRunInfo): KernelPlan;
-  dying: number[];
 }
 
 /** A folded dimshuffle: its output is a strided view of its input. */
 export interface ViewUnit {
   kind: "view";
-  node: Apply;
-  ins: number[];
-  outs: number[];
   pattern: (number | "x")[];
-  dying: number[];
 }
 
 /** A node computed on the host from its inputs' shapes. */
 export interface ShapeUnit {
   kind: "shape";
-  node: Apply;
-  ins: number[];
-  outs: number[];
-  dying: number[];
-}
-
-/** A run of CPU nodes. */
-export interface CpuUnit {
-  kind: "cpu";
-  nodes: Apply[];
-  program: CpuProgram;
-  ins: number[];
-  outs: number[];
-  dying: number[];
 }
 
 /** A Scan node whose body runs entirely on the GPU (backends/webgpu/scan_gpu.ts). */
 export interface ScanUnit {
   kind: "scan";
-  node: Apply;
-  ins: number[];
-  outs: number[];
-  /** The body's schedule: GPU, view and shape units only. */
+  /** The body's schedule: GPU, view and shape steps only. */
   inner: Schedule;
-  dying: number[];
 }
 
-export type Unit = GpuUnit | ViewUnit | ShapeUnit | CpuUnit | ScanUnit;
+/** What the WebGPU engine runs for one node. */
+export type WebGpuUnit = GpuUnit | ViewUnit | ShapeUnit | ScanUnit;
 
-/** The schedule of a WebGPU program. */
-export interface Schedule {
-  units: Unit[];
-  placement: Placement[];
-  /** Slot of each variable; constants' values in `constants`. */
-  slots: Map<Variable, number>;
-  constants: Map<number, Constant>;
-  outSlots: number[];
-  nSlots: number;
-}
+/** The schedule of a WebGPU program: the graph partitioned between the GPU and host segments. */
+export type Schedule = Partition<WebGpuUnit>;
 
 /** WebGPU's guaranteed storage buffers per shader stage; a kernel binds its inputs and output. */
 const MAX_STORAGE_BUFFERS = 8;
-
-/**
- * The node as pp prints it, with its output dtypes (for placement reports).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { labelOf } from "./placement.ts";
- * import { exp } from "../../ops/exp_log.ts";
- * import { fvector } from "../../ops/constructors.ts";
- * assert(labelOf(exp(fvector("x")).owner!) === "exp(x) :: float32");
- * ```
- */
-export function labelOf(node: Apply): string {
-  const args = node.inputs.map((v) =>
-    v.name ?? (v instanceof Constant && v.value.size === 1 ? String(v.value.data[0]) : `<${v.dtype}>`)
-  );
-  let s: string;
-  try {
-    s = node.op.format ? node.op.format(args, node.params, node) : `${node.op.name}(${args.join(", ")})`;
-  } catch {
-    s = node.op.name;
-  }
-  return `${s} :: ${node.outputs.map((o) => o.dtype).join(", ")}`;
-}
 
 /** The static description of a node for templates. */
 function infoOf(node: Apply): KernelNodeInfo {
@@ -146,127 +82,126 @@ function infoOf(node: Apply): KernelNodeInfo {
   };
 }
 
-type Decision =
-  | { kind: "scan"; inner: Schedule }
-  | { kind: "gpu"; plan: GpuUnit["plan"]; devIns: number[]; hostIns: number[]; strided: Set<number> }
-  | { kind: "shape" }
-  | { kind: "cpu"; reason: string };
+type Choice = NodeChoice<WebGpuUnit>;
 
-function elementwiseDecision(node: Apply): Decision {
+function elementwiseChoice(node: Apply): Choice {
   const spec = kernelSpecOf(node);
   const kernel = lowerElementwise(spec);
-  if ("reason" in kernel) return { kind: "cpu", reason: kernel.reason };
+  if ("reason" in kernel) return { host: kernel.reason };
   if (kernel.buffers.length + 1 > MAX_STORAGE_BUFFERS) {
-    return {
-      kind: "cpu",
-      reason: `it reads ${kernel.buffers.length} arrays; WebGPU guarantees ${MAX_STORAGE_BUFFERS - 1}`,
-    };
+    return { host: `it reads ${kernel.buffers.length} arrays; WebGPU guarantees ${MAX_STORAGE_BUFFERS - 1}` };
   }
   const types = node.inputs.map((v) => v.type), nd = spec.outShape.length;
   return {
-    kind: "gpu",
-    devIns: kernel.buffers,
-    hostIns: [],
-    strided: new Set(),
-    plan: (run) => {
-      const shape = broadcastRuntime(run.shapes, types, nd, () => `${node.where()} on WebGPU`);
-      const n = shape.reduce((a, b) => a * b, 1);
-      return {
-        outputs: [shape],
-        passes: [{
-          wgsl: kernel.source,
-          bind: [...kernel.buffers.map((i) => `in${i}` as const), "out0"],
-          uniforms: Array.from(uniformWords(kernel, spec, shape)),
-          workgroups: dispatchSize(n, run.limits.maxComputeWorkgroupsPerDimension),
-          label: `elementwise ${node.op.name}`,
-        }],
-      };
+    unit: {
+      kind: "gpu",
+      devIns: kernel.buffers,
+      hostIns: [],
+      strided: new Set(),
+      info: infoOf(node),
+      plan: (run) => {
+        const shape = broadcastRuntime(run.shapes, types, nd, () => `${node.where()} on WebGPU`);
+        const n = shape.reduce((a, b) => a * b, 1);
+        return {
+          outputs: [shape],
+          passes: [{
+            wgsl: kernel.source,
+            bind: [...kernel.buffers.map((i) => `in${i}` as const), "out0"],
+            uniforms: Array.from(uniformWords(kernel, spec, shape)),
+            workgroups: dispatchSize(n, run.limits.maxComputeWorkgroupsPerDimension),
+            label: `elementwise ${node.op.name}`,
+          }],
+        };
+      },
     },
   };
 }
 
-function templateDecision(node: Apply, t: WgslKernelTemplate): Decision {
+function templateChoice(node: Apply, t: WgslKernelTemplate): Choice {
   const info = infoOf(node);
   const why = t.unsupported?.(info);
-  if (why) return { kind: "cpu", reason: why };
+  if (why) return { host: why };
   const hostIns = [...(t.hostInputs?.(info) ?? [])];
   const devIns = node.inputs.map((_, i) => i).filter((i) => !hostIns.includes(i));
   for (const i of devIns) {
     if (!wgslType(node.inputs[i].dtype)) {
-      return { kind: "cpu", reason: `input ${i} is ${node.inputs[i].dtype}, which WGSL has no type for` };
+      return { host: `input ${i} is ${node.inputs[i].dtype}, which WGSL has no type for` };
     }
   }
   for (const o of node.outputs) {
     if (!wgslType(o.dtype) && !(o.dtype === "int64" && t.int64AsI32)) {
-      return { kind: "cpu", reason: `its output is ${o.dtype}, which WGSL has no type for` };
+      return { host: `its output is ${o.dtype}, which WGSL has no type for` };
     }
   }
   return {
-    kind: "gpu",
-    plan: (run) => t.plan(run),
-    devIns,
-    hostIns,
-    strided: new Set(t.stridedInputs ?? []),
+    unit: {
+      kind: "gpu",
+      plan: (run) => t.plan(run),
+      devIns,
+      hostIns,
+      strided: new Set(t.stridedInputs ?? []),
+      info,
+    },
   };
 }
 
-/** Decide where a node runs. */
-function decide(node: Apply, host: ProgramBuilder): Decision {
+/** Where a node runs, judged alone (dimshuffles are folded afterwards, knowing their readers). */
+function choose(node: Apply, place: Partitioner<WebGpuUnit>): Choice {
   // Elementwise ops bring their own WGSL expression (ScalarRule.wgsl).
-  if (node.op.scalar) return elementwiseDecision(node);
+  if (node.op.scalar) return elementwiseChoice(node);
   const rule = webgpuTable.get(node.op);
-  if (rule?.group) return elementwiseDecision(node);
-  if (rule?.host) return { kind: "shape" };
-  if (rule?.scan) return scanDecision(node, host);
-  if (rule?.template) return templateDecision(node, rule.template);
+  if (rule?.group) return elementwiseChoice(node);
+  if (rule?.host) {
+    return { unit: { kind: "shape" }, note: "read from the shapes on the host (no kernel, no transfer)" };
+  }
+  if (rule?.scan) return scanChoice(node, place);
+  if (rule?.template) return templateChoice(node, rule.template);
   const why = webgpuTable.reason(node.op);
-  return { kind: "cpu", reason: `${node.op.name} has no WebGPU kernel` + (why ? ` (${why})` : "") };
+  return { host: `${node.op.name} has no WebGPU kernel` + (why ? ` (${why})` : "") };
 }
 
 /** Whether a node is computed on the host from shapes (a scan body may read it every step). */
 const readsShapes = (node: Apply | null) => !!node && !!webgpuTable.get(node.op)?.host;
 
 /** A scan runs on the GPU when its body has only GPU nodes and no step reads a value back. */
-function scanDecision(node: Apply, host: ProgramBuilder): Decision {
+function scanChoice(node: Apply, place: Partitioner<WebGpuUnit>): Choice {
   const p = node.params as ScanParams;
   const hostN = p.hasN ? 1 : 0;
   for (const v of [...node.inputs.slice(hostN), ...node.outputs, ...p.innerInputs]) {
     if (!wgslType(v.dtype)) {
-      return {
-        kind: "cpu",
-        reason: `scan with ${v.dtype} values, which WGSL has no type for, runs on the CPU`,
-      };
+      return { host: `scan with ${v.dtype} values, which WGSL has no type for, runs on the CPU` };
     }
   }
   let inner: Schedule;
   try {
-    inner = schedule(p.innerInputs, p.innerOutputs, host);
+    inner = place(p.innerInputs, p.innerOutputs);
   } catch (e) {
-    return { kind: "cpu", reason: `its body could not be placed: ${(e as Error).message}` };
+    return { host: `its body could not be placed: ${(e as Error).message}` };
   }
   const cpu = inner.placement.filter((q) => q.device === "cpu");
   if (cpu.length) {
     return {
-      kind: "cpu",
-      reason: `the whole scan runs on the CPU: its body has nodes without WebGPU kernels (${
+      host: `the whole scan runs on the CPU: its body has nodes without WebGPU kernels (${
         cpu.map((q) => `${q.label}: ${q.reason}`).join("; ")
       })`,
     };
   }
-  for (const u of inner.units) {
+  for (const u of inner.steps) {
     if (u.kind !== "gpu") continue;
     for (const i of u.hostIns) {
       const v = u.node.inputs[i];
       if (!(v instanceof Constant) && !readsShapes(v.owner)) {
         return {
-          kind: "cpu",
-          reason: `the whole scan runs on the CPU: its body reads ${labelOf(u.node)}'s input ${i} ` +
+          host: `the whole scan runs on the CPU: its body reads ${labelOf(u.node)}'s input ${i} ` +
             `on the host at every step`,
         };
       }
     }
   }
-  return { kind: "scan", inner };
+  return {
+    unit: { kind: "scan", inner },
+    note: `body of ${inner.placement.length} nodes recorded at every step (no readback between steps)`,
+  };
 }
 
 /**
@@ -287,155 +222,50 @@ function splitUnlowerable(outputs: readonly Variable[], stopAt: ReadonlySet<Vari
 }
 
 /**
- * Place every node computing `outputs` from `roots` and build the schedule; `host`
- * builds the programs of the CPU segments.
+ * The WebGPU engine as the scheduler sees it (compile/partition.ts): each node on the
+ * GPU when it can run there, with transposing dimshuffles folded into readers that
+ * take strided inputs, and fused nodes it cannot run whole split into their steps.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { schedule } from "./placement.ts";
+ * import { webgpuEngine } from "./placement.ts";
  * import { exp } from "../../ops/exp_log.ts";
  * import { cast } from "../../ops/cast.ts";
  * import { fvector } from "../../ops/constructors.ts";
- * import { buildHostProgram } from "../../compile/schedule.ts";
- * const x = fvector("x");
- * const s = schedule([x], [cast(exp(x), "float64")], buildHostProgram);
- * assert(s.placement.map((p) => p.device).join() === "webgpu,cpu");
+ * import { toposort } from "../../core/walk.ts";
+ * const x = fvector("x"), y = cast(exp(x), "float64");
+ * const nodes = toposort([y], new Set([x]));
+ * const choices = webgpuEngine.choose(nodes, [y], () => { throw new Error("no scan here"); });
+ * assert.deepEqual(choices.map((c) => "host" in c ? "cpu" : c.unit.kind), ["gpu", "cpu"]);
  * ```
  */
-export function schedule(
-  roots: readonly Variable[],
-  outputs: readonly Variable[],
-  host: ProgramBuilder,
-): Schedule {
-  const slots = new Map<Variable, number>();
-  const constants = new Map<number, Constant>();
-  const slotOf = (v: Variable): number => {
-    let s = slots.get(v);
-    if (s === undefined) {
-      s = slots.size;
-      slots.set(v, s);
-      if (v instanceof Constant) constants.set(s, v);
+export const webgpuEngine: DeviceEngine<WebGpuUnit> = {
+  device: "webgpu",
+  prepare: splitUnlowerable,
+  choose(nodes, outputs, place) {
+    const choices = nodes.map((n) => choose(n, place));
+    // Fold transposing dimshuffles into readers that take strided inputs.
+    const chosen = new Map(nodes.map((n, k) => [n, choices[k]]));
+    const readers = new Map<Variable, { node: Apply; pos: number }[]>();
+    for (const n of nodes) {
+      n.inputs.forEach((v, pos) =>
+        readers.get(v)?.push({ node: n, pos }) ?? readers.set(v, [{ node: n, pos }])
+      );
     }
-    return s;
-  };
-  roots.forEach(slotOf);
-  const rootSet = new Set(roots);
-  outputs = splitUnlowerable(outputs, rootSet);
-  const nodes = toposort(outputs, rootSet);
-  const decisions = new Map(nodes.map((n) => [n, decide(n, host)]));
-
-  // Fold transposing dimshuffles into readers that take strided inputs.
-  const readers = new Map<Variable, { node: Apply; pos: number }[]>();
-  for (const n of nodes) {
-    n.inputs.forEach((v, pos) =>
-      readers.get(v)?.push({ node: n, pos }) ?? readers.set(v, [{ node: n, pos }])
-    );
-  }
-  const outSet = new Set(outputs);
-  const folded = new Set<Apply>();
-  for (const n of nodes) {
-    if (n.op.name !== "dimshuffle" || !wgslType(n.inputs[0].dtype) || outSet.has(n.outputs[0])) continue;
-    const rs = readers.get(n.outputs[0]) ?? [];
-    const ok = rs.length > 0 && rs.every(({ node, pos }) => {
-      const d = decisions.get(node)!;
-      return d.kind === "gpu" && d.strided.has(pos);
+    const outSet = new Set(outputs);
+    nodes.forEach((n, k) => {
+      if (n.op.name !== "dimshuffle" || !wgslType(n.inputs[0].dtype) || outSet.has(n.outputs[0])) return;
+      const rs = readers.get(n.outputs[0]) ?? [];
+      const strided = (c: Choice | undefined, pos: number) =>
+        !!c && "unit" in c && c.unit.kind === "gpu" && c.unit.strided.has(pos);
+      if (rs.length > 0 && rs.every(({ node, pos }) => strided(chosen.get(node), pos))) {
+        choices[k] = {
+          unit: { kind: "view", pattern: (n.params as DimShuffleParams).pattern },
+          note: "folded into its readers' indexing (no kernel)",
+        };
+      }
     });
-    if (ok) folded.add(n);
-  }
-
-  const placement: Placement[] = [];
-  const units: Unit[] = [];
-  let run: Apply[] = [];
-  const flushCpu = () => {
-    if (run.length) {
-      units.push({ kind: "cpu", nodes: run, program: undefined!, ins: [], outs: [], dying: [] });
-    }
-    run = [];
-  };
-  for (const node of nodes) {
-    const d = decisions.get(node)!;
-    const label = labelOf(node);
-    const ins = node.inputs.map(slotOf), outs = node.outputs.map(slotOf);
-    if (folded.has(node)) {
-      placement.push({
-        node,
-        label,
-        device: "webgpu",
-        note: "folded into its readers' indexing (no kernel)",
-      });
-      flushCpu();
-      units.push({
-        kind: "view",
-        node,
-        ins,
-        outs,
-        pattern: (node.params as DimShuffleParams).pattern,
-        dying: [],
-      });
-    } else if (d.kind === "scan") {
-      placement.push({
-        node,
-        label,
-        device: "webgpu",
-        note: `body of ${d.inner.placement.length} nodes recorded at every step (no readback between steps)`,
-      });
-      flushCpu();
-      units.push({ kind: "scan", node, ins, outs, inner: d.inner, dying: [] });
-    } else if (d.kind === "cpu") {
-      placement.push({ node, label, device: "cpu", reason: d.reason });
-      run.push(node);
-    } else if (d.kind === "shape") {
-      placement.push({
-        node,
-        label,
-        device: "webgpu",
-        note: "read from the shapes on the host (no kernel, no transfer)",
-      });
-      flushCpu();
-      units.push({ kind: "shape", node, ins, outs, dying: [] });
-    } else {
-      placement.push({ node, label, device: "webgpu" });
-      flushCpu();
-      units.push({
-        kind: "gpu",
-        node,
-        ins,
-        outs,
-        devIns: d.devIns,
-        hostIns: d.hostIns,
-        strided: d.strided,
-        info: infoOf(node),
-        plan: d.plan,
-        dying: [],
-      });
-    }
-  }
-  flushCpu();
-  const outSlots = outputs.map(slotOf);
-
-  // CPU segments: inputs from outside the segment; outputs that a later unit (or the caller) reads.
-  const lastReader = new Map<Variable, number>();
-  units.forEach((u, k) => {
-    for (const n of u.kind === "cpu" ? u.nodes : [u.node]) for (const i of n.inputs) lastReader.set(i, k);
-  });
-  for (const o of outputs) lastReader.set(o, Infinity);
-  units.forEach((u, k) => {
-    if (u.kind !== "cpu") return;
-    const produced = new Set(u.nodes.flatMap((n) => n.outputs));
-    const ext = [...new Set(u.nodes.flatMap((n) => n.inputs))]
-      .filter((v) => !produced.has(v) && !(v instanceof Constant));
-    const outs = [...produced].filter((v) => (lastReader.get(v) ?? -1) > k);
-    u.program = host(ext, outs);
-    u.ins = ext.map(slotOf);
-    u.outs = outs.map(slotOf);
-  });
-
-  // Values no later unit reads are let go after their last reader (outputs are kept).
-  const keep = new Set(outSlots);
-  const last = new Map<number, number>();
-  units.forEach((u, i) => u.ins.forEach((x) => last.set(x, i)));
-  for (const [x, i] of last) if (!keep.has(x)) units[i].dying.push(x);
-  for (const u of units) u.dying = [...new Set(u.dying)];
-  return { units, placement, slots, constants, outSlots, nSlots: slots.size };
-}
+    return choices;
+  },
+};

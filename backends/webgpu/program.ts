@@ -1,5 +1,6 @@
 /**
- * The WebGPU program: the schedule of placement.ts, run call by call (run.ts) with the
+ * The WebGPU program: the graph as the scheduler partitioned it (placement.ts holds the
+ * engine's rules), run call by call (run.ts) with the
  * function's shared variables kept on the device.
  *
  * A call binds its inputs (host arrays, or DeviceArrays left on the device by an earlier
@@ -15,14 +16,16 @@ import { DeviceError, HypatiaError, InputError } from "../../core/errors.ts";
 import type { NDArray } from "../../core/ndarray.ts";
 import type { SharedVariable } from "../../core/shared.ts";
 import type { Variable } from "../../core/graph.ts";
-import type { ProgramBuilder } from "../kernel.ts";
+import type { Partitioner } from "../device_engine.ts";
+import type { CpuProgram } from "../kernel.ts";
 import { acquireDevice, type GpuContext, navigatorGpu } from "./device.ts";
 import { type DevValue, WebGpuCall } from "./call.ts";
 import { DeviceArray, ResidentValue } from "./device_array.ts";
-import { type Placement, schedule } from "./placement.ts";
+import type { Schedule, WebGpuUnit } from "./placement.ts";
+import type { Placement } from "../device_engine.ts";
 import { DeviceCaches, type RootValue, ScheduleRun } from "./run.ts";
 
-export type { Placement } from "./placement.ts";
+export type { Placement } from "../device_engine.ts";
 
 /** One call of a compiled function, as compile/function.ts hands it to an asynchronous program. */
 export interface CallRequest {
@@ -55,6 +58,11 @@ export interface AsyncProgram {
   acceptArgument(value: unknown, input: Variable, what: string): unknown;
   /** Give the program's device buffers back to the pool; later calls are errors. */
   dispose(): void;
+  /**
+   * Give the buffers kept for later calls back (device buffers to the device's pool, the
+   * CPU segments' pooled arrays dropped); later calls make them again.
+   */
+  free(): void;
 }
 
 /**
@@ -111,7 +119,7 @@ export function checkUpdates<V extends { shape: readonly number[] }>(
 
 /**
  * Build a WebGPU program computing `outputs` from `roots` (inputs, then shared
- * variables); `host` builds the programs of the nodes that stay on the CPU. `name` is
+ * variables); `place` partitions it between the GPU and host segments. `name` is
  * used in the placement note printed when some nodes stay on the CPU.
  *
  * @example
@@ -122,10 +130,10 @@ export function checkUpdates<V extends { shape: readonly number[] }>(
  * import { exp } from "../../ops/exp_log.ts";
  * import { fvector } from "../../ops/constructors.ts";
  * import { asarray } from "../../core/ndarray.ts";
- * import { buildHostProgram } from "../../compile/schedule.ts";
+ * import { placeOnWebGpu } from "../../compile/schedule.ts";
  * if (navigatorGpu()) {
  *   const x = fvector("x");
- *   const p = buildWebGpuProgram([x], [exp(x)], "f", buildHostProgram);
+ *   const p = buildWebGpuProgram([x], [exp(x)], "f", placeOnWebGpu);
  *   const [y] = await p.run([asarray([0], { dtype: "float32" })]).catch(() => [undefined]);
  *   if (y) assert(y.data[0] === 1);
  * }
@@ -135,7 +143,7 @@ export function buildWebGpuProgram(
   roots: readonly Variable[],
   outputs: readonly Variable[],
   name: string,
-  host: ProgramBuilder,
+  place: Partitioner<WebGpuUnit>,
 ): AsyncProgram {
   if (!navigatorGpu()) {
     throw new DeviceError(
@@ -143,7 +151,16 @@ export function buildWebGpuProgram(
         `Deno has it, Bun does not). Use device: "cpu", or "auto" to fall back to the CPU`,
     );
   }
-  const sched = schedule(roots, outputs, host);
+  const sched = place(roots, outputs);
+  // The CPU segments' programs (scan bodies' on the GPU included), for free().
+  const hostPrograms: CpuProgram[] = [];
+  const collect = (p: Schedule): void => {
+    for (const step of p.steps) {
+      if (step.kind === "host") hostPrograms.push(step.program);
+      else if (step.kind === "scan") collect(step.inner);
+    }
+  };
+  collect(sched);
   const { placement, outSlots } = sched;
   const rootSlots = roots.map((r) => sched.slots.get(r)!);
   const onCpu = placement.filter((p) => p.device === "cpu");
@@ -237,7 +254,7 @@ export function buildWebGpuProgram(
     }
   };
 
-  return {
+  const program: AsyncProgram = {
     roots,
     device: "webgpu",
     placement,
@@ -307,5 +324,29 @@ export function buildWebGpuProgram(
       caches?.release();
       caches = undefined;
     },
+    free() {
+      // A call in flight still uses the caches: they are freed when the last one settles.
+      if (inFlight > 0) freeLater = true;
+      else freeNow();
+    },
   };
+  let inFlight = 0, freeLater = false;
+  const freeNow = () => {
+    freeLater = false;
+    caches?.release();
+    caches = undefined;
+    for (const p of hostPrograms) p.free();
+  };
+  const counted = async <T>(work: () => Promise<T>): Promise<T> => {
+    inFlight++;
+    try {
+      return await work();
+    } finally {
+      if (--inFlight === 0 && freeLater) freeNow();
+    }
+  };
+  const { run, call } = program;
+  program.run = (values, wanted) => counted(() => run(values, wanted));
+  program.call = (req) => counted(() => call(req));
+  return program;
 }

@@ -18,7 +18,8 @@ import { type GpuContext, type GpuStore, laneBytes, pipelineFor, UNIFORM_USAGE }
 import { bufferId, type DevValue, type WebGpuCall } from "./call.ts";
 import type { GpuBuffer, GpuComputePipeline } from "./gpu_types.ts";
 import { type BindRef, checkPlan, type InputLayout, type KernelRunInfo } from "./kernel_template.ts";
-import type { CpuUnit, GpuUnit, Schedule, ShapeUnit, ViewUnit } from "./placement.ts";
+import type { GpuUnit, Schedule, ShapeUnit, ViewUnit } from "./placement.ts";
+import type { DeviceStep, HostSegment } from "../device_engine.ts";
 import { runScanUnit } from "./scan_gpu.ts";
 
 /** Per pass of a unit: its uniform buffer and words, and recent bind groups. */
@@ -35,7 +36,7 @@ interface PassCache {
 export class DeviceCaches {
   readonly ctx: GpuContext;
   readonly constants = new Map<number, GpuStore>();
-  readonly passes = new Map<GpuUnit, PassCache[]>();
+  readonly passes = new Map<DeviceStep<GpuUnit>, PassCache[]>();
   /** Caches of inner schedules (scan bodies), by their unit. */
   readonly inner = new Map<object, DeviceCaches>();
 
@@ -167,9 +168,9 @@ export class ScheduleRun {
     missing.forEach((s, k) => (this.host[s] = got[k]));
   }
 
-  /** Run every unit. */
+  /** Run every step. */
   async execute(): Promise<void> {
-    for (const u of this.#s.units) {
+    for (const u of this.#s.steps) {
       try {
         if (u.kind === "gpu") await this.#gpu(u);
         else if (u.kind === "view") this.#view(u);
@@ -182,7 +183,7 @@ export class ScheduleRun {
           );
         } else await this.#cpu(u);
       } catch (e) {
-        throw contextualize(e, u.kind === "cpu" ? undefined : u.node.where());
+        throw contextualize(e, u.kind === "host" ? undefined : u.node.where());
       }
       for (const s of u.dying) {
         const d = this.dev[s];
@@ -202,7 +203,7 @@ export class ScheduleRun {
     }
   }
 
-  #view(u: ViewUnit): void {
+  #view(u: DeviceStep<ViewUnit>): void {
     const x = this.devOf(u.ins[0]), lay = layoutOf(x);
     const shape = u.pattern.map((p) => (p === "x" ? 1 : x.shape[p]));
     const strides = u.pattern.map((p) => (p === "x" ? 0 : lay.strides[p]));
@@ -214,19 +215,19 @@ export class ScheduleRun {
     };
   }
 
-  #shape(u: ShapeUnit): void {
+  #shape(u: DeviceStep<ShapeUnit>): void {
     const ins = u.ins.map((s, i) => this.host[s] ?? shapeOnly(u.node.inputs[i].dtype, this.shapeOf(s)));
     const outs = u.node.op.perform!(ins, u.node.params, u.node);
     u.outs.forEach((s, k) => (this.host[s] = outs[k]));
   }
 
-  async #cpu(u: CpuUnit): Promise<void> {
+  async #cpu(u: HostSegment): Promise<void> {
     await this.ensureHost(u.ins);
     const outs = u.program.run(u.ins.map((s) => this.host[s]!));
     u.outs.forEach((s, k) => (this.host[s] = outs[k]));
   }
 
-  async #gpu(u: GpuUnit): Promise<void> {
+  async #gpu(u: DeviceStep<GpuUnit>): Promise<void> {
     const ctx = this.#call.ctx;
     if (u.hostIns.length) await this.ensureHost(u.hostIns.map((i) => u.ins[i]));
     const scalars: (number | undefined)[] = u.ins.map(() => undefined);

@@ -25,6 +25,7 @@ import { dispatchSize, WORKGROUP_SIZE } from "./codegen.ts";
 import { type GpuStore, laneBytes, pipelineFor } from "./device.ts";
 import type { GpuComputePipeline } from "./gpu_types.ts";
 import type { ScanUnit } from "./placement.ts";
+import type { DeviceStep } from "../device_engine.ts";
 
 /** What the scan needs of the run it is part of (run.ts's ScheduleRun). */
 export interface ScanHost {
@@ -91,7 +92,7 @@ function addSource(t: string): string {
  */
 export async function runScanUnit(
   host: ScanHost,
-  u: ScanUnit,
+  u: DeviceStep<ScanUnit>,
   makeRun: (roots: readonly (readonly [number, NDArray | DevValue])[]) => InnerRun,
 ): Promise<void> {
   const node = u.node, p = node.params as ScanParams, call = host.call, ctx = call.ctx;

@@ -37,8 +37,8 @@ import {
 } from "../../ops/reduce.ts";
 import { reduceWgsl } from "../../ops/reduce_wgsl.ts";
 import { scanOp } from "../../ops/scan/scan.ts";
-import { reshapeOp } from "../../ops/shape.ts";
-import { shapeIOp, shapeOp } from "../../ops/shape_i.ts";
+import { reshapeOp } from "../../ops/reshape.ts";
+import { shapeIOp, shapeOp } from "../../ops/shape.ts";
 import { logSoftmaxOp, logsumexpOp, softmaxGradOp, softmaxOp } from "../../ops/softmax.ts";
 import { softmaxWgsl } from "../../ops/softmax_wgsl.ts";
 import { incSubtensorOp, subtensorOp } from "../../ops/subtensor.ts";
@@ -47,8 +47,27 @@ import { prodOthersWgsl, tensordotWgsl } from "../../ops/tensordot_wgsl.ts";
 import { mrgRandomOp } from "../../random/mrg_op.ts";
 import { mrgWgsl } from "../../random/mrg_wgsl.ts";
 import { numpyRandomOp } from "../../random/numpy_op.ts";
+import { advancedIncSubtensorOp, advancedSubtensorOp } from "../../ops/advanced_subtensor.ts";
+import { bartlettOp } from "../../ops/bartlett.ts";
+import { bincountOp } from "../../ops/bincount.ts";
+import { cumprodGradOp, cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { cumulativeWgsl } from "../../ops/cumulative_wgsl.ts";
+import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
+import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
+import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
+import { squeezeOp } from "../../ops/squeeze.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import type { WgslKernelTemplate } from "./kernel_template.ts";
+import {
+  considerConstantOp,
+  disconnectedGradOp,
+  gradClipOp,
+  gradScaleOp,
+  undefinedGradOp,
+  zeroGradOp,
+} from "../../ops/grad_helpers.ts";
+import { permuteRowElementsOp } from "../../ops/permute_row_elements.ts";
+import { printOp } from "../../ops/print.ts";
 
 /** How the WebGPU engine runs one (non-elementwise) op. */
 export interface WebgpuRule {
@@ -114,4 +133,34 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .register(arangeOp, kernel(arangeWgsl))
   .register(eyeOp, kernel(eyeWgsl))
   .register(mrgRandomOp, kernel(mrgWgsl))
-  .decline(numpyRandomOp, "NumPy-backed random ops run on the CPU (Mersenne Twister and NumPy's algorithms)");
+  .decline(numpyRandomOp, "NumPy-backed random ops run on the CPU (Mersenne Twister and NumPy's algorithms)")
+  // Issue 16, advanced indexing (h-index).
+  .decline(
+    [advancedSubtensorOp, advancedIncSubtensorOp],
+    "the positions come from index values and masks (data-dependent shapes, out-of-range errors): planned on the host",
+  )
+  // Issue 16, extra_ops (h-index).
+  .register(cumsumOp, kernel(cumulativeWgsl("+")))
+  .register(cumprodOp, kernel(cumulativeWgsl("*")))
+  .decline(
+    cumprodGradOp,
+    "cumprod's gradient (a backward then a forward pass per line) has no WGSL kernel yet",
+  )
+  .decline(
+    [bincountOp, uniqueOp, unravelIndexOp, ravelMultiIndexOp, searchsortedOp],
+    "data-dependent lengths or errors found while reading the values (negative bins, indices out of range): host",
+  )
+  .decline([fillDiagonalOp, squeezeOp, bartlettOp], "small copies and a window of M values: host")
+  // Gradient helpers (issue 16, group "helpers").
+  .decline(
+    [zeroGradOp, considerConstantOp, disconnectedGradOp, undefinedGradOp, gradClipOp, gradScaleOp],
+    "identities removed by the optimiser after differentiation; unoptimised (FAST_COMPILE) the host passes the value on",
+  )
+  .decline(
+    permuteRowElementsOp,
+    "permutations are int64 (WGSL has no 64-bit integers) and come from the NumPy streams, which run on the CPU",
+  )
+  .decline(
+    printOp,
+    "printing needs the value on the host: the node runs there, reading the value back (one transfer each way), which is what a user printing a value asks for",
+  );

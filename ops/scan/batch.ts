@@ -22,7 +22,7 @@ import { dimshuffle } from "../dimshuffle.ts";
 import { minimum } from "../minmax.ts";
 import { type ReduceParams, sum } from "../reduce.ts";
 import type { ScanParams } from "./params.ts";
-import { shapeI } from "../shape_i.ts";
+import { shapeI } from "../shape.ts";
 import { slice } from "../subtensor.ts";
 import type { IncSubtensorParams, IndexEntry, SubtensorParams } from "../subtensor.ts";
 import { switch_ } from "../switch.ts";
