@@ -149,6 +149,26 @@ Deno.test("onnx: an RNN through scan, and its gradient (backpropagation through 
   await compareWithOrt(f, [xv, f64([0.1, -0.2, 0.3])], { rtol: 1e-10, atol: 1e-12, what: "rnn" });
 });
 
+Deno.test("onnx: scan helpers export too: map, foldl, and checkpointed scan (a scan inside a scan) with its gradient", async () => {
+  const x = T.dvector("x"), h0 = T.dscalar("h0");
+  const [hs] = T.scanCheckpoints({
+    fn: (xt: T.Variable, h: T.Variable) => T.tanh(T.add(h, xt)),
+    sequences: x,
+    outputsInfo: h0,
+    saveEveryN: 4,
+  });
+  const hT = T.get(hs, -1);
+  const g = T.grad(hT, h0);
+  const [squares] = T.map((v: T.Variable) => T.sqr(v), x);
+  const [total] = T.foldl((v: T.Variable, acc: T.Variable) => T.add(acc, v), x, h0);
+  const f = T.function([x, h0], [hs, hT, g, squares, total]);
+  await compareWithOrt(f, [f64([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]), T.asarray(0.3, { dtype: "float64" })], {
+    rtol: 1e-12,
+    atol: 1e-14,
+    what: "scan helpers",
+  });
+});
+
 Deno.test("onnx: shapes the type leaves unknown are symbolic dimensions; known ones are lengths", () => {
   const x = T.tensor("x", { dtype: "float32", shape: [null, 3] });
   const model = toOnnx(T.function([x], T.exp(x)));
