@@ -149,6 +149,23 @@ Deno.test("onnx: an RNN through scan, and its gradient (backpropagation through 
   await compareWithOrt(f, [xv, f64([0.1, -0.2, 0.3])], { rtol: 1e-10, atol: 1e-12, what: "rnn" });
 });
 
+Deno.test("onnx: a truncated gradient through scan (truncateGradient) exports and matches", async () => {
+  const xs = T.dvector("xs"), h0 = T.dscalar("h0");
+  const [hs] = T.scan({
+    fn: (x: T.Variable, h: T.Variable) => T.tanh(T.add(T.mul(h, 0.9), x)),
+    sequences: xs,
+    outputsInfo: h0,
+    truncateGradient: 2,
+  });
+  const [g, gx] = T.grad(T.sum(hs), [h0, xs]);
+  const f = T.function([xs, h0], [hs, g, gx]);
+  await compareWithOrt(f, [f64([0.1, -0.4, 0.3, 0.8, -0.2]), T.asarray(0.5, { dtype: "float64" })], {
+    rtol: 1e-12,
+    atol: 1e-14,
+    what: "truncated BPTT",
+  });
+});
+
 Deno.test("onnx: scan helpers export too: map, foldl, and checkpointed scan (a scan inside a scan) with its gradient", async () => {
   const x = T.dvector("x"), h0 = T.dscalar("h0");
   const [hs] = T.scanCheckpoints({

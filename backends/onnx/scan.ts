@@ -32,11 +32,19 @@ function rowAt(g: OnnxGraph, a: Val, b: number, t: Val, o: number): Val {
   return b === 1 ? add(g, a, i) : sub(g, a, i);
 }
 
+/** `v`'s rows (of `have`) followed by zero rows up to `want`. */
+function padRows(g: OnnxGraph, v: Val, want: Val, have: Val): Val {
+  const rowShape = g.op1("Slice", [g.op1("Shape", [v], "int64"), g.ints([1]), g.ints([FAR])], "int64");
+  const missing = g.op1("Unsqueeze", [sub(g, want, have), g.ints([0])], "int64");
+  const shape = g.op1("Concat", [missing, rowShape], "int64", { axis: 0 });
+  const zeros = g.op1("Expand", [g.scalar(0, v.dtype), shape], v.dtype);
+  return g.op1("Concat", [v, zeros], v.dtype, { axis: 0 });
+}
+
 export const scanRule: NodeRule = {
   kind: "node",
   lower(g, node, ins) {
     const p = node.params as ScanParams;
-    if (p.truncate !== null) g.refuse("a scan stopped early (truncate) has no ONNX Loop counterpart here");
     const seqs = ins.slice(p.seqStart, p.initStart);
     const inits = ins.slice(p.initStart, p.nonSeqStart);
     const nonSeqs = ins.slice(p.nonSeqStart);
@@ -48,6 +56,9 @@ export const scanRule: NodeRule = {
       n = avail.length === 1 ? avail[0] : g.op1("Min", avail, "int64");
     }
     const maps = seqs.map((_, j) => rowMap(g, p.seqs[j], lens[j], n));
+    // A truncated scan (a truncated gradient's) runs at most `truncate` steps; its outputs
+    // keep the shapes of n steps, zeros past the steps run (as the CPU runner's).
+    const steps = p.truncate === null ? n : g.op1("Min", [n, g.scalar(p.truncate, "int64")], "int64");
 
     // Carried values: states (the value, or a history of L rows), then like-collected sums.
     const lags = p.states.map(lagsOf);
@@ -132,7 +143,7 @@ export const scanRule: NodeRule = {
     );
     const loopOuts = g.op(
       "Loop",
-      [n, "", ...carried],
+      [steps, "", ...carried],
       [
         ...carried.map((v) => v.dtype),
         ...keptStates.map((k) => node.outputs[k].dtype),
@@ -141,14 +152,19 @@ export const scanRule: NodeRule = {
       { body },
     );
     const finals = loopOuts.slice(0, carried.length);
-    const stacked = loopOuts.slice(carried.length);
+    const stacked = loopOuts.slice(carried.length).map((
+      v,
+    ) => (p.truncate === null ? v : padRows(g, v, n, steps)));
     return node.outputs.map((_, i) => {
       if (i < p.states.length) {
         const s = p.states[i];
         if (s.keep === "all") return stacked[keptStates.indexOf(i)];
-        return s.stacked || lags[i] > 1
+        const last = s.stacked
           ? g.op1("Gather", [finals[i], g.scalar(-1, "int64")], finals[i].dtype, { axis: 0 })
           : finals[i];
+        if (!s.truncZero || p.truncate === null) return last;
+        const cut = g.op1("Less", [steps, n], "bool");
+        return g.op1("Where", [cut, g.scalar(0, last.dtype), last], last.dtype);
       }
       const m = i - p.states.length;
       return p.collects[m].like === null
