@@ -73,8 +73,11 @@ export function toOnnx(fn: AnyCompiledFunction, options: OnnxOptions = {}): Uint
   const inputs: ValueInfoProto[] = [];
   const defaults: TensorProto[] = [];
 
-  const claim = (wanted: string | undefined, fallback: string) =>
-    wanted !== undefined && wanted !== "" && state.claim(wanted) ? wanted : state.fresh(fallback);
+  // The wanted name (the fallback for a nameless value), else a numbered one after it.
+  const claim = (wanted: string | undefined, fallback: string) => {
+    const name = wanted || fallback;
+    return state.claim(name) ? name : state.fresh(name);
+  };
   const typeOf = (name: string, v: Variable) =>
     valueInfo(name, v.dtype, v.type.shape.map((d, i) => (d === null ? `${name}_dim${i}` : d)));
 
@@ -87,7 +90,7 @@ export function toOnnx(fn: AnyCompiledFunction, options: OnnxOptions = {}): Uint
   const sharedNames = new Map<SharedVariable, string>();
   const sharedName = (s: SharedVariable) => {
     let name = sharedNames.get(s);
-    if (name === undefined) sharedNames.set(s, name = claim(s.name, "shared"));
+    if (name === undefined) sharedNames.set(s, name = claim(s.name, `shared${sharedNames.size}`));
     return name;
   };
   const sharedValues: TensorProto[] = [];

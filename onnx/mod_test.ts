@@ -198,6 +198,24 @@ Deno.test("onnx: shapes the type leaves unknown are symbolic dimensions; known o
   assert.equal((decodeModel(model).opset_import as { version: number }[])[0].version, 17);
 });
 
+Deno.test("onnx: unnamed inputs and taken names get names of their own; outputs and updates are named", () => {
+  const x = T.dvector(), y = T.dvector("x");
+  const s = T.shared(T.asarray([1, 2], { dtype: "float64" }), "x"),
+    t = T.shared(T.asarray([3, 4], { dtype: "float64" }));
+  const f = T.function([x, y], [T.add(x, s), T.mul(y, t)], { updates: [[s, T.add(s, 1)], [t, T.mul(t, 2)]] });
+  const graph = decodeModel(toOnnx(f, { sharedAsInputs: true })).graph as {
+    input: { name: string }[];
+    output: { name: string }[];
+  };
+  const ins = graph.input.map((i) => i.name), outs = graph.output.map((o) => o.name);
+  assert.equal(ins.length, 4);
+  assert.equal(new Set(ins).size, 4);
+  assert.deepEqual(ins.slice(0, 2), ["input0", "x"]);
+  assert.match(ins[2], /^x_\d+$/); // the shared "x": its name was taken by the input
+  assert.equal(ins[3], "shared1");
+  assert.deepEqual(outs, ["output_0", "output_1", `${ins[2]}_update`, "shared1_update"]);
+});
+
 Deno.test("onnx: a function drawing random numbers is refused, naming the node and the line", () => {
   const srng = new T.MRGRandomStreams(1);
   const x = T.dvector("x");
