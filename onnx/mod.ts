@@ -98,7 +98,8 @@ export function toOnnx(fn: AnyCompiledFunction, options: OnnxOptions = {}): Uint
     const name = sharedName(s);
     bound.set(s, { name, dtype: s.dtype });
     if (options.sharedAsInputs) inputs.push(typeOf(name, s));
-    else sharedValues.push(tensorProto(name, s.getValue({ borrow: true })));
+    // A copy: borrowing would end a device residency and the reuse of an update's buffer.
+    else sharedValues.push(tensorProto(name, s.getValue()));
   }
 
   const values = g.lowerGraph(maker.outputs, bound);
