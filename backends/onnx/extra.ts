@@ -17,15 +17,7 @@ import type { PermuteRowParams } from "../../ops/permute_row_elements.ts";
 import type { RavelParams, UnravelParams } from "../../ops/ravel_index.ts";
 import type { SearchsortedParams, UniqueParams } from "../../ops/sorted.ts";
 import type { SqueezeParams } from "../../ops/squeeze.ts";
-import { type NodeRule, type OnnxGraph, type Val, workDtype } from "./rule.ts";
-
-const FAR = Number.MAX_SAFE_INTEGER;
-
-/** A rule of one output. */
-const one = (lower: (g: OnnxGraph, node: Apply, ins: Val[], out: DType) => Val): NodeRule => ({
-  kind: "node",
-  lower: (g, node, ins) => [g.cast(lower(g, node, ins, node.outputs[0].dtype), node.outputs[0].dtype)],
-});
+import { FAR, type NodeRule, oneOutput, type OnnxGraph, type Val, workDtype } from "./rule.ts";
 
 const i64 = (g: OnnxGraph, v: Val) => g.cast(v, "int64");
 const shapeOf = (g: OnnxGraph, v: Val) => g.op1("Shape", [v], "int64");
@@ -37,7 +29,7 @@ const flat = (g: OnnxGraph, v: Val) => g.op1("Reshape", [v, g.ints([-1])], v.dty
 /** Identity: ops that only mark gradients (removed by canonicalisation) and Print. */
 export const identityRule: NodeRule = { kind: "node", lower: (_g, _n, [x]) => [x] };
 
-export const squeezeRule = one((g, node, [x]) => {
+export const squeezeRule = oneOutput((g, node, [x]) => {
   const { axes } = node.params as SqueezeParams;
   return axes.length ? g.op1("Squeeze", [x, g.ints(axes)], x.dtype) : x;
 });
@@ -114,12 +106,12 @@ function cumInput(g: OnnxGraph, node: Apply, x: Val): { x: Val; ndim: number; ax
   return axis === null ? { x: flat(g, x), ndim: 1, axis: 0 } : { x, ndim: node.inputs[0].ndim, axis };
 }
 
-export const cumsumRule = one((g, node, [x0], out) => {
+export const cumsumRule = oneOutput((g, node, [x0], out) => {
   const { x, axis } = cumInput(g, node, g.cast(x0, workDtype(out)));
   return g.op1("CumSum", [x, g.scalar(axis, "int64")], x.dtype);
 });
 
-export const cumprodRule = one((g, node, [x0], out) => {
+export const cumprodRule = oneOutput((g, node, [x0], out) => {
   const { x, ndim, axis } = cumInput(g, node, g.cast(x0, workDtype(out)));
   return alongFirst(g, x, ndim, axis, (xf) => cumprodFirst(g, xf, false));
 });
@@ -128,7 +120,7 @@ export const cumprodRule = one((g, node, [x0], out) => {
  * cumprod's gradient `P_j S_j` (ops/cumulative.ts): S from the end, `S_j = g_j + x_(j+1) S_(j+1)`,
  * times the exclusive product P; exact at zeros as Hypatia's.
  */
-export const cumprodGradRule = one((g, node, [x0, gz], out) => {
+export const cumprodGradRule = oneOutput((g, node, [x0, gz], out) => {
   const { x, ndim, axis } = cumInput(g, node, g.cast(x0, out));
   const [perm, inverse] = axisFirst(ndim, axis);
   const first = (v: Val) => (axis === 0 ? v : g.op1("Transpose", [v], v.dtype, { perm }));
@@ -150,7 +142,7 @@ export const cumprodGradRule = one((g, node, [x0, gz], out) => {
 // ---- counting, windows, diagonals ----
 
 /** bincount: ScatterElements adding each weight (or 1) into max(x) + 1 (at least minlength) bins. */
-export const bincountRule = one((g, node, [x, w], out) => {
+export const bincountRule = oneOutput((g, node, [x, w], out) => {
   const { minlength } = node.params as BincountParams;
   const xi = i64(g, x);
   const top = g.op1(
@@ -170,7 +162,7 @@ export const bincountRule = one((g, node, [x, w], out) => {
 });
 
 /** bartlett(M): NumPy's formula on n = 1 - M, 3 - M, ..., M - 1; [1] when M is 1, empty below. */
-export const bartlettRule = one((g, _node, [m]) => {
+export const bartlettRule = oneOutput((g, _node, [m]) => {
   const M = g.op1("Max", [g.cast(m, "float64"), g.scalar(0, "float64")], "float64");
   const M1 = g.op1("Sub", [M, g.scalar(1, "float64")], "float64");
   const n = g.op1("Range", [g.op1("Neg", [M1], "float64"), M, g.scalar(2, "float64")], "float64");
@@ -190,7 +182,7 @@ export const bartlettRule = one((g, _node, [m]) => {
  * fillDiagonal: the value where a mask of the diagonal is set. A matrix's mask is EyeLike
  * with the offset; a cube's (all lengths n) is every flat position divisible by 1 + n + n² + ....
  */
-export const fillDiagonalRule = one((g, node, [a, v]) => {
+export const fillDiagonalRule = oneOutput((g, node, [a, v]) => {
   const { offset } = node.params as FillDiagonalParams;
   const nd = node.inputs[0].ndim;
   let mask: Val;
@@ -220,7 +212,7 @@ export const fillDiagonalRule = one((g, node, [a, v]) => {
 // ---- sorted arrays ----
 
 /** searchsorted: how many of a are below v (left) or not above it (right), a sorted. */
-export const searchsortedRule = one((g, node, [a, v, sorter]) => {
+export const searchsortedRule = oneOutput((g, node, [a, v, sorter]) => {
   const { side } = node.params as SearchsortedParams;
   const t = workDtype(a.dtype === "bool" ? "int32" : a.dtype);
   const sorted = sorter ? g.op1("Gather", [a, i64(g, sorter)], a.dtype, { axis: 0 }) : a;
@@ -280,7 +272,7 @@ export const unravelIndexRule: NodeRule = {
 };
 
 /** ravelMultiIndex: the coordinates wrapped or clipped by their modes ("raise" is not checked), times the strides. */
-export const ravelMultiIndexRule = one((g, node, coords) => {
+export const ravelMultiIndexRule = oneOutput((g, node, coords) => {
   const { dims, modes, order } = node.params as RavelParams;
   const st = strides(dims, order);
   const terms = coords.map((c, d) => {
@@ -305,7 +297,7 @@ function broadcastShape(g: OnnxGraph, vs: Val[]): Val {
 }
 
 /** permuteRowElements: GatherElements along the last axis, or ScatterElements for the inverse. */
-export const permuteRowElementsRule = one((g, node, [x, y]) => {
+export const permuteRowElementsRule = oneOutput((g, node, [x, y]) => {
   const { inverse } = node.params as PermuteRowParams;
   const shape = broadcastShape(g, [x, y]);
   const xs = g.op1("Expand", [x, shape], x.dtype), ys = g.op1("Expand", [i64(g, y), shape], "int64");
@@ -378,7 +370,7 @@ function advancedPlan(
   return { xt, perm, indices, place };
 }
 
-export const advancedSubtensorRule = one((g, node, [x, ...idx]) => {
+export const advancedSubtensorRule = oneOutput((g, node, [x, ...idx]) => {
   const { entries } = node.params as AdvancedSubtensorParams;
   const plan = advancedPlan(g, node, x, entries, idx);
   const r = g.op1("GatherND", [plan.xt, plan.indices], x.dtype);
@@ -386,7 +378,7 @@ export const advancedSubtensorRule = one((g, node, [x, ...idx]) => {
 });
 
 /** Set or add y at the advanced index: ScatterND (adding once per duplicate, or the last write). */
-export const advancedIncSubtensorRule = one((g, node, [x, y, ...idx]) => {
+export const advancedIncSubtensorRule = oneOutput((g, node, [x, y, ...idx]) => {
   const { entries, set } = node.params as AdvancedIncSubtensorParams;
   const t = workDtype(x.dtype);
   const plan = advancedPlan(g, node, g.cast(x, t), entries, idx);

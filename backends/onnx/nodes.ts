@@ -5,7 +5,6 @@
  * @module
  */
 import type { DType } from "../../core/dtype.ts";
-import type { Apply } from "../../core/graph.ts";
 import type { AllocParams } from "../../ops/alloc.ts";
 import type { ArangeParams, EyeParams } from "../../ops/arange.ts";
 import type { DimShuffleParams } from "../../ops/dimshuffle.ts";
@@ -16,13 +15,7 @@ import type { ShapeIParams } from "../../ops/shape.ts";
 import type { SoftmaxParams } from "../../ops/softmax.ts";
 import type { IncSubtensorParams, IndexEntry, SubtensorParams } from "../../ops/subtensor.ts";
 import type { TensordotParams } from "../../ops/tensordot.ts";
-import { type NodeRule, type OnnxGraph, type Val, workDtype } from "./rule.ts";
-
-/** A rule of one output from the node's inputs. */
-const one = (lower: (g: OnnxGraph, node: Apply, ins: Val[], out: DType) => Val): NodeRule => ({
-  kind: "node",
-  lower: (g, node, ins) => [g.cast(lower(g, node, ins, node.outputs[0].dtype), node.outputs[0].dtype)],
-});
+import { FAR, type NodeRule, oneOutput, type OnnxGraph, type Val, workDtype } from "./rule.ts";
 
 // ---- products ----
 
@@ -35,23 +28,23 @@ function einsum(g: OnnxGraph, equation: string, ins: Val[], out: DType): Val {
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";
 
 /** dot of vectors and matrices: MatMul (NumPy's matmul is dot for ranks 1 and 2). */
-export const dotRule = one((g, _n, [a, b], out) => {
+export const dotRule = oneOutput((g, _n, [a, b], out) => {
   const t = workDtype(out);
   return g.op1("MatMul", [g.cast(a, t), g.cast(b, t)], t);
 });
 
 /** outer: a column times a row. */
-export const outerRule = one((g, _n, ins, out) => einsum(g, "i,j->ij", ins, out));
+export const outerRule = oneOutput((g, _n, ins, out) => einsum(g, "i,j->ij", ins, out));
 
 /** batched_dot: per batch row, the last axis of a against axis 1 of b. */
-export const batchedDotRule = one((g, node, ins, out) => {
+export const batchedDotRule = oneOutput((g, node, ins, out) => {
   const [a3, b3] = [node.inputs[0].ndim === 3, node.inputs[1].ndim === 3];
   const equation = `z${a3 ? "i" : ""}k,zk${b3 ? "j" : ""}->z${a3 ? "i" : ""}${b3 ? "j" : ""}`;
   return einsum(g, equation, ins, out);
 });
 
 /** tensordot: the paired axes share letters and are summed. */
-export const tensordotRule = one((g, node, ins, out) => {
+export const tensordotRule = oneOutput((g, node, ins, out) => {
   const { axesA, axesB } = node.params as TensordotParams;
   const [ra, rb] = [node.inputs[0].ndim, node.inputs[1].ndim];
   const la = LETTERS.slice(0, ra).split("");
@@ -78,7 +71,7 @@ function reduceAttr(g: OnnxGraph, opType: string, x: Val, axes: readonly number[
 
 /** A reduction computed in the output's dtype (sum of int32 is int64, mean of ints a float). */
 const reduction = (opType: string): NodeRule =>
-  one((g, node, [x], out) => {
+  oneOutput((g, node, [x], out) => {
     const { axes, keepdims } = node.params as ReduceParams;
     const t = workDtype(out);
     const xs = g.cast(x, t);
@@ -100,9 +93,9 @@ function anyOf(g: OnnxGraph, x: Val, p: ReduceParams): Val {
   return g.op1("Greater", [n, g.scalar(0, "int32")], "bool");
 }
 
-export const anyRule = one((g, node, [x]) => anyOf(g, x, node.params as ReduceParams));
+export const anyRule = oneOutput((g, node, [x]) => anyOf(g, x, node.params as ReduceParams));
 /** all: not any false (an empty group is true). */
-export const allRule = one((g, node, [x]) =>
+export const allRule = oneOutput((g, node, [x]) =>
   g.op1("Not", [anyOf(g, g.op1("Not", [g.cast(x, "bool")], "bool"), node.params as ReduceParams)], "bool")
 );
 
@@ -116,7 +109,7 @@ function mergedLast(g: OnnxGraph, x: Val, ndim: number, axes: readonly number[])
 }
 
 const argReduction = (opType: string): NodeRule =>
-  one((g, node, [x]) => {
+  oneOutput((g, node, [x]) => {
     const { axes, keepdims } = node.params as ReduceParams;
     const nd = node.inputs[0].ndim;
     const xs = g.cast(x, workDtype(x.dtype) === "bool" ? "int32" : workDtype(x.dtype));
@@ -130,7 +123,7 @@ export const argmaxRule = argReduction("ArgMax");
 export const argminRule = argReduction("ArgMin");
 
 /** The count of elements a reduction folds: the product of those axes' run-time lengths. */
-export const reducedCountRule = one((g, node, [x]) => {
+export const reducedCountRule = oneOutput((g, node, [x]) => {
   const { axes } = node.params as CountParams;
   const lengths = g.op1("Gather", [g.op1("Shape", [x], "int64"), g.ints(axes)], "int64", { axis: 0 });
   return g.op1("ReduceProd", [lengths], "int64", { keepdims: 0 });
@@ -140,7 +133,7 @@ export const reducedCountRule = one((g, node, [x]) => {
  * prod_others, exact with zeros: with no zero in the group, the product over x; with
  * one, the product of the others at the zero and 0 elsewhere; with more, 0.
  */
-export const prodOthersRule = one((g, node, [x]) => {
+export const prodOthersRule = oneOutput((g, node, [x]) => {
   const { axes } = node.params as { axes: number[] };
   const t = workDtype(x.dtype), xs = g.cast(x, t);
   const zero = g.op1("Equal", [xs, g.scalar(0, t)], "bool");
@@ -164,7 +157,7 @@ function shifted(g: OnnxGraph, x: Val, axes: readonly number[]): Val {
   return g.op1("Sub", [x, shift], x.dtype);
 }
 
-export const softmaxRule = one((g, node, [x], out) => {
+export const softmaxRule = oneOutput((g, node, [x], out) => {
   const { axes } = node.params as SoftmaxParams;
   const xs = g.cast(x, out);
   if (axes.length === 1) return g.op1("Softmax", [xs], out, { axis: axes[0] });
@@ -172,7 +165,7 @@ export const softmaxRule = one((g, node, [x], out) => {
   return g.op1("Div", [e, reduceSum(g, e, axes, true)], out);
 });
 
-export const logSoftmaxRule = one((g, node, [x], out) => {
+export const logSoftmaxRule = oneOutput((g, node, [x], out) => {
   const { axes } = node.params as SoftmaxParams;
   const xs = g.cast(x, out);
   if (axes.length === 1) return g.op1("LogSoftmax", [xs], out, { axis: axes[0] });
@@ -182,7 +175,7 @@ export const logSoftmaxRule = one((g, node, [x], out) => {
 });
 
 /** softmax_grad(g, s) = s (g - sum(g s)). */
-export const softmaxGradRule = one((g, node, [dy, s], out) => {
+export const softmaxGradRule = oneOutput((g, node, [dy, s], out) => {
   const { axes } = node.params as SoftmaxParams;
   const dot = reduceSum(g, g.op1("Mul", [dy, s], out), axes, true);
   return g.op1("Mul", [s, g.op1("Sub", [dy, dot], out)], out);
@@ -191,7 +184,7 @@ export const softmaxGradRule = one((g, node, [dy, s], out) => {
 // ---- layout ----
 
 /** dimshuffle: drop the unlisted length-1 axes, permute, insert the "x" axes. */
-export const dimshuffleRule = one((g, node, [x]) => {
+export const dimshuffleRule = oneOutput((g, node, [x]) => {
   const { pattern } = node.params as DimShuffleParams;
   const nd = node.inputs[0].ndim;
   const kept = pattern.filter((p): p is number => p !== "x");
@@ -215,21 +208,21 @@ function shapeVector(g: OnnxGraph, entries: readonly (number | "$")[], sym: Val[
 }
 
 /** reshape: literal zeros are lengths (allowzero), unless a -1 asks ONNX to infer one. */
-export const reshapeRule = one((g, node, [x, ...sym]) => {
+export const reshapeRule = oneOutput((g, node, [x, ...sym]) => {
   const { shape } = node.params as ReshapeParams;
   const infer = shape.includes(-1);
   if (infer && shape.includes(0)) g.refuse("a reshape with both a 0 and a -1 length has no ONNX Reshape");
   return g.op1("Reshape", [x, shapeVector(g, shape, sym)], x.dtype, { allowzero: infer ? 0 : 1 });
 });
 
-export const shapeRule = one((g, _n, [x]) => g.op1("Shape", [x], "int64"));
+export const shapeRule = oneOutput((g, _n, [x]) => g.op1("Shape", [x], "int64"));
 
-export const shapeIRule = one((g, node, [x]) => {
+export const shapeIRule = oneOutput((g, node, [x]) => {
   const { i } = node.params as ShapeIParams;
   return g.op1("Gather", [g.op1("Shape", [x], "int64"), g.scalar(i, "int64")], "int64", { axis: 0 });
 });
 
-export const concatenateRule = one((g, node, ins, out) => {
+export const concatenateRule = oneOutput((g, node, ins, out) => {
   const { axis } = node.params as ConcatenateParams;
   const t = workDtype(out);
   return g.op1("Concat", ins.map((v) => g.cast(v, t)), t, { axis });
@@ -238,7 +231,7 @@ export const concatenateRule = one((g, node, ins, out) => {
 // ---- constructors ----
 
 /** alloc: the value broadcast to the shape. */
-export const allocRule = one((g, node, [v, ...sym]) => {
+export const allocRule = oneOutput((g, node, [v, ...sym]) => {
   const { shape } = node.params as AllocParams;
   return g.op1("Expand", [v, shapeVector(g, shape, sym)], v.dtype);
 });
@@ -249,7 +242,7 @@ function entry(g: OnnxGraph, e: number | "$", next: () => Val, dtype: DType): Va
 }
 
 /** arange: ONNX Range (start + i * step), in int32 for the narrow integers. */
-export const arangeRule = one((g, node, sym) => {
+export const arangeRule = oneOutput((g, node, sym) => {
   const p = node.params as ArangeParams;
   const t = p.dtype === "bool" ? "int32" : workDtype(p.dtype);
   let k = 0;
@@ -259,7 +252,7 @@ export const arangeRule = one((g, node, sym) => {
 });
 
 /** eye: EyeLike of an (n, m) zero matrix. */
-export const eyeRule = one((g, node, sym) => {
+export const eyeRule = oneOutput((g, node, sym) => {
   const p = node.params as EyeParams;
   let k = 0;
   const next = () => sym[k++];
@@ -269,8 +262,6 @@ export const eyeRule = one((g, node, sym) => {
 });
 
 // ---- indexing ----
-
-const FAR = Number.MAX_SAFE_INTEGER;
 
 /**
  * x[idx] for basic indexing: one Slice over the sliced axes, then a Gather (and the
@@ -311,7 +302,7 @@ function basicIndex(g: OnnxGraph, x: Val, idx: readonly IndexEntry[], sym: reado
   return v;
 }
 
-export const subtensorRule = one((g, node, [x, ...sym]) => {
+export const subtensorRule = oneOutput((g, node, [x, ...sym]) => {
   const { idx } = node.params as SubtensorParams;
   return basicIndex(g, x, idx, sym);
 });
@@ -320,7 +311,7 @@ export const subtensorRule = one((g, node, [x, ...sym]) => {
  * set/inc_subtensor: the region's flat positions (the same indexing applied to a range
  * of positions) receive y by ScatterND on the flattened x, replacing or adding.
  */
-export const incSubtensorRule = one((g, node, [x, y, ...sym]) => {
+export const incSubtensorRule = oneOutput((g, node, [x, y, ...sym]) => {
   const { idx, set } = node.params as IncSubtensorParams;
   const t = workDtype(x.dtype);
   const shape = g.op1("Shape", [x], "int64");

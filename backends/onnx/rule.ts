@@ -91,3 +91,18 @@ export type OnnxRule = ElemwiseRule | NodeRule;
 export function workDtype(d: DType): DType {
   return d === "int8" || d === "int16" || d === "uint8" ? "int32" : d;
 }
+
+/** A rule of one output, converted to the node's output dtype. */
+export function oneOutput(lower: (g: OnnxGraph, node: Apply, inputs: Val[], out: DType) => Val): NodeRule {
+  return {
+    kind: "node",
+    lower: (
+      g,
+      node,
+      inputs,
+    ) => [g.cast(lower(g, node, inputs, node.outputs[0].dtype), node.outputs[0].dtype)],
+  };
+}
+
+/** An index past either end of any axis (Slice clamps it): ONNX's "to the end". */
+export const FAR = Number.MAX_SAFE_INTEGER;

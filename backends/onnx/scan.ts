@@ -8,9 +8,7 @@
  */
 import type { Variable } from "../../core/graph.ts";
 import { lagsOf, type ScanParams, type SeqSpec } from "../../ops/scan/params.ts";
-import type { NodeRule, OnnxGraph, Val } from "./rule.ts";
-
-const FAR = Number.MAX_SAFE_INTEGER;
+import { FAR, type NodeRule, type OnnxGraph, type Val } from "./rule.ts";
 
 /** Length of axis 0 of `v`, an int64 scalar. */
 const length0 = (g: OnnxGraph, v: Val) =>
