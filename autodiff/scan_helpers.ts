@@ -26,6 +26,7 @@ import { minimum } from "../ops/minmax.ts";
 import { shapeOf } from "../ops/shape.ts";
 import { reshape } from "../ops/reshape.ts";
 import { get } from "../ops/subtensor.ts";
+import type { ScanParams } from "../ops/scan/scan.ts";
 import { type OutputInfo, scan, type ScanReturn, type ScanUpdates, type SequenceInfo } from "./scan.ts";
 
 /** Options of `map` after its positional arguments. */
@@ -81,7 +82,9 @@ export function map<R extends Variable | Variable[]>(
 /**
  * The final value of a loop over the sequences: `scan`, keeping only the last step of
  * every output (Theano's `theano.reduce`). `outputsInfo` are the initial values of the
- * accumulators. Returns `[finals, updates]`.
+ * accumulators. Returns `[finals, updates]`. The loop stores no history of its
+ * accumulators (only their last values, as Theano's `return_steps=1`); a gradient
+ * recomputes the history it needs.
  *
  * @example
  * ```ts
@@ -101,8 +104,25 @@ export function reduce<R extends Variable | Variable[]>(
 ): [R, ScanUpdates] {
   checkOptions("reduce", options, REDUCE_OPTIONS);
   const [outs, updates] = scan({ fn, sequences, outputsInfo, nonSequences, ...options });
-  const last = (v: Variable) => get(v, -1);
-  return [(Array.isArray(outs) ? outs.map(last) : last(outs as Variable)) as R, updates];
+  const [finals, leanUpdates] = lastValues(Array.isArray(outs) ? outs : [outs as Variable], updates);
+  return [(Array.isArray(outs) ? finals : finals[0]) as R, leanUpdates];
+}
+
+/**
+ * The last step of each output of one scan, from the same loop rebuilt to keep only
+ * its states' last values, as Theano's `return_steps=1`: the forward pass then stores
+ * no history of them (a gradient recomputes the history it needs). Collected outputs
+ * give their last row.
+ */
+function lastValues(outs: Variable[], updates: ScanUpdates): [Variable[], ScanUpdates] {
+  const node = outs[0].owner!;
+  const p = node.params as ScanParams;
+  const lean = node.op.make(node.inputs, p.with({ states: p.states.map((st) => ({ ...st, keep: "last" })) }));
+  const at = (v: Variable) => node.outputs.indexOf(v);
+  const finals = outs.map((
+    v,
+  ) => (at(v) < p.states.length ? lean.outputs[at(v)] : get(lean.outputs[at(v)], -1)));
+  return [finals, updates.map(([s, u]) => [s, lean.outputs[at(u)]])];
 }
 
 /**
@@ -274,9 +294,10 @@ export function scanCheckpoints<R extends Variable | Variable[]>(
         nSteps: count,
         name: `${name}_inner`,
       });
-      const lasts = listOf(results as Variable | Variable[]).map((r) => get(r, -1));
+      // Each chunk's last state, from a loop that keeps no history (the backward pass recomputes it).
+      const [lasts, leanUpdates] = lastValues(listOf(results as Variable | Variable[]), innerUpdates);
       const outputs = Array.isArray(results) ? lasts : lasts[0];
-      return innerUpdates.length ? { outputs, updates: innerUpdates } : outputs;
+      return leanUpdates.length ? { outputs, updates: leanUpdates } : outputs;
     },
     sequences: [...chunked, steps],
     outputsInfo: options.outputsInfo,

@@ -53,6 +53,31 @@ Deno.test("reduce, foldl, foldr: the last step of each output", () => {
   ]]);
 });
 
+Deno.test("reduce keeps no history of its accumulators; its gradient recomputes one", () => {
+  const x = T.dvector("x"), a0 = T.dscalar("a0");
+  const step = (xt: T.Variable, acc: T.Variable) => T.tanh(T.add(acc, xt));
+  const [fin] = T.foldl(step, x, a0);
+  const [all] = T.scan({ fn: step, sequences: x, outputsInfo: a0 });
+  const xs = [0.5, -0.2, 0.9, 0.1];
+  scanStats.largestHistory = 0;
+  const f = T.function([x, a0], fin);
+  const v = f(xs, 0.3);
+  assert.equal(scanStats.largestHistory, 0, "no state history stored");
+  assert.equal(v.item(), (T.function([x, a0], all)(xs, 0.3).toArray() as number[])[3]);
+  const g = T.function([x, a0], T.grad(fin, [x, a0]));
+  const h = T.function([x, a0], T.grad(T.get(all, -1), [x, a0]));
+  g(xs, 0.3).forEach((gi, i) => T.testing.assertAllClose(gi, h(xs, 0.3)[i], { rtol: 1e-14 }));
+  // Updates of shared variables come from the same lean loop.
+  const srng = new T.MRGRandomStreams(3);
+  const [noisy, updates] = T.reduce(
+    (xt, acc) => T.add(acc, T.mul(xt, srng.uniform([]) as T.Variable)),
+    x,
+    a0,
+  );
+  assert.equal(updates.length, 1);
+  assert.equal(updates[0][1].owner, noisy.owner);
+});
+
 Deno.test("map/reduce/foldl/foldr: options are checked", () => {
   const x = T.dvector("x");
   const step = (xt: T.Variable, acc: T.Variable) => T.add(acc, xt);
@@ -145,9 +170,10 @@ Deno.test("scanCheckpoints: the backward pass keeps fewer states (counted by the
   // Checkpoints: the outer loop keeps h0 and one state per chunk (11 rows), and each chunk's
   // recomputation keeps 11 rows while its backward step runs: at most 22 rows at once, not 101.
   assert.equal(ck.largest, N + 1);
-  // Rows made in all (the price: the forward pass runs twice): 11 outer, 10 × 11 forward
-  // chunk runs, 10 × 11 recomputed in the backward pass.
-  assert.equal(ck.total, n / N + 1 + 2 * (n / N) * (N + 1));
+  // Rows made in all: 11 outer, and 10 × 11 recomputed in the backward pass (the forward
+  // chunk runs keep only their last state); the price is the forward pass run twice.
+  assert.equal(ck.total, n / N + 1 + (n / N) * (N + 1));
+  assert.equal(plain.total, n + 1);
 });
 
 Deno.test("scanCheckpoints: collected outputs and updates-free bodies; bad arguments", () => {

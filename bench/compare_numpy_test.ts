@@ -30,7 +30,7 @@ function assertRatios(stdout: string, expected: number) {
   for (const [label, [ours, theirs, best, median, , check]] of table) {
     for (const t of [ours, theirs]) assert.match(t, /^\d+\.\d+ \(\d+\.\d+\)$/, `${label}: ${t}`);
     for (const r of [best, median]) assert(Number(r) > 0, `${label}: ratio ${r}`);
-    assert.match(check, /^(rel\. diff \d\.\de-\d+|means -?0\.\d{4} \/ -?0\.\d{4})$/, `${label}: ${check}`);
+    assert.match(check, /^(rel\. diff \d\.\de[-+]\d+|means -?0\.\d{4} \/ -?0\.\d{4})$/, `${label}: ${check}`);
   }
 }
 

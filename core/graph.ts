@@ -502,7 +502,7 @@ export interface TensorMethods {
   /** Collapse into `ndim` dimensions (default 1) (`flatten`). */
   flatten(ndim?: number): Variable;
   /** Index along leading axes: `x.get(0)`, `x.get(i, j)`, or by index arrays and masks: `x.get(idx)`. */
-  get(...index: (number | Variable | NDArray | number[] | boolean[])[]): Variable;
+  get(...index: (number | Variable | NDArray | NestedArray[])[]): Variable;
   /** NumPy-like indexing: numbers, `[start, stop, step]` ranges, null, index arrays and masks. */
   slice(...args: (SliceArg | NDArray)[]): Variable;
   /** The symbolic shape: an int64 vector; `x.shape.get(0)` is a scalar. */
@@ -518,7 +518,47 @@ export interface TensorMethods {
   compress(condition: TensorLike, axis?: number | null): Variable;
   /** Where the values `v` would go in this sorted vector (`searchsorted`). */
   searchsorted(v: TensorLike, options?: { side?: "left" | "right"; sorter?: TensorLike }): Variable;
+  /** The real part: the tensor itself (Hypatia has no complex dtypes) (`real`). */
+  readonly real: Variable;
+  /** The imaginary part: zeros of the tensor's dtype and shape (`imag`). */
+  readonly imag: Variable;
+  // Issue 16, shape and array ops (h-array): installed by ops/methods.ts, typed loosely
+  // here (core cannot import the ops' option types); each is the free function of the name.
+  /** Elements at integer `indices` along an axis (`take`; flattened without an axis). */
+  take(
+    indices: TensorLike,
+    axis?: number | null | { axis?: number | null; mode?: "raise" | "wrap" | "clip" },
+  ): Variable;
+  /** Sorted along `axis` (default -1; null flattens), stable, NaN last (`sort`). */
+  sort(axis?: number | null | { axis?: number | null; kind?: SortKind }): Variable;
+  /** The positions that sort along `axis` (`argsort`). */
+  argsort(axis?: number | null | { axis?: number | null; kind?: SortKind }): Variable;
+  /** Each element repeated along `axis` (flattened by default) (`repeat`). */
+  repeat(repeats: TensorLike, axis?: number | null): Variable;
+  /** The elements as a vector, in C order (`ravel`). */
+  ravel(): Variable;
+  /** The diagonal `offset` of the planes of `axis1`, `axis2` (default 0, 0, 1) (`diagonal`). */
+  diagonal(offset?: number, axis1?: number, axis2?: number): Variable;
+  /** The sum of that diagonal (`trace`). */
+  trace(offset?: number, axis1?: number, axis2?: number): Variable;
+  /** The range `max - min` along `axis` (`ptp`). */
+  ptp(axis?: Axis | AxisOptions, options?: { keepdims?: boolean }): Variable;
+  /** A copy in a node of its own (`copy`, Theano's `tensor_copy`). */
+  copy(): Variable;
+  /** Zeros of this shape, in this dtype or `dtype` (`zerosLike`). */
+  zerosLike(dtype?: DType | { dtype?: DType }): Variable;
+  /** Each element from the choice this index names (`choose`). */
+  choose(choices: TensorLike[], options?: { mode?: "raise" | "wrap" | "clip" }): Variable;
+  /** Positions of the nonzero elements: a vector per axis, or one matrix with `returnMatrix` (`nonzero`). */
+  nonzero(options?: { returnMatrix?: false }): Variable[];
+  /** Positions of the nonzero elements as one matrix, a row per axis. */
+  nonzero(options: { returnMatrix: true }): Variable;
+  /** The nonzero elements, flattened (`nonzeroValues`). */
+  nonzeroValues(): Variable;
 }
+
+/** NumPy's sort algorithm names (every one gives the stable order in Hypatia). */
+export type SortKind = "quicksort" | "mergesort" | "heapsort" | "stable";
 
 // ---- Ops ----
 

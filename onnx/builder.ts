@@ -207,8 +207,14 @@ export class GraphBuilder implements OnnxGraph {
 
   cast(v: Val, dtype: DType): Val {
     if (v.dtype === dtype) return v;
+    const fromFloat = v.dtype === "float32" || v.dtype === "float64";
+    if (fromFloat && dtype !== "bool" && dtype !== "float32" && dtype !== "float64") {
+      // NaN and ±inf become 0, as Hypatia stores them in an integer dtype.
+      const bad = this.op1("Or", [this.op1("IsNaN", [v], "bool"), this.op1("IsInf", [v], "bool")], "bool");
+      v = this.op1("Where", [bad, this.scalar(0, v.dtype), v], v.dtype);
+    }
     const span = WRAP[dtype];
-    if (span !== undefined && (v.dtype === "float32" || v.dtype === "float64")) {
+    if (span !== undefined && fromFloat) {
       // A float to a narrow integer: truncated to int64, then wrapped into the target's range
       // as Hypatia's typed arrays wrap (-2.2 to uint8 is 254); ONNX Runtime's own cast gives 0.
       const whole = this.op1("Cast", [v], "int64", { to: ONNX_DTYPE.int64 });

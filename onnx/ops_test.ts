@@ -16,6 +16,7 @@ import type { FusedParams } from "../ops/fused.ts";
 import type { ScanParams } from "../ops/scan/params.ts";
 import { onnxTable } from "../backends/onnx/table.ts";
 import { checkModels, compareWithOrt, exported, hasOnnxChecker } from "./test_util.ts";
+import { toOnnx } from "./mod.ts";
 
 const seen = new Set<Op>();
 
@@ -404,6 +405,110 @@ Deno.test("onnx ops: gradient markers (kept by FAST_COMPILE) and Print export as
     T.Print("", { attrs: [] })(x),
   ];
   await check("markers", [x], outs, [arr("float64", [3], [1, -2, 3])], undefined, "FAST_COMPILE");
+});
+
+Deno.test("onnx ops: issue 16's elementary functions in float64 and float32", async () => {
+  const x = T.dvector("x"), y = T.dvector("y");
+  const xv = arr("float64", [8], [0.3, -0.7, 1e-9, 0.999, -0.5, 0.25, -1e-12, 0.6]);
+  const yv = arr("float64", [8], [1.5, -2, 0.5, -0.001, 0, -0, 3, -4]);
+  const tight = { rtol: 5e-15, atol: 1e-300 };
+  await check(
+    "in (-1, 1)",
+    [x],
+    [
+      T.arcsin(x),
+      T.arccos(x),
+      T.arctan(x),
+      T.arctanh(x),
+      T.sinh(x),
+      T.cosh(x),
+      T.arcsinh(x),
+      T.cbrt(x),
+      T.exp2(x),
+      T.log1mexp(T.sub(T.abs(x), 2)),
+      T.log1mexp(T.neg(T.abs(x))),
+    ],
+    [xv],
+    tight,
+  );
+  const big = arr("float64", [6], [1, 1.0000001, 2.5, 40, 1e10, 1e300]);
+  await check("large arguments", [x], [
+    T.arccosh(x),
+    T.arcsinh(x),
+    T.arctan(x),
+    T.log10(x),
+    T.reciprocal(x),
+    T.cbrt(x),
+  ], [
+    big,
+  ], tight);
+  await check("two arguments", [x, y], [T.arctan2(x, y), T.arctan2(y, x), T.hypot(x, y), T.logaddexp(x, y)], [
+    xv,
+    yv,
+  ], tight);
+  const special = arr("float64", [5], [NaN, Infinity, -Infinity, 2.5, -3.5]);
+  await check("predicates and rounding", [x], [
+    T.isnan(x),
+    T.isinf(x),
+    T.iround(x, { mode: "half_away_from_zero" }),
+    T.copy(x),
+  ], [special]);
+  const f = T.fvector("f");
+  await check("float32 kernels", [f], [T.sinh(f), T.arcsin(T.mul(f, 0.5)), T.arctan2(f, T.add(f, 1))], [
+    arr("float32", [4], [0.5, -0.25, 0.75, 0.1]),
+  ], { rtol: 1e-6, atol: 1e-7 });
+  const i = T.ivector("i");
+  await check("integer arguments", [i], [T.isnan(i), T.exp2(i), T.reciprocal(i)], [
+    arr("int32", [3], [1, 2, -4]),
+  ]);
+});
+
+Deno.test("onnx ops: sort, argsort, take and its gradient, nonzero, repeat, choose, checks", async () => {
+  const X = T.dmatrix("X"), i = T.lvector("i");
+  const xv = arr("float64", [3, 4], [3, 1, 2, 1, -1, 5, 0, 2, 7, 7, -2, 4]);
+  const [gt] = T.grad(T.sum(T.mul(T.take(X, i, 1), T.arange(3))), [X]);
+  const [gs] = T.grad(T.sum(T.mul(T.sort(X), T.arange(4))), [X]); // a permute_along
+  await check("sort and take", [X, i], [
+    T.sort(X),
+    T.sort(X, 0),
+    T.argsort(X),
+    T.argsort(X, 0),
+    T.take(X, i, 1),
+    T.take(X, i, { axis: 0, mode: "wrap" }),
+    T.take(X, i, { axis: 1, mode: "clip" }),
+    gt,
+    gs,
+  ], [xv, arr("int64", [3], [3, -1, 1])]);
+  const [rows, cols] = T.nonzero(X);
+  const c = T.lvector("c");
+  await check("nonzero and repeat", [X, c], [rows, cols, T.repeat(X, c, 0), T.repeat(X, 2, 1)], [
+    arr("float64", [3, 2], [0, 1, NaN, 0, 2, 0]),
+    arr("int64", [3], [2, 0, 3]),
+  ]);
+  const a = T.lvector("a"), labels = T.lvector("labels"), P = T.dmatrix("P");
+  await check("choose, labels, broadcast checks", [a, P, labels], [
+    T.choose(a, [T.constant([1, 2, 3]), T.constant([10, 20, 30])]),
+    T.categoricalCrossentropy(P, labels),
+    T.addbroadcast(T.slice(P, [0, 1]), 0),
+  ], [
+    arr("int64", [3], [1, 0, 1]),
+    arr("float64", [2, 3], [0.2, 0.3, 0.5, 0.6, 0.3, 0.1]),
+    arr("int64", [2], [2, 0]),
+  ]);
+  const A3 = T.dtensor3("A3"), B3 = T.dtensor3("B3");
+  await check("batchedTensordot", [A3, B3], [T.batchedTensordot(A3, B3, [[2], [1]])], [
+    arr("float64", [2, 3, 4], values(24, -1, 1)),
+    arr("float64", [2, 4, 2], values(16, -1, 1)),
+  ]);
+});
+
+Deno.test("onnx ops: special functions without an ONNX rule are refused, naming the node", () => {
+  const x = T.dvector("x");
+  const f = T.function([x], T.add(T.gammaln(x), 1)); // fused with the add: the step is named
+  assert.throws(
+    () => toOnnx(f),
+    (e: Error) => /gammaln/.test(e.message) && /special function/.test(e.message),
+  );
 });
 
 Deno.test("onnx ops: the functions above reach every op the ONNX table has a rule for", async () => {

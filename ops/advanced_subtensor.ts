@@ -44,8 +44,10 @@ interface Layout {
 }
 
 function layoutOf(what: string, x: Variable, entries: readonly AdvEntry[], idx: readonly Variable[]): Layout {
-  if (idx.length !== entries.filter((e) => e !== "all").length) {
-    throw new HypatiaTypeError(`${what}: expected one index input per array entry, got ${idx.length}`);
+  if (idx.length !== entries.filter((e) => e !== "all").length || idx.length === 0) {
+    throw new HypatiaTypeError(
+      `${what}: expected one index input per array entry, and at least one, got ${idx.length}`,
+    );
   }
   const axisOf: number[] = [];
   let k = 0;
@@ -266,6 +268,11 @@ function planOf(
   const outer = adjacent
     ? [...whole(0, first), [-1, 0, -1] as const]
     : [[-1, 0, -1] as const, ...whole(0, last + 1)];
+  const shape = adjacent
+    ? [...whole(0, first).map(([n]) => n), ...b, ...tail]
+    : [...b, ...whole(0, last + 1).map(([n]) => n), ...tail];
+  // The common x[idx] and x[idx, :]: the index block alone, its offsets are the blocks'.
+  if (outer.length === 1) return { shape, offsets: advOff, block };
   const lens = outer.map(([n]) => (n === -1 ? nb : n));
   const count = sizeOf(lens), offsets = new Float64Array(count);
   const at = new Array<number>(lens.length).fill(0);
@@ -280,9 +287,6 @@ function planOf(
       }
     }
   }
-  const shape = adjacent
-    ? [...whole(0, first).map(([n]) => n), ...b, ...tail]
-    : [...b, ...whole(0, last + 1).map(([n]) => n), ...tail];
   return { shape, offsets, block };
 }
 

@@ -48,6 +48,9 @@ Deno.test("get() takes JS lists, symbolic arrays and masks; the static shape is 
   assert.deepEqual(T.get(x, [0, 4, 4]).staticShape, [3, 3]);
   assert.deepEqual(x.get(T.lmatrix("m")).staticShape, [null, null, 3]);
   assert.deepEqual(T.get(x, [true, false, true, false, false]).staticShape, [2, 3]);
+  assert.deepEqual(T.get(x, [[0, 1], [4, 4]]).staticShape, [2, 2, 3]);
+  assert.deepEqual(T.get(x, []).staticShape, [0, 3]);
+  assert.throws(() => T.get(x, [0, 1.5]), /must hold integers or booleans only/);
   const f = T.function([x], x.get([-1, 0]));
   const v = T.asarray([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11], [12, 13, 14]]);
   assert.deepEqual([...(f(v) as T.NDArray).data], [12, 13, 14, 0, 1, 2]);

@@ -1,92 +1,18 @@
 /**
  * Variable constructors in Theano's naming: `scalar vector row col matrix tensor3
  * tensor4` with the prefixes d (float64), f (float32), i (int32), l (int64), b (int8,
- * as Theano's b) and none (config.floatX), and their plurals.
+ * as Theano's b) and none (config.floatX), and their plurals. The ranks 5 to 7 and the
+ * int16 `w` family are in constructors_wide.ts.
  * @module
  */
 import { floatX } from "../core/config.ts";
 import { type DType, isDType } from "../core/dtype.ts";
 import { InputError } from "../core/errors.ts";
-import {
-  checkOptions,
-  describeValue,
-  type DtypeArg,
-  dtypeArgument,
-  dtypeKind,
-  isPlainObject,
-  list,
-  str,
-} from "../core/options.ts";
+import { checkOptions, describeValue, dtypeKind, isPlainObject, list, str } from "../core/options.ts";
 import { TensorType, type Variable } from "../core/graph.ts";
+import { type Maker, maker, type Plural, plural } from "./constructor_makers.ts";
 
-const SHAPES = {
-  scalar: [],
-  vector: [false],
-  row: [true, false],
-  col: [false, true],
-  matrix: [false, false],
-  tensor3: [false, false, false],
-  tensor4: [false, false, false, false],
-} as const;
-
-type Kind = keyof typeof SHAPES;
-
-export type { DtypeArg };
-
-/**
- * Makes one variable: `dmatrix("x")`. Theano's dtype argument is accepted too:
- * `scalar("foo", "int64")` or `scalar("foo", { dtype: "int64" })`.
- */
-export type Maker = (name?: string, dtype?: DtypeArg) => Variable;
-/**
- * Makes one variable per name: `dmatrices("a", "b")` or, as Theano also takes them, a
- * list of names; a trailing `{ dtype }` sets the dtype of all
- * (`matrices("a", "b", { dtype: "float32" })`).
- */
-export type Plural = (...names: (string | readonly string[] | { dtype?: DType })[]) => Variable[];
-
-/**
- * The dtype a constructor makes: its own (`prefixed`: d, f, i, l, b), or the one asked
- * for. A prefixed constructor refuses another dtype rather than ignore it.
- */
-function dtypeFor(what: string, own: () => DType, prefixed: boolean, arg: unknown): DType {
-  const asked = dtypeArgument(what, arg);
-  if (asked === undefined) return own();
-  if (prefixed && asked !== own()) {
-    throw new InputError(
-      `${what} makes ${own()} variables, not ${asked}; use ${
-        what.slice(1)
-      }(name, "${asked}") for another dtype`,
-    );
-  }
-  return asked;
-}
-
-function maker(kind: Kind, dtype: () => DType, prefix = ""): Maker {
-  const what = prefix + kind;
-  return (name?: string, dt?: DtypeArg) => {
-    if (name !== undefined && typeof name !== "string") {
-      throw new InputError(`${what}: the name must be a string, got ${describeValue(name)}`);
-    }
-    return new TensorType(dtypeFor(what, dtype, prefix !== "", dt), SHAPES[kind]).make(name);
-  };
-}
-
-function plural(kind: Kind, dtype: () => DType, prefix = ""): Plural {
-  const what = `${prefix}${kind === "matrix" ? "matrices" : `${kind}s`}`;
-  return (...args: (string | readonly string[] | { dtype?: DType })[]) => {
-    const last = args[args.length - 1];
-    const options = isPlainObject(last) ? args.pop() : undefined;
-    const d = dtypeFor(what, dtype, prefix !== "", options);
-    const names = args.length === 1 && Array.isArray(args[0]) ? args[0] as unknown[] : args;
-    return names.map((n) => {
-      if (typeof n !== "string") {
-        throw new InputError(`${what}: names must be strings, got ${describeValue(n)}`);
-      }
-      return new TensorType(d, SHAPES[kind]).make(n);
-    });
-  };
-}
+export type { DtypeArg, Maker, Plural } from "./constructor_makers.ts";
 
 const D = () => "float64" as const, F = () => "float32" as const, I = () => "int32" as const;
 const L = () => "int64" as const, B = () => "int8" as const;

@@ -7,11 +7,12 @@
  * gradient. The cumulative product's is computed without dividing by the input
  * (Theano divides, which gives NaN where an element is 0): with `P_j` the product of
  * the elements before j and `S_j = g_j + x_{j+1} S_{j+1}` summed from the end, the
- * gradient is `P_j S_j`, exact with zeros, by the `cumprod_grad` op.
+ * gradient is `P_j S_j`, exact with zeros; `S` is a linear recurrence
+ * (ops/linear_recurrence.ts), whose own derivatives are recurrences again.
  * @module
  */
 import { isFloat } from "../core/dtype.ts";
-import { GradError, HypatiaTypeError } from "../core/errors.ts";
+import { HypatiaTypeError } from "../core/errors.ts";
 import { NDArray } from "../core/ndarray.ts";
 import {
   defineOp,
@@ -22,10 +23,11 @@ import {
   type Variable,
 } from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
-import { sub } from "./arith.ts";
+import { mul, sub } from "./arith.ts";
+import { linearRecurrenceOp, shiftBack, shiftForward } from "./linear_recurrence.ts";
 import { neq } from "./compare.ts";
 import { shapeOf } from "./shape.ts";
-import { reshape } from "./reshape.ts";
+import { flatten, reshape } from "./reshape.ts";
 import { slice } from "./subtensor.ts";
 
 /** Params of the cumulative ops: the axis (null: the flattened input). */
@@ -95,49 +97,27 @@ export const cumsumOp: Op<CumParams> = cumulativeOp("cumsum", (a, v) => a + v, {
 });
 
 /**
- * The cumulative product. Its gradient is `cumprod_grad` (exact at zeros); it has no
- * forward rule of its own and no second derivative, so Rop through it is a GradError.
+ * The cumulative product. Its gradient and tangent are linear recurrences
+ * (ops/linear_recurrence.ts): exact where elements are 0, and differentiable again.
  */
 export const cumprodOp: Op<CumParams> = cumulativeOp("cumprod", (a, v) => a * v, {
-  vjp: (node, [gz]) => [cumprodGradOp.apply1([node.inputs[0], gz], node.params as CumParams)],
-});
-
-/**
- * The gradient of a cumulative product with respect to its input, `P_j S_j` (see the
- * module comment). Inputs: x and the output gradient (flattened when the axis is null).
- */
-export const cumprodGradOp: Op<CumParams> = defineOp<CumParams>({
-  name: "cumprod_grad",
-  inferType([x, gz]) {
-    if (!isFloat(gz.dtype)) throw new HypatiaTypeError(`cumprod_grad: ${gz.describe()} must be a float`);
-    return [new TensorType(gz.dtype, x.type.shape)];
+  vjp(node, [gz]) {
+    const [x] = node.inputs, [y] = node.outputs, { axis } = node.params as CumParams;
+    const ax = axis ?? 0, xs = axis === null ? flatten(x) : x;
+    // P_j = y_{j-1} (1 first); S_j = g_j + x_{j+1} S_{j+1}.
+    const before = shiftForward(y, ax, 1);
+    const s = linearRecurrenceOp.apply1([shiftBack(xs, ax, 0), gz], { axis: ax, reverse: true });
+    const g = mul(before, s);
+    return [axis === null ? reshape(g, shapeOf(x)) : g];
   },
-  perform([x, gz], { axis }, node) {
-    const out = new NDArray(node.outputs[0].dtype, x.shape);
-    const [outer, n, inner] = around(x.shape, axis);
-    const a = x.data, g = gz.data, o = out.data;
-    for (let p = 0; p < outer; p++) {
-      for (let q = 0; q < inner; q++) {
-        const at = (i: number) => (p * n + i) * inner + q;
-        // S_j from the end, stored in o; then multiplied by the exclusive product P_j.
-        let s = 0;
-        for (let i = n - 1; i >= 0; i--) {
-          s = g[at(i)] + (i + 1 < n ? a[at(i + 1)] * s : 0);
-          o[at(i)] = s;
-        }
-        let prod = 1;
-        for (let i = 0; i < n; i++) {
-          o[at(i)] *= prod;
-          prod *= a[at(i)];
-        }
-      }
-    }
-    return [out];
+  jvp(node, [t]) {
+    if (!t) return [null];
+    const [y] = node.outputs, { axis } = node.params as CumParams, ax = axis ?? 0;
+    const xs = axis === null ? flatten(node.inputs[0]) : node.inputs[0];
+    const ts = axis === null ? flatten(t) : t;
+    // dy_i = x_i dy_{i-1} + y_{i-1} t_i.
+    return [linearRecurrenceOp.apply1([xs, mul(shiftForward(y, ax, 1), ts)], { axis: ax, reverse: false })];
   },
-  vjp() {
-    throw new GradError("cumprod: second derivatives (and Rop) are not implemented; the first derivative is");
-  },
-  format: ([x, gz], { axis }) => `cumprod_grad(${x}, ${gz}, axis=${axis})`,
 });
 
 /** x reversed along `axis` (a slice with step -1). */

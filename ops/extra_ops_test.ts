@@ -40,7 +40,7 @@ Deno.test("cumsum and cumprod match NumPy over every axis, flattened, for ints (
   assert.throws(() => T.cumsum(T.dmatrix("m"), 2), /axis 2 is out of range/);
 });
 
-Deno.test("cumsum and cumprod gradients (verifyGrad), cumprod's exact where an element is 0", () => {
+Deno.test("cumsum and cumprod gradients, tangents and second derivatives (verifyGrad), exact where an element is 0", () => {
   const m = [[0.5, -1.2, 2], [1.5, 0.7, -0.3]];
   for (const axis of [null, 0, 1, -1]) {
     T.verifyGrad((a) => T.cumsum(a, axis), [m]);
@@ -50,11 +50,18 @@ Deno.test("cumsum and cumprod gradients (verifyGrad), cumprod's exact where an e
   const x = T.dvector("x");
   const g = T.function([x], T.grad(T.cumprod(x).sum(), x))([2, 0, 3]) as T.NDArray;
   assert.deepEqual([...g.data], [1, 8, 0]);
-  // cumsum's tangent is the cumulative sum of the tangent; cumprod has no second derivative.
+  // Tangents: cumsum's is the cumulative sum of the tangent; cumprod's is exact at zeros too.
   const t = T.dvector("t");
   const r = T.function([x, t], T.Rop(T.cumsum(x), x, t))([1, 2, 3], [1, 0, 2]) as T.NDArray;
   assert.deepEqual([...r.data], [1, 1, 3]);
-  assert.throws(() => T.grad(T.grad(T.cumprod(x).sum(), x).sum(), x), /second derivatives/);
+  const rp = T.function([x, t], T.Rop(T.cumprod(x), x, t))([2, 0, 3], [1, 1, 1]) as T.NDArray;
+  assert.deepEqual([...rp.data], [1, 2, 6]); // d(x0), d(x0 x1) = x1 + x0, d(x0 x1 x2) = x0 x2 at x1 = 0
+  // Second derivatives (through the linear recurrence), checked numerically, zeros included.
+  T.verifyGrad((a) => T.grad(T.cumprod(a, 1).sqr().sum(), a), [[[0.5, 0, 2], [1.5, 0.7, -0.3]]]);
+  T.verifyGrad((a) => T.grad(T.cumprod(a).sum(), a), [[0.9, -1.1, 0, 1.3]]);
+  const h = T.function([x], T.hessian(T.cumprod(x).sum(), x))([2, 0, 3]) as T.NDArray;
+  // f = x0 + x0 x1 + x0 x1 x2: the Hessian at (2, 0, 3) is [[0, 1 + x2, x1], [1 + x2, 0, x0], [x1, x0, 0]].
+  assert.deepEqual([...h.data], [0, 4, 0, 4, 0, 2, 0, 2, 0]);
 });
 
 Deno.test("diff matches NumPy (orders, axes, bools) and has the gradient of its slices", () => {

@@ -20,8 +20,8 @@ export interface FillDiagonalParams {
   offset: number;
 }
 
-/** The flat positions of the diagonal of an array of `shape` (C order). */
-function diagonalPositions(shape: readonly number[], offset: number, name: string): number[] {
+/** The flat positions of the diagonal of an array of `shape` (C order); a ShapeError when an n-d array is not a cube. */
+export function diagonalPositions(shape: readonly number[], offset: number, name: string): number[] {
   if (shape.length > 2 && shape.some((n) => n !== shape[0])) {
     throw new ShapeError(
       `fillDiagonal: all dimensions of ${name} must have the same length, got shape (${shape.join(", ")})`,

@@ -10,9 +10,9 @@
  * the tangent through unchanged (they are ViewOps there), and undefinedGrad refuses.
  * @module
  */
-import { GradError, InputError } from "../core/errors.ts";
+import { GradError, HypatiaTypeError, InputError } from "../core/errors.ts";
 import { asTensor, constant } from "../core/constant.ts";
-import { defineOp, type JVP, type Op, type TensorLike, type Variable, type VJP } from "../core/graph.ts";
+import { Constant, defineOp, type JVP, type Op, type TensorLike, Variable, type VJP } from "../core/graph.ts";
 import { describeValue } from "../core/options.ts";
 import { mul } from "./arith.ts";
 import { fill } from "./fill.ts";
@@ -24,9 +24,9 @@ export interface GradClipParams {
   upper: number;
 }
 
-/** Params of gradScale: the factor the gradient is multiplied by. */
+/** Params of gradScale: the factor the gradient is multiplied by; null: the node's second input. */
 export interface GradScaleParams {
-  multiplier: number;
+  multiplier: number | null;
 }
 
 /** An identity op whose node the canonicaliser replaces by its input. */
@@ -44,7 +44,7 @@ function gradientMarker<P>(
     vjp,
     jvp,
     rewrites: [{ name: `remove_${name}`, stage: "canonicalize", apply: (node) => [node.inputs[0]] }],
-    format: (args, params) => `${name}${format ? `{${format(params)}}` : ""}(${args[0]})`,
+    format: (args, params) => `${name}${format ? `{${format(params)}}` : ""}(${args.join(", ")})`,
   });
 }
 
@@ -102,12 +102,18 @@ export const gradClipOp: Op<GradClipParams> = gradientMarker<GradClipParams>(
   (p) => `${p.lower}, ${p.upper}`,
 );
 
-/** gradScale's op: the gradient is multiplied by a constant. */
+/**
+ * gradScale's op: the gradient is multiplied by a number (params) or by a symbolic
+ * scalar, its second input (a schedule); no gradient flows to that input.
+ */
 export const gradScaleOp: Op<GradScaleParams> = gradientMarker<GradScaleParams>(
   "grad_scale",
-  (node, [g]) => [mul(g, (node.params as GradScaleParams).multiplier)],
+  (node, [g]) => {
+    const m = (node.params as GradScaleParams).multiplier;
+    return m === null ? [mul(g, node.inputs[1]), null] : [mul(g, m)];
+  },
   through,
-  (p) => `${p.multiplier}`,
+  (p) => (p.multiplier === null ? "" : `${p.multiplier}`),
 );
 
 function number(what: string, name: string, v: unknown): number {
@@ -213,7 +219,8 @@ export function gradClip(x: TensorLike, lower: number, upper: number): Variable 
 
 /**
  * `x` unchanged, with the gradient flowing back through it multiplied by `multiplier`
- * (Theano's `grad_scale`; -1 gives a gradient-reversal layer).
+ * (Theano's `grad_scale`; -1 gives a gradient-reversal layer): a number, or a symbolic
+ * numeric scalar such as a schedule's shared variable (no gradient flows to it).
  *
  * @example
  * ```ts
@@ -224,7 +231,18 @@ export function gradClip(x: TensorLike, lower: number, upper: number): Variable 
  * assert.equal(T.function([x], g)(3).item(), 3);
  * ```
  */
-export function gradScale(x: TensorLike, multiplier: number): Variable {
-  const m = number("gradScale", "the multiplier", multiplier);
+export function gradScale(x: TensorLike, multiplier: number | Variable): Variable {
+  if (multiplier instanceof Variable && !(multiplier instanceof Constant)) {
+    if (multiplier.ndim !== 0 || multiplier.dtype === "bool") {
+      throw new HypatiaTypeError(
+        `gradScale: a symbolic multiplier must be a numeric scalar, got ${multiplier.describe()}`,
+      );
+    }
+    return gradScaleOp.apply1([asTensor(x), multiplier], { multiplier: null });
+  }
+  const value = multiplier instanceof Constant && multiplier.ndim === 0
+    ? Number(multiplier.value.data[0])
+    : multiplier;
+  const m = number("gradScale", "the multiplier", value);
   return gradScaleOp.apply1([asTensor(x)], { multiplier: m });
 }

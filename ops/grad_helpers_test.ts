@@ -103,6 +103,27 @@ Deno.test("gradClip clips the gradient elementwise; gradScale scales it", () => 
   assert.deepEqual(T.function([z], [g1, g2])(2).map((v) => v.item()), [24, 48]);
 });
 
+Deno.test("gradScale by a symbolic scalar (a schedule): the gradient follows it, none flows to it", () => {
+  const x = T.dvector("x");
+  const lam = T.shared(0.5, { name: "lam", dtype: "float64" });
+  const y = T.gradScale(x, T.neg(lam)); // a gradient-reversal layer with a scheduled strength
+  assert.equal(y.owner!.inputs.length, 2);
+  const g = T.grad(T.sum(T.sqr(y)), x);
+  const f = T.function([x], [y, g]);
+  const [v, gv] = f([1, -2]);
+  assert.deepEqual(v.toArray(), [1, -2]);
+  assert.deepEqual(gv.toArray(), [-1, 2]);
+  lam.setValue(2);
+  assert.deepEqual(f([1, -2])[1].toArray(), [-4, 8]);
+  assert.ok(!opNames(f).includes("grad_scale"));
+  // A constant multiplier goes to the params, as a number does.
+  assert.equal(T.gradScale(x, T.constant(3, { dtype: "float64" })).owner!.inputs.length, 1);
+  // The multiplier gets no gradient from it (zero, connected).
+  const m = T.dscalar("m");
+  const gm = T.grad(T.sum(T.gradScale(x, m)), m);
+  assert.equal(T.function([x, m], gm, { onUnusedInput: "ignore" })([1, 2], 3).item(), 0);
+});
+
 Deno.test("gradient helpers: verifyGrad sees each documented gradient", () => {
   const x0 = [[0.3, -0.7], [1.2, 0.4]];
   // gradScale(x, m): the gradient of f(x) is m times f's.
@@ -145,8 +166,13 @@ Deno.test("gradient helpers: bad arguments", () => {
     (e: Error) => e instanceof T.InputError && /lower bound must be a number/.test(e.message),
   );
   assert.throws(
-    () => T.gradScale(x, T.dscalar("m") as never),
-    (e: Error) => e instanceof T.InputError && /multiplier must be a number/.test(e.message),
+    () => T.gradScale(x, T.dvector("m")),
+    (e: Error) =>
+      e instanceof T.HypatiaTypeError && /symbolic multiplier must be a numeric scalar/.test(e.message),
+  );
+  assert.throws(
+    () => T.gradScale(x, "2" as never),
+    (e: Error) => e instanceof T.InputError && /multiplier must be a number, got "2"/.test(e.message),
   );
 });
 

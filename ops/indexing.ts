@@ -7,9 +7,9 @@
  * @module
  */
 import { HypatiaTypeError } from "../core/errors.ts";
-import { NDArray } from "../core/ndarray.ts";
+import { NDArray, type NestedArray } from "../core/ndarray.ts";
 import { type SliceArg, type TensorLike, Variable } from "../core/graph.ts";
-import { constant } from "../core/constant.ts";
+import { asTensor, constant } from "../core/constant.ts";
 import { advancedIncSubtensorOp, advancedSubtensorOp, type AdvEntry } from "./advanced_subtensor.ts";
 import {
   get as basicGet,
@@ -19,10 +19,9 @@ import {
   storable,
   subtensorOp,
 } from "./subtensor.ts";
-import { asTensor } from "../core/constant.ts";
 
-/** An index array: a symbolic integer or bool array, an NDArray, or (in `get`) a JS list of integers. */
-export type IndexArray = Variable | NDArray | number[] | boolean[];
+/** An index array: a symbolic integer or bool array, an NDArray, or (in `get`) a JS list, nested or not. */
+export type IndexArray = Variable | NDArray | NestedArray[];
 
 /** One argument of `slice`: basic entries, or an index array / mask. */
 export type IndexArg = SliceArg | NDArray;
@@ -42,11 +41,16 @@ function indexVariable(what: string, a: unknown, axis: number): Variable {
     return constant(a, { dtype: "int64" });
   }
   if (a instanceof NDArray) return constant(a);
-  if (Array.isArray(a) && a.length && a.every((q) => typeof q === "boolean")) {
-    return constant(a, { dtype: "bool" });
-  }
-  if (Array.isArray(a) && a.every((q) => Number.isInteger(q))) {
-    return constant(a as number[], { dtype: "int64" });
+  if (Array.isArray(a)) {
+    // A (nested) list: bools are a mask, integers an index array; [] selects nothing, as in NumPy.
+    const flat = (a as unknown[]).flat(Infinity);
+    if (flat.length && flat.every((q) => typeof q === "boolean")) {
+      return constant(a as NestedArray, { dtype: "bool" });
+    }
+    if (flat.every((q) => Number.isInteger(q))) return constant(a as NestedArray, { dtype: "int64" });
+    throw new HypatiaTypeError(
+      `${what}: the index list of entry ${axis} must hold integers or booleans only`,
+    );
   }
   throw new HypatiaTypeError(`${what}: entry ${axis} is not an index: ${String(a)}`);
 }

@@ -28,9 +28,21 @@ import { cumprod, cumsum } from "./cumulative.ts";
 import { searchsorted, type SearchsortedOptions } from "./sorted.ts";
 import { squeeze } from "./squeeze.ts";
 import { get, type IndexArg, type IndexArray, slice } from "./indexing.ts";
+import { imag, real } from "./real_parts.ts";
+// Issue 16, shape and array ops (h-array).
+import { take, type TakeOptions } from "./take.ts";
+import { argsort, sort, type SortOptions } from "./sort.ts";
+import { ravel, repeat } from "./tile_repeat.ts";
+import { diagonal, trace } from "./diagonal.ts";
+import { ptp } from "./extremes.ts";
+import { copy } from "./copy.ts";
+import { zerosLike } from "./alloc.ts";
+import { choose, type ChooseOptions } from "./choose.ts";
+import { nonzero, type NonzeroOptions, nonzeroValues } from "./nonzero.ts";
+import type { DtypeArg } from "../core/options.ts";
 
 type ExtraOpsMethods = "cumsum" | "cumprod" | "squeeze" | "compress" | "searchsorted";
-type Methods = Omit<TensorMethods, "T" | "shape" | ExtraOpsMethods>;
+type Methods = Omit<TensorMethods, "T" | "shape" | "real" | "imag" | ExtraOpsMethods>;
 
 const methods: Methods = {
   add(this: Variable, o: TensorLike) {
@@ -216,6 +228,46 @@ const methods: Methods = {
   slice(this: Variable, ...args: IndexArg[]) {
     return slice(this, ...args);
   },
+  // Issue 16, shape and array ops (h-array).
+  take(this: Variable, indices: TensorLike, axis?: number | null | TakeOptions) {
+    return take(this, indices, axis);
+  },
+  sort(this: Variable, axis?: number | null | SortOptions) {
+    return sort(this, axis);
+  },
+  argsort(this: Variable, axis?: number | null | SortOptions) {
+    return argsort(this, axis);
+  },
+  repeat(this: Variable, repeats: TensorLike, axis?: number | null) {
+    return repeat(this, repeats, axis);
+  },
+  ravel(this: Variable) {
+    return ravel(this);
+  },
+  diagonal(this: Variable, offset?: number, axis1?: number, axis2?: number) {
+    return diagonal(this, offset, axis1, axis2);
+  },
+  trace(this: Variable, offset?: number, axis1?: number, axis2?: number) {
+    return trace(this, offset, axis1, axis2);
+  },
+  ptp(this: Variable, axis?: Axis | AxisOptions, o?: ReduceOptions) {
+    return ptp(this, axis, o);
+  },
+  copy(this: Variable) {
+    return copy(this);
+  },
+  zerosLike(this: Variable, dtype?: DtypeArg) {
+    return zerosLike(this, dtype);
+  },
+  choose(this: Variable, choices: TensorLike[], o?: ChooseOptions) {
+    return choose(this, choices, o);
+  },
+  nonzero: function (this: Variable, o?: NonzeroOptions) {
+    return nonzero(this, o as { returnMatrix: true });
+  } as TensorMethods["nonzero"],
+  nonzeroValues(this: Variable) {
+    return nonzeroValues(this);
+  },
 };
 
 Object.assign(Variable.prototype, methods);
@@ -251,3 +303,16 @@ const extraOpsMethods: Pick<TensorMethods, ExtraOpsMethods> = {
   },
 };
 Object.assign(Variable.prototype, extraOpsMethods);
+// Theano's `x.real` and `x.imag` properties (issue 16).
+Object.defineProperty(Variable.prototype, "real", {
+  get(this: Variable) {
+    return real(this);
+  },
+  configurable: true,
+});
+Object.defineProperty(Variable.prototype, "imag", {
+  get(this: Variable) {
+    return imag(this);
+  },
+  configurable: true,
+});

@@ -48,3 +48,59 @@ export {
 export { permuteRowElements } from "./permute_row_elements.ts";
 export { Print } from "./print.ts";
 export type { PrintAttr, PrintOptions } from "./print.ts";
+// Issue 16, elementwise group.
+export { arccos, arcsin, arctan, arctan2 } from "./inverse_trig.ts";
+export { arccosh, arcsinh, arctanh, cosh, sinh } from "./hyperbolic.ts";
+export { cbrt, exp2, hypot, log10, reciprocal, reciprocal as inv } from "./elementary.ts";
+export type { IsCloseOptions } from "./predicates.ts";
+export { allclose, isclose, isinf, isnan } from "./predicates.ts";
+export type { IroundOptions } from "./rounding.ts";
+export { iround } from "./rounding.ts";
+export { angle, imag, real } from "./real_parts.ts";
+export { log1mexp, logaddexp } from "./exp_log.ts";
+export { erfc, erfcinv, erfcx, erfinv } from "./erf_family.ts";
+export { chi2sf, gamma, gammaln, psi } from "./gamma.ts";
+// Issue 16, nnet group (also as the T.nnet namespace, as Theano users write it).
+export type { BatchNormOptions, BatchNormTrainOptions, HSoftmaxSizes } from "./nnet.ts";
+export {
+  batchNormalization,
+  batchNormalizationTest,
+  batchNormalizationTrain,
+  binaryCrossentropy,
+  categoricalCrossentropy,
+  elu,
+  hardSigmoid,
+  hSoftmax,
+  relu,
+  selu,
+  sigmoidBinaryCrossentropy,
+  softsign,
+  ultraFastSigmoid,
+} from "./nnet.ts";
+export * as nnet from "./nnet.ts";
+// Issue 16, shape and array ops (h-array).
+export * from "./constructors_wide.ts";
+export {
+  addbroadcast,
+  patternbroadcast,
+  shapePadaxis,
+  shapePadleft,
+  shapePadright,
+  unbroadcast,
+} from "./broadcast.ts";
+export { take } from "./take.ts";
+export { argsort, sort } from "./sort.ts";
+export type { SortOptions } from "./sort.ts";
+export type { SortKind } from "../core/graph.ts";
+export { ravel, repeat, roll, tile } from "./tile_repeat.ts";
+export { allocDiag, diag, diagonal, extractDiag, identityLike, trace } from "./diagonal.ts";
+export { maxAndArgmax, ptp } from "./extremes.ts";
+export { copy, tensorCopy } from "./copy.ts";
+export { mgrid, ogrid, stacklists } from "./grids.ts";
+export type { GridRange, NestedTensors } from "./grids.ts";
+export { choose } from "./choose.ts";
+export type { ChooseOptions } from "./choose.ts";
+export { flatnonzero, nonzero, nonzeroValues } from "./nonzero.ts";
+export type { NonzeroOptions } from "./nonzero.ts";
+export { batchedTensordot } from "./batched_tensordot.ts";
+export type { TakeMode, TakeOptions } from "./take.ts";

@@ -132,6 +132,11 @@ export const permuteRowElementsOp: Op<PermuteRowParams> = defineOp<PermuteRowPar
     }),
     null,
   ],
+  // Linear in x: the tangent is permuted the same way (cheaper than the double-Lop trick).
+  jvp: (
+    node,
+    [t],
+  ) => [t ? permuteRowElementsOp.apply1([t, node.inputs[1]], node.params as PermuteRowParams) : null],
   format: (args, p) => `permute_row_elements${p.inverse ? "{inverse}" : ""}(${args.join(", ")})`,
 });
 

@@ -59,6 +59,25 @@ Deno.test("permuteRowElements: gradient is the inverse permutation, summed over 
   assert.deepEqual(T.function([x, w], gx)([1, 2, 3], [10, 20, 30]).toArray(), [20, 30, 10]);
 });
 
+Deno.test("permuteRowElements: Rop permutes the tangent, Lop applies the inverse", () => {
+  const x = T.dmatrix("x"), v = T.dmatrix("v"), y = T.constant([[2, 0, 1], [0, 2, 1]], { dtype: "int64" });
+  const out = T.sin(T.permuteRowElements(x, y, true));
+  const f = T.function([x, v], [T.Rop(out, x, v), T.Lop(out, x, v)]);
+  const X = [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], V = [[1, 2, 3], [4, 5, 6]];
+  const [r, l] = f(X, V);
+  // inverse: out[i, y[i, k]] = sin(x[i, k]), so Rop's row i puts cos(x[i, k])·v[i, k] at column y[i, k].
+  const inv = (m: number[][]) =>
+    m.map((row, i) => {
+      const o = new Array(3);
+      row.forEach((val, k) => (o[[[2, 0, 1], [0, 2, 1]][i][k]] = val));
+      return o;
+    });
+  T.testing.assertAllClose(r, inv(X.map((row, i) => row.map((a, k) => Math.cos(a) * V[i][k]))));
+  // Lop: row i, column k gets cos(x[i, k])·v[i, y[i, k]].
+  const yv = [[2, 0, 1], [0, 2, 1]];
+  T.testing.assertAllClose(l, X.map((row, i) => row.map((a, k) => Math.cos(a) * V[i][yv[i][k]])));
+});
+
 Deno.test("permuteRowElements: bad input", () => {
   const x = T.dmatrix("x"), y = T.lvector("y");
   const f = T.function([x, y], T.permuteRowElements(x, y));

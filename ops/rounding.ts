@@ -8,6 +8,8 @@
 import type { TensorLike, Variable } from "../core/graph.ts";
 import { applyElemwise, defineElemwise, wrapInt } from "./elemwise.ts";
 import { mul } from "./arith.ts";
+import { cast } from "./cast.ts";
+import { checkOptions, oneOf } from "../core/options.ts";
 
 /** WGSL for a rounding op: the builtin on f32, identity on integers (i32/u32). */
 const roundingWgsl = (fn: string) => ([a]: string[], input: string) =>
@@ -50,6 +52,27 @@ export const roundOp = defineElemwise({
   js: ([a], input) => (isIntegral(input) ? a : `H.rint(${a})`),
   wgsl: roundingWgsl("round"),
   notDifferentiable: "round is piecewise constant: its gradient is zero",
+});
+
+/**
+ * Nearest integer, halves away from zero (the op; Theano's `round_half_away_from_zero`).
+ * x - trunc(x) is exact, so 0.49999999999999994 rounds to 0 (floor(x + 0.5) gives 1).
+ */
+export const roundHalfAwayOp = defineElemwise({
+  name: "round_half_away_from_zero",
+  arity: 1,
+  accepts: "any",
+  js: ([a], input) =>
+    isIntegral(input)
+      ? a
+      : `(Math.trunc(${a}) + (Math.abs(${a} - Math.trunc(${a})) >= 0.5 ? Math.sign(${a}) : 0))`,
+  wgsl: ([a], input) =>
+    input === "float32"
+      ? `(trunc(${a}) + select(0.0, sign(${a}), abs(${a} - trunc(${a})) >= 0.5))`
+      : input === "float64" || input === "int64"
+      ? undefined
+      : a,
+  notDifferentiable: "rounding is piecewise constant: its gradient is zero",
 });
 
 /** -1, 0 or 1 by the sign of x; NaN stays NaN and sign(-0) is 0 (the op). */
@@ -160,4 +183,34 @@ export function sign(x: TensorLike): Variable {
  */
 export function abs(x: TensorLike): Variable {
   return applyElemwise(absOp, [x]);
+}
+
+/** Options of `iround`. */
+export interface IroundOptions {
+  /** How halves go: "half_to_even" (the default, as `round`) or "half_away_from_zero". */
+  mode?: "half_to_even" | "half_away_from_zero";
+}
+
+/**
+ * Round to the nearest integer and cast to int64 (Theano's `iround`). Halves go to even,
+ * as `round` does, unless `{ mode: "half_away_from_zero" }` (Theano's default mode).
+ * NaN and ±inf become 0, as every cast of them to an integer dtype does here.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * const x = T.dvector("x");
+ * const even = T.function([x], T.iround(x)), away = T.function([x], T.iround(x, { mode: "half_away_from_zero" }));
+ * assert.equal(even([2.5]).dtype, "int64");
+ * assert.deepEqual(Array.from(even([2.5, -1.5, 0.7]).data), [2, -2, 1]);
+ * assert.deepEqual(Array.from(away([2.5, -1.5, 0.7]).data), [3, -2, 1]);
+ * ```
+ */
+export function iround(x: TensorLike, options?: IroundOptions): Variable {
+  const { mode } = checkOptions("iround", options ?? {}, {
+    mode: oneOf("half_to_even", "half_away_from_zero"),
+  });
+  const r = mode === "half_away_from_zero" ? applyElemwise(roundHalfAwayOp, [x]) : round(x);
+  return cast(r, "int64");
 }

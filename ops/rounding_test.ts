@@ -156,3 +156,25 @@ Deno.test("rounding ops lower to WGSL builtins (round is half-to-even there too)
 Deno.test("abs() prints as |x| in pp", () => {
   assert.equal(T.pp(T.abs(T.dvector("x"))), "|x|");
 });
+
+Deno.test("iround() casts to int64, halves to even by default and away from zero on request", () => {
+  // np.rint(x).astype(np.int64) and Theano's round_half_away_from_zero, written out.
+  const x = T.dvector("x");
+  const pts = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994, -0.7, 3, 1e15 + 0.5, NaN, Infinity];
+  const even = T.function([x], T.iround(x))(pts);
+  const away = T.function([x], T.iround(x, { mode: "half_away_from_zero" }))(pts);
+  assert.equal(even.dtype, "int64");
+  assert.deepEqual(Array.from(even.data), [0, 2, 2, 0, -2, -2, 0, -1, 3, 1e15, 0, 0]);
+  assert.deepEqual(Array.from(away.data), [1, 2, 3, -1, -2, -3, 0, -1, 3, 1e15 + 1, 0, 0]);
+  const f = T.fvector("f");
+  const f32 = T.function([f], T.iround(f, { mode: "half_away_from_zero" }))([2.5, -0.5, 0.49999997]);
+  assert.deepEqual(Array.from(f32.data), [3, -1, 0]);
+  const i = T.ivector("i");
+  assert.deepEqual(Array.from(T.function([i], T.iround(i))([7, -3]).data), [7, -3]);
+});
+
+Deno.test("iround() refuses an unknown mode or option, naming it", () => {
+  const x = T.dvector("x");
+  assert.throws(() => T.iround(x, { mode: "half_up" } as never), /iround.*mode/);
+  assert.throws(() => T.iround(x, { mod: "half_to_even" } as never), /did you mean "mode"/);
+});

@@ -193,10 +193,12 @@ export interface UniqueOptions {
  * ```
  */
 export function unique(x: TensorLike, options?: Record<string, never>): Variable;
+/** With any of the options true: the values, then what was asked for, in the options' order. */
 export function unique(
   x: TensorLike,
   options: UniqueOptions & ({ returnIndex: true } | { returnInverse: true } | { returnCounts: true }),
 ): Variable[];
+/** With options known only at run time: one Variable, or an array when any option is true. */
 export function unique(x: TensorLike, options: UniqueOptions): Variable | Variable[];
 export function unique(x: TensorLike, options: UniqueOptions = {}): Variable | Variable[] {
   checkOptions("unique", options, { returnIndex: bool, returnInverse: bool, returnCounts: bool });

@@ -22,6 +22,11 @@ Deno.test("RandomStreams.poisson matches NumPy's legacy poisson, both algorithms
   assert.deepEqual(d.toArray(), np.huge);
   // The state moved on: the second call gives NumPy's second draw.
   assert.deepEqual(f(np.lam_array.lam)[0].toArray(), np.small[1]);
+  // An empty size draws nothing and leaves the state where it was (as NumPy's poisson(size=0)).
+  const none = new T.RandomStreams(77).poisson([0, 3], { lam: 2 });
+  const before = none.rng.getValue().toArray();
+  assert.deepEqual(T.function([], none, { updates: [none.update] })().shape, [0, 3]);
+  assert.deepEqual(none.rng.getValue().toArray(), before);
   // dtype and the default lam (1): no size gives lam's shape.
   const k = new T.RandomStreams(1).poisson(undefined, {
     lam: T.constant([2, 3, 4], { dtype: "float64" }),
@@ -89,6 +94,11 @@ Deno.test("RandomStreams.shuffleRowElements: NumPy's permutations applied to eac
     return r;
   });
   assert.deepEqual(gx[0].toArray(), expected);
+  // Empty rows and no rows: nothing to shuffle, the shapes kept.
+  const em = T.dmatrix("e");
+  const fe = T.function([em], srng.shuffleRowElements(em));
+  assert.deepEqual(fe(T.asarray([[], []], { dtype: "float64" })).shape, [2, 0]);
+  assert.deepEqual(fe(T.asarray([], { dtype: "float64" }).reshape([0, 4])).shape, [0, 4]);
   assert.throws(
     () => srng.shuffleRowElements(T.dscalar("c")),
     (e: Error) => e instanceof T.HypatiaTypeError && /no rows/.test(e.message),

@@ -35,6 +35,7 @@ import { absOp } from "../../ops/rounding.ts";
 import { scanOp } from "../../ops/scan/scan.ts";
 import { logsumexpOp } from "../../ops/softmax.ts";
 import { tensordotOp } from "../../ops/tensordot.ts";
+import { copyOp } from "../../ops/copy.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import type { Kernel, ProgramBuilder } from "../kernel.ts";
 import { batchedDotKernel, dotKernel, tensordotKernel } from "./matmul_kernels.ts";
@@ -78,7 +79,9 @@ export const jsTable: LoweringTable<JsRule> = new LoweringTable<JsRule>("js")
   .register([sumOp, maxOp, minOp, argmaxOp, argminOp, anyOp, allOp, meanOp, prodOp, logsumexpOp], {
     kernel: reductionKernel,
   })
-  .register(scanOp, { kernel: (node, build) => scanKernel(node, build) });
+  .register(scanOp, { kernel: (node, build) => scanKernel(node, build) })
+  // Issue 16, shape and array ops (h-array).
+  .register(copyOp, { cheap: true });
 
 /**
  * Whether the JS engine can run `op`: through its reference rule or its table.

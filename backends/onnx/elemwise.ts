@@ -102,7 +102,7 @@ const small = (g: OnnxGraph, x: Val) =>
   g.op1("Less", [g.op1("Abs", [x], x.dtype), g.scalar(0.5, x.dtype)], "bool");
 
 /** expm1: `(u - 1) x / log u` with `u = e^x` near 0 (Kahan), `u - 1` elsewhere. */
-function expm1(g: OnnxGraph, x: Val): Val {
+export function expm1(g: OnnxGraph, x: Val): Val {
   const t = x.dtype, u = g.op1("Exp", [x], t);
   const um1 = g.op1("Sub", [u, g.scalar(1, t)], t);
   const kahan = where(
@@ -115,7 +115,7 @@ function expm1(g: OnnxGraph, x: Val): Val {
 }
 
 /** log1p: `log(u) x / (u - 1)` with `u = 1 + x` near 0 (Kahan), `log u` elsewhere. */
-function log1p(g: OnnxGraph, x: Val): Val {
+export function log1p(g: OnnxGraph, x: Val): Val {
   const t = x.dtype, u = g.op1("Add", [x, g.scalar(1, t)], t);
   const logU = g.op1("Log", [u], t);
   const kahan = where(
@@ -277,13 +277,13 @@ export function lowerSteps(
   steps: readonly Step[],
   output: number,
   inputs: readonly Val[],
-  ruleOf: (op: Op) => ElemwiseRule | undefined,
+  ruleOf: (op: Op) => ElemwiseRule | string,
 ): Val {
   const values: Val[] = [];
   const ref = (k: number) => (k < inputs.length ? inputs[k] : values[k - inputs.length]);
   for (const s of steps) {
     const rule = ruleOf(s.op);
-    if (!rule) g.refuse(`its step ${s.op.name} has no ONNX rule`);
+    if (typeof rule === "string") g.refuse(`its step ${s.op.name} has no ONNX rule: ${rule}`);
     const raw = !!s.op.scalar?.rawInputs;
     const work = workDtype(rule.inOutput && isFloat(s.out) ? s.out : s.input);
     const args = s.args.map((k) => (raw ? ref(k) : g.cast(ref(k), work)));

@@ -1,6 +1,6 @@
 /**
- * ONNX rules of issue 16's ops: cumulative sums and products (products and their
- * gradient as Loops along the axis: opset 17 has CumSum but no CumProd), bincount,
+ * ONNX rules of issue 16's ops: cumulative sums and products (products and the linear
+ * recurrences of their derivatives as Loops along the axis: opset 17 has CumSum but no CumProd), bincount,
  * bartlett, fillDiagonal, squeeze, searchsorted, unique, unravel/ravel indices,
  * permuteRowElements, advanced indexing (GatherND / ScatterND on the indexed axes moved
  * first, with NumPy's placement of the broadcast index shape), and the ops that only
@@ -12,11 +12,14 @@ import type { Apply } from "../../core/graph.ts";
 import type { AdvancedIncSubtensorParams, AdvancedSubtensorParams } from "../../ops/advanced_subtensor.ts";
 import type { BincountParams } from "../../ops/bincount.ts";
 import type { CumParams } from "../../ops/cumulative.ts";
+import type { LinearRecurrenceParams } from "../../ops/linear_recurrence.ts";
 import type { FillDiagonalParams } from "../../ops/fill_diagonal.ts";
 import type { PermuteRowParams } from "../../ops/permute_row_elements.ts";
 import type { RavelParams, UnravelParams } from "../../ops/ravel_index.ts";
 import type { SearchsortedParams, UniqueParams } from "../../ops/sorted.ts";
 import type { SqueezeParams } from "../../ops/squeeze.ts";
+import type { AxisParams } from "../../ops/sort.ts";
+import type { TakeMode, TakeParams } from "../../ops/take.ts";
 import { FAR, type NodeRule, oneOutput, type OnnxGraph, type Val, workDtype } from "./rule.ts";
 
 const i64 = (g: OnnxGraph, v: Val) => g.cast(v, "int64");
@@ -116,27 +119,18 @@ export const cumprodRule = oneOutput((g, node, [x0], out) => {
   return alongFirst(g, x, ndim, axis, (xf) => cumprodFirst(g, xf, false));
 });
 
-/**
- * cumprod's gradient `P_j S_j` (ops/cumulative.ts): S from the end, `S_j = g_j + x_(j+1) S_(j+1)`,
- * times the exclusive product P; exact at zeros as Hypatia's.
- */
-export const cumprodGradRule = oneOutput((g, node, [x0, gz], out) => {
-  const { x, ndim, axis } = cumInput(g, node, g.cast(x0, out));
-  const [perm, inverse] = axisFirst(ndim, axis);
-  const first = (v: Val) => (axis === 0 ? v : g.op1("Transpose", [v], v.dtype, { perm }));
-  // gz has x's shape, or is flat already when the axis is null.
-  const xf = first(x), gf = first(g.cast(gz, out));
-  // x shifted up one row, a row of ones at the end: x_(j+1), with 1 past the end (times S = 0).
-  const rest = g.op1("Slice", [xf, g.ints([1]), g.ints([FAR])], out);
-  const ones = g.op1("Unsqueeze", [rowOf(g, xf, 1), g.ints([0])], out);
-  const nextX = g.op1("Concat", [rest, ones], out, { axis: 0 });
-  const s = loopRows(g, [gf, nextX], [rowOf(g, xf, 0)], true, (b, [gj, xj], [sPrev]) => {
-    const sj = b.op1("Add", [gj, b.op1("Mul", [xj, sPrev], out)], out);
-    return { next: [sj], out: sj };
+/** linear_recurrence: `r_i = a_i r_(i-1) + b_i` from 0 along the axis (from the end when reversed), a Loop. */
+export const linearRecurrenceRule = oneOutput((g, node, [a0, b0], out) => {
+  const { axis, reverse } = node.params as LinearRecurrenceParams;
+  const a = g.cast(a0, out), b = g.cast(b0, out);
+  const [perm, inverse] = axisFirst(node.inputs[0].ndim, axis);
+  const first = (v: Val) => (axis === 0 ? v : g.op1("Transpose", [v], out, { perm }));
+  const af = first(a), bf = first(b);
+  const r = loopRows(g, [af, bf], [rowOf(g, af, 0)], reverse, (body, [ai, bi], [prev]) => {
+    const ri = body.op1("Add", [body.op1("Mul", [ai, prev], out), bi], out);
+    return { next: [ri], out: ri };
   }, out);
-  const r = g.op1("Mul", [s, cumprodFirst(g, xf, true)], out);
-  const back = axis === 0 ? r : g.op1("Transpose", [r], out, { perm: inverse });
-  return (node.params as CumParams).axis === null ? g.op1("Reshape", [back, shapeOf(g, x0)], out) : back;
+  return axis === 0 ? r : g.op1("Transpose", [r], out, { perm: inverse });
 });
 
 // ---- counting, windows, diagonals ----
@@ -397,4 +391,101 @@ export const advancedIncSubtensorRule = oneOutput((g, node, [x, y, ...idx]) => {
   });
   const inverse = plan.perm.map((_, i) => plan.perm.indexOf(i));
   return inverse.every((p, i) => p === i) ? scattered : g.op1("Transpose", [scattered], t, { perm: inverse });
+});
+
+// ---- sorting, taking, nonzero, repeats ----
+
+/** sort or argsort along an axis: TopK of the whole axis, smallest first (ties keep their order). */
+function sorted(g: OnnxGraph, node: Apply, x: Val): [Val, Val] {
+  const { axis } = node.params as AxisParams;
+  const t = workDtype(x.dtype === "bool" ? "int32" : x.dtype);
+  const k = g.op1("Unsqueeze", [lengthOf(g, x, axis), g.ints([0])], "int64");
+  const [values, indices] = g.op("TopK", [g.cast(x, t), k], [t, "int64"], { axis, largest: 0, sorted: 1 });
+  return [g.cast(values, x.dtype), indices];
+}
+
+export const sortRule = oneOutput((g, node, [x]) => sorted(g, node, x)[0]);
+export const argsortRule = oneOutput((g, node, [x]) => sorted(g, node, x)[1]);
+
+/** permute_along: the elements of each line of x at the positions perm gives. */
+export const permuteAlongRule = oneOutput((g, node, [x, perm]) => {
+  const { axis } = node.params as AxisParams;
+  return g.op1("GatherElements", [x, i64(g, perm)], x.dtype, { axis });
+});
+
+/** Indices as take's mode reads them along an axis of length `n` ("raise": negative from the end). */
+function takeIndices(g: OnnxGraph, idx: Val, n: Val, mode: TakeMode): Val {
+  const i = i64(g, idx);
+  if (mode === "wrap") return g.op1("Mod", [i, n], "int64", { fmod: 0 });
+  if (mode === "clip") {
+    return g.op1("Min", [
+      g.op1("Max", [i, g.scalar(0, "int64")], "int64"),
+      g.op1("Sub", [n, g.scalar(1, "int64")], "int64"),
+    ], "int64");
+  }
+  return i;
+}
+
+/** take: Gather along the axis (out-of-range "raise" indices are ONNX Runtime's error). */
+export const takeRule = oneOutput((g, node, [a, idx]) => {
+  const { axis, mode } = node.params as TakeParams;
+  return g.op1("Gather", [a, takeIndices(g, idx, lengthOf(g, a, axis), mode)], a.dtype, { axis });
+});
+
+/**
+ * take's gradient: the output gradient added into zeros at the positions read
+ * (ScatterND with addition, so positions read twice add up), the index axes moved first.
+ */
+export const takeGradRule = oneOutput((g, node, [gz, idx, nv], out) => {
+  const { axis, mode } = node.params as TakeParams;
+  const k = node.inputs[1].ndim, nd = node.inputs[0].ndim;
+  const n = i64(g, nv);
+  const t = workDtype(out);
+  let i = takeIndices(g, idx, n, mode);
+  if (mode === "raise") {
+    const neg = g.op1("Less", [i, g.scalar(0, "int64")], "bool");
+    i = g.op1("Where", [neg, g.op1("Add", [i, n], "int64"), i], "int64");
+  }
+  // gz's axes: before (axis), the index axes (k), after. Index axes first for ScatterND.
+  const before = [...Array(axis).keys()], idxAxes = [...Array(k).keys()].map((j) => axis + j);
+  const after = [...Array(nd - axis - k).keys()].map((j) => axis + k + j);
+  const perm = [...idxAxes, ...before, ...after];
+  const updates = g.op1("Transpose", [g.cast(gz, t)], t, { perm });
+  const gzShape = shapeOf(g, gz);
+  const slice = (from: number, to: number) =>
+    g.op1("Slice", [gzShape, g.ints([from]), g.ints([to])], "int64");
+  const zerosShape = g.op1(
+    "Concat",
+    [
+      g.op1("Unsqueeze", [n, g.ints([0])], "int64"),
+      slice(0, axis),
+      slice(axis + k, FAR),
+    ],
+    "int64",
+    { axis: 0 },
+  );
+  const zeros = g.op1("Expand", [g.scalar(0, t), zerosShape], t);
+  const scattered = g.op1("ScatterND", [zeros, g.op1("Unsqueeze", [i, g.ints([-1])], "int64"), updates], t, {
+    reduction: "add",
+  });
+  // (n, before, after) back to (before, n, after).
+  const back = [...before.map((b) => b + 1), 0, ...after.map((_, j) => axis + 1 + j)];
+  return g.op1("Transpose", [scattered], t, { perm: back });
+});
+
+/** nonzero: ONNX NonZero of the elements as bools (NaN is nonzero): one row per axis. */
+export const nonzeroRule = oneOutput((g, _node, [a]) => g.op1("NonZero", [g.cast(a, "bool")], "int64"));
+
+/**
+ * repeat_index: position p repeated counts[p] times (one count for all): for each output
+ * slot j, how many of the counts' running sums are at most j.
+ */
+export const repeatIndexRule = oneOutput((g, _node, [counts, nv]) => {
+  const n = g.op1("Unsqueeze", [i64(g, nv), g.ints([0])], "int64");
+  const each = g.op1("Expand", [i64(g, counts), n], "int64");
+  const ends = g.op1("CumSum", [each, g.scalar(0, "int64")], "int64");
+  const total = g.op1("ReduceSum", [each], "int64", { keepdims: 0 });
+  const slots = g.op1("Range", [g.scalar(0, "int64"), total, g.scalar(1, "int64")], "int64");
+  const passed = g.op1("LessOrEqual", [ends, g.op1("Unsqueeze", [slots, g.ints([1])], "int64")], "bool");
+  return g.op1("ReduceSum", [g.cast(passed, "int64"), g.ints([1])], "int64", { keepdims: 0 });
 });

@@ -44,7 +44,8 @@ import * as X from "./extra.ts";
 import { advancedIncSubtensorOp, advancedSubtensorOp } from "../../ops/advanced_subtensor.ts";
 import { bartlettOp } from "../../ops/bartlett.ts";
 import { bincountOp } from "../../ops/bincount.ts";
-import { cumprodGradOp, cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { linearRecurrenceOp } from "../../ops/linear_recurrence.ts";
 import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
 import {
   considerConstantOp,
@@ -59,11 +60,24 @@ import { printOp } from "../../ops/print.ts";
 import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
 import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
 import { squeezeOp } from "../../ops/squeeze.ts";
+import { ELEMENTARY_RULES } from "./elementary.ts";
+import { checkAlignedOp } from "../../ops/batched_tensordot.ts";
+import { rebroadcastOp } from "../../ops/broadcast.ts";
+import { checkLabelsOp } from "../../ops/check_labels.ts";
+import { chooseCheckOp } from "../../ops/choose.ts";
+import { erfcinvOp, erfcOp, erfcxOp, erfinvOp } from "../../ops/erf_family.ts";
+import { chi2sfOp, gammalnOp, gammaOp, psiOp, trigammaOp } from "../../ops/gamma.ts";
+import { gradUndefinedOp } from "../../ops/grad_undefined.ts";
+import { nonzeroOp } from "../../ops/nonzero.ts";
+import { argsortOp, permuteAlongOp, sortOp } from "../../ops/sort.ts";
+import { takeGradOp, takeOp } from "../../ops/take.ts";
+import { repeatIndexOp } from "../../ops/tile_repeat.ts";
 
-/** The rule of an elementwise op, when the table has one. */
-function elemwiseRule(op: Op): ElemwiseRule | undefined {
+/** The rule of an elementwise op, or why there is none. */
+function elemwiseRule(op: Op): ElemwiseRule | string {
   const r = onnxTable.get(op);
-  return r?.kind === "elemwise" ? r : undefined;
+  if (r?.kind === "elemwise") return r;
+  return onnxTable.reason(op) ?? "the ONNX table has no rule for it";
 }
 
 /** A fused group is written as the ops it fuses, step by step. */
@@ -134,7 +148,7 @@ onnxTable
   .register(squeezeOp, X.squeezeRule)
   .register(cumsumOp, X.cumsumRule)
   .register(cumprodOp, X.cumprodRule)
-  .register(cumprodGradOp, X.cumprodGradRule)
+  .register(linearRecurrenceOp, X.linearRecurrenceRule)
   .register(bincountOp, X.bincountRule)
   .register(bartlettOp, X.bartlettRule)
   .register(fillDiagonalOp, X.fillDiagonalRule)
@@ -152,6 +166,25 @@ onnxTable
   )
   // The model cannot print: Print exports as its input.
   .register(printOp, X.identityRule);
+
+// Issue 16's elementwise functions and array ops (merged later).
+for (const [op, rule] of ELEMENTARY_RULES) onnxTable.register(op, rule);
+onnxTable
+  .register([sortOp], X.sortRule)
+  .register(argsortOp, X.argsortRule)
+  .register(permuteAlongOp, X.permuteAlongRule)
+  .register(takeOp, X.takeRule)
+  .register(takeGradOp, X.takeGradRule)
+  .register(nonzeroOp, X.nonzeroRule)
+  .register(repeatIndexOp, X.repeatIndexRule)
+  // Run-time checks of their first input, which they pass on: the model passes it on unchecked.
+  .register([rebroadcastOp, checkAlignedOp, checkLabelsOp, chooseCheckOp], X.identityRule)
+  .decline(
+    [erfcOp, erfcxOp, erfinvOp, erfcinvOp, gammaOp, gammalnOp, psiOp, trigammaOp, chi2sfOp],
+    "no ONNX operator computes this special function, and no graph of ONNX operators for it is written yet " +
+      "(Hypatia's own series and fits would have to be rewritten as ONNX nodes, as erf's are)",
+  )
+  .decline(gradUndefinedOp, "a gradient that is not implemented: the function itself refuses to run");
 
 /**
  * The ONNX values of `node`'s outputs from its inputs' values: its rule, or its scalar

@@ -12,7 +12,16 @@ import { andOp, eqOp, geOp, gtOp, invertOp, leOp, ltOp, neqOp, orOp, xorOp } fro
 import { dimshuffleOp } from "../../ops/dimshuffle.ts";
 import { divOp } from "../../ops/div.ts";
 import { dotOp, outerOp } from "../../ops/dot.ts";
-import { expm1Op, expOp, log1pOp, log2Op, logOp, sqrtOp } from "../../ops/exp_log.ts";
+import {
+  expm1Op,
+  expOp,
+  log1mexpOp,
+  log1pOp,
+  log2Op,
+  logaddexpOp,
+  logOp,
+  sqrtOp,
+} from "../../ops/exp_log.ts";
 import { fillOp } from "../../ops/fill.ts";
 import { fusedOp } from "../../ops/fused.ts";
 import { concatenateOp } from "../../ops/join.ts";
@@ -49,18 +58,29 @@ import { numpyRandomOp } from "../../random/numpy_op.ts";
 import { advancedIncSubtensorOp, advancedSubtensorOp } from "../../ops/advanced_subtensor.ts";
 import { bartlettOp } from "../../ops/bartlett.ts";
 import { bincountOp } from "../../ops/bincount.ts";
-import { cumprodGradOp, cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { linearRecurrenceOp } from "../../ops/linear_recurrence.ts";
 import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
 import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
 import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
 import { squeezeOp } from "../../ops/squeeze.ts";
+// Issue 16, elementwise group.
+import { arccoshOp, arcsinhOp, arctanhOp, coshOp, sinhOp } from "../../ops/hyperbolic.ts";
+import { arccosOp, arcsinOp, arctan2Op, arctanOp } from "../../ops/inverse_trig.ts";
+import { cbrtOp, exp2Op, hypotOp, log10Op, reciprocalOp } from "../../ops/elementary.ts";
+import { isinfOp, isnanOp } from "../../ops/predicates.ts";
+import { erfcinvOp, erfcOp, erfcxOp, erfinvOp } from "../../ops/erf_family.ts";
+import { chi2sfOp, gammalnOp, gammaOp, psiOp, trigammaOp } from "../../ops/gamma.ts";
+import { gradUndefinedOp } from "../../ops/grad_undefined.ts";
+import { checkLabelsOp } from "../../ops/check_labels.ts";
+import { roundHalfAwayOp } from "../../ops/rounding.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import { wasmCumulativeKernel } from "./cumulative.ts";
 import { bin, un, type WasmRule } from "./lower.ts";
 import { wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
 import { wasmReduceKernel } from "./reduce.ts";
 import { vexp, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
-import { vlog, vlog1p, vlog2, vsoftplus } from "./vlog.ts";
+import { vlog, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from "./vlog.ts";
 import { verf } from "./verf.ts";
 import {
   considerConstantOp,
@@ -72,6 +92,16 @@ import {
 } from "../../ops/grad_helpers.ts";
 import { permuteRowElementsOp } from "../../ops/permute_row_elements.ts";
 import { printOp } from "../../ops/print.ts";
+// Issue 16, shape and array ops (h-array).
+import { rebroadcastOp } from "../../ops/broadcast.ts";
+import { takeGradOp, takeOp } from "../../ops/take.ts";
+import { argsortOp, permuteAlongOp, sortOp } from "../../ops/sort.ts";
+import { repeatIndexOp } from "../../ops/tile_repeat.ts";
+import { chooseCheckOp } from "../../ops/choose.ts";
+import { nonzeroOp } from "../../ops/nonzero.ts";
+import { copyOp } from "../../ops/copy.ts";
+import { wasmTakeKernel } from "./gather.ts";
+import { checkAlignedOp } from "../../ops/batched_tensordot.ts";
 
 /**
  * The engine's table. Elementwise ops have a `vector` rule (one step of a group kernel,
@@ -173,7 +203,10 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   // Issue 16, extra_ops (h-index).
   .register(cumsumOp, { kernel: (node, js) => wasmCumulativeKernel(node, "add", js) })
   .register(cumprodOp, { kernel: (node, js) => wasmCumulativeKernel(node, "mul", js) })
-  .decline(cumprodGradOp, "a backward then a forward pass per line, both sequential: the JS loop runs it")
+  .decline(
+    linearRecurrenceOp,
+    "a sequential recurrence per line, with a multiply-add a step: the JS loop runs it",
+  )
   .decline(
     [
       fillDiagonalOp,
@@ -193,4 +226,49 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     "identities removed by the optimiser after differentiation; unoptimised (FAST_COMPILE) they pass the value on",
   )
   .decline(permuteRowElementsOp, "a row gather by an index permutation: no arithmetic for SIMD to speed up")
-  .decline(printOp, "printing happens on the host: its reference rule prints and passes the value on");
+  .decline(printOp, "printing happens on the host: its reference rule prints and passes the value on")
+  // Issue 16, elementwise group.
+  .register(reciprocalOp, { vector: (w, [a]) => w.k(1).get(a).f("div") })
+  .decline(
+    [
+      arcsinOp,
+      arccosOp,
+      arctanOp,
+      arctan2Op,
+      sinhOp,
+      coshOp,
+      arcsinhOp,
+      arccoshOp,
+      arctanhOp,
+      cbrtOp,
+      exp2Op,
+    ],
+    "no vector lowering yet: a group with it runs the JS loop (fdlibm's, within an ulp)",
+  )
+  .decline([log10Op, hypotOp], "no vector lowering yet: a group with it runs the JS loop")
+  .decline([isnanOp, isinfOp], "bool lanes: a group kernel computes in one float dtype")
+  .decline(roundHalfAwayOp, "no vector lowering yet: a group with it runs the JS loop")
+  .register(logaddexpOp, { vector: (w, [a, b]) => vlogaddexp(w, a, b), costly: true })
+  .register(log1mexpOp, { vector: (w, [a]) => vlog1mexp(w, a), costly: true })
+  .decline(
+    [erfcOp, erfcxOp, erfinvOp, erfcinvOp],
+    "no vector lowering yet: a group with it runs the JS loop (table fits and Halley steps with branches)",
+  )
+  .decline(
+    [gammaOp, gammalnOp, psiOp, trigammaOp, chi2sfOp],
+    "no vector lowering yet: a group with it runs the JS loop (reflection, recurrences and series with branches)",
+  )
+  .decline(
+    gradUndefinedOp,
+    "it refuses to run on every engine: it stands for a gradient that is not implemented",
+  )
+  .decline(checkLabelsOp, "a check of integer labels: no arithmetic for SIMD to speed up")
+  // Issue 16, shape and array ops (h-array).
+  .decline(checkAlignedOp, "a length check on a relabelled view: it moves no data")
+  .decline(rebroadcastOp, "a relabelled view: it moves no data")
+  .decline([sortOp, argsortOp, permuteAlongOp], "comparison sorts and permutations: no arithmetic for SIMD")
+  .register(copyOp, { vector: (w, [a]) => w.get(a) })
+  .decline([chooseCheckOp, nonzeroOp], "integer checks and positions: no arithmetic for SIMD")
+  .decline(repeatIndexOp, "integer positions counted out from the repeat counts: no arithmetic for SIMD")
+  .decline(takeGradOp, "a scatter-add with repeated positions: the JS loop runs it")
+  .register(takeOp, { kernel: (node, js) => wasmTakeKernel(node, js) });

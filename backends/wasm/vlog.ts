@@ -1,5 +1,5 @@
 /**
- * Vectorised logarithms for f32x4 and f64x2: log, log2, log1p and softplus.
+ * Vectorised logarithms for f32x4 and f64x2: log, log2, log1p, softplus, logaddexp and log1mexp.
  *
  * Method: subnormal arguments are scaled by 2^25 (f32) / 2^54 (f64) first; then
  * x = 2^k · m with m in [√2/2, √2) read from the bits, f = m - 1, s = f / (2 + f),
@@ -13,10 +13,11 @@
  *
  * Measured accuracy (max ulp against float64 `Math` [bound asserted by vmath_test.ts]):
  * log f32 0.81 [1], f64 1 [1]; log2 f32 0.87 [1], f64 1 [1]; log1p f32 1.28 [1.5],
- * f64 1 [1]; softplus f32 1.73 [2], f64 2 [2].
+ * f64 1 [1]; softplus f32 1.73 [2], f64 2 [2]. logaddexp and log1mexp against the float64 JS rules
+ * (ops/exp_log_test.ts): logaddexp 1.04 / 2 ulps of its larger term [2], log1mexp 2.1 / 3 [3].
  * @module
  */
-import { CONSTS, type VecWriter, vexp } from "./vmath.ts";
+import { CONSTS, type VecWriter, vexp, vexpm1 } from "./vmath.ts";
 
 const LOG2E = 1.4426950408889634;
 
@@ -244,4 +245,61 @@ export function vsoftplusCore(w: VecWriter, x: number): void {
  */
 export function vsoftplusFrom(w: VecWriter, x: number, core: number): void {
   w.get(core).get(x).k(0).f("pmax", "add");
+}
+
+/**
+ * Push log(e^a + e^b) for the locals a, b: max(a, b) + log1p(e^-|a - b|), and a + ln 2 where
+ * a = b (so equal infinities stay infinite); NaN stays NaN (max propagates it).
+ *
+ * @example
+ * ```ts
+ * import { vlogaddexp } from "./vlog.ts";
+ * import { probe } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const f = probe("f64", (w, x) => {
+ *   w.k(0);
+ *   vlogaddexp(w, x, w.let());
+ * });
+ * assert.equal(f(1000), 1000);
+ * assert.equal(f(0), Math.LN2);
+ * ```
+ */
+export function vlogaddexp(w: VecWriter, a: number, b: number): void {
+  w.get(a).get(b).f("sub", "abs", "neg");
+  const d = w.let();
+  vexp(w, d, true);
+  const e = w.let();
+  vlog1p(w, e);
+  w.get(a).get(b).f("max", "add");
+  const r = w.let();
+  w.select(() => w.get(a).k(Math.LN2).f("add"), () => w.get(r), () => w.get(a).get(b).f("eq"));
+}
+
+/**
+ * Push log(1 - e^x) for the local x: log(-expm1(x)) above -ln 2, log1p(-e^x) below (both
+ * are computed; the lanes choose). -inf at 0, NaN above 0 (the log of a negative).
+ *
+ * @example
+ * ```ts
+ * import { vlog1mexp } from "./vlog.ts";
+ * import { probe } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const f = probe("f64", vlog1mexp);
+ * assert.equal(f(0), -Infinity);
+ * assert.equal(f(-50), -Math.exp(-50));
+ * assert(Number.isNaN(f(1)));
+ * ```
+ */
+export function vlog1mexp(w: VecWriter, x: number): void {
+  vexpm1(w, x);
+  w.f("neg");
+  const t = w.let();
+  vlog(w, t);
+  const near = w.let();
+  vexp(w, x);
+  w.f("neg");
+  const ne = w.let();
+  vlog1p(w, ne);
+  const far = w.let();
+  w.select(() => w.get(near), () => w.get(far), () => w.get(x).k(-Math.LN2).f("gt"));
 }

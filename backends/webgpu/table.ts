@@ -50,12 +50,16 @@ import { numpyRandomOp } from "../../random/numpy_op.ts";
 import { advancedIncSubtensorOp, advancedSubtensorOp } from "../../ops/advanced_subtensor.ts";
 import { bartlettOp } from "../../ops/bartlett.ts";
 import { bincountOp } from "../../ops/bincount.ts";
-import { cumprodGradOp, cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { cumprodOp, cumsumOp } from "../../ops/cumulative.ts";
+import { linearRecurrenceOp } from "../../ops/linear_recurrence.ts";
 import { cumulativeWgsl } from "../../ops/cumulative_wgsl.ts";
+import { fillDiagonalWgsl, squeezeWgsl } from "../../ops/extra_ops_wgsl.ts";
 import { fillDiagonalOp } from "../../ops/fill_diagonal.ts";
 import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
 import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
 import { squeezeOp } from "../../ops/squeeze.ts";
+import { gradUndefinedOp } from "../../ops/grad_undefined.ts";
+import { checkLabelsOp } from "../../ops/check_labels.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import type { WgslKernelTemplate } from "./kernel_template.ts";
 import {
@@ -68,6 +72,15 @@ import {
 } from "../../ops/grad_helpers.ts";
 import { permuteRowElementsOp } from "../../ops/permute_row_elements.ts";
 import { printOp } from "../../ops/print.ts";
+// Issue 16, shape and array ops (h-array).
+import { rebroadcastOp } from "../../ops/broadcast.ts";
+import { takeGradOp, takeOp } from "../../ops/take.ts";
+import { argsortOp, permuteAlongOp, sortOp } from "../../ops/sort.ts";
+import { repeatIndexOp } from "../../ops/tile_repeat.ts";
+import { chooseCheckOp } from "../../ops/choose.ts";
+import { nonzeroOp } from "../../ops/nonzero.ts";
+import { checkAlignedWgsl, rebroadcastWgsl, takeWgsl } from "../../ops/array_wgsl.ts";
+import { checkAlignedOp } from "../../ops/batched_tensordot.ts";
 
 /** How the WebGPU engine runs one (non-elementwise) op. */
 export interface WebgpuRule {
@@ -142,15 +155,14 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   // Issue 16, extra_ops (h-index).
   .register(cumsumOp, kernel(cumulativeWgsl("+")))
   .register(cumprodOp, kernel(cumulativeWgsl("*")))
-  .decline(
-    cumprodGradOp,
-    "cumprod's gradient (a backward then a forward pass per line) has no WGSL kernel yet",
-  )
+  .decline(linearRecurrenceOp, "the recurrence behind cumprod's derivatives has no WGSL kernel yet")
   .decline(
     [bincountOp, uniqueOp, unravelIndexOp, ravelMultiIndexOp, searchsortedOp],
     "data-dependent lengths or errors found while reading the values (negative bins, indices out of range): host",
   )
-  .decline([fillDiagonalOp, squeezeOp, bartlettOp], "small copies and a window of M values: host")
+  .register(fillDiagonalOp, kernel(fillDiagonalWgsl))
+  .register(squeezeOp, kernel(squeezeWgsl))
+  .decline(bartlettOp, "its values are float64, which WGSL has no type for")
   // Gradient helpers (issue 16, group "helpers").
   .decline(
     [zeroGradOp, considerConstantOp, disconnectedGradOp, undefinedGradOp, gradClipOp, gradScaleOp],
@@ -163,4 +175,34 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .decline(
     printOp,
     "printing needs the value on the host: the node runs there, reading the value back (one transfer each way), which is what a user printing a value asks for",
-  );
+  )
+  // Issue 16.
+  .decline(
+    gradUndefinedOp,
+    "it refuses to run on every engine: it stands for a gradient that is not implemented",
+  )
+  .decline(
+    checkLabelsOp,
+    "it may throw a user's error, which a GPU kernel cannot: the labels are checked on the host",
+  )
+  // Issue 16, shape and array ops (h-array).
+  .register(rebroadcastOp, kernel(rebroadcastWgsl))
+  .decline(
+    [sortOp, argsortOp, permuteAlongOp],
+    "a GPU sort needs a bitonic or radix network, not written: sorts and int64 positions run on the host",
+  )
+  .decline(
+    chooseCheckOp,
+    'an index out of range is reported from the host ("wrap" and "clip" modes run here)',
+  )
+  .decline(
+    nonzeroOp,
+    "its length is the number of nonzero elements, known only after counting: computed on the host",
+  )
+  .decline(
+    repeatIndexOp,
+    "its length is the counts' sum, known only after reading them: computed on the host",
+  )
+  .decline(takeGradOp, "a scatter-add where indices repeat needs float atomic adds, which WGSL lacks")
+  .register(takeOp, kernel(takeWgsl))
+  .register(checkAlignedOp, kernel(checkAlignedWgsl));

@@ -38,6 +38,9 @@ case("x[idx, :, idx]", [A([0, 1]), ALL, A([1, 2])], (np.array([0, 1]), slice(Non
 case("x[idx col, idx row]", [A([[0], [1]]), A([[2, 0, 1]])], (np.array([[0], [1]]), np.array([[2, 0, 1]])))
 case("x[::-1, idx]", [R(None, None, -1), A([2])], (slice(None, None, -1), np.array([2])))
 case("x[empty]", [A([])], (np.array([], dtype=np.int64),))
+case("x[mask2, idx]", [M(mask2), A([1, 3, 0])], (mask2, np.array([1, 3, 0])))
+case("x[idx, :, mask1]", [A([0, 1]), ALL, M(mask1)], (np.array([0, 1]), slice(None), mask1))
+case("x[1, mask3[0]]", [1, M(mask3[0])], (1, mask3[0]))
 
 y = np.arange(12, dtype=np.float64).reshape(4, 3)
 updates = []

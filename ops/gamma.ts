@@ -1,0 +1,430 @@
+/**
+ * The gamma family, SciPy's meanings (Theano wraps SciPy's): gamma, gammaln = log|Γ(x)|,
+ * psi (the digamma function) and chi2sf(x, k), the survival function of the χ² distribution
+ * with k degrees of freedom, Q(k/2, x/2).
+ *
+ * float64 method: Lanczos' approximation (g = 7, 9 terms; measured against SciPy: gammaln within
+ * 1e-14 relative or 1e-15 absolute, gamma within 1e-14 relative) for x in [1/2, 24),
+ * products of exact factors down to [23, 24) above,
+ * the reflection formula below, with sin(πx) reduced exactly (sinPi); Γ of the integers 1..23
+ * is their exact factorial. psi: recurrence up to x >= 10, then the asymptotic series to
+ * x^-14; reflection for x < 0. chi2sf: the regularised incomplete gamma function by its series
+ * (y < a + 1) or Legendre's continued fraction (Lentz), as Numerical Recipes does. Edges
+ * follow SciPy 1.10: poles of gamma (0, -0, negative integers) give +inf, gammaln(-inf) and
+ * gamma(-inf) give -inf, psi(±0) = ∓inf, psi at negative integers NaN; chi2sf is 1 for x <= 0,
+ * 0 at x = inf, NaN for k <= 0, 1 for k = inf.
+ *
+ * The WGSL rules (f32) reduce to Γ(1 + t), t in [0, 1), with lgamma(1 + t) = t (t - 1) s(t),
+ * s a degree-10 least-squares fit (relative error < 6e-10; `/usr/bin/python3
+ * ops/testdata/lgamma_fit.py` prints it), so gammaln is exactly 0 at 1 and 2 and relatively
+ * accurate near them; Stirling's series from 8; gamma by the same products up to 35.04 (where f32 overflows).
+ * @module
+ */
+import type { TensorLike, Variable } from "../core/graph.ts";
+import { applyElemwise, defineElemwise } from "./elemwise.ts";
+import { add, mul, neg, sub } from "./arith.ts";
+import { exp, log, LOG1P_WGSL } from "./exp_log.ts";
+import { gradUndefined } from "./grad_undefined.ts";
+
+const f32 = (input: string, expr: string) => (input === "float32" ? expr : undefined);
+
+const LANCZOS = [
+  0.99999999999980993,
+  676.5203681218851,
+  -1259.1392167224028,
+  771.32342877765313,
+  -176.61502916214059,
+  12.507343278686905,
+  -0.13857109526572012,
+  9.9843695780195716e-6,
+  1.5056327351493116e-7,
+];
+const LOG_SQRT_2PI = 0.9189385332046728;
+const SQRT_2PI = 2.5066282746310002;
+
+/** sin(πx) for finite x, reduced exactly to |r| <= 1/2 first (so integers give ±0). */
+function sinPi(x: number): number {
+  let r = x % 2; // exact, in (-2, 2)
+  if (r > 1) r -= 2;
+  else if (r < -1) r += 2;
+  if (r > 0.5) r = 1 - r;
+  else if (r < -0.5) r = -1 - r;
+  return Math.sin(Math.PI * r);
+}
+
+/** Lanczos' sum and t = x + g - 1/2 for x >= 1/2. */
+function lanczos(x: number): { a: number; t: number } {
+  const y = x - 1;
+  let a = LANCZOS[0];
+  for (let i = 1; i < 9; i++) a += LANCZOS[i] / (y + i);
+  return { a, t: y + 7.5 };
+}
+
+/** log|Γ(x)| in float64. */
+export function gammalnJs(x: number): number {
+  if (Number.isNaN(x) || x === Infinity || x === -Infinity) return x;
+  if (x <= 0 && Number.isInteger(x)) return Infinity;
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(sinPi(x))) - gammalnJs(1 - x);
+  const { a, t } = lanczos(x);
+  return LOG_SQRT_2PI + (x - 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Γ(x) in float64. */
+export function gammaJs(x: number): number {
+  if (Number.isNaN(x) || x === Infinity || x === -Infinity) return x;
+  if (x <= 0 && Number.isInteger(x)) return Infinity;
+  if (x > 171.7) return Infinity;
+  if (Number.isInteger(x) && x <= 23) {
+    let f = 1;
+    for (let k = 2; k < x; k++) f *= k;
+    return f;
+  }
+  if (x < 0.5) return Math.PI / (sinPi(x) * gammaJs(1 - x));
+  if (x >= 24) {
+    // Γ(x) = (x - 1)(x - 2)…(x - n) Γ(x - n) with x - n in [23, 24): the factors are exact, and
+    // their product's roundings cost less than Lanczos' powers of large arguments.
+    let p = 1, y = x;
+    while (y >= 24) p *= --y;
+    return p * gammaJs(y);
+  }
+  const { a, t } = lanczos(x);
+  // t^(x - 1/2) e^-t in two halves, so that neither overflows before the product does.
+  const h = Math.pow(t, (x - 0.5) / 2);
+  return SQRT_2PI * h * (h * Math.exp(-t)) * a;
+}
+
+/** The digamma function ψ(x) = Γ'(x)/Γ(x) in float64. */
+export function psiJs(x: number): number {
+  if (Number.isNaN(x) || x === Infinity) return x;
+  if (x === -Infinity) return NaN;
+  if (x === 0) return Object.is(x, -0) ? Infinity : -Infinity;
+  if (x < 0) {
+    if (Number.isInteger(x)) return NaN;
+    const r = x - Math.round(x); // exact, in [-1/2, 1/2]
+    return psiJs(1 - x) - Math.PI / Math.tan(Math.PI * r);
+  }
+  let s = 0;
+  while (x < 10) s -= 1 / x++;
+  const z = 1 / (x * x);
+  const tail = z *
+    (1 / 12 - z * (1 / 120 - z * (1 / 252 - z * (1 / 240 - z * (1 / 132 - z * (691 / 32760 - z / 12))))));
+  return s + Math.log(x) - 0.5 / x - tail;
+}
+
+/** Q(a, y), the regularised upper incomplete gamma function, for a > 0 and y > 0. */
+function gammaQ(a: number, y: number): number {
+  const pre = Math.exp(a * Math.log(y) - y - gammalnJs(a));
+  if (y < a + 1) {
+    let term = 1 / a, sum = term;
+    for (let n = 1; n < 100000 && Math.abs(term) > 1e-17 * sum; n++) {
+      term *= y / (a + n);
+      sum += term;
+    }
+    return 1 - pre * sum;
+  }
+  const tiny = 1e-300;
+  let b = y + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
+  for (let i = 1; i < 100000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-16) break;
+  }
+  return pre * h;
+}
+
+/** The χ² survival function Q(k/2, x/2) in float64 (SciPy's chi2.sf(x, k)). */
+export function chi2sfJs(x: number, k: number): number {
+  if (Number.isNaN(x) || Number.isNaN(k) || k <= 0) return NaN;
+  if (x === Infinity) return 0;
+  if (x <= 0 || k === Infinity) return 1;
+  return gammaQ(k / 2, x / 2);
+}
+
+// WGSL (f32): lgamma(1 + t) = t (t - 1) s(t) on [0, 1], s fitted (see the module comment).
+const LGAMMA_WGSL = `${LOG1P_WGSL}
+fn H_lg1p_f32(t: f32) -> f32 {
+  let s = 0.5772156645567328 + t * (-0.24525128205076793 + t * (0.155430649729119 + t * (-0.11508686781395565
+    + t * (0.09172544067327283 + t * (-0.07467463651039345 + t * (0.05791168858474814 + t * (-0.03862818576984982
+    + t * (0.01950402395958304 + t * (-0.006321340512850851 + t * 0.000959180503884022)))))))));
+  return t * (t - 1.0) * s;
+}
+fn H_sinpi_f32(x: f32) -> f32 {
+  var r = x - 2.0 * round(0.5 * x);
+  if (r > 0.5) { r = 1.0 - r; } else if (r < -0.5) { r = -1.0 - r; }
+  return sin(3.1415926535897932 * r);
+}
+fn H_lgamma_pos_f32(x: f32) -> f32 {
+  if (x >= 8.0) {
+    let z = 1.0 / (x * x);
+    return (x - 0.5) * log(x) - x + 0.9189385332046728 + (1.0 / 12.0 - z * (1.0 / 360.0 - z / 1260.0)) / x;
+  }
+  var y = x;
+  var p = 1.0;
+  var q = 1.0;
+  loop { if (y < 2.0) { break; } y = y - 1.0; p = p * y; }
+  loop { if (y >= 1.0) { break; } q = q * y; y = y + 1.0; }
+  return H_lg1p_f32(y - 1.0) + H_log1p_f32(p - 1.0) - H_log1p_f32(q - 1.0);
+}
+fn H_lgamma_f32(x: f32) -> f32 {
+  if (x != x) { return x; }
+  if (abs(x) > 3.4028234e38) { return x; }
+  if (x >= 0.5) { return H_lgamma_pos_f32(x); }
+  let s = abs(H_sinpi_f32(x));
+  if (s == 0.0) { return bitcast<f32>(0x7f800000u); }
+  return log(3.1415926535897932 / s) - H_lgamma_pos_f32(1.0 - x);
+}`;
+
+/** Γ(x) (the op). d/dx = Γ(x) ψ(x). */
+export const gammaOp = defineElemwise({
+  name: "gamma",
+  arity: 1,
+  out: "float",
+  helpers: { gamma: gammaJs },
+  js: ([a]) => `H.gamma(${a})`,
+  wgsl: ([a], i) => f32(i, `H_gamma_f32(${a})`),
+  wgslHelpers: `${LGAMMA_WGSL}
+fn H_gamma_pos_f32(x: f32) -> f32 {
+  if (x > 35.04) { return bitcast<f32>(0x7f800000u); }
+  var y = x;
+  var p = 1.0;
+  var q = 1.0;
+  loop { if (y < 2.0) { break; } y = y - 1.0; p = p * y; }
+  loop { if (y >= 1.0) { break; } q = q * y; y = y + 1.0; }
+  return exp(H_lg1p_f32(y - 1.0)) * p / q;
+}
+fn H_gamma_f32(x: f32) -> f32 {
+  if (x != x) { return x; }
+  if (abs(x) > 3.4028234e38) { return x; }
+  if (x >= 0.5) { return H_gamma_pos_f32(x); }
+  let s = H_sinpi_f32(x);
+  if (s == 0.0) { return bitcast<f32>(0x7f800000u); }
+  return 3.1415926535897932 / (s * H_gamma_pos_f32(1.0 - x));
+}`,
+  grad: ([x], z, gz) => [mul(gz, mul(z, psi(x)))],
+});
+
+/** log|Γ(x)| (the op). d/dx = ψ(x). */
+export const gammalnOp = defineElemwise({
+  name: "gammaln",
+  arity: 1,
+  out: "float",
+  helpers: { gammaln: gammalnJs },
+  js: ([a]) => `H.gammaln(${a})`,
+  wgsl: ([a], i) => f32(i, `H_lgamma_f32(${a})`),
+  wgslHelpers: LGAMMA_WGSL,
+  grad: ([x], _z, gz) => [mul(gz, psi(x))],
+});
+
+/** The trigamma function ψ'(x) in float64 (psi's derivative): recurrence, then its asymptotic series. */
+export function trigammaJs(x: number): number {
+  if (Number.isNaN(x)) return x;
+  if (x <= 0 && Number.isInteger(x)) return Infinity;
+  if (x < 0) {
+    const s = sinPi(x);
+    return -trigammaJs(1 - x) + (Math.PI * Math.PI) / (s * s);
+  }
+  let s = 0;
+  while (x < 10) s += 1 / (x * x++);
+  const z = 1 / (x * x);
+  return s + 1 / x + z / 2 + (z / x) * (1 / 6 - z * (1 / 30 - z * (1 / 42 - z * (1 / 30 - z * 5 / 66))));
+}
+
+/** ψ'(x) (the op), psi's gradient; its own gradient is not implemented. */
+export const trigammaOp = defineElemwise({
+  name: "trigamma",
+  arity: 1,
+  out: "float",
+  helpers: { trigamma: trigammaJs },
+  js: ([a]) => `H.trigamma(${a})`,
+  wgsl: ([a], i) => f32(i, `H_trigamma_f32(${a})`),
+  wgslHelpers: `fn H_trigamma_f32(x: f32) -> f32 {
+  if (x < 0.0) {
+    let r = x - round(x);
+    if (r == 0.0) { return bitcast<f32>(0x7f800000u); }
+    let sp = sin(3.1415926535897932 * r);
+    return -H_trigamma_pos_f32(1.0 - x) + 9.869604401089358 / (sp * sp);
+  }
+  return H_trigamma_pos_f32(x);
+}
+fn H_trigamma_pos_f32(x0: f32) -> f32 {
+  var x = x0;
+  var s = 0.0;
+  loop { if (x >= 6.0) { break; } s = s + 1.0 / (x * x); x = x + 1.0; }
+  let z = 1.0 / (x * x);
+  return s + 1.0 / x + 0.5 * z + z / x * (1.0 / 6.0 - z * (1.0 / 30.0 - z / 42.0));
+}`,
+  grad: ([x]) => [gradUndefined(x, "trigamma: its gradient (the tetragamma function) is not implemented")],
+});
+
+/** ψ(x) (the op). d/dx = ψ'(x) (trigamma). */
+export const psiOp = defineElemwise({
+  name: "psi",
+  arity: 1,
+  out: "float",
+  helpers: { psi: psiJs },
+  js: ([a]) => `H.psi(${a})`,
+  wgsl: ([a], i) => f32(i, `H_psi_f32(${a})`),
+  // Below 6, reduced to [1, 2) by ψ(x + 1) = ψ(x) + 1/x, where ψ(1 + t) = (t - t0) r(t), t0 = x0 - 1
+  // for ψ's positive root x0 (split in two f32s) and r a degree-11 fit (ops/testdata/lgamma_fit.py):
+  // relatively accurate near the root. The asymptotic series from 6.
+  wgslHelpers: `fn H_psi_pos_f32(x0: f32) -> f32 {
+  if (x0 >= 6.0) {
+    let z = 1.0 / (x0 * x0);
+    return log(x0) - 0.5 / x0 - z * (1.0 / 12.0 - z * (1.0 / 120.0 - z * (1.0 / 252.0 - z / 240.0)));
+  }
+  var x = x0;
+  var s = 0.0;
+  loop { if (x >= 1.0) { break; } s = s - 1.0 / x; x = x + 1.0; }
+  loop { if (x < 2.0) { break; } x = x - 1.0; s = s + 1.0 / x; }
+  let t = x - 1.0;
+  let r = 1.2503801367430003 + t * (-0.8546931336018706 + t * (0.7524569691432162 + t * (-0.714317981868496
+    + t * (0.6960629879477764 + t * (-0.6766671058505859 + t * (0.6292320333298486 + t * (-0.521941530468156
+    + t * (0.35207532317419843 + t * (-0.17317860535990662 + t * (0.053601904785112925
+    + t * -0.007703459907715041))))))))));
+  return s + (t - 0.4616321325302124) * r - 1.2438149843418955e-8 * r; // two products: no folding of hi + lo
+}
+fn H_psi_f32(x: f32) -> f32 {
+  if (x != x || x > 3.4028234e38) { return x; }
+  if (x == 0.0) { return select(-bitcast<f32>(0x7f800000u), bitcast<f32>(0x7f800000u), (bitcast<u32>(x) >> 31u) == 1u); }
+  if (x > 0.0) { return H_psi_pos_f32(x); }
+  let r = x - round(x);
+  if (r == 0.0 || x < -3.4028234e38) { return bitcast<f32>(0x7fc00000u); }
+  // cot(πr) from tan of an argument within π/4 (so cot(±π/2) is 0, not π/tan(f32(π/2))).
+  var cot = 1.0 / tan(3.1415926535897932 * r);
+  if (abs(r) > 0.25) { cot = sign(r) * tan(3.1415926535897932 * (0.5 - abs(r))); }
+  return H_psi_pos_f32(1.0 - x) - 3.1415926535897932 * cot;
+}`,
+  grad: ([x], _z, gz) => [mul(gz, applyElemwise(trigammaOp, [x]))],
+});
+
+/**
+ * The χ² survival function Q(k/2, x/2) (the op). d/dx = -(x/2)^(k/2 - 1) e^(-x/2) / (2 Γ(k/2)),
+ * minus the χ² density; the derivative in k is not implemented (nor is it in Theano).
+ */
+export const chi2sfOp = defineElemwise({
+  name: "chi2sf",
+  arity: 2,
+  out: "float",
+  helpers: { chi2sf: chi2sfJs },
+  js: ([x, k]) => `H.chi2sf(${x}, ${k})`,
+  wgsl: ([x, k], i) => f32(i, `H_chi2sf_f32(${x}, ${k})`),
+  wgslHelpers: `${LGAMMA_WGSL}
+fn H_chi2sf_f32(x: f32, k: f32) -> f32 {
+  if (x != x || k != k || k <= 0.0) { return bitcast<f32>(0x7fc00000u); }
+  if (x > 3.4028234e38) { return 0.0; }
+  if (x <= 0.0 || k > 3.4028234e38) { return 1.0; }
+  let a = 0.5 * k;
+  let y = 0.5 * x;
+  let pre = exp(a * log(y) - y - H_lgamma_f32(a));
+  if (y < a + 1.0) {
+    var term = 1.0 / a;
+    var sum = term;
+    for (var n = 1; n < 500; n++) {
+      term = term * y / (a + f32(n));
+      sum = sum + term;
+      if (abs(term) <= 1e-8 * sum) { break; }
+    }
+    return 1.0 - pre * sum;
+  }
+  var b = y + 1.0 - a;
+  var c = 1e30;
+  var d = 1.0 / b;
+  var h = d;
+  for (var i = 1; i < 500; i++) {
+    let an = -f32(i) * (f32(i) - a);
+    b = b + 2.0;
+    d = an * d + b;
+    if (abs(d) < 1e-30) { d = 1e-30; }
+    c = b + an / c;
+    if (abs(c) < 1e-30) { c = 1e-30; }
+    d = 1.0 / d;
+    let del = d * c;
+    h = h * del;
+    if (abs(del - 1.0) < 1e-7) { break; }
+  }
+  return pre * h;
+}`,
+  grad: ([x, k], _z, gz) => {
+    const a = mul(k, 0.5), y = mul(x, 0.5);
+    const density = exp(sub(sub(mul(sub(a, 1), log(y)), y), add(gammaln(a), Math.LN2)));
+    return [
+      neg(mul(gz, density)),
+      gradUndefined(k, "chi2sf: the gradient with respect to k is not implemented"),
+    ];
+  },
+});
+
+/**
+ * Γ(x) elementwise: exact factorials at the integers 1..23, +inf at the poles (0, negative
+ * integers) and past 171.6. Integers give floatX.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * const x = T.dvector("x");
+ * const y = T.function([x], T.gamma(x))([5, 0.5, -1]).data;
+ * assert(y[0] === 24 && Math.abs(y[1] - Math.sqrt(Math.PI)) < 1e-15 && y[2] === Infinity);
+ * ```
+ */
+export function gamma(x: TensorLike): Variable {
+  return applyElemwise(gammaOp, [x]);
+}
+
+/**
+ * log|Γ(x)| elementwise, without overflow (gammaln(1e10) ≈ 2.2e11); +inf at the poles.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * const x = T.dvector("x");
+ * const y = T.function([x], T.gammaln(x))([1, 2, 0, 200]).data;
+ * assert(Math.abs(y[0]) < 1e-15 && Math.abs(y[1]) < 1e-15 && y[2] === Infinity && y[3] > 857);
+ * ```
+ */
+export function gammaln(x: TensorLike): Variable {
+  return applyElemwise(gammalnOp, [x]);
+}
+
+/**
+ * The digamma function ψ(x) = d/dx log Γ(x) elementwise; NaN at the negative integers.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * const x = T.dvector("x");
+ * const y = T.function([x], T.psi(x))([1]).data;
+ * assert(Math.abs(y[0] + 0.5772156649015329) < 1e-15); // -γ
+ * ```
+ */
+export function psi(x: TensorLike): Variable {
+  return applyElemwise(psiOp, [x]);
+}
+
+/**
+ * The survival function of the χ² distribution with `k` degrees of freedom at `x`
+ * (SciPy's `chi2.sf(x, k)`, Theano's `chi2sf`): the probability that a χ²(k) draw exceeds x.
+ * Its gradient in x is minus the density; in k it is not implemented (a function that needs
+ * it refuses to run).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * const [x, k] = [T.dvector("x"), T.dvector("k")];
+ * const p = T.function([x, k], T.chi2sf(x, k))([3.841458820694124, 0], [1, 2]).data;
+ * assert(Math.abs(p[0] - 0.05) < 1e-14 && p[1] === 1);
+ * ```
+ */
+export function chi2sf(x: TensorLike, k: TensorLike): Variable {
+  return applyElemwise(chi2sfOp, [x, k]);
+}
