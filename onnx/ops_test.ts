@@ -502,6 +502,17 @@ Deno.test("onnx ops: sort, argsort, take and its gradient, nonzero, repeat, choo
   ]);
 });
 
+Deno.test("onnx ops: erfc and erfcx, in float64 (Hypatia's method) and float32", async () => {
+  const x = T.dvector("x");
+  const xv = arr("float64", [12], [-30, -6.5, -1.5, -0.3, 0, 0.7, 1, 2.5, 5.99, 6, 12, 28]);
+  await check("erfc", [x], [T.erfc(x), T.erfcx(x)], [xv], { rtol: 1e-15, atol: 0 });
+  const f = T.fvector("f");
+  await check("float32 erfc", [f], [T.erfc(f), T.erfcx(f)], [arr("float32", [4], [-1, 0.5, 3, 9])], {
+    rtol: 0,
+    atol: 0,
+  });
+});
+
 Deno.test("onnx ops: special functions without an ONNX rule are refused, naming the node", () => {
   const x = T.dvector("x");
   const f = T.function([x], T.add(T.gammaln(x), 1)); // fused with the add: the step is named

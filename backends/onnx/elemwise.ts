@@ -140,33 +140,41 @@ function horner(g: OnnxGraph, p: readonly Val[], u: Val): Val {
  * element's coefficients gathered from the table by k; ±1 beyond (ONNX Runtime's Erf has a
  * float32 kernel only).
  */
-function erf64(g: OnnxGraph, x: Val): Val {
+export function erf64(g: OnnxGraph, x: Val): Val {
   const t = x.dtype, c = (v: number) => g.scalar(v, t);
   const ax = g.op1("Abs", [x], t);
   const small = g.op1("Add", [
     x,
     g.op1("Mul", [x, horner(g, ERF_SMALL.map(c), g.op1("Sub", [g.op1("Mul", [x, x], t), c(0.5)], t))], t),
   ], t);
+  const erfc = g.op1("Mul", [
+    g.op1("Exp", [g.op1("Neg", [g.op1("Mul", [ax, ax], t)], t)], t),
+    erfcScaledMid(g, ax),
+  ], t);
+  const sign = g.op1("Sign", [x], t);
+  const mid = g.op1("Mul", [sign, g.op1("Sub", [c(1), erfc], t)], t);
+  const far = g.op1("Where", [g.op1("Less", [ax, c(6)], "bool"), mid, sign], t);
+  return g.op1("Where", [g.op1("Less", [ax, c(1)], "bool"), small, far], t);
+}
+
+/**
+ * erfc(a) e^(a²) for a in [1, 6) from Hypatia's tables (ops/special.ts `erfcScaledMid`):
+ * each element's polynomial gathered by k = floor(a). Elements outside [1, 6), NaN
+ * included, read row 1; the caller does not select them.
+ */
+export function erfcScaledMid(g: OnnxGraph, a: Val): Val {
+  const t = a.dtype, c = (v: number) => g.scalar(v, t);
   const width = Math.max(...ERFC_SCALED.map((r) => r.length));
   const table = new NDArray("float64", [width, ERFC_SCALED.length]);
   ERFC_SCALED.forEach((row, k) => row.forEach((v, j) => (table.data[j * ERFC_SCALED.length + k] = v)));
-  // k in [1, 5] (elements outside [1, 6), NaN included, read row 1 and are not selected).
-  const inRange = g.op1("Where", [g.op1("Less", [ax, c(6)], "bool"), ax, c(1)], t);
+  const inRange = g.op1("Where", [g.op1("Less", [a, c(6)], "bool"), a, c(1)], t);
   const kf = g.op1("Min", [g.op1("Max", [g.op1("Floor", [inRange], t), c(1)], t), c(5)], t);
   const row = g.op1("Sub", [g.cast(kf, "int64"), g.scalar(1, "int64")], "int64");
   const rows = g.constant(table);
   const coeffs = [...Array(width).keys()].map((j) =>
     g.op1("Gather", [g.op1("Gather", [rows, g.scalar(j, "int64")], t, { axis: 0 }), row], t, { axis: 0 })
   );
-  const u = g.op1("Sub", [ax, g.op1("Add", [kf, c(0.5)], t)], t);
-  const erfc = g.op1("Mul", [
-    g.op1("Exp", [g.op1("Neg", [g.op1("Mul", [ax, ax], t)], t)], t),
-    horner(g, coeffs, u),
-  ], t);
-  const sign = g.op1("Sign", [x], t);
-  const mid = g.op1("Mul", [sign, g.op1("Sub", [c(1), erfc], t)], t);
-  const far = g.op1("Where", [g.op1("Less", [ax, c(6)], "bool"), mid, sign], t);
-  return g.op1("Where", [g.op1("Less", [ax, c(1)], "bool"), small, far], t);
+  return horner(g, coeffs, g.op1("Sub", [a, g.op1("Add", [kf, c(0.5)], t)], t));
 }
 
 /** Every elementwise op's rule (casts are added per dtype by the table). */

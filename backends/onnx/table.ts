@@ -61,11 +61,12 @@ import { ravelMultiIndexOp, unravelIndexOp } from "../../ops/ravel_index.ts";
 import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
 import { squeezeOp } from "../../ops/squeeze.ts";
 import { ELEMENTARY_RULES } from "./elementary.ts";
+import { ERFC_RULES } from "./erfc.ts";
 import { checkAlignedOp } from "../../ops/batched_tensordot.ts";
 import { rebroadcastOp } from "../../ops/broadcast.ts";
 import { checkLabelsOp } from "../../ops/check_labels.ts";
 import { chooseCheckOp } from "../../ops/choose.ts";
-import { erfcinvOp, erfcOp, erfcxOp, erfinvOp } from "../../ops/erf_family.ts";
+import { erfcinvOp, erfinvOp } from "../../ops/erf_family.ts";
 import { chi2sfOp, gammalnOp, gammaOp, psiOp, trigammaOp } from "../../ops/gamma.ts";
 import { gradUndefinedOp } from "../../ops/grad_undefined.ts";
 import { nonzeroOp } from "../../ops/nonzero.ts";
@@ -168,7 +169,7 @@ onnxTable
   .register(printOp, X.identityRule);
 
 // Issue 16's elementwise functions and array ops (merged later).
-for (const [op, rule] of ELEMENTARY_RULES) onnxTable.register(op, rule);
+for (const [op, rule] of [...ELEMENTARY_RULES, ...ERFC_RULES]) onnxTable.register(op, rule);
 onnxTable
   .register([sortOp], X.sortRule)
   .register(argsortOp, X.argsortRule)
@@ -180,7 +181,7 @@ onnxTable
   // Run-time checks of their first input, which they pass on: the model passes it on unchecked.
   .register([rebroadcastOp, checkAlignedOp, checkLabelsOp, chooseCheckOp], X.identityRule)
   .decline(
-    [erfcOp, erfcxOp, erfinvOp, erfcinvOp, gammaOp, gammalnOp, psiOp, trigammaOp, chi2sfOp],
+    [erfinvOp, erfcinvOp, gammaOp, gammalnOp, psiOp, trigammaOp, chi2sfOp],
     "no ONNX operator computes this special function, and no graph of ONNX operators for it is written yet " +
       "(Hypatia's own series and fits would have to be rewritten as ONNX nodes, as erf's are)",
   )
