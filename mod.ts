@@ -88,6 +88,14 @@ export type {
   SubgraphGradResult,
 } from "./autodiff/subgraph_grad.ts";
 export { foldl, foldr, map, reduce, scanCheckpoints } from "./autodiff/scan_helpers.ts";
-export type { MapOptions, ReduceLoopOptions, ScanCheckpointsOptions } from "./autodiff/scan_helpers.ts";
+export type {
+  MapOptions,
+  ReduceLoopOptions,
+  ScanCheckpointsOptions,
+  ScanNonSequences,
+  ScanOutputsInfo,
+  ScanSequences,
+  ScanStepFn,
+} from "./autodiff/scan_helpers.ts";
 export { Out } from "./compile/out.ts";
 export type { OutOptions } from "./compile/out.ts";

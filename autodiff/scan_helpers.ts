@@ -47,10 +47,14 @@ export interface ReduceLoopOptions {
   name?: string;
 }
 
-type Fn<R> = (...args: Variable[]) => ScanReturn<R>;
-type Sequences = TensorLike | SequenceInfo | (TensorLike | SequenceInfo)[];
-type OutputsInfo = TensorLike | OutputInfo | null | (TensorLike | OutputInfo | null)[];
-type NonSequences = TensorLike | TensorLike[];
+/** The step function of map/reduce/foldl/foldr: the step's values in, its results out. */
+export type ScanStepFn<R> = (...args: Variable[]) => ScanReturn<R>;
+/** The sequences argument of the scan helpers, as scan takes it. */
+export type ScanSequences = TensorLike | SequenceInfo | (TensorLike | SequenceInfo)[];
+/** The initial values of the scan helpers' accumulators, as scan's outputsInfo. */
+export type ScanOutputsInfo = TensorLike | OutputInfo | null | (TensorLike | OutputInfo | null)[];
+/** Values every step reads, as scan's nonSequences. */
+export type ScanNonSequences = TensorLike | TensorLike[];
 
 const MAP_OPTIONS = { truncateGradient: num, goBackwards: bool, name: str };
 const REDUCE_OPTIONS = { goBackwards: bool, name: str };
@@ -70,9 +74,9 @@ const REDUCE_OPTIONS = { goBackwards: bool, name: str };
  * ```
  */
 export function map<R extends Variable | Variable[]>(
-  fn: Fn<R>,
-  sequences: Sequences,
-  nonSequences?: NonSequences,
+  fn: ScanStepFn<R>,
+  sequences: ScanSequences,
+  nonSequences?: ScanNonSequences,
   options: MapOptions = {},
 ): [R, ScanUpdates] {
   checkOptions("map", options, MAP_OPTIONS);
@@ -96,10 +100,10 @@ export function map<R extends Variable | Variable[]>(
  * ```
  */
 export function reduce<R extends Variable | Variable[]>(
-  fn: Fn<R>,
-  sequences: Sequences,
-  outputsInfo: OutputsInfo,
-  nonSequences?: NonSequences,
+  fn: ScanStepFn<R>,
+  sequences: ScanSequences,
+  outputsInfo: ScanOutputsInfo,
+  nonSequences?: ScanNonSequences,
   options: ReduceLoopOptions = {},
 ): [R, ScanUpdates] {
   checkOptions("reduce", options, REDUCE_OPTIONS);
@@ -138,10 +142,10 @@ function lastValues(outs: Variable[], updates: ScanUpdates): [Variable[], ScanUp
  * ```
  */
 export function foldl<R extends Variable | Variable[]>(
-  fn: Fn<R>,
-  sequences: Sequences,
-  outputsInfo: OutputsInfo,
-  nonSequences?: NonSequences,
+  fn: ScanStepFn<R>,
+  sequences: ScanSequences,
+  outputsInfo: ScanOutputsInfo,
+  nonSequences?: ScanNonSequences,
   options: { name?: string } = {},
 ): [R, ScanUpdates] {
   checkOptions("foldl", options, { name: str });
@@ -161,10 +165,10 @@ export function foldl<R extends Variable | Variable[]>(
  * ```
  */
 export function foldr<R extends Variable | Variable[]>(
-  fn: Fn<R>,
-  sequences: Sequences,
-  outputsInfo: OutputsInfo,
-  nonSequences?: NonSequences,
+  fn: ScanStepFn<R>,
+  sequences: ScanSequences,
+  outputsInfo: ScanOutputsInfo,
+  nonSequences?: ScanNonSequences,
   options: { name?: string } = {},
 ): [R, ScanUpdates] {
   checkOptions("foldr", options, { name: str });
@@ -175,7 +179,7 @@ export function foldr<R extends Variable | Variable[]>(
 export interface ScanCheckpointsOptions<R extends Variable | Variable[]> {
   /** The body, as scan's: sequence rows, previous outputs, then non-sequences. */
   fn: (...args: Variable[]) => ScanReturn<R>;
-  /** Sequences, all of the same length, read one row a step (no taps). */
+  /** ScanSequences, all of the same length, read one row a step (no taps). */
   sequences?: TensorLike | TensorLike[];
   /** Initial values of the recurrent outputs (tap -1 only), null for outputs not fed back. */
   outputsInfo?: TensorLike | null | (TensorLike | null)[];
@@ -216,7 +220,7 @@ const listOf = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array
  * As in Theano, it is an outer scan over chunks of `saveEveryN` steps whose body runs an
  * inner scan over the chunk's steps (the last chunk runs the steps left). The outputs
  * therefore hold the values at the end of each chunk, shape `(ceil(n / saveEveryN), ...)`:
- * only their last row is the loop's result (`get(out, -1)`). Sequences have no taps and
+ * only their last row is the loop's result (`get(out, -1)`). ScanSequences have no taps and
  * recurrent outputs only tap -1.
  *
  * @example

@@ -61,7 +61,7 @@ function sum(a: T.NDArray, f: (v: number) => number = (v) => v): number {
 }
 
 /** One workload: Hypatia's unit of work, its checksum, and NumPy's name and sizes for it. */
-interface Workload {
+export interface Workload {
   label: string;
   /** The issue's goal for the ratio, printed beside it (none for the shared-data form). */
   goal: string;
@@ -183,7 +183,7 @@ const WORKLOADS: Record<string, (quick: boolean) => Workload> = {
 };
 
 /** The NumPy child: one request line out, one answer line back. */
-class NumPy {
+export class NumPy {
   #child;
   #buffered = "";
   #waiting: { resolve: (line: string) => void; reject: (e: Error) => void }[] = [];
@@ -232,7 +232,7 @@ class NumPy {
 }
 
 /** Time `w` on both sides in interleaved rounds (the order alternates). */
-async function measure(name: string, w: Workload, numpy: NumPy, rounds: number, warmup: number) {
+export async function measure(name: string, w: Workload, numpy: NumPy, rounds: number, warmup: number) {
   const ours: number[] = [], theirs: number[] = [];
   for (let r = 0; r < warmup + rounds; r++) {
     const timeOurs = () => {

@@ -106,6 +106,26 @@ def logreg(n, feats):
     return x, y, state, reset, step
 
 
+def linalg(kind, n):
+    """bench/compare_linalg.ts's workloads: A = I + X/n (well conditioned), S = 2I + (X + X^T)/n (SPD)."""
+    x = pseudo(n * n, 1, 1.0).reshape(n, n)
+    a = np.eye(n) + x / n
+    s = 2 * np.eye(n) + (x + x.T) / n
+    b = pseudo(n, 3, 1.0)
+    ranks = np.arange(1, n + 1)
+    runs = {
+        "inv": (lambda: np.linalg.inv(a), lambda r: r.sum()),
+        "det": (lambda: np.linalg.det(a), lambda r: r),
+        "solve": (lambda: np.linalg.solve(a, b), lambda r: r.sum()),
+        "cholesky": (lambda: np.linalg.cholesky(s), lambda r: r.sum()),
+        "eigh": (lambda: np.linalg.eigh(s), lambda r: (r[0] * ranks).sum()),
+        "svd": (lambda: np.linalg.svd(a), lambda r: (r[1] * ranks).sum()),
+        "qr": (lambda: np.linalg.qr(a), lambda r: np.abs(r[1]).sum()),
+    }
+    run, check = runs[kind]
+    return run, (lambda: float(check(run())))
+
+
 def build(name, p):
     """(run, checksum): run() does one timed unit; checksum() a fresh deterministic run."""
     if name.startswith("matmul"):
@@ -167,6 +187,8 @@ def build(name, p):
 
         f = (lambda: forward(W, xs, h0)) if name == "rnn" else (lambda: bptt(W, xs, h0))
         return f, (lambda: float(f().sum()))
+    if name.startswith("linalg_"):
+        return linalg(name[len("linalg_"):], p["n"])
     raise ValueError(f"unknown workload {name!r}")
 
 

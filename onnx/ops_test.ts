@@ -520,7 +520,30 @@ Deno.test("onnx ops: erfc, erfcx, erfinv, erfcinv, in float64 (Hypatia's method)
   });
 });
 
-Deno.test("onnx ops: special functions without an ONNX rule are refused, naming the node", () => {
+Deno.test("onnx ops: rfft and irfft (every normalisation, odd and even lengths, the gradients' weights), det", async () => {
+  const x = T.dmatrix("x"), y = T.dtensor3("y");
+  const xv = arr("float64", [2, 5], values(10, -1, 1)), x6 = arr("float64", [2, 6], values(12, -1, 1));
+  const spec = arr("float64", [2, 4, 2], values(16, -1, 1));
+  const outs = (norm: "backward" | "ortho" | "forward") => [
+    T.rfft(x, { norm }),
+    T.irfft(y, { norm }),
+    T.irfft(y, { norm, isOdd: true }),
+  ];
+  for (const norm of ["backward", "ortho", "forward"] as const) {
+    await check(`fft ${norm}`, [x, y], outs(norm), [xv, spec], { rtol: 1e-12, atol: 1e-14 });
+    await check(`fft ${norm}, even`, [x, y], outs(norm), [x6, spec], { rtol: 1e-12, atol: 1e-14 });
+  }
+  const [gr] = T.grad(T.sum(T.mul(T.rfft(x), T.rfft(x))), [x]);
+  const [gi] = T.grad(T.sum(T.sqr(T.irfft(y))), [y]);
+  await check("fft gradients", [x, y], [gr, gi], [xv, spec], { rtol: 1e-12, atol: 1e-13 });
+  const a = T.fmatrix("a");
+  await check("det", [a], [T.det(a)], [arr("float32", [3, 3], [2, 1, 0, 1, 3, 1, 0, 1, 4])], {
+    rtol: 1e-6,
+    atol: 0,
+  });
+});
+
+Deno.test("onnx ops: special functions, linear algebra and float64 det are refused, naming the node", () => {
   const x = T.dvector("x");
   const f = T.function([x], T.add(T.gammaln(x), 1)); // fused with the add: the step is named
   assert.throws(

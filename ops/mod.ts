@@ -104,3 +104,7 @@ export { flatnonzero, nonzero, nonzeroValues } from "./nonzero.ts";
 export type { NonzeroOptions } from "./nonzero.ts";
 export { batchedTensordot } from "./batched_tensordot.ts";
 export type { TakeMode, TakeOptions } from "./take.ts";
+// Issue 16, linear algebra and fft (h-linalg).
+export * from "./linalg/mod.ts";
+export { irfft, rfft } from "./fft.ts";
+export type { FftNorm, FftOptions, IrfftOptions } from "./fft.ts";

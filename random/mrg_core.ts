@@ -74,13 +74,24 @@ export function mrgNext(st: Int32Array, o: number): number {
  * (ns × 6) is advanced in place. Each substream runs in registers over its strided
  * elements (measured as fast as a single-stream loop, and faster than a pass in output
  * order that loads and stores the state of every element).
+ *
+ * `from`, `to` and `row` restrict the fill to substreams [from, to) and to the elements
+ * of rows `row`, `row + 1`, ... (element `r·ns + k` is row r of substream k): the SIMD
+ * engine (backends/wasm/mrg.ts) draws the other elements and leaves these to this loop.
  */
-export function fillUniform64(st: Int32Array, out: Float64Array, ns: number): void {
+export function fillUniform64(
+  st: Int32Array,
+  out: Float64Array,
+  ns: number,
+  from = 0,
+  to = ns,
+  row = 0,
+): void {
   const n = out.length;
-  for (let k = 0; k < ns && k < n; k++) {
+  for (let k = from; k < to && k < n; k++) {
     const o = 6 * k;
     let x11 = st[o], x12 = st[o + 1], x13 = st[o + 2], x21 = st[o + 3], x22 = st[o + 4], x23 = st[o + 5];
-    for (let i = k; i < n; i += ns) {
+    for (let i = k + row * ns; i < n; i += ns) {
       let s = (((x12 & 511) << 22) | (x12 >>> 9)) + (((x13 & 16777215) << 7) | (x13 >>> 24));
       s = (s & M1) + (s >>> 31) + x13;
       let y1 = (s & M1) + (s >>> 31);
@@ -99,12 +110,19 @@ export function fillUniform64(st: Int32Array, out: Float64Array, ns: number): vo
 }
 
 /** float32 twin of `fillUniform64`: `fround(fround(z) * NORM32)`. */
-export function fillUniform32(st: Int32Array, out: Float32Array, ns: number): void {
+export function fillUniform32(
+  st: Int32Array,
+  out: Float32Array,
+  ns: number,
+  from = 0,
+  to = ns,
+  row = 0,
+): void {
   const n = out.length;
-  for (let k = 0; k < ns && k < n; k++) {
+  for (let k = from; k < to && k < n; k++) {
     const o = 6 * k;
     let x11 = st[o], x12 = st[o + 1], x13 = st[o + 2], x21 = st[o + 3], x22 = st[o + 4], x23 = st[o + 5];
-    for (let i = k; i < n; i += ns) {
+    for (let i = k + row * ns; i < n; i += ns) {
       let s = (((x12 & 511) << 22) | (x12 >>> 9)) + (((x13 & 16777215) << 7) | (x13 >>> 24));
       s = (s & M1) + (s >>> 31) + x13;
       let y1 = (s & M1) + (s >>> 31);

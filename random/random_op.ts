@@ -9,7 +9,15 @@ import type { DType } from "../core/dtype.ts";
 import { isInt } from "../core/dtype.ts";
 import { HypatiaTypeError, InputError, ShapeError } from "../core/errors.ts";
 import { type NDArray, sizeOf } from "../core/ndarray.ts";
-import { Constant, defineOp, type Op, type TensorLike, TensorType, Variable } from "../core/graph.ts";
+import {
+  type Apply,
+  Constant,
+  defineOp,
+  type Op,
+  type TensorLike,
+  TensorType,
+  Variable,
+} from "../core/graph.ts";
 import { asTensor } from "../core/constant.ts";
 
 /** A size: a length, a list of lengths and symbolic int scalars, or a symbolic int vector. */
@@ -220,11 +228,31 @@ export interface RunContext {
   what: string;
 }
 
+/** A distribution's sampler: new states and the sample from a run context. */
+export type RandomRun = (ctx: RunContext) => { states: NDArray[]; sample: NDArray };
+
+/**
+ * The outputs `[newStates..., sample]` of a random node from its input values, by `run`:
+ * the op's `perform`, and the same for an engine that brings a faster `run`.
+ */
+export function performRandom(run: RandomRun, inputs: NDArray[], p: RandomParams, node: Apply): NDArray[] {
+  const what = `${p.dist} (${node.where()})`;
+  const sizeVals = inputs.slice(p.nStates, p.nStates + p.nSizeInputs);
+  const size = resolveSize(p.size, p.sizeVector, sizeVals, what);
+  const args: RunContext["args"] = { ...p.args };
+  p.argInputs.forEach((a, k) => (args[a] = inputs[p.nStates + p.nSizeInputs + k]));
+  const { states, sample } = run({
+    states: inputs.slice(0, p.nStates).map((s) => s.copy()),
+    size,
+    args,
+    params: p,
+    what,
+  });
+  return [...states, sample];
+}
+
 /** Define a random op whose `perform` dispatches to `run` (which must not touch its inputs). */
-export function defineRandomOp(
-  name: string,
-  run: (ctx: RunContext) => { states: NDArray[]; sample: NDArray },
-): Op<RandomParams> {
+export function defineRandomOp(name: string, run: RandomRun): Op<RandomParams> {
   return defineOp<RandomParams>({
     name,
     inferType(inputs, p) {
@@ -235,21 +263,7 @@ export function defineRandomOp(
       }
       return [...inputs.slice(0, p.nStates).map((s) => s.type), new TensorType(p.dtype, p.outShape)];
     },
-    perform(inputs, p, node) {
-      const what = `${p.dist} (${node.where()})`;
-      const sizeVals = inputs.slice(p.nStates, p.nStates + p.nSizeInputs);
-      const size = resolveSize(p.size, p.sizeVector, sizeVals, what);
-      const args: RunContext["args"] = { ...p.args };
-      p.argInputs.forEach((a, k) => (args[a] = inputs[p.nStates + p.nSizeInputs + k]));
-      const { states, sample } = run({
-        states: inputs.slice(0, p.nStates).map((s) => s.copy()),
-        size,
-        args,
-        params: p,
-        what,
-      });
-      return [...states, sample];
-    },
+    perform: (inputs, p, node) => performRandom(run, inputs, p, node),
     notDifferentiable: "random sampling has no gradient (as in Theano)",
     format: (args, p) => `${p.dist}(${args.slice(p.nStates).join(", ")})`,
   });

@@ -40,6 +40,20 @@ import { LoweringTable } from "../lowering_table.ts";
 import type { Kernel, ProgramBuilder } from "../kernel.ts";
 import { batchedDotKernel, dotKernel, tensordotKernel } from "./matmul_kernels.ts";
 import { scanKernel } from "./scan_runner.ts";
+// Issue 16, linear algebra (h-linalg).
+import {
+  detOp,
+  detRule,
+  inverseRule,
+  matrixInverseOp,
+  solveOp,
+  solveRule,
+} from "../../ops/linalg/nlinalg.ts";
+import { svdOp, svdRule } from "../../ops/linalg/decomp.ts";
+import { expmOp, expmRule } from "../../ops/linalg/expm.ts";
+import type { Matmul } from "../../ops/linalg/kernels.ts";
+import type { ProductRule } from "../../ops/linalg/util.ts";
+import { gemm, rowMajor } from "./matmul.ts";
 
 /** How the JS engine runs one op, beyond its reference rule. */
 export interface JsRule {
@@ -127,3 +141,21 @@ function reductionKernel(node: Apply): Kernel | undefined {
     return [new NDArray(dtype, total ?? reducedShape(x.shape, params), out)];
   };
 }
+
+// Issue 16, linear algebra (h-linalg): the reference rules whose work is mostly matrix
+// products (the LU's trailing updates, expm's Padé products, the SVD's preconditioning)
+// run with the blocked GEMM as their product.
+const gemmProduct: Matmul = (a, b, n, k, m) => {
+  const c = new Float64Array(n * m);
+  gemm(n, m, k, rowMajor(a, k), rowMajor(b, m), c);
+  return c;
+};
+const withGemm = (rule: ProductRule): JsRule => ({
+  kernel: (node) => (vals) => rule(vals, node, gemmProduct),
+});
+jsTable
+  .register(matrixInverseOp, withGemm(inverseRule))
+  .register(detOp, withGemm(detRule))
+  .register(solveOp, withGemm(solveRule))
+  .register(expmOp, withGemm(expmRule))
+  .register(svdOp, withGemm(svdRule));

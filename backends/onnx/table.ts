@@ -62,6 +62,12 @@ import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
 import { squeezeOp } from "../../ops/squeeze.ts";
 import { ELEMENTARY_RULES } from "./elementary.ts";
 import { ERFC_RULES } from "./erfc.ts";
+import * as FFT from "./fft.ts";
+import { irfftOp, rfftOp } from "../../ops/fft.ts";
+import { eighOp, qrOp, svdOp } from "../../ops/linalg/decomp.ts";
+import { eigOp } from "../../ops/linalg/eig.ts";
+import { expmOp } from "../../ops/linalg/expm.ts";
+import { choleskyOp, detOp, matrixInverseOp, solveOp, solveTriangularOp } from "../../ops/linalg/nlinalg.ts";
 import { checkAlignedOp } from "../../ops/batched_tensordot.ts";
 import { rebroadcastOp } from "../../ops/broadcast.ts";
 import { checkLabelsOp } from "../../ops/check_labels.ts";
@@ -185,6 +191,17 @@ onnxTable
       "(Hypatia's own series and fits would have to be rewritten as ONNX nodes, as erf's are)",
   )
   .decline(gradUndefinedOp, "a gradient that is not implemented: the function itself refuses to run");
+
+// Issue 16's linear algebra and real FFTs.
+onnxTable
+  .register(rfftOp, FFT.rfftRule)
+  .register(irfftOp, FFT.irfftRule)
+  .register(detOp, FFT.detRule)
+  .decline(
+    [matrixInverseOp, solveOp, solveTriangularOp, choleskyOp, qrOp, svdOp, eighOp, eigOp, expmOp],
+    "ONNX (opset 17) has no operator for matrix inverses, solves or decompositions (LU, Cholesky, QR, SVD, " +
+      "eigen), nor for expm, and no graph of ONNX operators for them is written",
+  );
 
 /**
  * The ONNX values of `node`'s outputs from its inputs' values: its rule, or its scalar

@@ -102,6 +102,13 @@ import { nonzeroOp } from "../../ops/nonzero.ts";
 import { copyOp } from "../../ops/copy.ts";
 import { wasmTakeKernel } from "./gather.ts";
 import { checkAlignedOp } from "../../ops/batched_tensordot.ts";
+import { wasmMrgKernel } from "./mrg.ts";
+// Issue 16, linear algebra and fft (h-linalg).
+import { choleskyOp, detOp, matrixInverseOp, solveOp, solveTriangularOp } from "../../ops/linalg/nlinalg.ts";
+import { eighOp, qrOp, svdOp } from "../../ops/linalg/decomp.ts";
+import { eigOp } from "../../ops/linalg/eig.ts";
+import { expmOp } from "../../ops/linalg/expm.ts";
+import { irfftOp, rfftOp } from "../../ops/fft.ts";
 
 /**
  * The engine's table. Elementwise ops have a `vector` rule (one step of a group kernel,
@@ -194,7 +201,12 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     "layout, indexing and shape ops move data or read shapes: no arithmetic for SIMD to speed up",
   )
   .decline(scanOp, "the scan runner runs its body as a program of its own, whose nodes use this engine")
-  .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)")
+  .decline(
+    numpyRandomOp,
+    "NumPy's generators run their reference rule (Mersenne Twister, NumPy's algorithms)",
+  )
+  // Issue 17 (SIMD MRG31k3p): the MRG op with four substreams per vector, bit-identical to the reference.
+  .register(mrgRandomOp, { kernel: (node, js) => wasmMrgKernel(node, js) })
   // Issue 16, advanced indexing (h-index).
   .decline(
     [advancedSubtensorOp, advancedIncSubtensorOp],
@@ -272,3 +284,10 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .decline(repeatIndexOp, "integer positions counted out from the repeat counts: no arithmetic for SIMD")
   .decline(takeGradOp, "a scatter-add with repeated positions: the JS loop runs it")
   .register(takeOp, { kernel: (node, js) => wasmTakeKernel(node, js) });
+
+// Issue 16, linear algebra and fft (h-linalg).
+wasmTable.decline(
+  [matrixInverseOp, detOp, solveOp, solveTriangularOp, choleskyOp, eighOp, eigOp, qrOp, svdOp, expmOp],
+  "factorisations run their JS reference (kernels.ts, O(n³) loops); no SIMD kernel yet (the performance issue)",
+);
+wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no SIMD kernel yet");

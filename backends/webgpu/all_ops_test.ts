@@ -236,6 +236,10 @@ const CASES: Record<string, () => Case> = {
       tol: close,
     };
   },
+  // Issue 16, fft (h-linalg): host ops, in a host segment.
+  rfft: () => red((x) => [T.rfft(x), T.rfft(x, { norm: "ortho" })], close),
+  irfft: () =>
+    red((x) => [T.irfft(T.rfft(x)), T.grad(T.sum(T.sqr(T.irfft(T.reshape(x, [3, 2, 2])))), x)], close),
 };
 
 /** The gradient helpers: identities in the forward pass that the optimiser removes. */

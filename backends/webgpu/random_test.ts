@@ -11,6 +11,7 @@ import { mrgWgsl } from "../../random/mrg_wgsl.ts";
 import { acquireDevice } from "./device.ts";
 import { quietly } from "./kernel_test_util.ts";
 import { requireAdapter } from "./test_util.ts";
+import { mrgStats } from "../wasm/mrg.ts";
 
 await requireAdapter();
 
@@ -40,6 +41,8 @@ Deno.test("MRG uniform float32 on WebGPU is bit-identical to the CPU, call after
     ["21 elements over 4 substreams", (s) => s.uniform([7, 3], { dtype: "float32", nstreams: 4 })],
     ["2 elements over 9 substreams", (s) => s.uniform([2], { dtype: "float32", nstreams: 9 })],
   ];
+  // The CPU side of the 40,000-element case runs the wasm engine's SIMD fill: WGSL and SIMD agree.
+  const simdRuns = mrgStats.runs;
   for (const [what, draw] of cases) {
     const p = pair(12345, draw);
     assert.ok(p.gpu.placement.some((q) => q.node.op.name === "mrg_random" && q.device === "webgpu"), what);
@@ -57,6 +60,7 @@ Deno.test("MRG uniform float32 on WebGPU is bit-identical to the CPU, call after
       );
     }
   }
+  assert(mrgStats.runs > simdRuns || !T.config.wasm, "the CPU side drew with the SIMD kernel");
 });
 
 Deno.test("MRG uniform on WebGPU: symbolic sizes, an update-only loop without readbacks, other draws on the CPU", async () => {

@@ -81,6 +81,12 @@ import { chooseCheckOp } from "../../ops/choose.ts";
 import { nonzeroOp } from "../../ops/nonzero.ts";
 import { checkAlignedWgsl, rebroadcastWgsl, takeWgsl } from "../../ops/array_wgsl.ts";
 import { checkAlignedOp } from "../../ops/batched_tensordot.ts";
+// Issue 16, linear algebra and fft (h-linalg).
+import { choleskyOp, detOp, matrixInverseOp, solveOp, solveTriangularOp } from "../../ops/linalg/nlinalg.ts";
+import { eighOp, qrOp, svdOp } from "../../ops/linalg/decomp.ts";
+import { eigOp } from "../../ops/linalg/eig.ts";
+import { expmOp } from "../../ops/linalg/expm.ts";
+import { irfftOp, rfftOp } from "../../ops/fft.ts";
 
 /** How the WebGPU engine runs one (non-elementwise) op. */
 export interface WebgpuRule {
@@ -206,3 +212,10 @@ export const webgpuTable: LoweringTable<WebgpuRule> = new LoweringTable<WebgpuRu
   .decline(takeGradOp, "a scatter-add where indices repeat needs float atomic adds, which WGSL lacks")
   .register(takeOp, kernel(takeWgsl))
   .register(checkAlignedOp, kernel(checkAlignedWgsl));
+
+// Issue 16, linear algebra and fft (h-linalg).
+webgpuTable.decline(
+  [matrixInverseOp, detOp, solveOp, solveTriangularOp, choleskyOp, eighOp, eigOp, qrOp, svdOp, expmOp],
+  "host only: pivoting and convergence loops are sequential; the factorisation runs in a host segment",
+);
+webgpuTable.decline([rfftOp, irfftOp], "host only: the FFT runs in a host segment (no WGSL FFT yet)");

@@ -1,0 +1,29 @@
+/**
+ * Linear algebra (Theano's nlinalg and slinalg): the factorisation ops and the functions
+ * composed from them. Matrices are 2-d.
+ * @module
+ */
+export {
+  cholesky,
+  det,
+  matrixInverse,
+  solve,
+  solveLowerTriangular,
+  solveUpperTriangular,
+  type TriangularOptions,
+} from "./nlinalg.ts";
+export { eigh, eigvalsh, qr, type QrOptions, svd, type SvdOptions } from "./decomp.ts";
+export { eig } from "./eig.ts";
+export { expm } from "./expm.ts";
+export {
+  kron,
+  matrixDot,
+  matrixPower,
+  norm,
+  type NormOptions,
+  type NormOrd,
+  pinv,
+  type PinvOptions,
+  tensorinv,
+  tensorsolve,
+} from "./compose.ts";
