@@ -9,10 +9,7 @@
 import type { FftNorm, IrfftParams, RfftParams } from "../../ops/fft.ts";
 import { asarray } from "../../core/ndarray.ts";
 import { type NodeRule, oneOutput, type OnnxGraph, type Val } from "./rule.ts";
-
-/** The length of axis `axis` of v, an int64 scalar. */
-const lengthOf = (g: OnnxGraph, v: Val, axis: number) =>
-  g.op1("Gather", [g.op1("Shape", [v], "int64"), g.scalar(axis, "int64")], "int64", { axis: 0 });
+import { lengthOf } from "./helpers.ts";
 
 /** Per bin k < m of an n-point spectrum, as an (m, 1) column: whether k is the DC or the Nyquist bin. */
 function edgeBins(g: OnnxGraph, m: Val, n: Val): Val {

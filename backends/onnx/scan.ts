@@ -9,10 +9,7 @@
 import type { Variable } from "../../core/graph.ts";
 import { lagsOf, type ScanParams, type SeqSpec } from "../../ops/scan/params.ts";
 import { FAR, type NodeRule, type OnnxGraph, type Val } from "./rule.ts";
-
-/** Length of axis 0 of `v`, an int64 scalar. */
-const length0 = (g: OnnxGraph, v: Val) =>
-  g.op1("Gather", [g.op1("Shape", [v], "int64"), g.scalar(0, "int64")], "int64", { axis: 0 });
+import { lengthOf } from "./helpers.ts";
 
 const add = (g: OnnxGraph, a: Val, b: Val) => g.op1("Add", [a, b], "int64");
 const sub = (g: OnnxGraph, a: Val, b: Val) => g.op1("Sub", [a, b], "int64");
@@ -46,7 +43,7 @@ export const scanRule: NodeRule = {
     const seqs = ins.slice(p.seqStart, p.initStart);
     const inits = ins.slice(p.initStart, p.nonSeqStart);
     const nonSeqs = ins.slice(p.nonSeqStart);
-    const lens = seqs.map((s) => length0(g, s));
+    const lens = seqs.map((s) => lengthOf(g, s, 0));
     let n: Val;
     if (p.hasN) n = g.cast(ins[0], "int64");
     else {

@@ -41,6 +41,8 @@ import * as N from "./nodes.ts";
 import type { ElemwiseRule, NodeRule, OnnxGraph, OnnxRule, Val } from "./rule.ts";
 import { scanRule } from "./scan.ts";
 import * as X from "./extra.ts";
+import * as C from "./cumulative.ts";
+import * as I from "./indexing.ts";
 import { advancedIncSubtensorOp, advancedSubtensorOp } from "../../ops/advanced_subtensor.ts";
 import { bartlettOp } from "../../ops/bartlett.ts";
 import { bincountOp } from "../../ops/bincount.ts";
@@ -153,19 +155,19 @@ onnxTable
 // Issue 16's ops (extra_ops, advanced indexing, gradient helpers, Print).
 onnxTable
   .register(squeezeOp, X.squeezeRule)
-  .register(cumsumOp, X.cumsumRule)
-  .register(cumprodOp, X.cumprodRule)
-  .register(linearRecurrenceOp, X.linearRecurrenceRule)
+  .register(cumsumOp, C.cumsumRule)
+  .register(cumprodOp, C.cumprodRule)
+  .register(linearRecurrenceOp, C.linearRecurrenceRule)
   .register(bincountOp, X.bincountRule)
   .register(bartlettOp, X.bartlettRule)
   .register(fillDiagonalOp, X.fillDiagonalRule)
   .register(searchsortedOp, X.searchsortedRule)
   .register(uniqueOp, X.uniqueRule)
-  .register(unravelIndexOp, X.unravelIndexRule)
-  .register(ravelMultiIndexOp, X.ravelMultiIndexRule)
-  .register(permuteRowElementsOp, X.permuteRowElementsRule)
-  .register(advancedSubtensorOp, X.advancedSubtensorRule)
-  .register(advancedIncSubtensorOp, X.advancedIncSubtensorRule)
+  .register(unravelIndexOp, I.unravelIndexRule)
+  .register(ravelMultiIndexOp, I.ravelMultiIndexRule)
+  .register(permuteRowElementsOp, I.permuteRowElementsRule)
+  .register(advancedSubtensorOp, I.advancedSubtensorRule)
+  .register(advancedIncSubtensorOp, I.advancedIncSubtensorRule)
   // Gradient markers are removed by canonicalisation; kept (FAST_COMPILE) they are their input.
   .register(
     [considerConstantOp, disconnectedGradOp, gradClipOp, gradScaleOp, undefinedGradOp, zeroGradOp],
@@ -179,11 +181,11 @@ for (const [op, rule] of [...ELEMENTARY_RULES, ...ERFC_RULES, ...GAMMA_RULES]) o
 onnxTable
   .register([sortOp], X.sortRule)
   .register(argsortOp, X.argsortRule)
-  .register(permuteAlongOp, X.permuteAlongRule)
-  .register(takeOp, X.takeRule)
-  .register(takeGradOp, X.takeGradRule)
-  .register(nonzeroOp, X.nonzeroRule)
-  .register(repeatIndexOp, X.repeatIndexRule)
+  .register(permuteAlongOp, I.permuteAlongRule)
+  .register(takeOp, I.takeRule)
+  .register(takeGradOp, I.takeGradRule)
+  .register(nonzeroOp, I.nonzeroRule)
+  .register(repeatIndexOp, I.repeatIndexRule)
   // Run-time checks of their first input, which they pass on: the model passes it on unchecked.
   .register([rebroadcastOp, checkAlignedOp, checkLabelsOp, chooseCheckOp], X.identityRule)
   .decline(
