@@ -5,8 +5,8 @@
  * up to 23; psi's and trigamma's recurrences up to 10 unrolled as ten guarded steps, then
  * their asymptotic series. Above 24, gamma takes Lanczos' formula where Hypatia multiplies
  * exact factors down to [23, 24): the two agree to about 1e-14 relative. float32 is computed in
- * float64 and rounded. chi2sf has no rule: its series and continued fraction run until they
- * converge.
+ * float64 and rounded. chi2sf's series and continued fraction run until they
+ * converge: one Loop steps every element until each one's own stopping rule holds.
  * @module
  */
 import type { Op } from "../../core/graph.ts";
@@ -180,3 +180,100 @@ export const GAMMA_RULES: readonly [Op, ElemwiseRule][] = [
   [psiOp, via64(psi64)],
   [trigammaOp, via64(trigamma64)],
 ];
+
+/**
+ * Q(a, y), the regularised upper incomplete gamma function, as ops/gamma.ts computes it:
+ * the series where y < a + 1, Legendre's continued fraction (Lentz) elsewhere, each element
+ * stepping until its own stopping rule holds: one Loop carries both iterations for every
+ * element and stops when the branch each element uses has converged (at most 100000 steps).
+ */
+function gammaQ(g: OnnxGraph, a: Val, y: Val): Val {
+  const one = c(g, 1);
+  const pre = F("Exp", g, F("Sub", g, F("Sub", g, F("Mul", g, a, F("Log", g, y)), y), gammaln64(g, a)));
+  const useSeries = is("Less", g, y, F("Add", g, a, one));
+  const term0 = F("Div", g, one, a);
+  const b0 = F("Sub", g, F("Add", g, y, one), a);
+  const d0 = F("Div", g, one, b0);
+  const c0 = g.op1("Expand", [c(g, 1 / 1e-300), g.op1("Shape", [a], "int64")], "float64");
+  const notDone = g.op1("Expand", [g.scalar(1, "bool"), g.op1("Shape", [a], "int64")], "bool");
+  const init = [term0, term0, b0, c0, d0, d0, notDone];
+  const body = g.subgraph(
+    [
+      { dtype: "int64", ndim: 0 },
+      { dtype: "bool", ndim: 0 },
+      ...init.map((v) => ({ dtype: v.dtype, ndim: -1 })),
+    ],
+    (b, [i, , term, sum, bb, cc, dd, h, cfActive]) => {
+      const Fb = (opType: string, ...args: Val[]) => b.op1(opType, args, "float64");
+      const cb = (v: number) => b.scalar(v, "float64");
+      const n = Fb("Add", b.cast(i, "float64"), cb(1));
+      // The series steps while |term| > 1e-17 sum (checked before the step).
+      const sActive = b.op1("Greater", [Fb("Abs", term), Fb("Mul", cb(1e-17), sum)], "bool");
+      const term2 = Fb("Mul", term, Fb("Div", y, Fb("Add", a, n)));
+      const nextTerm = b.op1("Where", [sActive, term2, term], "float64");
+      const nextSum = b.op1("Where", [sActive, Fb("Add", sum, term2), sum], "float64");
+      // Lentz's step (the stopping test after it).
+      const an = Fb("Neg", Fb("Mul", n, Fb("Sub", n, a)));
+      const b2 = Fb("Add", bb, cb(2));
+      let d2 = Fb("Add", Fb("Mul", an, dd), b2);
+      d2 = b.op1("Where", [b.op1("Less", [Fb("Abs", d2), cb(1e-300)], "bool"), cb(1e-300), d2], "float64");
+      let c2 = Fb("Add", b2, Fb("Div", an, cc));
+      c2 = b.op1("Where", [b.op1("Less", [Fb("Abs", c2), cb(1e-300)], "bool"), cb(1e-300), c2], "float64");
+      d2 = Fb("Div", cb(1), d2);
+      const del = Fb("Mul", d2, c2);
+      const keep = (next: Val, prev: Val) => b.op1("Where", [cfActive, next, prev], "float64");
+      const h2 = keep(Fb("Mul", h, del), h);
+      const converged = b.op1("Less", [Fb("Abs", Fb("Sub", del, cb(1))), cb(1e-16)], "bool");
+      const cfNext = b.op1("And", [cfActive, b.op1("Not", [converged], "bool")], "bool");
+      // Go on while an element's own branch is still stepping.
+      const sWill = b.op1("Greater", [Fb("Abs", nextTerm), Fb("Mul", cb(1e-17), nextSum)], "bool");
+      const pending = b.op1("Or", [
+        b.op1("And", [useSeries, sWill], "bool"),
+        b.op1("And", [b.op1("Not", [useSeries], "bool"), cfNext], "bool"),
+      ], "bool");
+      const more = b.op1(
+        "Cast",
+        [b.op1("ReduceMax", [b.cast(pending, "int32")], "int32", { keepdims: 0 })],
+        "bool",
+        {
+          to: 9,
+        },
+      );
+      return [more, nextTerm, nextSum, keep(b2, bb), keep(c2, cc), keep(d2, dd), h2, cfNext];
+    },
+  );
+  const outs = g.op("Loop", [g.scalar(99999, "int64"), "", ...init], init.map((v) => v.dtype), { body });
+  const [, sum, , , , h] = outs;
+  const series = F("Sub", g, one, F("Mul", g, pre, sum));
+  return where(g, useSeries, series, F("Mul", g, pre, h));
+}
+
+function chi2sf64(g: OnnxGraph, x0: Val, k0: Val): Val {
+  // One shape for both, as the loop carries them element by element.
+  const shape = g.op1("Shape", [F("Add", g, x0, k0)], "int64");
+  const x = g.op1("Expand", [x0, shape], "float64"), k = g.op1("Expand", [k0, shape], "float64");
+  const bad = g.op1("Or", [
+    g.op1("Or", [g.op1("IsNaN", [x], "bool"), g.op1("IsNaN", [k], "bool")], "bool"),
+    is("LessOrEqual", g, k, c(g, 0)),
+  ], "bool");
+  // Elements the function does not compute get harmless arguments (a = y = 1) in the loop.
+  const infinite = g.op1("Or", [g.op1("IsInf", [x], "bool"), g.op1("IsInf", [k], "bool")], "bool");
+  const skipped = g.op1(
+    "Or",
+    [g.op1("Or", [bad, infinite], "bool"), is("LessOrEqual", g, x, c(g, 0))],
+    "bool",
+  );
+  const computed = g.op1("Not", [skipped], "bool");
+  const safe = (v: Val) => where(g, computed, v, c(g, 2));
+  const q = gammaQ(g, F("Mul", g, safe(k), c(g, 0.5)), F("Mul", g, safe(x), c(g, 0.5)));
+  let r = where(g, computed, q, c(g, 1));
+  r = where(g, is("Equal", g, x, c(g, Infinity)), c(g, 0), r);
+  return where(g, bad, c(g, NaN), r);
+}
+
+/** chi2sf's rule: float64, float32 through it. */
+export const CHI2SF_RULE: ElemwiseRule = {
+  kind: "elemwise",
+  inOutput: true,
+  lower: (g, [x, k]) => chi2sf64(g, g.cast(x, "float64"), g.cast(k, "float64")),
+};

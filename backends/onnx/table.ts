@@ -64,7 +64,7 @@ import { searchsortedOp, uniqueOp } from "../../ops/sorted.ts";
 import { squeezeOp } from "../../ops/squeeze.ts";
 import { ELEMENTARY_RULES } from "./elementary.ts";
 import { ERFC_RULES } from "./erfc.ts";
-import { GAMMA_RULES } from "./gamma.ts";
+import { CHI2SF_RULE, GAMMA_RULES } from "./gamma.ts";
 import * as FFT from "./fft.ts";
 import { irfftOp, rfftOp } from "../../ops/fft.ts";
 import { eighOp, qrOp, svdOp } from "../../ops/linalg/decomp.ts";
@@ -188,11 +188,7 @@ onnxTable
   .register(repeatIndexOp, I.repeatIndexRule)
   // Run-time checks of their first input, which they pass on: the model passes it on unchecked.
   .register([rebroadcastOp, checkAlignedOp, checkLabelsOp, chooseCheckOp], X.identityRule)
-  .decline(
-    chi2sfOp,
-    "chi2sf's incomplete gamma function runs its series or continued fraction until it converges " +
-      "(thousands of terms for large arguments), which no fixed graph of ONNX operators reproduces yet",
-  )
+  .register(chi2sfOp, CHI2SF_RULE)
   .decline(gradUndefinedOp, "a gradient that is not implemented: the function itself refuses to run");
 
 // Issue 16's linear algebra and real FFTs.
