@@ -547,6 +547,32 @@ Deno.test("onnx ops: chi2sf: the series and the continued fraction, each element
   await check("chi2sf edges", [x, k], [T.chi2sf(x, k)], [edges, arr("float64", [4], [2, NaN, -1, Infinity])]);
 });
 
+Deno.test("onnx ops: solve, matrixInverse, triangular solves, cholesky (and their gradients)", async () => {
+  const A = T.dmatrix("A"), b = T.dvector("b"), B = T.dmatrix("B");
+  const av = arr("float64", [4, 4], [4, 1, 2, 0.5, 1, 5, 0.3, 1, 2, 0.3, 6, 0.2, 0.5, 1, 0.2, 3]);
+  const perm = arr("float64", [3, 3], [0, 2, 1, 1, 1, 0, 3, 0, 1]); // needs pivoting: a zero on the diagonal
+  const bv = arr("float64", [4], [1, -2, 0.5, 3]), bm = arr("float64", [4, 2], [1, 0, -2, 1, 0.5, 2, 3, -1]);
+  const tight = { rtol: 1e-11, atol: 1e-12 };
+  await check(
+    "solve and inverse",
+    [A, b, B],
+    [
+      T.solve(A, b),
+      T.solve(A, B),
+      T.matrixInverse(A),
+      T.solveLowerTriangular(A, b),
+      T.solveUpperTriangular(A, B),
+      T.cholesky(A),
+    ],
+    [av, bv, bm],
+    tight,
+  );
+  await check("pivoting", [A], [T.matrixInverse(A)], [perm], tight);
+  const [ga] = T.grad(T.sum(T.solve(A, b)), [A]);
+  const [gi] = T.grad(T.sum(T.sqr(T.matrixInverse(A))), [A]);
+  await check("gradients", [A, b], [ga, gi], [av, bv], tight);
+});
+
 Deno.test("onnx ops: rfft and irfft (every normalisation, odd and even lengths, the gradients' weights), det", async () => {
   const x = T.dmatrix("x"), y = T.dtensor3("y");
   const xv = arr("float64", [2, 5], values(10, -1, 1)), x6 = arr("float64", [2, 6], values(12, -1, 1));

@@ -66,6 +66,7 @@ import { ELEMENTARY_RULES } from "./elementary.ts";
 import { ERFC_RULES } from "./erfc.ts";
 import { CHI2SF_RULE, GAMMA_RULES } from "./gamma.ts";
 import * as FFT from "./fft.ts";
+import * as LA from "./linalg.ts";
 import { irfftOp, rfftOp } from "../../ops/fft.ts";
 import { eighOp, qrOp, svdOp } from "../../ops/linalg/decomp.ts";
 import { eigOp } from "../../ops/linalg/eig.ts";
@@ -196,10 +197,14 @@ onnxTable
   .register(rfftOp, FFT.rfftRule)
   .register(irfftOp, FFT.irfftRule)
   .register(detOp, FFT.detRule)
+  .register(solveOp, LA.solveRule)
+  .register(matrixInverseOp, LA.matrixInverseRule)
+  .register(solveTriangularOp, LA.solveTriangularRule)
+  .register(choleskyOp, LA.choleskyRule)
   .decline(
-    [matrixInverseOp, solveOp, solveTriangularOp, choleskyOp, qrOp, svdOp, eighOp, eigOp, expmOp],
-    "ONNX (opset 17) has no operator for matrix inverses, solves or decompositions (LU, Cholesky, QR, SVD, " +
-      "eigen), nor for expm, and no graph of ONNX operators for them is written",
+    [qrOp, svdOp, eighOp, eigOp, expmOp],
+    "ONNX (opset 17) has no operator for QR, SVD or eigen decompositions, nor for expm, and no graph of " +
+      "ONNX operators for them is written (their iterations run until they converge)",
   );
 
 /**

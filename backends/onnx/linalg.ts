@@ -1,0 +1,131 @@
+/**
+ * ONNX rules of the dense solvers (opset 17 has no operator for them): Gauss–Jordan
+ * elimination with partial pivoting for solve and matrixInverse, substitution for
+ * solveTriangular (the triangle read through Trilu), and Cholesky by columns, each a Loop
+ * over the n rows or columns. Hypatia factors by LU; the results agree to rounding for
+ * well-conditioned matrices. Hypatia's errors for singular or non-positive-definite
+ * matrices are not raised: the model gives infinities or NaN there.
+ * @module
+ */
+import type { DType } from "../../core/dtype.ts";
+import type { TriangularParams } from "../../ops/linalg/nlinalg.ts";
+import { lengthOf } from "./helpers.ts";
+import { FAR, oneOutput, type OnnxGraph, type Val } from "./rule.ts";
+
+/** Positions 0..n-1 of an axis of length n (an int64 vector). */
+const positions = (g: OnnxGraph, n: Val) =>
+  g.op1("Range", [g.scalar(0, "int64"), n, g.scalar(1, "int64")], "int64");
+
+/** A Loop of n steps over `carried` (the step index first); its final carried values. */
+function loop(
+  g: OnnxGraph,
+  n: Val,
+  carried: Val[],
+  step: (b: OnnxGraph, k: Val, carry: Val[]) => Val[],
+): Val[] {
+  const body = g.subgraph(
+    [
+      { dtype: "int64", ndim: 0 },
+      { dtype: "bool", ndim: 0 },
+      ...carried.map((v) => ({ dtype: v.dtype, ndim: -1 })),
+    ],
+    (b, [k, cond, ...carry]) => [cond, ...step(b, k, carry).map((v, i) => b.cast(v, carried[i].dtype))],
+  );
+  return g.op("Loop", [n, "", ...carried], carried.map((v) => v.dtype), { body });
+}
+
+/** Row k of m. */
+const rowOf = (g: OnnxGraph, m: Val, k: Val) => g.op1("Gather", [m, k], m.dtype, { axis: 0 });
+/** Column k of m. */
+const columnOf = (g: OnnxGraph, m: Val, k: Val) => g.op1("Gather", [m, k], m.dtype, { axis: 1 });
+
+/**
+ * Gauss–Jordan on [a | b]: at step k the row with the largest |entry| in column k (among
+ * rows k..n-1) is swapped in, scaled to a pivot of 1, and column k cleared elsewhere.
+ */
+function gaussJordan(g: OnnxGraph, a: Val, b: Val, t: DType): Val {
+  const n = lengthOf(g, a, 0);
+  const m = g.op1("Concat", [a, b], t, { axis: 1 });
+  const rows = positions(g, n);
+  const [done] = loop(g, n, [m], (s, k, [mk]) => {
+    const column = columnOf(s, mk, k);
+    const below = s.op1("Slice", [
+      s.op1("Abs", [column], t),
+      s.op1("Unsqueeze", [k, s.ints([0])], "int64"),
+      s.ints([FAR]),
+    ], t);
+    const p = s.op1("Add", [k, s.op1("ArgMax", [below], "int64", { axis: 0, keepdims: 0 })], "int64");
+    const isK = s.op1("Equal", [rows, k], "bool"), isP = s.op1("Equal", [rows, p], "bool");
+    const order = s.op1("Where", [isK, p, s.op1("Where", [isP, k, rows], "int64")], "int64");
+    const swapped = s.op1("Gather", [mk, order], t, { axis: 0 });
+    const pivotRow = s.op1("Div", [
+      rowOf(s, swapped, k),
+      s.op1("Gather", [rowOf(s, swapped, k), k], t, { axis: 0 }),
+    ], t);
+    const factors = s.op1("Unsqueeze", [columnOf(s, swapped, k), s.ints([1])], t);
+    const cleared = s.op1("Sub", [
+      swapped,
+      s.op1("Mul", [factors, s.op1("Unsqueeze", [pivotRow, s.ints([0])], t)], t),
+    ], t);
+    return [s.op1("Where", [s.op1("Unsqueeze", [isK, s.ints([1])], "bool"), pivotRow, cleared], t)];
+  });
+  return g.op1("Slice", [done, g.op1("Unsqueeze", [n, g.ints([0])], "int64"), g.ints([FAR]), g.ints([1])], t);
+}
+
+/** b as a matrix (a vector becomes a column), and how to give the result b's rank back. */
+function asColumns(g: OnnxGraph, b: Val, ndim: number): [Val, (x: Val) => Val] {
+  if (ndim === 2) return [b, (x) => x];
+  return [g.op1("Unsqueeze", [b, g.ints([1])], b.dtype), (x) => g.op1("Squeeze", [x, g.ints([1])], x.dtype)];
+}
+
+export const solveRule = oneOutput((g, node, [a, b], out) => {
+  const [bm, back] = asColumns(g, g.cast(b, out), node.inputs[1].ndim);
+  return back(gaussJordan(g, g.cast(a, out), bm, out));
+});
+
+export const matrixInverseRule = oneOutput((g, _node, [a], out) => {
+  const at = g.cast(a, out);
+  const eye = g.op1("EyeLike", [at], out);
+  return gaussJordan(g, at, eye, out);
+});
+
+/** x with T x = b by substitution, row by row (from the last row for an upper triangle). */
+export const solveTriangularRule = oneOutput((g, node, [a, b], out) => {
+  const { lower, unitDiagonal } = node.params as TriangularParams;
+  const [bm, back] = asColumns(g, g.cast(b, out), node.inputs[1].ndim);
+  // The triangle only (its diagonal left out when it is taken as ones).
+  const k = unitDiagonal ? (lower ? -1 : 1) : 0;
+  const tri = g.op1("Trilu", [g.cast(a, out), g.scalar(k, "int64")], out, { upper: lower ? 0 : 1 });
+  const n = lengthOf(g, tri, 0);
+  const rows = positions(g, n);
+  const zeros = g.op1("Mul", [bm, g.scalar(0, out)], out);
+  const [x] = loop(g, n, [zeros], (s, step, [xs]) => {
+    const i = lower ? step : s.op1("Sub", [s.op1("Sub", [n, s.scalar(1, "int64")], "int64"), step], "int64");
+    const row = rowOf(s, tri, i);
+    // Rows not yet solved are zero in xs, so the whole row's product is the sum over the solved ones.
+    const known = s.op1("MatMul", [s.op1("Unsqueeze", [row, s.ints([0])], out), xs], out);
+    const rest = s.op1("Sub", [s.op1("Unsqueeze", [rowOf(s, bm, i), s.ints([0])], out), known], out);
+    const xi = unitDiagonal ? rest : s.op1("Div", [rest, s.op1("Gather", [row, i], out, { axis: 0 })], out);
+    const isI = s.op1("Unsqueeze", [s.op1("Equal", [rows, i], "bool"), s.ints([1])], "bool");
+    return [s.op1("Where", [isI, xi, xs], out)];
+  });
+  return back(x);
+});
+
+/** Cholesky by columns: column j of L from a's column j less L L[j]ᵀ, below the diagonal, over sqrt of its pivot. */
+export const choleskyRule = oneOutput((g, _node, [a0], out) => {
+  const a = g.cast(a0, out);
+  const n = lengthOf(g, a, 0);
+  const rows = positions(g, n);
+  const zeros = g.op1("Mul", [a, g.scalar(0, out)], out);
+  const [l] = loop(g, n, [zeros], (s, j, [lj]) => {
+    // Columns j.. of L are still zero, so L L[j]ᵀ sums over the columns before j.
+    const r = s.op1("Sub", [columnOf(s, a, j), s.op1("MatMul", [lj, rowOf(s, lj, j)], out)], out);
+    const d = s.op1("Sqrt", [s.op1("Gather", [r, j], out, { axis: 0 })], out);
+    const below = s.op1("GreaterOrEqual", [rows, j], "bool");
+    const column = s.op1("Where", [below, s.op1("Div", [r, d], out), s.scalar(0, out)], out);
+    const isJ = s.op1("Unsqueeze", [s.op1("Equal", [rows, j], "bool"), s.ints([0])], "bool");
+    return [s.op1("Where", [isJ, s.op1("Unsqueeze", [column, s.ints([1])], out), lj], out)];
+  });
+  return l;
+});
