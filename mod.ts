@@ -99,3 +99,6 @@ export type {
 } from "./autodiff/scan_helpers.ts";
 export { Out } from "./compile/out.ts";
 export type { OutOptions } from "./compile/out.ts";
+// Issue 17: the native BLAS engine.
+export { engineReport } from "./compile/schedule.ts";
+export type { EngineName, EngineReport } from "./compile/schedule.ts";

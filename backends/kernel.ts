@@ -8,7 +8,7 @@
  */
 import type { DType, TypedArray } from "../core/dtype.ts";
 import { ShapeError } from "../core/errors.ts";
-import type { NDArray } from "../core/ndarray.ts";
+import { type NDArray, stridesOf } from "../core/ndarray.ts";
 import type { SharedStorage } from "../core/shared.ts";
 import type { Apply, TensorType, Variable } from "../core/graph.ts";
 
@@ -96,6 +96,31 @@ export interface MatrixView {
   offset: number;
   rowStride: number;
   colStride: number;
+}
+
+/**
+ * `x` with its axes permuted by `perm` and grouped as (first `split`, rest) as a
+ * strided matrix, when each group is a run of consecutive axes (no copy needed);
+ * otherwise undefined.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { matrixView } from "./kernel.ts";
+ * import { NDArray } from "../core/ndarray.ts";
+ * const v = matrixView(new NDArray("float64", [3, 4]), [1, 0], 1)!; // the transpose, no copy
+ * assert(v.rowStride === 1 && v.colStride === 4);
+ * ```
+ */
+export function matrixView(x: NDArray, perm: number[], split: number): MatrixView | undefined {
+  const strides = stridesOf(x.shape);
+  const groupStride = (g: number[]): number | undefined => {
+    for (let i = 1; i < g.length; i++) if (g[i] !== g[i - 1] + 1) return undefined;
+    return g.length ? strides[g[g.length - 1]] : 0;
+  };
+  const rs = groupStride(perm.slice(0, split)), cs = groupStride(perm.slice(split));
+  if (rs === undefined || cs === undefined) return undefined;
+  return { data: x.data as FloatArray, offset: 0, rowStride: rs, colStride: cs };
 }
 
 /**

@@ -28,6 +28,7 @@ import type { Op } from "../core/graph.ts";
 export class LoweringTable<R> {
   readonly #rules = new Map<Op, R>();
   readonly #declined = new Map<Op, string>();
+  #rest: string | undefined;
 
   /** `engine` names the engine in messages ("wasm", "webgpu", ...). */
   constructor(readonly engine: string) {}
@@ -51,6 +52,28 @@ export class LoweringTable<R> {
     return this;
   }
 
+  /**
+   * Say why this engine runs no op but those it registered: for an engine whose domain is a
+   * closed set (the BLAS engine runs matrix products and nothing else). Engines meant to run
+   * most ops list each decline instead, so that a new op is noticed there.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { LoweringTable } from "./lowering_table.ts";
+   * import { dotOp } from "../ops/dot.ts";
+   * import { expOp } from "../ops/exp_log.ts";
+   * const t = new LoweringTable<string>("products").register(dotOp, "gemm").declineRest("products only");
+   * assert.equal(t.reason(expOp), "products only");
+   * assert.equal(t.reason(dotOp), undefined);
+   * ```
+   */
+  declineRest(reason: string): this {
+    if (!reason.trim()) throw new Error(`${this.engine} table: a declined op needs a reason`);
+    this.#rest = reason;
+    return this;
+  }
+
   /** The rule for `op`, or undefined when this engine cannot run it. */
   get(op: Op): R | undefined {
     return this.#rules.get(op);
@@ -58,7 +81,7 @@ export class LoweringTable<R> {
 
   /** Why this engine has no rule for `op`, when it said so. */
   reason(op: Op): string | undefined {
-    return this.#declined.get(op);
+    return this.#declined.get(op) ?? (this.#rules.has(op) ? undefined : this.#rest);
   }
 
   #check(op: Op): void {

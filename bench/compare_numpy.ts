@@ -1,7 +1,7 @@
 /**
  * Issue 17's yardstick: Hypatia against NumPy on NumPy's own ground, timed in one run.
  *
- *   deno run --allow-read --allow-env --allow-run=python3 bench/compare_numpy.ts [--quick] [--rounds N]
+ *   deno run --allow-read --allow-env --allow-ffi --allow-run=python3 bench/compare_numpy.ts [--quick] [--rounds N]
  *   bun bench/compare_numpy.ts [--quick] [--rounds N]
  *
  * NumPy runs in a long-lived `python3` child (bench/numpy_worker.py) that answers one
@@ -11,12 +11,17 @@
  * work, allocation of the results included). The table gives Hypatia's time divided by
  * NumPy's, best against best and median against median (below 1: Hypatia is faster).
  *
- * Both sides run at their default settings: Hypatia's default config (WebAssembly
- * engine, `config.threads` = the core count), NumPy over the BLAS it ships with, with
+ * Both sides run at their default settings: Hypatia's default config (the system's BLAS
+ * where FFI is permitted, then the WebAssembly engine, `config.threads` = the core
+ * count; the host engines in use and the BLAS opened are printed), NumPy over the BLAS
+ * it ships with, with
  * `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` removed from its environment (and only
  * from its), so OpenBLAS picks its kernels itself. The data are passed as a new user
  * passes them: arrays in ordinary memory, handed to each call. Both sides make the same
  * numbers (exact integer arithmetic), and each workload's results are cross-checked.
+ * `--without-blas` adds, for each workload, Hypatia compiled with `config.blas` false
+ * (the engines after BLAS), timed in the same interleaved rounds: before and after the
+ * BLAS engine in one run.
  * @module
  */
 import { spawn } from "node:child_process";
@@ -29,13 +34,14 @@ import { hypatiaDot, hypatiaLogistic, markdownTable, rnnScan, summarize } from "
 const help = () =>
   `bench/compare_numpy.ts: Hypatia's time / NumPy's, measured in one run.
 
-  deno run --allow-read --allow-env --allow-run=python3 bench/compare_numpy.ts [options]
+  deno run --allow-read --allow-env --allow-ffi --allow-run=python3 bench/compare_numpy.ts [options]
   bun bench/compare_numpy.ts [options]
 
 Options:
   --quick          small sizes and 3 rounds (a smoke run of every workload, a few seconds)
   --rounds N       timed rounds per workload after the warm-up (default 15)
   --only a,b       run only these workloads (${Object.keys(WORKLOADS).join(", ")})
+  --without-blas   also time Hypatia with config.blas off (the engines after BLAS), in the same rounds
   --python PATH    the Python with NumPy (default python3)
   --help           this text
 
@@ -173,6 +179,8 @@ function logistic(n: number): Workload {
 const WORKLOADS: Record<string, (quick: boolean) => Workload> = {
   matmul32: (quick) => dot("float32", quick ? 256 : 1024),
   matmul64: (quick) => dot("float64", quick ? 256 : 1024),
+  matmul32small: (quick) => dot("float32", quick ? 64 : 256),
+  matmul64small: (quick) => dot("float64", quick ? 64 : 256),
   logreg: (quick) => logreg(400, 784, quick ? 5 : 50, false),
   logregShared: (quick) => logreg(400, 784, quick ? 5 : 50, true),
   uniform: (quick) => draws("uniform", quick ? 1_000_000 : 10_000_000),
@@ -231,21 +239,35 @@ export class NumPy {
   }
 }
 
-/** Time `w` on both sides in interleaved rounds (the order alternates). */
-export async function measure(name: string, w: Workload, numpy: NumPy, rounds: number, warmup: number) {
-  const ours: number[] = [], theirs: number[] = [];
+/**
+ * Time the variants `ws` of a workload (Hypatia's) and NumPy's in interleaved rounds
+ * (NumPy first in odd rounds, last in even ones).
+ */
+export async function measure(name: string, ws: Workload[], numpy: NumPy, rounds: number, warmup: number) {
+  const ours: number[][] = ws.map(() => []), theirs: number[] = [];
+  const time = (w: Workload) => {
+    const t0 = performance.now();
+    w.run();
+    return performance.now() - t0;
+  };
   for (let r = 0; r < warmup + rounds; r++) {
-    const timeOurs = () => {
-      const t0 = performance.now();
-      w.run();
-      return performance.now() - t0;
-    };
-    let a: number, b: number;
-    if (r % 2 === 0) a = timeOurs(), b = Number(await numpy.ask(`time ${name}`));
-    else b = Number(await numpy.ask(`time ${name}`)), a = timeOurs();
-    if (r >= warmup) ours.push(a), theirs.push(b);
+    const np = r % 2 === 1 ? Number(await numpy.ask(`time ${name}`)) : 0;
+    const a = ws.map(time);
+    const b = r % 2 === 0 ? Number(await numpy.ask(`time ${name}`)) : np;
+    if (r >= warmup) a.forEach((t, i) => ours[i].push(t)), theirs.push(b);
   }
-  return { hypatia: summarize(ours), numpy: summarize(theirs) };
+  return { hypatia: ours.map(summarize), numpy: summarize(theirs) };
+}
+
+/** Build a workload with `config.blas` set to `on` while it compiles. */
+function withBlas<R>(on: boolean, build: () => R): R {
+  const saved = T.config.blas;
+  T.config.blas = on;
+  try {
+    return build();
+  } finally {
+    T.config.blas = saved;
+  }
 }
 
 /** A wrong command line: reported in one line with a pointer to --help, no stack. */
@@ -261,6 +283,7 @@ async function main(args: string[]) {
         rounds: { type: "string" },
         only: { type: "string" },
         python: { type: "string", default: "python3" },
+        "without-blas": { type: "boolean" },
         help: { type: "boolean" },
       },
     });
@@ -284,31 +307,43 @@ async function main(args: string[]) {
     const info = JSON.parse(await numpy.ask("info"));
     const rows: string[][] = [];
     for (const name of names) {
-      const w = WORKLOADS[name](quick);
-      await numpy.ask(`setup ${name} ${JSON.stringify(w.params)}`);
-      const [ours, theirs] = [w.checksum(), Number(await numpy.ask(`check ${name}`))];
-      let agree: string;
-      if (w.check === "mean") agree = `means ${ours.toFixed(4)} / ${theirs.toFixed(4)}`;
-      else {
+      const ws = [WORKLOADS[name](quick)];
+      if (opts["without-blas"]) {
+        const off = withBlas(false, () => WORKLOADS[name](quick));
+        ws.push({
+          ...off,
+          label: `${off.label}, BLAS off`,
+          goal: "",
+          checksum: () => withBlas(false, off.checksum),
+        });
+      }
+      await numpy.ask(`setup ${name} ${JSON.stringify(ws[0].params)}`);
+      const theirs = Number(await numpy.ask(`check ${name}`));
+      const agreement = ws.map((w) => {
+        const ours = w.checksum();
+        if (w.check === "mean") return `means ${ours.toFixed(4)} / ${theirs.toFixed(4)}`;
         const rel = Math.abs(ours - theirs) / Math.max(Math.abs(theirs), 1e-300);
         if (!(rel <= w.check)) {
           throw new Error(`${w.label}: checksums differ (Hypatia ${ours}, NumPy ${theirs}, relative ${rel})`);
         }
-        agree = `rel. diff ${rel.toExponential(1)}`;
-      }
-      const t = await measure(name, w, numpy, rounds, quick ? 1 : 3);
-      const per = w.per ?? 1,
-        ms = (v: number) => (v / per < 10 ? (v / per).toFixed(3) : (v / per).toFixed(1));
-      rows.push([
-        w.label,
-        `${ms(t.hypatia.best)} (${ms(t.hypatia.median)})`,
-        `${ms(t.numpy.best)} (${ms(t.numpy.median)})`,
-        (t.hypatia.best / t.numpy.best).toFixed(2),
-        (t.hypatia.median / t.numpy.median).toFixed(2),
-        w.goal,
-        agree,
-      ]);
-      if (!quick) console.error(`done: ${w.label}`);
+        return `rel. diff ${rel.toExponential(1)}`;
+      });
+      const t = await measure(name, ws, numpy, rounds, quick ? 1 : 3);
+      ws.forEach((w, i) => {
+        const per = w.per ?? 1,
+          ours = t.hypatia[i],
+          ms = (v: number) => (v / per < 10 ? (v / per).toFixed(3) : (v / per).toFixed(1));
+        rows.push([
+          w.label,
+          `${ms(ours.best)} (${ms(ours.median)})`,
+          `${ms(t.numpy.best)} (${ms(t.numpy.median)})`,
+          (ours.best / t.numpy.best).toFixed(2),
+          (ours.median / t.numpy.median).toFixed(2),
+          w.goal,
+          agreement[i],
+        ]);
+      });
+      if (!quick) console.error(`done: ${ws[0].label}`);
     }
     const runtime = typeof navigator !== "undefined" ? navigator.userAgent : "unknown runtime";
     console.log(
@@ -317,6 +352,8 @@ async function main(args: string[]) {
       }, config.threads = ${T.config.threads}); ` +
         `NumPy ${info.numpy} on Python ${info.python}; CPU: ${info.cpu}, ${navigator.hardwareConcurrency} cores`,
     );
+    const engines = T.engineReport();
+    console.log(`Hypatia's host engines: ${engines.cpu.join(", ")}; its BLAS: ${engines.blas}`);
     console.log(`NumPy's BLAS (built with): ${JSON.stringify(info.blas.build)}`);
     console.log(`NumPy's BLAS (running; ${info.blas.source}): ${JSON.stringify(info.blas.runtime)}`);
     const unset = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"].map((k) =>

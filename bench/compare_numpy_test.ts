@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 
 const script = new URL("./compare_numpy.ts", import.meta.url).pathname;
 const bun = new URL("../node_modules/.bin/bun", import.meta.url).pathname;
-const DENO_FLAGS = ["run", "--allow-read", "--allow-env", "--allow-run=python3"];
+const DENO_FLAGS = ["run", "--allow-read", "--allow-env", "--allow-ffi", "--allow-run=python3"];
 
 async function run(cmd: string, args: string[]) {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
@@ -37,9 +37,24 @@ function assertRatios(stdout: string, expected: number) {
 Deno.test("compare_numpy.ts --quick under Deno: every workload timed against NumPy, cross-checked, BLAS named", async () => {
   const { code, stdout, stderr } = await run(Deno.execPath(), [...DENO_FLAGS, script, "--quick"]);
   assert.equal(code, 0, stderr);
-  assertRatios(stdout, 9);
+  assertRatios(stdout, 11);
   assert.match(stdout, /NumPy's BLAS \(built with\): \{.*"name"/);
+  assert.match(stdout, /Hypatia's host engines: (blas, )?wasm, js; its BLAS: /);
   assert.match(stdout, /removed from NumPy's environment only: OPENBLAS_CORETYPE=.*, OPENBLAS_L2_SIZE=/);
+});
+
+Deno.test("compare_numpy.ts --quick --without-blas: each workload also timed with the BLAS engine off", async () => {
+  const { code, stdout, stderr } = await run(Deno.execPath(), [
+    ...DENO_FLAGS,
+    script,
+    "--quick",
+    "--only",
+    "matmul64,logreg",
+    "--without-blas",
+  ]);
+  assert.equal(code, 0, stderr);
+  assertRatios(stdout, 4);
+  assert.match(stdout, /matmul 256² float64, BLAS off/);
 });
 
 Deno.test("compare_numpy.ts --quick under Bun (two workloads)", async () => {

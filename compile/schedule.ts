@@ -25,6 +25,7 @@ import type {
 } from "../backends/kernel.ts";
 import { buildCpuProgram, jsEngine } from "../backends/cpu/program.ts";
 import { wasmElementwise, wasmMemory } from "../backends/wasm/elemwise.ts";
+import { hasSimd } from "../backends/wasm/features.ts";
 import { beginRun } from "../backends/wasm/staging.ts";
 import { wasmTable } from "../backends/wasm/table.ts";
 import { type AsyncProgram, buildWebGpuProgram } from "../backends/webgpu/program.ts";
@@ -32,9 +33,12 @@ import { buildAutoProgram } from "../backends/webgpu/auto.ts";
 import { webgpuEngine, type WebGpuUnit } from "../backends/webgpu/placement.ts";
 import type { Partition } from "../backends/device_engine.ts";
 import { partition } from "./partition.ts";
+import { blasTable } from "../backends/blas/table.ts";
+import { blasStatus } from "../backends/blas/library.ts";
+import { config } from "../core/config.ts";
 
 /** The engines of the library. */
-export type EngineName = "webgpu" | "wasm" | "js";
+export type EngineName = "webgpu" | "blas" | "wasm" | "js";
 
 /**
  * Each device's engines, first choice first. `auto` is `webgpu` or `cpu`, picked at
@@ -48,8 +52,8 @@ export type EngineName = "webgpu" | "wasm" | "js";
  * ```
  */
 export const ENGINES: { readonly cpu: readonly EngineName[]; readonly webgpu: readonly EngineName[] } = {
-  cpu: ["wasm", "js"],
-  webgpu: ["webgpu", "wasm", "js"],
+  cpu: ["blas", "wasm", "js"],
+  webgpu: ["webgpu", "blas", "wasm", "js"],
 };
 
 /** A host engine as the scheduler composes it with the engines after it in a device's list. */
@@ -70,6 +74,16 @@ interface HostEngine {
 const HOST: Record<Exclude<EngineName, "webgpu">, HostEngine> = {
   // Last on every list: its table's kernels, else the reference rule (`jsEngine`).
   js: { kernel: (node, _next, build) => jsEngine.kernel(node, build) },
+  // The system's BLAS through FFI, when opened: matrix products on the operands' own memory.
+  blas: {
+    kernel(node, next) {
+      const rule = blasTable.get(node.op)?.kernel;
+      if (!rule) return undefined;
+      const fallback: Kernel = next ?? ((vals) => node.op.perform!(vals, node.params, node));
+      const k = rule(node, fallback);
+      return k === fallback ? undefined : k; // the node does not suit the engine
+    },
+  },
   wasm: {
     elementwise(node, next, describe) {
       const { steps, output } = stepsOf(node);
@@ -111,10 +125,11 @@ function composeHost(names: readonly EngineName[]): HostEngines {
 }
 
 /**
- * The host engines of `device: "cpu"` (wasm in front of JS): a node runs on wasm when
- * the wasm table has a rule for it and the node suits the engine (float lanes, engine
- * on), else on JS. The wasm engine also lends its memory for intermediates and stages
- * large inputs once per run.
+ * The host engines of `device: "cpu"` (BLAS in front of wasm in front of JS): a node
+ * runs on the first engine whose table has a rule for it and that takes the node (BLAS:
+ * a library opened, float products of one dtype; wasm: float lanes, engine on), else
+ * on JS. The wasm engine also lends its memory for intermediates and stages large
+ * inputs once per run.
  */
 export const hostEngines: HostEngines = composeHost(ENGINES.cpu);
 
@@ -208,4 +223,38 @@ export function buildProgram(
     ? buildWebGpuProgram(roots, outputs, name, placeOnWebGpu)
     : buildAutoProgram(roots, outputs, name, placeOnWebGpu, buildHostProgram);
   return Object.assign(program, { sync: false as const });
+}
+
+/** Which host engines functions compiled now run on, and the BLAS library or why there is none. */
+export interface EngineReport {
+  /** The host engines in use, first choice first (`js` always last). */
+  readonly cpu: readonly EngineName[];
+  /** The BLAS library opened (with its build line), or why the BLAS engine is off. */
+  readonly blas: string;
+}
+
+/**
+ * Which engines a CPU function compiled now runs on: the library's one answer to "did
+ * it find my BLAS?" (nothing is printed; ask this). BLAS is listed when a library was
+ * opened (`HYPATIA_BLAS`, FFI permitted) and `config.blas` is on; wasm when the runtime
+ * has WebAssembly SIMD and `config.wasm` is on.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * const report = T.engineReport();
+ * assert.equal(report.cpu.at(-1), "js");
+ * assert(report.blas.length > 0); // the library opened, or why none was
+ * ```
+ */
+export function engineReport(): EngineReport {
+  const status = blasStatus();
+  const on: Record<Exclude<EngineName, "webgpu">, boolean> = {
+    blas: config.blas && status.blas !== undefined,
+    wasm: config.wasm && hasSimd(),
+    js: true,
+  };
+  const blas = status.blas && !config.blas ? `${status.reason}, but config.blas is false` : status.reason;
+  return { cpu: ENGINES.cpu.filter((e) => e !== "webgpu" && on[e]), blas };
 }

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import * as T from "../mod.ts";
 import { buildHostProgram, buildProgram, ENGINES, hostEngines } from "./schedule.ts";
 import { dotOp } from "../ops/dot.ts";
+import { blasStats } from "../backends/blas/kernels.ts";
+import { blasStatus } from "../backends/blas/library.ts";
 import { sumOp } from "../ops/reduce.ts";
 import { hasSimd } from "../backends/wasm/features.ts";
 import { reduceStats } from "../backends/wasm/reduce.ts";
@@ -19,8 +21,8 @@ function withWasm<R>(on: boolean, body: () => R): R {
 }
 
 Deno.test("schedule: each device's engines, first choice first; the GPU list ends with the CPU's", () => {
-  assert.deepEqual(ENGINES.cpu, ["wasm", "js"]);
-  assert.deepEqual(ENGINES.webgpu, ["webgpu", "wasm", "js"]);
+  assert.deepEqual(ENGINES.cpu, ["blas", "wasm", "js"]);
+  assert.deepEqual(ENGINES.webgpu, ["webgpu", "blas", "wasm", "js"]);
 });
 
 Deno.test("schedule: a CPU program is synchronous, an auto one asynchronous, as their sync field says", async () => {
@@ -59,6 +61,29 @@ Deno.test("schedule: an integer product has no fast kernel on any host engine (t
   );
   const f = new T.TensorType("float64", [null, null]);
   assert.notEqual(hostEngines.kernel(dotOp.make([f.make(), f.make()], null), buildHostProgram), undefined);
+});
+
+Deno.test("schedule: a float product runs on BLAS where a library opened and config.blas is on, else on wasm", () => {
+  const f = new T.TensorType("float64", [null, null]);
+  const data = T.asarray(Array.from({ length: 40 * 40 }, (_, k) => k % 5)).astype("float64").reshape([
+    40,
+    40,
+  ]);
+  const run = (blas: boolean) => {
+    const saved = T.config.blas;
+    T.config.blas = blas;
+    try {
+      const before = blasStats.products;
+      const kernel = hostEngines.kernel(dotOp.make([f.make(), f.make()], null), buildHostProgram)!;
+      return { value: kernel([data, data])[0].item(3, 4), onBlas: blasStats.products > before };
+    } finally {
+      T.config.blas = saved;
+    }
+  };
+  const on = run(true), off = run(false);
+  assert.equal(on.onBlas, blasStatus().blas !== undefined);
+  assert.equal(on.onBlas, T.engineReport().cpu[0] === "blas");
+  assert.deepEqual(off, { value: on.value, onBlas: false });
 });
 
 Deno.test("schedule: the JS engine alone and the host engines compute the same values; only the host uses wasm", () => {

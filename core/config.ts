@@ -37,6 +37,13 @@ export interface Config {
    * Read when a function is compiled. `HYPATIA_FLAGS=wasm=0` turns it off.
    */
   wasm: boolean;
+  /**
+   * Run matrix products through the system's BLAS (backends/blas) where one was opened:
+   * `HYPATIA_BLAS` names it (`none` for no library), FFI must be permitted, and the
+   * runtime must have FFI (Deno, Bun). Read when a function is compiled.
+   * `HYPATIA_FLAGS=blas=0` turns it off.
+   */
+  blas: boolean;
 }
 
 /**
@@ -60,6 +67,7 @@ export const config: Config = checkedConfig({
   mode: "FAST_RUN",
   threads: defaultThreads(),
   wasm: true,
+  blas: true,
 });
 
 /** The core count where the runtime tells it, else 1. */
@@ -83,6 +91,7 @@ const SETTINGS: { [K in keyof Config]: OptionKind & { parse(s: string): unknown 
     parse: (s) => (s.trim() === "" ? NaN : Number(s)),
   },
   wasm: { ...bool, expected: "true or false (0 or 1)", parse: parseBool },
+  blas: { ...bool, expected: "true or false (0 or 1)", parse: parseBool },
 };
 
 function parseBool(s: string): boolean | string {

@@ -12,6 +12,7 @@ import type { LoweringTable } from "../backends/lowering_table.ts";
 import { jsRuns } from "../backends/cpu/table.ts";
 import { wasmTable } from "../backends/wasm/table.ts";
 import { webgpuTable } from "../backends/webgpu/table.ts";
+import { blasTable } from "../backends/blas/table.ts";
 import { onnxTable } from "../backends/onnx/table.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -113,6 +114,7 @@ Deno.test("repo: every op has a gradient rule, and a rule in every engine's tabl
     if (!jsRuns(op)) missing.push(`${where}: no JS rule (scalar, perform or the JS table)`);
     if (!op.vjp && !op.notDifferentiable) missing.push(`${where}: no vjp and no notDifferentiable reason`);
     if (!covered(wasmTable, op)) missing.push(`${where}: not in the wasm table (backends/wasm/table.ts)`);
+    if (!covered(blasTable, op)) missing.push(`${where}: not in the blas table (backends/blas/table.ts)`);
     const gpu = op.scalar ? !!op.scalar.wgsl : covered(webgpuTable, op);
     if (!gpu) missing.push(`${where}: no WGSL rule and not in the webgpu table (backends/webgpu/table.ts)`);
     if (!covered(onnxTable, op)) missing.push(`${where}: not in the ONNX table (backends/onnx/table.ts)`);

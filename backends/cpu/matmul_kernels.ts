@@ -5,13 +5,16 @@
  * @module
  */
 import type { DType } from "../../core/dtype.ts";
-import { NDArray, stridesOf } from "../../core/ndarray.ts";
+import { NDArray } from "../../core/ndarray.ts";
 import type { Apply } from "../../core/graph.ts";
 import { permuteCopy } from "../../ops/dimshuffle.ts";
 import { checkInner } from "../../ops/dot_kernel.ts";
 import { tensordotLayout, type TensordotParams } from "../../ops/tensordot.ts";
 import { gemm, gemmBatched, rowMajor } from "./matmul.ts";
-import type { FloatArray, MatrixView } from "../kernel.ts";
+import { type FloatArray, matrixView } from "../kernel.ts";
+
+// The strided matrix view of a permuted tensor is shared with the other engines.
+export { matrixView };
 
 /** A kernel computing a node's outputs from its inputs' values. */
 type Kernel = (inputs: NDArray[]) => NDArray[];
@@ -84,31 +87,6 @@ export function batchedDotKernel(node: Apply): Kernel | undefined {
     const ad = a.data as FloatArray, bd = b.data as FloatArray;
     return [withOutput(dtype, shape, (acc) => gemmBatched(batch, n, m, k, ad, n * k, bd, k * m, acc))];
   };
-}
-
-/**
- * `x` with its axes permuted by `perm` and grouped as (first `split`, rest) as a
- * strided matrix, when each group is a run of consecutive axes (no copy needed);
- * otherwise undefined.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { matrixView } from "./matmul_kernels.ts";
- * import { NDArray } from "../../core/ndarray.ts";
- * const v = matrixView(new NDArray("float64", [3, 4]), [1, 0], 1)!; // the transpose, no copy
- * assert(v.rowStride === 1 && v.colStride === 4);
- * ```
- */
-export function matrixView(x: NDArray, perm: number[], split: number): MatrixView | undefined {
-  const strides = stridesOf(x.shape);
-  const groupStride = (g: number[]): number | undefined => {
-    for (let i = 1; i < g.length; i++) if (g[i] !== g[i - 1] + 1) return undefined;
-    return g.length ? strides[g[g.length - 1]] : 0;
-  };
-  const rs = groupStride(perm.slice(0, split)), cs = groupStride(perm.slice(split));
-  if (rs === undefined || cs === undefined) return undefined;
-  return { data: x.data as FloatArray, offset: 0, rowStride: rs, colStride: cs };
 }
 
 /** The tensordot node: one matrix product over (possibly strided) views. *

@@ -1,0 +1,254 @@
+/**
+ * The system's BLAS, opened through the runtime's foreign-function interface: Deno's
+ * `Deno.dlopen` or Bun's `bun:ffi` (Node has none, and runs the next engine). The
+ * library is `HYPATIA_BLAS` (a path or a name the system loader finds; `none`, `off`
+ * or `0` turns the engine off), else the first of the usual names that opens: Debian's
+ * OpenBLAS (`libopenblas.so.0`), the BLAS alternative (`libblas.so.3`), Homebrew's
+ * OpenBLAS and Apple's Accelerate on macOS, `libopenblas.dll` on Windows. It is opened
+ * only where FFI is already permitted: the permission is queried, never asked for.
+ *
+ * The functions take typed arrays (ordinary or views of WebAssembly memory, shared or
+ * not): both runtimes pass the address of the view's first element.
+ * @module
+ */
+import { readEnv } from "../../core/config.ts";
+import type { FloatArray } from "../kernel.ts";
+
+/** CBLAS's row-major layout and transpose flags. */
+const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
+
+/**
+ * C (m × n, row stride `ldc`) = A·B, where A is m × k and B is k × n, each row-major with
+ * row stride `lda`/`ldb`, or given as its transpose's row-major storage when `ta`/`tb`.
+ * Arrays of the same float dtype; nothing is checked here (kernels.ts does it).
+ */
+export type Gemm = (
+  ta: boolean,
+  tb: boolean,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  lda: number,
+  b: FloatArray,
+  ldb: number,
+  c: FloatArray,
+  ldc: number,
+) => void;
+
+/** y = A·x (or Aᵀ·x when `t`) for a row-major m × n A with row stride `lda`, x and y contiguous. */
+export type Gemv = (
+  t: boolean,
+  m: number,
+  n: number,
+  a: FloatArray,
+  lda: number,
+  x: FloatArray,
+  y: FloatArray,
+) => void;
+
+/** An opened BLAS: GEMM and GEMV in both float dtypes, and what was opened. */
+export interface Blas {
+  /** The path or name that opened. */
+  readonly library: string;
+  /** The library's own description (OpenBLAS's `openblas_get_config`), when it has one. */
+  readonly build: string | undefined;
+  readonly sgemm: Gemm;
+  readonly dgemm: Gemm;
+  readonly sgemv: Gemv;
+  readonly dgemv: Gemv;
+}
+
+/** Whether the BLAS engine is available, and why or why not. */
+export interface BlasStatus {
+  /** The opened library, or undefined when the engine is off. */
+  readonly blas: Blas | undefined;
+  /** One line: the library opened, or why none was. */
+  readonly reason: string;
+}
+
+/** The values of `HYPATIA_BLAS` that turn the engine off. */
+export const BLAS_OFF: readonly string[] = ["none", "off", "0", "false"];
+
+/** The names tried, in order, when `HYPATIA_BLAS` is not set. */
+export function defaultCandidates(os: string): string[] {
+  if (os === "darwin") {
+    return [
+      "/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
+      "/usr/local/opt/openblas/lib/libopenblas.dylib",
+      "libopenblas.dylib",
+      "/System/Library/Frameworks/Accelerate.framework/Accelerate",
+    ];
+  }
+  if (os === "windows" || os === "win32") return ["libopenblas.dll", "openblas.dll"];
+  return [
+    "libopenblas.so.0",
+    "/usr/lib/x86_64-linux-gnu/libopenblas.so.0",
+    "/usr/lib/aarch64-linux-gnu/libopenblas.so.0",
+    "libopenblas.so",
+    "libblas.so.3",
+  ];
+}
+
+// The C signatures, in the two runtimes' words.
+const GEMM = ["i32", "i32", "i32", "i32", "i32", "i32", "f", "p", "i32", "p", "i32", "f", "p", "i32"];
+const GEMV = ["i32", "i32", "i32", "i32", "f", "p", "i32", "p", "i32", "f", "p", "i32"];
+const SIGNATURES: Record<string, [string[], string]> = {
+  cblas_sgemm: [GEMM.map((t) => (t === "f" ? "f32" : t)), "void"],
+  cblas_dgemm: [GEMM.map((t) => (t === "f" ? "f64" : t)), "void"],
+  cblas_sgemv: [GEMV.map((t) => (t === "f" ? "f32" : t)), "void"],
+  cblas_dgemv: [GEMV.map((t) => (t === "f" ? "f64" : t)), "void"],
+};
+
+type Fn = (...args: unknown[]) => unknown;
+/** Opens `path` with the C functions of SIGNATURES; throws when it cannot. */
+type Opener = (path: string) => { symbols: Record<string, Fn>; config(): string | undefined };
+
+interface DenoFfi {
+  dlopen(path: string, symbols: Record<string, unknown>): { symbols: Record<string, Fn> };
+  permissions?: { querySync?(d: { name: string; path?: string }): { state: string } };
+  UnsafePointerView?: { getCString(p: unknown): string };
+  build?: { os: string };
+}
+
+/** Deno: `dlopen` with typed-array ("buffer") arguments. */
+function denoOpener(deno: DenoFfi): Opener {
+  const word = (t: string) => (t === "p" ? "buffer" : t);
+  return (path) => {
+    const spec: Record<string, unknown> = {};
+    for (const [name, [params, result]] of Object.entries(SIGNATURES)) {
+      spec[name] = { parameters: params.map(word), result };
+    }
+    spec.openblas_get_config = { parameters: [], result: "pointer", optional: true };
+    const lib = deno.dlopen(path, spec);
+    return {
+      symbols: lib.symbols,
+      config() {
+        const p = lib.symbols.openblas_get_config?.();
+        return p && deno.UnsafePointerView ? deno.UnsafePointerView.getCString(p) : undefined;
+      },
+    };
+  };
+}
+
+interface BunFfi {
+  dlopen(path: string, symbols: Record<string, unknown>): { symbols: Record<string, Fn> };
+  CString: new (p: unknown) => { toString(): string };
+}
+
+/** Bun: `bun:ffi`, whose `ptr` arguments take typed arrays. */
+function bunOpener(ffi: BunFfi): Opener {
+  const word = (t: string) => (t === "p" ? "ptr" : t);
+  return (path) => {
+    const spec: Record<string, unknown> = {};
+    for (const [name, [params, result]] of Object.entries(SIGNATURES)) {
+      spec[name] = { args: params.map(word), returns: result };
+    }
+    const lib = ffi.dlopen(path, spec);
+    return {
+      symbols: lib.symbols,
+      config() {
+        try {
+          const cfg = ffi.dlopen(path, { openblas_get_config: { args: [], returns: "ptr" } });
+          const p = cfg.symbols.openblas_get_config();
+          return p ? new ffi.CString(p).toString() : undefined;
+        } catch {
+          return undefined; // not OpenBLAS
+        }
+      },
+    };
+  };
+}
+
+/** The runtime's opener and the operating system, or why there is none. */
+function runtimeOpener(): { open: Opener; os: string; permitted(path: string): boolean } | string {
+  const g = globalThis as { Bun?: unknown; Deno?: DenoFfi; process?: { platform?: string } };
+  if (g.Bun) {
+    const require = (import.meta as { require?: (id: string) => unknown }).require;
+    const ffi = require?.("bun:ffi") as BunFfi | undefined;
+    if (!ffi) return "this Bun has no bun:ffi";
+    return { open: bunOpener(ffi), os: g.process?.platform ?? "linux", permitted: () => true };
+  }
+  const deno = g.Deno;
+  if (!deno || typeof deno.dlopen !== "function") return "the runtime has no FFI (Node)";
+  const permitted = (path: string) => {
+    try {
+      // A path-scoped grant (--allow-ffi=PATH) answers for its path; a bare name asks for all.
+      const q = deno.permissions?.querySync?.(path.includes("/") ? { name: "ffi", path } : { name: "ffi" });
+      return q?.state === "granted";
+    } catch {
+      return false;
+    }
+  };
+  return { open: denoOpener(deno), os: deno.build?.os ?? "linux", permitted };
+}
+
+/** Wrap the C functions as Gemm/Gemv over typed arrays. */
+function wrap(library: string, symbols: Record<string, Fn>, build: string | undefined): Blas {
+  const gemm = (f: Fn): Gemm => (ta, tb, m, n, k, a, lda, b, ldb, c, ldc) =>
+    void f(ROW_MAJOR, ta ? TRANS : NO_TRANS, tb ? TRANS : NO_TRANS, m, n, k, 1, a, lda, b, ldb, 0, c, ldc);
+  const gemv = (f: Fn): Gemv => (t, m, n, a, lda, x, y) =>
+    void f(ROW_MAJOR, t ? TRANS : NO_TRANS, m, n, 1, a, lda, x, 1, 0, y, 1);
+  return {
+    library,
+    build,
+    sgemm: gemm(symbols.cblas_sgemm),
+    dgemm: gemm(symbols.cblas_dgemm),
+    sgemv: gemv(symbols.cblas_sgemv),
+    dgemv: gemv(symbols.cblas_dgemv),
+  };
+}
+
+/**
+ * Open the BLAS named by `setting` (the value of `HYPATIA_BLAS`; undefined: the usual
+ * names in turn). Never throws: a library that is missing, lacks a CBLAS function or is
+ * not permitted leaves `blas` undefined and says why in `reason`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openBlas } from "./library.ts";
+ * assert.equal(openBlas("none").blas, undefined);
+ * assert.match(openBlas("none").reason, /HYPATIA_BLAS=none/);
+ * ```
+ */
+export function openBlas(setting: string | undefined): BlasStatus {
+  const value = setting?.trim();
+  if (value !== undefined && BLAS_OFF.includes(value.toLowerCase())) {
+    return { blas: undefined, reason: `turned off by HYPATIA_BLAS=${value}` };
+  }
+  const rt = runtimeOpener();
+  if (typeof rt === "string") return { blas: undefined, reason: rt };
+  const candidates = value ? [value] : defaultCandidates(rt.os);
+  const failures: string[] = [];
+  const permitted = candidates.filter((path) => rt.permitted(path));
+  if (permitted.length === 0) return { blas: undefined, reason: "FFI is not permitted (Deno: --allow-ffi)" };
+  for (const path of permitted) {
+    try {
+      const lib = rt.open(path);
+      const blas = wrap(path, lib.symbols, lib.config());
+      return { blas, reason: `${path}${blas.build ? ` (${blas.build})` : ""}` };
+    } catch (e) {
+      failures.push(`${path}: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`);
+    }
+  }
+  return { blas: undefined, reason: `no BLAS opened: ${failures.join("; ")}` };
+}
+
+let status: BlasStatus | undefined;
+
+/**
+ * The process's BLAS status, opened on first use from `HYPATIA_BLAS` or the usual names.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { blasStatus } from "./library.ts";
+ * const s = blasStatus();
+ * assert.equal(typeof s.reason, "string");
+ * assert(s === blasStatus()); // opened once
+ * ```
+ */
+export function blasStatus(): BlasStatus {
+  return status ??= openBlas(readEnv("HYPATIA_BLAS"));
+}
