@@ -547,7 +547,7 @@ Deno.test("onnx ops: chi2sf: the series and the continued fraction, each element
   await check("chi2sf edges", [x, k], [T.chi2sf(x, k)], [edges, arr("float64", [4], [2, NaN, -1, Infinity])]);
 });
 
-Deno.test("onnx ops: solve, matrixInverse, triangular solves, cholesky (and their gradients)", async () => {
+Deno.test("onnx ops: solve, matrixInverse, triangular solves, cholesky, expm (and gradients)", async () => {
   const A = T.dmatrix("A"), b = T.dvector("b"), B = T.dmatrix("B");
   const av = arr("float64", [4, 4], [4, 1, 2, 0.5, 1, 5, 0.3, 1, 2, 0.3, 6, 0.2, 0.5, 1, 0.2, 3]);
   const perm = arr("float64", [3, 3], [0, 2, 1, 1, 1, 0, 3, 0, 1]); // needs pivoting: a zero on the diagonal
@@ -571,6 +571,16 @@ Deno.test("onnx ops: solve, matrixInverse, triangular solves, cholesky (and thei
   const [ga] = T.grad(T.sum(T.solve(A, b)), [A]);
   const [gi] = T.grad(T.sum(T.sqr(T.matrixInverse(A))), [A]);
   await check("gradients", [A, b], [ga, gi], [av, bv], tight);
+  const small = arr("float64", [2, 2], [0.1, 0.2, -0.3, 0.05]);
+  const [ge] = T.grad(T.sum(T.expm(A)), [A]);
+  await check(
+    "expm (with squarings for the larger norm) and its gradient",
+    [A],
+    [T.expm(A), ge],
+    [av],
+    tight,
+  );
+  await check("expm without squarings", [A], [T.expm(A)], [small], tight);
 });
 
 Deno.test("onnx ops: rfft and irfft (every normalisation, odd and even lengths, the gradients' weights), det", async () => {

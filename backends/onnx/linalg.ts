@@ -1,14 +1,16 @@
 /**
- * ONNX rules of the dense solvers (opset 17 has no operator for them): Gauss–Jordan
+ * ONNX rules of the dense solvers and expm (opset 17 has no operator for them): Gauss–Jordan
  * elimination with partial pivoting for solve and matrixInverse, substitution for
  * solveTriangular (the triangle read through Trilu), and Cholesky by columns, each a Loop
- * over the n rows or columns. Hypatia factors by LU; the results agree to rounding for
+ * over the n rows or columns; expm by Padé 13 scaling and squaring as Hypatia's (SciPy's)
+ * kernel, its squarings a Loop of as many steps as the norm asks. Hypatia factors by LU; the results agree to rounding for
  * well-conditioned matrices. Hypatia's errors for singular or non-positive-definite
  * matrices are not raised: the model gives infinities or NaN there.
  * @module
  */
 import type { DType } from "../../core/dtype.ts";
 import type { TriangularParams } from "../../ops/linalg/nlinalg.ts";
+import { PADE13, THETA13 } from "../../ops/linalg/kernels.ts";
 import { lengthOf } from "./helpers.ts";
 import { FAR, oneOutput, type OnnxGraph, type Val } from "./rule.ts";
 
@@ -128,4 +130,46 @@ export const choleskyRule = oneOutput((g, _node, [a0], out) => {
     return [s.op1("Where", [isJ, s.op1("Unsqueeze", [column, s.ints([1])], out), lj], out)];
   });
   return l;
+});
+
+/** expm: Padé 13 scaling and squaring (ops/linalg/kernels.ts `expm`), the solve by Gauss–Jordan. */
+export const expmRule = oneOutput((g, _node, [a0], out) => {
+  const a = g.cast(a0, out);
+  const c = (v: number) => g.scalar(v, out);
+  const mm = (x: Val, y: Val) => g.op1("MatMul", [x, y], out);
+  const add = (x: Val, y: Val) => g.op1("Add", [x, y], out);
+  const times = (k: number, x: Val) => g.op1("Mul", [c(k), x], out);
+  // s = ceil(log2(|A|_1 / θ13)) squarings (0 when the norm is below θ13), A scaled by 2^-s.
+  const norm1 = g.op1(
+    "ReduceMax",
+    [g.op1("ReduceSum", [g.op1("Abs", [a], out), g.ints([0])], out, { keepdims: 0 })],
+    out,
+    {
+      keepdims: 0,
+    },
+  );
+  const ratio = g.op1("Div", [norm1, c(THETA13)], out);
+  const log2 = g.op1("Ceil", [g.op1("Div", [g.op1("Log", [ratio], out), c(Math.LN2)], out)], out);
+  const sPow = g.op1("Where", [
+    g.op1("Greater", [norm1, c(THETA13)], "bool"),
+    g.op1("Max", [log2, c(0)], out),
+    c(0),
+  ], out);
+  const A = g.op1("Mul", [a, g.op1("Pow", [c(2), g.op1("Neg", [sPow], out)], out)], out);
+  const I = g.op1("EyeLike", [A], out);
+  const b = PADE13;
+  const A2 = mm(A, A), A4 = mm(A2, A2), A6 = mm(A4, A2);
+  const t1 = add(add(times(b[13], A6), times(b[11], A4)), times(b[9], A2));
+  const t2 = add(add(add(times(b[7], A6), times(b[5], A4)), times(b[3], A2)), times(b[1], I));
+  const v1 = add(add(times(b[12], A6), times(b[10], A4)), times(b[8], A2));
+  const v2 = add(add(add(times(b[6], A6), times(b[4], A4)), times(b[2], A2)), times(b[0], I));
+  const U = mm(A, add(mm(A6, t1), t2)), V = add(mm(A6, v1), v2);
+  const R = gaussJordan(g, g.op1("Sub", [V, U], out), add(V, U), out);
+  // A non-finite norm gives NaN (the squarings would not end).
+  const finite = g.op1("Not", [
+    g.op1("Or", [g.op1("IsNaN", [norm1], "bool"), g.op1("IsInf", [norm1], "bool")], "bool"),
+  ], "bool");
+  const steps = g.op1("Where", [finite, g.cast(sPow, "int64"), g.scalar(0, "int64")], "int64");
+  const [squared] = loop(g, steps, [R], (s, _k, [r]) => [s.op1("MatMul", [r, r], out)]);
+  return g.op1("Where", [finite, squared, g.op1("Mul", [squared, c(NaN)], out)], out);
 });

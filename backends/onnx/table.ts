@@ -201,10 +201,11 @@ onnxTable
   .register(matrixInverseOp, LA.matrixInverseRule)
   .register(solveTriangularOp, LA.solveTriangularRule)
   .register(choleskyOp, LA.choleskyRule)
+  .register(expmOp, LA.expmRule)
   .decline(
-    [qrOp, svdOp, eighOp, eigOp, expmOp],
-    "ONNX (opset 17) has no operator for QR, SVD or eigen decompositions, nor for expm, and no graph of " +
-      "ONNX operators for them is written (their iterations run until they converge)",
+    [qrOp, svdOp, eighOp, eigOp],
+    "ONNX (opset 17) has no operator for QR, SVD or eigen decompositions, and no graph of ONNX operators " +
+      "for them is written (the eigen and singular value iterations run until they converge)",
   );
 
 /**
