@@ -581,6 +581,8 @@ Deno.test("onnx ops: solve, matrixInverse, triangular solves, cholesky, expm (an
     tight,
   );
   await check("expm without squarings", [A], [T.expm(A)], [small], tight);
+  await check("float64 det (elimination), with a row swap", [A], [T.det(A)], [perm], tight);
+  await check("float64 det", [A], [T.det(A)], [av], tight);
 });
 
 Deno.test("onnx ops: rfft and irfft (every normalisation, odd and even lengths, the gradients' weights), det", async () => {
@@ -606,7 +608,7 @@ Deno.test("onnx ops: rfft and irfft (every normalisation, odd and even lengths, 
   });
 });
 
-Deno.test("onnx ops: a fused step, linear algebra and float64 det are refused, naming the node", () => {
+Deno.test("onnx ops: a fused step and the decompositions are refused, naming the node", () => {
   const [i, j] = [T.ivector("i"), T.ivector("j")];
   const f = T.function([i, j], T.add(T.and(i, j), 1)); // the fused group is named, with the step's reason
   assert.throws(

@@ -3,13 +3,15 @@
  * trailing axis of 2: real, imaginary), its scalings, the imaginary parts of the DC and
  * Nyquist bins set to 0, and the bin weights of the gradients. irfft rebuilds the full
  * Hermitian spectrum (the bins past m as the conjugates of the bins before) and keeps the
- * real part of the inverse DFT. det is ONNX Det, which ONNX Runtime has in float32 only.
+ * real part of the forward DFT of its conjugate. det is ONNX Det in float32, elimination in
+ * float64 (ONNX Runtime's Det has a float32 kernel only).
  * @module
  */
 import type { FftNorm, IrfftParams, RfftParams } from "../../ops/fft.ts";
 import { asarray } from "../../core/ndarray.ts";
 import { type NodeRule, oneOutput, type OnnxGraph, type Val } from "./rule.ts";
 import { lengthOf } from "./helpers.ts";
+import { det64 } from "./linalg.ts";
 
 /** Per bin k < m of an n-point spectrum, as an (m, 1) column: whether k is the DC or the Nyquist bin. */
 function edgeBins(g: OnnxGraph, m: Val, n: Val): Val {
@@ -83,14 +85,11 @@ export const irfftRule = oneOutput((g, node, [y0, like], out) => {
   return s ? g.op1("Mul", [real, s], t) : real;
 });
 
-/** det: ONNX Det, which ONNX Runtime has in float32 only. */
+/** det: ONNX Det in float32; float64 by elimination (ORT's Det has a float32 kernel only). */
 export const detRule: NodeRule = {
   kind: "node",
   lower(g, node, [a]) {
     const t = node.outputs[0].dtype;
-    if (t !== "float32") {
-      g.refuse("ONNX Runtime's Det has a float32 kernel only (the exported model would not load)");
-    }
-    return [g.op1("Det", [g.cast(a, t)], t)];
+    return [t === "float32" ? g.op1("Det", [g.cast(a, t)], t) : det64(g, g.cast(a, t))];
   },
 };

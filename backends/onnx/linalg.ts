@@ -173,3 +173,39 @@ export const expmRule = oneOutput((g, _node, [a0], out) => {
   const [squared] = loop(g, steps, [R], (s, _k, [r]) => [s.op1("MatMul", [r, r], out)]);
   return g.op1("Where", [finite, squared, g.op1("Mul", [squared, c(NaN)], out)], out);
 });
+
+/**
+ * det in float64 (ORT's Det has a float32 kernel only): elimination with partial pivoting,
+ * the product of the pivots, its sign flipped per row swap.
+ */
+export function det64(g: OnnxGraph, a: Val): Val {
+  const t = a.dtype;
+  const n = lengthOf(g, a, 0);
+  const rows = positions(g, n);
+  const [, d] = loop(g, n, [a, g.scalar(1, t)], (s, k, [mk, dk]) => {
+    const column = columnOf(s, mk, k);
+    const below = s.op1("Slice", [
+      s.op1("Abs", [column], t),
+      s.op1("Unsqueeze", [k, s.ints([0])], "int64"),
+      s.ints([FAR]),
+    ], t);
+    const p = s.op1("Add", [k, s.op1("ArgMax", [below], "int64", { axis: 0, keepdims: 0 })], "int64");
+    const isK = s.op1("Equal", [rows, k], "bool"), isP = s.op1("Equal", [rows, p], "bool");
+    const order = s.op1("Where", [isK, p, s.op1("Where", [isP, k, rows], "int64")], "int64");
+    const swapped = s.op1("Gather", [mk, order], t, { axis: 0 });
+    const pivotRow = rowOf(s, swapped, k);
+    const pivot = s.op1("Gather", [pivotRow, k], t, { axis: 0 });
+    const sign = s.op1("Where", [s.op1("Equal", [p, k], "bool"), s.scalar(1, t), s.scalar(-1, t)], t);
+    // Rows below k lose their column-k part; rows above are finished and stay.
+    const factors = s.op1("Div", [columnOf(s, swapped, k), pivot], t);
+    const lower = s.op1("Greater", [rows, k], "bool");
+    const f = s.op1("Unsqueeze", [s.op1("Where", [lower, factors, s.scalar(0, t)], t), s.ints([1])], t);
+    const next = s.op1(
+      "Sub",
+      [swapped, s.op1("Mul", [f, s.op1("Unsqueeze", [pivotRow, s.ints([0])], t)], t)],
+      t,
+    );
+    return [next, s.op1("Mul", [dk, s.op1("Mul", [sign, pivot], t)], t)];
+  });
+  return d;
+}
