@@ -547,7 +547,7 @@ Deno.test("onnx ops: chi2sf: the series and the continued fraction, each element
   await check("chi2sf edges", [x, k], [T.chi2sf(x, k)], [edges, arr("float64", [4], [2, NaN, -1, Infinity])]);
 });
 
-Deno.test("onnx ops: solve, matrixInverse, triangular solves, cholesky, expm (and gradients)", async () => {
+Deno.test("onnx ops: solve, matrixInverse, triangular solves, cholesky, expm, det, qr (and gradients)", async () => {
   const A = T.dmatrix("A"), b = T.dvector("b"), B = T.dmatrix("B");
   const av = arr("float64", [4, 4], [4, 1, 2, 0.5, 1, 5, 0.3, 1, 2, 0.3, 6, 0.2, 0.5, 1, 0.2, 3]);
   const perm = arr("float64", [3, 3], [0, 2, 1, 1, 1, 0, 3, 0, 1]); // needs pivoting: a zero on the diagonal
@@ -583,6 +583,14 @@ Deno.test("onnx ops: solve, matrixInverse, triangular solves, cholesky, expm (an
   await check("expm without squarings", [A], [T.expm(A)], [small], tight);
   await check("float64 det (elimination), with a row swap", [A], [T.det(A)], [perm], tight);
   await check("float64 det", [A], [T.det(A)], [av], tight);
+  const [q, r] = T.qr(A) as [T.Variable, T.Variable];
+  const [qc, rc] = T.qr(A, { mode: "complete" }) as [T.Variable, T.Variable];
+  const tall = arr("float64", [4, 3], [1, 2, 0, -1, 0.5, 3, 2, 0, 1, 0, 1, -2]);
+  const wide = arr("float64", [2, 4], [1, 2, 0, -1, 0.5, 3, 2, 0]);
+  const reducedCol = arr("float64", [3, 2], [2, 1, 0, 3, 0, 4]); // column 0 already reduced
+  for (const [name, v] of [["tall", tall], ["wide", wide], ["reduced column", reducedCol]] as const) {
+    await check(`qr ${name}`, [A], [q, r, qc, rc], [v], tight);
+  }
 });
 
 Deno.test("onnx ops: rfft and irfft (every normalisation, odd and even lengths, the gradients' weights), det", async () => {

@@ -10,9 +10,10 @@
  */
 import type { DType } from "../../core/dtype.ts";
 import type { TriangularParams } from "../../ops/linalg/nlinalg.ts";
+import type { QrParams } from "../../ops/linalg/decomp.ts";
 import { PADE13, THETA13 } from "../../ops/linalg/kernels.ts";
 import { lengthOf } from "./helpers.ts";
-import { FAR, oneOutput, type OnnxGraph, type Val } from "./rule.ts";
+import { FAR, type NodeRule, oneOutput, type OnnxGraph, type Val } from "./rule.ts";
 
 /** Positions 0..n-1 of an axis of length n (an int64 vector). */
 const positions = (g: OnnxGraph, n: Val) =>
@@ -209,3 +210,75 @@ export function det64(g: OnnxGraph, a: Val): Val {
   });
   return d;
 }
+
+/**
+ * qr by Householder reflections as Hypatia's kernel (NumPy's signs: beta = -sign(alpha) |x|,
+ * an already reduced column left as it is): a Loop over the min(m, n) columns reflects R and
+ * accumulates Q = H_0 H_1 ... from the right (Hypatia applies them from the left, last first:
+ * the same product, rounded in another order).
+ */
+export const qrRule: NodeRule = {
+  kind: "node",
+  lower(g, node, [a0]) {
+    const { complete } = node.params as QrParams;
+    const t = node.outputs[0].dtype;
+    const a = g.cast(a0, t);
+    const m = lengthOf(g, a, 0), n = lengthOf(g, a, 1);
+    const k = g.op1("Min", [m, n], "int64");
+    const rows = positions(g, m);
+    const q0 = g.op1("EyeLike", [g.op1("ConstantOfShape", [g.op1(
+      "Concat",
+      [
+        g.op1("Unsqueeze", [m, g.ints([0])], "int64"),
+        g.op1("Unsqueeze", [m, g.ints([0])], "int64"),
+      ],
+      "int64",
+      { axis: 0 },
+    )], "float32")], "float32");
+    const [r, q] = loop(g, k, [a, g.cast(q0, t)], (s, j, [rj, qj]) => {
+      const c = (v: number) => s.scalar(v, t);
+      const column = columnOf(s, rj, j);
+      const isJ = s.op1("Equal", [rows, j], "bool"), below = s.op1("Greater", [rows, j], "bool");
+      const x = s.op1("Where", [below, column, c(0)], t);
+      const norm2 = s.op1("ReduceSum", [s.op1("Mul", [x, x], t)], t, { keepdims: 0 });
+      const alpha = s.op1("Gather", [column, j], t, { axis: 0 });
+      const sign = s.op1(
+        "Where",
+        [s.op1("Equal", [alpha, c(0)], "bool"), c(1), s.op1("Sign", [alpha], t)],
+        t,
+      );
+      const norm = s.op1("Sqrt", [s.op1("Add", [s.op1("Mul", [alpha, alpha], t), norm2], t)], t);
+      const beta = s.op1("Neg", [s.op1("Mul", [sign, norm], t)], t);
+      const reduced = s.op1("Equal", [norm2, c(0)], "bool");
+      const tau = s.op1("Where", [reduced, c(0), s.op1("Div", [s.op1("Sub", [beta, alpha], t), beta], t)], t);
+      const scale = s.op1("Div", [c(1), s.op1("Sub", [alpha, beta], t)], t);
+      const v = s.op1("Where", [
+        isJ,
+        c(1),
+        s.op1("Where", [below, s.op1("Mul", [column, scale], t), c(0)], t),
+      ], t);
+      const vCol = s.op1("Unsqueeze", [v, s.ints([1])], t), vRow = s.op1("Unsqueeze", [v, s.ints([0])], t);
+      // R <- R - tau v (vᵀ R); Q <- Q - tau (Q v) vᵀ.
+      const w = s.op1("MatMul", [vRow, rj], t);
+      let r2 = s.op1("Sub", [rj, s.op1("Mul", [tau, s.op1("MatMul", [vCol, w], t)], t)], t);
+      const q2 = s.op1("Sub", [
+        qj,
+        s.op1("Mul", [tau, s.op1("MatMul", [s.op1("MatMul", [qj, vCol], t), vRow], t)], t),
+      ], t);
+      // Column j: beta on the diagonal, zeros below (unless the column was already reduced).
+      const cols = positions(s, lengthOf(s, rj, 1));
+      const inColumn = s.op1("Unsqueeze", [s.op1("Equal", [cols, j], "bool"), s.ints([0])], "bool");
+      const newColumn = s.op1("Unsqueeze", [
+        s.op1("Where", [isJ, beta, s.op1("Where", [below, c(0), column], t)], t),
+        s.ints([1]),
+      ], t);
+      const fixed = s.op1("Where", [inColumn, newColumn, r2], t);
+      r2 = s.op1("Where", [reduced, rj, fixed], t);
+      return [r2, s.op1("Where", [reduced, qj, q2], t)];
+    });
+    const kk = g.op1("Unsqueeze", [k, g.ints([0])], "int64");
+    const qOut = complete ? q : g.op1("Slice", [q, g.ints([0]), kk, g.ints([1])], t);
+    const rOut = complete ? r : g.op1("Slice", [r, g.ints([0]), kk, g.ints([0])], t);
+    return [qOut, rOut];
+  },
+};

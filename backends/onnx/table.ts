@@ -202,9 +202,10 @@ onnxTable
   .register(solveTriangularOp, LA.solveTriangularRule)
   .register(choleskyOp, LA.choleskyRule)
   .register(expmOp, LA.expmRule)
+  .register(qrOp, LA.qrRule)
   .decline(
-    [qrOp, svdOp, eighOp, eigOp],
-    "ONNX (opset 17) has no operator for QR, SVD or eigen decompositions, and no graph of ONNX operators " +
+    [svdOp, eighOp, eigOp],
+    "ONNX (opset 17) has no operator for SVD or eigen decompositions, and no graph of ONNX operators " +
       "for them is written (the eigen and singular value iterations run until they converge)",
   );
 
