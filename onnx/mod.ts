@@ -98,8 +98,7 @@ export function toOnnx(fn: AnyCompiledFunction, options: OnnxOptions = {}): Uint
     const name = sharedName(s);
     bound.set(s, { name, dtype: s.dtype });
     if (options.sharedAsInputs) inputs.push(typeOf(name, s));
-    // A copy: borrowing would end a device residency and the reuse of an update's buffer.
-    else sharedValues.push(tensorProto(name, s.getValue()));
+    else sharedValues.push(tensorProto(name, currentValue(s)));
   }
 
   const values = g.lowerGraph(maker.outputs, bound);
@@ -136,6 +135,19 @@ export function toOnnx(fn: AnyCompiledFunction, options: OnnxOptions = {}): Uint
       output: outputs,
     },
   });
+}
+
+/**
+ * The shared variable's current value, copied (borrowing would end a device residency and
+ * the reuse of an update's buffer); a value held on a GPU must be read back first.
+ */
+function currentValue(s: SharedVariable) {
+  try {
+    return s.getValue();
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`toOnnx: ${e.message} first; nothing was written`);
+    throw e;
+  }
 }
 
 function describe(v: unknown): string {
