@@ -7,7 +7,8 @@
  * a default value is also an initializer, so it may be left out), one output per function
  * output (`output_0`, `output_1`, ...), then one output per update, named after its shared
  * variable with `_update` appended, so that one training step runs in ONNX Runtime too.
- * Shared variables are initializers holding their current values, or inputs with
+ * Shared variables are initializers holding their current values (read a value a WebGPU
+ * function keeps on the GPU back first: `await w.read()`), or inputs with
  * `{ sharedAsInputs: true }`. dtypes map one to one; a length the type leaves unknown is a
  * named symbolic dimension. Fused groups are written as the ops they fuse, scan as ONNX
  * Loop. Encoded with protobufjs (`npm:protobufjs`, loaded with this entry only) and ONNX's
