@@ -44,8 +44,8 @@ export const ENTRIES: Record<string, string> = {
   "./expr": "expr.ts",
   "./io": "io/mod.ts",
   "./plot": "plot/mod.ts",
-  "./onnx": "onnx/mod.ts",
   "./progress": "progress/mod.ts",
+  "./onnx": "onnx/mod.ts",
 };
 
 /**
