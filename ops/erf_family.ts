@@ -188,6 +188,7 @@ export const erfinvOp = defineElemwise({
   wgsl: ([a], i) => f32(i, `H_erfinv_f32(${a})`),
   wgslHelpers: `${GILES_WGSL}
 fn H_erfinv_f32(y: f32) -> f32 {
+  if (abs(y) > 1.0) { return bitcast<f32>(0x7fc00000u); }
   if (abs(y) == 1.0) { return y * bitcast<f32>(0x7f800000u); }
   return y * H_giles_f32(-log((1.0 - y) * (1.0 + y)));
 }`,
@@ -205,6 +206,7 @@ export const erfcinvOp = defineElemwise({
   // ln((1 - y)(1 + y)) = ln(z (2 - z)) for y = 1 - z, from z itself (no loss for small z).
   wgslHelpers: `${GILES_WGSL}
 fn H_erfcinv_f32(z: f32) -> f32 {
+  if (z < 0.0 || z > 2.0) { return bitcast<f32>(0x7fc00000u); }
   if (z == 0.0 || z == 2.0) { return (1.0 - z) * bitcast<f32>(0x7f800000u); }
   return (1.0 - z) * H_giles_f32(-log(z * (2.0 - z)));
 }`,

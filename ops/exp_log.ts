@@ -266,6 +266,7 @@ export const log1mexpOp = defineElemwise({
   wgslHelpers: `${LOG1P_WGSL}
 ${EXPM1_WGSL}
 fn H_log1mexp_f32(x: f32) -> f32 {
+  if (x > 0.0) { return bitcast<f32>(0x7fc00000u); } // WGSL leaves log of a negative undefined
   if (x > -0.6931471805599453) { return log(-H_expm1_f32(x)); }
   return H_log1p_f32(-exp(x));
 }`,

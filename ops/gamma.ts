@@ -1,18 +1,16 @@
 /**
- * The gamma family, SciPy's meanings (Theano wraps SciPy's): gamma, gammaln = log|Γ(x)|,
- * psi (the digamma function) and chi2sf(x, k), the survival function of the χ² distribution
- * with k degrees of freedom, Q(k/2, x/2).
+ * The gamma family, SciPy's meanings (Theano wraps SciPy's): gamma, gammaln = log|Γ(x)| and psi
+ * (the digamma function), with trigamma as psi's gradient (chi2sf, built on gammaln, is chi2sf.ts).
  *
- * float64 method: Lanczos' approximation (g = 7, 9 terms; measured against SciPy: gammaln within
- * 1e-14 relative or 1e-15 absolute, gamma within 1e-14 relative) for x in [1/2, 24),
- * products of exact factors down to [23, 24) above,
- * the reflection formula below, with sin(πx) reduced exactly (sinPi); Γ of the integers 1..23
- * is their exact factorial. psi: recurrence up to x >= 10, then the asymptotic series to
- * x^-14; reflection for x < 0. chi2sf: the regularised incomplete gamma function by its series
- * (y < a + 1) or Legendre's continued fraction (Lentz), as Numerical Recipes does. Edges
- * follow SciPy 1.10: poles of gamma (0, -0, negative integers) give +inf, gammaln(-inf) and
- * gamma(-inf) give -inf, psi(±0) = ∓inf, psi at negative integers NaN; chi2sf is 1 for x <= 0,
- * 0 at x = inf, NaN for k <= 0, 1 for k = inf.
+ * float64 method: gammaln on [1/2, 5/2) by the Taylor series of log Γ(1 + t) (ζ values), within 4
+ * ulps next to its zeros 1 and 2; elsewhere Lanczos' approximation (g = 7, 9 terms) for x in [1/2, 24),
+ * products of exact factors down to [23, 24) above (gamma), the reflection formula below, with sin(πx)
+ * reduced exactly (sinPi). Measured against SciPy: gammaln within 1e-14 relative (1e-15 absolute near
+ * its negative zeros, where reflection subtracts), gamma within 1e-14. Γ of the integers 1..23 is their
+ * exact factorial. psi: its Taylor series at its positive root on (1.1, 1.8) (within 4 ulps there,
+ * against mpmath), else recurrence up to x >= 10 and the asymptotic series to x^-14; reflection for
+ * x < 0. Edges follow SciPy 1.10: poles of gamma (0, -0, negative integers) give +inf, gammaln(-inf)
+ * and gamma(-inf) give -inf, psi(±0) = ∓inf, psi at negative integers NaN.
  *
  * The WGSL rules (f32) reduce to Γ(1 + t), t in [0, 1), with lgamma(1 + t) = t (t - 1) s(t),
  * s a degree-10 least-squares fit (relative error < 6e-10; `/usr/bin/python3
@@ -22,8 +20,8 @@
  */
 import type { TensorLike, Variable } from "../core/graph.ts";
 import { applyElemwise, defineElemwise } from "./elemwise.ts";
-import { add, mul, neg, sub } from "./arith.ts";
-import { exp, log, LOG1P_WGSL } from "./exp_log.ts";
+import { mul } from "./arith.ts";
+import { LOG1P_WGSL } from "./exp_log.ts";
 import { gradUndefined } from "./grad_undefined.ts";
 
 const f32 = (input: string, expr: string) => (input === "float32" ? expr : undefined);
@@ -60,11 +58,89 @@ function lanczos(x: number): { a: number; t: number } {
   return { a, t: y + 7.5 };
 }
 
+/**
+ * (-1)^k ζ(k) / k for k = 2..61: log Γ(1 + t) = -γt + Σ these · t^k for |t| < 1 (made with mpmath:
+ * `[float((-1)**k * mp.zeta(k) / k) for k in range(2, 62)]` at mp.dps = 40).
+ */
+const LGAMMA_SERIES = [
+  0.8224670334241132,
+  -0.40068563438653143,
+  0.27058080842778454,
+  -0.20738555102867398,
+  0.1695571769974082,
+  -0.1440498967688461,
+  0.12550966952474304,
+  -0.11133426586956469,
+  0.1000994575127818,
+  -0.09095401714582904,
+  0.083353840546109,
+  -0.0769325164113522,
+  0.07143294629536133,
+  -0.06666870588242046,
+  0.06250095514121304,
+  -0.058823978658684585,
+  0.055555767627403614,
+  -0.05263167937961666,
+  0.05000004769810169,
+  -0.047619070330142226,
+  0.04545455629320467,
+  -0.04347826605304026,
+  0.04166666915034121,
+  -0.04000000119214014,
+  0.03846153903467518,
+  -0.037037037312989324,
+  0.035714285847333355,
+  -0.034482758684919304,
+  0.03333333336437758,
+  -0.03225806453115042,
+  0.03125000000727597,
+  -0.030303030306558044,
+  0.029411764707594344,
+  -0.02857142857226011,
+  0.027777777778181998,
+  -0.027027027027223673,
+  0.02631578947377995,
+  -0.025641025641072283,
+  0.025000000000022737,
+  -0.024390243902450117,
+  0.023809523809529224,
+  -0.023255813953491015,
+  0.02272727272727402,
+  -0.022222222222222855,
+  0.021739130434782917,
+  -0.021276595744681003,
+  0.02083333333333341,
+  -0.02040816326530616,
+  0.020000000000000018,
+  -0.019607843137254912,
+  0.019230769230769235,
+  -0.01886792452830189,
+  0.01851851851851852,
+  -0.01818181818181818,
+  0.017857142857142856,
+  -0.017543859649122806,
+  0.017241379310344827,
+  -0.01694915254237288,
+  0.016666666666666666,
+  -0.01639344262295082,
+];
+const EULER_GAMMA = 0.5772156649015329;
+
+/** log Γ(1 + t) for |t| <= 1/2 by its Taylor series: relatively accurate near its zero at t = 0. */
+export function lgamma1p(t: number): number {
+  let p = LGAMMA_SERIES[LGAMMA_SERIES.length - 1];
+  for (let k = LGAMMA_SERIES.length - 2; k >= 0; k--) p = p * t + LGAMMA_SERIES[k];
+  return t === 0 ? 0 : t * (p * t - EULER_GAMMA); // +0 at t = 0, as SciPy's gammaln(1)
+}
+
 /** log|Γ(x)| in float64. */
 export function gammalnJs(x: number): number {
   if (Number.isNaN(x) || x === Infinity || x === -Infinity) return x;
   if (x <= 0 && Number.isInteger(x)) return Infinity;
   if (x < 0.5) return Math.log(Math.PI / Math.abs(sinPi(x))) - gammalnJs(1 - x);
+  // Near the zeros at 1 and 2, from the series (x - 1 and x - 2 are exact there).
+  if (x < 1.5) return lgamma1p(x - 1);
+  if (x < 2.5) return Math.log1p(x - 2) + lgamma1p(x - 2);
   const { a, t } = lanczos(x);
   return LOG_SQRT_2PI + (x - 0.5) * Math.log(t) - t + Math.log(a);
 }
@@ -93,6 +169,43 @@ export function gammaJs(x: number): number {
   return SQRT_2PI * h * (h * Math.exp(-t)) * a;
 }
 
+/**
+ * ψ's positive root x0 = 1.46163… as a sum of two doubles, and ψ's Taylor coefficients there,
+ * ψ^(n)(x0) / n! for n = 1..29 (mpmath: findroot(digamma, 1.46) and polygamma(n, x0) / n! at dps 50).
+ */
+const PSI_ROOT_HI = 1.4616321449683622, PSI_ROOT_LO = 9.549995429965697e-17;
+const PSI_ROOT_SERIES = [
+  0.9676722454476212,
+  -0.4427631689835921,
+  0.258499760955651,
+  -0.16394270544240652,
+  0.10782405069126237,
+  -0.07219956125645471,
+  0.04880428816414311,
+  -0.03316112647484736,
+  0.022597648232218104,
+  -0.01542476590494896,
+  0.010538791616612175,
+  -0.007204534386356869,
+  0.004926781395729853,
+  -0.003369801655439328,
+  0.002305126326734928,
+  -0.0015769367714301972,
+  0.0010788252019162967,
+  -0.0007380709389960052,
+  0.000504953265834602,
+  -0.0003454680251063077,
+  0.00023635601564027053,
+  -0.00016170622091974803,
+  0.0001106337276874741,
+  -7.569179582195066e-05,
+  5.178575795222081e-05,
+  -3.5430070947659604e-05,
+  2.424006611860132e-05,
+  -1.6584242271854135e-05,
+  1.134638458466385e-05,
+];
+
 /** The digamma function ψ(x) = Γ'(x)/Γ(x) in float64. */
 export function psiJs(x: number): number {
   if (Number.isNaN(x) || x === Infinity) return x;
@@ -103,6 +216,13 @@ export function psiJs(x: number): number {
     const r = x - Math.round(x); // exact, in [-1/2, 1/2]
     return psiJs(1 - x) - Math.PI / Math.tan(Math.PI * r);
   }
+  if (x > 1.1 && x < 1.8) {
+    // Near the root, ψ's Taylor series in d = x - x0 (x - x0hi is exact): relatively accurate there.
+    const d = x - PSI_ROOT_HI - PSI_ROOT_LO;
+    let p = PSI_ROOT_SERIES[PSI_ROOT_SERIES.length - 1];
+    for (let k = PSI_ROOT_SERIES.length - 2; k >= 0; k--) p = p * d + PSI_ROOT_SERIES[k];
+    return p * d;
+  }
   let s = 0;
   while (x < 10) s -= 1 / x++;
   const z = 1 / (x * x);
@@ -111,44 +231,8 @@ export function psiJs(x: number): number {
   return s + Math.log(x) - 0.5 / x - tail;
 }
 
-/** Q(a, y), the regularised upper incomplete gamma function, for a > 0 and y > 0. */
-function gammaQ(a: number, y: number): number {
-  const pre = Math.exp(a * Math.log(y) - y - gammalnJs(a));
-  if (y < a + 1) {
-    let term = 1 / a, sum = term;
-    for (let n = 1; n < 100000 && Math.abs(term) > 1e-17 * sum; n++) {
-      term *= y / (a + n);
-      sum += term;
-    }
-    return 1 - pre * sum;
-  }
-  const tiny = 1e-300;
-  let b = y + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
-  for (let i = 1; i < 100000; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-16) break;
-  }
-  return pre * h;
-}
-
-/** The χ² survival function Q(k/2, x/2) in float64 (SciPy's chi2.sf(x, k)). */
-export function chi2sfJs(x: number, k: number): number {
-  if (Number.isNaN(x) || Number.isNaN(k) || k <= 0) return NaN;
-  if (x === Infinity) return 0;
-  if (x <= 0 || k === Infinity) return 1;
-  return gammaQ(k / 2, x / 2);
-}
-
 // WGSL (f32): lgamma(1 + t) = t (t - 1) s(t) on [0, 1], s fitted (see the module comment).
-const LGAMMA_WGSL = `${LOG1P_WGSL}
+export const LGAMMA_WGSL = `${LOG1P_WGSL}
 fn H_lg1p_f32(t: f32) -> f32 {
   let s = 0.5772156645567328 + t * (-0.24525128205076793 + t * (0.155430649729119 + t * (-0.11508686781395565
     + t * (0.09172544067327283 + t * (-0.07467463651039345 + t * (0.05791168858474814 + t * (-0.03862818576984982
@@ -305,63 +389,6 @@ fn H_psi_f32(x: f32) -> f32 {
 });
 
 /**
- * The χ² survival function Q(k/2, x/2) (the op). d/dx = -(x/2)^(k/2 - 1) e^(-x/2) / (2 Γ(k/2)),
- * minus the χ² density; the derivative in k is not implemented (nor is it in Theano).
- */
-export const chi2sfOp = defineElemwise({
-  name: "chi2sf",
-  arity: 2,
-  out: "float",
-  helpers: { chi2sf: chi2sfJs },
-  js: ([x, k]) => `H.chi2sf(${x}, ${k})`,
-  wgsl: ([x, k], i) => f32(i, `H_chi2sf_f32(${x}, ${k})`),
-  wgslHelpers: `${LGAMMA_WGSL}
-fn H_chi2sf_f32(x: f32, k: f32) -> f32 {
-  if (x != x || k != k || k <= 0.0) { return bitcast<f32>(0x7fc00000u); }
-  if (x > 3.4028234e38) { return 0.0; }
-  if (x <= 0.0 || k > 3.4028234e38) { return 1.0; }
-  let a = 0.5 * k;
-  let y = 0.5 * x;
-  let pre = exp(a * log(y) - y - H_lgamma_f32(a));
-  if (y < a + 1.0) {
-    var term = 1.0 / a;
-    var sum = term;
-    for (var n = 1; n < 500; n++) {
-      term = term * y / (a + f32(n));
-      sum = sum + term;
-      if (abs(term) <= 1e-8 * sum) { break; }
-    }
-    return 1.0 - pre * sum;
-  }
-  var b = y + 1.0 - a;
-  var c = 1e30;
-  var d = 1.0 / b;
-  var h = d;
-  for (var i = 1; i < 500; i++) {
-    let an = -f32(i) * (f32(i) - a);
-    b = b + 2.0;
-    d = an * d + b;
-    if (abs(d) < 1e-30) { d = 1e-30; }
-    c = b + an / c;
-    if (abs(c) < 1e-30) { c = 1e-30; }
-    d = 1.0 / d;
-    let del = d * c;
-    h = h * del;
-    if (abs(del - 1.0) < 1e-7) { break; }
-  }
-  return pre * h;
-}`,
-  grad: ([x, k], _z, gz) => {
-    const a = mul(k, 0.5), y = mul(x, 0.5);
-    const density = exp(sub(sub(mul(sub(a, 1), log(y)), y), add(gammaln(a), Math.LN2)));
-    return [
-      neg(mul(gz, density)),
-      gradUndefined(k, "chi2sf: the gradient with respect to k is not implemented"),
-    ];
-  },
-});
-
-/**
  * Γ(x) elementwise: exact factorials at the integers 1..23, +inf at the poles (0, negative
  * integers) and past 171.6. Integers give floatX.
  *
@@ -408,23 +435,4 @@ export function gammaln(x: TensorLike): Variable {
  */
 export function psi(x: TensorLike): Variable {
   return applyElemwise(psiOp, [x]);
-}
-
-/**
- * The survival function of the χ² distribution with `k` degrees of freedom at `x`
- * (SciPy's `chi2.sf(x, k)`, Theano's `chi2sf`): the probability that a χ²(k) draw exceeds x.
- * Its gradient in x is minus the density; in k it is not implemented (a function that needs
- * it refuses to run).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as T from "../mod.ts";
- * const [x, k] = [T.dvector("x"), T.dvector("k")];
- * const p = T.function([x, k], T.chi2sf(x, k))([3.841458820694124, 0], [1, 2]).data;
- * assert(Math.abs(p[0] - 0.05) < 1e-14 && p[1] === 1);
- * ```
- */
-export function chi2sf(x: TensorLike, k: TensorLike): Variable {
-  return applyElemwise(chi2sfOp, [x, k]);
 }

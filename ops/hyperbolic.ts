@@ -82,6 +82,7 @@ export const arccoshOp = defineElemwise({
   // acosh x = log1p(t + √(t (x + 1))), t = x - 1 (exact near 1); log(2x) past 1e18.
   wgslHelpers: `${LOG1P_WGSL}
 fn H_acosh_f32(x: f32) -> f32 {
+  if (x < 1.0) { return bitcast<f32>(0x7fc00000u); } // WGSL leaves sqrt and log of a negative undefined
   if (x > 1e18) { return log(x) + 0.6931471805599453; }
   let t = x - 1.0;
   return H_log1p_f32(t + sqrt(t * (x + 1.0)));
@@ -100,6 +101,7 @@ export const arctanhOp = defineElemwise({
   wgslHelpers: `${LOG1P_WGSL}
 fn H_atanh_f32(x: f32) -> f32 {
   let ax = abs(x);
+  if (ax > 1.0) { return bitcast<f32>(0x7fc00000u); }
   let r = 0.5 * H_log1p_f32(2.0 * ax / (1.0 - ax));
   return select(r, -r, x < 0.0);
 }`,

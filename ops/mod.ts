@@ -59,7 +59,8 @@ export { iround } from "./rounding.ts";
 export { angle, imag, real } from "./real_parts.ts";
 export { log1mexp, logaddexp } from "./exp_log.ts";
 export { erfc, erfcinv, erfcx, erfinv } from "./erf_family.ts";
-export { chi2sf, gamma, gammaln, psi } from "./gamma.ts";
+export { gamma, gammaln, psi } from "./gamma.ts";
+export { chi2sf } from "./chi2sf.ts";
 // Issue 16, nnet group (also as the T.nnet namespace, as Theano users write it).
 export type { BatchNormOptions, BatchNormTrainOptions, HSoftmaxSizes } from "./nnet.ts";
 export {

@@ -33,10 +33,15 @@ import { reshape } from "./reshape.ts";
 import { get, slice } from "./subtensor.ts";
 import { dot, tensordot } from "./dot.ts";
 import { cast } from "./cast.ts";
+import { isFloat } from "../core/dtype.ts";
+import { floatX } from "../core/config.ts";
 import { checkLabels } from "./check_labels.ts";
 
 export { sigmoid, softplus } from "./sigmoid.ts";
 export { logSoftmax, logSoftmax as logsoftmax, softmax } from "./softmax.ts";
+
+/** Integers as floatX before |x| or 1 + |x|, which would wrap at the integer dtype's ends. */
+const toFloat = (v: Variable) => (isFloat(v.dtype) ? v : cast(v, floatX()));
 
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
@@ -109,7 +114,7 @@ export function selu(x: TensorLike): Variable {
  * ```
  */
 export function softsign(x: TensorLike): Variable {
-  const v = asTensor(x);
+  const v = toFloat(asTensor(x));
   return switch_(isinf(v), sign(v), div(v, add(1, abs(v))));
 }
 
@@ -144,7 +149,7 @@ export function hardSigmoid(x: TensorLike): Variable {
  * ```
  */
 export function ultraFastSigmoid(x: TensorLike): Variable {
-  const v = asTensor(x);
+  const v = toFloat(asTensor(x));
   const u = mul(abs(v), 0.5);
   const h = switch_(
     lt(u, 1.7),

@@ -249,3 +249,27 @@ Deno.test("nnet edges: an empty batch, negative axes for batch normalisation", (
   assert.deepEqual(Array.from(ra.data), Array.from(rb.data));
   assert.throws(() => T.batchNormalizationTrain(x, 1, 0, { axes: [0, -2] }), /repeat an axis/);
 });
+
+Deno.test("activations of integers give floatX and do not wrap at the integer dtype's ends", () => {
+  const i = T.ivector("i");
+  const ends = [2147483647, -2147483648, 0, 3];
+  const [ss, uf, hs, r] = T.function([i], [
+    T.softsign(i),
+    T.ultraFastSigmoid(i),
+    T.hardSigmoid(i),
+    T.relu(i),
+  ])(
+    ends,
+  ) as T.NDArray[];
+  T.testing.assertAllClose(ss, ends.map((v) => v / (1 + Math.abs(v))), { rtol: 1e-15 });
+  assert.deepEqual(Array.from(uf.data), [
+    0.5 * (0.99505475368673 + 1),
+    0.5 * (1 - 0.99505475368673),
+    0.5,
+    uf.data[3],
+  ]);
+  assert.deepEqual(Array.from(hs.data), [1, 0, 0.5, 1]);
+  assert.equal(r.dtype, "int32");
+  assert.deepEqual(Array.from(r.data), [2147483647, 0, 0, 3]);
+  assert.equal(ss.dtype, "float64");
+});

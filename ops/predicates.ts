@@ -2,7 +2,8 @@
  * Floating-point predicates: isnan and isinf (ops giving bool; always false for integer
  * and bool inputs, as NumPy's), and isclose / allclose, which are graphs of them with
  * NumPy's and Theano's meaning: |a - b| <= atol + rtol·|b| for finite values, equal
- * infinities are close, NaN is close to nothing unless `equalNan`.
+ * infinities are close, NaN is close to nothing unless `equalNan`. Integer and bool operands
+ * are compared as floats (floatX), as NumPy does, so integer differences cannot wrap.
  * @module
  */
 import type { TensorLike, Variable } from "../core/graph.ts";
@@ -15,6 +16,9 @@ import { and, eq, le, not, or } from "./compare.ts";
 import { abs } from "./rounding.ts";
 import { all } from "./reduce.ts";
 import { ISNAN_WGSL } from "./wgsl_util.ts";
+import { cast } from "./cast.ts";
+import { isFloat } from "../core/dtype.ts";
+import { floatX } from "../core/config.ts";
 
 /** Whether x is NaN (the op); false for integers and bool. */
 export const isnanOp = defineElemwise({
@@ -96,6 +100,8 @@ function closeOptions(where: string, options: IsCloseOptions | undefined): Requi
   return { rtol, atol, equalNan: o.equalNan ?? false };
 }
 
+const toFloat = (v: Variable) => (isFloat(v.dtype) ? v : cast(v, floatX()));
+
 /**
  * Whether `a` and `b` are close elementwise (bool, broadcast): |a - b| <= atol + rtol·|b|
  * for finite values (asymmetric in b, as NumPy's), equal infinities are close, and NaN is
@@ -112,7 +118,8 @@ function closeOptions(where: string, options: IsCloseOptions | undefined): Requi
  */
 export function isclose(a: TensorLike, b: TensorLike, options?: IsCloseOptions): Variable {
   const { rtol, atol, equalNan } = closeOptions("isclose", options);
-  const x = asTensor(a), y = asTensor(b);
+  // In floats, as NumPy does (it casts b to result_type(b, 1.0)): integer differences would wrap.
+  const x = toFloat(asTensor(a)), y = toFloat(asTensor(b));
   // |a - b| <= inf would hold for a finite a and an infinite b: only finite pairs use the tolerance.
   const finite = not(or(or(isinf(x), isinf(y)), or(isnan(x), isnan(y))));
   const within = le(abs(sub(x, y)), add(atol, mul(rtol, abs(y))));

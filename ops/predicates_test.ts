@@ -78,3 +78,15 @@ Deno.test("isnan and isinf have no gradient (zero) and lower to WGSL (f32 by bit
   assert.equal(isinfOp.scalar!.wgsl!(["a"], "int32", "bool"), "0u");
   assert.equal(isinfOp.scalar!.wgsl!(["a"], "float64", "bool"), undefined);
 });
+
+Deno.test("isclose() of integers compares in floats (no wrapped differences), as NumPy", () => {
+  // np.isclose(np.int32([1, 2147483647, -2147483648]), np.int32([1, -1, 2147483647])) = [True, False, False]
+  const a = T.ivector("a"), b = T.ivector("b");
+  const f = T.function([a, b], T.isclose(a, b));
+  assert.deepEqual(Array.from(f([1, 2147483647, -2147483648], [1, -1, 2147483647]).data), [1, 0, 0]);
+  const x = T.fvector("x");
+  assert.deepEqual(Array.from(T.function([x, a], T.isclose(x, a))([1.0000001, 3], [1, 4]).data), [1, 0]);
+  // np.isclose([True, False], [True, True]) = [True, False]: bools compare as 0 and 1.
+  const p = new T.TensorType("bool", [null]).make("p"), q = new T.TensorType("bool", [null]).make("q");
+  assert.deepEqual(Array.from(T.function([p, q], T.isclose(p, q))([1, 0], [1, 1]).data), [1, 0]);
+});

@@ -42,6 +42,13 @@ Deno.test("JS engine's GEMM-backed rules of inv, det, solve, expm, svd agree wit
   assert.ok(worst(node(detOp, null, m), [a]) < 1e-12);
   assert.ok(worst(node(solveOp, null, m, v), [a, b]) < 1e-12);
   assert.ok(worst(node(expmOp, null, m), [randomMatrix(90, 90, 3)]) < 1e-12);
+  const stack = T.asarray(
+    Float64Array.from([...randomMatrix(70, 70, 7, 2).data, ...randomMatrix(70, 70, 8, 2).data]),
+  )
+    .reshape([2, 70, 70]);
+  const s3 = T.tensor3("s");
+  assert.ok(worst(node(matrixInverseOp, null, s3), [stack]) < 1e-12, "a stack");
+  assert.ok(worst(node(svdOp, { fullMatrices: true }, s3), [stack]) < 1e-10, "a stack");
   for (const fullMatrices of [false, true]) {
     assert.ok(worst(node(svdOp, { fullMatrices }, m), [randomMatrix(120, 70, 4)]) < 1e-10);
     assert.ok(worst(node(svdOp, { fullMatrices }, m), [randomMatrix(40, 75, 5)]) < 1e-10);

@@ -63,7 +63,8 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
   // Sequences.
   const seqs = seqVals.map((v, j) => {
     const spec = p.seqs[j];
-    const rowShape = checks.sequence(j, v.shape, n);
+    // Frozen once: the NDArray of each step's row then shares it instead of copying it.
+    const rowShape = Object.freeze([...checks.sequence(j, v.shape, n)]);
     const [a, b] = rowMap(spec, v.shape[0], n);
     return { v, rowShape, size: rowShape.reduce((x, y) => x * y, 1), a, b, offsets: spec.offsets };
   });
@@ -72,7 +73,7 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
   const states = p.states.map((s, k) => {
     const init = ins[p.initStart + k];
     const L = lagsOf(s);
-    const rowShape = checks.initialState(k, init.shape);
+    const rowShape = Object.freeze([...checks.initialState(k, init.shape)]);
     const size = rowShape.reduce((x, y) => x * y, 1);
     const all = s.keep === "all";
     const buf = new NDArray(init.dtype, [all ? L + n : L, ...rowShape]);

@@ -51,7 +51,7 @@ import {
 } from "../../ops/linalg/nlinalg.ts";
 import { svdOp, svdRule } from "../../ops/linalg/decomp.ts";
 import { expmOp, expmRule } from "../../ops/linalg/expm.ts";
-import type { Matmul } from "../../ops/linalg/kernels.ts";
+import type { Matmul } from "../../ops/linalg/lu_kernel.ts";
 import type { ProductRule } from "../../ops/linalg/util.ts";
 import { gemm, rowMajor } from "./matmul.ts";
 

@@ -1,12 +1,14 @@
 /**
- * gamma, gammaln, psi and trigamma as Hypatia computes them in float64 (ops/gamma.ts):
- * Lanczos' approximation (its coefficients, read from ops/gamma.ts) from 1/2 up, the
- * reflection formula below with sin(πx) reduced exactly, exact factorials for the integers
- * up to 23; psi's and trigamma's recurrences up to 10 unrolled as ten guarded steps, then
- * their asymptotic series. Above 24, gamma takes Lanczos' formula where Hypatia multiplies
- * exact factors down to [23, 24): the two agree to about 1e-14 relative. float32 is computed in
- * float64 and rounded. chi2sf's series and continued fraction run until they
- * converge: one Loop steps every element until each one's own stopping rule holds.
+ * gamma, gammaln, psi, trigamma and chi2sf in float64 by the methods ops/gamma.ts and
+ * ops/chi2sf.ts are built on: Lanczos' approximation (its coefficients, read from
+ * ops/gamma.ts) from 1/2 up, the reflection formula below with sin(πx) reduced exactly, exact
+ * factorials for the integers up to 23; psi's and trigamma's recurrences up to 10 unrolled as
+ * ten guarded steps, then their asymptotic series; chi2sf's series and Lentz fraction in one
+ * Loop that steps each element until its own stopping rule holds. Hypatia refines some
+ * ranges further (a Taylor series next to gammaln's zeros 1 and 2 and psi's root, products of
+ * exact factors for gamma above 24, Loader's prefactor for chi2sf with k/2 >= 10): there the
+ * model keeps the plain forms, within 1e-13 absolute or relative of Hypatia in the tests (and
+ * fewer digits than Hypatia for chi2sf of huge k). float32 is computed in float64 and rounded.
  * @module
  */
 import type { Op } from "../../core/graph.ts";

@@ -11,7 +11,7 @@
 import type { DType } from "../../core/dtype.ts";
 import type { TriangularParams } from "../../ops/linalg/nlinalg.ts";
 import type { QrParams } from "../../ops/linalg/decomp.ts";
-import { PADE13, THETA13 } from "../../ops/linalg/kernels.ts";
+import { PADE13, THETA13 } from "../../ops/linalg/expm.ts";
 import { lengthOf } from "./helpers.ts";
 import { FAR, type NodeRule, oneOutput, type OnnxGraph, type Val } from "./rule.ts";
 

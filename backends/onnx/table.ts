@@ -76,7 +76,7 @@ import { checkAlignedOp } from "../../ops/batched_tensordot.ts";
 import { rebroadcastOp } from "../../ops/broadcast.ts";
 import { checkLabelsOp } from "../../ops/check_labels.ts";
 import { chooseCheckOp } from "../../ops/choose.ts";
-import { chi2sfOp } from "../../ops/gamma.ts";
+import { chi2sfOp } from "../../ops/chi2sf.ts";
 import { gradUndefinedOp } from "../../ops/grad_undefined.ts";
 import { nonzeroOp } from "../../ops/nonzero.ts";
 import { argsortOp, permuteAlongOp, sortOp } from "../../ops/sort.ts";

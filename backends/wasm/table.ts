@@ -70,7 +70,8 @@ import { arccosOp, arcsinOp, arctan2Op, arctanOp } from "../../ops/inverse_trig.
 import { cbrtOp, exp2Op, hypotOp, log10Op, reciprocalOp } from "../../ops/elementary.ts";
 import { isinfOp, isnanOp } from "../../ops/predicates.ts";
 import { erfcinvOp, erfcOp, erfcxOp, erfinvOp } from "../../ops/erf_family.ts";
-import { chi2sfOp, gammalnOp, gammaOp, psiOp, trigammaOp } from "../../ops/gamma.ts";
+import { gammalnOp, gammaOp, psiOp, trigammaOp } from "../../ops/gamma.ts";
+import { chi2sfOp } from "../../ops/chi2sf.ts";
 import { gradUndefinedOp } from "../../ops/grad_undefined.ts";
 import { checkLabelsOp } from "../../ops/check_labels.ts";
 import { roundHalfAwayOp } from "../../ops/rounding.ts";
@@ -79,7 +80,8 @@ import { wasmCumulativeKernel } from "./cumulative.ts";
 import { bin, un, type WasmRule } from "./lower.ts";
 import { wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
 import { wasmReduceKernel } from "./reduce.ts";
-import { vexp, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
+import { vexp, vexp2, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
+import { vcosh, vsinh } from "./vhyperbolic.ts";
 import { vlog, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from "./vlog.ts";
 import { verf } from "./verf.ts";
 import {
@@ -241,20 +243,11 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .decline(printOp, "printing happens on the host: its reference rule prints and passes the value on")
   // Issue 16, elementwise group.
   .register(reciprocalOp, { vector: (w, [a]) => w.k(1).get(a).f("div") })
+  .register(exp2Op, { vector: (w, [a]) => vexp2(w, a), costly: true })
+  .register(sinhOp, { vector: (w, [a]) => vsinh(w, a), costly: true })
+  .register(coshOp, { vector: (w, [a]) => vcosh(w, a), costly: true })
   .decline(
-    [
-      arcsinOp,
-      arccosOp,
-      arctanOp,
-      arctan2Op,
-      sinhOp,
-      coshOp,
-      arcsinhOp,
-      arccoshOp,
-      arctanhOp,
-      cbrtOp,
-      exp2Op,
-    ],
+    [arcsinOp, arccosOp, arctanOp, arctan2Op, arcsinhOp, arccoshOp, arctanhOp, cbrtOp],
     "no vector lowering yet: a group with it runs the JS loop (fdlibm's, within an ulp)",
   )
   .decline([log10Op, hypotOp], "no vector lowering yet: a group with it runs the JS loop")
@@ -288,6 +281,6 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
 // Issue 16, linear algebra and fft (h-linalg).
 wasmTable.decline(
   [matrixInverseOp, detOp, solveOp, solveTriangularOp, choleskyOp, eighOp, eigOp, qrOp, svdOp, expmOp],
-  "factorisations run their JS reference (kernels.ts, O(n³) loops); no SIMD kernel yet (the performance issue)",
+  "factorisations run their JS reference (ops/linalg/*_kernel.ts; the LU, expm and SVD with the JS engine's GEMM); no SIMD kernel yet (the performance issue)",
 );
 wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no SIMD kernel yet");

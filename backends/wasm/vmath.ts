@@ -28,7 +28,8 @@
  * overflow and underflow thresholds), with and without fused multiply-add; the bound
  * vmath_test.ts asserts in brackets:
  * exp f32 1.17 [1.5], f64 1 [2]; expm1 f32 1.53 [2], f64 2 [2]; tanh f32 1.92 [2],
- * f64 3 [3]; sigmoid f32 1.82 [2], f64 2 [2].
+ * f64 3 [3]; sigmoid f32 1.82 [2], f64 2 [2]; exp2 f32 1.15 [1.5], f64 1 [2]. sinh and cosh, built
+ * on exp and expm1, are in vhyperbolic.ts.
  * @module
  */
 import { type LaneInfo, LANES } from "./asm.ts";
@@ -463,6 +464,36 @@ export function vsigmoid(w: VecWriter, x: number): void {
   // numerator: e where x < 0, else 1
   w.select(() => w.get(e), () => w.k(1), () => w.get(x).k(0).f("lt"));
   w.get(e).k(1).f("add", "div");
+}
+
+/**
+ * Push 2^x for the local x: k = round(x) by the magic-number addition, f = x - k (exact,
+ * |f| <= 1/2), e^(f ln 2) by exp's polynomial, scaled by 2^k. Exact at the integers in range.
+ *
+ * @example
+ * ```ts
+ * import { probe, vexp2 } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const exp2 = probe("f64", vexp2);
+ * assert.equal(exp2(10), 1024);
+ * assert.equal(exp2(-1074), 5e-324);
+ * assert.equal(exp2(1024), Infinity);
+ * ```
+ */
+export function vexp2(w: VecWriter, x: number): void {
+  const lane = w.L.s as "f32" | "f64", K = CONSTS[lane], M = MAGIC[lane];
+  const [lo, hi] = lane === "f32" ? [-152, 129] : [-1077, 1025];
+  const xc = clamp(w, x, lo, hi);
+  w.get(xc).k(M).f("add");
+  const t = w.let();
+  w.get(t).ik(lane === "f32" ? 0x4b400000 : 0x4338000000000000n).i("sub");
+  const ki = w.let();
+  w.get(xc).get(t).k(M).f("sub", "sub").k(Math.LN2).f("mul");
+  const r = w.let();
+  if (lane === "f32") w.horner(r, EXP_F32);
+  else w.estrin(r, invFactorials(K.degExp), 2);
+  const p = w.let();
+  scale(w, p, ki);
 }
 
 /**

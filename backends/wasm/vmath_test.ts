@@ -19,11 +19,16 @@ import { absOp, ceilOp, floorOp, roundOp, signOp } from "../../ops/rounding.ts";
 import { sigmoidOp, softplusOp } from "../../ops/sigmoid.ts";
 import { erfOp } from "../../ops/special.ts";
 import { tanhOp } from "../../ops/trig.ts";
+import { coshOp, sinhOp } from "../../ops/hyperbolic.ts";
+import { exp2Op } from "../../ops/elementary.ts";
 import { arena } from "./memory.ts";
 import { VecWriter } from "./vmath.ts";
 import { ERF_REF } from "./testdata/erf_ref.ts";
 
 const UNARY_OPS = [
+  coshOp,
+  exp2Op,
+  sinhOp,
   absOp,
   ceilOp,
   erfOp,
@@ -236,6 +241,32 @@ const CASES: Case[] = [
     ref: Math.log1p,
     inputs: () => [...logUniform(30), ...sample(-1, 1), -1, -1.5, 1e300],
     bound: { f32: 1.5, f64: 1 },
+  },
+  // Issue 16.
+  {
+    name: "exp2",
+    ref: (x) => Math.pow(2, x),
+    inputs: (l) => [
+      ...sample(-160, 130),
+      ...sample(-1100, 1030),
+      ...logUniform(3),
+      ...(l === "f32" ? [128, 127.99, -149, -150, -126.5] : [1024, 1023.999, -1074, -1075, -1022.5]),
+    ],
+    bound: { f32: 1.5, f64: 2 },
+  },
+  {
+    name: "sinh",
+    ref: Math.sinh,
+    inputs:
+      () => [...sample(-90, 90), ...sample(-720, 720), ...sample(-1, 1), ...logUniform(8), 710, 710.4, 711],
+    bound: { f32: 3.5, f64: 4 },
+  },
+  {
+    name: "cosh",
+    ref: Math.cosh,
+    inputs:
+      () => [...sample(-90, 90), ...sample(-720, 720), ...sample(-1, 1), ...logUniform(8), 710, 710.4, 711],
+    bound: { f32: 3.5, f64: 4 },
   },
 ];
 

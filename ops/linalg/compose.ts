@@ -9,7 +9,7 @@ import { HypatiaTypeError, InputError } from "../../core/errors.ts";
 import type { TensorLike, Variable } from "../../core/graph.ts";
 import { bool, checkOptions, num } from "../../core/options.ts";
 import { add, mul, sub } from "../arith.ts";
-import { eye, zeros } from "../alloc.ts";
+import { eye, zeros, zerosLike } from "../alloc.ts";
 import { cast } from "../cast.ts";
 import { gt, neq } from "../compare.ts";
 import { div } from "../div.ts";
@@ -24,7 +24,7 @@ import { reshape } from "../reshape.ts";
 import { shapeI } from "../shape.ts";
 import { svd } from "./decomp.ts";
 import { matrixInverse, solve } from "./nlinalg.ts";
-import { linalgDtype, matrixType, mT } from "./util.ts";
+import { asRow, linalgDtype, matrixType, mm, mT } from "./util.ts";
 
 /**
  * The `n`-th power of a square matrix (NumPy's `matrix_power`) by repeated squaring:
@@ -42,12 +42,15 @@ export function matrixPower(a: TensorLike, n: number): Variable {
   const x = asTensor(a);
   matrixType("matrixPower", x, true);
   if (!Number.isInteger(n)) throw new InputError(`matrixPower: the exponent must be an integer, got ${n}`);
-  if (n === 0) return eye(shapeI(x, 0), undefined, 0, x.dtype === "bool" ? "int64" : x.dtype);
+  if (n === 0) { // the identity, once per matrix of a stack
+    const id = eye(shapeI(x, x.ndim - 1), undefined, 0, x.dtype === "bool" ? "int64" : x.dtype);
+    return x.ndim === 2 ? id : add(zerosLike(x, id.dtype), id);
+  }
   let base = n < 0 ? matrixInverse(x) : x, result: Variable | undefined;
   for (let k = Math.abs(n);; k >>= 1) {
-    if (k & 1) result = result ? dot(result, base) : base;
+    if (k & 1) result = result ? mm(result, base) : base;
     if (k <= 1) break;
-    base = dot(base, base);
+    base = mm(base, base);
   }
   return result!;
 }
@@ -112,7 +115,7 @@ export interface NormOptions {
  * any number p, ±Infinity for the largest/smallest |x|, 0 for the count of non-zeros).
  * Two axes (or a matrix): "fro" (default), "nuc" (sum of singular values), 1/-1 (max/min
  * column sum of |x|), Infinity/-Infinity (max/min row sum), 2/-2 (largest/smallest
- * singular value; "nuc" and ±2 need a matrix input).
+ * singular value). With two axes, every other axis is a batch axis.
  *
  * @example
  * ```ts
@@ -183,12 +186,17 @@ function matrixNorm(v: Variable, ord: NormOrd, [r, c]: [number, number], keepdim
     return keepdims ? pick : sum(pick, [r, c]);
   }
   if (ord === 2 || ord === -2 || ord === "nuc") {
-    if (v.ndim !== 2) {
-      throw new InputError(`norm: ord ${ord} needs a matrix input (2-d), got ${v.describe()}`);
-    }
-    const s = svd(r < c ? v : mT(v), { computeUv: false }) as Variable;
-    const res = ord === "nuc" ? sum(s) : ord === 2 ? max(s) : min(s);
-    return keepdims ? dimshuffle(res, "x", "x") : res;
+    // The singular values of the matrices on axes (r, c): those axes moved last, a stack for svd.
+    const others = [...Array(v.ndim).keys()].filter((d) => d !== r && d !== c);
+    const s = svd(dimshuffle(v, ...others, r, c), { computeUv: false }) as Variable, last = s.ndim - 1;
+    const res = ord === "nuc" ? sum(s, last) : ord === 2 ? max(s, last) : min(s, last);
+    if (!keepdims) return res;
+    // Put length-1 axes back where r and c were.
+    let k = 0;
+    return dimshuffle(
+      res,
+      ...[...Array(v.ndim).keys()].map((d) => (d === r || d === c ? "x" as const : k++)),
+    );
   }
   throw new InputError(`norm: invalid ord ${ord} for a matrix norm (use "fro", "nuc", ±1, ±2 or ±Infinity)`);
 }
@@ -217,12 +225,14 @@ export function pinv(a: TensorLike, options: PinvOptions = {}): Variable {
   const x = asTensor(a);
   matrixType("pinv", x, false);
   const [u, s, vt] = svd(x, { fullMatrices: false }) as Variable[];
-  // The largest singular value, 0 for an empty matrix (singular values are ≥ 0, so the extra 0 changes nothing).
-  const largest = max(concatenate([s, zeros([1], s.dtype)]));
+  // The largest singular value of each matrix, 0 for an empty one (singular values are ≥ 0,
+  // so the extra 0 changes nothing).
+  const last = s.ndim - 1, lead = [...Array(last).keys()].map((d) => shapeI(s, d));
+  const largest = max(concatenate([s, zeros([...lead, 1], s.dtype)], last), last, { keepdims: true });
   const keep = cast(gt(s, mul(options.rcond ?? 1e-15, largest)), s.dtype);
   // keep / s where kept, 0 elsewhere, without dividing by a zero singular value.
   const sInv = div(keep, add(s, sub(1, keep)));
-  return dot(mul(mT(vt), dimshuffle(sInv, "x", 0)), mT(u));
+  return mm(mul(mT(vt), asRow(sInv)), mT(u));
 }
 
 /** Static or symbolic product of the lengths of `x`'s axes in [from, to). */

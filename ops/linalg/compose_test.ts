@@ -9,7 +9,7 @@ Deno.test("expm: SciPy's values, with and without scaling and squaring; 0×0", (
   close(run(T.expm, A)[0], REF.expm_A, 1e-12, "expm(A)");
   close(run(T.expm, E)[0], REF.expm_E, 1e-11, "expm(E), ‖E‖₁ past θ13");
   assert.deepEqual(run(T.expm, T.asarray([], { shape: [0, 0] }))[0], []);
-  assert.throws(() => run(T.expm, [[1, 2, 3]]), /square matrix, got shape \(1, 3\)/);
+  assert.throws(() => run(T.expm, [[1, 2, 3]]), /square matrix \(or a stack of them\), got shape \(1, 3\)/);
 });
 
 Deno.test("matrixPower, matrixDot, kron: NumPy's values", () => {

@@ -7,34 +7,38 @@
  * singular values, full-rank tall (m ≥ n) QR.
  * @module
  */
-import { HypatiaTypeError } from "../../core/errors.ts";
 import { asTensor } from "../../core/constant.ts";
 import { defineOp, type Op, type TensorLike, TensorType, type Variable } from "../../core/graph.ts";
 import { bool, checkOptions, oneOf } from "../../core/options.ts";
 import { add, mul, sub } from "../arith.ts";
 import { div } from "../div.ts";
-import { dimshuffle } from "../dimshuffle.ts";
-import { dot } from "../dot.ts";
 import { shapeI } from "../shape.ts";
 import { slice } from "../subtensor.ts";
-import * as K from "./kernels.ts";
+import * as K from "./lu_kernel.ts";
+import * as O from "./orthogonal_kernel.ts";
 import { solveTriangularOp } from "./nlinalg.ts";
 import {
+  asColumn,
+  asRow,
   diagMatrix,
+  eachMatrix,
   eyeLike,
+  leadingType,
   linalgDtype,
   lowerGrad,
   matrixOf,
   matrixType,
+  mm,
   mT,
   type ProductRule,
   squareOrder,
+  stackOf,
   tril,
 } from "./util.ts";
 
 /** F with F[i, j] = 1 / (e[j] - e[i]) off the diagonal and 0 on it. */
 function gapMatrix(e: Variable): Variable {
-  const d = sub(dimshuffle(e, "x", 0), dimshuffle(e, 0, "x"));
+  const d = sub(asRow(e), asColumn(e));
   const i = eyeLike(d);
   return div(sub(1, i), add(d, i));
 }
@@ -44,19 +48,26 @@ export const eighOp: Op<null> = defineOp<null>({
   name: "eigh",
   inferType([a]) {
     const [n, m] = matrixType("eigh", a, true);
-    const d = n ?? m, dtype = linalgDtype("eigh", a);
-    return [new TensorType(dtype, [d]), new TensorType(dtype, [d, d])];
+    const d = n ?? m, dtype = linalgDtype("eigh", a), lead = leadingType(a);
+    return [new TensorType(dtype, [...lead, d]), new TensorType(dtype, [...lead, d, d])];
   },
   perform([a], _p, node) {
-    const n = squareOrder(node, a), { w, v } = K.symEig(a.data, n);
-    return [matrixOf(node, 0, [n], w), matrixOf(node, 1, [n, n], v)];
+    const n = squareOrder(node, a),
+      st = stackOf(a),
+      w = new Float64Array(st.count * n),
+      v = new Float64Array(a.size);
+    eachMatrix(st, [w, v], (m) => {
+      const r = O.symEig(m, n);
+      return [r.w, r.v];
+    });
+    return [matrixOf(node, 0, [...st.lead, n], w), matrixOf(node, 1, a.shape, v)];
   },
   // A = V diag(w) Vᵀ: S = V (diag(gw) + F ∘ (Vᵀ gV)) Vᵀ, F[i, j] = 1 / (w[j] - w[i]);
   // A's lower triangle is read, so it gets lowerGrad(S).
   vjp: (node, [gw, gv]) => {
     const [w, v] = node.outputs;
-    const inner = add(diagMatrix(gw), mul(gapMatrix(w), dot(mT(v), gv)));
-    return [lowerGrad(dot(dot(v, inner), mT(v)))];
+    const inner = add(diagMatrix(gw), mul(gapMatrix(w), mm(mT(v), gv)));
+    return [lowerGrad(mm(mm(v, inner), mT(v)))];
   },
   format: ([a]) => `eigh(${a})`,
 });
@@ -72,21 +83,25 @@ export const qrOp: Op<QrParams> = defineOp<QrParams>({
   inferType([a], { complete }) {
     const [m, n] = matrixType("qr", a, false);
     const k = complete ? m : (m !== null && n !== null ? Math.min(m, n) : null);
-    const dtype = linalgDtype("qr", a);
-    return [new TensorType(dtype, [m, k]), new TensorType(dtype, [k, n])];
+    const dtype = linalgDtype("qr", a), lead = leadingType(a);
+    return [new TensorType(dtype, [...lead, m, k]), new TensorType(dtype, [...lead, k, n])];
   },
   perform([a], { complete }, node) {
-    const [m, n] = a.shape, k = complete ? m : Math.min(m, n);
-    const { q, r } = K.qr(a.data, m, n, complete);
-    return [matrixOf(node, 0, [m, k], q), matrixOf(node, 1, [k, n], r)];
+    const st = stackOf(a), { r: m, c: n } = st, k = complete ? m : Math.min(m, n);
+    const q = new Float64Array(st.count * m * k), r = new Float64Array(st.count * k * n);
+    eachMatrix(st, [q, r], (x) => {
+      const f = O.qr(x, m, n, complete);
+      return [f.q, f.r];
+    });
+    return [matrixOf(node, 0, [...st.lead, m, k], q), matrixOf(node, 1, [...st.lead, k, n], r)];
   },
   // For m ≥ n and full rank: M = R gRᵀ - gQᵀ Q, gA = (gQ + Q copyltu(M)) R⁻ᵀ, where
   // copyltu copies the lower triangle to the upper.
   vjp: (node, [gq, gr]) => {
     const [q, r] = node.outputs;
-    const m = sub(dot(r, mT(gr)), dot(mT(gq), q));
+    const m = sub(mm(r, mT(gr)), mm(mT(gq), q));
     const copyltu = add(tril(m), mT(tril(m, -1)));
-    const b = add(gq, dot(q, copyltu));
+    const b = add(gq, mm(q, copyltu));
     // X R⁻ᵀ = (R⁻¹ Xᵀ)ᵀ
     return [mT(solveTriangularOp.apply1([r, mT(b)], { lower: false, unitDiagonal: false }))];
   },
@@ -98,17 +113,23 @@ export interface SvdParams {
   fullMatrices: boolean;
 }
 
-/** The SVD by preconditioned one-sided Jacobi, its products by `mm`; full or thin by the node's params. */
-export const svdRule: ProductRule = ([a], node, mm) => {
+/** The SVD by preconditioned one-sided Jacobi, its products by `product`; full or thin by the node's params. */
+export const svdRule: ProductRule = ([a], node, product) => {
   const { fullMatrices } = node.params as SvdParams;
-  const [m, n] = a.shape, k = Math.min(m, n);
-  const { u, s, vt } = K.svd(a.data, m, n, mm);
-  if (!fullMatrices) {
-    return [matrixOf(node, 0, [m, k], u), matrixOf(node, 1, [k], s), matrixOf(node, 2, [k, n], vt)];
-  }
-  const uf = K.completeBasis(u, m, k),
-    vf = K.transposed(K.completeBasis(K.transposed(vt, k, n), n, k), n, n);
-  return [matrixOf(node, 0, [m, m], uf), matrixOf(node, 1, [k], s), matrixOf(node, 2, [n, n], vf)];
+  const st = stackOf(a), { r: m, c: n, lead } = st, k = Math.min(m, n);
+  const [uc, vr] = fullMatrices ? [m, n] : [k, k];
+  const us = new Float64Array(st.count * m * uc), ss = new Float64Array(st.count * k);
+  const vts = new Float64Array(st.count * vr * n);
+  eachMatrix(st, [us, ss, vts], (x) => {
+    const { u, s, vt } = O.svd(x, m, n, product);
+    if (!fullMatrices) return [u, s, vt];
+    return [O.completeBasis(u, m, k), s, K.transposed(O.completeBasis(K.transposed(vt, k, n), n, k), n, n)];
+  });
+  return [
+    matrixOf(node, 0, [...lead, m, uc], us),
+    matrixOf(node, 1, [...lead, k], ss),
+    matrixOf(node, 2, [...lead, vr, n], vts),
+  ];
 };
 
 /** svd: A = U diag(s) Vt, s descending, by one-sided Jacobi. */
@@ -117,11 +138,11 @@ export const svdOp: Op<SvdParams> = defineOp<SvdParams>({
   inferType([a], { fullMatrices }) {
     const [m, n] = matrixType("svd", a, false);
     const k = m !== null && n !== null ? Math.min(m, n) : null;
-    const dtype = linalgDtype("svd", a);
+    const dtype = linalgDtype("svd", a), lead = leadingType(a);
     return [
-      new TensorType(dtype, [m, fullMatrices ? m : k]),
-      new TensorType(dtype, [k]),
-      new TensorType(dtype, [fullMatrices ? n : k, n]),
+      new TensorType(dtype, [...lead, m, fullMatrices ? m : k]),
+      new TensorType(dtype, [...lead, k]),
+      new TensorType(dtype, [...lead, fullMatrices ? n : k, n]),
     ];
   },
   perform: (xs, _p, node) => svdRule(xs, node, K.matmul),
@@ -130,17 +151,17 @@ export const svdOp: Op<SvdParams> = defineOp<SvdParams>({
   vjp: (node, [gu, gs, gvt]) => {
     let [u, s, vt] = node.outputs;
     if ((node.params as SvdParams).fullMatrices) {
-      const k = shapeI(s, 0);
+      const k = shapeI(s, s.ndim - 1), lead = Array(s.ndim - 1).fill(null);
       [u, gu, vt, gvt] = [
-        slice(u, null, [0, k]),
-        slice(gu, null, [0, k]),
-        slice(vt, [0, k]),
-        slice(gvt, [0, k]),
+        slice(u, ...lead, null, [0, k]),
+        slice(gu, ...lead, null, [0, k]),
+        slice(vt, ...lead, [0, k]),
+        slice(gvt, ...lead, [0, k]),
       ];
     }
     const v = mT(vt), gv = mT(gvt), s2 = mul(s, s);
-    const f = gapMatrix(s2), sRow = dimshuffle(s, "x", 0), sCol = dimshuffle(s, 0, "x");
-    const ut = dot(mT(u), gu), vtgv = dot(vt, gv);
+    const f = gapMatrix(s2), sRow = asRow(s), sCol = asColumn(s);
+    const ut = mm(mT(u), gu), vtgv = mm(vt, gv);
     // (F ∘ (UᵀgU - gUᵀU)) S + diag(gs) + S (F ∘ (VᵀgV - gVᵀV))
     const core = add(
       mul(mul(f, sub(ut, mT(ut))), sRow),
@@ -149,17 +170,18 @@ export const svdOp: Op<SvdParams> = defineOp<SvdParams>({
     );
     const inv = div(1, s);
     // (I - U Uᵀ) gU S⁻¹ Vᵀ + U S⁻¹ gVᵀ (I - V Vᵀ)
-    const uPart = mul(sub(gu, dot(u, ut)), dimshuffle(inv, "x", 0));
-    const vPart = mul(dimshuffle(inv, 0, "x"), sub(gvt, dot(dot(gvt, v), vt)));
-    return [add(dot(dot(u, core), vt), dot(uPart, vt), dot(u, vPart))];
+    const uPart = mul(sub(gu, mm(u, ut)), asRow(inv));
+    const vPart = mul(asColumn(inv), sub(gvt, mm(mm(gvt, v), vt)));
+    return [add(mm(mm(u, core), vt), mm(uPart, vt), mm(u, vPart))];
   },
   format: ([a], { fullMatrices }) => `svd(${a}, full_matrices=${fullMatrices})`,
 });
 
 /**
  * Eigenvalues (ascending) and eigenvectors (the columns of the second output) of a real
- * symmetric matrix, as NumPy's `eigh` with UPLO="L": only the lower triangle is read.
- * Computed by cyclic Jacobi rotations. The gradient assumes distinct eigenvalues (it
+ * symmetric matrix or of each of a stack, as NumPy's `eigh` with UPLO="L": only the lower
+ * triangle is read. Computed by Householder tridiagonalisation and the implicit QL
+ * algorithm (EISPACK's tred2/tql2). The gradient assumes distinct eigenvalues (it
  * is not defined at repeated ones; the eigenvectors' signs are not unique either, so
  * differentiate sign-invariant expressions of them).
  *
@@ -251,7 +273,6 @@ export function svd(a: TensorLike, options: SvdOptions = {}): [Variable, Variabl
   checkOptions("svd", options, { fullMatrices: bool, computeUv: bool });
   const computeUv = options.computeUv ?? true;
   const x = asTensor(a);
-  if (x.ndim !== 2) throw new HypatiaTypeError(`svd: input must be a matrix (2-d), got ${x.describe()}`);
   const [u, s, vt] = svdOp.make([x], { fullMatrices: computeUv && (options.fullMatrices ?? true) }).outputs;
   return computeUv ? [u, s, vt] : s;
 }

@@ -5,7 +5,7 @@
  * arithmetic. Complex values are kept as (real, imaginary) pairs.
  * @module
  */
-import { luFactor } from "./kernels.ts";
+import { luFactor } from "./lu_kernel.ts";
 
 /** Eigenvalues (re, im) in the order the QR iteration leaves them on the diagonal, or null if it did not converge. */
 export function eigenvalues(a: ArrayLike<number>, n: number): { re: Float64Array; im: Float64Array } | null {

@@ -52,7 +52,10 @@ Deno.test("eig: types, bad input, no gradient", () => {
   const [w, v] = T.eig(a);
   assert.equal(w.dtype, "float32");
   assert.equal(v.ndim, 3);
-  assert.throws(() => run((x) => T.eig(x), [[1, 2, 3], [4, 5, 6]]), /square matrix, got shape \(2, 3\)/);
+  assert.throws(
+    () => run((x) => T.eig(x), [[1, 2, 3], [4, 5, 6]]),
+    /square matrix \(or a stack of them\), got shape \(2, 3\)/,
+  );
   const [wn] = run((x) => T.eig(x), [[NaN, 1], [0, 1]]) as [number[][]];
   assert.ok(wn.flat().every(Number.isNaN));
   const d = T.dmatrix("d");

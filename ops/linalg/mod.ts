@@ -1,6 +1,7 @@
 /**
  * Linear algebra (Theano's nlinalg and slinalg): the factorisation ops and the functions
- * composed from them. Matrices are 2-d.
+ * composed from them. The factorisations, matrixInverse, det, solve, expm, pinv and
+ * matrixPower also take stacks of matrices (..., m, n), one result per matrix, as NumPy.
  * @module
  */
 export {

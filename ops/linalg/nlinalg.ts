@@ -1,6 +1,6 @@
 /**
  * The LU and Cholesky family: matrixInverse, det, solve, cholesky and the triangular
- * solves, on matrices (2-d). Their reference rules are the routines of kernels.ts; their
+ * solves, on matrices and stacks of them (..., n, n). Their reference rules are the routines of lu_kernel.ts; their
  * gradients are the matrix-calculus rules, built from graph ops.
  * @module
  */
@@ -15,40 +15,52 @@ import {
   type Variable,
 } from "../../core/graph.ts";
 import { asTensor } from "../../core/constant.ts";
-import { NDArray } from "../../core/ndarray.ts";
+import type { NDArray } from "../../core/ndarray.ts";
 import { bool, checkOptions } from "../../core/options.ts";
 import { add, mul, neg } from "../arith.ts";
-import { dot, outer } from "../dot.ts";
-import * as K from "./kernels.ts";
+import { dot } from "../dot.ts";
+import * as K from "./lu_kernel.ts";
 import {
+  asColumn,
+  asRow,
+  eachMatrix,
   eyeLike,
+  leadingType,
   linalgDtype,
   lowerGrad,
   matrixOf,
   matrixType,
+  mm,
   mT,
   type ProductRule,
   squareOrder,
+  type Stack,
+  stackOf,
   tril,
 } from "./util.ts";
 
-/** A square-matrix-to-square-matrix op's inferType. */
+/** A square-matrix-to-square-matrix op's inferType (stacks keep their leading axes). */
 const squareMap = (name: string) => ([x]: readonly Variable[]) => {
   const [n, m] = matrixType(name, x, true);
   const d = n ?? m;
-  return [new TensorType(linalgDtype(name, x), [d, d])];
+  return [new TensorType(linalgDtype(name, x), [...leadingType(x), d, d])];
 };
 
-/** The LinAlgError NumPy raises for a singular matrix, naming the node and the pivot. */
-function singular(node: Apply, what: string, at: number): never {
-  throw new InputError(`${node.where()}: ${what} is singular (LinAlgError: zero pivot at row ${at})`);
+/** The LinAlgError NumPy raises for a singular matrix, naming the node, the matrix of a stack and the pivot. */
+function singular(node: Apply, what: string, s: Stack, i: number, at: number): never {
+  const which = s.count > 1 || s.lead.length ? ` (matrix ${i} of the stack)` : "";
+  throw new InputError(`${node.where()}: ${what}${which} is singular (LinAlgError: zero pivot at row ${at})`);
 }
 
-/** A⁻¹ by LU with partial pivoting, the LU's trailing updates by `mm`. */
-export const inverseRule: ProductRule = ([a], node, mm) => {
-  const n = squareOrder(node, a), f = K.luFactor(a.data, n, mm);
-  if (f.singularAt >= 0) singular(node, `matrix of shape (${n}, ${n})`, f.singularAt);
-  return [matrixOf(node, 0, [n, n], K.luInverse(f, n, mm))];
+/** A⁻¹ by LU with partial pivoting, the LU's trailing updates by `product`; each matrix of a stack. */
+export const inverseRule: ProductRule = ([a], node, product) => {
+  const n = squareOrder(node, a), s = stackOf(a), out = new Float64Array(a.size);
+  eachMatrix(s, [out], (m, i) => {
+    const f = K.luFactor(m, n, product);
+    if (f.singularAt >= 0) singular(node, `matrix of shape (${a.shape.join(", ")})`, s, i, f.singularAt);
+    return [K.luInverse(f, n, product)];
+  });
+  return [matrixOf(node, 0, a.shape, out)];
 };
 
 /** matrixInverse: A⁻¹ by LU with partial pivoting. */
@@ -59,17 +71,16 @@ export const matrixInverseOp: Op<null> = defineOp<null>({
   // Y = A⁻¹: dA = -Yᵀ gY Yᵀ.
   vjp: (node, [g]) => {
     const yt = mT(node.outputs[0]);
-    return [neg(dot(dot(yt, g), yt))];
+    return [neg(mm(mm(yt, g), yt))];
   },
   format: ([a]) => `matrix_inverse(${a})`,
 });
 
-/** The determinant from the LU factorisation. */
-export const detRule: ProductRule = ([a], node, mm) => {
-  const n = squareOrder(node, a);
-  const out = new NDArray(node.outputs[0].dtype, []);
-  out.data[0] = K.luDet(K.luFactor(a.data, n, mm), n);
-  return [out];
+/** The determinant from the LU factorisation; each matrix of a stack. */
+export const detRule: ProductRule = ([a], node, product) => {
+  const n = squareOrder(node, a), s = stackOf(a), out = new Float64Array(s.count);
+  eachMatrix(s, [out], (m) => [[K.luDet(K.luFactor(m, n, product), n)]]);
+  return [matrixOf(node, 0, s.lead, out)];
 };
 
 /** det: the determinant, from the LU factorisation. */
@@ -77,22 +88,31 @@ export const detOp: Op<null> = defineOp<null>({
   name: "det",
   inferType([a]) {
     matrixType("det", a, true);
-    return [new TensorType(linalgDtype("det", a), [])];
+    return [new TensorType(linalgDtype("det", a), leadingType(a))];
   },
   perform: (xs, _p, node) => detRule(xs, node, K.matmul),
   // d det(A) = det(A) A⁻ᵀ (A nonsingular).
-  vjp: (node, [g]) => [mul(mul(g, node.outputs[0]), mT(matrixInverseOp.apply1([node.inputs[0]], null)))],
+  vjp: (node, [g]) => {
+    const scale = asColumn(asColumn(mul(g, node.outputs[0])));
+    return [mul(scale, mT(matrixInverseOp.apply1([node.inputs[0]], null)))];
+  },
   format: ([a]) => `det(${a})`,
 });
+
+/** Whether `b` of `solve(a, b)` holds vectors (..., n) rather than matrices (..., n, k): NumPy 1's rule. */
+const vectorRhs = (aNdim: number, bNdim: number) => bNdim === aNdim - 1;
 
 /** The type of x in a x = b: b's shape, the float dtype of both. */
 function solveType(name: string, a: Variable, b: Variable): TensorType[] {
   const [n] = matrixType(name, a, true, "a");
-  if (b.ndim !== 1 && b.ndim !== 2) {
-    throw new HypatiaTypeError(`${name}: b must be a vector or a matrix, got ${b.describe()}`);
+  if (b.ndim !== a.ndim && b.ndim !== a.ndim - 1) {
+    throw new HypatiaTypeError(
+      `${name}: b must have the rank of a (matrices of right-hand sides) or one less (vectors), got a ` +
+        `${a.describe()} and b ${b.describe()}`,
+    );
   }
   linalgDtype(name, b);
-  const bn = b.type.shape[0];
+  const bn = b.type.shape[vectorRhs(a.ndim, b.ndim) ? b.ndim - 1 : b.ndim - 2];
   if (n !== null && bn !== null && n !== bn) {
     throw new ShapeError(`${name}: a has ${n} rows but b has ${bn} (static shapes)`);
   }
@@ -100,20 +120,32 @@ function solveType(name: string, a: Variable, b: Variable): TensorType[] {
   return [new TensorType(dtype, b.type.shape)];
 }
 
-/** x with A x = b by LU, the LU's trailing updates by `mm`. */
-export const solveRule: ProductRule = ([a, b], node, mm) => {
-  const n = squareOrder(node, a, "a");
-  if (b.shape[0] !== n) {
+/** The stacks of a and b in a x = b, checked against each other; b's matrices are n×k (k = 1 for vectors). */
+function solveStacks(node: Apply, a: NDArray, b: NDArray): [Stack, Stack] {
+  const n = squareOrder(node, a, "a"), sa = stackOf(a), sb = stackOf(b, vectorRhs(a.ndim, b.ndim));
+  if (sb.r !== n || sb.lead.join() !== sa.lead.join()) {
     throw new ShapeError(
       `${node.where()}: a has shape (${a.shape.join(", ")}) but b has shape (${b.shape.join(", ")}): ` +
-        `b needs ${n} rows`,
+        `b needs ${n} rows` + (sa.lead.length ? ` and the leading shape (${sa.lead.join(", ")})` : ""),
     );
   }
-  const f = K.luFactor(a.data, n, mm);
-  if (f.singularAt >= 0) singular(node, `a (shape (${n}, ${n}))`, f.singularAt);
-  const m = b.ndim === 1 ? 1 : b.shape[1];
-  return [matrixOf(node, 0, [...b.shape], K.luSolve(f, n, b.data, m, mm))];
+  return [sa, sb];
+}
+
+/** x with A x = b by LU, the LU's trailing updates by `product`; each matrix of a stack. */
+export const solveRule: ProductRule = ([a, b], node, product) => {
+  const [sa, sb] = solveStacks(node, a, b), n = sa.r, out = new Float64Array(b.size);
+  eachMatrix(sa, [out], (m, i) => {
+    const f = K.luFactor(m, n, product);
+    if (f.singularAt >= 0) singular(node, `a (shape (${a.shape.join(", ")}))`, sa, i, f.singularAt);
+    return [K.luSolve(f, n, sb.at(i), sb.c, product)];
+  });
+  return [matrixOf(node, 0, b.shape, out)];
 };
+
+/** gb xᵀ for vectors (an outer product per stack entry) or matrices. */
+const outerOrProduct = (gb: Variable, x: Variable, vector: boolean) =>
+  vector ? mul(asColumn(gb), asRow(x)) : mm(gb, mT(x));
 
 /** solve(A, b): x with A x = b, b a vector or a matrix of right-hand sides. */
 export const solveOp: Op<null> = defineOp<null>({
@@ -124,7 +156,7 @@ export const solveOp: Op<null> = defineOp<null>({
   vjp: (node, [g]) => {
     const [a] = node.inputs, x = node.outputs[0];
     const gb = solveOp.apply1([mT(a), g], null);
-    return [neg(x.ndim === 1 ? outer(gb, x) : dot(gb, mT(x))), gb];
+    return [neg(outerOrProduct(gb, x, vectorRhs(a.ndim, x.ndim))), gb];
   },
   rewrites: [{
     // solve(inv(A), b) = A b: a product instead of two factorisations.
@@ -132,7 +164,7 @@ export const solveOp: Op<null> = defineOp<null>({
     stage: "canonicalize",
     apply: (node) => {
       const [ai, b] = node.inputs;
-      if (ai.owner?.op !== matrixInverseOp) return null;
+      if (ai.owner?.op !== matrixInverseOp || ai.ndim !== 2) return null;
       const r = dot(ai.owner.inputs[0], b);
       return r.type.equals(node.outputs[0].type) ? [r] : null;
     },
@@ -151,22 +183,19 @@ export const solveTriangularOp: Op<TriangularParams> = defineOp<TriangularParams
   name: "solve_triangular",
   inferType: ([a, b], { lower }) => solveType(lower ? "solveLowerTriangular" : "solveUpperTriangular", a, b),
   perform([a, b], { lower, unitDiagonal }, node) {
-    const n = squareOrder(node, a, "a");
-    if (b.shape[0] !== n) {
-      throw new ShapeError(
-        `${node.where()}: a has shape (${a.shape.join(", ")}) but b has shape (${b.shape.join(", ")})`,
-      );
-    }
-    const m = b.ndim === 1 ? 1 : b.shape[1];
-    const x = K.triSolve(a.data, n, b.data, m, lower, unitDiagonal);
-    if (typeof x === "number") singular(node, `triangular a (shape (${n}, ${n}))`, x);
-    return [matrixOf(node, 0, [...b.shape], x)];
+    const [sa, sb] = solveStacks(node, a, b), n = sa.r, out = new Float64Array(b.size);
+    eachMatrix(sa, [out], (m, i) => {
+      const x = K.triSolve(m, n, sb.at(i), sb.c, lower, unitDiagonal);
+      if (typeof x === "number") singular(node, `triangular a (shape (${a.shape.join(", ")}))`, sa, i, x);
+      return [x];
+    });
+    return [matrixOf(node, 0, b.shape, out)];
   },
   // x = T⁻¹ b: gb = T⁻ᵀ g (the other triangle of Tᵀ), gT = -tri(gb xᵀ).
   vjp: (node, [g]) => {
     const [a] = node.inputs, x = node.outputs[0], p = node.params as TriangularParams;
     const gb = solveTriangularOp.apply1([mT(a), g], { ...p, lower: !p.lower });
-    const full = neg(x.ndim === 1 ? outer(gb, x) : dot(gb, mT(x)));
+    const full = neg(outerOrProduct(gb, x, vectorRhs(a.ndim, x.ndim)));
     const tri = p.lower ? tril(full, p.unitDiagonal ? -1 : 0) : mT(tril(mT(full), p.unitDiagonal ? -1 : 0));
     return [tri, gb];
   },
@@ -178,21 +207,25 @@ export const choleskyOp: Op<null> = defineOp<null>({
   name: "cholesky",
   inferType: squareMap("cholesky"),
   perform([a], _p, node) {
-    const n = squareOrder(node, a);
-    const l = K.cholesky(a.data, n);
-    if (typeof l === "number") {
-      throw new InputError(
-        `${node.where()}: matrix of shape (${n}, ${n}) is not positive definite ` +
-          `(LinAlgError: the leading minor of order ${l} is not positive)`,
-      );
-    }
-    return [matrixOf(node, 0, [n, n], l)];
+    const n = squareOrder(node, a), s = stackOf(a), out = new Float64Array(a.size);
+    eachMatrix(s, [out], (m, i) => {
+      const l = K.cholesky(m, n);
+      if (typeof l === "number") {
+        const which = s.count > 1 || s.lead.length ? ` (matrix ${i} of the stack)` : "";
+        throw new InputError(
+          `${node.where()}: matrix of shape (${a.shape.join(", ")})${which} is not positive definite ` +
+            `(LinAlgError: the leading minor of order ${l} is not positive)`,
+        );
+      }
+      return [l];
+    });
+    return [matrixOf(node, 0, a.shape, out)];
   },
   // Murray (2016) / Theano's CholeskyGrad: S = L⁻ᵀ Φ(Lᵀ gL) L⁻¹, Φ = tril with the
   // diagonal halved; A's lower triangle gets tril(S + Sᵀ) - diag(S).
   vjp: (node, [g]) => {
     const l = node.outputs[0];
-    const m = dot(mT(l), g);
+    const m = mm(mT(l), g);
     const phi = add(tril(m, -1), mul(0.5, mul(m, eyeLike(m))));
     const upper = { lower: false, unitDiagonal: false };
     // L⁻ᵀ Φ L⁻¹ = solve(Lᵀ, (solve(Lᵀ, Φᵀ))ᵀ)
@@ -203,7 +236,8 @@ export const choleskyOp: Op<null> = defineOp<null>({
 });
 
 /**
- * The inverse of a square matrix (Theano's `matrix_inverse`, NumPy's `inv`), by LU with
+ * The inverse of a square matrix, or of each of a stack (..., n, n) (Theano's
+ * `matrix_inverse`, NumPy's `inv`), by LU with
  * partial pivoting. A singular matrix raises an InputError naming the zero pivot.
  *
  * @example
@@ -220,7 +254,8 @@ export function matrixInverse(a: TensorLike): Variable {
 }
 
 /**
- * The determinant of a square matrix (from its LU factorisation).
+ * The determinant of a square matrix (from its LU factorisation); a stack (..., n, n)
+ * gives one per matrix.
  *
  * @example
  * ```ts
@@ -237,9 +272,11 @@ export function det(a: TensorLike): Variable {
 
 /**
  * The solution x of `a x = b` for a square `a` and a vector or matrix `b` (NumPy's and
- * SciPy's `solve`; Theano's `solve` with the default "general" structure). A singular
- * `a` raises an InputError (NumPy's LinAlgError). The compiler rewrites
- * `solve(matrixInverse(a), b)` into `dot(a, b)`.
+ * SciPy's `solve`; Theano's `solve` with the default "general" structure). For a stack
+ * `a` (..., n, n), `b` has the same leading shape and holds vectors (..., n) when it has
+ * one axis less than `a` (NumPy 1's rule), else matrices (..., n, k); leading shapes do
+ * not broadcast. A singular `a` raises an InputError (NumPy's LinAlgError). The compiler
+ * rewrites `solve(matrixInverse(a), b)` into `dot(a, b)` for a matrix `a`.
  *
  * @example
  * ```ts

@@ -86,6 +86,21 @@ for name, M in [("G", G), ("rot", np.array([[0.0, -1.0], [1.0, 0.0]])), ("upper"
     eigs[name] = {"a": M.tolist(), "w": np.stack([w.real, w.imag], -1).tolist(),
                   "v": np.stack([v.real, v.imag], -1).tolist()}
 out["eig"] = eigs
+# Stacks of matrices (NumPy 1's rule for solve: b with one axis less than a holds vectors).
+SA = rng.normal(size=(2, 3, 3)) + 2 * np.eye(3)
+Sb = rng.normal(size=(2, 3))
+SS = SA @ np.swapaxes(SA, -1, -2) + np.eye(3)
+SW = rng.normal(size=(2, 4, 3))
+out["stack"] = {
+    "a": SA.tolist(), "b": Sb.tolist(), "s": SS.tolist(), "w": SW.tolist(),
+    "inv": np.linalg.inv(SA).tolist(), "det": np.linalg.det(SA).tolist(),
+    "solve": np.linalg.solve(SA, Sb).tolist(), "cholesky": np.linalg.cholesky(SS).tolist(),
+    "eigvalsh": np.linalg.eigvalsh(SS).tolist(), "svd_s": np.linalg.svd(SW, compute_uv=False).tolist(),
+    "qr_r": np.linalg.qr(SW)[1].tolist(), "expm": sl.expm(SA).tolist(),
+    "pinv": np.linalg.pinv(SW).tolist(), "mpow": np.linalg.matrix_power(SA, 3).tolist(),
+    "norm2": np.linalg.norm(SW, 2, axis=(1, 2)).tolist(), "nuc21": np.linalg.norm(SW, "nuc", axis=(2, 1)).tolist(),
+    "m2_02": np.linalg.norm(SW, -2, axis=(0, 2), keepdims=True).tolist(),
+}
 print("// Made by ops/linalg/testdata/linalg_gen.py (Debian python3, NumPy 1.24, SciPy 1.10); do not edit.")
 print("// deno-fmt-ignore-file")
 print("export const REF = " + json.dumps(out) + ";")
