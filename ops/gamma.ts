@@ -26,7 +26,7 @@ import { gradUndefined } from "./grad_undefined.ts";
 
 const f32 = (input: string, expr: string) => (input === "float32" ? expr : undefined);
 
-const LANCZOS = [
+export const LANCZOS: readonly number[] = [
   0.99999999999980993,
   676.5203681218851,
   -1259.1392167224028,

@@ -31,8 +31,9 @@ export { sigmoid, sigmoidOp, softplus, softplusOp } from "./sigmoid.ts";
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 
-// erf(x) = x + x·R(x²) on [0, 1]: R in powers of x² - 1/2 (from ops/testdata/erf_gen.py).
-const ERF_SMALL = [
+// erf(x) = x + x·R(x²) on [0, 1]: R in powers of x² - 1/2 (from ops/testdata/erf_gen.py; the ONNX
+// rule, backends/onnx/elemwise.ts, evaluates the same tables).
+export const ERF_SMALL: readonly number[] = [
   -0.0345312613301327,
   -0.2810721780454342,
   0.07940998675593687,
@@ -47,7 +48,7 @@ const ERF_SMALL = [
   -7.795898827002142e-10,
 ];
 // erfc(x)·e^(x²) on [k, k + 1] for k = 1..5, in powers of x - (k + 1/2) (from erf_gen.py).
-const ERFC_SCALED = [[
+export const ERFC_SCALED: readonly (readonly number[])[] = [[
   0.3215854164543175,
   -0.16362291773256005,
   0.0761510398554774,

@@ -77,3 +77,17 @@ Deno.test("scripts/rnn.ts trains an RNN through scan: the loss falls tenfold, sa
   const bunOut = await run(bun, [`${dir}rnn.ts`, ...args]);
   assert.deepEqual([...bunOut.matchAll(/step +\d+ +loss (\S+)/g)].map((m) => Number(m[1])), losses);
 });
+
+Deno.test("scripts/export_onnx.ts: the exported model predicts and trains as Hypatia does in ONNX Runtime, under Deno and Bun", async () => {
+  const args = ["--steps", "20", "--examples", "100"];
+  for (
+    const out of [await deno("export_onnx.ts", ...args), await run(bun, [`${dir}export_onnx.ts`, ...args])]
+  ) {
+    assert.match(out, /ONNX Runtime: 100 of 100 predictions as Hypatia's/, out);
+    const pDiff = Number(/largest probability difference (\S+)/.exec(out)?.[1]);
+    const wDiff = Number(/largest weight difference (\S+)/.exec(out)?.[1]);
+    assert.ok(pDiff < 1e-12 && wDiff < 1e-12, out);
+    const [, ortCost, hypCost] = /cost (\S+) in ONNX Runtime, (\S+) in Hypatia/.exec(out) ?? [];
+    assert.ok(ortCost !== undefined && ortCost === hypCost, out);
+  }
+});

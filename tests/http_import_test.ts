@@ -1,5 +1,5 @@
 /**
- * Every entry (mod.ts, io/mod.ts, expr.ts, plot/mod.ts, progress/mod.ts) loads over HTTP with no import map and no
+ * Every entry (mod.ts, io/mod.ts, expr.ts, plot/mod.ts, progress/mod.ts, onnx/mod.ts) loads over HTTP with no import map and no
  * config, as a user's script would import it from a URL: the core imports nothing, and
  * the optional entries import their npm packages by `npm:` specifiers, which Deno fetches
  * from the npm registry itself.
@@ -96,4 +96,13 @@ for (let i = 1; i <= 4; i++) bar.update(i);
 bar.finish();
 console.log(lines.map((l) => l.split(",")[0]).join("|"));`);
   assert.equal(out, "steps: 50% 2/4 steps|steps: 100% 4/4 steps");
+});
+
+Deno.test("onnx/mod.ts imports over HTTP with no import map and exports a function to ONNX bytes", async () => {
+  const out = await runOverHttp(`import * as T from "$ROOT/mod.ts";
+import { toOnnx } from "$ROOT/onnx/mod.ts";
+const x = T.dvector("x");
+const bytes = toOnnx(T.function([x], T.exp(x)));
+console.log(bytes instanceof Uint8Array && new TextDecoder().decode(bytes).includes("hypatia") ? "model" : bytes.length);`);
+  assert.equal(out, "model");
 });

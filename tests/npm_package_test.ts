@@ -2,7 +2,7 @@
  * The npm build installs and runs: tools/build_npm.ts compiles the package, `npm pack`
  * makes the tarball a user would download, and a scratch Node project (npm install) and
  * a scratch Bun project (bun add) each run a script that compiles a function, uses the
- * `./expr`, `./io` and `./plot` entries, and prints known results. A TypeScript consumer
+ * `./expr`, `./io`, `./plot` and `./onnx` entries, and prints known results. A TypeScript consumer
  * is type checked against the emitted `.d.ts` files without skipLibCheck. The package
  * installs nothing else: the optional entries' npm packages are optional peers, which the
  * projects install beside it.
@@ -30,6 +30,7 @@ const SCRIPT = `import * as T from "hypatia";
 import { expr } from "hypatia/expr";
 import { parseNpy, toNpy } from "hypatia/io";
 import { lineChartSpec, renderSvg } from "hypatia/plot";
+import { toOnnx } from "hypatia/onnx";
 
 const x = T.dvector("x");
 const f = T.function([x], T.grad(T.sum(T.mul(x, x)), x));
@@ -49,17 +50,22 @@ console.log("shared " + w.getValue().item());
 
 const svg = await renderSvg(lineChartSpec([{ name: "w", x: [0, 1], y: [0, 1] }], { xTitle: "step" }));
 console.log("plot " + (svg.startsWith("<svg") && svg.includes("step")));
+
+const model = toOnnx(f); // a ModelProto: field 1 (ir_version, a varint) first
+console.log("onnx " + (model.length > 50 && model[0] === 0x08 && model[1] === 8));
 `;
 
 const CONSUMER_TS = `import * as T from "hypatia";
 import { expr } from "hypatia/expr";
 import { parseNpy, toNpy } from "hypatia/io";
+import { toOnnx } from "hypatia/onnx";
 const x: T.Variable = T.dvector("x");
 const f = T.function([x], T.grad(T.sum(T.mul(x, x)), x));
 const out: T.NDArray = f([1, 2, 3]);
 const y: T.Variable = expr\`1 / (1 + exp(-\${x}))\`;
 const a: T.NDArray = parseNpy(toNpy(T.asarray([1, 2])));
-console.log(out.toString(), y.type.dtype, a.shape);
+const model: Uint8Array = toOnnx(f, { sharedAsInputs: true });
+console.log(out.toString(), y.type.dtype, a.shape, model.length);
 `;
 
 function checkOutput(out: string, runtime: string) {
@@ -71,6 +77,7 @@ function checkOutput(out: string, runtime: string) {
   assert.equal(lines[2], "npy int16 1x3 1,2,3", runtime);
   assert.equal(lines[3], "shared 5", runtime);
   assert.equal(lines[4], "plot true", `${runtime}: an SVG chart with its axis title`);
+  assert.equal(lines[5], "onnx true", `${runtime}: an ONNX ModelProto of IR version 8`);
 }
 
 Deno.test("npm package: builds, packs, installs and runs under Node and Bun; its .d.ts type-check", async () => {
@@ -84,6 +91,7 @@ Deno.test("npm package: builds, packs, installs and runs under Node and Bun; its
       "./io",
       "./plot",
       "./progress",
+      "./onnx",
     ]);
     assert.equal(packageJson.dependencies, undefined, "the package depends on nothing");
     const peers = packageJson.peerDependencies as Record<string, string>;

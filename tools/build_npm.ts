@@ -1,6 +1,6 @@
 /**
  * Builds the npm package into `npm/` (gitignored): the entry points `mod.ts`, `expr.ts`,
- * `io/mod.ts`, `plot/mod.ts` and `progress/mod.ts` compiled by TypeScript's own compiler
+ * `io/mod.ts`, `plot/mod.ts`, `progress/mod.ts` and `onnx/mod.ts` compiled by TypeScript's own compiler
  * (`node_modules/.bin/tsc`) to ES modules with `.d.ts` declarations, plus a generated
  * `package.json` and the README.
  *
@@ -45,6 +45,7 @@ export const ENTRIES: Record<string, string> = {
   "./io": "io/mod.ts",
   "./plot": "plot/mod.ts",
   "./progress": "progress/mod.ts",
+  "./onnx": "onnx/mod.ts",
 };
 
 /**
@@ -282,7 +283,7 @@ if (import.meta.main) {
   if (values.help) {
     console.log(`usage: deno task build:npm [-- --out DIR] [--version X.Y.Z] [--verbose]
 
-Compiles mod.ts, expr.ts, io/mod.ts, plot/mod.ts and progress/mod.ts with node_modules/.bin/tsc into ES modules and
+Compiles mod.ts, expr.ts, io/mod.ts, plot/mod.ts, progress/mod.ts and onnx/mod.ts with node_modules/.bin/tsc into ES modules and
 .d.ts files in npm/ (or DIR) with a package.json named "hypatia". Then: cd npm && npm pack.`);
   } else {
     const r = buildNpm(values);

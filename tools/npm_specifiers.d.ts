@@ -8,6 +8,12 @@ declare module "npm:@viz-js/viz@3.31.0" {
 declare module "npm:mathjs@^15.2.0" {
   export * from "mathjs";
 }
+declare module "npm:onnxruntime-web@1.31.1" {
+  export * from "onnxruntime-web";
+}
+declare module "npm:protobufjs@8.8.1" {
+  export * from "protobufjs";
+}
 declare module "npm:vega-lite@6.4.3" {
   export * from "vega-lite";
 }

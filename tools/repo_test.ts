@@ -13,6 +13,7 @@ import { jsRuns } from "../backends/cpu/table.ts";
 import { wasmTable } from "../backends/wasm/table.ts";
 import { webgpuTable } from "../backends/webgpu/table.ts";
 import { blasTable } from "../backends/blas/table.ts";
+import { onnxTable } from "../backends/onnx/table.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const files = await sourceFiles(root);
@@ -44,9 +45,9 @@ Deno.test("repo: imports point one way (core -> ops -> autodiff -> random -> bac
   assert.deepEqual(wrong, []);
 });
 
-Deno.test("repo: io/ and plot/ build on the library and never on each other; the library never imports them", () => {
+Deno.test("repo: io/, plot/ and onnx/ build on the library and never on each other; the library never imports them", () => {
   const wrong: string[] = [];
-  for (const f of files.filter((f) => /^(io|plot)\//.test(f) && !f.includes("/testdata/"))) {
+  for (const f of files.filter((f) => /^(io|plot|onnx)\//.test(f) && !f.includes("/testdata/"))) {
     const own = f.split("/")[0];
     for (const dep of importsOf(f, texts.get(f)!)) {
       const entry = !dep.includes("/"); // mod.ts, testing.ts: the public API
@@ -116,6 +117,7 @@ Deno.test("repo: every op has a gradient rule, and a rule in every engine's tabl
     if (!covered(blasTable, op)) missing.push(`${where}: not in the blas table (backends/blas/table.ts)`);
     const gpu = op.scalar ? !!op.scalar.wgsl : covered(webgpuTable, op);
     if (!gpu) missing.push(`${where}: no WGSL rule and not in the webgpu table (backends/webgpu/table.ts)`);
+    if (!covered(onnxTable, op)) missing.push(`${where}: not in the ONNX table (backends/onnx/table.ts)`);
   }
   assert.ok(ops.size > 70, `found only ${ops.size} ops`);
   assert.deepEqual(missing, []);

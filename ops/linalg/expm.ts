@@ -24,7 +24,7 @@ import {
 } from "./util.ts";
 
 // Padé 13 coefficients (Higham 2005, "The scaling and squaring method for the matrix exponential revisited").
-const PADE13 = [
+export const PADE13: readonly number[] = [
   64764752532480000,
   32382376266240000,
   7771770303897600,
@@ -40,7 +40,7 @@ const PADE13 = [
   182,
   1,
 ];
-const THETA13 = 5.371920351148152;
+export const THETA13 = 5.371920351148152;
 
 /** exp(A) by Padé 13 scaling and squaring (Higham 2005; the 1-norm picks the scaling). */
 export function padeExpm(a: ArrayLike<number>, n: number, product: Matmul = matmul): Float64Array {
