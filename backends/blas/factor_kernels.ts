@@ -1,0 +1,277 @@
+/**
+ * The BLAS engine's factorisation kernels: matrixInverse, det, solve, solveTriangular,
+ * cholesky, eigh, svd and qr on the library's LAPACK (lapack.ts), in float64 and float32
+ * (`d…`/`s…` routines: float32 works in float32, as NumPy's does), each matrix of a
+ * stack in turn.
+ *
+ * LAPACK is column-major; the kernels hand it the row-major data as it is, which it reads
+ * as the transpose, and pick the routine that makes that free: A⁻¹ is the transpose of
+ * (Aᵀ)⁻¹, so getri's result is already row-major; a solve factors Aᵀ and asks getrs for
+ * the transposed system; A's lower triangle is Aᵀ's upper one for potrf and syevd; gesdd
+ * of Aᵀ = U'SV'ᵀ is A = V'SU'ᵀ, so its V'ᵀ is our U and its U' our Vᵀ, both already
+ * row-major; and QR of A is the LQ of Aᵀ (gelqf + orglq rather than geqrf + orgqr): the
+ * same Householder reflections, so R's signs are NumPy's, with no transposes. Only
+ * eigh's eigenvectors and the right-hand sides of a multi-column solve are transposed.
+ *
+ * Whatever LAPACK does not answer as the reference would goes to `fallback`, the next
+ * engine's kernel, for the whole node: a zero pivot (singular matrix), a matrix that is
+ * not positive definite, a routine that did not converge, a zero on a triangular
+ * diagonal, NaN or ±inf anywhere in the input, an empty matrix, a shape the reference
+ * rejects. The reference then raises its own error (so the message is the same, naming
+ * the same pivot or minor) or, at the edge of rounding, gives its own answer.
+ * @module
+ */
+import { config } from "../../core/config.ts";
+import { type DType, STORAGE } from "../../core/dtype.ts";
+import type { Apply } from "../../core/graph.ts";
+import { NDArray } from "../../core/ndarray.ts";
+import type { QrParams, SvdParams } from "../../ops/linalg/decomp.ts";
+import type { TriangularParams } from "../../ops/linalg/nlinalg.ts";
+import type { FloatArray, Kernel } from "../kernel.ts";
+import { Lapack } from "./lapack.ts";
+import { type Blas, blasStatus } from "./library.ts";
+
+/** How many matrices LAPACK factored, and how many nodes it handed to the next engine (tests read them). */
+export const lapackStats: { matrices: number; handedOn: number } = { matrices: 0, handedOn: 0 };
+
+/** A node's work on LAPACK: its outputs, or undefined for the next engine to run it. */
+type Factorisation = (lp: Lapack, vals: NDArray[], node: Apply, dtype: DType) => NDArray[] | undefined;
+
+/** LAPACK for a node whose inputs and outputs share a float dtype, when the engine is on and has LAPACK. */
+function lapackFor(node: Apply, blas: Blas | undefined = blasStatus().blas): Lapack | undefined {
+  if (!config.blas || !blas?.lapack) return undefined;
+  const dtype = node.outputs[0].dtype;
+  if (dtype !== "float64" && dtype !== "float32") return undefined;
+  if (![...node.inputs, ...node.outputs].every((v) => v.dtype === dtype)) return undefined;
+  return new Lapack(blas.lapack[dtype], (n) => new STORAGE[dtype](n) as FloatArray);
+}
+
+/** The kernel factory of a factorisation: `fallback` itself when LAPACK does not apply. */
+function lapackKernel(work: Factorisation): (node: Apply, fallback: Kernel) => Kernel {
+  return (node, fallback) => {
+    const lp = lapackFor(node);
+    if (!lp) return fallback;
+    const dtype = node.outputs[0].dtype;
+    return (vals, pool) => {
+      const usable = vals.every((v) => v.size > 0 && allFinite(v.data as FloatArray, v.size));
+      const out = usable ? work(lp, vals, node, dtype) : undefined;
+      if (out) return out;
+      lapackStats.handedOn++;
+      return fallback(vals, pool);
+    };
+  };
+}
+
+function allFinite(data: FloatArray, size: number): boolean {
+  for (let i = 0; i < size; i++) if (!Number.isFinite(data[i])) return false;
+  return true;
+}
+
+/** A private copy of x's data (LAPACK works in place; x may be a view of the wasm memory). */
+const copyOf = (x: NDArray): FloatArray => (x.data as FloatArray).slice(0, x.size);
+
+/** The order of x's square matrices and their count, or undefined when they are not square. */
+function squares(x: NDArray): { n: number; count: number } | undefined {
+  if (x.ndim < 2) return undefined;
+  const [n, m] = x.shape.slice(-2);
+  return n === m ? { n, count: x.size / (n * n) } : undefined;
+}
+
+/** Matrix i (r×c) of a stack's data. */
+const at = (data: FloatArray, i: number, size: number) => data.subarray(i * size, (i + 1) * size);
+
+/** Transpose the r×c row-major `from` into `to` (c×r row-major). */
+function transposeInto(from: FloatArray, to: FloatArray, r: number, c: number): void {
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) to[j * r + i] = from[i * c + j];
+}
+
+/** Transpose the n×n row-major `a` in place. */
+function transposeSquare(a: FloatArray, n: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const t = a[i * n + j];
+      a[i * n + j] = a[j * n + i];
+      a[j * n + i] = t;
+    }
+  }
+}
+
+/**
+ * matrix_inverse by getrf + getri on each matrix as LAPACK reads it, Aᵀ: (Aᵀ)⁻¹ read back
+ * row-major is A⁻¹.
+ */
+export const lapackInverseKernel: (node: Apply, fallback: Kernel) => Kernel = lapackKernel(
+  (lp, [a], _node, dtype) => {
+    const sq = squares(a);
+    if (!sq) return undefined;
+    const { n, count } = sq, out = copyOf(a), ipiv = new Int32Array(n);
+    for (let i = 0; i < count; i++) {
+      const m = at(out, i, n * n);
+      if (lp.getrf(n, m, ipiv) !== 0 || lp.getri(n, m, ipiv) !== 0) return undefined;
+      lapackStats.matrices++;
+    }
+    return [new NDArray(dtype, a.shape, out)];
+  },
+);
+
+/** det by getrf (det Aᵀ = det A): the product of U's diagonal, its sign flipped per row interchange. */
+export const lapackDetKernel: (node: Apply, fallback: Kernel) => Kernel = lapackKernel(
+  (lp, [a], _node, dtype) => {
+    const sq = squares(a);
+    if (!sq) return undefined;
+    const { n, count } = sq, lu = copyOf(a), ipiv = new Int32Array(n), out = new STORAGE[dtype](count);
+    for (let i = 0; i < count; i++) {
+      const m = at(lu, i, n * n);
+      if (lp.getrf(n, m, ipiv) < 0) return undefined; // > 0: a zero pivot, the determinant is 0
+      let d = 1;
+      for (let j = 0; j < n; j++) d *= ipiv[j] !== j + 1 ? -m[j * n + j] : m[j * n + j];
+      out[i] = d;
+      lapackStats.matrices++;
+    }
+    return [new NDArray(dtype, a.shape.slice(0, -2), out)];
+  },
+);
+
+/**
+ * solve by getrf of Aᵀ and getrs with the transpose flag (Aᵀᵀ X = B); B's matrices of
+ * several columns are transposed to column-major and back, vectors are not.
+ */
+export const lapackSolveKernel: (node: Apply, fallback: Kernel) => Kernel = lapackKernel(
+  (lp, [a, b], _node, dtype) => {
+    const sq = squares(a), vector = b.ndim === a.ndim - 1;
+    if (!sq || (b.ndim !== a.ndim && !vector)) return undefined;
+    const { n, count } = sq, k = vector ? 1 : b.shape[b.ndim - 1];
+    const lead = a.shape.slice(0, -2), rows = b.shape[vector ? b.ndim - 1 : b.ndim - 2];
+    if (rows !== n || b.shape.slice(0, lead.length).join() !== lead.join()) return undefined;
+    const lu = copyOf(a),
+      x = copyOf(b),
+      ipiv = new Int32Array(n),
+      col = k > 1 ? new STORAGE[dtype](n * k) : x;
+    for (let i = 0; i < count; i++) {
+      const m = at(lu, i, n * n), xi = at(x, i, n * k);
+      if (lp.getrf(n, m, ipiv) !== 0) return undefined;
+      if (k > 1) transposeInto(xi, col as FloatArray, n, k);
+      if (lp.getrs("T", n, k, m, ipiv, k > 1 ? col as FloatArray : xi) !== 0) return undefined;
+      if (k > 1) transposeInto(col as FloatArray, xi, k, n);
+      lapackStats.matrices++;
+    }
+    return [new NDArray(dtype, b.shape, x)];
+  },
+);
+
+/** solve_triangular by TRSM on the row-major triangle (CBLAS takes row-major: nothing transposed). */
+export const lapackTriangularKernel: (node: Apply, fallback: Kernel) => Kernel = lapackKernel(
+  (lp, [a, b], node, dtype) => {
+    const { lower, unitDiagonal } = node.params as TriangularParams;
+    const sq = squares(a), vector = b.ndim === a.ndim - 1;
+    if (!sq || (b.ndim !== a.ndim && !vector)) return undefined;
+    const { n, count } = sq, k = vector ? 1 : b.shape[b.ndim - 1];
+    const lead = a.shape.slice(0, -2), rows = b.shape[vector ? b.ndim - 1 : b.ndim - 2];
+    if (rows !== n || b.shape.slice(0, lead.length).join() !== lead.join()) return undefined;
+    const t = a.data as FloatArray, x = copyOf(b);
+    for (let i = 0; i < count; i++) {
+      const ti = at(t, i, n * n);
+      // A zero on the diagonal: the reference names it (TRSM would divide by it).
+      if (!unitDiagonal) { for (let j = 0; j < n; j++) if (ti[j * n + j] === 0) return undefined; }
+      lp.trsm(lower, unitDiagonal, n, k, ti, at(x, i, n * k));
+      lapackStats.matrices++;
+    }
+    return [new NDArray(dtype, b.shape, x)];
+  },
+);
+
+/** cholesky by potrf of Aᵀ's upper triangle (A's lower one): Uᵀ U = A, and U read back row-major is L. */
+export const lapackCholeskyKernel: (node: Apply, fallback: Kernel) => Kernel = lapackKernel(
+  (lp, [a], _node, dtype) => {
+    const sq = squares(a);
+    if (!sq) return undefined;
+    const { n, count } = sq, out = copyOf(a);
+    for (let i = 0; i < count; i++) {
+      const m = at(out, i, n * n);
+      if (lp.potrf("U", n, m) !== 0) return undefined;
+      for (let r = 0; r < n; r++) m.fill(0, r * n + r + 1, r * n + n); // potrf leaves A's upper triangle
+      lapackStats.matrices++;
+    }
+    return [new NDArray(dtype, a.shape, out)];
+  },
+);
+
+/** eigh by syevd of Aᵀ's upper triangle (A's lower one): eigenvalues ascending, eigenvector columns transposed back. */
+export const lapackEighKernel: (node: Apply, fallback: Kernel) => Kernel = lapackKernel(
+  (lp, [a], _node, dtype) => {
+    const sq = squares(a);
+    if (!sq) return undefined;
+    const { n, count } = sq, v = copyOf(a), w = new STORAGE[dtype](count * n) as FloatArray;
+    for (let i = 0; i < count; i++) {
+      const m = at(v, i, n * n);
+      if (lp.syevd("U", n, m, at(w, i, n)) !== 0) return undefined;
+      transposeSquare(m, n);
+      lapackStats.matrices++;
+    }
+    return [new NDArray(dtype, [...a.shape.slice(0, -1)], w), new NDArray(dtype, a.shape, v)];
+  },
+);
+
+/**
+ * svd by gesdd of Aᵀ (n×m as LAPACK reads it): Aᵀ = U' S V'ᵀ, so U = V' and Vᵀ = U'ᵀ;
+ * gesdd's V'ᵀ (column-major) is U row-major and its U' is Vᵀ row-major.
+ */
+export const lapackSvdKernel: (node: Apply, fallback: Kernel) => Kernel = lapackKernel(
+  (lp, [a], node, dtype) => {
+    const { fullMatrices } = node.params as SvdParams;
+    const [m, n] = a.shape.slice(-2),
+      k = Math.min(m, n),
+      count = a.size / (m * n),
+      lead = a.shape.slice(0, -2);
+    const [uc, vr] = fullMatrices ? [m, n] : [k, k];
+    const work = copyOf(a), make = (size: number) => new STORAGE[dtype](size) as FloatArray;
+    const u = make(count * m * uc), s = make(count * k), vt = make(count * vr * n);
+    for (let i = 0; i < count; i++) {
+      const info = lp.gesdd(
+        fullMatrices ? "A" : "S",
+        n,
+        m,
+        at(work, i, m * n),
+        at(s, i, k),
+        at(vt, i, vr * n),
+        n,
+        at(u, i, m * uc),
+        uc,
+      );
+      if (info !== 0) return undefined;
+      lapackStats.matrices++;
+    }
+    return [
+      new NDArray(dtype, [...lead, m, uc], u),
+      new NDArray(dtype, [...lead, k], s),
+      new NDArray(dtype, [...lead, vr, n], vt),
+    ];
+  },
+);
+
+/**
+ * qr as the LQ factorisation of Aᵀ (gelqf): Aᵀ = L Q', so A = Q'ᵀ Lᵀ, R = Lᵀ (rows of
+ * the factored data, below-diagonal zeroed) and Q = Q'ᵀ, generated by orglq into a
+ * buffer whose column-major Q' is Q row-major.
+ */
+export const lapackQrKernel: (node: Apply, fallback: Kernel) => Kernel = lapackKernel(
+  (lp, [a], node, dtype) => {
+    const { complete } = node.params as QrParams;
+    const [m, n] = a.shape.slice(-2),
+      k = Math.min(m, n),
+      count = a.size / (m * n),
+      lead = a.shape.slice(0, -2);
+    const qc = complete ? m : k, make = (size: number) => new STORAGE[dtype](size) as FloatArray;
+    const work = copyOf(a), tau = make(k), q = make(count * m * qc), r = make(count * qc * n);
+    for (let i = 0; i < count; i++) {
+      const f = at(work, i, m * n), qi = at(q, i, m * qc), ri = at(r, i, qc * n);
+      if (lp.gelqf(n, m, f, n, tau) !== 0) return undefined;
+      for (let row = 0; row < k; row++) ri.set(f.subarray(row * n + row, row * n + n), row * n + row);
+      // Q' (qc×m, leading dimension qc) starts from the k reflectors of the factored rows.
+      for (let c = 0; c < m; c++) qi.set(f.subarray(c * n, c * n + k), c * qc);
+      if (lp.orglq(qc, m, k, qi, qc, tau) !== 0) return undefined;
+      lapackStats.matrices++;
+    }
+    return [new NDArray(dtype, [...lead, m, qc], q), new NDArray(dtype, [...lead, qc, n], r)];
+  },
+);
