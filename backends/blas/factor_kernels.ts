@@ -4,14 +4,17 @@
  * (`d…`/`s…` routines: float32 works in float32, as NumPy's does), each matrix of a
  * stack in turn.
  *
- * LAPACK is column-major; the kernels hand it the row-major data as it is, which it reads
- * as the transpose, and pick the routine that makes that free: A⁻¹ is the transpose of
- * (Aᵀ)⁻¹, so getri's result is already row-major; a solve factors Aᵀ and asks getrs for
- * the transposed system; A's lower triangle is Aᵀ's upper one for potrf and syevd; gesdd
- * of Aᵀ = U'SV'ᵀ is A = V'SU'ᵀ, so its V'ᵀ is our U and its U' our Vᵀ, both already
- * row-major; and QR of A is the LQ of Aᵀ (gelqf + orglq rather than geqrf + orgqr): the
- * same Householder reflections, so R's signs are NumPy's, with no transposes. Only
- * eigh's eigenvectors and the right-hand sides of a multi-column solve are transposed.
+ * LAPACK is column-major; the kernels hand it row-major data, which it reads as the
+ * transpose, and pick the routine that makes that free where the result allows: A's lower
+ * triangle is Aᵀ's upper one for potrf and syevd; gesdd of Aᵀ = U'SV'ᵀ is A = V'SU'ᵀ, so
+ * its V'ᵀ is our U and its U' our Vᵀ, both already row-major; QR of A is the LQ of Aᵀ
+ * (gelqf + orglq rather than geqrf + orgqr: the same Householder reflections, so R's
+ * signs are NumPy's); TRSM has a row-major entry point. The LU (inverse, det, solve) is
+ * of A itself, transposed in (as NumPy copies to Fortran order): an LU of Aᵀ pivots on
+ * A's columns, and a matrix with two equal rows, exactly singular to the reference's LU
+ * (one row is zeroed exactly), would come out merely ill-conditioned, its inverse huge
+ * instead of an error. eigh's eigenvectors and a multi-column solve's right-hand sides
+ * are transposed too.
  *
  * Whatever LAPACK does not answer as the reference would goes to `fallback`, the next
  * engine's kernel, for the whole node: a zero pivot (singular matrix), a matrix that is
@@ -85,6 +88,13 @@ function transposeInto(from: FloatArray, to: FloatArray, r: number, c: number): 
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) to[j * r + i] = from[i * c + j];
 }
 
+/** Each n×n matrix of x's data transposed: the column-major storage of x's matrices. */
+function columnMajor(x: NDArray, n: number): FloatArray {
+  const from = x.data as FloatArray, out = from.slice(0, x.size);
+  for (let s = 0; s < x.size; s += n * n) transposeInto(from.subarray(s, s + n * n), out.subarray(s), n, n);
+  return out;
+}
+
 /** Transpose the n×n row-major `a` in place. */
 function transposeSquare(a: FloatArray, n: number): void {
   for (let i = 0; i < n; i++) {
@@ -96,30 +106,31 @@ function transposeSquare(a: FloatArray, n: number): void {
   }
 }
 
-/**
- * matrix_inverse by getrf + getri on each matrix as LAPACK reads it, Aᵀ: (Aᵀ)⁻¹ read back
- * row-major is A⁻¹.
- */
+/** matrix_inverse by getrf + getri of A (transposed in, A⁻¹ transposed out). */
 export const lapackInverseKernel: (node: Apply, fallback: Kernel) => Kernel = lapackKernel(
   (lp, [a], _node, dtype) => {
     const sq = squares(a);
     if (!sq) return undefined;
-    const { n, count } = sq, out = copyOf(a), ipiv = new Int32Array(n);
+    const { n, count } = sq, out = columnMajor(a, n), ipiv = new Int32Array(n);
     for (let i = 0; i < count; i++) {
       const m = at(out, i, n * n);
       if (lp.getrf(n, m, ipiv) !== 0 || lp.getri(n, m, ipiv) !== 0) return undefined;
+      transposeSquare(m, n);
       lapackStats.matrices++;
     }
     return [new NDArray(dtype, a.shape, out)];
   },
 );
 
-/** det by getrf (det Aᵀ = det A): the product of U's diagonal, its sign flipped per row interchange. */
+/** det by getrf of A (transposed in): the product of U's diagonal, its sign flipped per row interchange. */
 export const lapackDetKernel: (node: Apply, fallback: Kernel) => Kernel = lapackKernel(
   (lp, [a], _node, dtype) => {
     const sq = squares(a);
     if (!sq) return undefined;
-    const { n, count } = sq, lu = copyOf(a), ipiv = new Int32Array(n), out = new STORAGE[dtype](count);
+    const { n, count } = sq,
+      lu = columnMajor(a, n),
+      ipiv = new Int32Array(n),
+      out = new STORAGE[dtype](count);
     for (let i = 0; i < count; i++) {
       const m = at(lu, i, n * n);
       if (lp.getrf(n, m, ipiv) < 0) return undefined; // > 0: a zero pivot, the determinant is 0
@@ -133,8 +144,8 @@ export const lapackDetKernel: (node: Apply, fallback: Kernel) => Kernel = lapack
 );
 
 /**
- * solve by getrf of Aᵀ and getrs with the transpose flag (Aᵀᵀ X = B); B's matrices of
- * several columns are transposed to column-major and back, vectors are not.
+ * solve by getrf + getrs of A (transposed in); B's matrices of several columns are
+ * transposed to column-major and back, vectors are not.
  */
 export const lapackSolveKernel: (node: Apply, fallback: Kernel) => Kernel = lapackKernel(
   (lp, [a, b], _node, dtype) => {
@@ -143,7 +154,7 @@ export const lapackSolveKernel: (node: Apply, fallback: Kernel) => Kernel = lapa
     const { n, count } = sq, k = vector ? 1 : b.shape[b.ndim - 1];
     const lead = a.shape.slice(0, -2), rows = b.shape[vector ? b.ndim - 1 : b.ndim - 2];
     if (rows !== n || b.shape.slice(0, lead.length).join() !== lead.join()) return undefined;
-    const lu = copyOf(a),
+    const lu = columnMajor(a, n),
       x = copyOf(b),
       ipiv = new Int32Array(n),
       col = k > 1 ? new STORAGE[dtype](n * k) : x;
@@ -151,7 +162,7 @@ export const lapackSolveKernel: (node: Apply, fallback: Kernel) => Kernel = lapa
       const m = at(lu, i, n * n), xi = at(x, i, n * k);
       if (lp.getrf(n, m, ipiv) !== 0) return undefined;
       if (k > 1) transposeInto(xi, col as FloatArray, n, k);
-      if (lp.getrs("T", n, k, m, ipiv, k > 1 ? col as FloatArray : xi) !== 0) return undefined;
+      if (lp.getrs("N", n, k, m, ipiv, k > 1 ? col as FloatArray : xi) !== 0) return undefined;
       if (k > 1) transposeInto(col as FloatArray, xi, k, n);
       lapackStats.matrices++;
     }
