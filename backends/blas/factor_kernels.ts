@@ -83,9 +83,18 @@ function squares(x: NDArray): { n: number; count: number } | undefined {
 /** Matrix i (r×c) of a stack's data. */
 const at = (data: FloatArray, i: number, size: number) => data.subarray(i * size, (i + 1) * size);
 
-/** Transpose the r×c row-major `from` into `to` (c×r row-major). */
+/** Tile edge of the transposes: a tile of rows and one of columns stay in L1 together. */
+const TILE = 32;
+
+/** Transpose the r×c row-major `from` into `to` (c×r row-major), tile by tile. */
 function transposeInto(from: FloatArray, to: FloatArray, r: number, c: number): void {
-  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) to[j * r + i] = from[i * c + j];
+  for (let i0 = 0; i0 < r; i0 += TILE) {
+    const i1 = Math.min(i0 + TILE, r);
+    for (let j0 = 0; j0 < c; j0 += TILE) {
+      const j1 = Math.min(j0 + TILE, c);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) to[j * r + i] = from[i * c + j];
+    }
+  }
 }
 
 /** Each n×n matrix of x's data transposed: the column-major storage of x's matrices. */
@@ -95,13 +104,19 @@ function columnMajor(x: NDArray, n: number): FloatArray {
   return out;
 }
 
-/** Transpose the n×n row-major `a` in place. */
+/** Transpose the n×n row-major `a` in place, swapping tiles above the diagonal with those below. */
 function transposeSquare(a: FloatArray, n: number): void {
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const t = a[i * n + j];
-      a[i * n + j] = a[j * n + i];
-      a[j * n + i] = t;
+  for (let i0 = 0; i0 < n; i0 += TILE) {
+    const i1 = Math.min(i0 + TILE, n);
+    for (let j0 = i0; j0 < n; j0 += TILE) {
+      const j1 = Math.min(j0 + TILE, n);
+      for (let i = i0; i < i1; i++) {
+        for (let j = Math.max(j0, i + 1); j < j1; j++) {
+          const t = a[i * n + j];
+          a[i * n + j] = a[j * n + i];
+          a[j * n + i] = t;
+        }
+      }
     }
   }
 }
