@@ -10,18 +10,21 @@
  * its V'ᵀ is our U and its U' our Vᵀ, both already row-major; QR of A is the LQ of Aᵀ
  * (gelqf + orglq rather than geqrf + orgqr: the same Householder reflections, so R's
  * signs are NumPy's); TRSM has a row-major entry point. The LU (inverse, det, solve) is
- * of A itself, transposed in (as NumPy copies to Fortran order): an LU of Aᵀ pivots on
- * A's columns, and a matrix with two equal rows, exactly singular to the reference's LU
- * (one row is zeroed exactly), would come out merely ill-conditioned, its inverse huge
- * instead of an error. eigh's eigenvectors and a multi-column solve's right-hand sides
- * are transposed too.
+ * of A itself, transposed in (as NumPy copies to Fortran order): an LU of Aᵀ would pivot
+ * along A's columns, another sequence than the reference's, so which (nearly) singular
+ * matrices hit an exact zero pivot would differ more (a 4×4 with two equal rows raised
+ * the error in the reference and gave a huge inverse from an LU of Aᵀ). Exact zero pivots
+ * are still a matter of rounding: a zero column or row gives one everywhere, two equal
+ * rows only to unblocked LUs (OpenBLAS's getrf is recursive from 16×16 on).
+ * eigh's eigenvectors and a multi-column solve's right-hand sides are transposed too.
  *
  * Whatever LAPACK does not answer as the reference would goes to `fallback`, the next
  * engine's kernel, for the whole node: a zero pivot (singular matrix), a matrix that is
  * not positive definite, a routine that did not converge, a zero on a triangular
  * diagonal, NaN or ±inf anywhere in the input, an empty matrix, a shape the reference
- * rejects. The reference then raises its own error (so the message is the same, naming
- * the same pivot or minor) or, at the edge of rounding, gives its own answer.
+ * rejects, matrices under SMALL_ORDER. The reference then raises its own error (so the
+ * message is the same, naming the same pivot or minor) or, at the edge of rounding, gives
+ * its own answer.
  * @module
  */
 import { config } from "../../core/config.ts";
@@ -33,6 +36,15 @@ import type { TriangularParams } from "../../ops/linalg/nlinalg.ts";
 import type { FloatArray, Kernel } from "../kernel.ts";
 import { Lapack } from "./lapack.ts";
 import { type Blas, blasStatus } from "./library.ts";
+
+/**
+ * Matrices of a smaller order (min(m, n) for svd and qr) go to the next engine: a
+ * LAPACK call costs 1.5–10 µs of foreign calls, workspace queries and copies, more than
+ * the JS reference takes below about this order. Measured on stacks of 2×2 to 32×32
+ * matrices (2-core EPYC, loaded; bench/RESULTS.md, "LAPACK"): at 8×8 the reference took
+ * 0.3–0.9 of LAPACK's time, at 16×16 0.6–1.3 (inv, qr and svd already faster on LAPACK).
+ */
+export const SMALL_ORDER = 16;
 
 /** How many matrices LAPACK factored, and how many nodes it handed to the next engine (tests read them). */
 export const lapackStats: { matrices: number; handedOn: number } = { matrices: 0, handedOn: 0 };
@@ -56,7 +68,9 @@ function lapackKernel(work: Factorisation): (node: Apply, fallback: Kernel) => K
     if (!lp) return fallback;
     const dtype = node.outputs[0].dtype;
     return (vals, pool) => {
-      const usable = vals.every((v) => v.size > 0 && allFinite(v.data as FloatArray, v.size));
+      const [r, c] = vals[0].shape.slice(-2);
+      const usable = Math.min(r, c) >= SMALL_ORDER &&
+        vals.every((v) => v.size > 0 && allFinite(v.data as FloatArray, v.size));
       const out = usable ? work(lp, vals, node, dtype) : undefined;
       if (out) return out;
       lapackStats.handedOn++;

@@ -27,6 +27,7 @@ import {
   lapackStats,
   lapackSvdKernel,
   lapackTriangularKernel,
+  SMALL_ORDER,
 } from "./factor_kernels.ts";
 import { blasStatus } from "./library.ts";
 
@@ -144,7 +145,7 @@ function both(make: Factory, node: Apply, vals: NDArray[], what: string): [NDArr
 Deno.test("lapack inverse, det and solve: matrices, stacks and blocked sizes against perform", () => {
   for (const dtype of FLOATS) {
     const tol = TOL[dtype];
-    for (const shape of [[1, 1], [5, 5], [3, 4, 4], [2, 2, 3, 3], [90, 90]]) {
+    for (const shape of [[16, 16], [3, 17, 17], [2, 2, 16, 16], [90, 90]]) {
       const a = wellConditioned(dtype, shape), what = `${dtype} (${shape})`;
       const [inv, invRef] = both(lapackInverseKernel, nodeOf(matrixInverseOp, dtype, [shape.length], null), [
         a,
@@ -170,7 +171,7 @@ Deno.test("lapack inverse, det and solve: matrices, stacks and blocked sizes aga
 Deno.test("lapack solve_triangular: lower, upper, unit diagonal, vectors, matrices and stacks; the other triangle is not read", () => {
   for (const dtype of FLOATS) {
     for (const [lower, unitDiagonal] of [[true, false], [false, false], [true, true], [false, true]]) {
-      for (const [aShape, bShape] of [[[6, 6], [6]], [[6, 6], [6, 4]], [[2, 40, 40], [2, 40, 3]]]) {
+      for (const [aShape, bShape] of [[[16, 16], [16]], [[20, 20], [20, 4]], [[2, 40, 40], [2, 40, 3]]]) {
         const a = wellConditioned(dtype, aShape), b = random(dtype, bShape);
         const node = nodeOf(solveTriangularOp, dtype, [aShape.length, bShape.length], {
           lower,
@@ -186,7 +187,7 @@ Deno.test("lapack solve_triangular: lower, upper, unit diagonal, vectors, matric
 
 Deno.test("lapack cholesky: the lower factor from the lower triangle, matrices and stacks", () => {
   for (const dtype of FLOATS) {
-    for (const shape of [[1, 1], [7, 7], [3, 5, 5], [100, 100]]) {
+    for (const shape of [[16, 16], [3, 19, 19], [100, 100]]) {
       const a = spd(dtype, shape), what = `${dtype} (${shape})`;
       const [l, lRef] = both(
         lapackCholeskyKernel,
@@ -201,7 +202,7 @@ Deno.test("lapack cholesky: the lower factor from the lower triangle, matrices a
 
 Deno.test("lapack eigh: ascending eigenvalues and eigenvectors up to sign, from the lower triangle", () => {
   for (const dtype of FLOATS) {
-    for (const shape of [[1, 1], [6, 6], [2, 3, 9, 9], [80, 80]]) {
+    for (const shape of [[16, 16], [2, 3, 17, 17], [80, 80]]) {
       const a = symmetric(dtype, shape), what = `${dtype} (${shape})`;
       const [[w, v], [wRef, vRef]] = both(
         lapackEighKernel,
@@ -218,7 +219,7 @@ Deno.test("lapack eigh: ascending eigenvalues and eigenvectors up to sign, from 
 Deno.test("lapack svd: full and thin, tall, wide and stacked; singular vectors up to sign", () => {
   for (const dtype of FLOATS) {
     for (const fullMatrices of [true, false]) {
-      for (const shape of [[7, 4], [4, 7], [5, 5], [3, 6, 2], [60, 50]]) {
+      for (const shape of [[30, 16], [16, 30], [20, 20], [3, 24, 17], [60, 50]]) {
         const a = random(dtype, shape), what = `${dtype} full=${fullMatrices} (${shape})`;
         const node = nodeOf(svdOp, dtype, [shape.length], { fullMatrices });
         const [[u, s, vt], [uRef, sRef, vtRef]] = both(lapackSvdKernel, node, [a], what);
@@ -264,7 +265,7 @@ Deno.test("lapack svd: full and thin, tall, wide and stacked; singular vectors u
 Deno.test("lapack qr: reduced and complete, tall, wide and stacked, with the reference's (NumPy's) signs", () => {
   for (const dtype of FLOATS) {
     for (const complete of [false, true]) {
-      for (const shape of [[7, 4], [4, 7], [5, 5], [2, 6, 3], [70, 40]]) {
+      for (const shape of [[30, 16], [16, 30], [20, 20], [2, 24, 17], [70, 40]]) {
         const a = random(dtype, shape), what = `${dtype} complete=${complete} (${shape})`;
         const node = nodeOf(qrOp, dtype, [shape.length], { complete });
         const [[q, r], [qRef, rRef]] = both(lapackQrKernel, node, [a], what);
@@ -287,14 +288,15 @@ function messageOf(kernel: Kernel, vals: NDArray[], what = ""): string {
 
 Deno.test("lapack: singular, non-positive-definite and zero-diagonal input raise the reference's errors word for word", () => {
   for (const dtype of FLOATS) {
-    // Matrix 1 of the stack has two equal rows: singular, zero pivot in its second column.
-    const a = wellConditioned(dtype, [2, 4, 4]);
-    for (let j = 0; j < 4; j++) a.data[16 + 4 + j] = a.data[16 + j];
-    const b = random(dtype, [2, 4]);
-    const spdStack = spd(dtype, [2, 3, 3]);
-    spdStack.data[9 + 4] = -50; // matrix 1's second leading minor is negative
-    const tri = wellConditioned(dtype, [5, 5]);
-    tri.data[2 * 5 + 2] = 0;
+    const a = wellConditioned(dtype, [2, 16, 16]);
+    // Column 3 of matrix 1 is zero: a zero pivot in any LU with partial pivoting, blocked or not
+    // (equal rows are exactly singular to the unblocked reference, not to OpenBLAS's recursive LU).
+    for (let i = 0; i < 16; i++) a.data[256 + i * 16 + 3] = 0;
+    const b = random(dtype, [2, 16]);
+    const spdStack = spd(dtype, [2, 16, 16]);
+    spdStack.data[256 + 17] = -50; // matrix 1's second leading minor is negative
+    const tri = wellConditioned(dtype, [16, 16]);
+    tri.data[2 * 16 + 2] = 0;
     const cases: [string, Factory, Apply, NDArray[]][] = [
       ["inverse", lapackInverseKernel, nodeOf(matrixInverseOp, dtype, [3], null), [a]],
       ["solve", lapackSolveKernel, nodeOf(solveOp, dtype, [3, 2], null), [a, b]],
@@ -303,7 +305,7 @@ Deno.test("lapack: singular, non-positive-definite and zero-diagonal input raise
         "triangular",
         lapackTriangularKernel,
         nodeOf(solveTriangularOp, dtype, [2, 1], { lower: true, unitDiagonal: false }),
-        [tri, random(dtype, [5])],
+        [tri, random(dtype, [16])],
       ],
     ];
     for (const [name, make, node, vals] of cases) {
@@ -322,8 +324,8 @@ Deno.test("lapack: singular, non-positive-definite and zero-diagonal input raise
 Deno.test("lapack: NaN and ±inf input, empty matrices and shape errors go to the reference", () => {
   const node = nodeOf(eighOp, "float64", [2], null), ref = referenceOf(node);
   const kernel = lapackEighKernel(node, ref);
-  const nan = spd("float64", [4, 4]);
-  nan.data[5] = NaN;
+  const nan = spd("float64", [16, 16]);
+  nan.data[5 * 16 + 1] = NaN; // in the lower triangle, which eigh reads
   const [w] = kernel([nan]);
   assert.ok(Array.from(w.data).every(Number.isNaN), "the reference's NaN eigenvalues");
   assert.equal(ref.calls, 1);
@@ -333,6 +335,26 @@ Deno.test("lapack: NaN and ±inf input, empty matrices and shape errors go to th
   const notSquare = random("float64", [3, 4]);
   assert.equal(messageOf(invKernel, [notSquare]), messageOf(invRef, [notSquare]));
   assert.equal(invRef.calls, 3); // the empty case, the non-square one and the reference's own run
+});
+
+Deno.test("lapack: matrices under SMALL_ORDER go to the next engine, which is faster there", () => {
+  for (
+    const [make, node, vals] of [
+      [lapackInverseKernel, nodeOf(matrixInverseOp, "float64", [3], null), [
+        wellConditioned("float64", [9, 15, 15]),
+      ]],
+      [lapackSvdKernel, nodeOf(svdOp, "float64", [2], { fullMatrices: false }), [
+        random("float64", [80, 15]),
+      ]],
+      [lapackQrKernel, nodeOf(qrOp, "float64", [2], { complete: false }), [random("float64", [1, 1])]],
+    ] as [Factory, Apply, NDArray[]][]
+  ) {
+    const ref = referenceOf(node), before = lapackStats.handedOn;
+    make(node, ref)(vals);
+    assert.equal(ref.calls, 1);
+    assert.equal(lapackStats.handedOn - before, on ? 1 : 0);
+  }
+  assert.equal(SMALL_ORDER, 16);
 });
 
 Deno.test("lapack: integer and mixed dtypes, and config.blas off, keep the next engine's kernel", () => {
@@ -357,8 +379,9 @@ Deno.test("lapack: a compiled function runs its factorisations on LAPACK when th
   const a = T.dmatrix("a"), b = T.dvector("b");
   const f = T.function([a, b], [T.solve(a, b), T.det(a)]);
   const before = lapackStats.matrices;
-  const [x, d] = f([[2, 1], [1, 3]], [3, 5]);
-  assert.ok(Math.abs(x.item(0) - 0.8) < 1e-14 && Math.abs(x.item(1) - 1.4) < 1e-14);
-  assert.ok(Math.abs(d.item() - 5) < 1e-14);
+  const twos = Array.from({ length: 16 }, (_, i) => Array.from({ length: 16 }, (_, j) => (i === j ? 2 : 0)));
+  const [x, d] = f(twos, new Array(16).fill(1));
+  assert.deepEqual(Array.from(x.data), new Array(16).fill(0.5));
+  assert.equal(d.item(), 2 ** 16);
   assert.equal(lapackStats.matrices - before, on && T.engineReport().cpu.includes("blas") ? 2 : 0);
 });
