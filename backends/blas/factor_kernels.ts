@@ -41,7 +41,7 @@ import { type Blas, blasStatus } from "./library.ts";
  * Matrices of a smaller order (min(m, n) for svd and qr) go to the next engine: a
  * LAPACK call costs 1.5–10 µs of foreign calls, workspace queries and copies, more than
  * the JS reference takes below about this order. Measured on stacks of 2×2 to 32×32
- * matrices (2-core EPYC, loaded; bench/RESULTS.md, "LAPACK"): at 8×8 the reference took
+ * matrices (2-core Xeon, loaded; bench/RESULTS.md, "LAPACK"): at 8×8 the reference took
  * 0.3–0.9 of LAPACK's time, at 16×16 0.6–1.3 (inv, qr and svd already faster on LAPACK).
  */
 export const SMALL_ORDER = 16;
