@@ -135,7 +135,25 @@ function transposeSquare(a: FloatArray, n: number): void {
   }
 }
 
-/** matrix_inverse by getrf + getri of A (transposed in, A⁻¹ transposed out). */
+/**
+ * matrix_inverse by getrf + getri of A (transposed in, A⁻¹ transposed out); the other
+ * kernels here follow the same pattern.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lapackInverseKernel } from "./factor_kernels.ts";
+ * import { matrixInverseOp } from "../../ops/linalg/nlinalg.ts";
+ * import { NDArray } from "../../core/ndarray.ts";
+ * import * as T from "../../mod.ts";
+ * const node = matrixInverseOp.make([T.dmatrix()], null);
+ * const reference = (v: NDArray[]) => node.op.perform!(v, null, node);
+ * const kernel = lapackInverseKernel(node, reference); // `reference` itself when no LAPACK is open
+ * const twos = new NDArray("float64", [20, 20]);
+ * for (let i = 0; i < 20; i++) twos.data[i * 21] = 2;
+ * assert.equal(kernel([twos])[0].item(7, 7), 0.5);
+ * ```
+ */
 export const lapackInverseKernel: (node: Apply, fallback: Kernel) => Kernel = lapackKernel(
   (lp, [a], _node, dtype) => {
     const sq = squares(a);

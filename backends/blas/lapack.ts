@@ -16,7 +16,23 @@ const char = (c: string) => Uint8Array.of(c.charCodeAt(0));
 /** CBLAS's constants for TRSM. */
 const ROW_MAJOR = 101, NO_TRANS = 111, UPPER = 121, LOWER = 122, NON_UNIT = 131, UNIT = 132, LEFT = 141;
 
-/** The LAPACK routines of one float dtype, with Fortran's conventions hidden. */
+/**
+ * The LAPACK routines of one float dtype, with Fortran's conventions hidden.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Lapack } from "./lapack.ts";
+ * import { blasStatus } from "./library.ts";
+ * const routines = blasStatus().blas?.lapack?.float64;
+ * if (routines) {
+ *   const lp = new Lapack(routines, (n) => new Float64Array(n));
+ *   const a = Float64Array.of(4, 2, 2, 5); // symmetric: column-major is row-major
+ *   assert.equal(lp.potrf("L", 2, a), 0);
+ *   assert.deepEqual([a[0], a[1], a[3]], [2, 1, 2]); // L = [[2, 0], [1, 2]]
+ * }
+ * ```
+ */
 export class Lapack {
   constructor(private readonly r: LapackRoutines, private readonly make: (n: number) => FloatArray) {}
 
