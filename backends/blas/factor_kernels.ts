@@ -113,7 +113,7 @@ function transposeInto(from: FloatArray, to: FloatArray, r: number, c: number): 
 
 /** Each n×n matrix of x's data transposed: the column-major storage of x's matrices. */
 function columnMajor(x: NDArray, n: number): FloatArray {
-  const from = x.data as FloatArray, out = from.slice(0, x.size);
+  const from = x.data as FloatArray, out = new STORAGE[x.dtype](x.size) as FloatArray;
   for (let s = 0; s < x.size; s += n * n) transposeInto(from.subarray(s, s + n * n), out.subarray(s), n, n);
   return out;
 }
