@@ -385,3 +385,44 @@ Deno.test("lapack: a compiled function runs its factorisations on LAPACK when th
   assert.equal(d.item(), 2 ** 16);
   assert.equal(lapackStats.matrices - before, on && T.engineReport().cpu.includes("blas") ? 2 : 0);
 });
+
+Deno.test("lapack: gradients through the LAPACK kernels (verifyGrad, float64, 16×16 and 20×16)", () => {
+  const sq = (x: NDArray) => T.asarray(x.data as Float64Array).reshape(x.shape);
+  const a = sq(wellConditioned("float64", [16, 16])), w = sq(random("float64", [20, 16]));
+  const s0 = random("float64", [16, 16]),
+    s = new NDArray("float64", [16, 16]),
+    p = new NDArray("float64", [16, 16]);
+  for (let i = 0; i < 16; i++) {
+    for (let j = 0; j < 16; j++) {
+      s.data[i * 16 + j] = (s0.data[i * 16 + j] as number) + (s0.data[j * 16 + i] as number) +
+        (i === j ? i : 0);
+      p.data[i * 16 + j] = s.data[i * 16 + j] + (i === j ? 40 : 0);
+    }
+  }
+  const b = T.asarray(random("float64", [16]).data as Float64Array);
+  const before = lapackStats.matrices;
+  T.verifyGrad((x) => T.matrixInverse(x), [a]);
+  T.verifyGrad((x) => T.det(x), [a]);
+  T.verifyGrad((x, y) => T.solve(x, y), [a, b]);
+  T.verifyGrad((x, y) => T.solveLowerTriangular(x, y), [a, b]);
+  T.verifyGrad((x) => T.cholesky(x), [p]);
+  T.verifyGrad(T.eigvalsh, [s]);
+  T.verifyGrad((x) => {
+    const [e, v] = T.eigh(x);
+    return T.add(T.dot(T.mul(v, T.dimshuffle(e, "x", 0)), T.transpose(v)), T.sqr(v));
+  }, [s]);
+  T.verifyGrad((x) => {
+    const [q, r] = T.qr(x) as T.Variable[];
+    return T.add(T.sum(q, 1), T.sum(r));
+  }, [w]);
+  T.verifyGrad((x) => {
+    const [u, sv, vt] = T.svd(x, { fullMatrices: false }) as T.Variable[];
+    return T.add(
+      T.dot(T.mul(u, T.dimshuffle(T.sqr(sv), "x", 0)), vt),
+      T.sum(T.sqr(u)),
+      T.sum(T.mul(vt, vt), 0),
+    );
+  }, [w]);
+  const ran = lapackStats.matrices - before;
+  assert.ok(on && T.engineReport().cpu.includes("blas") ? ran > 0 : ran === 0, `LAPACK ran ${ran} matrices`);
+});
