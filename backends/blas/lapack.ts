@@ -13,6 +13,13 @@ import type { LapackRoutines } from "./library.ts";
 const int = (v: number) => Int32Array.of(v);
 const char = (c: string) => Uint8Array.of(c.charCodeAt(0));
 
+/**
+ * The workspace length a query answered: LAPACK returns it in the float dtype, and a
+ * float32 above 2²⁴ may have been rounded down (older LAPACKs do not round it up), so a
+ * relative margin of 2⁻²² is added.
+ */
+const workSize = (answer: number) => Math.max(1, Math.ceil(answer * (1 + 2 ** -22)));
+
 /** CBLAS's constants for TRSM. */
 const ROW_MAJOR = 101, NO_TRANS = 111, UPPER = 121, LOWER = 122, NON_UNIT = 131, UNIT = 132, LEFT = 141;
 
@@ -41,7 +48,7 @@ export class Lapack {
     const query = this.make(1);
     const info = call(query, int(-1));
     if (info !== 0) return info;
-    const size = Math.max(1, Math.ceil(query[0]));
+    const size = workSize(query[0]);
     return call(this.make(size), int(size));
   }
 
@@ -98,7 +105,7 @@ export class Lapack {
     };
     const work = this.make(1), iwork = new Int32Array(1);
     if (run(work, -1, iwork, -1) !== 0) return info[0];
-    const size = Math.max(1, Math.ceil(work[0])), isize = Math.max(1, iwork[0]);
+    const size = workSize(work[0]), isize = Math.max(1, iwork[0]);
     return run(this.make(size), size, new Int32Array(isize), isize);
   }
 
