@@ -3,7 +3,11 @@
  * one run with compare_numpy.ts's NumPy worker: inv, det, solve, cholesky, eigh, svd and
  * qr at n = 64, 256 and 1024, interleaved round by round.
  *
- *   deno run --allow-read --allow-env --allow-run=python3 bench/compare_linalg.ts [--sizes 64,256,1024] [--rounds N]
+ *   deno run --allow-read --allow-env --allow-run=python3 --allow-ffi bench/compare_linalg.ts [--sizes 64,256,1024] [--rounds N]
+ *
+ * With --allow-ffi and a system OpenBLAS the factorisations run on its LAPACK (the BLAS
+ * engine); without it, or with HYPATIA_BLAS=none, on the wasm/JS engines. The header
+ * line says which (T.engineReport()).
  *
  * The matrices are the same numbers on both sides: A = I + X/n (well conditioned) and
  * S = 2I + (X + Xᵀ)/n (symmetric positive definite), X from compare_numpy.ts's `pseudo`;
@@ -99,7 +103,8 @@ async function main(args: string[]) {
     }
     console.log(
       `\nHypatia on ${navigator.userAgent}; NumPy ${info.numpy} on Python ${info.python}; CPU: ${info.cpu}, ` +
-        `${navigator.hardwareConcurrency} cores; NumPy's BLAS: ${JSON.stringify(info.blas.build)}\n`,
+        `${navigator.hardwareConcurrency} cores; NumPy's BLAS: ${JSON.stringify(info.blas.build)}; ` +
+        `Hypatia's engines: ${JSON.stringify(T.engineReport())}\n`,
     );
     console.log(markdownTable(
       [

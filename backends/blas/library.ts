@@ -8,7 +8,9 @@
  * only where FFI is already permitted: the permission is queried, never asked for.
  *
  * The functions take typed arrays (ordinary or views of WebAssembly memory, shared or
- * not): both runtimes pass the address of the view's first element.
+ * not): both runtimes pass the address of the view's first element. The LAPACK routines
+ * the library bundles (OpenBLAS does; Debian's has the Fortran entry points, not
+ * LAPACKE) are opened too when all are present (lapack.ts calls them).
  * @module
  */
 import { readEnv } from "../../core/config.ts";
@@ -47,6 +49,27 @@ export type Gemv = (
   y: FloatArray,
 ) => void;
 
+/**
+ * A LAPACK routine in the Fortran calling convention: every argument by address (typed
+ * arrays; integers and characters as one-element Int32Array/Uint8Array), followed by the
+ * hidden lengths of its character arguments (numbers). lapack.ts gives them types.
+ */
+export type FortranRoutine = (...args: (FloatArray | Int32Array | Uint8Array | number)[]) => void;
+
+/** The LAPACK routines the engine calls, in one float dtype (`d…_` or `s…_`), and CBLAS's TRSM. */
+export interface LapackRoutines {
+  readonly getrf: FortranRoutine;
+  readonly getri: FortranRoutine;
+  readonly getrs: FortranRoutine;
+  readonly potrf: FortranRoutine;
+  readonly syevd: FortranRoutine;
+  readonly gesdd: FortranRoutine;
+  readonly gelqf: FortranRoutine;
+  readonly orglq: FortranRoutine;
+  /** cblas_?trsm: (layout, side, uplo, trans, diag, m, n, alpha, a, lda, b, ldb). */
+  readonly trsm: (...args: (number | FloatArray)[]) => void;
+}
+
 /** An opened BLAS: GEMM and GEMV in both float dtypes, and what was opened. */
 export interface Blas {
   /** The path or name that opened. */
@@ -57,6 +80,11 @@ export interface Blas {
   readonly dgemm: Gemm;
   readonly sgemv: Gemv;
   readonly dgemv: Gemv;
+  /**
+   * The library's LAPACK (OpenBLAS bundles it), per dtype; undefined when it lacks one of
+   * the routines (a plain BLAS): the factorisations then run the next engine.
+   */
+  readonly lapack: { readonly float64: LapackRoutines; readonly float32: LapackRoutines } | undefined;
 }
 
 /** Whether the BLAS engine is available, and why or why not. */
@@ -100,9 +128,36 @@ const SIGNATURES: Record<string, [string[], string]> = {
   cblas_dgemv: [GEMV.map((t) => (t === "f" ? "f64" : t)), "void"],
 };
 
+/** The LAPACK routines' Fortran names without the dtype letter, and their arguments ("len": a hidden character length). */
+const FORTRAN: Record<string, string[]> = {
+  getrf: Array(6).fill("p"),
+  getri: Array(7).fill("p"),
+  getrs: [...Array(9).fill("p"), "len"],
+  potrf: [...Array(5).fill("p"), "len"],
+  syevd: [...Array(11).fill("p"), "len", "len"],
+  gesdd: [...Array(14).fill("p"), "len"],
+  gelqf: Array(8).fill("p"),
+  orglq: Array(9).fill("p"),
+};
+const TRSM = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "f", "p", "i32", "p", "i32"];
+const LAPACK_SIGNATURES: Record<string, [string[], string]> = Object.fromEntries([
+  ...Object.entries(FORTRAN).flatMap(([name, params]) =>
+    ["d", "s"].map((t) => [`${t}${name}_`, [params, "void"] as [string[], string]])
+  ),
+  ["cblas_strsm", [TRSM.map((t) => (t === "f" ? "f32" : t)), "void"]],
+  ["cblas_dtrsm", [TRSM.map((t) => (t === "f" ? "f64" : t)), "void"]],
+]);
+
 type Fn = (...args: unknown[]) => unknown;
-/** Opens `path` with the C functions of SIGNATURES; throws when it cannot. */
-type Opener = (path: string) => { symbols: Record<string, Fn>; config(): string | undefined };
+/**
+ * Opens `path` with the C functions of SIGNATURES; throws when it cannot. `more` opens
+ * further functions of the same library, undefined when one is missing.
+ */
+type Opener = (path: string) => {
+  symbols: Record<string, Fn>;
+  config(): string | undefined;
+  more(signatures: Record<string, [string[], string]>): Record<string, Fn> | undefined;
+};
 
 interface DenoFfi {
   dlopen(path: string, symbols: Record<string, unknown>): { symbols: Record<string, Fn> };
@@ -113,16 +168,27 @@ interface DenoFfi {
 
 /** Deno: `dlopen` with typed-array ("buffer") arguments. */
 function denoOpener(deno: DenoFfi): Opener {
-  const word = (t: string) => (t === "p" ? "buffer" : t);
-  return (path) => {
+  const word = (t: string) => (t === "p" ? "buffer" : t === "len" ? "usize" : t);
+  const specOf = (signatures: Record<string, [string[], string]>) => {
     const spec: Record<string, unknown> = {};
-    for (const [name, [params, result]] of Object.entries(SIGNATURES)) {
+    for (const [name, [params, result]] of Object.entries(signatures)) {
       spec[name] = { parameters: params.map(word), result };
     }
+    return spec;
+  };
+  return (path) => {
+    const spec = specOf(SIGNATURES);
     spec.openblas_get_config = { parameters: [], result: "pointer", optional: true };
     const lib = deno.dlopen(path, spec);
     return {
       symbols: lib.symbols,
+      more: (signatures) => {
+        try {
+          return deno.dlopen(path, specOf(signatures)).symbols;
+        } catch {
+          return undefined;
+        }
+      },
       config() {
         const p = lib.symbols.openblas_get_config?.();
         return p && deno.UnsafePointerView ? deno.UnsafePointerView.getCString(p) : undefined;
@@ -138,15 +204,25 @@ interface BunFfi {
 
 /** Bun: `bun:ffi`, whose `ptr` arguments take typed arrays. */
 function bunOpener(ffi: BunFfi): Opener {
-  const word = (t: string) => (t === "p" ? "ptr" : t);
-  return (path) => {
+  const word = (t: string) => (t === "p" ? "ptr" : t === "len" ? "u64" : t);
+  const specOf = (signatures: Record<string, [string[], string]>) => {
     const spec: Record<string, unknown> = {};
-    for (const [name, [params, result]] of Object.entries(SIGNATURES)) {
+    for (const [name, [params, result]] of Object.entries(signatures)) {
       spec[name] = { args: params.map(word), returns: result };
     }
-    const lib = ffi.dlopen(path, spec);
+    return spec;
+  };
+  return (path) => {
+    const lib = ffi.dlopen(path, specOf(SIGNATURES));
     return {
       symbols: lib.symbols,
+      more: (signatures) => {
+        try {
+          return ffi.dlopen(path, specOf(signatures)).symbols;
+        } catch {
+          return undefined;
+        }
+      },
       config() {
         try {
           const cfg = ffi.dlopen(path, { openblas_get_config: { args: [], returns: "ptr" } });
@@ -183,8 +259,29 @@ function runtimeOpener(): { open: Opener; os: string; permitted(path: string): b
   return { open: denoOpener(deno), os: deno.build?.os ?? "linux", permitted };
 }
 
+/** The LAPACK routines of one dtype letter from the opened symbols. */
+function lapackOf(symbols: Record<string, Fn>, t: "d" | "s"): LapackRoutines {
+  const routine = (name: string) => symbols[`${t}${name}_`] as FortranRoutine;
+  return {
+    getrf: routine("getrf"),
+    getri: routine("getri"),
+    getrs: routine("getrs"),
+    potrf: routine("potrf"),
+    syevd: routine("syevd"),
+    gesdd: routine("gesdd"),
+    gelqf: routine("gelqf"),
+    orglq: routine("orglq"),
+    trsm: symbols[`cblas_${t}trsm`] as LapackRoutines["trsm"],
+  };
+}
+
 /** Wrap the C functions as Gemm/Gemv over typed arrays. */
-function wrap(library: string, symbols: Record<string, Fn>, build: string | undefined): Blas {
+function wrap(
+  library: string,
+  symbols: Record<string, Fn>,
+  build: string | undefined,
+  lapack: Record<string, Fn> | undefined,
+): Blas {
   const gemm = (f: Fn): Gemm => (ta, tb, m, n, k, a, lda, b, ldb, c, ldc) =>
     void f(ROW_MAJOR, ta ? TRANS : NO_TRANS, tb ? TRANS : NO_TRANS, m, n, k, 1, a, lda, b, ldb, 0, c, ldc);
   const gemv = (f: Fn): Gemv => (t, m, n, a, lda, x, y) =>
@@ -196,6 +293,7 @@ function wrap(library: string, symbols: Record<string, Fn>, build: string | unde
     dgemm: gemm(symbols.cblas_dgemm),
     sgemv: gemv(symbols.cblas_sgemv),
     dgemv: gemv(symbols.cblas_dgemv),
+    lapack: lapack && { float64: lapackOf(lapack, "d"), float32: lapackOf(lapack, "s") },
   };
 }
 
@@ -226,8 +324,9 @@ export function openBlas(setting: string | undefined): BlasStatus {
   for (const path of permitted) {
     try {
       const lib = rt.open(path);
-      const blas = wrap(path, lib.symbols, lib.config());
-      return { blas, reason: `${path}${blas.build ? ` (${blas.build})` : ""}` };
+      const blas = wrap(path, lib.symbols, lib.config(), lib.more(LAPACK_SIGNATURES));
+      const lapack = blas.lapack ? "" : ", without LAPACK";
+      return { blas, reason: `${path}${blas.build ? ` (${blas.build})` : ""}${lapack}` };
     } catch (e) {
       failures.push(`${path}: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`);
     }

@@ -1,6 +1,7 @@
 /**
  * The native BLAS engine's lowering table: the matrix products it runs through the
- * system's BLAS (library.ts, kernels.ts), and why it does not run the other ops. The
+ * system's BLAS (library.ts, kernels.ts), the factorisations it runs through the
+ * library's LAPACK (factor_kernels.ts), and why it does not run the other ops. The
  * scheduler (compile/schedule.ts) puts the engine in front of wasm on the host; a node
  * it has no rule for, or does not take at run time, goes to wasm, then to JS.
  * @module
@@ -51,6 +52,19 @@ import type { Apply } from "../../core/graph.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import type { Kernel } from "../kernel.ts";
 import { blasBatchedDotKernel, blasDotKernel, blasTensordotKernel } from "./kernels.ts";
+// Issue 17 item 2, the factorisations on LAPACK (h-lapack).
+import { choleskyOp, detOp, matrixInverseOp, solveOp, solveTriangularOp } from "../../ops/linalg/nlinalg.ts";
+import { eighOp, qrOp, svdOp } from "../../ops/linalg/decomp.ts";
+import {
+  lapackCholeskyKernel,
+  lapackDetKernel,
+  lapackEighKernel,
+  lapackInverseKernel,
+  lapackQrKernel,
+  lapackSolveKernel,
+  lapackSvdKernel,
+  lapackTriangularKernel,
+} from "./factor_kernels.ts";
 
 /** How the BLAS engine runs one op. */
 export interface BlasRule {
@@ -152,6 +166,18 @@ export const blasTable: LoweringTable<BlasRule> = new LoweringTable<BlasRule>("b
   )
   .decline(scanOp, "the scan runner runs its body as a program of its own, whose products use this engine")
   .decline([mrgRandomOp, numpyRandomOp], "random draws run their reference rule (bit-exact with Theano's)")
-  // The engine's domain is closed: matrix products. Any other op, present or future, goes
-  // to wasm or JS (the factorisations of ops/linalg too, until LAPACK routines are wired).
-  .declineRest("not a matrix product: BLAS's GEMM/GEMV do not apply; the wasm or JS engine runs it");
+  // Issue 17 item 2, the factorisations on LAPACK (h-lapack).
+  .register(matrixInverseOp, { kernel: lapackInverseKernel })
+  .register(detOp, { kernel: lapackDetKernel })
+  .register(solveOp, { kernel: lapackSolveKernel })
+  .register(solveTriangularOp, { kernel: lapackTriangularKernel })
+  .register(choleskyOp, { kernel: lapackCholeskyKernel })
+  .register(eighOp, { kernel: lapackEighKernel })
+  .register(svdOp, { kernel: lapackSvdKernel })
+  .register(qrOp, { kernel: lapackQrKernel })
+  // The engine's domain is closed: matrix products and the LAPACK factorisations above. Any
+  // other op, present or future, goes to wasm or JS (eig and expm too: eig's complex pairs
+  // and expm's Padé steps are not one LAPACK call; the JS engine runs expm on its GEMM).
+  .declineRest(
+    "not a matrix product or a LAPACK factorisation: BLAS/LAPACK do not apply; the wasm or JS engine runs it",
+  );

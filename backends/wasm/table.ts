@@ -106,10 +106,20 @@ import { wasmTakeKernel } from "./gather.ts";
 import { checkAlignedOp } from "../../ops/batched_tensordot.ts";
 import { wasmMrgKernel } from "./mrg.ts";
 // Issue 16, linear algebra and fft (h-linalg).
-import { choleskyOp, detOp, matrixInverseOp, solveOp, solveTriangularOp } from "../../ops/linalg/nlinalg.ts";
-import { eighOp, qrOp, svdOp } from "../../ops/linalg/decomp.ts";
+import {
+  choleskyOp,
+  detOp,
+  detRule,
+  inverseRule,
+  matrixInverseOp,
+  solveOp,
+  solveRule,
+  solveTriangularOp,
+} from "../../ops/linalg/nlinalg.ts";
+import { eighOp, qrOp, svdOp, svdRule } from "../../ops/linalg/decomp.ts";
 import { eigOp } from "../../ops/linalg/eig.ts";
-import { expmOp } from "../../ops/linalg/expm.ts";
+import { expmOp, expmRule } from "../../ops/linalg/expm.ts";
+import { withSimdGemm } from "./linalg.ts";
 import { irfftOp, rfftOp } from "../../ops/fft.ts";
 
 /**
@@ -278,9 +288,15 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .decline(takeGradOp, "a scatter-add with repeated positions: the JS loop runs it")
   .register(takeOp, { kernel: (node, js) => wasmTakeKernel(node, js) });
 
-// Issue 16, linear algebra and fft (h-linalg).
-wasmTable.decline(
-  [matrixInverseOp, detOp, solveOp, solveTriangularOp, choleskyOp, eighOp, eigOp, qrOp, svdOp, expmOp],
-  "factorisations run their JS reference (ops/linalg/*_kernel.ts; the LU, expm and SVD with the JS engine's GEMM); no SIMD kernel yet (the performance issue)",
-);
+// Issue 16, linear algebra and fft (h-linalg); the product-bound rules on the SIMD GEMM (h-lapack).
+wasmTable
+  .register(matrixInverseOp, { kernel: withSimdGemm(inverseRule) })
+  .register(detOp, { kernel: withSimdGemm(detRule) })
+  .register(solveOp, { kernel: withSimdGemm(solveRule) })
+  .register(expmOp, { kernel: withSimdGemm(expmRule) })
+  .register(svdOp, { kernel: withSimdGemm(svdRule) })
+  .decline(
+    [solveTriangularOp, choleskyOp, eighOp, eigOp, qrOp],
+    "their JS reference has no matrix product to hand the SIMD GEMM (substitution, Cholesky, tridiagonal QL, Hessenberg QR and Householder loops); no SIMD kernel yet",
+  );
 wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no SIMD kernel yet");
