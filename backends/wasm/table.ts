@@ -81,9 +81,11 @@ import { bin, un, type WasmRule } from "./lower.ts";
 import { wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
 import { wasmReduceKernel } from "./reduce.ts";
 import { vexp, vexp2, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
-import { vcosh, vsinh } from "./vhyperbolic.ts";
-import { vlog, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from "./vlog.ts";
+import { vacosh, vasinh, vatanh, vcosh, vsinh } from "./vhyperbolic.ts";
+import { vlog, vlog10, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from "./vlog.ts";
 import { verf } from "./verf.ts";
+import { vacos, vasin, vatan, vatan2 } from "./vatan.ts";
+import { vcbrt, vhypot } from "./vroots.ts";
 import {
   considerConstantOp,
   disconnectedGradOp,
@@ -246,13 +248,7 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .register(exp2Op, { vector: (w, [a]) => vexp2(w, a), costly: true })
   .register(sinhOp, { vector: (w, [a]) => vsinh(w, a), costly: true })
   .register(coshOp, { vector: (w, [a]) => vcosh(w, a), costly: true })
-  .decline(
-    [arcsinOp, arccosOp, arctanOp, arctan2Op, arcsinhOp, arccoshOp, arctanhOp, cbrtOp],
-    "no vector lowering yet: a group with it runs the JS loop (fdlibm's, within an ulp)",
-  )
-  .decline([log10Op, hypotOp], "no vector lowering yet: a group with it runs the JS loop")
   .decline([isnanOp, isinfOp], "bool lanes: a group kernel computes in one float dtype")
-  .decline(roundHalfAwayOp, "no vector lowering yet: a group with it runs the JS loop")
   .register(logaddexpOp, { vector: (w, [a, b]) => vlogaddexp(w, a, b), costly: true })
   .register(log1mexpOp, { vector: (w, [a]) => vlog1mexp(w, a), costly: true })
   .decline(
@@ -283,4 +279,16 @@ wasmTable.decline(
   [matrixInverseOp, detOp, solveOp, solveTriangularOp, choleskyOp, eighOp, eigOp, qrOp, svdOp, expmOp],
   "factorisations run their JS reference (ops/linalg/*_kernel.ts; the LU, expm and SVD with the JS engine's GEMM); no SIMD kernel yet (the performance issue)",
 );
-wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no SIMD kernel yet");
+wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no SIMD kernel yet")
+  // Issue 16 item 4, vector rules for the remaining elementwise functions (h-vec).
+  .register(log10Op, { vector: (w, [a]) => vlog10(w, a), costly: true })
+  .register(hypotOp, { vector: (w, [a, b]) => vhypot(w, a, b), costly: true })
+  .register(arcsinhOp, { vector: (w, [a]) => vasinh(w, a), costly: true })
+  .register(arccoshOp, { vector: (w, [a]) => vacosh(w, a), costly: true })
+  .register(arctanhOp, { vector: (w, [a]) => vatanh(w, a), costly: true })
+  .register(arctanOp, { vector: (w, [a]) => vatan(w, a), costly: true })
+  .register(arctan2Op, { vector: (w, [y, x]) => vatan2(w, y, x), costly: true })
+  .register(arcsinOp, { vector: (w, [a]) => vasin(w, a), costly: true })
+  .register(arccosOp, { vector: (w, [a]) => vacos(w, a), costly: true })
+  .register(cbrtOp, { vector: (w, [a]) => vcbrt(w, a), costly: true })
+  .decline(roundHalfAwayOp, "no vector lowering yet: a group with it runs the JS loop");
