@@ -1,5 +1,5 @@
 /**
- * Vectorised logarithms for f32x4 and f64x2: log, log2, log1p, softplus, logaddexp and log1mexp.
+ * Vectorised logarithms for f32x4 and f64x2: log, log2, log10, log1p, softplus, logaddexp and log1mexp.
  *
  * Method: subnormal arguments are scaled by 2^25 (f32) / 2^54 (f64) first; then
  * x = 2^k · m with m in [√2/2, √2) read from the bits, f = m - 1, s = f / (2 + f),
@@ -15,6 +15,7 @@
  * log f32 0.81 [1], f64 1 [1]; log2 f32 0.87 [1], f64 1 [1]; log1p f32 1.28 [1.5],
  * f64 1 [1]; softplus f32 1.73 [2], f64 2 [2]. logaddexp and log1mexp against the float64 JS rules
  * (ops/exp_log_test.ts): logaddexp 1.04 / 2 ulps of its larger term [2], log1mexp 2.1 / 3 [3].
+ * log10 = k·log10(2) + log(m)/ln 10 (fdlibm's order): f32 1.88 [2], f64 2 [2].
  * @module
  */
 import { CONSTS, type VecWriter, vexp, vexpm1 } from "./vmath.ts";

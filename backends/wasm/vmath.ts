@@ -1,6 +1,8 @@
 /**
  * Vectorised elementary functions for f32x4 and f64x2: exp, expm1, tanh and sigmoid
- * (this file), log, log1p, log2 and softplus (vlog.ts), erf (verf.ts). Each emitter
+ * (this file), log, log1p, log2, log10 and softplus (vlog.ts), erf (verf.ts), the hyperbolic
+ * functions and their inverses (vhyperbolic.ts), atan, atan2, asin and acos (vatan.ts), hypot and
+ * cbrt (vroots.ts). Each emitter
  * reads its argument from a v128 local and leaves the result on the stack. They use
  * plain multiply and add (never relaxed SIMD's fused multiply-add, whose rounding may
  * differ between machines), so results are the same everywhere.

@@ -303,6 +303,7 @@ const CASES: Case[] = [
     bound: { f32: 3.5, f64: 4 },
   },
   // Issue 16 item 4 (h-vec).
+  // Measured: f32 1.88, f64 2.
   {
     name: "log10",
     ref: Math.log10,
@@ -316,12 +317,14 @@ const CASES: Case[] = [
     ],
     bound: { f32: 2, f64: 2 },
   },
+  // Measured: f32 1.47, f64 1.
   {
     name: "arcsinh",
     ref: Math.asinh,
     inputs: () => [...sample(-30, 30), ...sample(-1, 1), ...logUniform(300), 2 ** 60, 2 ** 30, 1e154, 1e155],
-    bound: { f32: 3, f64: 3 },
+    bound: { f32: 2, f64: 2 },
   },
+  // Measured: f32 1.93, f64 1.
   {
     name: "arccosh",
     ref: Math.acosh,
@@ -334,8 +337,9 @@ const CASES: Case[] = [
       0.5,
       2 ** 60,
     ],
-    bound: { f32: 3, f64: 3 },
+    bound: { f32: 2, f64: 2 },
   },
+  // Measured: f32 1.58, f64 1.
   {
     name: "arctanh",
     ref: Math.atanh,
@@ -347,8 +351,9 @@ const CASES: Case[] = [
       0.5,
       -0.5,
     ],
-    bound: { f32: 3, f64: 3 },
+    bound: { f32: 2, f64: 2 },
   },
+  // Measured: f32 0.5, f64 1.
   {
     name: "arctan",
     ref: Math.atan,
@@ -362,8 +367,9 @@ const CASES: Case[] = [
       2.4375,
       1e300,
     ],
-    bound: { f32: 1, f64: 2 },
+    bound: { f32: 1, f64: 1 },
   },
+  // Measured: f32 0.5, f64 2.
   {
     name: "arcsin",
     ref: Math.asin,
@@ -375,8 +381,9 @@ const CASES: Case[] = [
       0.5,
       1.5,
     ],
-    bound: { f32: 1, f64: 3 },
+    bound: { f32: 1, f64: 2 },
   },
+  // Measured: f32 0.5, f64 2.
   {
     name: "arccos",
     ref: Math.acos,
@@ -388,8 +395,9 @@ const CASES: Case[] = [
       0.5,
       -1.5,
     ],
-    bound: { f32: 1, f64: 3 },
+    bound: { f32: 1, f64: 2 },
   },
+  // Measured: f32 0.5, f64 1.
   {
     name: "cbrt",
     ref: Math.cbrt,
@@ -489,6 +497,7 @@ Deno.test("vector lowerings of the simple ops follow the JS rules (NaN, signed z
 
 /** The binary functions: their arguments drawn independently, and the IEEE pairs of their edges. */
 const BINARY: { name: string; ref: (a: number, b: number) => number; bound: Record<Lane, number> }[] = [
+  // Measured: hypot f32 0.5, f64 2; arctan2 f32 0.5, f64 1.
   { name: "hypot", ref: Math.hypot, bound: { f32: 1, f64: 2 } },
   // V8's Math.atan2 gives +0 for a negative y whose quotient by a large x underflows
   // (atan2(-5e-324, 1e308)); C99 and NumPy give -0, as the vector rule does: zeros take y's sign.
@@ -498,7 +507,7 @@ const BINARY: { name: string; ref: (a: number, b: number) => number; bound: Reco
       const r = Math.atan2(y, x);
       return r === 0 && (y < 0 || Object.is(y, -0)) ? -0 : r;
     },
-    bound: { f32: 1, f64: 2 },
+    bound: { f32: 1, f64: 1 },
   },
 ];
 
@@ -528,3 +537,62 @@ for (const c of BINARY) {
     }
   });
 }
+
+Deno.test("h-vec vector rules: domain edges, signed zeros and IEEE special values exactly", () => {
+  for (const lane of ["f32", "f64"] as const) {
+    const run = (name: string, xs: number[]) => [...kernel(name, lane, false)(Float64Array.from(xs), lane)];
+    const f = (v: number) => (lane === "f32" ? Math.fround(v) : v);
+    const same = (got: number[], want: number[], what: string) =>
+      want.forEach((w, i) =>
+        assert.ok(
+          Object.is(got[i], w) || (Number.isNaN(w) && Number.isNaN(got[i])),
+          `${lane} ${what}[${i}]: ${got[i]}`,
+        )
+      );
+    same(run("arccosh", [1, 0.999, Infinity, -Infinity]), [0, NaN, Infinity, NaN], "arccosh");
+    same(run("arctanh", [1, -1, -0, 1.0001, -Infinity]), [Infinity, -Infinity, -0, NaN, NaN], "arctanh");
+    same(run("arcsinh", [-0, Infinity, -Infinity]), [-0, Infinity, -Infinity], "arcsinh");
+    same(
+      run("arcsin", [1, -1, -0, 1.5, -Infinity]),
+      [f(Math.PI / 2), f(-Math.PI / 2), -0, NaN, NaN],
+      "arcsin",
+    );
+    same(run("arccos", [1, -1, 0, -1.5]), [0, f(Math.PI), f(Math.PI / 2), NaN], "arccos");
+    same(run("arctan", [-0, Infinity, -Infinity]), [-0, f(Math.PI / 2), f(-Math.PI / 2)], "arctan");
+    same(run("cbrt", [-0, 0, -27, Infinity, -Infinity, 2 ** -149]), [
+      -0,
+      0,
+      -3,
+      Infinity,
+      -Infinity,
+      f(Math.cbrt(2 ** -149)),
+    ], "cbrt");
+    same(run("log10", [0, -0, 1, -1e-30, Infinity]), [-Infinity, -Infinity, 0, NaN, Infinity], "log10");
+    const two = (
+      name: string,
+      a: number[],
+      b: number[],
+    ) => [...kernelN(name, lane, false, 2)([Float64Array.from(a), Float64Array.from(b)])];
+    same(two("hypot", [Infinity, NaN, -Infinity, 0, -3], [NaN, -Infinity, 1, -0, 4]), [
+      Infinity,
+      Infinity,
+      Infinity,
+      0,
+      5,
+    ], "hypot");
+    same(
+      two("arctan2", [0, -0, 0, -0, Infinity, -Infinity, 1, -1], [
+        -0,
+        -0,
+        0,
+        0,
+        -Infinity,
+        Infinity,
+        0,
+        -Infinity,
+      ]),
+      [f(Math.PI), f(-Math.PI), 0, -0, f(3 * Math.PI / 4), f(-Math.PI / 4), f(Math.PI / 2), f(-Math.PI)],
+      "arctan2",
+    );
+  }
+});
