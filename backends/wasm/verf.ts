@@ -15,7 +15,7 @@
  * @module
  */
 import { LANES } from "./asm.ts";
-import { type VecWriter, vexp } from "./vmath.ts";
+import { type VecWriter, vexp, viaF64 } from "./vmath.ts";
 
 /**
  * Chebyshev coefficients of erfcx on [0.75, 6], made with mpmath at 40 digits:
@@ -138,4 +138,159 @@ export function verf(w: VecWriter, x: number): void {
   c.op("f32x4.demote_f64x2_zero");
   const rhi = d.let();
   c.get(rlo).get(rhi).shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+}
+
+/**
+ * erfcx = e^(x²) erfc(x) as Chebyshev series for the vector erfc, made by
+ * backends/wasm/testdata/erfc_gen.py (mpmath, 40 digits; `python3 erfc_gen.py fit`): ERFCX_MID of
+ * (1 + x)·erfcx(x) in x on [1/2, 3] (25 terms), ERFCX_TAIL of x·erfcx(x) in t = 1/x on [1/27.5, 1/3]
+ * (19 terms), each truncated where the rest is below 2e-18 of the function's smallest value there.
+ * Both functions are nearly flat, so their series do not cancel (erfcx itself, fitted in 1/x, lost 8
+ * ulps to the cancellation of its first terms near x = 23).
+ */
+const ERFCX_MID = [
+  0.8016531180704008,
+  -0.10149696943207805,
+  0.018089771400065117,
+  -0.002372074530950281,
+  7.218831935969928e-05,
+  8.974090690365438e-05,
+  -4.1380121432402694e-05,
+  1.298206616704e-05,
+  -3.4456645426208936e-06,
+  8.251743046792318e-07,
+  -1.8351557058821302e-07,
+  3.850667480117521e-08,
+  -7.699015574112934e-09,
+  1.4767329456666769e-09,
+  -2.730638799912244e-10,
+  4.885861486758452e-11,
+  -8.484183089055752e-12,
+  1.4332036669695383e-12,
+  -2.359913936418521e-13,
+  3.794056317319645e-14,
+  -5.964269467177061e-15,
+  9.179141804812606e-16,
+  -1.3845809419817637e-16,
+  2.0489559422014428e-17,
+  -2.9773296940962596e-18,
+];
+const ERFCX_TAIL = [
+  0.552702782374826,
+  -0.01357004266275916,
+  -0.0022983573460663063,
+  0.00016493952889527628,
+  5.866037375301411e-06,
+  -1.8355209050361422e-06,
+  8.98609044494438e-08,
+  1.3805192187949795e-08,
+  -2.6497660921931666e-09,
+  8.900692080785336e-11,
+  3.310736394977317e-11,
+  -5.89451706481145e-12,
+  1.7578589613402957e-13,
+  9.510253699808319e-14,
+  -1.8322423405819064e-14,
+  7.532949426074144e-16,
+  3.130934822020877e-16,
+  -7.281297937040905e-17,
+  4.853072156456905e-18,
+];
+/** The ends of erfc's ranges: 1 - erf below LOW, the middle series to SPLIT, the tail series to END (erfc(27.5) underflows). */
+const LOW = 0.5, SPLIT = 3, END = 27.5;
+
+/**
+ * Push erfcx(ax) for the f64x2 local ax in [1/2, END]: one Clenshaw recurrence whose
+ * coefficients each lane picks (the middle series, or the tail's padded with zeros), so the
+ * two ranges cost one chain.
+ */
+function erfcxMidTail(w: VecWriter, ax: number): void {
+  w.get(ax).k(SPLIT).f("ge");
+  const tail = w.let();
+  // inv = 1/x (tail) or 1/(1 + x) (middle): erfcx = series · inv.
+  w.k(1).get(ax).get(ax).k(1).f("add").get(tail).op("v128.bitselect").f("div");
+  const inv = w.let();
+  const tA = 1 / END, tB = 1 / SPLIT;
+  w.select(
+    () => w.get(inv).k(2 / (tB - tA)).f("mul").k(-(tA + tB) / (tB - tA)).f("add"),
+    () => w.get(ax).k(2 / (SPLIT - LOW)).f("mul").k(-(LOW + SPLIT) / (SPLIT - LOW)).f("add"),
+    () => w.get(tail),
+  );
+  const u = w.let();
+  w.get(u).get(u).f("add");
+  const u2 = w.let();
+  const coef = (k: number) => {
+    w.select(() => w.k(ERFCX_TAIL[k] ?? 0), () => w.k(ERFCX_MID[k]), () => w.get(tail));
+  };
+  const n = ERFCX_MID.length;
+  coef(n - 1);
+  let b1 = w.let();
+  w.k(0);
+  let b2 = w.let();
+  for (let k = n - 2; k >= 1; k--) {
+    w.get(u2).get(b1).f("mul");
+    coef(k);
+    w.f("add").get(b2).f("sub");
+    const b0 = w.let();
+    b2 = b1;
+    b1 = b0;
+  }
+  w.get(u).get(b1).f("mul");
+  coef(0);
+  w.f("add").get(b2).f("sub").get(inv).f("mul");
+}
+
+/** Push erfc of the f64x2 local x. */
+function erfc64(w: VecWriter, x: number): void {
+  // |x| < 1/2: 1 - erf(x) by erf's Taylor series (erf < 0.53: no cancellation to speak of).
+  w.get(x).get(x).f("mul");
+  const z = w.let();
+  w.k(1).horner(z, TAYLOR).get(x).f("mul", "sub");
+  const small = w.let();
+  w.get(x).f("abs");
+  const ax = w.let();
+  w.get(ax).k(END).f("pmin");
+  const axc = w.let();
+  erfcxMidTail(w, axc);
+  const g = w.let();
+  // e^(-x²) with x = hi + lo, hi of 26 bits: x² = hi² (exact) + (hi + x) lo, and
+  // e^(-(hi + x) lo) = 1 - t + t²/2 - t³/6 for t = (hi + x) lo < 2e-5 (next term < 1e-20).
+  w.get(axc).k(134217729).f("mul");
+  const c = w.let();
+  w.get(c).get(c).get(axc).f("sub", "sub");
+  const hi = w.let();
+  w.get(hi).get(hi).f("mul", "neg");
+  const nh = w.let();
+  vexp(w, nh, true);
+  const eh = w.let();
+  w.get(hi).get(axc).f("add").get(axc).get(hi).f("sub", "mul");
+  const t = w.let();
+  w.get(eh).horner(t, [1, -1, 0.5, -1 / 6]).get(g).f("mul", "mul");
+  const pos = w.let();
+  w.select(() => w.k(2).get(pos).f("sub"), () => w.get(pos), () => w.get(x).k(0).f("lt"));
+  const big = w.let();
+  w.select(() => w.get(small), () => w.get(big), () => w.get(ax).k(LOW).f("lt"));
+}
+
+/**
+ * Push erfc(x) = 1 - erf(x) for the local x (f32x4 or f64x2), without 1 - erf's cancellation:
+ * 1 - x·P(x²) below |x| = 1/2, e^(-x²)·erfcx(|x|) above (erfcx by Chebyshev series in x to 3 and
+ * in 1/x to 27.5, e^(-x²) with x² split so its rounding does not reach the result), 2 - erfc(|x|)
+ * for x <= -1/2. f32x4 lanes through `viaF64`.
+ *
+ * @example
+ * ```ts
+ * import { verfc } from "./verf.ts";
+ * import { probe } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const erfc = probe("f64", verfc);
+ * assert.equal(erfc(0), 1);
+ * assert(Math.abs(erfc(10) - 2.088487583762545e-45) <= 3 * 2.9e-61);
+ * assert.equal(erfc(-Infinity), 2);
+ * assert.equal(erfc(30), 0);
+ * ```
+ */
+export function verfc(w: VecWriter, x: number): void {
+  if (w.L.s === "f64") erfc64(w, x);
+  else viaF64(w, [x], (d, [h]) => erfc64(d, h));
 }
