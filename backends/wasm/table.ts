@@ -83,7 +83,7 @@ import { wasmReduceKernel } from "./reduce.ts";
 import { vexp, vexp2, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
 import { vacosh, vasinh, vatanh, vcosh, vsinh } from "./vhyperbolic.ts";
 import { vlog, vlog10, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from "./vlog.ts";
-import { verf, verfc } from "./verf.ts";
+import { verf, verfc, verfcx } from "./verf.ts";
 import { vacos, vasin, vatan, vatan2 } from "./vatan.ts";
 import { vcbrt, vhypot } from "./vroots.ts";
 import {
@@ -252,7 +252,7 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .register(logaddexpOp, { vector: (w, [a, b]) => vlogaddexp(w, a, b), costly: true })
   .register(log1mexpOp, { vector: (w, [a]) => vlog1mexp(w, a), costly: true })
   .decline(
-    [erfcxOp, erfinvOp, erfcinvOp],
+    [erfinvOp, erfcinvOp],
     "no vector lowering yet: a group with it runs the JS loop (table fits and Halley steps with branches)",
   )
   .decline(
@@ -292,4 +292,5 @@ wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no S
   .register(arccosOp, { vector: (w, [a]) => vacos(w, a), costly: true })
   .register(cbrtOp, { vector: (w, [a]) => vcbrt(w, a), costly: true })
   .register(erfcOp, { vector: (w, [a]) => verfc(w, a), costly: true })
+  .register(erfcxOp, { vector: (w, [a]) => verfcx(w, a), costly: true })
   .decline(roundHalfAwayOp, "no vector lowering yet: a group with it runs the JS loop");

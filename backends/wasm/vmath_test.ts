@@ -26,12 +26,12 @@ import { arccosOp, arcsinOp, arctan2Op, arctanOp } from "../../ops/inverse_trig.
 import { arena } from "./memory.ts";
 import { VecWriter } from "./vmath.ts";
 import { ERF_REF } from "./testdata/erf_ref.ts";
-import { ERFC_REF } from "./testdata/erfc_ref.ts";
-import { erfcJs } from "../../ops/erf_family.ts";
-import { erfcOp } from "../../ops/erf_family.ts";
+import { ERFC_REF, ERFCX_REF } from "./testdata/erfc_ref.ts";
+import { erfcJs, erfcOp, erfcxJs, erfcxOp } from "../../ops/erf_family.ts";
 
 const UNARY_OPS = [
   erfcOp,
+  erfcxOp,
   log10Op,
   arcsinhOp,
   arccoshOp,
@@ -622,4 +622,20 @@ Deno.test("vector erfc: within 4 ulps of mpmath values (f64), 1 ulp of erfc in f
     "f64",
   );
   assert.deepEqual([...e], [1, 1, 0, 2, NaN, 0, 0, 2]);
+});
+
+// Measured: f64 2 ulps against mpmath (the JS rule: 4 on the same points), f32 0.5.
+Deno.test("vector erfcx: within 2 ulps of mpmath values (f64), 1 ulp of erfcx in float64 (f32), overflow at -26.64", () => {
+  for (const fma of fmaModes) {
+    const xs = Float64Array.from(ERFCX_REF, ([x]) => x);
+    const refs = new Map(ERFCX_REF);
+    const got = kernel("erfcx", "f64", fma)(xs, "f64");
+    const worst = maxUlp(xs, got, (x) => refs.get(x)!, "f64", "erfcx");
+    assert.ok(worst <= 2, `f64 erfcx (fma ${fma}): ${worst} ulps`);
+    const x32 = Float64Array.from([...EDGES32, ...sample(-9, 30), ...logUniform(30)], Math.fround);
+    const got32 = kernel("erfcx", "f32", fma)(x32, "f32");
+    assert.ok(maxUlp(x32, got32, erfcxJs, "f32", "erfcx") <= 1);
+  }
+  const e = kernel("erfcx", "f64", false)(Float64Array.from([0, -0, Infinity, -Infinity, NaN, -26.7]), "f64");
+  assert.deepEqual([...e], [1, 1, 0, Infinity, NaN, Infinity]);
 });
