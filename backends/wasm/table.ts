@@ -253,11 +253,11 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .register(log1mexpOp, { vector: (w, [a]) => vlog1mexp(w, a), costly: true })
   .decline(
     [erfinvOp, erfcinvOp],
-    "no vector lowering yet: a group with it runs the JS loop (table fits and Halley steps with branches)",
+    "no vector rule yet (h-vec stopped at erfcx): it would be Winitzki's start and three or four Halley steps, each a verf or verfcx and an exp per lane; the JS loop runs it",
   )
   .decline(
     [gammaOp, gammalnOp, psiOp, trigammaOp, chi2sfOp],
-    "no vector lowering yet: a group with it runs the JS loop (reflection, recurrences and series with branches)",
+    "no vector rule yet: Lanczos with a per-lane choice among Taylor (near 1 and 2), exact products (gamma) and reflection through sin(πx) for x < 1/2 (psi: a recurrence to x >= 10 then the asymptotic series) would need every branch computed per lane; the JS loop runs it",
   )
   .decline(
     gradUndefinedOp,
@@ -293,4 +293,14 @@ wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no S
   .register(cbrtOp, { vector: (w, [a]) => vcbrt(w, a), costly: true })
   .register(erfcOp, { vector: (w, [a]) => verfc(w, a), costly: true })
   .register(erfcxOp, { vector: (w, [a]) => verfcx(w, a), costly: true })
-  .decline(roundHalfAwayOp, "no vector lowering yet: a group with it runs the JS loop");
+  .register(roundHalfAwayOp, {
+    // trunc(a) + (|a - trunc(a)| >= 0.5 ? sign(a) : +0), the JS rule's sum (so -0.3 gives +0, as there).
+    vector: (w, [a]) => {
+      w.get(a).f("trunc");
+      const r = w.let();
+      w.get(r);
+      w.get(a).k(0).f("gt").k(1).op("v128.and").get(a).k(0).f("lt").k(-1).op("v128.and", "v128.or");
+      w.get(a).get(r).f("sub", "abs").k(0.5).f("ge").op("v128.and");
+      w.f("add");
+    },
+  });

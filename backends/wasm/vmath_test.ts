@@ -15,7 +15,7 @@ import { wasmTable } from "./table.ts";
 import type { Op } from "../../core/graph.ts";
 import { negOp, sqrOp } from "../../ops/arith.ts";
 import { expm1Op, expOp, log1pOp, log2Op, logOp } from "../../ops/exp_log.ts";
-import { absOp, ceilOp, floorOp, roundOp, signOp } from "../../ops/rounding.ts";
+import { absOp, ceilOp, floorOp, roundHalfAwayOp, roundOp, signOp } from "../../ops/rounding.ts";
 import { sigmoidOp, softplusOp } from "../../ops/sigmoid.ts";
 import { erfOp } from "../../ops/special.ts";
 import { tanhOp } from "../../ops/trig.ts";
@@ -30,6 +30,7 @@ import { ERFC_REF, ERFCX_REF } from "./testdata/erfc_ref.ts";
 import { erfcJs, erfcOp, erfcxJs, erfcxOp } from "../../ops/erf_family.ts";
 
 const UNARY_OPS = [
+  roundHalfAwayOp,
   erfcOp,
   erfcxOp,
   log10Op,
@@ -473,7 +474,23 @@ Deno.test("vector functions: signed zeros and exact edge values", () => {
 });
 
 Deno.test("vector lowerings of the simple ops follow the JS rules (NaN, signed zeros, ties to even)", () => {
-  const xs = [-2.5, -1.5, -0.5, -0, 0, 0.5, 1.5, 2.5, NaN, Infinity, -Infinity, 3.7];
+  const xs = [
+    -2.5,
+    -1.5,
+    -0.5,
+    -0,
+    0,
+    0.5,
+    1.5,
+    2.5,
+    NaN,
+    Infinity,
+    -Infinity,
+    3.7,
+    -0.3,
+    0.49999999999999994,
+    2 ** 53 - 1,
+  ];
   for (const lane of ["f32", "f64"] as const) {
     const ys = xs.map((x) => (lane === "f32" ? Math.fround(x) : x));
     const run = (name: string) => [...kernel(name, lane, false)(Float64Array.from(ys), lane)];
@@ -491,6 +508,11 @@ Deno.test("vector lowerings of the simple ops follow the JS rules (NaN, signed z
         : r;
     }, "round");
     same(run("floor"), Math.floor, "floor");
+    same(
+      run("round_half_away_from_zero"),
+      (x) => Math.trunc(x) + (Math.abs(x - Math.trunc(x)) >= 0.5 ? Math.sign(x) : 0),
+      "round_half_away_from_zero",
+    );
     same(run("ceil"), Math.ceil, "ceil");
     same(run("abs"), Math.abs, "abs");
     same(run("neg"), (x) => -x, "neg");
