@@ -25,6 +25,8 @@ const CASES: [string, (...v: T.Variable[]) => T.Variable, [number, number][]][] 
   ["arcsin(a)", T.arcsin, [[-1, 1]]],
   ["arccos(a)", T.arccos, [[-1, 1]]],
   ["cbrt(a)", T.cbrt, [[-30, 30]]],
+  ["erfc(a)", T.erfc, [[-3, 8]]],
+  ["erfcx(a)", T.erfcx, [[-3, 30]]],
 ];
 
 const rows: string[][] = [];
