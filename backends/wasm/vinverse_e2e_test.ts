@@ -10,6 +10,8 @@ import * as T from "../../mod.ts";
 import { config } from "../../core/config.ts";
 import { seededRandom } from "../../compile/verify_grad.ts";
 import { elementwiseStats } from "./elemwise.ts";
+import { startThreads } from "./matmul.ts";
+import { shutdownThreads } from "./threads.ts";
 
 type Dtype = "float32" | "float64";
 const rng = seededRandom(1616);
@@ -135,5 +137,29 @@ Deno.test("h-vec vector rules: a fused group mixing them with arithmetic matches
       1,
     );
     assert.ok(Number.isFinite(worst));
+  }
+});
+
+Deno.test("h-vec vector rules: a group split across worker threads gives the single thread's values", async () => {
+  const saved = { wasm: config.wasm, threads: config.threads };
+  try {
+    config.wasm = true;
+    config.threads = 2;
+    assert.equal(await startThreads(), 2);
+    const n = 300_001, x = T.dvector("x"), y = T.dvector("y");
+    const xs = T.asarray(Array.from({ length: n }, () => (rng() - 0.5) * 20));
+    const ys = T.asarray(Array.from({ length: n }, () => (rng() - 0.5) * 20));
+    const f = T.function([x, y], T.add(T.arctan2(y, x), T.mul(T.erfc(x), T.hypot(x, y))));
+    const split = elementwiseStats.splitRuns;
+    const two = f(xs, ys).data;
+    assert.equal(elementwiseStats.splitRuns, split + 1, "the group was split across threads");
+    config.threads = 1;
+    const one = f(xs, ys).data;
+    assert.equal(elementwiseStats.splitRuns, split + 1, "one thread does not split");
+    assert.deepEqual(two, one);
+  } finally {
+    config.wasm = saved.wasm;
+    config.threads = saved.threads;
+    shutdownThreads();
   }
 });
