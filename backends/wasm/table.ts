@@ -86,6 +86,7 @@ import { vlog, vlog10, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from ".
 import { verf, verfc, verfcx } from "./verf.ts";
 import { vacos, vasin, vatan, vatan2 } from "./vatan.ts";
 import { vcbrt, vhypot } from "./vroots.ts";
+import { vgammaln } from "./vgamma.ts";
 import {
   considerConstantOp,
   disconnectedGradOp,
@@ -256,7 +257,7 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     "no vector rule yet (h-vec stopped at erfcx): it would be Winitzki's start and three or four Halley steps, each a verf or verfcx and an exp per lane; the JS loop runs it",
   )
   .decline(
-    [gammaOp, gammalnOp, psiOp, trigammaOp, chi2sfOp],
+    [gammaOp, psiOp, trigammaOp, chi2sfOp],
     "no vector rule yet: Lanczos with a per-lane choice among Taylor (near 1 and 2), exact products (gamma) and reflection through sin(πx) for x < 1/2 (psi: a recurrence to x >= 10 then the asymptotic series) would need every branch computed per lane; the JS loop runs it",
   )
   .decline(
@@ -293,6 +294,7 @@ wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no S
   .register(cbrtOp, { vector: (w, [a]) => vcbrt(w, a), costly: true })
   .register(erfcOp, { vector: (w, [a]) => verfc(w, a), costly: true })
   .register(erfcxOp, { vector: (w, [a]) => verfcx(w, a), costly: true })
+  .register(gammalnOp, { vector: (w, [a]) => vgammaln(w, a), costly: true })
   .register(roundHalfAwayOp, {
     // trunc(a) + (|a - trunc(a)| >= 0.5 ? sign(a) : +0), the JS rule's sum (so -0.3 gives +0, as there).
     vector: (w, [a]) => {

@@ -1,0 +1,108 @@
+/**
+ * The vectorised log-gamma function gammaln = log|Γ(x)|, computed in f64x2 (f32x4 lanes through
+ * `viaF64`), by the JS rule's method with every branch computed per lane (ops/gamma.ts
+ * `gammalnJs`, whose constants it shares): with y = x for x >= 1/2 and y = 1 - x below,
+ * log Γ(1 + t) by its Taylor series for t = y - 1 on [1/2, 3/2) and t = y - 2 on [3/2, 5/2) (plus
+ * log1p(y - 2) there), Lanczos' approximation above; below 1/2 the reflection
+ * log(π/|sin πx|) - gammaln(1 - x), with x reduced exactly to |r| <= 1/2 for sin(πr) (vtrig.ts).
+ * +∞ at 0 and the negative integers, ±∞ and NaN as given. The operations and their order are the
+ * JS rule's, so the two differ only by the logs and the sine (each within an ulp), magnified
+ * where the terms cancel: see vgamma_test.ts for the measure.
+ * @module
+ */
+import { EULER_GAMMA, LANCZOS, LGAMMA_SERIES, LOG_SQRT_2PI } from "../../ops/gamma.ts";
+import { type VecWriter, viaF64 } from "./vmath.ts";
+import { vlog, vlog1p } from "./vlog.ts";
+import { vsincos } from "./vtrig.ts";
+
+/** Push log|Γ(y)| for the f64x2 local y >= 1/2 (other lanes: garbage or NaN, selected away). */
+function lgammaPos(w: VecWriter, y: number): void {
+  // log Γ(1 + t) = t (p(t) t - γ), p the series, for t = y - 1 (y < 3/2) or y - 2.
+  w.select(() => w.get(y).k(1).f("sub"), () => w.get(y).k(2).f("sub"), () => w.get(y).k(1.5).f("lt"));
+  const t = w.let();
+  w.get(t).horner(t, LGAMMA_SERIES).get(t).f("mul").k(EULER_GAMMA).f("sub", "mul");
+  const s0 = w.let();
+  // +0 at t = 0 (the JS rule's; t·(−γ) would be −0).
+  w.select(() => w.k(0), () => w.get(s0), () => w.get(t).k(0).f("eq"));
+  const series = w.let();
+  w.get(y).k(2).f("sub");
+  const y2 = w.let();
+  vlog1p(w, y2);
+  w.get(series).f("add");
+  const mid = w.let();
+  // Lanczos: a = c0 + Σ c_i / (y - 1 + i), in the JS rule's order; t = y + 6.5.
+  w.get(y).k(1).f("sub");
+  const ym1 = w.let();
+  w.k(LANCZOS[0]);
+  for (let i = 1; i < 9; i++) w.k(LANCZOS[i]).get(ym1).k(i).f("add", "div", "add");
+  const a = w.let();
+  w.get(ym1).k(7.5).f("add");
+  const tl = w.let();
+  vlog(w, tl);
+  const logT = w.let();
+  vlog(w, a);
+  const logA = w.let();
+  // LOG_SQRT_2PI + (y - 0.5) log t - t + log a, left to right as in JS.
+  w.k(LOG_SQRT_2PI).get(y).k(0.5).f("sub").get(logT).f("mul", "add").get(tl).f("sub").get(logA).f("add");
+  const lanczos = w.let();
+  w.select(() => w.get(series), () => w.get(mid), () => w.get(y).k(1.5).f("lt"));
+  const low = w.let();
+  w.select(() => w.get(low), () => w.get(lanczos), () => w.get(y).k(2.5).f("lt"));
+}
+
+function gammaln64(w: VecWriter, x: number): void {
+  w.get(x).k(0.5).f("lt");
+  const refl = w.let();
+  w.select(() => w.k(1).get(x).f("sub"), () => w.get(x), () => w.get(refl));
+  const y = w.let();
+  lgammaPos(w, y);
+  const g = w.let();
+  // sin(πr), r = x - 2·round(x/2) (exact) folded into [-1/2, 1/2] as the JS rule's sinPi.
+  w.get(x).get(x).k(0.5).f("mul", "nearest").k(2).f("mul", "sub");
+  const r0 = w.let();
+  w.select(() => w.k(1).get(r0).f("sub"), () => w.get(r0), () => w.get(r0).k(0.5).f("gt"));
+  const r1 = w.let();
+  w.select(() => w.k(-1).get(r1).f("sub"), () => w.get(r1), () => w.get(r1).k(-0.5).f("lt"));
+  w.k(Math.PI).f("mul");
+  const pr = w.let();
+  const { sin } = vsincos(w, pr);
+  w.k(Math.PI).get(sin).f("abs", "div");
+  const q = w.let();
+  vlog(w, q);
+  w.get(g).f("sub");
+  const reflected = w.let();
+  w.select(() => w.get(reflected), () => w.get(g), () => w.get(refl));
+  const res = w.let();
+  // Poles: 0 and the negative integers; ±∞ and NaN as given.
+  w.select(
+    () => w.k(Infinity),
+    () => w.get(res),
+    () => w.get(x).k(0).f("le").get(x).get(x).f("nearest", "eq").op("v128.and"),
+  );
+  const r2 = w.let();
+  w.select(
+    () => w.get(x),
+    () => w.get(r2),
+    () => w.get(x).f("abs").k(Infinity).f("eq").get(x).get(x).f("ne").op("v128.or"),
+  );
+}
+
+/**
+ * Push gammaln(x) = log|Γ(x)| for the local x (f32x4 or f64x2).
+ *
+ * @example
+ * ```ts
+ * import { probe } from "./vmath.ts";
+ * import { vgammaln } from "./vgamma.ts";
+ * import assert from "node:assert/strict";
+ * const gammaln = probe("f64", vgammaln);
+ * assert(Object.is(gammaln(1), 0) && Object.is(gammaln(2), 0));
+ * assert(Math.abs(gammaln(10) - Math.log(362880)) <= 1e-14);
+ * assert.equal(gammaln(-3), Infinity);
+ * assert(Math.abs(gammaln(-0.5) - Math.log(2 * Math.sqrt(Math.PI))) <= 1e-15);
+ * ```
+ */
+export function vgammaln(w: VecWriter, x: number): void {
+  if (w.L.s === "f64") gammaln64(w, x);
+  else viaF64(w, [x], (d, [h]) => gammaln64(d, h));
+}
