@@ -3,7 +3,7 @@
  * the WebAssembly engine on and off (the JS loop of its scalar rule, `Math`'s function), timed in
  * interleaved rounds; prints a Markdown table of best (median) ms.
  *
- *   deno run --allow-read --allow-env bench/vec16_bench.ts [rounds]
+ *   deno run --allow-read --allow-env bench/vec16_bench.ts [rounds] [function name]
  */
 import * as T from "../mod.ts";
 import { markdownTable, timeAll, withEngine } from "./common.ts";
@@ -14,6 +14,7 @@ const rng = seededRandom(7);
 /** Values uniform in [lo, hi). */
 const uniform = (lo: number, hi: number) => Array.from({ length: N }, () => lo + (hi - lo) * rng());
 
+const only = Deno.args[1]; // a function name to time alone
 const CASES: [string, (...v: T.Variable[]) => T.Variable, [number, number][]][] = [
   ["log10(a)", T.log10, [[0, 100]]],
   ["hypot(a, b)", T.hypot, [[-10, 10], [-10, 10]]],
@@ -27,10 +28,11 @@ const CASES: [string, (...v: T.Variable[]) => T.Variable, [number, number][]][] 
   ["cbrt(a)", T.cbrt, [[-30, 30]]],
   ["erfc(a)", T.erfc, [[-3, 8]]],
   ["erfcx(a)", T.erfcx, [[-3, 30]]],
+  ["gammaln(a)", T.gammaln, [[-10, 30]]],
 ];
 
 const rows: string[][] = [];
-for (const [what, f, ranges] of CASES) {
+for (const [what, f, ranges] of CASES.filter(([w]) => !only || w.startsWith(only))) {
   const row = [`\`${what}\``];
   for (const dtype of ["float32", "float64"] as const) {
     const vars = ranges.map((_, i) => new T.TensorType(dtype, [null]).make(`x${i}`));
