@@ -258,7 +258,7 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   )
   .decline(
     [gammaOp, psiOp, trigammaOp, chi2sfOp],
-    "no vector rule yet: Lanczos with a per-lane choice among Taylor (near 1 and 2), exact products (gamma) and reflection through sin(πx) for x < 1/2 (psi: a recurrence to x >= 10 then the asymptotic series) would need every branch computed per lane; the JS loop runs it",
+    "no vector rule yet (gammaln has one, vgamma.ts): gamma's exact products above 24 and integer factorials, psi's and trigamma's per-lane recurrence counts, chi2sf's incomplete-gamma series and continued fraction would each be every branch computed per lane; the JS loop runs them",
   )
   .decline(
     gradUndefinedOp,
