@@ -175,9 +175,11 @@ export function gammaJs(x: number): number {
 /**
  * ψ's positive root x0 = 1.46163… as a sum of two doubles, and ψ's Taylor coefficients there,
  * ψ^(n)(x0) / n! for n = 1..29 (mpmath: findroot(digamma, 1.46) and polygamma(n, x0) / n! at dps 50).
+ * Shared with backends/wasm/vgamma.ts.
  */
-const PSI_ROOT_HI = 1.4616321449683622, PSI_ROOT_LO = 9.549995429965697e-17;
-const PSI_ROOT_SERIES = [
+export const PSI_ROOT_HI = 1.4616321449683622, PSI_ROOT_LO = 9.549995429965697e-17;
+/** ψ^(n)(x0) / n! for n = 1..29 (see above). */
+export const PSI_ROOT_SERIES = [
   0.9676722454476212,
   -0.4427631689835921,
   0.258499760955651,

@@ -86,7 +86,7 @@ import { vlog, vlog10, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from ".
 import { verf, verfc, verfcx } from "./verf.ts";
 import { vacos, vasin, vatan, vatan2 } from "./vatan.ts";
 import { vcbrt, vhypot } from "./vroots.ts";
-import { vgammaln } from "./vgamma.ts";
+import { vgammaln, vpsi } from "./vgamma.ts";
 import {
   considerConstantOp,
   disconnectedGradOp,
@@ -257,8 +257,8 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     "no vector rule yet (h-vec stopped at erfcx): it would be Winitzki's start and three or four Halley steps, each a verf or verfcx and an exp per lane; the JS loop runs it",
   )
   .decline(
-    [gammaOp, psiOp, trigammaOp, chi2sfOp],
-    "no vector rule yet (gammaln has one, vgamma.ts): gamma's exact products above 24 and integer factorials, psi's and trigamma's per-lane recurrence counts, chi2sf's incomplete-gamma series and continued fraction would each be every branch computed per lane; the JS loop runs them",
+    [gammaOp, trigammaOp, chi2sfOp],
+    "no vector rule yet (gammaln and psi have one, vgamma.ts): gamma's exact products above 24 and integer factorials, trigamma's recurrence and series, chi2sf's incomplete-gamma series and continued fraction would each be every branch computed per lane; the JS loop runs them",
   )
   .decline(
     gradUndefinedOp,
@@ -295,6 +295,7 @@ wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no S
   .register(erfcOp, { vector: (w, [a]) => verfc(w, a), costly: true })
   .register(erfcxOp, { vector: (w, [a]) => verfcx(w, a), costly: true })
   .register(gammalnOp, { vector: (w, [a]) => vgammaln(w, a), costly: true })
+  .register(psiOp, { vector: (w, [a]) => vpsi(w, a), costly: true })
   .register(roundHalfAwayOp, {
     // trunc(a) + (|a - trunc(a)| >= 0.5 ? sign(a) : +0), the JS rule's sum (so -0.3 gives +0, as there).
     vector: (w, [a]) => {

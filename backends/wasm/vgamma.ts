@@ -10,7 +10,15 @@
  * where the terms cancel: see vgamma_test.ts for the measure.
  * @module
  */
-import { EULER_GAMMA, LANCZOS, LGAMMA_SERIES, LOG_SQRT_2PI } from "../../ops/gamma.ts";
+import {
+  EULER_GAMMA,
+  LANCZOS,
+  LGAMMA_SERIES,
+  LOG_SQRT_2PI,
+  PSI_ROOT_HI,
+  PSI_ROOT_LO,
+  PSI_ROOT_SERIES,
+} from "../../ops/gamma.ts";
 import { type VecWriter, viaF64 } from "./vmath.ts";
 import { vlog, vlog1p } from "./vlog.ts";
 import { vsincos } from "./vtrig.ts";
@@ -105,4 +113,98 @@ function gammaln64(w: VecWriter, x: number): void {
 export function vgammaln(w: VecWriter, x: number): void {
   if (w.L.s === "f64") gammaln64(w, x);
   else viaF64(w, [x], (d, [h]) => gammaln64(d, h));
+}
+
+/** Push ψ(y) for the f64x2 local y > 0, the JS rule's positive branches (other lanes: selected away). */
+function psiPos(w: VecWriter, y: number): void {
+  // Near the root (1.1, 1.8): the Taylor series in d = y - x0hi - x0lo.
+  w.get(y).k(PSI_ROOT_HI).f("sub").k(PSI_ROOT_LO).f("sub");
+  const d = w.let();
+  w.horner(d, PSI_ROOT_SERIES).get(d).f("mul");
+  const root = w.let();
+  // Elsewhere: s -= 1/x, x += 1 while x < 10 (at most 10 steps; masked lanes add exact zeros).
+  w.k(0);
+  let s = w.let();
+  let x = y;
+  for (let k = 0; k < 10; k++) {
+    w.get(x).k(10).f("lt");
+    const m = w.let();
+    w.get(s).k(1).get(x).f("div").get(m).op("v128.and").f("sub");
+    s = w.let();
+    w.get(x).k(1).get(m).op("v128.and").f("add");
+    x = w.let();
+  }
+  // z = 1/x², tail = z (1/12 - z (1/120 - z (1/252 - z (1/240 - z (1/132 - z (691/32760 - z/12)))))).
+  w.k(1).get(x).get(x).f("mul", "div");
+  const z = w.let();
+  w.k(691 / 32760).get(z).k(12).f("div", "sub");
+  for (const c of [1 / 132, 1 / 240, 1 / 252, 1 / 120, 1 / 12]) {
+    const inner = w.let();
+    w.k(c).get(z).get(inner).f("mul", "sub");
+  }
+  w.get(z).f("mul");
+  const tail = w.let();
+  vlog(w, x);
+  const lx = w.let();
+  w.get(s).get(lx).f("add").k(0.5).get(x).f("div", "sub").get(tail).f("sub");
+  const far = w.let();
+  w.select(
+    () => w.get(root),
+    () => w.get(far),
+    () => w.get(y).k(1.1).f("gt").get(y).k(1.8).f("lt").op("v128.and"),
+  );
+}
+
+function psi64(w: VecWriter, x: number): void {
+  w.get(x).k(0).f("lt");
+  const neg = w.let();
+  w.select(() => w.k(1).get(x).f("sub"), () => w.get(x), () => w.get(neg));
+  const y = w.let();
+  psiPos(w, y);
+  const p = w.let();
+  // x < 0: ψ(1 - x) - π / tan(π r), r = x - round(x) (JS's Math.round: floor(x + 1/2)).
+  w.get(x).get(x).k(0.5).f("add", "floor", "sub").k(Math.PI).f("mul");
+  const pr = w.let();
+  const { sin, cos } = vsincos(w, pr);
+  w.get(p).k(Math.PI).get(sin).get(cos).f("div", "div", "sub");
+  const reflected = w.let();
+  w.select(() => w.get(reflected), () => w.get(p), () => w.get(neg));
+  const r = w.let();
+  // ±0: ∓∞; negative integers and -∞: NaN; +∞ and NaN as given.
+  w.select(() => w.k(-Infinity).get(x).op("v128.xor"), () => w.get(r), () => w.get(x).k(0).f("eq"));
+  const r2 = w.let();
+  w.select(
+    () => w.k(NaN),
+    () => w.get(r2),
+    () => w.get(neg).get(x).get(x).f("nearest", "eq").op("v128.and"),
+  );
+  const r3 = w.let();
+  w.select(
+    () => w.get(x),
+    () => w.get(r3),
+    () => w.get(x).k(Infinity).f("eq").get(x).get(x).f("ne").op("v128.or"),
+  );
+}
+
+/**
+ * Push ψ(x), the digamma function, for the local x (f32x4 or f64x2), by the JS rule's method
+ * (ops/gamma.ts `psiJs`) with its branches as lanes: the Taylor series at the positive root on
+ * (1.1, 1.8), else up to ten masked recurrence steps to x >= 10 and the asymptotic series; for
+ * x < 0 the reflection ψ(1 - x) - π/tan(πr) with tan as sin/cos (vtrig.ts).
+ *
+ * @example
+ * ```ts
+ * import { probe } from "./vmath.ts";
+ * import { vpsi } from "./vgamma.ts";
+ * import assert from "node:assert/strict";
+ * const psi = probe("f64", vpsi);
+ * assert(Math.abs(psi(1) + 0.5772156649015329) <= 1e-15);
+ * assert.equal(psi(0), -Infinity);
+ * assert.equal(psi(-0), Infinity);
+ * assert(Number.isNaN(psi(-2)));
+ * ```
+ */
+export function vpsi(w: VecWriter, x: number): void {
+  if (w.L.s === "f64") psi64(w, x);
+  else viaF64(w, [x], (d, [h]) => psi64(d, h));
 }

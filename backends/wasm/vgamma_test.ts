@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
 import { config } from "../../core/config.ts";
 import { seededRandom } from "../../compile/verify_grad.ts";
-import { gammalnJs } from "../../ops/gamma.ts";
+import { gammalnJs, psiJs } from "../../ops/gamma.ts";
 import { probe } from "./vmath.ts";
-import { vgammaln } from "./vgamma.ts";
+import { vgammaln, vpsi } from "./vgamma.ts";
 import { elementwiseStats } from "./elemwise.ts";
 
 const rng = seededRandom(1717);
@@ -83,33 +83,81 @@ Deno.test("vector gammaln: poles, signed zeros at 1 and 2, infinities and NaN ex
   }
 });
 
-Deno.test("vector gammaln: a compiled function with the engine on agrees with the engine off", () => {
-  for (const dtype of ["float64", "float32"] as const) {
-    const x = new T.TensorType(dtype, [null]).make("x");
-    const saved = config.wasm;
-    let on, off;
-    try {
-      config.wasm = true;
-      on = T.function([x], T.gammaln(x));
-      config.wasm = false;
-      off = T.function([x], T.gammaln(x));
-    } finally {
-      config.wasm = saved;
-    }
-    const v = T.asarray(POINTS, { dtype });
-    const runs = elementwiseStats.runs;
-    const want = off(v).data;
-    const got = on(v).data;
-    assert.ok(elementwiseStats.runs > runs, "the engine ran it");
-    const mant = dtype === "float64" ? 52 : 23;
-    for (let i = 0; i < want.length; i++) {
-      if (!Number.isFinite(want[i]) || want[i] === 0) {
-        assert.ok(Object.is(got[i], want[i]), `${dtype} gammaln(${v.data[i]}): ${got[i]} vs ${want[i]}`);
+/** The largest term of psiJs(x)'s last steps, for the error's scale. */
+function psiScale(x: number): number {
+  let s = Math.abs(psiJs(x));
+  const y = x < 0 ? 1 - x : x;
+  if (!(y > 1.1 && y < 1.8)) {
+    let sum = 0, z = y;
+    while (z < 10) sum -= 1 / z++;
+    s = Math.max(s, Math.abs(sum), Math.log(z));
+  }
+  if (x < 0) {
+    const r = x - Math.round(x);
+    s = Math.max(s, Math.abs(psiJs(y)), Math.abs(Math.PI / Math.tan(Math.PI * r)));
+  }
+  return s;
+}
+
+Deno.test("vector psi: within the bound of the JS rule in f64 and f32 lanes (ulps of the largest term), edges exact", () => {
+  for (const lane of ["f64", "f32"] as const) {
+    const f = probe(lane, vpsi), mant = lane === "f64" ? 52 : 23;
+    let worst = 0, at = 0;
+    for (const x0 of [...POINTS, 1.1, 1.8, 1.4616321449683622, 9.99, 10, -0.5, -3.5]) {
+      const x = lane === "f32" ? Math.fround(x0) : x0;
+      const want = lane === "f32" ? Math.fround(psiJs(x)) : psiJs(x), got = f(x);
+      if (!Number.isFinite(want) || want === 0) {
+        assert.ok(
+          Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)),
+          `${lane} psi(${x}) = ${got}`,
+        );
         continue;
       }
-      const s = Math.max(Math.abs(want[i]), dtype === "float64" ? scale(v.data[i]) : 0);
-      const e = ulps(got[i], want[i], s, mant);
-      assert.ok(e <= (dtype === "float64" ? 3 : 1), `${dtype} gammaln(${v.data[i]}): ${e} ulps`);
+      const e = ulps(got, want, Math.max(Math.abs(want), lane === "f32" ? 0 : psiScale(x)), mant);
+      if (e > worst) [worst, at] = [e, x];
+    }
+    if (Deno.env.get("HYPATIA_ULP_REPORT")) console.log(`${lane} psi: ${worst} at ${at}`);
+    assert.ok(worst <= (lane === "f64" ? 3 : 1), `${lane} psi: ${worst} ulps at ${at}`);
+    for (const x of [0, -0, -1, -7, Infinity, -Infinity, NaN]) {
+      const got = f(x), want = psiJs(x);
+      assert.ok(
+        Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)),
+        `${lane} psi(${x}): ${got}`,
+      );
+    }
+  }
+});
+
+Deno.test("vector gammaln and psi: compiled functions with the engine on agree with the engine off", () => {
+  const cases = [["gammaln", T.gammaln, scale], ["psi", T.psi, (x: number) => psiScale(x)]] as const;
+  for (const [name, fn, sc] of cases) {
+    for (const dtype of ["float64", "float32"] as const) {
+      const x = new T.TensorType(dtype, [null]).make("x");
+      const saved = config.wasm;
+      let on, off;
+      try {
+        config.wasm = true;
+        on = T.function([x], fn(x));
+        config.wasm = false;
+        off = T.function([x], fn(x));
+      } finally {
+        config.wasm = saved;
+      }
+      const v = T.asarray(POINTS, { dtype });
+      const runs = elementwiseStats.runs;
+      const want = off(v).data;
+      const got = on(v).data;
+      assert.ok(elementwiseStats.runs > runs, "the engine ran it");
+      const mant = dtype === "float64" ? 52 : 23;
+      for (let i = 0; i < want.length; i++) {
+        if (!Number.isFinite(want[i]) || want[i] === 0) {
+          assert.ok(Object.is(got[i], want[i]), `${dtype} ${name}(${v.data[i]}): ${got[i]} vs ${want[i]}`);
+          continue;
+        }
+        const s = Math.max(Math.abs(want[i]), dtype === "float64" ? sc(v.data[i]) : 0);
+        const e = ulps(got[i], want[i], s, mant);
+        assert.ok(e <= (dtype === "float64" ? 3 : 1), `${dtype} ${name}(${v.data[i]}): ${e} ulps`);
+      }
     }
   }
 });
