@@ -29,6 +29,7 @@ const CASES: [string, (...v: T.Variable[]) => T.Variable, [number, number][]][] 
   ["erfc(a)", T.erfc, [[-3, 8]]],
   ["erfcx(a)", T.erfcx, [[-3, 30]]],
   ["gammaln(a)", T.gammaln, [[-10, 30]]],
+  ["psi(a)", T.psi, [[-10, 30]]],
 ];
 
 const rows: string[][] = [];
