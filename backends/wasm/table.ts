@@ -86,7 +86,7 @@ import { vlog, vlog10, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from ".
 import { verf, verfc, verfcx } from "./verf.ts";
 import { vacos, vasin, vatan, vatan2 } from "./vatan.ts";
 import { vcbrt, vhypot } from "./vroots.ts";
-import { vgammaln, vpsi } from "./vgamma.ts";
+import { vgammaln, vpsi, vtrigamma } from "./vgamma.ts";
 import {
   considerConstantOp,
   disconnectedGradOp,
@@ -257,8 +257,8 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     "no vector rule yet (h-vec stopped at erfcx): it would be Winitzki's start and three or four Halley steps, each a verf or verfcx and an exp per lane; the JS loop runs it",
   )
   .decline(
-    [gammaOp, trigammaOp, chi2sfOp],
-    "no vector rule yet (gammaln and psi have one, vgamma.ts): gamma's exact products above 24 and integer factorials, trigamma's recurrence and series, chi2sf's incomplete-gamma series and continued fraction would each be every branch computed per lane; the JS loop runs them",
+    [gammaOp, chi2sfOp],
+    "no vector rule yet (gammaln, psi and trigamma have one, vgamma.ts): gamma's exact products above 24 and integer factorials, chi2sf's incomplete-gamma series and continued fraction would each be every branch computed per lane; the JS loop runs them",
   )
   .decline(
     gradUndefinedOp,
@@ -296,6 +296,7 @@ wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no S
   .register(erfcxOp, { vector: (w, [a]) => verfcx(w, a), costly: true })
   .register(gammalnOp, { vector: (w, [a]) => vgammaln(w, a), costly: true })
   .register(psiOp, { vector: (w, [a]) => vpsi(w, a), costly: true })
+  .register(trigammaOp, { vector: (w, [a]) => vtrigamma(w, a), costly: true })
   .register(roundHalfAwayOp, {
     // trunc(a) + (|a - trunc(a)| >= 0.5 ? sign(a) : +0), the JS rule's sum (so -0.3 gives +0, as there).
     vector: (w, [a]) => {

@@ -58,14 +58,11 @@ function lgammaPos(w: VecWriter, y: number): void {
   w.select(() => w.get(low), () => w.get(lanczos), () => w.get(y).k(2.5).f("lt"));
 }
 
-function gammaln64(w: VecWriter, x: number): void {
-  w.get(x).k(0.5).f("lt");
-  const refl = w.let();
-  w.select(() => w.k(1).get(x).f("sub"), () => w.get(x), () => w.get(refl));
-  const y = w.let();
-  lgammaPos(w, y);
-  const g = w.let();
-  // sin(πr), r = x - 2·round(x/2) (exact) folded into [-1/2, 1/2] as the JS rule's sinPi.
+/**
+ * sin(πx) for the f64x2 local x as the JS rules' sinPi: r = x - 2·round(x/2) (exact) folded into
+ * [-1/2, 1/2], then sin(πr) (vtrig.ts; NaN for infinite x). Returns the local.
+ */
+function sinPi(w: VecWriter, x: number): number {
   w.get(x).get(x).k(0.5).f("mul", "nearest").k(2).f("mul", "sub");
   const r0 = w.let();
   w.select(() => w.k(1).get(r0).f("sub"), () => w.get(r0), () => w.get(r0).k(0.5).f("gt"));
@@ -73,7 +70,17 @@ function gammaln64(w: VecWriter, x: number): void {
   w.select(() => w.k(-1).get(r1).f("sub"), () => w.get(r1), () => w.get(r1).k(-0.5).f("lt"));
   w.k(Math.PI).f("mul");
   const pr = w.let();
-  const { sin } = vsincos(w, pr);
+  return vsincos(w, pr).sin;
+}
+
+function gammaln64(w: VecWriter, x: number): void {
+  w.get(x).k(0.5).f("lt");
+  const refl = w.let();
+  w.select(() => w.k(1).get(x).f("sub"), () => w.get(x), () => w.get(refl));
+  const y = w.let();
+  lgammaPos(w, y);
+  const g = w.let();
+  const sin = sinPi(w, x);
   w.k(Math.PI).get(sin).f("abs", "div");
   const q = w.let();
   vlog(w, q);
@@ -207,4 +214,75 @@ function psi64(w: VecWriter, x: number): void {
 export function vpsi(w: VecWriter, x: number): void {
   if (w.L.s === "f64") psi64(w, x);
   else viaF64(w, [x], (d, [h]) => psi64(d, h));
+}
+
+/** Push ψ'(y) for the f64x2 local y > 0: the JS rule's recurrence to y >= 10 (masked) and series. */
+function trigammaPos(w: VecWriter, y: number): void {
+  w.k(0);
+  let s = w.let();
+  let x = y;
+  for (let k = 0; k < 10; k++) {
+    w.get(x).k(10).f("lt");
+    const m = w.let();
+    w.get(s).k(1).get(x).get(x).f("mul", "div").get(m).op("v128.and").f("add");
+    s = w.let();
+    w.get(x).k(1).get(m).op("v128.and").f("add");
+    x = w.let();
+  }
+  w.k(1).get(x).get(x).f("mul", "div");
+  const z = w.let();
+  // s + 1/x + z/2 + (z/x)(1/6 - z (1/30 - z (1/42 - z (1/30 - z·5/66)))), in the JS rule's order.
+  w.k(1 / 30).get(z).k(5).f("mul").k(66).f("div", "sub");
+  for (const c of [1 / 42, 1 / 30, 1 / 6]) {
+    const inner = w.let();
+    w.k(c).get(z).get(inner).f("mul", "sub");
+  }
+  const poly = w.let();
+  w.get(s).k(1).get(x).f("div", "add").get(z).k(2).f("div", "add");
+  w.get(z).get(x).f("div").get(poly).f("mul", "add");
+}
+
+function trigamma64(w: VecWriter, x: number): void {
+  w.get(x).k(0).f("lt");
+  const neg = w.let();
+  w.select(() => w.k(1).get(x).f("sub"), () => w.get(x), () => w.get(neg));
+  const y = w.let();
+  trigammaPos(w, y);
+  const t = w.let();
+  const sin = sinPi(w, x);
+  // x < 0: -ψ'(1 - x) + π²/s².
+  w.get(t).f("neg").k(Math.PI * Math.PI).get(sin).get(sin).f("mul", "div", "add");
+  const reflected = w.let();
+  w.select(() => w.get(reflected), () => w.get(t), () => w.get(neg));
+  const r = w.let();
+  // Poles at 0 and the negative integers (finite ones: ψ'(-∞) is NaN, as the JS rule's).
+  w.select(
+    () => w.k(Infinity),
+    () => w.get(r),
+    () =>
+      w.get(x).k(0).f("le").get(x).get(x).f("nearest", "eq").op("v128.and").get(x).k(-Infinity).f("ne").op(
+        "v128.and",
+      ),
+  );
+}
+
+/**
+ * Push ψ'(x), the trigamma function, for the local x (f32x4 or f64x2), by the JS rule's method
+ * (ops/gamma.ts `trigammaJs`): up to ten masked recurrence steps to x >= 10 and the asymptotic
+ * series; for x < 0 the reflection -ψ'(1 - x) + π²/sin²(πx); +∞ at the poles.
+ *
+ * @example
+ * ```ts
+ * import { probe } from "./vmath.ts";
+ * import { vtrigamma } from "./vgamma.ts";
+ * import assert from "node:assert/strict";
+ * const trigamma = probe("f64", vtrigamma);
+ * assert(Math.abs(trigamma(1) - Math.PI ** 2 / 6) <= 1e-15);
+ * assert.equal(trigamma(-2), Infinity);
+ * assert.equal(trigamma(Infinity), 0);
+ * ```
+ */
+export function vtrigamma(w: VecWriter, x: number): void {
+  if (w.L.s === "f64") trigamma64(w, x);
+  else viaF64(w, [x], (d, [h]) => trigamma64(d, h));
 }
