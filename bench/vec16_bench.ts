@@ -30,6 +30,8 @@ const CASES: [string, (...v: T.Variable[]) => T.Variable, [number, number][]][] 
   ["erfcx(a)", T.erfcx, [[-3, 30]]],
   ["gammaln(a)", T.gammaln, [[-10, 30]]],
   ["psi(a)", T.psi, [[-10, 30]]],
+  // trigamma has no public function: psi's gradient is trigamma(a) (times the ones of the seed).
+  ["trigamma(a)", (a) => T.grad(T.sum(T.psi(a)), a) as T.Variable, [[-10, 30]]],
 ];
 
 const rows: string[][] = [];
