@@ -258,7 +258,7 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   )
   .decline(
     [gammaOp, chi2sfOp],
-    "no vector rule yet (gammaln, psi and trigamma have one, vgamma.ts): gamma's exact products above 24 and integer factorials, chi2sf's incomplete-gamma series and continued fraction would each be every branch computed per lane; the JS loop runs them",
+    "no vector rule yet (gammaln, psi and trigamma have one, vgamma.ts): gamma's Lanczos power t^(x - 1/2) wants a pow as accurate as V8's (a vector exp(e·log t) loses up to e·log t ulps), with exact products above 24 and integer factorials; chi2sf's incomplete-gamma series and continued fraction would each be every branch computed per lane; the JS loop runs them",
   )
   .decline(
     gradUndefinedOp,
