@@ -83,7 +83,7 @@ import { wasmReduceKernel } from "./reduce.ts";
 import { vexp, vexp2, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
 import { vacosh, vasinh, vatanh, vcosh, vsinh } from "./vhyperbolic.ts";
 import { vlog, vlog10, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from "./vlog.ts";
-import { verf, verfc, verfcx } from "./verf.ts";
+import { verf, verfc, verfcinv, verfcx, verfinv } from "./verf.ts";
 import { vacos, vasin, vatan, vatan2 } from "./vatan.ts";
 import { vcbrt, vhypot } from "./vroots.ts";
 import { vgammaln, vpsi, vtrigamma } from "./vgamma.ts";
@@ -253,10 +253,6 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .register(logaddexpOp, { vector: (w, [a, b]) => vlogaddexp(w, a, b), costly: true })
   .register(log1mexpOp, { vector: (w, [a]) => vlog1mexp(w, a), costly: true })
   .decline(
-    [erfinvOp, erfcinvOp],
-    "no vector rule yet (h-vec stopped at erfcx): it would be Winitzki's start and three or four Halley steps, each a verf or verfcx and an exp per lane; the JS loop runs it",
-  )
-  .decline(
     [gammaOp, chi2sfOp],
     "no vector rule yet (gammaln, psi and trigamma have one, vgamma.ts): gamma's Lanczos power t^(x - 1/2) wants a pow as accurate as V8's (a vector exp(e·log t) loses up to e·log t ulps), with exact products above 24 and integer factorials; chi2sf's incomplete-gamma series and continued fraction would each be every branch computed per lane; the JS loop runs them",
   )
@@ -294,6 +290,8 @@ wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no S
   .register(cbrtOp, { vector: (w, [a]) => vcbrt(w, a), costly: true })
   .register(erfcOp, { vector: (w, [a]) => verfc(w, a), costly: true })
   .register(erfcxOp, { vector: (w, [a]) => verfcx(w, a), costly: true })
+  .register(erfinvOp, { vector: (w, [a]) => verfinv(w, a), costly: true })
+  .register(erfcinvOp, { vector: (w, [a]) => verfcinv(w, a), costly: true })
   .register(gammalnOp, { vector: (w, [a]) => vgammaln(w, a), costly: true })
   .register(psiOp, { vector: (w, [a]) => vpsi(w, a), costly: true })
   .register(trigammaOp, { vector: (w, [a]) => vtrigamma(w, a), costly: true })

@@ -91,6 +91,8 @@ const UNARY: [string, (x: T.Variable) => T.Variable, [number, number], Record<Dt
   ["erfc", T.erfc, [-6, 28], { float32: 1, float64: 8 }],
   // The vector rule is within 2 ulps of erfcx, the JS one within 4.
   ["erfcx", T.erfcx, [-6, 40], { float32: 1, float64: 6 }],
+  ["erfinv", T.erfinv, [-1, 1], { float32: 1, float64: 3 }],
+  ["erfcinv", T.erfcinv, [0, 2], { float32: 1, float64: 3 }],
 ];
 
 Deno.test("h-vec vector rules: compiled unary functions agree with the engine off (float32, float64)", () => {
