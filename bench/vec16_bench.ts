@@ -28,6 +28,8 @@ const CASES: [string, (...v: T.Variable[]) => T.Variable, [number, number][]][] 
   ["cbrt(a)", T.cbrt, [[-30, 30]]],
   ["erfc(a)", T.erfc, [[-3, 8]]],
   ["erfcx(a)", T.erfcx, [[-3, 30]]],
+  ["erfinv(a)", T.erfinv, [[-1, 1]]],
+  ["erfcinv(a)", T.erfcinv, [[0, 2]]],
   ["gammaln(a)", T.gammaln, [[-10, 30]]],
   ["psi(a)", T.psi, [[-10, 30]]],
   // trigamma has no public function: psi's gradient is trigamma(a) (times the ones of the seed).

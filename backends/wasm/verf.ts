@@ -28,6 +28,7 @@
  */
 import { LANES } from "./asm.ts";
 import { type VecWriter, vexp, viaF64 } from "./vmath.ts";
+import { V128 } from "./emitter.ts";
 import { vlog, vlog1p } from "./vlog.ts";
 
 /**
@@ -479,10 +480,16 @@ function inverse64(w: VecWriter, v: number, complement: boolean): void {
   const ys = w.let();
   w.select(() => w.k(0.25), () => w.get(zT), () => w.get(useSmall));
   const zt = w.let();
-  erfinvSmall(w, ys);
+  // Each path only where some lane of the vector takes it (a branch per vector: inputs of one
+  // range, the common case, pay for one path).
+  w.get(useSmall).op("v128.any_true");
+  w.c.if(() => erfinvSmall(w, ys), () => void w.k(NaN), V128);
   const small = w.let();
-  erfcinvSmall(w, zt);
-  w.get(neg).k(-0).op("v128.and", "v128.xor");
+  w.get(useSmall).op(`${w.L.iv}.all_true`);
+  w.c.if(() => void w.k(NaN), () => {
+    erfcinvSmall(w, zt);
+    w.get(neg).k(-0).op("v128.and", "v128.xor");
+  }, V128);
   const tail = w.let();
   w.select(() => w.get(small), () => w.get(tail), () => w.get(useSmall));
   const r = w.let();
