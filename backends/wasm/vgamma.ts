@@ -22,39 +22,53 @@ import {
 import { type VecWriter, viaF64 } from "./vmath.ts";
 import { vlog, vlog1p } from "./vlog.ts";
 import { vsincos } from "./vtrig.ts";
+import { V128 } from "./emitter.ts";
+
+/**
+ * A local holding `emit`'s vector where some lane of `mask` is set, else NaN (a branch per vector:
+ * a vector whose lanes all take other branches skips this one's cost; its lanes are selected away).
+ */
+function ifAny(w: VecWriter, mask: () => void, emit: () => void): number {
+  mask();
+  w.op("v128.any_true");
+  w.c.if(emit, () => void w.k(NaN), V128);
+  return w.let();
+}
 
 /** Push log|Γ(y)| for the f64x2 local y >= 1/2 (other lanes: garbage or NaN, selected away). */
 function lgammaPos(w: VecWriter, y: number): void {
-  // log Γ(1 + t) = t (p(t) t - γ), p the series, for t = y - 1 (y < 3/2) or y - 2.
-  w.select(() => w.get(y).k(1).f("sub"), () => w.get(y).k(2).f("sub"), () => w.get(y).k(1.5).f("lt"));
-  const t = w.let();
-  w.get(t).horner(t, LGAMMA_SERIES).get(t).f("mul").k(EULER_GAMMA).f("sub", "mul");
-  const s0 = w.let();
-  // +0 at t = 0 (the JS rule's; t·(−γ) would be −0).
-  w.select(() => w.k(0), () => w.get(s0), () => w.get(t).k(0).f("eq"));
-  const series = w.let();
-  w.get(y).k(2).f("sub");
-  const y2 = w.let();
-  vlog1p(w, y2);
-  w.get(series).f("add");
-  const mid = w.let();
-  // Lanczos: a = c0 + Σ c_i / (y - 1 + i), in the JS rule's order; t = y + 6.5.
-  w.get(y).k(1).f("sub");
-  const ym1 = w.let();
-  w.k(LANCZOS[0]);
-  for (let i = 1; i < 9; i++) w.k(LANCZOS[i]).get(ym1).k(i).f("add", "div", "add");
-  const a = w.let();
-  w.get(ym1).k(7.5).f("add");
-  const tl = w.let();
-  vlog(w, tl);
-  const logT = w.let();
-  vlog(w, a);
-  const logA = w.let();
-  // LOG_SQRT_2PI + (y - 0.5) log t - t + log a, left to right as in JS.
-  w.k(LOG_SQRT_2PI).get(y).k(0.5).f("sub").get(logT).f("mul", "add").get(tl).f("sub").get(logA).f("add");
-  const lanczos = w.let();
-  w.select(() => w.get(series), () => w.get(mid), () => w.get(y).k(1.5).f("lt"));
-  const low = w.let();
+  const low = ifAny(w, () => w.get(y).k(2.5).f("lt"), () => {
+    // log Γ(1 + t) = t (p(t) t - γ), p the series, for t = y - 1 (y < 3/2) or y - 2.
+    w.select(() => w.get(y).k(1).f("sub"), () => w.get(y).k(2).f("sub"), () => w.get(y).k(1.5).f("lt"));
+    const t = w.let();
+    w.get(t).horner(t, LGAMMA_SERIES).get(t).f("mul").k(EULER_GAMMA).f("sub", "mul");
+    const s0 = w.let();
+    // +0 at t = 0 (the JS rule's; t·(−γ) would be −0).
+    w.select(() => w.k(0), () => w.get(s0), () => w.get(t).k(0).f("eq"));
+    const series = w.let();
+    w.get(y).k(2).f("sub");
+    const y2 = w.let();
+    vlog1p(w, y2);
+    w.get(series).f("add");
+    const mid = w.let();
+    w.select(() => w.get(series), () => w.get(mid), () => w.get(y).k(1.5).f("lt"));
+  });
+  const lanczos = ifAny(w, () => w.get(y).k(2.5).f("ge"), () => {
+    // Lanczos: a = c0 + Σ c_i / (y - 1 + i), in the JS rule's order; t = y + 6.5.
+    w.get(y).k(1).f("sub");
+    const ym1 = w.let();
+    w.k(LANCZOS[0]);
+    for (let i = 1; i < 9; i++) w.k(LANCZOS[i]).get(ym1).k(i).f("add", "div", "add");
+    const a = w.let();
+    w.get(ym1).k(7.5).f("add");
+    const tl = w.let();
+    vlog(w, tl);
+    const logT = w.let();
+    vlog(w, a);
+    const logA = w.let();
+    // LOG_SQRT_2PI + (y - 0.5) log t - t + log a, left to right as in JS.
+    w.k(LOG_SQRT_2PI).get(y).k(0.5).f("sub").get(logT).f("mul", "add").get(tl).f("sub").get(logA).f("add");
+  });
   w.select(() => w.get(low), () => w.get(lanczos), () => w.get(y).k(2.5).f("lt"));
 }
 
@@ -80,12 +94,13 @@ function gammaln64(w: VecWriter, x: number): void {
   const y = w.let();
   lgammaPos(w, y);
   const g = w.let();
-  const sin = sinPi(w, x);
-  w.k(Math.PI).get(sin).f("abs", "div");
-  const q = w.let();
-  vlog(w, q);
-  w.get(g).f("sub");
-  const reflected = w.let();
+  const reflected = ifAny(w, () => w.get(refl), () => {
+    const sin = sinPi(w, x);
+    w.k(Math.PI).get(sin).f("abs", "div");
+    const q = w.let();
+    vlog(w, q);
+    w.get(g).f("sub");
+  });
   w.select(() => w.get(reflected), () => w.get(g), () => w.get(refl));
   const res = w.let();
   // Poles: 0 and the negative integers; ±∞ and NaN as given.
@@ -125,41 +140,43 @@ export function vgammaln(w: VecWriter, x: number): void {
 /** Push ψ(y) for the f64x2 local y > 0, the JS rule's positive branches (other lanes: selected away). */
 function psiPos(w: VecWriter, y: number): void {
   // Near the root (1.1, 1.8): the Taylor series in d = y - x0hi - x0lo.
-  w.get(y).k(PSI_ROOT_HI).f("sub").k(PSI_ROOT_LO).f("sub");
-  const d = w.let();
-  w.horner(d, PSI_ROOT_SERIES).get(d).f("mul");
-  const root = w.let();
-  // Elsewhere: s -= 1/x, x += 1 while x < 10 (at most 10 steps; masked lanes add exact zeros).
-  w.k(0);
-  let s = w.let();
-  let x = y;
-  for (let k = 0; k < 10; k++) {
-    w.get(x).k(10).f("lt");
-    const m = w.let();
-    w.get(s).k(1).get(x).f("div").get(m).op("v128.and").f("sub");
-    s = w.let();
-    w.get(x).k(1).get(m).op("v128.and").f("add");
-    x = w.let();
-  }
-  // z = 1/x², tail = z (1/12 - z (1/120 - z (1/252 - z (1/240 - z (1/132 - z (691/32760 - z/12)))))).
-  w.k(1).get(x).get(x).f("mul", "div");
-  const z = w.let();
-  w.k(691 / 32760).get(z).k(12).f("div", "sub");
-  for (const c of [1 / 132, 1 / 240, 1 / 252, 1 / 120, 1 / 12]) {
-    const inner = w.let();
-    w.k(c).get(z).get(inner).f("mul", "sub");
-  }
-  w.get(z).f("mul");
-  const tail = w.let();
-  vlog(w, x);
-  const lx = w.let();
-  w.get(s).get(lx).f("add").k(0.5).get(x).f("div", "sub").get(tail).f("sub");
-  const far = w.let();
-  w.select(
-    () => w.get(root),
-    () => w.get(far),
-    () => w.get(y).k(1.1).f("gt").get(y).k(1.8).f("lt").op("v128.and"),
-  );
+  const nearRoot = () => w.get(y).k(1.1).f("gt").get(y).k(1.8).f("lt").op("v128.and");
+  const root = ifAny(w, nearRoot, () => {
+    w.get(y).k(PSI_ROOT_HI).f("sub").k(PSI_ROOT_LO).f("sub");
+    const d = w.let();
+    w.horner(d, PSI_ROOT_SERIES).get(d).f("mul");
+  });
+  const far = ifAny(w, () => {
+    nearRoot();
+    w.op("v128.not");
+  }, () => {
+    // Elsewhere: s -= 1/x, x += 1 while x < 10 (at most 10 steps; masked lanes add exact zeros).
+    w.k(0);
+    let s = w.let();
+    let x = y;
+    for (let k = 0; k < 10; k++) {
+      w.get(x).k(10).f("lt");
+      const m = w.let();
+      w.get(s).k(1).get(x).f("div").get(m).op("v128.and").f("sub");
+      s = w.let();
+      w.get(x).k(1).get(m).op("v128.and").f("add");
+      x = w.let();
+    }
+    // z = 1/x², tail = z (1/12 - z (1/120 - z (1/252 - z (1/240 - z (1/132 - z (691/32760 - z/12)))))).
+    w.k(1).get(x).get(x).f("mul", "div");
+    const z = w.let();
+    w.k(691 / 32760).get(z).k(12).f("div", "sub");
+    for (const c of [1 / 132, 1 / 240, 1 / 252, 1 / 120, 1 / 12]) {
+      const inner = w.let();
+      w.k(c).get(z).get(inner).f("mul", "sub");
+    }
+    w.get(z).f("mul");
+    const tail = w.let();
+    vlog(w, x);
+    const lx = w.let();
+    w.get(s).get(lx).f("add").k(0.5).get(x).f("div", "sub").get(tail).f("sub");
+  });
+  w.select(() => w.get(root), () => w.get(far), nearRoot);
 }
 
 function psi64(w: VecWriter, x: number): void {
@@ -170,11 +187,12 @@ function psi64(w: VecWriter, x: number): void {
   psiPos(w, y);
   const p = w.let();
   // x < 0: ψ(1 - x) - π / tan(π r), r = x - round(x) (JS's Math.round: floor(x + 1/2)).
-  w.get(x).get(x).k(0.5).f("add", "floor", "sub").k(Math.PI).f("mul");
-  const pr = w.let();
-  const { sin, cos } = vsincos(w, pr);
-  w.get(p).k(Math.PI).get(sin).get(cos).f("div", "div", "sub");
-  const reflected = w.let();
+  const reflected = ifAny(w, () => w.get(neg), () => {
+    w.get(x).get(x).k(0.5).f("add", "floor", "sub").k(Math.PI).f("mul");
+    const pr = w.let();
+    const { sin, cos } = vsincos(w, pr);
+    w.get(p).k(Math.PI).get(sin).get(cos).f("div", "div", "sub");
+  });
   w.select(() => w.get(reflected), () => w.get(p), () => w.get(neg));
   const r = w.let();
   // ±0: ∓∞; negative integers and -∞: NaN; +∞ and NaN as given.
@@ -249,10 +267,11 @@ function trigamma64(w: VecWriter, x: number): void {
   const y = w.let();
   trigammaPos(w, y);
   const t = w.let();
-  const sin = sinPi(w, x);
   // x < 0: -ψ'(1 - x) + π²/s².
-  w.get(t).f("neg").k(Math.PI * Math.PI).get(sin).get(sin).f("mul", "div", "add");
-  const reflected = w.let();
+  const reflected = ifAny(w, () => w.get(neg), () => {
+    const sin = sinPi(w, x);
+    w.get(t).f("neg").k(Math.PI * Math.PI).get(sin).get(sin).f("mul", "div", "add");
+  });
   w.select(() => w.get(reflected), () => w.get(t), () => w.get(neg));
   const r = w.let();
   // Poles at 0 and the negative integers (finite ones: ψ'(-∞) is NaN, as the JS rule's).
