@@ -179,9 +179,14 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     "bool or integer lanes: a group kernel computes in one float dtype",
   )
   .decline(DTYPES.map(castOp), "a cast changes the lane type; a group kernel computes in one float dtype")
+  .decline([intDivOp, modOp], "no vector lowering yet: a group with it runs the JS loop")
   .decline(
-    [intDivOp, modOp, powOp, sinOp, cosOp, tanOp],
-    "no vector lowering yet: a group with it runs the JS loop",
+    powOp,
+    "no vector rule yet: within an ulp of Math.pow, exp(y·log x) needs log x to about 2^-70 (a double-double log), which vlog.ts does not give; the JS loop runs it",
+  )
+  .decline(
+    [sinOp, cosOp, tanOp],
+    "no vector rule yet: vtrig.ts's sine and cosine reduce by π/2 in three parts, exact for |x| < 2^20·π/2 only; all arguments need a Payne–Hanek reduction (and NaN/±∞ handling); the JS loop runs them",
   )
   .decline([outerOp, tensordotOp], "no engine kernel yet: the JS cache-blocked GEMM runs it")
   .decline(
