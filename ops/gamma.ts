@@ -26,6 +26,7 @@ import { gradUndefined } from "./grad_undefined.ts";
 
 const f32 = (input: string, expr: string) => (input === "float32" ? expr : undefined);
 
+/** Lanczos' coefficients, g = 7 and 9 terms (shared with the wasm vector rule, backends/wasm/vgamma.ts). */
 export const LANCZOS: readonly number[] = [
   0.99999999999980993,
   676.5203681218851,
@@ -37,7 +38,8 @@ export const LANCZOS: readonly number[] = [
   9.9843695780195716e-6,
   1.5056327351493116e-7,
 ];
-const LOG_SQRT_2PI = 0.9189385332046728;
+/** log √(2π). */
+export const LOG_SQRT_2PI = 0.9189385332046728;
 const SQRT_2PI = 2.5066282746310002;
 
 /** sin(πx) for finite x, reduced exactly to |r| <= 1/2 first (so integers give ±0). */
@@ -62,7 +64,7 @@ function lanczos(x: number): { a: number; t: number } {
  * (-1)^k ζ(k) / k for k = 2..61: log Γ(1 + t) = -γt + Σ these · t^k for |t| < 1 (made with mpmath:
  * `[float((-1)**k * mp.zeta(k) / k) for k in range(2, 62)]` at mp.dps = 40).
  */
-const LGAMMA_SERIES = [
+export const LGAMMA_SERIES = [
   0.8224670334241132,
   -0.40068563438653143,
   0.27058080842778454,
@@ -124,7 +126,8 @@ const LGAMMA_SERIES = [
   0.016666666666666666,
   -0.01639344262295082,
 ];
-const EULER_GAMMA = 0.5772156649015329;
+/** The Euler–Mascheroni constant γ. */
+export const EULER_GAMMA = 0.5772156649015329;
 
 /** log Γ(1 + t) for |t| <= 1/2 by its Taylor series: relatively accurate near its zero at t = 0. */
 export function lgamma1p(t: number): number {
@@ -172,9 +175,11 @@ export function gammaJs(x: number): number {
 /**
  * ψ's positive root x0 = 1.46163… as a sum of two doubles, and ψ's Taylor coefficients there,
  * ψ^(n)(x0) / n! for n = 1..29 (mpmath: findroot(digamma, 1.46) and polygamma(n, x0) / n! at dps 50).
+ * Shared with backends/wasm/vgamma.ts.
  */
-const PSI_ROOT_HI = 1.4616321449683622, PSI_ROOT_LO = 9.549995429965697e-17;
-const PSI_ROOT_SERIES = [
+export const PSI_ROOT_HI = 1.4616321449683622, PSI_ROOT_LO = 9.549995429965697e-17;
+/** ψ^(n)(x0) / n! for n = 1..29 (see above). */
+export const PSI_ROOT_SERIES = [
   0.9676722454476212,
   -0.4427631689835921,
   0.258499760955651,

@@ -81,9 +81,12 @@ import { bin, un, type WasmRule } from "./lower.ts";
 import { wasmBatchedDotKernel, wasmDotKernel } from "./kernels.ts";
 import { wasmReduceKernel } from "./reduce.ts";
 import { vexp, vexp2, vexpm1, vsigmoid, vtanh } from "./vmath.ts";
-import { vcosh, vsinh } from "./vhyperbolic.ts";
-import { vlog, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from "./vlog.ts";
-import { verf } from "./verf.ts";
+import { vacosh, vasinh, vatanh, vcosh, vsinh } from "./vhyperbolic.ts";
+import { vlog, vlog10, vlog1mexp, vlog1p, vlog2, vlogaddexp, vsoftplus } from "./vlog.ts";
+import { verf, verfc, verfcinv, verfcx, verfinv } from "./verf.ts";
+import { vacos, vasin, vatan, vatan2 } from "./vatan.ts";
+import { vcbrt, vhypot } from "./vroots.ts";
+import { vgammaln, vpsi, vtrigamma } from "./vgamma.ts";
 import {
   considerConstantOp,
   disconnectedGradOp,
@@ -186,9 +189,14 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
     "bool or integer lanes: a group kernel computes in one float dtype",
   )
   .decline(DTYPES.map(castOp), "a cast changes the lane type; a group kernel computes in one float dtype")
+  .decline([intDivOp, modOp], "no vector lowering yet: a group with it runs the JS loop")
   .decline(
-    [intDivOp, modOp, powOp, sinOp, cosOp, tanOp],
-    "no vector lowering yet: a group with it runs the JS loop",
+    powOp,
+    "no vector rule yet: within an ulp of Math.pow, exp(y·log x) needs log x to about 2^-70 (a double-double log), which vlog.ts does not give; the JS loop runs it",
+  )
+  .decline(
+    [sinOp, cosOp, tanOp],
+    "no vector rule yet: vtrig.ts's sine and cosine reduce by π/2 in three parts, exact for |x| < 2^20·π/2 only; all arguments need a Payne–Hanek reduction (and NaN/±∞ handling); the JS loop runs them",
   )
   .decline([outerOp, tensordotOp], "no engine kernel yet: the JS cache-blocked GEMM runs it")
   .decline(
@@ -256,22 +264,12 @@ export const wasmTable: LoweringTable<WasmRule> = new LoweringTable<WasmRule>("w
   .register(exp2Op, { vector: (w, [a]) => vexp2(w, a), costly: true })
   .register(sinhOp, { vector: (w, [a]) => vsinh(w, a), costly: true })
   .register(coshOp, { vector: (w, [a]) => vcosh(w, a), costly: true })
-  .decline(
-    [arcsinOp, arccosOp, arctanOp, arctan2Op, arcsinhOp, arccoshOp, arctanhOp, cbrtOp],
-    "no vector lowering yet: a group with it runs the JS loop (fdlibm's, within an ulp)",
-  )
-  .decline([log10Op, hypotOp], "no vector lowering yet: a group with it runs the JS loop")
   .decline([isnanOp, isinfOp], "bool lanes: a group kernel computes in one float dtype")
-  .decline(roundHalfAwayOp, "no vector lowering yet: a group with it runs the JS loop")
   .register(logaddexpOp, { vector: (w, [a, b]) => vlogaddexp(w, a, b), costly: true })
   .register(log1mexpOp, { vector: (w, [a]) => vlog1mexp(w, a), costly: true })
   .decline(
-    [erfcOp, erfcxOp, erfinvOp, erfcinvOp],
-    "no vector lowering yet: a group with it runs the JS loop (table fits and Halley steps with branches)",
-  )
-  .decline(
-    [gammaOp, gammalnOp, psiOp, trigammaOp, chi2sfOp],
-    "no vector lowering yet: a group with it runs the JS loop (reflection, recurrences and series with branches)",
+    [gammaOp, chi2sfOp],
+    "no vector rule yet (gammaln, psi and trigamma have one, vgamma.ts): gamma's Lanczos power t^(x - 1/2) wants a pow as accurate as V8's (a vector exp(e·log t) loses up to e·log t ulps), with exact products above 24 and integer factorials; chi2sf's incomplete-gamma series and continued fraction would each be every branch computed per lane; the JS loop runs them",
   )
   .decline(
     gradUndefinedOp,
@@ -299,4 +297,33 @@ wasmTable
     [solveTriangularOp, choleskyOp, eighOp, eigOp, qrOp],
     "their JS reference has no matrix product to hand the SIMD GEMM (substitution, Cholesky, tridiagonal QL, Hessenberg QR and Householder loops); no SIMD kernel yet",
   );
-wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no SIMD kernel yet");
+wasmTable.decline([rfftOp, irfftOp], "the JS radix-2/Bluestein FFT runs it; no SIMD kernel yet")
+  // Issue 16 item 4, vector rules for the remaining elementwise functions (h-vec).
+  .register(log10Op, { vector: (w, [a]) => vlog10(w, a), costly: true })
+  .register(hypotOp, { vector: (w, [a, b]) => vhypot(w, a, b), costly: true })
+  .register(arcsinhOp, { vector: (w, [a]) => vasinh(w, a), costly: true })
+  .register(arccoshOp, { vector: (w, [a]) => vacosh(w, a), costly: true })
+  .register(arctanhOp, { vector: (w, [a]) => vatanh(w, a), costly: true })
+  .register(arctanOp, { vector: (w, [a]) => vatan(w, a), costly: true })
+  .register(arctan2Op, { vector: (w, [y, x]) => vatan2(w, y, x), costly: true })
+  .register(arcsinOp, { vector: (w, [a]) => vasin(w, a), costly: true })
+  .register(arccosOp, { vector: (w, [a]) => vacos(w, a), costly: true })
+  .register(cbrtOp, { vector: (w, [a]) => vcbrt(w, a), costly: true })
+  .register(erfcOp, { vector: (w, [a]) => verfc(w, a), costly: true })
+  .register(erfcxOp, { vector: (w, [a]) => verfcx(w, a), costly: true })
+  .register(erfinvOp, { vector: (w, [a]) => verfinv(w, a), costly: true })
+  .register(erfcinvOp, { vector: (w, [a]) => verfcinv(w, a), costly: true })
+  .register(gammalnOp, { vector: (w, [a]) => vgammaln(w, a), costly: true })
+  .register(psiOp, { vector: (w, [a]) => vpsi(w, a), costly: true })
+  .register(trigammaOp, { vector: (w, [a]) => vtrigamma(w, a), costly: true })
+  .register(roundHalfAwayOp, {
+    // trunc(a) + (|a - trunc(a)| >= 0.5 ? sign(a) : +0), the JS rule's sum (so -0.3 gives +0, as there).
+    vector: (w, [a]) => {
+      w.get(a).f("trunc");
+      const r = w.let();
+      w.get(r);
+      w.get(a).k(0).f("gt").k(1).op("v128.and").get(a).k(0).f("lt").k(-1).op("v128.and", "v128.or");
+      w.get(a).get(r).f("sub", "abs").k(0.5).f("ge").op("v128.and");
+      w.f("add");
+    },
+  });

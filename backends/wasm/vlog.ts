@@ -1,5 +1,5 @@
 /**
- * Vectorised logarithms for f32x4 and f64x2: log, log2, log1p, softplus, logaddexp and log1mexp.
+ * Vectorised logarithms for f32x4 and f64x2: log, log2, log10, log1p, softplus, logaddexp and log1mexp.
  *
  * Method: subnormal arguments are scaled by 2^25 (f32) / 2^54 (f64) first; then
  * x = 2^k · m with m in [√2/2, √2) read from the bits, f = m - 1, s = f / (2 + f),
@@ -15,6 +15,7 @@
  * log f32 0.81 [1], f64 1 [1]; log2 f32 0.87 [1], f64 1 [1]; log1p f32 1.28 [1.5],
  * f64 1 [1]; softplus f32 1.73 [2], f64 2 [2]. logaddexp and log1mexp against the float64 JS rules
  * (ops/exp_log_test.ts): logaddexp 1.04 / 2 ulps of its larger term [2], log1mexp 2.1 / 3 [3].
+ * log10 = k·log10(2) + log(m)/ln 10 (fdlibm's order): f32 1.88 [2], f64 2 [2].
  * @module
  */
 import { CONSTS, type VecWriter, vexp, vexpm1 } from "./vmath.ts";
@@ -152,6 +153,35 @@ export function vlog(w: VecWriter, x: number): void {
 export function vlog2(w: VecWriter, x: number): void {
   const { kf, lm } = logParts(w, x);
   w.get(lm).k(LOG2E).f("mul").get(kf).f("add");
+  logEdges(w, x, w.let());
+}
+
+/** log10(2) split so that k · hi is exact (f64: fdlibm's 0x3FD34413509F6000; f32: 16 bits), and 1/ln 10. */
+const LOG10_2 = {
+  f64: { hi: 3.01029995663611771306e-1, lo: 3.69423907715893078616e-13 },
+  f32: { hi: 0.301025390625, lo: 4.6050389811980175e-6 },
+};
+const INV_LN10 = 4.34294481903251816668e-1;
+
+/**
+ * Push log10(x) for the local x: k·log10(2)hi + (k·log10(2)lo + log(m)/ln 10), fdlibm's
+ * order (the exact product last), so log10 of a power of two is exact.
+ *
+ * @example
+ * ```ts
+ * import { vlog10 } from "./vlog.ts";
+ * import { probe } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const log10 = probe("f64", vlog10);
+ * assert.equal(log10(1), 0);
+ * assert(Math.abs(log10(1000) - 3) <= 4.5e-16);
+ * assert.equal(log10(0), -Infinity);
+ * ```
+ */
+export function vlog10(w: VecWriter, x: number): void {
+  const C = LOG10_2[w.L.s as "f32" | "f64"];
+  const { kf, lm } = logParts(w, x);
+  w.get(lm).k(INV_LN10).f("mul").get(kf).k(C.lo).f("mul", "add").get(kf).k(C.hi).f("mul", "add");
   logEdges(w, x, w.let());
 }
 

@@ -1,6 +1,8 @@
 /**
  * Vectorised elementary functions for f32x4 and f64x2: exp, expm1, tanh and sigmoid
- * (this file), log, log1p, log2 and softplus (vlog.ts), erf (verf.ts). Each emitter
+ * (this file), log, log1p, log2, log10 and softplus (vlog.ts), erf (verf.ts), the hyperbolic
+ * functions and their inverses (vhyperbolic.ts), atan, atan2, asin and acos (vatan.ts), hypot and
+ * cbrt (vroots.ts). Each emitter
  * reads its argument from a v128 local and leaves the result on the stack. They use
  * plain multiply and add (never relaxed SIMD's fused multiply-add, whose rounding may
  * differ between machines), so results are the same everywhere.
@@ -494,6 +496,37 @@ export function vexp2(w: VecWriter, x: number): void {
   else w.estrin(r, invFactorials(K.degExp), 2);
   const p = w.let();
   scale(w, p, ki);
+}
+
+/**
+ * Push `emit64` computed in f64x2 for f32x4 locals: each argument is widened to two f64x2
+ * halves, the function runs on each half, and the halves are narrowed back (one rounding), so a
+ * float32 result is within half an ulp plus the f64 error. For functions whose f32 form would
+ * need its own reduction and polynomial, or whose f32 arithmetic loses too much.
+ *
+ * @example
+ * ```ts
+ * import { probe, viaF64 } from "./vmath.ts";
+ * import assert from "node:assert/strict";
+ * const third = probe("f32", (w, x) => viaF64(w, [x], (d, [h]) => void d.get(h).k(3).f("div")));
+ * assert.equal(third(1), Math.fround(1 / 3));
+ * ```
+ */
+export function viaF64(w: VecWriter, xs: number[], emit64: (d: VecWriter, halves: number[]) => void): void {
+  const d = w.as(LANE_F64), c = w.c;
+  const lo = xs.map((x) => (c.get(x).op("f64x2.promote_low_f32x4"), d.let()));
+  const hi = xs.map((x) => {
+    c.get(x).get(x).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]);
+    c.op("f64x2.promote_low_f32x4");
+    return d.let();
+  });
+  emit64(d, lo);
+  c.op("f32x4.demote_f64x2_zero");
+  const rlo = d.let();
+  emit64(d, hi);
+  c.op("f32x4.demote_f64x2_zero");
+  const rhi = d.let();
+  c.get(rlo).get(rhi).shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
 }
 
 /**
