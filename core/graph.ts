@@ -555,6 +555,12 @@ export interface TensorMethods {
   nonzero(options: { returnMatrix: true }): Variable;
   /** The nonzero elements, flattened (`nonzeroValues`). */
   nonzeroValues(): Variable;
+  /**
+   * Theano's `x.norm(L, axis)`: `(Σ |x|^L)^(1/L)` over `axis` (all elements by default), elementwise
+   * over the entries whatever the rank (so `L = 2` on a matrix is the Frobenius norm). `T.norm` is
+   * NumPy's `linalg.norm`, where `ord = 2` on a matrix is the spectral norm.
+   */
+  norm(L: number, axis?: Axis): Variable;
 }
 
 /** NumPy's sort algorithm names (every one gives the stable order in Hypatia). */

@@ -5,6 +5,8 @@
  * @module
  */
 import type { DType } from "../core/dtype.ts";
+import { InputError } from "../core/errors.ts";
+import { describeValue } from "../core/options.ts";
 import { asTensor } from "../core/constant.ts";
 import { type Axis, type AxisOptions, type TensorLike, type TensorMethods, Variable } from "../core/graph.ts";
 import { add, intDiv, mod, mul, neg, sqr, sub } from "./arith.ts";
@@ -267,6 +269,17 @@ const methods: Methods = {
   } as TensorMethods["nonzero"],
   nonzeroValues(this: Variable) {
     return nonzeroValues(this);
+  },
+  norm(this: Variable, L: number, axis?: Axis) {
+    // Theano's TensorVariable.norm: an entrywise p-norm (L = 0 has no such formula there either).
+    if (typeof L !== "number" || !(L > 0)) {
+      throw new InputError(
+        `norm: L must be a positive number (Theano's x.norm(L, axis)), got ${describeValue(L)}`,
+      );
+    }
+    if (L === Infinity) return max(abs(this), axis);
+    if (L === 2) return sqrt(sum(sqr(this), axis));
+    return pow(sum(pow(abs(this), L), axis), 1 / L);
   },
 };
 

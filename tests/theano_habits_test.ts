@@ -398,3 +398,22 @@ Deno.test("array constructors take the dtype as Theano's string or as { dtype }"
   );
   refuses(() => T.arange(0, 5, 1, "int" as never), T.HypatiaTypeError, /arange: unknown dtype "int"/);
 });
+
+Deno.test("x.norm(L, axis) is Theano's entrywise p-norm (T.norm is NumPy's linalg.norm)", () => {
+  const m = T.dmatrix("m");
+  const a = [[3, -4], [1, 2]];
+  const flat = a.flat();
+  const f = T.function([m], [m.norm(2), m.norm(1), m.norm(3, 0), m.norm(Infinity, 1), T.norm(m, 2)]);
+  const [two, one, threeCols, infRows, spectral] = f(a);
+  assert(Math.abs(two.item() - Math.sqrt(flat.reduce((s, v) => s + v * v, 0))) < 1e-12);
+  assert.equal(one.item(), 10);
+  const col = (j: number) => Math.cbrt(Math.abs(a[0][j]) ** 3 + Math.abs(a[1][j]) ** 3);
+  T.testing.assertAllClose(threeCols, T.asarray([col(0), col(1)]));
+  assert.deepEqual(infRows.toArray(), [4, 2]);
+  assert(spectral.item() < two.item()); // the spectral norm of a rank-2 matrix is below its Frobenius norm
+  T.verifyGrad((x) => x.norm(3), [T.asarray([[0.5, -1.5], [2, 0.25]])]);
+  assert.throws(
+    () => m.norm(0),
+    (e: Error) => e instanceof T.InputError && /L must be a positive number/.test(e.message),
+  );
+});
