@@ -20,6 +20,7 @@ import { NDArray, sizeOf, stridesOf } from "../core/ndarray.ts";
 import { Constant, defineOp, type Dim, type Op, TensorType, type Variable } from "../core/graph.ts";
 import { constant } from "../core/constant.ts";
 import { fill } from "./fill.ts";
+import { checkIncValue } from "./subtensor.ts";
 
 /** One entry of an advanced index: a whole axis, an integer array, or a bool mask (its ndim axes). */
 export type AdvEntry = "all" | "int" | "bool";
@@ -336,27 +337,7 @@ export const advancedIncSubtensorOp: Op<AdvancedIncSubtensorParams> = defineOp<A
   inferType([x, v, ...idx], { entries, set }) {
     const what = set ? "setSubtensor" : "incSubtensor";
     const region = advancedRegionType(what, x, entries, idx);
-    if (!set && x.dtype === "bool") {
-      throw new HypatiaTypeError(`incSubtensor: cannot increment bool ${x.describe()}`);
-    }
-    if (v.dtype !== x.dtype) {
-      throw new HypatiaTypeError(`${what}: the value ${v.describe()} must have the dtype of ${x.describe()}`);
-    }
-    if (v.ndim > region.length) {
-      throw new HypatiaTypeError(
-        `${what}: the value ${v.describe()} has more dimensions than the region (${region.length})`,
-      );
-    }
-    v.type.shape.forEach((d, i) => {
-      const r = region[region.length - v.ndim + i];
-      if (d !== null && d !== 1 && r !== null && d !== r) {
-        throw new HypatiaTypeError(
-          `${what}: the value ${v.describe()} does not fit the region of shape (${
-            region.map((q) => q ?? "?").join(", ")
-          }) of ${x.describe()}`,
-        );
-      }
-    });
+    checkIncValue(what, set, x, v, region, `${x}[${indexText(entries, idx.map(String))}]`);
     return [x.type];
   },
   perform([x, v, ...idx], { entries, set }, node) {

@@ -104,35 +104,49 @@ export const subtensorOp: Op<SubtensorParams> = defineOp<SubtensorParams>({
   }],
 });
 
+/**
+ * Check the value `v` given to setSubtensor/incSubtensor (basic or advanced) against the
+ * region of `x` it writes (static lengths, null where unknown): dtype, rank and the lengths
+ * it would broadcast to. `label` names the region in messages.
+ */
+export function checkIncValue(
+  what: string,
+  set: boolean,
+  x: Variable,
+  v: Variable,
+  region: readonly (number | null)[],
+  label: string,
+): void {
+  if (!set && x.dtype === "bool") {
+    throw new HypatiaTypeError(`incSubtensor: cannot increment bool ${x.describe()}`);
+  }
+  if (v.dtype !== x.dtype) {
+    throw new HypatiaTypeError(`${what}: the value ${v.describe()} must have the dtype of ${x.describe()}`);
+  }
+  if (v.ndim > region.length) {
+    throw new HypatiaTypeError(
+      `${what}: the value ${v.describe()} has more dimensions than the region ${label} (${region.length})`,
+    );
+  }
+  v.type.shape.forEach((d, i) => {
+    const r = region[region.length - v.ndim + i];
+    if (d !== null && d !== 1 && r !== null && d !== r) {
+      throw new HypatiaTypeError(
+        `${what}: the value ${v.describe()} does not fit the region of shape (${
+          region.map((q) => q ?? "?").join(", ")
+        }) of ${x.describe()}`,
+      );
+    }
+  });
+}
+
 /** The inc_subtensor op: a copy of x with the region x[idx] set to or incremented by a value. */
 export const incSubtensorOp: Op<IncSubtensorParams> = defineOp<IncSubtensorParams>({
   name: "inc_subtensor",
   inferType([x, v, ...sym], { idx, set }) {
     const what = set ? "setSubtensor" : "incSubtensor";
     const region = regionType(what, x, idx, sym);
-    if (!set && x.dtype === "bool") {
-      throw new HypatiaTypeError(`incSubtensor: cannot increment bool ${x.describe()}`);
-    }
-    if (v.dtype !== x.dtype) {
-      throw new HypatiaTypeError(`${what}: the value ${v.describe()} must have the dtype of ${x.describe()}`);
-    }
-    if (v.ndim > region.length) {
-      throw new HypatiaTypeError(
-        `${what}: the value ${v.describe()} has more dimensions than the region ${x}[${
-          indexString(idx, sym.map(String))
-        }] (${region.length})`,
-      );
-    }
-    v.type.shape.forEach((d, i) => {
-      const r = region[region.length - v.ndim + i];
-      if (d !== null && d !== 1 && r !== null && d !== r) {
-        throw new HypatiaTypeError(
-          `${what}: the value ${v.describe()} does not fit the region of shape (${
-            region.map((q) => q ?? "?").join(", ")
-          }) of ${x.describe()}`,
-        );
-      }
-    });
+    checkIncValue(what, set, x, v, region, `${x}[${indexString(idx, sym.map(String))}]`);
     return [x.type];
   },
   perform([x, v, ...sym], { idx, set }, node) {
