@@ -11,11 +11,14 @@ import { NDArray } from "../../core/ndarray.ts";
 import { fusedOp, stepsOf } from "../../ops/fused.ts";
 import { toposort } from "../../core/walk.ts";
 import { type Apply, Constant, type Variable } from "../../core/graph.ts";
-import { SharedVariable } from "../../core/shared.ts";
+import { type SharedStorage, SharedVariable } from "../../core/shared.ts";
 import { elemwiseKernel } from "./elemwise_codegen.ts";
 import { type CpuProgram, type HostEngines, type Kernel, shapeRule, type Thunk } from "../kernel.ts";
 import { BufferPool } from "./pool.ts";
 import { jsTable } from "./table.ts";
+
+/** What a run without shared variables passes the engines (no array made per run). */
+const NO_SHARED: SharedStorage[] = [];
 
 /** A compiled node: reads slots, writes slots. */
 interface Step {
@@ -170,6 +173,17 @@ export function buildCpuProgram(
   const args = steps.map((s) => new Array<NDArray>(s.ins.length));
   // Nodes whose results stay inside the call may take engine memory (pool.ts).
   const inside = steps.map((s) => !s.outs.some((o) => keep.has(o)));
+  // The run's values, by slot: one array for every run (a scan body runs once per step),
+  // emptied when a run ends so that it keeps nothing alive between calls.
+  const vals: NDArray[] = new Array(nSlots);
+  const release = (x: number) => {
+    const buf = vals[x].data;
+    const extra = extraHolders.size > 0 ? extraHolders.get(buf) : undefined;
+    if (extra === undefined) {
+      if (!foreign.has(buf)) pool.give(buf);
+    } else if (extra === 1) extraHolders.delete(buf);
+    else extraHolders.set(buf, extra - 1);
+  };
 
   return {
     roots,
@@ -185,8 +199,7 @@ export function buildCpuProgram(
       return children.reduce((n, c) => n + c.pooled(), pool.size);
     },
     run(rootValues, wanted) {
-      const vals = template.slice() as NDArray[];
-      vals.length = nSlots;
+      for (let i = 0; i < nSlots; i++) vals[i] = template[i] as NDArray;
       extraHolders.clear();
       // Buffers from outside (inputs, shared values, constants) are never recycled.
       foreign.clear();
@@ -195,20 +208,12 @@ export function buildCpuProgram(
         foreign.add(rootValues[i].data);
       }
       for (const b of constantBuffers) foreign.add(b);
-      const release = (x: number) => {
-        const buf = vals[x].data;
-        const extra = extraHolders.size > 0 ? extraHolders.get(buf) : undefined;
-        if (extra === undefined) {
-          if (!foreign.has(buf)) pool.give(buf);
-        } else if (extra === 1) extraHolders.delete(buf);
-        else extraHolders.set(buf, extra - 1);
-      };
       // The WebAssembly engine may copy a large root buffer in once for the whole run, and
       // keep a shared variable's value in its memory between calls (staging.ts).
-      const shared = [];
+      let shared: SharedStorage[] = NO_SHARED;
       for (const i of sharedRoots) {
         const st = (roots[i] as SharedVariable).storage;
-        if (st.value === rootValues[i]) shared.push(st);
+        if (st.value === rootValues[i]) (shared === NO_SHARED ? (shared = []) : shared).push(st);
       }
       const scope = engines.beginRun(foreign, shared);
       try {
@@ -243,7 +248,8 @@ export function buildCpuProgram(
         // The run's values are dropped (results were copied out of engine memory): every
         // engine buffer goes back to the pool, so calls never leave engine blocks behind.
         pool.endRun();
-        // Keep no value alive between calls through the argument lists.
+        // Keep no value alive between calls through the slots and argument lists.
+        vals.fill(undefined as never);
         for (const a of args) a.fill(undefined as never);
       }
     },

@@ -163,6 +163,7 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
         for (let i = 0; i < c.size; i++) dst[base + i] += src[i];
       }
     }
+    recycleResults(program, outs);
   }
 
   const results: NDArray[] = states.map((st) => {
@@ -180,4 +181,20 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
     results.push(new NDArray(t.dtype, t.shape.map((d, i) => (i === 0 ? n : d ?? 0))));
   });
   return results;
+}
+
+/**
+ * Give the body's results back to its pool once the step has copied them out, so that
+ * the next step takes them instead of allocating: in steady state a step allocates no
+ * buffer. Only whole buffers are given, each once (two results may share one); `run`
+ * already returns copies of anything it does not own (inputs, constants, engine memory).
+ */
+function recycleResults(program: CpuProgram, outs: readonly NDArray[]): void {
+  for (let k = 0; k < outs.length; k++) {
+    const d = outs[k].data;
+    if (d.byteOffset !== 0 || d.byteLength !== d.buffer.byteLength) continue;
+    let seen = false;
+    for (let j = 0; j < k && !seen; j++) seen = outs[j].data.buffer === d.buffer;
+    if (!seen) program.recycle(d);
+  }
 }
