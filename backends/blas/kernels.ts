@@ -108,6 +108,12 @@ function product(
   return true;
 }
 
+/** Whether `shape` is the dot output shape ([n] when `rows`, then [m] when `cols`). */
+function sameDims(shape: readonly number[], rows: boolean, n: number, cols: boolean, m: number): boolean {
+  if (shape.length !== (rows ? 1 : 0) + (cols ? 1 : 0)) return false;
+  return (!rows || shape[0] === n) && (!cols || shape[shape.length - 1] === m);
+}
+
 const rowMajor = (x: NDArray, cols: number, offset = 0): MatrixView => ({
   data: x.data as FloatArray,
   offset,
@@ -148,6 +154,9 @@ export function blasDotKernel(node: Apply, fallback: Kernel): Kernel {
   const r = routinesFor(node);
   if (!r) return fallback;
   const dtype = node.outputs[0].dtype;
+  // The last output shape, frozen: a loop of same-shape products (a scan step's GEMV)
+  // makes no shape array per call.
+  let shape: readonly number[] = Object.freeze([]);
   return (vals, pool) => {
     const [a, b] = vals;
     checkInner("dot", node, a.shape, [a.ndim - 1], b.shape, [0]);
@@ -155,7 +164,10 @@ export function blasDotKernel(node: Apply, fallback: Kernel): Kernel {
     if (n * m * k < SMALL_PRODUCT) return fallback(vals, pool);
     const data = output(dtype, n * m, pool);
     product(r, n, m, k, rowMajor(a, k), rowMajor(b, m), data, 0);
-    return [new NDArray(dtype, [...(a.ndim === 2 ? [n] : []), ...(b.ndim === 2 ? [m] : [])], data)];
+    if (!sameDims(shape, a.ndim === 2, n, b.ndim === 2, m)) {
+      shape = Object.freeze([...(a.ndim === 2 ? [n] : []), ...(b.ndim === 2 ? [m] : [])]);
+    }
+    return [new NDArray(dtype, shape, data)];
   };
 }
 

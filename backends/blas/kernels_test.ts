@@ -260,3 +260,15 @@ Deno.test("blas kernels: a shape mismatch is the reference's ShapeError", () => 
     /dot/,
   );
 });
+
+Deno.test("blas kernels: one dot kernel called on products of changing shapes gives each its own shape", () => {
+  for (const ranks of [[2, 1], [1, 2], [2, 2]]) {
+    const node = nodeOf(dotOp, "float64", ranks, null);
+    const kernel = blasDotKernel(node, referenceOf(node));
+    for (const [n, k, m] of [[40, 50, 60], [40, 50, 60], [61, 50, 40], [40, 70, 40]]) {
+      const a = ints("float64", ranks[0] === 2 ? [n, k] : [k]),
+        b = ints("float64", ranks[1] === 2 ? [k, m] : [k]);
+      same(kernel([a, b])[0], node.op.perform!([a, b], null, node)[0], `ranks ${ranks}, ${n}x${k}x${m}`);
+    }
+  }
+});

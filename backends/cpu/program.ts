@@ -237,11 +237,13 @@ export function buildCpuProgram(
         }
         // Results leave as arrays of their own: never an input's, a shared value's or a
         // constant's buffer, nor engine memory (a view op's result over an intermediate).
-        const picked = wanted ?? outSlots.map((_, i) => i);
-        return picked.map((i) => {
-          const v = vals[outSlots[i]];
-          return foreign.has(v.data) || pool.lentFromEngine(v.data) ? v.copy() : v;
-        });
+        const count = wanted ? wanted.length : outSlots.length;
+        const results = new Array<NDArray>(count);
+        for (let i = 0; i < count; i++) {
+          const v = vals[outSlots[wanted ? wanted[i] : i]];
+          results[i] = foreign.has(v.data) || pool.lentFromEngine(v.data) ? v.copy() : v;
+        }
+        return results;
       } finally {
         scope.end();
         pool.engine = false;
