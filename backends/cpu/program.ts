@@ -216,19 +216,19 @@ export function buildCpuProgram(
         if (st.value === rootValues[i]) (shared === NO_SHARED ? (shared = []) : shared).push(st);
       }
       const scope = engines.beginRun(foreign, shared);
+      // The step running, for the error's context (one handler for the loop: a handler
+      // per step cost a scan body's run measurably).
+      let running: Step | undefined;
       try {
         for (let si = 0; si < steps.length; si++) {
           const step = steps[si], ins = args[si];
           for (let k = 0; k < ins.length; k++) ins[k] = vals[step.ins[k]];
           // Elementwise kernels may write over an input that dies here (same index map).
           if (step.elementwise) { for (const x of step.dying) release(x); }
-          let outs: NDArray[];
           pool.engine = inside[si];
-          try {
-            outs = step.run(ins, pool);
-          } catch (e) {
-            throw contextualize(e, step.node);
-          }
+          running = step;
+          const outs = step.run(ins, pool);
+          running = undefined;
           for (let k = 0; k < outs.length; k++) {
             vals[step.outs[k]] = outs[k];
             if (!step.elementwise) countAlias(outs, k, ins, extraHolders);
@@ -244,6 +244,8 @@ export function buildCpuProgram(
           results[i] = foreign.has(v.data) || pool.lentFromEngine(v.data) ? v.copy() : v;
         }
         return results;
+      } catch (e) {
+        throw running ? contextualize(e, running.node) : e;
       } finally {
         scope.end();
         pool.engine = false;
@@ -251,8 +253,11 @@ export function buildCpuProgram(
         // engine buffer goes back to the pool, so calls never leave engine blocks behind.
         pool.endRun();
         // Keep no value alive between calls through the slots and argument lists.
-        vals.fill(undefined as never);
-        for (const a of args) a.fill(undefined as never);
+        for (let i = 0; i < nSlots; i++) vals[i] = undefined as never;
+        for (let si = 0; si < args.length; si++) {
+          const a = args[si];
+          for (let k = 0; k < a.length; k++) a[k] = undefined as never;
+        }
       }
     },
   };
