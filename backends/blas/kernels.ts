@@ -163,7 +163,13 @@ export function blasDotKernel(node: Apply, fallback: Kernel): Kernel {
     const n = a.ndim === 2 ? a.shape[0] : 1, k = b.shape[0], m = b.ndim === 2 ? b.shape[1] : 1;
     if (n * m * k < SMALL_PRODUCT) return fallback(vals, pool);
     const data = output(dtype, n * m, pool);
-    product(r, n, m, k, rowMajor(a, k), rowMajor(b, m), data, 0);
+    if (a.ndim === 2 && b.ndim === 1) {
+      // Matrix·vector (a scan step's product): the GEMV `product` would choose for these
+      // row-major operands, without building their views.
+      blasStats.products++;
+      data.fill(0, 0, n); // see `product`: y is zeroed first
+      r.gemv(false, n, k, a.data as FloatArray, k, b.data as FloatArray, data);
+    } else product(r, n, m, k, rowMajor(a, k), rowMajor(b, m), data, 0);
     if (!sameDims(shape, a.ndim === 2, n, b.ndim === 2, m)) {
       shape = Object.freeze([...(a.ndim === 2 ? [n] : []), ...(b.ndim === 2 ? [m] : [])]);
     }
