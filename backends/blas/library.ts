@@ -73,7 +73,7 @@ export interface LapackRoutines {
   readonly trsm: (...args: (number | FloatArray)[]) => void;
 }
 
-/** An opened BLAS: GEMM and GEMV in both float dtypes, and what was opened. */
+/** An opened BLAS: GEMM, GEMV and (when present) GER in both float dtypes, and what was opened. */
 export interface Blas {
   /** The path or name that opened. */
   readonly library: string;
