@@ -157,7 +157,7 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
         continue;
       }
       const r = i % st.L, old = st.ring[r];
-      if (adoptable(o.data, old.data, roots, kept)) {
+      if (adoptable(o, old, roots, kept)) {
         kept.push(o.data);
         retired.push(old.data);
         st.ring[r] = o;
@@ -218,13 +218,16 @@ function overRoot(d: TypedArray, roots: readonly NDArray[]): boolean {
 }
 
 /**
- * Whether a state result `d` may become a ring row in place of `old` without a copy:
- * a whole buffer of the same storage that is no root's memory (`run` hands out such
+ * Whether a state result `o` may become a ring row in place of `like` without a copy:
+ * the same dtype and storage, a whole buffer that is no root's memory (`run` hands out such
  * buffers as its own: intermediates it no longer holds) and not kept already by
  * another state this step (two results may share a buffer).
  */
-function adoptable(d: TypedArray, old: TypedArray, roots: readonly NDArray[], kept: TypedArray[]): boolean {
-  if (d.constructor !== old.constructor || !whole(d) || overRoot(d, roots)) return false;
+function adoptable(o: NDArray, like: NDArray, roots: readonly NDArray[], kept: TypedArray[]): boolean {
+  const d = o.data;
+  if (o.dtype !== like.dtype || d.constructor !== like.data.constructor || !whole(d) || overRoot(d, roots)) {
+    return false;
+  }
   for (let j = 0; j < kept.length; j++) if (kept[j].buffer === d.buffer) return false;
   return true;
 }

@@ -189,3 +189,14 @@ Deno.test("scan runner: a result in a root's memory (a view op's array) is copie
   assert.notEqual(r.data.buffer, wv.data.buffer);
   assert.ok(recycled.every((b) => b.buffer !== wv.data.buffer), "w's memory never enters the pool");
 });
+
+Deno.test("scan runner: a result of another dtype over the same storage (float64 for int64) is copied into the ring, not kept", () => {
+  const a0 = T.lvector("a0"), k = T.iscalar("k");
+  const [c] = scan({ fn: (ap: V) => T.add(ap, 1), outputsInfo: a0, nSteps: k });
+  const { run } = ringRunner([c as V], ([ap]) => [
+    new T.NDArray("float64", [2], ap.data.map((v) => v + 1)),
+  ]);
+  const [r] = run([T.asarray(3, { dtype: "int32" }), T.asarray([1, 2], { dtype: "int64" })]);
+  assert.equal(r.dtype, "int64");
+  assert.deepEqual([...r.data], [4, 5]);
+});
