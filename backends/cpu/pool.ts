@@ -199,7 +199,6 @@ function listOf(lists: Lists, ctor: unknown, n: number, create = false): TypedAr
   return list;
 }
 
-
 /** How many buffers of `ctor` and length `n` are in `set`. */
 function countOf(ctor: unknown, n: number, set: Set<TypedArray>): number {
   let count = 0;
