@@ -22,7 +22,7 @@ import { permuteCopy } from "../../ops/dimshuffle.ts";
 import { checkInner } from "../../ops/dot_kernel.ts";
 import { tensordotLayout, type TensordotParams } from "../../ops/tensordot.ts";
 import { type BufferSource, type FloatArray, type Kernel, type MatrixView, matrixView } from "../kernel.ts";
-import { type Blas, blasStatus, type Gemm, type Gemv } from "./library.ts";
+import { type Blas, blasStatus, type Gemm, type Gemv, type Ger } from "./library.ts";
 
 /**
  * Below this many multiply-adds the next engine runs the product (the wasm engine's own
@@ -36,10 +36,11 @@ export const SMALL_PRODUCT = 512;
 /** How many products the engine ran, and how many operands it copied first (tests read them). */
 export const blasStats: { products: number; copies: number } = { products: 0, copies: 0 };
 
-/** The GEMM and GEMV of one dtype. */
+/** The GEMM, GEMV and (when the library has it) GER of one dtype. */
 interface Routines {
   gemm: Gemm;
   gemv: Gemv;
+  ger: Ger | undefined;
 }
 
 /** The routines for a node whose operands and result share a float dtype, when the engine is on. */
@@ -47,8 +48,8 @@ function routinesFor(node: Apply, blas: Blas | undefined = blasStatus().blas): R
   if (!config.blas || !blas) return undefined;
   const dtype = node.outputs[0].dtype;
   if (!node.inputs.every((v) => v.dtype === dtype)) return undefined;
-  if (dtype === "float64") return { gemm: blas.dgemm, gemv: blas.dgemv };
-  if (dtype === "float32") return { gemm: blas.sgemm, gemv: blas.sgemv };
+  if (dtype === "float64") return { gemm: blas.dgemm, gemv: blas.dgemv, ger: blas.dger };
+  if (dtype === "float32") return { gemm: blas.sgemm, gemv: blas.sgemv, ger: blas.sger };
   return undefined;
 }
 
@@ -108,6 +109,12 @@ function product(
   return true;
 }
 
+/** Whether `shape` is the dot output shape ([n] when `rows`, then [m] when `cols`). */
+function sameDims(shape: readonly number[], rows: boolean, n: number, cols: boolean, m: number): boolean {
+  if (shape.length !== (rows ? 1 : 0) + (cols ? 1 : 0)) return false;
+  return (!rows || shape[0] === n) && (!cols || shape[shape.length - 1] === m);
+}
+
 const rowMajor = (x: NDArray, cols: number, offset = 0): MatrixView => ({
   data: x.data as FloatArray,
   offset,
@@ -148,14 +155,65 @@ export function blasDotKernel(node: Apply, fallback: Kernel): Kernel {
   const r = routinesFor(node);
   if (!r) return fallback;
   const dtype = node.outputs[0].dtype;
+  // The last output shape, frozen: a loop of same-shape products (a scan step's GEMV)
+  // makes no shape array per call.
+  let shape: readonly number[] = Object.freeze([]);
   return (vals, pool) => {
     const [a, b] = vals;
     checkInner("dot", node, a.shape, [a.ndim - 1], b.shape, [0]);
     const n = a.ndim === 2 ? a.shape[0] : 1, k = b.shape[0], m = b.ndim === 2 ? b.shape[1] : 1;
     if (n * m * k < SMALL_PRODUCT) return fallback(vals, pool);
     const data = output(dtype, n * m, pool);
-    product(r, n, m, k, rowMajor(a, k), rowMajor(b, m), data, 0);
-    return [new NDArray(dtype, [...(a.ndim === 2 ? [n] : []), ...(b.ndim === 2 ? [m] : [])], data)];
+    if (a.ndim === 2 && b.ndim === 1) {
+      // Matrix·vector (a scan step's product): the GEMV `product` would choose for these
+      // row-major operands, without building their views.
+      blasStats.products++;
+      data.fill(0, 0, n); // see `product`: y is zeroed first
+      r.gemv(false, n, k, a.data as FloatArray, k, b.data as FloatArray, data);
+    } else product(r, n, m, k, rowMajor(a, k), rowMajor(b, m), data, 0);
+    if (!sameDims(shape, a.ndim === 2, n, b.ndim === 2, m)) {
+      shape = Object.freeze([...(a.ndim === 2 ? [n] : []), ...(b.ndim === 2 ? [m] : [])]);
+    }
+    return [new NDArray(dtype, shape, data)];
+  };
+}
+
+/**
+ * The outer node on BLAS: GER (A += x·yᵀ) into a buffer filled with -0, which gives
+ * each element as the reference rounds it: -0 + p is p for every product p, signed
+ * zeros and NaN included, whether the library multiplies and adds or fuses the two
+ * (alpha = 1 scales nothing). Products under `SMALL_PRODUCT` elements, and libraries
+ * without GER, run `fallback`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { blasOuterKernel } from "./kernels.ts";
+ * import { outerOp } from "../../ops/dot.ts";
+ * import { NDArray } from "../../core/ndarray.ts";
+ * import { TensorType } from "../../core/graph.ts";
+ * const v = new TensorType("float64", [null]);
+ * const node = outerOp.make([v.make("a"), v.make("b")], null);
+ * const kernel = blasOuterKernel(node, (vals) => node.op.perform!(vals, null, node));
+ * const a = new NDArray("float64", [40], new Float64Array(40).fill(2));
+ * assert.equal(kernel([a, a])[0].item(39, 39), 4);
+ * ```
+ */
+export function blasOuterKernel(node: Apply, fallback: Kernel): Kernel {
+  const ger = routinesFor(node)?.ger;
+  if (!ger) return fallback;
+  const dtype = node.outputs[0].dtype;
+  let shape: readonly number[] = Object.freeze([0, 0]);
+  return (vals, pool) => {
+    const [a, b] = vals;
+    const n = a.size, m = b.size;
+    if (n * m < SMALL_PRODUCT) return fallback(vals, pool);
+    const data = output(dtype, n * m, pool);
+    data.fill(-0);
+    blasStats.products++;
+    ger(n, m, a.data as FloatArray, b.data as FloatArray, data);
+    if (shape[0] !== n || shape[1] !== m) shape = Object.freeze([n, m]);
+    return [new NDArray(dtype, shape, data)];
   };
 }
 

@@ -12,7 +12,8 @@ import type { DType } from "../../core/dtype.ts";
 import { type Apply, type Op, TensorType } from "../../core/graph.ts";
 import { NDArray } from "../../core/ndarray.ts";
 import { batchedDotOp } from "../../ops/batched_dot.ts";
-import { dotOp } from "../../ops/dot.ts";
+import { dotOp, outerOp } from "../../ops/dot.ts";
+import { BufferPool } from "../cpu/pool.ts";
 import { tensordotOp } from "../../ops/tensordot.ts";
 import * as T from "../../mod.ts";
 import { engineArray, engineCanKeep, engineOffset } from "../wasm/engine_array.ts";
@@ -22,6 +23,7 @@ import { blasStatus } from "./library.ts";
 import {
   blasBatchedDotKernel,
   blasDotKernel,
+  blasOuterKernel,
   blasStats,
   blasTensordotKernel,
   SMALL_PRODUCT,
@@ -259,4 +261,55 @@ Deno.test("blas kernels: a shape mismatch is the reference's ShapeError", () => 
     () => blasDotKernel(node, referenceOf(node))([ints("float64", [50, 60]), ints("float64", [61, 50])]),
     /dot/,
   );
+});
+
+Deno.test("blas kernels: one dot kernel called on products of changing shapes gives each its own shape", () => {
+  for (const ranks of [[2, 1], [1, 2], [2, 2]]) {
+    const node = nodeOf(dotOp, "float64", ranks, null);
+    const kernel = blasDotKernel(node, referenceOf(node));
+    for (const [n, k, m] of [[40, 50, 60], [40, 50, 60], [61, 50, 40], [40, 70, 40]]) {
+      const a = ints("float64", ranks[0] === 2 ? [n, k] : [k]),
+        b = ints("float64", ranks[1] === 2 ? [k, m] : [k]);
+      same(kernel([a, b])[0], node.op.perform!([a, b], null, node)[0], `ranks ${ranks}, ${n}x${k}x${m}`);
+    }
+  }
+});
+
+Deno.test("blas kernels: outer on GER gives the reference's bits (signed zeros, NaN, infinities) into a stale pooled buffer", () => {
+  const pool = new BufferPool();
+  for (const dtype of FLOATS) {
+    for (const [n, m] of [[64, 64], [17, 40], [130, 5]]) {
+      const a = ints(dtype, [n]), b = ints(dtype, [m]);
+      for (let i = 0; i < m; i++) b.data[i] += 0.37 * i; // inexact products in float32
+      a.data[0] = -0, a.data[1] = 0, a.data[2] = NaN, a.data[3] = Infinity;
+      b.data[0] = -0, b.data[1] = 0;
+      const node = nodeOf(outerOp, dtype, [1, 1], null);
+      const ref = referenceOf(node);
+      const stale = pool.take(dtype, n * m);
+      stale.fill(5);
+      pool.give(stale);
+      const [got] = blasOuterKernel(node, ref)([a, b], pool);
+      const [want] = node.op.perform!([a, b], null, node);
+      assert.deepEqual(got.shape, want.shape);
+      for (let i = 0; i < want.size; i++) {
+        assert.ok(
+          Object.is(got.data[i], want.data[i]),
+          `${dtype} ${n}x${m} at ${i}: ${got.data[i]} vs ${want.data[i]}`,
+        );
+      }
+      if (on) {
+        assert.equal(ref.calls, 0, "GER ran it");
+        assert.equal(got.data, stale, "into the pool's buffer");
+      }
+    }
+  }
+  const tiny = nodeOf(outerOp, "float64", [1, 1], null), ref = referenceOf(tiny);
+  blasOuterKernel(tiny, ref)([ints("float64", [3]), ints("float64", [4])]);
+  assert.equal(ref.calls, 1, "a tiny product runs the reference");
+  const mixed = outerOp.make([
+    new TensorType("float32", [null]).make(),
+    new TensorType("float64", [null]).make(),
+  ], null);
+  const r2 = referenceOf(mixed);
+  assert.equal(blasOuterKernel(mixed, r2), r2, "mixed dtypes are not BLAS's");
 });

@@ -49,6 +49,9 @@ export type Gemv = (
   y: FloatArray,
 ) => void;
 
+/** A += x·yᵀ for a row-major m × n A (row stride n), x of m and y of n elements, contiguous. */
+export type Ger = (m: number, n: number, x: FloatArray, y: FloatArray, a: FloatArray) => void;
+
 /**
  * A LAPACK routine in the Fortran calling convention: every argument by address (typed
  * arrays; integers and characters as one-element Int32Array/Uint8Array), followed by the
@@ -70,7 +73,7 @@ export interface LapackRoutines {
   readonly trsm: (...args: (number | FloatArray)[]) => void;
 }
 
-/** An opened BLAS: GEMM and GEMV in both float dtypes, and what was opened. */
+/** An opened BLAS: GEMM, GEMV and (when present) GER in both float dtypes, and what was opened. */
 export interface Blas {
   /** The path or name that opened. */
   readonly library: string;
@@ -80,6 +83,9 @@ export interface Blas {
   readonly dgemm: Gemm;
   readonly sgemv: Gemv;
   readonly dgemv: Gemv;
+  /** The rank-1 updates (cblas_?ger); undefined when the library lacks them. */
+  readonly sger: Ger | undefined;
+  readonly dger: Ger | undefined;
   /**
    * The library's LAPACK (OpenBLAS bundles it), per dtype; undefined when it lacks one of
    * the routines (a plain BLAS): the factorisations then run the next engine.
@@ -126,6 +132,12 @@ const SIGNATURES: Record<string, [string[], string]> = {
   cblas_dgemm: [GEMM.map((t) => (t === "f" ? "f64" : t)), "void"],
   cblas_sgemv: [GEMV.map((t) => (t === "f" ? "f32" : t)), "void"],
   cblas_dgemv: [GEMV.map((t) => (t === "f" ? "f64" : t)), "void"],
+};
+const GER = ["i32", "i32", "i32", "f", "p", "i32", "p", "i32", "p", "i32"];
+/** Opened apart (`more`): a library without them keeps its GEMM and GEMV. */
+const GER_SIGNATURES: Record<string, [string[], string]> = {
+  cblas_sger: [GER.map((t) => (t === "f" ? "f32" : t)), "void"],
+  cblas_dger: [GER.map((t) => (t === "f" ? "f64" : t)), "void"],
 };
 
 /** The LAPACK routines' Fortran names without the dtype letter, and their arguments ("len": a hidden character length). */
@@ -281,11 +293,14 @@ function wrap(
   symbols: Record<string, Fn>,
   build: string | undefined,
   lapack: Record<string, Fn> | undefined,
+  rank1: Record<string, Fn> | undefined,
 ): Blas {
   const gemm = (f: Fn): Gemm => (ta, tb, m, n, k, a, lda, b, ldb, c, ldc) =>
     void f(ROW_MAJOR, ta ? TRANS : NO_TRANS, tb ? TRANS : NO_TRANS, m, n, k, 1, a, lda, b, ldb, 0, c, ldc);
   const gemv = (f: Fn): Gemv => (t, m, n, a, lda, x, y) =>
     void f(ROW_MAJOR, t ? TRANS : NO_TRANS, m, n, 1, a, lda, x, 1, 0, y, 1);
+  const ger = (f: Fn | undefined): Ger | undefined =>
+    f && ((m, n, x, y, a) => void f(ROW_MAJOR, m, n, 1, x, 1, y, 1, a, n));
   return {
     library,
     build,
@@ -293,6 +308,8 @@ function wrap(
     dgemm: gemm(symbols.cblas_dgemm),
     sgemv: gemv(symbols.cblas_sgemv),
     dgemv: gemv(symbols.cblas_dgemv),
+    sger: ger(rank1?.cblas_sger),
+    dger: ger(rank1?.cblas_dger),
     lapack: lapack && { float64: lapackOf(lapack, "d"), float32: lapackOf(lapack, "s") },
   };
 }
@@ -324,7 +341,13 @@ export function openBlas(setting: string | undefined): BlasStatus {
   for (const path of permitted) {
     try {
       const lib = rt.open(path);
-      const blas = wrap(path, lib.symbols, lib.config(), lib.more(LAPACK_SIGNATURES));
+      const blas = wrap(
+        path,
+        lib.symbols,
+        lib.config(),
+        lib.more(LAPACK_SIGNATURES),
+        lib.more(GER_SIGNATURES),
+      );
       const lapack = blas.lapack ? "" : ", without LAPACK";
       return { blas, reason: `${path}${blas.build ? ` (${blas.build})` : ""}${lapack}` };
     } catch (e) {

@@ -1,23 +1,23 @@
 /**
- * CPU kernels for the dot, batched_dot and tensordot nodes, built on matmul.ts. They
+ * CPU kernels for the dot, batched_dot, tensordot and outer nodes, built on matmul.ts. They
  * take float32/float64 inputs and outputs and decline other dtypes (the op's
  * reference `perform` runs those), and raise the same ShapeErrors as the reference.
  * @module
  */
-import type { DType } from "../../core/dtype.ts";
+import { type DType, STORAGE } from "../../core/dtype.ts";
 import { NDArray } from "../../core/ndarray.ts";
 import type { Apply } from "../../core/graph.ts";
 import { permuteCopy } from "../../ops/dimshuffle.ts";
 import { checkInner } from "../../ops/dot_kernel.ts";
 import { tensordotLayout, type TensordotParams } from "../../ops/tensordot.ts";
 import { gemm, gemmBatched, rowMajor } from "./matmul.ts";
-import { type FloatArray, matrixView } from "../kernel.ts";
+import { type BufferSource, type FloatArray, matrixView } from "../kernel.ts";
 
 // The strided matrix view of a permuted tensor is shared with the other engines.
 export { matrixView };
 
-/** A kernel computing a node's outputs from its inputs' values. */
-type Kernel = (inputs: NDArray[]) => NDArray[];
+/** A kernel computing a node's outputs from its inputs' values (optionally into `pool`'s buffers). */
+type Kernel = (inputs: NDArray[], pool?: BufferSource) => NDArray[];
 
 const isFloat = (d: DType) => d === "float32" || d === "float64";
 
@@ -114,5 +114,36 @@ export function tensordotKernel(node: Apply): Kernel | undefined {
     const vb = matrixView(b, permB, params.axesB.length) ??
       rowMajor(permuteCopy(b, permB).data as FloatArray, n);
     return [withOutput(dtype, outShape, (acc) => gemm(m, n, k, va, vb, acc))];
+  };
+}
+
+/**
+ * The outer node on floats: the reference rule's products (`a[i] * b[j]`, rounded once
+ * to the output's dtype), into a buffer of the running program's pool instead of a
+ * fresh zeroed array (a scan body's BPTT step makes one each step).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { outerKernel } from "./matmul_kernels.ts";
+ * import { outerOp } from "../../ops/dot.ts";
+ * import { asarray } from "../../core/ndarray.ts";
+ * import { dvector } from "../../ops/constructors.ts";
+ * const kernel = outerKernel(outerOp.make([dvector("a"), dvector("b")], null))!;
+ * const [c] = kernel([asarray([1, 2], { dtype: "float64" }), asarray([3, 4, 5], { dtype: "float64" })]);
+ * assert.deepEqual([...c.data], [3, 4, 5, 6, 8, 10]);
+ * ```
+ */
+export function outerKernel(node: Apply): Kernel | undefined {
+  if (!floatNode(node)) return undefined;
+  const dtype = node.outputs[0].dtype;
+  return ([a, b], pool) => {
+    const n = a.size, m = b.size, x = a.data, y = b.data;
+    const z = pool ? pool.take(dtype, n * m) : new STORAGE[dtype](n * m);
+    for (let i = 0; i < n; i++) {
+      const xi = x[i], row = i * m;
+      for (let j = 0; j < m; j++) z[row + j] = xi * y[j];
+    }
+    return [new NDArray(dtype, [n, m], z)];
   };
 }

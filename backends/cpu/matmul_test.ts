@@ -3,13 +3,14 @@ import * as T from "../../mod.ts";
 import { NDArray } from "../../core/ndarray.ts";
 import type { Apply } from "../../core/graph.ts";
 import { seededRandom } from "../../compile/verify_grad.ts";
-import { dotOp } from "../../ops/dot.ts";
+import { dotOp, outerOp } from "../../ops/dot.ts";
 import { batchedDotOp } from "../../ops/batched_dot.ts";
 import { tensordotOp, type TensordotParams } from "../../ops/tensordot.ts";
 import { buildHostProgram, hostEngines } from "../../compile/schedule.ts";
 import { gemm, gemv } from "./matmul.ts";
 import type { MatrixView } from "../kernel.ts";
-import { batchedDotKernel, dotKernel, matrixView, tensordotKernel } from "./matmul_kernels.ts";
+import { batchedDotKernel, dotKernel, matrixView, outerKernel, tensordotKernel } from "./matmul_kernels.ts";
+import { BufferPool } from "./pool.ts";
 
 /** The host engines' kernel for a node (wasm in front of JS), as a compiled function gets it. */
 const cpuKernelFor = (node: Apply) => hostEngines.kernel(node, buildHostProgram);
@@ -215,4 +216,28 @@ Deno.test("dot kernel propagates NaN and Infinity as the reference does (no skip
       assert.ok(Number.isNaN(r) ? Number.isNaN(f) : f === r || Math.abs(f - r) <= 1e-12 * (1 + Math.abs(r)));
     }
   }
+});
+
+Deno.test("outer kernel: the reference rule's values bit for bit, into a pooled buffer holding stale values", () => {
+  const pool = new BufferPool();
+  for (const [da, db] of [["float64", "float64"], ["float32", "float32"], ["float32", "float64"]] as const) {
+    for (const [n, m] of [[1, 1], [3, 17], [64, 64], [65, 2]]) {
+      const a = random(da, [n]), b = random(db, [m]);
+      a.data[0] = NaN;
+      const node = outerOp.make([typeOf(a, "a"), typeOf(b, "b")], null);
+      const kernel = outerKernel(node)!;
+      const [ref] = outerOp.perform!([a, b], null, node);
+      const stale = pool.take(ref.dtype, n * m);
+      stale.fill(7);
+      pool.give(stale);
+      const [fast] = kernel([a, b], pool);
+      assert.equal(fast.data, stale, "the pool's buffer is used");
+      assert.equal(fast.dtype, ref.dtype);
+      assert.deepEqual(fast.shape, [n, m]);
+      assert.deepEqual([...fast.data], [...ref.data]);
+      assert.deepEqual([...kernel([a, b])[0].data], [...ref.data]); // no pool: a fresh array
+    }
+  }
+  const ints = outerOp.make([T.ivector("a"), T.ivector("b")], null);
+  assert.equal(outerKernel(ints), undefined, "integer outer products stay with the reference rule");
 });

@@ -167,8 +167,10 @@ export class BufferPool {
    * ```
    */
   endRun(): void {
-    for (const b of this.#engineOut) listOf(this.#engineFree, b.constructor, b.length, true).push(b);
-    this.#engineOut.clear();
+    if (this.#engineOut.size > 0) {
+      for (const b of this.#engineOut) listOf(this.#engineFree, b.constructor, b.length, true).push(b);
+      this.#engineOut.clear();
+    }
     if (this.#peaks.size === 0) return;
     for (const { dtype, n, peak } of this.#peaks.values()) {
       const free = listOf(this.#engineFree, STORAGE[dtype], n, true);

@@ -11,11 +11,14 @@ import { NDArray } from "../../core/ndarray.ts";
 import { fusedOp, stepsOf } from "../../ops/fused.ts";
 import { toposort } from "../../core/walk.ts";
 import { type Apply, Constant, type Variable } from "../../core/graph.ts";
-import { SharedVariable } from "../../core/shared.ts";
+import { type SharedStorage, SharedVariable } from "../../core/shared.ts";
 import { elemwiseKernel } from "./elemwise_codegen.ts";
 import { type CpuProgram, type HostEngines, type Kernel, shapeRule, type Thunk } from "../kernel.ts";
 import { BufferPool } from "./pool.ts";
 import { jsTable } from "./table.ts";
+
+/** What a run without shared variables passes the engines (no array made per run). */
+const NO_SHARED: SharedStorage[] = [];
 
 /** A compiled node: reads slots, writes slots. */
 interface Step {
@@ -170,6 +173,17 @@ export function buildCpuProgram(
   const args = steps.map((s) => new Array<NDArray>(s.ins.length));
   // Nodes whose results stay inside the call may take engine memory (pool.ts).
   const inside = steps.map((s) => !s.outs.some((o) => keep.has(o)));
+  // The run's values, by slot: one array for every run (a scan body runs once per step),
+  // emptied when a run ends so that it keeps nothing alive between calls.
+  const vals: NDArray[] = new Array(nSlots);
+  const release = (x: number) => {
+    const buf = vals[x].data;
+    const extra = extraHolders.size > 0 ? extraHolders.get(buf) : undefined;
+    if (extra === undefined) {
+      if (!foreign.has(buf)) pool.give(buf);
+    } else if (extra === 1) extraHolders.delete(buf);
+    else extraHolders.set(buf, extra - 1);
+  };
 
   return {
     roots,
@@ -185,8 +199,7 @@ export function buildCpuProgram(
       return children.reduce((n, c) => n + c.pooled(), pool.size);
     },
     run(rootValues, wanted) {
-      const vals = template.slice() as NDArray[];
-      vals.length = nSlots;
+      for (let i = 0; i < nSlots; i++) vals[i] = template[i] as NDArray;
       extraHolders.clear();
       // Buffers from outside (inputs, shared values, constants) are never recycled.
       foreign.clear();
@@ -195,35 +208,27 @@ export function buildCpuProgram(
         foreign.add(rootValues[i].data);
       }
       for (const b of constantBuffers) foreign.add(b);
-      const release = (x: number) => {
-        const buf = vals[x].data;
-        const extra = extraHolders.size > 0 ? extraHolders.get(buf) : undefined;
-        if (extra === undefined) {
-          if (!foreign.has(buf)) pool.give(buf);
-        } else if (extra === 1) extraHolders.delete(buf);
-        else extraHolders.set(buf, extra - 1);
-      };
       // The WebAssembly engine may copy a large root buffer in once for the whole run, and
       // keep a shared variable's value in its memory between calls (staging.ts).
-      const shared = [];
+      let shared: SharedStorage[] = NO_SHARED;
       for (const i of sharedRoots) {
         const st = (roots[i] as SharedVariable).storage;
-        if (st.value === rootValues[i]) shared.push(st);
+        if (st.value === rootValues[i]) (shared === NO_SHARED ? (shared = []) : shared).push(st);
       }
       const scope = engines.beginRun(foreign, shared);
+      // The step running, for the error's context (one handler for the loop: a handler
+      // per step cost a scan body's run measurably).
+      let running: Step | undefined;
       try {
         for (let si = 0; si < steps.length; si++) {
           const step = steps[si], ins = args[si];
           for (let k = 0; k < ins.length; k++) ins[k] = vals[step.ins[k]];
           // Elementwise kernels may write over an input that dies here (same index map).
           if (step.elementwise) { for (const x of step.dying) release(x); }
-          let outs: NDArray[];
           pool.engine = inside[si];
-          try {
-            outs = step.run(ins, pool);
-          } catch (e) {
-            throw contextualize(e, step.node);
-          }
+          running = step;
+          const outs = step.run(ins, pool);
+          running = undefined;
           for (let k = 0; k < outs.length; k++) {
             vals[step.outs[k]] = outs[k];
             if (!step.elementwise) countAlias(outs, k, ins, extraHolders);
@@ -232,19 +237,27 @@ export function buildCpuProgram(
         }
         // Results leave as arrays of their own: never an input's, a shared value's or a
         // constant's buffer, nor engine memory (a view op's result over an intermediate).
-        const picked = wanted ?? outSlots.map((_, i) => i);
-        return picked.map((i) => {
-          const v = vals[outSlots[i]];
-          return foreign.has(v.data) || pool.lentFromEngine(v.data) ? v.copy() : v;
-        });
+        const count = wanted ? wanted.length : outSlots.length;
+        const results = new Array<NDArray>(count);
+        for (let i = 0; i < count; i++) {
+          const v = vals[outSlots[wanted ? wanted[i] : i]];
+          results[i] = foreign.has(v.data) || pool.lentFromEngine(v.data) ? v.copy() : v;
+        }
+        return results;
+      } catch (e) {
+        throw running ? contextualize(e, running.node) : e;
       } finally {
         scope.end();
         pool.engine = false;
         // The run's values are dropped (results were copied out of engine memory): every
         // engine buffer goes back to the pool, so calls never leave engine blocks behind.
         pool.endRun();
-        // Keep no value alive between calls through the argument lists.
-        for (const a of args) a.fill(undefined as never);
+        // Keep no value alive between calls through the slots and argument lists.
+        for (let i = 0; i < nSlots; i++) vals[i] = undefined as never;
+        for (let si = 0; si < args.length; si++) {
+          const a = args[si];
+          for (let k = 0; k < a.length; k++) a[k] = undefined as never;
+        }
       }
     },
   };

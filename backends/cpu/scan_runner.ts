@@ -7,6 +7,7 @@
  * @module
  */
 import { HypatiaError } from "../../core/errors.ts";
+import type { TypedArray } from "../../core/dtype.ts";
 import { NDArray } from "../../core/ndarray.ts";
 import type { Apply } from "../../core/graph.ts";
 import { ScanChecks } from "../../ops/scan/checks.ts";
@@ -76,14 +77,20 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
     const rowShape = Object.freeze([...checks.initialState(k, init.shape)]);
     const size = rowShape.reduce((x, y) => x * y, 1);
     const all = s.keep === "all";
-    const buf = new NDArray(init.dtype, [all ? L + n : L, ...rowShape]);
-    if (all) {
-      scanStats.historyRows += L + n;
-      scanStats.largestHistory = Math.max(scanStats.largestHistory, L + n);
+    if (!all) {
+      // A ring of L arrays of their own: a step's result whose buffer the runner may keep
+      // takes the place of the oldest row instead of being copied into it (see `adopt`).
+      const ring = Array.from(
+        { length: L },
+        (_, r) => new NDArray(init.dtype, rowShape, init.data.slice(r * size, (r + 1) * size)),
+      );
+      return { s, L, rowShape, size, all, buf: undefined, ring };
     }
+    const buf = new NDArray(init.dtype, [L + n, ...rowShape]);
+    scanStats.historyRows += L + n;
+    scanStats.largestHistory = Math.max(scanStats.largestHistory, L + n);
     buf.data.set(init.data);
-    const ring = all ? [] : Array.from({ length: L }, (_, r) => rowView(buf, rowShape, size, r));
-    return { s, L, rowShape, size, all, buf, ring };
+    return { s, L, rowShape, size, all, buf, ring: [] as NDArray[] };
   });
   const nonSeq0 = p.nonSeqSlot(0);
   for (let q = 0; q < p.nNonSeqs; q++) {
@@ -119,6 +126,8 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
     };
   });
 
+  // Per step: the result buffers kept as ring rows, and the rows they replaced.
+  const kept: TypedArray[] = [], retired: TypedArray[] = [];
   for (let t = 0; t < steps; t++) {
     let slot = 0;
     for (const s of seqs) {
@@ -127,7 +136,7 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
     for (const st of states) {
       for (const tap of st.s.taps) {
         const i = t + tap + st.L;
-        roots[slot++] = st.all ? rowView(st.buf, st.rowShape, st.size, i) : st.ring[i % st.L];
+        roots[slot++] = st.buf ? rowView(st.buf, st.rowShape, st.size, i) : st.ring[i % st.L];
       }
     }
     let outs: NDArray[];
@@ -137,11 +146,22 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
       if (e instanceof HypatiaError) e.message += ` (in ${checks.label} at step ${t})`;
       throw e;
     }
+    kept.length = 0;
+    retired.length = 0;
     for (let k = 0; k < states.length; k++) {
       const st = states[k], o = outs[k];
       checks.stateResult(t, k, o.shape, st.rowShape);
       const i = t + st.L;
-      st.buf.data.set(o.data, (st.all ? i : i % st.L) * st.size);
+      if (st.buf) {
+        st.buf.data.set(o.data, i * st.size);
+        continue;
+      }
+      const r = i % st.L, old = st.ring[r];
+      if (adoptable(o, old, roots, kept)) {
+        kept.push(o.data);
+        retired.push(old.data);
+        st.ring[r] = o;
+      } else old.data.set(o.data);
     }
     for (let m = 0; m < collects.length; m++) {
       const c = collects[m];
@@ -163,13 +183,17 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
         for (let i = 0; i < c.size; i++) dst[base + i] += src[i];
       }
     }
+    recycleResults(program, outs, roots, kept);
+    // The ring rows replaced this step were the runner's own (a copy of the initial
+    // state, or an earlier result it kept); nothing reads them any more.
+    for (const b of retired) program.recycle(b);
   }
 
   const results: NDArray[] = states.map((st) => {
-    if (st.all) {
+    if (st.buf) {
       return new NDArray(st.buf.dtype, [n, ...st.rowShape], st.buf.data.subarray(st.L * st.size));
     }
-    if (st.s.truncZero && steps < n) return new NDArray(st.buf.dtype, st.rowShape);
+    if (st.s.truncZero && steps < n) return new NDArray(st.ring[0].dtype, st.rowShape);
     return st.ring[(steps - 1 + st.L) % st.L].copy();
   });
   p.collects.forEach((_c, m) => {
@@ -180,4 +204,52 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
     results.push(new NDArray(t.dtype, t.shape.map((d, i) => (i === 0 ? n : d ?? 0))));
   });
   return results;
+}
+
+/** Whether `d` is the whole of its memory (not a view into a larger array). */
+function whole(d: TypedArray): boolean {
+  return d.byteOffset === 0 && d.byteLength === d.buffer.byteLength;
+}
+
+/** Whether `d` lies in the memory of one of the step's root values. */
+function overRoot(d: TypedArray, roots: readonly NDArray[]): boolean {
+  for (let j = 0; j < roots.length; j++) if (roots[j].data.buffer === d.buffer) return true;
+  return false;
+}
+
+/**
+ * Whether a state result `o` may become a ring row in place of `like` without a copy:
+ * the same dtype and storage, a whole buffer that is no root's memory (`run` hands out such
+ * buffers as its own: intermediates it no longer holds) and not kept already by
+ * another state this step (two results may share a buffer).
+ */
+function adoptable(o: NDArray, like: NDArray, roots: readonly NDArray[], kept: TypedArray[]): boolean {
+  const d = o.data;
+  if (o.dtype !== like.dtype || d.constructor !== like.data.constructor || !whole(d) || overRoot(d, roots)) {
+    return false;
+  }
+  for (let j = 0; j < kept.length; j++) if (kept[j].buffer === d.buffer) return false;
+  return true;
+}
+
+/**
+ * Give the body's results back to its pool once the step has copied them out, so that
+ * the next step takes them instead of allocating: in steady state a step allocates no
+ * buffer. Only whole buffers are given, each once (two results may share one), none
+ * kept as a ring row and none in a root's memory.
+ */
+function recycleResults(
+  program: CpuProgram,
+  outs: readonly NDArray[],
+  roots: readonly NDArray[],
+  kept: readonly TypedArray[],
+): void {
+  for (let k = 0; k < outs.length; k++) {
+    const d = outs[k].data;
+    if (!whole(d) || overRoot(d, roots)) continue;
+    let seen = false;
+    for (let j = 0; j < k && !seen; j++) seen = outs[j].data.buffer === d.buffer;
+    for (let j = 0; j < kept.length && !seen; j++) seen = kept[j].buffer === d.buffer;
+    if (!seen) program.recycle(d);
+  }
 }

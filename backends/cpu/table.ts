@@ -12,7 +12,7 @@ import type { Apply, Op } from "../../core/graph.ts";
 import { addOp, mulOp, negOp, sqrOp, subOp } from "../../ops/arith.ts";
 import { batchedDotOp } from "../../ops/batched_dot.ts";
 import { divOp } from "../../ops/div.ts";
-import { dotOp } from "../../ops/dot.ts";
+import { dotOp, outerOp } from "../../ops/dot.ts";
 import { fillOp } from "../../ops/fill.ts";
 import { fusedOp } from "../../ops/fused.ts";
 import { maximumOp, minimumOp } from "../../ops/minmax.ts";
@@ -38,7 +38,7 @@ import { tensordotOp } from "../../ops/tensordot.ts";
 import { copyOp } from "../../ops/copy.ts";
 import { LoweringTable } from "../lowering_table.ts";
 import type { Kernel, ProgramBuilder } from "../kernel.ts";
-import { batchedDotKernel, dotKernel, tensordotKernel } from "./matmul_kernels.ts";
+import { batchedDotKernel, dotKernel, outerKernel, tensordotKernel } from "./matmul_kernels.ts";
 import { scanKernel } from "./scan_runner.ts";
 // Issue 16, linear algebra (h-linalg).
 import {
@@ -80,7 +80,7 @@ export interface JsRule {
  * import assert from "node:assert/strict";
  * import { jsTable } from "./table.ts";
  * import { addOp } from "../../ops/arith.ts";
- * import { dotOp } from "../../ops/dot.ts";
+ * import { dotOp, outerOp } from "../../ops/dot.ts";
  * assert(jsTable.get(addOp)?.cheap && jsTable.get(dotOp)?.kernel);
  * ```
  */
@@ -95,7 +95,9 @@ export const jsTable: LoweringTable<JsRule> = new LoweringTable<JsRule>("js")
   })
   .register(scanOp, { kernel: (node, build) => scanKernel(node, build) })
   // Issue 16, shape and array ops (h-array).
-  .register(copyOp, { cheap: true });
+  .register(copyOp, { cheap: true })
+  // Issue 17, less work per scan step (h-scan): outer into a pooled buffer.
+  .register(outerOp, { kernel: outerKernel });
 
 /**
  * Whether the JS engine can run `op`: through its reference rule or its table.

@@ -28,15 +28,30 @@ const MIN_STAGED_BYTES = 64 * 1024;
 /** A float typed array. */
 type FloatArray = Float32Array | Float64Array;
 
-interface Scope {
-  roots: ReadonlySet<unknown>;
-  /** Shared variables' storage by their current value's buffer. */
-  storageOf: Map<unknown, SharedStorage>;
+/** An open run (also its `RunScope`: a run scope per scan step costs one object). */
+class Scope {
   /** The arena mark taken at the first staging of the run (-1 before). */
-  mark: number;
-  /** Byte offset in the arena of each staged buffer, and its element size. */
-  staged: Map<unknown, [number, number]>;
+  mark = -1;
+  /** Byte offset in the arena of each staged buffer, and its element size (made at the first). */
+  staged: Map<unknown, [number, number]> | undefined = undefined;
+
+  constructor(
+    readonly roots: ReadonlySet<unknown>,
+    /** Shared variables' storage by their current value's buffer. */
+    readonly storageOf: ReadonlyMap<unknown, SharedStorage>,
+  ) {}
+
+  end(): void {
+    const i = scopes.lastIndexOf(this);
+    if (i < 0) return;
+    // Scopes nest (a scan body runs inside its outer program): close inner ones too.
+    for (let j = scopes.length - 1; j >= i; j--) if (scopes[j].mark >= 0) arena().release(scopes[j].mark);
+    scopes.length = i;
+  }
 }
+
+/** The storage map of a run without shared variables (never written). */
+const NO_STORAGE: ReadonlyMap<unknown, SharedStorage> = new Map();
 
 const scopes: Scope[] = [];
 
@@ -60,23 +75,19 @@ export interface RunScope {
  * ```
  */
 export function beginRun(roots: ReadonlySet<unknown>, shared: readonly SharedStorage[] = []): RunScope {
-  const storageOf = new Map<unknown, SharedStorage>();
-  for (const st of shared) {
-    storageOf.set(st.value.data, st);
-    // Mirrors are made only at the top level, when no arena space is held.
-    if (scopes.length === 0) mirror(st);
+  let storageOf = NO_STORAGE;
+  if (shared.length > 0) {
+    const byBuffer = new Map<unknown, SharedStorage>();
+    for (const st of shared) {
+      byBuffer.set(st.value.data, st);
+      // Mirrors are made only at the top level, when no arena space is held.
+      if (scopes.length === 0) mirror(st);
+    }
+    storageOf = byBuffer;
   }
-  const scope: Scope = { roots, storageOf, mark: -1, staged: new Map() };
+  const scope = new Scope(roots, storageOf);
   scopes.push(scope);
-  return {
-    end() {
-      const i = scopes.lastIndexOf(scope);
-      if (i < 0) return;
-      // Scopes nest (a scan body runs inside its outer program): close inner ones too.
-      for (let j = scopes.length - 1; j >= i; j--) if (scopes[j].mark >= 0) arena().release(scopes[j].mark);
-      scopes.length = i;
-    },
-  };
+  return scope;
 }
 
 /**
@@ -122,7 +133,7 @@ export function findStaged(data: FloatArray, size: 4 | 8): number {
   if (e >= 0) return e;
   const m = liveMirror(data, size);
   if (m >= 0 && scopes[scopes.length - 1]?.roots.has(data)) return m;
-  const hit = scopes[scopes.length - 1]?.staged.get(data);
+  const hit = scopes[scopes.length - 1]?.staged?.get(data);
   return hit && hit[1] === size ? hit[0] : -1;
 }
 
@@ -160,12 +171,12 @@ export function reserveStaged(
     wanted.set(st, size);
     lastSeen.set(st, data);
   }
-  const hit = scope.staged.get(data);
+  const hit = scope.staged?.get(data);
   if (hit) return { at: hit[1] === size ? hit[0] : -1, fresh: false }; // other width: copy as usual
   if (scope.mark < 0) scope.mark = a.mark();
   const at = a.alloc(data.length * size);
   if (at < 0) return { at: -1, fresh: false };
-  scope.staged.set(data, [at, size]);
+  (scope.staged ??= new Map()).set(data, [at, size]);
   return { at, fresh: true };
 }
 
@@ -285,7 +296,7 @@ export function residentOffset(data: FloatArray, size: 4 | 8): number {
   if (!scope || !scope.roots.has(data)) return -1;
   const m = liveMirror(data, size);
   if (m >= 0) return m;
-  const hit = scope.staged.get(data);
+  const hit = scope.staged?.get(data);
   if (hit) return hit[1] === size ? hit[0] : -1;
   const st = scope.storageOf.get(data);
   if (st && data.length * size >= MIN_STAGED_BYTES && !wanted.has(st)) {
