@@ -19,6 +19,11 @@
  * from its), so OpenBLAS picks its kernels itself. The data are passed as a new user
  * passes them: arrays in ordinary memory, handed to each call. Both sides make the same
  * numbers (exact integer arithmetic), and each workload's results are cross-checked.
+ * Both processes get `OPENBLAS_THREAD_TIMEOUT=4` (unless it is set, or `--blas-spin`): after a
+ * call, OpenBLAS's idle threads spin for 2^28 cycles by default before they sleep, and on a
+ * machine with few cores the spinning threads of one contestant take the core that the
+ * other's next call needs (measured: Hypatia's 1024² matmul took twice as long right after
+ * NumPy's, and NumPy's after Hypatia's). A program running alone never meets this.
  * `--without-blas` adds, for each workload, Hypatia compiled with `config.blas` false
  * (the engines after BLAS), timed in the same interleaved rounds: before and after the
  * BLAS engine in one run.
@@ -41,6 +46,7 @@ Options:
   --quick          small sizes and 3 rounds (a smoke run of every workload, a few seconds)
   --rounds N       timed rounds per workload after the warm-up (default 15)
   --only a,b       run only these workloads (${Object.keys(WORKLOADS).join(", ")})
+  --blas-spin      keep OpenBLAS's default idle spinning (else OPENBLAS_THREAD_TIMEOUT=4 in both processes)
   --without-blas   also time Hypatia with config.blas off (the engines after BLAS), in the same rounds
   --python PATH    the Python with NumPy (default python3)
   --help           this text
@@ -284,6 +290,7 @@ async function main(args: string[]) {
         only: { type: "string" },
         python: { type: "string", default: "python3" },
         "without-blas": { type: "boolean" },
+        "blas-spin": { type: "boolean" },
         help: { type: "boolean" },
       },
     });
@@ -301,6 +308,10 @@ async function main(args: string[]) {
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length) {
     throw new UsageError(`--only: unknown workload(s) ${unknown.join(", ")} (known: ${known.join(", ")})`);
+  }
+  // Set before Hypatia opens its BLAS (at the first compile) and before NumPy's child starts.
+  if (!opts["blas-spin"] && process.env.OPENBLAS_THREAD_TIMEOUT === undefined) {
+    process.env.OPENBLAS_THREAD_TIMEOUT = "4";
   }
   const numpy = new NumPy(opts.python!);
   try {
@@ -360,6 +371,12 @@ async function main(args: string[]) {
       `${k}=${process.env[k] ?? "(not set)"}`
     );
     console.log(`removed from NumPy's environment only: ${unset.join(", ")}`);
+    console.log(
+      `OPENBLAS_THREAD_TIMEOUT=${
+        process.env.OPENBLAS_THREAD_TIMEOUT ?? "(not set: OpenBLAS's default spinning)"
+      } ` +
+        `in both processes`,
+    );
     console.log(
       `\n${rounds} interleaved rounds per workload; ms per call (per step for the training step): best (median)\n`,
     );
