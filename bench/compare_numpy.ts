@@ -19,11 +19,14 @@
  * from its), so OpenBLAS picks its kernels itself. The data are passed as a new user
  * passes them: arrays in ordinary memory, handed to each call. Both sides make the same
  * numbers (exact integer arithmetic), and each workload's results are cross-checked.
- * Both processes get `OPENBLAS_THREAD_TIMEOUT=4` (unless it is set, or `--blas-spin`): after a
- * call, OpenBLAS's idle threads spin for 2^28 cycles by default before they sleep, and on a
- * machine with few cores the spinning threads of one contestant take the core that the
- * other's next call needs (measured: Hypatia's 1024² matmul took twice as long right after
- * NumPy's, and NumPy's after Hypatia's). A program running alone never meets this.
+ * For the matrix products, each side's timing waits `--pause` ms (default 200) after the
+ * other side's: after a call,
+ * OpenBLAS's idle threads spin for 2^28 cycles by default before they sleep, and on a
+ * machine with few cores the spinning threads of one contestant took the core that the
+ * other's next call needed (measured: Hypatia's 1024² matmul took twice as long right after
+ * NumPy's, and NumPy's after Hypatia's). A program running alone never meets this; turning
+ * the spinning off instead (OPENBLAS_THREAD_TIMEOUT) slows small BLAS calls, which then
+ * wake sleeping threads.
  * `--without-blas` adds, for each workload, Hypatia compiled with `config.blas` false
  * (the engines after BLAS), timed in the same interleaved rounds: before and after the
  * BLAS engine in one run.
@@ -46,7 +49,8 @@ Options:
   --quick          small sizes and 3 rounds (a smoke run of every workload, a few seconds)
   --rounds N       timed rounds per workload after the warm-up (default 15)
   --only a,b       run only these workloads (${Object.keys(WORKLOADS).join(", ")})
-  --blas-spin      keep OpenBLAS's default idle spinning (else OPENBLAS_THREAD_TIMEOUT=4 in both processes)
+  --pause MS       for the matrix products, wait between the two sides' timings so the other's idle BLAS
+                   threads stop spinning (default 200)
   --without-blas   also time Hypatia with config.blas off (the engines after BLAS), in the same rounds
   --python PATH    the Python with NumPy (default python3)
   --help           this text
@@ -84,6 +88,11 @@ export interface Workload {
   check: number | "mean";
   /** Units of work (steps) per run, to print per-unit times. */
   per?: number;
+  /**
+   * Whether each side waits `--pause` ms after the other's timing: the matrix products, where
+   * both sides' BLAS threads spin after a call on the cores the other's threaded GEMM needs.
+   */
+  pause?: boolean;
 }
 
 /** The tutorial's logistic-regression step (400 × 784, float64), in two forms. */
@@ -183,10 +192,14 @@ function logistic(n: number): Workload {
 
 /** The workloads by the name numpy_worker.py knows them by; built only when run. */
 const WORKLOADS: Record<string, (quick: boolean) => Workload> = {
-  matmul32: (quick) => dot("float32", quick ? 256 : 1024),
-  matmul64: (quick) => dot("float64", quick ? 256 : 1024),
-  matmul32small: (quick) => dot("float32", quick ? 64 : 256),
-  matmul64small: (quick) => dot("float64", quick ? 64 : 256),
+  matmul32: (quick) => ({ ...dot("float32", quick ? 256 : 1024), pause: true }),
+  matmul64: (quick) => ({ ...dot("float64", quick ? 256 : 1024), pause: true }),
+  // Paused too: unpaused, Hypatia's 256² GEMM waited a scheduler tick (3.4 ms) in half the
+  // rounds for a core held by NumPy's spinning threads; paused, each side's first call wakes its
+  // sleeping threads instead (NumPy's 256² went from 0.18 to 0.32 ms), so read these two rows
+  // beside the one-thread run in RESULTS.md.
+  matmul32small: (quick) => ({ ...dot("float32", quick ? 64 : 256), pause: true }),
+  matmul64small: (quick) => ({ ...dot("float64", quick ? 64 : 256), pause: true }),
   logreg: (quick) => logreg(400, 784, quick ? 5 : 50, false),
   logregShared: (quick) => logreg(400, 784, quick ? 5 : 50, true),
   uniform: (quick) => draws("uniform", quick ? 1_000_000 : 10_000_000),
@@ -249,17 +262,31 @@ export class NumPy {
  * Time the variants `ws` of a workload (Hypatia's) and NumPy's in interleaved rounds
  * (NumPy first in odd rounds, last in even ones).
  */
-export async function measure(name: string, ws: Workload[], numpy: NumPy, rounds: number, warmup: number) {
+export async function measure(
+  name: string,
+  ws: Workload[],
+  numpy: NumPy,
+  rounds: number,
+  warmup: number,
+  pause = 0,
+) {
   const ours: number[][] = ws.map(() => []), theirs: number[] = [];
   const time = (w: Workload) => {
     const t0 = performance.now();
     w.run();
     return performance.now() - t0;
   };
+  const wait = () => (pause > 0 ? new Promise((r) => setTimeout(r, pause)) : Promise.resolve());
+  const timeNumpy = async () => {
+    await wait();
+    const t = Number(await numpy.ask(`time ${name}`));
+    await wait();
+    return t;
+  };
   for (let r = 0; r < warmup + rounds; r++) {
-    const np = r % 2 === 1 ? Number(await numpy.ask(`time ${name}`)) : 0;
+    const np = r % 2 === 1 ? await timeNumpy() : 0;
     const a = ws.map(time);
-    const b = r % 2 === 0 ? Number(await numpy.ask(`time ${name}`)) : np;
+    const b = r % 2 === 0 ? await timeNumpy() : np;
     if (r >= warmup) a.forEach((t, i) => ours[i].push(t)), theirs.push(b);
   }
   return { hypatia: ours.map(summarize), numpy: summarize(theirs) };
@@ -290,7 +317,7 @@ async function main(args: string[]) {
         only: { type: "string" },
         python: { type: "string", default: "python3" },
         "without-blas": { type: "boolean" },
-        "blas-spin": { type: "boolean" },
+        pause: { type: "string" },
         help: { type: "boolean" },
       },
     });
@@ -309,10 +336,8 @@ async function main(args: string[]) {
   if (unknown.length) {
     throw new UsageError(`--only: unknown workload(s) ${unknown.join(", ")} (known: ${known.join(", ")})`);
   }
-  // Set before Hypatia opens its BLAS (at the first compile) and before NumPy's child starts.
-  if (!opts["blas-spin"] && process.env.OPENBLAS_THREAD_TIMEOUT === undefined) {
-    process.env.OPENBLAS_THREAD_TIMEOUT = "4";
-  }
+  const pause = opts.pause === undefined ? (quick ? 0 : 200) : Number(opts.pause);
+  if (!(pause >= 0)) throw new UsageError(`--pause: a number of milliseconds, got ${opts.pause}`);
   const numpy = new NumPy(opts.python!);
   try {
     const info = JSON.parse(await numpy.ask("info"));
@@ -339,7 +364,7 @@ async function main(args: string[]) {
         }
         return `rel. diff ${rel.toExponential(1)}`;
       });
-      const t = await measure(name, ws, numpy, rounds, quick ? 1 : 3);
+      const t = await measure(name, ws, numpy, rounds, quick ? 1 : 3, ws[0].pause ? pause : 0);
       ws.forEach((w, i) => {
         const per = w.per ?? 1,
           ours = t.hypatia[i],
@@ -372,10 +397,8 @@ async function main(args: string[]) {
     );
     console.log(`removed from NumPy's environment only: ${unset.join(", ")}`);
     console.log(
-      `OPENBLAS_THREAD_TIMEOUT=${
-        process.env.OPENBLAS_THREAD_TIMEOUT ?? "(not set: OpenBLAS's default spinning)"
-      } ` +
-        `in both processes`,
+      `matrix products: ${pause} ms between the two sides' timings (idle BLAS threads stop spinning; --pause); ` +
+        `other workloads: none (a pause there would time waking threads, not work)`,
     );
     console.log(
       `\n${rounds} interleaved rounds per workload; ms per call (per step for the training step): best (median)\n`,
