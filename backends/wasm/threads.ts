@@ -15,8 +15,9 @@
  * thread) for the last completions. A worker that the OS does not schedule in time
  * costs its share of the queue, not a stall. Jobs write disjoint parts of the result.
  *
- * Idle workers are stopped 250 ms after the last parallel call (a blocked Worker keeps
- * a Deno process alive, and a terminate() does not wake it), or by `shutdownThreads`.
+ * Idle workers are stopped 250 ms after the pool starts or after the last parallel call
+ * (a blocked Worker keeps a Deno process alive, and a terminate() does not wake it), or by
+ * `shutdownThreads`.
  * @module
  */
 import type { Lane } from "./asm.ts";
@@ -202,6 +203,7 @@ export function startPool(arena: Arena, count: number, modules: Record<Lane, Uin
     return;
   }
   pool = p;
+  armIdleStop();
 }
 
 /** Set when the runtime refused to start a worker: no further attempts. */
@@ -399,6 +401,15 @@ export function runParallel(
     /* the last job is short */
   }
   for (let d = Atomics.load(c, DONE); d < jobs.length; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d);
+  armIdleStop();
+}
+
+/**
+ * (Re)start the countdown that stops idle workers. Armed when the pool starts too: the
+ * call that starts it runs on one thread (workers boot meanwhile), and a script whose only
+ * large call was that one must still be able to exit.
+ */
+function armIdleStop(): void {
   if (idleTimer !== undefined) clearTimeout(idleTimer);
   idleTimer = setTimeout(shutdownThreads, IDLE_MS);
 }
