@@ -333,8 +333,10 @@ export class Code {
     }
     const body = uleb(groups.length);
     for (const [n, t] of groups) body.push(...uleb(n), t);
-    body.push(...this.bytes, 0x0b);
-    return [...uleb(body.length), ...body];
+    // Array literals, not push(...): a large kernel's bytes passed as arguments overflow
+    // Node's stack (erfinv's vector rule is over 100,000 bytes).
+    const all = [...body, ...this.bytes, 0x0b];
+    return [...uleb(all.length), ...all];
   }
 }
 
@@ -421,7 +423,7 @@ export class ModuleBuilder {
     if (imports.length) out.push(...section(2, vec(imports)));
     out.push(...section(3, vec(this.#funcs.map((f) => uleb(f.type)))));
     out.push(...section(7, vec(this.#exports.map((e) => [...encodeName(e.name), 0x00, ...uleb(e.index)]))));
-    out.push(...section(10, vec(this.#funcs.map((f) => f.code.encode()))));
+    for (const b of section(10, vec(this.#funcs.map((f) => f.code.encode())))) out.push(b);
     return new Uint8Array(out);
   }
 }
