@@ -116,7 +116,8 @@ Deno.test("h-vec vector rules: compiled hypot and arctan2 agree with the engine 
     }
     const h = agree("hypot", dtype, 2, T.hypot, [a, b], 2);
     // Zeros of atan2 may differ in sign: V8's Math.atan2(-5e-324, 1e300) is +0, the rule's -0 (C99's).
-    const t = agree("arctan2", dtype, 2, T.arctan2, [a, b], 1, false);
+    // 1 ulp from Deno's and Bun's Math.atan2; 2 from Node 20's (an older V8).
+    const t = agree("arctan2", dtype, 2, T.arctan2, [a, b], 2, false);
     if (Deno.env.get("HYPATIA_ULP_REPORT")) {
       console.log(`${dtype} hypot ${h.toFixed(3)}, arctan2 ${t.toFixed(3)} ulp`);
     }
