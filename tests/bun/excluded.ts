@@ -19,6 +19,9 @@ export const SPAWNS_BOTH_REASON = "spawns `deno run` and `bun` itself: it alread
  * and `node_modules/.bin/bun` for {@link SPAWNS_BOTH_REASON} (see {@link exclusionReason}).
  */
 export const EXCLUDED_FILES: Record<string, string> = {
+  "backends/wasm/threads_exit_test.ts":
+    "spawns a Deno child with Deno.Command(...).spawn(), which the shim lacks; the hang it looks for is Deno's " +
+    "(Bun's pool workers are unref'd, and Node 20 has no web Workers)",
   "tests/elemwise_wgsl_test.ts": WEBGPU_REASON,
   "tests/soak_test.ts": "runs tests/soak.ts under `deno run` (Deno's heap API, --expose-gc and WebGPU)",
   "tests/http_import_test.ts": "Deno-only: Deno.serve and `deno eval` importing mod.ts over HTTP",
@@ -59,8 +62,6 @@ export const NODE_EXCLUDED_FILES: Record<string, string> = {
     "reads the TypeScript test sources, which the Node run (compiled tests) does not have",
   "tools/lockfile_test.ts":
     "reads the repository's package.json, lock file and README, which the Node run's package folder does not hold",
-  "backends/wasm/threads_exit_test.ts":
-    "Node 20 has no global Worker (web workers), so no pool starts to keep it alive; and the shim's Deno.Command has no spawn()",
   "tools/npm_specifiers_test.ts":
     "the Node run compiles tests beside the build, whose post-pass rewrites npm: specifiers in every emitted file, " +
     "the test's sample text included",
