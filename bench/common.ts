@@ -41,15 +41,20 @@ export function randomArray(dtype: "float32" | "float64", shape: number[]): T.ND
   return x;
 }
 
+/** Run `build` (a compile) with the boolean setting `key` of T.config set to `on`, then restore it. */
+export function withSetting<R>(key: "wasm" | "blas", on: boolean, build: () => R): R {
+  const saved = T.config[key];
+  T.config[key] = on;
+  try {
+    return build();
+  } finally {
+    T.config[key] = saved;
+  }
+}
+
 /** Compile with the WebAssembly engine on (the default) or off (every kernel in JS). */
 export function withEngine<R>(wasm: boolean, compile: () => R): R {
-  const saved = T.config.wasm;
-  T.config.wasm = wasm;
-  try {
-    return compile();
-  } finally {
-    T.config.wasm = saved;
-  }
+  return withSetting("wasm", wasm, compile);
 }
 
 /** The compiled logistic function 1 / (1 + exp(-x)) on vectors of `dtype`. */

@@ -37,7 +37,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import * as T from "../mod.ts";
 import { shutdownThreads } from "../backends/wasm/threads.ts";
-import { hypatiaDot, hypatiaLogistic, markdownTable, rnnScan, summarize } from "./common.ts";
+import { hypatiaDot, hypatiaLogistic, markdownTable, rnnScan, summarize, withSetting } from "./common.ts";
 
 const help = () =>
   `bench/compare_numpy.ts: Hypatia's time / NumPy's, measured in one run.
@@ -292,17 +292,6 @@ export async function measure(
   return { hypatia: ours.map(summarize), numpy: summarize(theirs) };
 }
 
-/** Build a workload with `config.blas` set to `on` while it compiles. */
-function withBlas<R>(on: boolean, build: () => R): R {
-  const saved = T.config.blas;
-  T.config.blas = on;
-  try {
-    return build();
-  } finally {
-    T.config.blas = saved;
-  }
-}
-
 /** A wrong command line: reported in one line with a pointer to --help, no stack. */
 class UsageError extends Error {}
 
@@ -345,12 +334,12 @@ async function main(args: string[]) {
     for (const name of names) {
       const ws = [WORKLOADS[name](quick)];
       if (opts["without-blas"]) {
-        const off = withBlas(false, () => WORKLOADS[name](quick));
+        const off = withSetting("blas", false, () => WORKLOADS[name](quick));
         ws.push({
           ...off,
           label: `${off.label}, BLAS off`,
           goal: "",
-          checksum: () => withBlas(false, off.checksum),
+          checksum: () => withSetting("blas", false, off.checksum),
         });
       }
       await numpy.ask(`setup ${name} ${JSON.stringify(ws[0].params)}`);
