@@ -27,6 +27,43 @@ export type Kernel = (inputs: NDArray[], pool?: BufferSource) => NDArray[];
 /** A compiled elementwise node: input values in, output value out, into a buffer of `pool`. */
 export type Thunk = (vals: NDArray[], pool: BufferSource) => NDArray[];
 
+/**
+ * A node's kernel bound to fixed arrays (a fixed run's, `CpuProgram.fix`): each call reads
+ * the inputs it was bound to and writes the outputs it was bound to, whose shapes the
+ * program recorded; it allocates nothing and checks nothing that the shapes settled.
+ */
+export type BoundKernel = () => void;
+
+/**
+ * What one engine says when asked to bind a node: a bound kernel; "generic" when it runs
+ * the node (or may, at run time) but binds no kernel for it (the program then calls the
+ * node's usual kernel and copies its results into the bound outputs); or undefined when
+ * it does not run the node (the next engine is asked). `loop` is the JS engine's loop for
+ * an elementwise node, bound, for the calls an engine hands back to it.
+ */
+export type Binding = BoundKernel | "generic" | undefined;
+
+/**
+ * A run of a program over fixed arrays, for a loop whose values keep their shapes (a
+ * scan body's steps): the caller writes each step's values into `roots` (those it said
+ * vary), calls `run`, and reads `outputs`, which the next `run` overwrites.
+ */
+export interface FixedRun {
+  readonly roots: readonly NDArray[];
+  readonly outputs: readonly NDArray[];
+  /** One run; throws `ShapeMiss` when a node's result no longer has its recorded shape. */
+  run(): void;
+}
+
+/**
+ * Thrown by `FixedRun.run` when a node's result has another shape than the run that
+ * fixed the program recorded (an op whose shape depends on values): nothing the caller
+ * holds was written, and it runs the program the usual way instead.
+ */
+export class ShapeMiss extends Error {
+  override name = "ShapeMiss";
+}
+
 /** A compiled node of a host program: reads slots, writes slots. */
 export interface HostStep {
   readonly node: Apply;
@@ -41,6 +78,13 @@ export interface CpuProgram {
   readonly steps: readonly HostStep[];
   /** Compute the outputs (positions `wanted`, default all) from the roots' values. */
   run(rootValues: readonly NDArray[], wanted?: readonly number[]): NDArray[];
+  /**
+   * Run once like `run`, recording every value's shape, and bind the program to fixed
+   * arrays of those shapes for later runs. `varying[i]` says whether root i changes
+   * between runs (it gets an array of its own, which the caller fills); the other roots
+   * are bound to the values given here (the varying ones start as copies of theirs). `plan` is undefined when a node cannot be bound.
+   */
+  fix?(rootValues: readonly NDArray[], varying: readonly boolean[]): { results: NDArray[]; plan?: FixedRun };
   /** Take a buffer nothing else holds (a replaced update value) into the pool, for later results. */
   recycle(buf: TypedArray): void;
   /**
@@ -79,6 +123,19 @@ export interface EngineMemory {
 export interface HostEngines {
   /** The kernel of an elementwise or fused node: an engine's group kernel, or `loop` (the JS engine's). */
   elementwise(node: Apply, loop: Thunk, describe: () => string): Thunk;
+  /**
+   * A kernel for `node` bound to `ins` and `outs` (arrays of the shapes a run gave), from
+   * the engine that runs the node. An elementwise node no engine binds runs `loop` (the JS
+   * engine's loop, bound); any other node, and any node whose engine binds none, runs
+   * `generic` (its usual kernel, results copied into `outs`).
+   */
+  bind(
+    node: Apply,
+    ins: readonly NDArray[],
+    outs: readonly NDArray[],
+    loop: BoundKernel | undefined,
+    generic: BoundKernel,
+  ): BoundKernel;
   /** The fastest kernel for another node, or undefined when the op's reference `perform` runs it. */
   kernel(node: Apply, build: ProgramBuilder): Kernel | undefined;
   /** Open a run over the program's foreign buffers (inputs, shared values, constants). */

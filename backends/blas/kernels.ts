@@ -21,7 +21,14 @@ import type { Apply } from "../../core/graph.ts";
 import { permuteCopy } from "../../ops/dimshuffle.ts";
 import { checkInner } from "../../ops/dot_kernel.ts";
 import { tensordotLayout, type TensordotParams } from "../../ops/tensordot.ts";
-import { type BufferSource, type FloatArray, type Kernel, type MatrixView, matrixView } from "../kernel.ts";
+import {
+  type Binding,
+  type BufferSource,
+  type FloatArray,
+  type Kernel,
+  type MatrixView,
+  matrixView,
+} from "../kernel.ts";
 import { type Blas, blasStatus, type Gemm, type Gemv, type Ger } from "./library.ts";
 
 /**
@@ -175,6 +182,63 @@ export function blasDotKernel(node: Apply, fallback: Kernel): Kernel {
       shape = Object.freeze([...(a.ndim === 2 ? [n] : []), ...(b.ndim === 2 ? [m] : [])]);
     }
     return [new NDArray(dtype, shape, data)];
+  };
+}
+
+/**
+ * The dot node bound to fixed arrays (`BlasRule.bind`): the GEMV or GEMM that
+ * `blasDotKernel` makes for these shapes, on the same memory every call. Undefined where
+ * that kernel hands the product to the next engine (engine off, tiny products).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { blasDotBound } from "./kernels.ts";
+ * import { blasStatus } from "./library.ts";
+ * import { dotOp } from "../../ops/dot.ts";
+ * import { NDArray } from "../../core/ndarray.ts";
+ * import { TensorType } from "../../core/graph.ts";
+ * const node = dotOp.make([new TensorType("float64", [null, null]).make(), new TensorType("float64", [null]).make()], null);
+ * const W = new NDArray("float64", [40, 40], new Float64Array(1600).fill(0.5));
+ * const h = new NDArray("float64", [40], new Float64Array(40).fill(2)), y = new NDArray("float64", [40]);
+ * const step = blasDotBound(node, [W, h], [y]);
+ * if (blasStatus().blas && typeof step === "function") {
+ *   step();
+ *   assert.equal(y.data[39], 40);
+ * }
+ * ```
+ */
+export function blasDotBound(node: Apply, ins: readonly NDArray[], outs: readonly NDArray[]): Binding {
+  const r = routinesFor(node);
+  if (!r) return undefined;
+  const [a, b] = ins, y = outs[0].data as FloatArray;
+  const n = a.ndim === 2 ? a.shape[0] : 1, k = b.shape[0], m = b.ndim === 2 ? b.shape[1] : 1;
+  if (n * m * k < SMALL_PRODUCT) return undefined;
+  const A = a.data as FloatArray, B = b.data as FloatArray;
+  if (a.ndim === 2 && b.ndim === 1) {
+    return () => {
+      blasStats.products++;
+      y.fill(0, 0, n);
+      r.gemv(false, n, k, A, k, B, y);
+    };
+  }
+  const va = rowMajor(a, k), vb = rowMajor(b, m);
+  return () => void product(r, n, m, k, va, vb, y, 0);
+}
+
+/**
+ * The outer node bound to fixed arrays: `blasOuterKernel`'s GER into a buffer of -0 on
+ * the same memory every call; undefined where that kernel hands it on.
+ */
+export function blasOuterBound(node: Apply, ins: readonly NDArray[], outs: readonly NDArray[]): Binding {
+  const ger = routinesFor(node)?.ger;
+  const [a, b] = ins, out = outs[0].data as FloatArray;
+  if (!ger || a.size * b.size < SMALL_PRODUCT) return undefined;
+  const x = a.data as FloatArray, y = b.data as FloatArray, n = a.size, m = b.size;
+  return () => {
+    out.fill(-0);
+    blasStats.products++;
+    ger(n, m, x, y, out);
   };
 }
 

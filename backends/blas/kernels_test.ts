@@ -22,7 +22,9 @@ import type { BufferSource, Kernel } from "../kernel.ts";
 import { blasStatus } from "./library.ts";
 import {
   blasBatchedDotKernel,
+  blasDotBound,
   blasDotKernel,
+  blasOuterBound,
   blasOuterKernel,
   blasStats,
   blasTensordotKernel,
@@ -97,6 +99,42 @@ Deno.test("blas dot: GEMM, both GEMVs and the vector dot, in float32 and float64
       const node = nodeOf(dotOp, dtype, [sa.length, sb.length], null);
       const work = sa.reduce((p, d) => p * d, 1) * (sb.length === 2 ? sb[1] : 1);
       check(blasDotKernel, node, [ints(dtype, sa), ints(dtype, sb)], work, `${dtype} ${sa}·${sb}`);
+    }
+  }
+});
+
+Deno.test("blas bound dot and outer: the same bits as their kernels, into the arrays bound, call after call", () => {
+  for (const dtype of FLOATS) {
+    const cases: [typeof dotOp | typeof outerOp, number[], number[]][] = [
+      [dotOp, [64, 64], [64]], // a scan step's GEMV
+      [dotOp, [70], [70, 30]], // the transposed GEMV of a backward step
+      [dotOp, [20, 30], [30, 40]], // GEMM
+      [outerOp, [64], [64]], // GER
+      [dotOp, [3, 4], [4]], // tiny: handed on
+      [outerOp, [3], [4]],
+    ];
+    for (const [op, sa, sb] of cases) {
+      const node = nodeOf(op as Op<null>, dtype, [sa.length, sb.length], null);
+      const a = ints(dtype, sa), b = ints(dtype, sb);
+      const want = node.op.perform!([a, b], null, node)[0];
+      const out = new NDArray(dtype, want.shape);
+      out.data.fill(Number.NaN); // a bound output holds the last call's values: never read
+      const bound = (op === dotOp ? blasDotBound : blasOuterBound)(node, [a, b], [out]);
+      const work = a.size * (op === outerOp ? b.size : b.ndim === 2 ? b.shape[1] : 1);
+      const what = `${dtype} ${op.name} ${sa}·${sb}`;
+      if (!on || work < SMALL_PRODUCT) {
+        assert.equal(bound, undefined, `${what}: handed to the next engine, as its kernel does`);
+        continue;
+      }
+      assert.equal(typeof bound, "function", what);
+      const kernel = (op === dotOp ? blasDotKernel : blasOuterKernel)(node, referenceOf(node));
+      for (let call = 0; call < 2; call++) {
+        (bound as () => void)();
+        same(out, kernel([a, b])[0], `${what}, call ${call}`);
+        same(out, want, `${what}, call ${call} against perform`);
+        a.data[0] += 1; // the next call reads the arrays' new values
+        want.data.set(node.op.perform!([a, b], null, node)[0].data);
+      }
     }
   }
 });

@@ -13,7 +13,16 @@ import { toposort } from "../../core/walk.ts";
 import { type Apply, Constant, type Variable } from "../../core/graph.ts";
 import { type SharedStorage, SharedVariable } from "../../core/shared.ts";
 import { elemwiseKernel } from "./elemwise_codegen.ts";
-import { type CpuProgram, type HostEngines, type Kernel, shapeRule, type Thunk } from "../kernel.ts";
+import {
+  type BoundKernel,
+  type CpuProgram,
+  type FixedRun,
+  type HostEngines,
+  type Kernel,
+  ShapeMiss,
+  shapeRule,
+  type Thunk,
+} from "../kernel.ts";
 import { BufferPool } from "./pool.ts";
 import { jsTable } from "./table.ts";
 
@@ -29,6 +38,8 @@ interface Step {
   /** Slots whose last reader is this step. */
   dying: number[];
   elementwise: boolean;
+  /** An elementwise node's JS loop bound to fixed arrays (`CpuProgram.fix`). */
+  loop?: (ins: readonly NDArray[], outs: readonly NDArray[]) => BoundKernel;
 }
 
 /**
@@ -51,6 +62,7 @@ interface Step {
 export const jsEngine: HostEngines = {
   elementwise: (_node, loop) => loop,
   kernel: (node, build) => jsTable.get(node.op)?.kernel?.(node, build),
+  bind: (_node, _ins, _outs, loop, generic) => loop ?? generic,
   beginRun: () => ({ end() {} }),
 };
 
@@ -59,7 +71,7 @@ function describeNode(node: Apply): string {
   return `${node.where()} with inputs (${ins})`;
 }
 
-function elementwiseThunk(node: Apply, engines: HostEngines): Step["run"] {
+function elementwiseStep(node: Apply, engines: HostEngines): Pick<Step, "run" | "loop"> {
   const { steps, output } = stepsOf(node);
   const inTypes = node.inputs.map((v) => v.type);
   const outType = node.outputs[0].type;
@@ -74,8 +86,12 @@ function elementwiseThunk(node: Apply, engines: HostEngines): Step["run"] {
     kernel(vals.map((v) => v.data), shape, buf as never);
     return [new NDArray(dtype, shape, buf)];
   };
+  const loop = (ins: readonly NDArray[], outs: readonly NDArray[]): BoundKernel => {
+    const data = ins.map((v) => v.data), shape = outs[0].shape, buf = outs[0].data;
+    return () => kernel(data, shape, buf as never);
+  };
   // An engine in front of the JS loop (wasm) may take the group.
-  return engines.elementwise(node, js, () => describeNode(node));
+  return { run: engines.elementwise(node, js, () => describeNode(node)), loop };
 }
 
 function performThunk(node: Apply, engines: HostEngines, children: CpuProgram[]): Step["run"] {
@@ -138,7 +154,7 @@ export function buildCpuProgram(
       node,
       ins: node.inputs.map(slotOf),
       outs: node.outputs.map(slotOf),
-      run: elementwise ? elementwiseThunk(node, engines) : performThunk(node, engines, children),
+      ...(elementwise ? elementwiseStep(node, engines) : { run: performThunk(node, engines, children) }),
       dying: [],
       elementwise,
     };
@@ -198,68 +214,161 @@ export function buildCpuProgram(
     pooled() {
       return children.reduce((n, c) => n + c.pooled(), pool.size);
     },
-    run(rootValues, wanted) {
-      for (let i = 0; i < nSlots; i++) vals[i] = template[i] as NDArray;
-      extraHolders.clear();
-      // Buffers from outside (inputs, shared values, constants) are never recycled.
-      foreign.clear();
-      for (let i = 0; i < rootSlots.length; i++) {
-        vals[rootSlots[i]] = rootValues[i];
-        foreign.add(rootValues[i].data);
+    run: (rootValues, wanted) => execute(rootValues, wanted),
+    fix(rootValues, varying) {
+      const seen: NDArray[] = new Array(nSlots);
+      const results = execute(rootValues, undefined, seen);
+      return {
+        results,
+        plan: fixedRun(steps, seen, rootSlots, rootValues, varying, outSlots, engines, pool),
+      };
+    },
+  };
+
+  /** One run; `seen`, when given, receives every slot's value (for its dtype and shape). */
+  function execute(rootValues: readonly NDArray[], wanted?: readonly number[], seen?: NDArray[]): NDArray[] {
+    for (let i = 0; i < nSlots; i++) vals[i] = template[i] as NDArray;
+    extraHolders.clear();
+    // Buffers from outside (inputs, shared values, constants) are never recycled.
+    foreign.clear();
+    for (let i = 0; i < rootSlots.length; i++) {
+      vals[rootSlots[i]] = rootValues[i];
+      foreign.add(rootValues[i].data);
+    }
+    for (const b of constantBuffers) foreign.add(b);
+    // The WebAssembly engine may copy a large root buffer in once for the whole run, and
+    // keep a shared variable's value in its memory between calls (staging.ts).
+    let shared: SharedStorage[] = NO_SHARED;
+    for (const i of sharedRoots) {
+      const st = (roots[i] as SharedVariable).storage;
+      if (st.value === rootValues[i]) (shared === NO_SHARED ? (shared = []) : shared).push(st);
+    }
+    const scope = engines.beginRun(foreign, shared);
+    // The step running, for the error's context (one handler for the loop: a handler
+    // per step cost a scan body's run measurably).
+    let running: Step | undefined;
+    try {
+      for (let si = 0; si < steps.length; si++) {
+        const step = steps[si], ins = args[si];
+        for (let k = 0; k < ins.length; k++) ins[k] = vals[step.ins[k]];
+        // Elementwise kernels may write over an input that dies here (same index map).
+        if (step.elementwise) { for (const x of step.dying) release(x); }
+        pool.engine = inside[si];
+        running = step;
+        const outs = step.run(ins, pool);
+        running = undefined;
+        for (let k = 0; k < outs.length; k++) {
+          vals[step.outs[k]] = outs[k];
+          if (!step.elementwise) countAlias(outs, k, ins, extraHolders);
+        }
+        if (!step.elementwise) { for (const x of step.dying) release(x); }
       }
-      for (const b of constantBuffers) foreign.add(b);
-      // The WebAssembly engine may copy a large root buffer in once for the whole run, and
-      // keep a shared variable's value in its memory between calls (staging.ts).
-      let shared: SharedStorage[] = NO_SHARED;
-      for (const i of sharedRoots) {
-        const st = (roots[i] as SharedVariable).storage;
-        if (st.value === rootValues[i]) (shared === NO_SHARED ? (shared = []) : shared).push(st);
+      // Results leave as arrays of their own: never an input's, a shared value's or a
+      // constant's buffer, nor engine memory (a view op's result over an intermediate).
+      const count = wanted ? wanted.length : outSlots.length;
+      const results = new Array<NDArray>(count);
+      for (let i = 0; i < count; i++) {
+        const v = vals[outSlots[wanted ? wanted[i] : i]];
+        results[i] = foreign.has(v.data) || pool.lentFromEngine(v.data) ? v.copy() : v;
       }
-      const scope = engines.beginRun(foreign, shared);
-      // The step running, for the error's context (one handler for the loop: a handler
-      // per step cost a scan body's run measurably).
-      let running: Step | undefined;
+      if (seen) { for (let i = 0; i < nSlots; i++) seen[i] = vals[i]; }
+      return results;
+    } catch (e) {
+      throw running ? contextualize(e, running.node) : e;
+    } finally {
+      scope.end();
+      pool.engine = false;
+      // The run's values are dropped (results were copied out of engine memory): every
+      // engine buffer goes back to the pool, so calls never leave engine blocks behind.
+      pool.endRun();
+      // Keep no value alive between calls through the slots and argument lists.
+      for (let i = 0; i < nSlots; i++) vals[i] = undefined as never;
+      for (let si = 0; si < args.length; si++) {
+        const a = args[si];
+        for (let k = 0; k < a.length; k++) a[k] = undefined as never;
+      }
+    }
+  }
+}
+
+/**
+ * The program bound to fixed arrays of the shapes one run gave (`seen`, by slot): each
+ * value gets an array of its own (a varying root, an intermediate) or keeps the one it
+ * had (a root that does not vary, a constant), and each node a kernel bound to its
+ * arrays, from the engine that runs it (`HostEngines.bind`). A node without a bound
+ * kernel runs its usual one, and its results are copied into its arrays. Undefined when
+ * a value was not seen (a node that did not run).
+ */
+function fixedRun(
+  steps: readonly Step[],
+  seen: readonly NDArray[],
+  rootSlots: readonly number[],
+  rootValues: readonly NDArray[],
+  varying: readonly boolean[],
+  outSlots: readonly number[],
+  engines: HostEngines,
+  pool: BufferPool,
+): FixedRun | undefined {
+  const fixed: NDArray[] = new Array(seen.length);
+  const roots = rootSlots.map((
+    s,
+    i,
+  ) => (fixed[s] = varying[i] ? rootValues[i].copy() : rootValues[i]));
+  for (let s = 0; s < seen.length; s++) {
+    if (fixed[s] || !seen[s]) continue;
+    const produced = steps.some((st) => st.outs.includes(s));
+    fixed[s] = produced ? new NDArray(seen[s].dtype, seen[s].shape) : seen[s]; // a constant stays
+  }
+  if (steps.some((st) => st.outs.some((o) => !fixed[o]))) return undefined;
+  const bound = steps.map((st) => {
+    const ins = st.ins.map((s) => fixed[s]), outs = st.outs.map((s) => fixed[s]);
+    return engines.bind(st.node, ins, outs, st.loop?.(ins, outs), genericBound(st, ins, outs, pool));
+  });
+  return {
+    roots,
+    outputs: outSlots.map((s) => fixed[s]),
+    run() {
+      let i = 0;
       try {
-        for (let si = 0; si < steps.length; si++) {
-          const step = steps[si], ins = args[si];
-          for (let k = 0; k < ins.length; k++) ins[k] = vals[step.ins[k]];
-          // Elementwise kernels may write over an input that dies here (same index map).
-          if (step.elementwise) { for (const x of step.dying) release(x); }
-          pool.engine = inside[si];
-          running = step;
-          const outs = step.run(ins, pool);
-          running = undefined;
-          for (let k = 0; k < outs.length; k++) {
-            vals[step.outs[k]] = outs[k];
-            if (!step.elementwise) countAlias(outs, k, ins, extraHolders);
-          }
-          if (!step.elementwise) { for (const x of step.dying) release(x); }
-        }
-        // Results leave as arrays of their own: never an input's, a shared value's or a
-        // constant's buffer, nor engine memory (a view op's result over an intermediate).
-        const count = wanted ? wanted.length : outSlots.length;
-        const results = new Array<NDArray>(count);
-        for (let i = 0; i < count; i++) {
-          const v = vals[outSlots[wanted ? wanted[i] : i]];
-          results[i] = foreign.has(v.data) || pool.lentFromEngine(v.data) ? v.copy() : v;
-        }
-        return results;
+        for (; i < bound.length; i++) bound[i]();
       } catch (e) {
-        throw running ? contextualize(e, running.node) : e;
-      } finally {
-        scope.end();
-        pool.engine = false;
-        // The run's values are dropped (results were copied out of engine memory): every
-        // engine buffer goes back to the pool, so calls never leave engine blocks behind.
-        pool.endRun();
-        // Keep no value alive between calls through the slots and argument lists.
-        for (let i = 0; i < nSlots; i++) vals[i] = undefined as never;
-        for (let si = 0; si < args.length; si++) {
-          const a = args[si];
-          for (let k = 0; k < a.length; k++) a[k] = undefined as never;
-        }
+        throw e instanceof ShapeMiss ? e : contextualize(e, steps[i].node);
       }
     },
+  };
+}
+
+/**
+ * A node's usual kernel as a bound one: its results are checked against the recorded
+ * shapes (`ShapeMiss` when they differ), copied into `outs`, and their buffers given back
+ * to the pool when they are whole buffers of their own (not a view of an input).
+ */
+function genericBound(
+  step: Step,
+  ins: readonly NDArray[],
+  outs: readonly NDArray[],
+  pool: BufferPool,
+): BoundKernel {
+  const args = [...ins];
+  return () => {
+    const res = step.run(args, pool);
+    for (let k = 0; k < outs.length; k++) {
+      const r = res[k], o = outs[k];
+      if (r.dtype !== o.dtype || r.ndim !== o.ndim || r.shape.some((d, i) => d !== o.shape[i])) {
+        throw new ShapeMiss(`${step.node.where()}: output ${k} changed shape`);
+      }
+      if (r.data !== o.data) {
+        o.data.set(r.data.length === o.size ? r.data : r.data.subarray(0, o.size) as never);
+      }
+    }
+    for (let k = 0; k < res.length; k++) {
+      const d = res[k].data;
+      if (d.byteOffset !== 0 || d.byteLength !== d.buffer.byteLength || outs.some((o) => o.data === d)) {
+        continue;
+      }
+      if (ins.some((v) => v.data.buffer === d.buffer) || res.some((r, j) => j < k && r.data === d)) continue;
+      pool.give(d);
+    }
   };
 }
 

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import * as T from "../../mod.ts";
+import { buildHostProgram } from "../../compile/schedule.ts";
+import { type CpuProgram, ShapeMiss } from "../kernel.ts";
 
 // A reshape's result shares its input's buffer: the buffer must stay out of the pool
 // until both holders are dead, or a later node would write over the live view.
@@ -51,4 +53,72 @@ Deno.test("CPU program: an elementwise shape mismatch is reported by the fast sh
   const s = T.dscalar("s");
   const g = T.function([x, s], T.add(T.add(x, s), T.constant([10])));
   assert.deepEqual([...(g([1, 2], 3) as T.NDArray).data], [14, 15]);
+});
+
+/** The optimised graph of `outputs` as a host program over `inputs` (what a scan body runs). */
+function hostProgram(inputs: T.Variable[], outputs: T.Variable[]): CpuProgram {
+  const maker = (T.function(inputs, outputs) as unknown as { maker: { outputs: T.Variable[] } }).maker;
+  return buildHostProgram(inputs, maker.outputs);
+}
+
+Deno.test("CPU program: a fixed run computes what run computes, bit for bit, into the same arrays every run", () => {
+  for (const engines of ["all", "js"] as const) {
+    const saved = { wasm: T.config.wasm, blas: T.config.blas };
+    if (engines === "js") Object.assign(T.config, { wasm: false, blas: false });
+    try {
+      const xt = T.dvector("xt"), h = T.dvector("h"), W = T.dmatrix("W");
+      const hNext = T.tanh(T.add(T.dot(W, h), xt));
+      // dot (BLAS's GEMV), the fused tanh(add) (wasm), outer (GER) and a sum (no bound kernel)
+      const p = hostProgram([xt, h, W], [hNext, T.outer(hNext, h), T.sum(hNext)]);
+      const rnd = T.seededRandom(5),
+        vec = (n: number) => T.asarray(Array.from({ length: n }, () => rnd() - 0.5));
+      const Wv = T.asarray(
+        Array.from({ length: 64 }, () => Array.from({ length: 64 }, () => (rnd() - 0.5) / 8)),
+      );
+      const roots = [vec(64), vec(64), Wv];
+      const { results, plan } = p.fix!(roots, [true, true, false]);
+      assert.ok(plan, engines);
+      results.forEach((r, k) =>
+        assert.deepEqual([...r.data], [...p.run(roots)[k].data], `${engines}: first run ${k}`)
+      );
+      const outputs = [...plan.outputs];
+      for (let run = 0; run < 3; run++) {
+        const next = [vec(64), vec(64)];
+        plan.roots[0].data.set(next[0].data);
+        plan.roots[1].data.set(next[1].data);
+        assert.equal(plan.roots[2], Wv, "a root that does not vary stays bound to its value");
+        plan.run();
+        const want = p.run([...next, Wv]);
+        plan.outputs.forEach((o, k) => {
+          assert.equal(o, outputs[k], "the same output arrays");
+          assert.deepEqual([...o.data], [...want[k].data], `${engines}: run ${run}, output ${k}`);
+        });
+      }
+    } finally {
+      Object.assign(T.config, saved);
+    }
+  }
+});
+
+Deno.test("CPU program: a fixed run throws ShapeMiss when a result changes shape, and names the node of an error", () => {
+  const k = T.lscalar("k"), x = T.dvector("x"), i = T.lscalar("i");
+  const p = hostProgram([k, x, i], [T.sum(T.arange(k)), T.get(x, i)]);
+  const xv = T.asarray([1, 2, 3], { dtype: "float64" });
+  const { results, plan } = p.fix!([T.asarray(3, { dtype: "int64" }), xv, T.asarray(1, { dtype: "int64" })], [
+    true,
+    false,
+    true,
+  ]);
+  assert.deepEqual([Number(results[0].item()), results[1].item()], [3, 2]);
+  plan!.roots[2].data[0] = 2;
+  plan!.run();
+  assert.equal(plan!.outputs[1].item(), 3, "the same shapes: the fixed run goes on");
+  plan!.roots[0].data[0] = 5; // arange(5) has 5 elements, not 3
+  assert.throws(() => plan!.run(), ShapeMiss);
+  plan!.roots[0].data[0] = 3;
+  plan!.roots[2].data[0] = 7; // out of range
+  assert.throws(
+    () => plan!.run(),
+    (e: Error) => !(e instanceof ShapeMiss) && /index 7/.test(e.message) && /subtensor|get/i.test(e.message),
+  );
 });

@@ -12,14 +12,27 @@ import { NDArray } from "../../core/ndarray.ts";
 import type { Apply } from "../../core/graph.ts";
 import { ScanChecks } from "../../ops/scan/checks.ts";
 import { lagsOf, rowMap, type ScanParams } from "../../ops/scan/params.ts";
-import type { CpuProgram, Kernel, ProgramBuilder } from "../kernel.ts";
+import { type CpuProgram, type FixedRun, type Kernel, type ProgramBuilder, ShapeMiss } from "../kernel.ts";
 
 /** Counters for tests and benchmarks: how many scan bodies were compiled. */
 /**
  * Counters for tests: bodies compiled, and the state rows runs kept for a backward pass
  * (`keep: "all"` histories, initial rows included): the most one run kept, and the total.
  */
-export const scanStats = { bodiesCompiled: 0, largestHistory: 0, historyRows: 0 };
+export const scanStats = { bodiesCompiled: 0, largestHistory: 0, historyRows: 0, fixedSteps: 0 };
+
+/**
+ * `fixedSteps`: run the steps after the first through the body bound to fixed arrays
+ * (`CpuProgram.fix`), when it can be bound; off, every step runs the body's program (the
+ * reference the fixed run is tested against).
+ */
+export const scanOptions: { fixedSteps: boolean } = { fixedSteps: true };
+
+/** Copy `n` elements of `src` from `from` into `dst` from `to` (a loop for short rows: no view made). */
+function copyRow(src: TypedArray, from: number, n: number, dst: TypedArray, to: number): void {
+  if (n <= 64) { for (let i = 0; i < n; i++) dst[to + i] = src[from + i]; }
+  else dst.set(src.subarray(from, from + n) as never, to);
+}
 
 /** Row `r` of a C-contiguous array, as a view sharing its data. */
 function rowView(a: NDArray, rowShape: readonly number[], size: number, r: number): NDArray {
@@ -128,7 +141,28 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
 
   // Per step: the result buffers kept as ring rows, and the rows they replaced.
   const kept: TypedArray[] = [], retired: TypedArray[] = [];
+  // After the first step, the body bound to fixed arrays (sequence rows and state taps
+  // are copied into its roots; the non-sequences stay bound as given).
+  let plan: FixedRun | undefined;
+  const fixable = scanOptions.fixedSteps && steps > 1 && program.fix !== undefined;
   for (let t = 0; t < steps; t++) {
+    let outs: NDArray[] | readonly NDArray[] | undefined;
+    if (plan) {
+      try {
+        outs = runFixed(plan, t, seqs, states);
+        scanStats.fixedSteps++;
+      } catch (e) {
+        if (!(e instanceof ShapeMiss)) {
+          if (e instanceof HypatiaError) e.message += ` (in ${checks.label} at step ${t})`;
+          throw e;
+        }
+        plan = undefined; // a shape that depends on values: the usual runs from here on
+      }
+    }
+    if (outs) {
+      collectStep(t, outs, false);
+      continue;
+    }
     let slot = 0;
     for (const s of seqs) {
       for (const o of s.offsets) roots[slot++] = rowView(s.v, s.rowShape, s.size, s.a + s.b * (t + o));
@@ -139,13 +173,25 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
         roots[slot++] = st.buf ? rowView(st.buf, st.rowShape, st.size, i) : st.ring[i % st.L];
       }
     }
-    let outs: NDArray[];
     try {
-      outs = program.run(roots);
+      if (t === 0 && fixable) {
+        const fixed = program.fix!(roots, roots.map((_, i) => i < nonSeq0));
+        outs = fixed.results;
+        plan = fixed.plan;
+      } else outs = program.run(roots);
     } catch (e) {
       if (e instanceof HypatiaError) e.message += ` (in ${checks.label} at step ${t})`;
       throw e;
     }
+    collectStep(t, outs, true);
+  }
+
+  /**
+   * Keep step `t`'s results: state rows into the history or the ring, collected rows into
+   * their outputs. `own`: the results are arrays the program no longer holds (a usual
+   * run's), which may become ring rows and go back to its pool; a fixed run's are its own.
+   */
+  function collectStep(t: number, outs: readonly NDArray[], own: boolean): void {
     kept.length = 0;
     retired.length = 0;
     for (let k = 0; k < states.length; k++) {
@@ -157,7 +203,7 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
         continue;
       }
       const r = i % st.L, old = st.ring[r];
-      if (adoptable(o, old, roots, kept)) {
+      if (own && adoptable(o, old, roots, kept)) {
         kept.push(o.data);
         retired.push(old.data);
         st.ring[r] = o;
@@ -183,6 +229,7 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
         for (let i = 0; i < c.size; i++) dst[base + i] += src[i];
       }
     }
+    if (!own) return;
     recycleResults(program, outs, roots, kept);
     // The ring rows replaced this step were the runner's own (a copy of the initial
     // state, or an earlier result it kept); nothing reads them any more.
@@ -252,4 +299,35 @@ function recycleResults(
     for (let j = 0; j < kept.length && !seen; j++) seen = kept[j].buffer === d.buffer;
     if (!seen) program.recycle(d);
   }
+}
+
+/** Step `t` through the fixed run: its varying roots filled from the sequences and states. */
+function runFixed(
+  plan: FixedRun,
+  t: number,
+  seqs: readonly { v: NDArray; size: number; a: number; b: number; offsets: readonly number[] }[],
+  states: readonly {
+    s: { taps: readonly number[] };
+    L: number;
+    size: number;
+    buf?: NDArray;
+    ring: NDArray[];
+  }[],
+): readonly NDArray[] {
+  const roots = plan.roots;
+  let slot = 0;
+  for (const s of seqs) {
+    for (const o of s.offsets) {
+      copyRow(s.v.data, (s.a + s.b * (t + o)) * s.size, s.size, roots[slot++].data, 0);
+    }
+  }
+  for (const st of states) {
+    for (const tap of st.s.taps) {
+      const i = t + tap + st.L;
+      if (st.buf) copyRow(st.buf.data, i * st.size, st.size, roots[slot++].data, 0);
+      else copyRow(st.ring[i % st.L].data, 0, st.size, roots[slot++].data, 0);
+    }
+  }
+  plan.run();
+  return plan.outputs;
 }

@@ -6,7 +6,7 @@ import type { ScanParams } from "../../ops/scan/params.ts";
 import type { Apply } from "../../core/graph.ts";
 import type { TypedArray } from "../../core/dtype.ts";
 import type { CpuProgram } from "../kernel.ts";
-import { scanKernel } from "./scan_runner.ts";
+import { scanKernel, scanOptions, scanStats } from "./scan_runner.ts";
 
 /** Run `body` with config.wasm and config.blas off (the JS engine alone: the same bits on every runtime). */
 function jsOnly(body: () => void): void {
@@ -199,4 +199,77 @@ Deno.test("scan runner: a result of another dtype over the same storage (float64
   const [r] = run([T.asarray(3, { dtype: "int32" }), T.asarray([1, 2], { dtype: "int64" })]);
   assert.equal(r.dtype, "int64");
   assert.deepEqual([...r.data], [4, 5]);
+});
+
+/** `f`'s results with the fixed steps on and off (the fixed run's count for the first). */
+function fixedAndUsual(build: () => (...args: T.NDArray[]) => unknown, args: T.NDArray[]) {
+  const saved = scanOptions.fixedSteps;
+  try {
+    scanOptions.fixedSteps = true;
+    const before = scanStats.fixedSteps;
+    const fixed = build()(...args) as T.NDArray | T.NDArray[];
+    const count = scanStats.fixedSteps - before;
+    scanOptions.fixedSteps = false;
+    const usual = build()(...args) as T.NDArray | T.NDArray[];
+    return { fixed: [fixed].flat(), usual: [usual].flat(), count };
+  } finally {
+    scanOptions.fixedSteps = saved;
+  }
+}
+
+Deno.test("scan runner: the steps after the first run the body bound to fixed arrays, with the usual runs' bits", () => {
+  const x = T.dmatrix("x"), h0 = T.dvector("h0"), W = T.dmatrix("W");
+  const [h] = scan({
+    fn: (xt: V, hp: V, w: V) => T.tanh(T.add(T.dot(w, hp), xt)),
+    sequences: x,
+    outputsInfo: h0,
+    nonSequences: W,
+  });
+  const rnd = T.seededRandom(3), n = 64, steps = 30;
+  const m = (r: number, c: number, s: number) =>
+    T.asarray(Array.from({ length: r }, () => Array.from({ length: c }, () => (rnd() - 0.5) * s)));
+  const args = [m(steps, n, 1), T.asarray(Array.from({ length: n }, () => rnd() - 0.5)), m(n, n, 0.3)];
+  for (const engines of ["all", "js"] as const) {
+    const saved = { wasm: T.config.wasm, blas: T.config.blas };
+    if (engines === "js") Object.assign(T.config, { wasm: false, blas: false });
+    try {
+      // The forward pass (dot, a fused tanh), then BPTT (dot both ways, outer, add, a ring-kept accumulator).
+      for (const outputs of [[h, h.get(-1)], T.grad(T.sum(h), [x, h0, W])]) {
+        const { fixed, usual, count } = fixedAndUsual(() => T.function([x, h0, W], outputs), args);
+        assert.ok(count >= steps - 1, `${engines}: ${count} fixed steps`);
+        fixed.forEach((v, k) => assert.deepEqual([...v.data], [...usual[k].data], `${engines}: output ${k}`));
+      }
+    } finally {
+      Object.assign(T.config, saved);
+    }
+  }
+});
+
+Deno.test("scan runner: a body whose shapes follow its values leaves the fixed run and goes on as usual", () => {
+  // sum(arange(k_t)) over k = 3, 3, 5, 2: the third step's arange is longer than the first's.
+  const k = T.lvector("k"), x = T.dvector("x");
+  const [s] = scan({
+    fn: (kt: V, acc: V) => T.add(acc, T.sum(T.arange(kt))),
+    sequences: k,
+    outputsInfo: T.constant(0),
+  });
+  const f = () => T.function([k], s);
+  const { fixed, usual, count } = fixedAndUsual(f, [T.asarray([3, 3, 5, 2], { dtype: "int64" })]);
+  assert.deepEqual([...fixed[0].data].map(Number), [3, 6, 16, 17]);
+  assert.deepEqual([...fixed[0].data], [...usual[0].data]);
+  assert.equal(count, 1, "the second step ran fixed; the third missed, and the rest ran as usual");
+  // An error inside a fixed step names the node and the step (a state keeps this a loop).
+  const i = T.lvector("i");
+  const [y] = scan({
+    fn: (it: V, acc: V, xs: V) => T.add(acc, T.get(xs, it)),
+    sequences: i,
+    outputsInfo: T.constant(0, { dtype: "float64" }),
+    nonSequences: x,
+  });
+  const g = T.function([i, x], y);
+  assert.deepEqual([...(g([0, 2, 1], [1, 2, 3]) as T.NDArray).data], [1, 4, 6]);
+  assert.throws(
+    () => g([0, 2, 7], [1, 2, 3]),
+    (e: Error) => /index 7/.test(e.message) && /at step 2/.test(e.message),
+  );
 });

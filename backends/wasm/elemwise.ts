@@ -17,7 +17,7 @@ import type { DType } from "../../core/dtype.ts";
 import { NDArray } from "../../core/ndarray.ts";
 import type { Apply, TensorType } from "../../core/graph.ts";
 import { fusedKey, type FusedStep } from "../../ops/fused.ts";
-import { type EngineMemory, shapeRule, type Thunk } from "../kernel.ts";
+import { type Binding, type BoundKernel, type EngineMemory, shapeRule, type Thunk } from "../kernel.ts";
 import { type Lane, LANES } from "./asm.ts";
 import { F32, F64, I32, ModuleBuilder, V128 } from "./emitter.ts";
 import { fastRelaxedMadd, hasSimd } from "./features.ts";
@@ -153,6 +153,51 @@ function buildKernel(
   return { fn: a.instantiate(bytes).k as KernelFn, module: kernelModule(bytes) };
 }
 
+/** A group the engine takes: its compiled kernel and how each input is read. */
+interface Group {
+  dtype: DType;
+  lane: Lane;
+  access: ("full" | "scalar")[];
+  /** Inputs read whole, and inputs read as one value (the kernel's arguments in that order). */
+  fulls: number[];
+  scalars: number[];
+  kernel: KernelFn;
+  module: KernelModule;
+  /** Whether the workers can run the kernel (a split across threads). */
+  splittable: boolean;
+}
+
+/** The group of an elementwise node, compiled (cached), or undefined when the engine does not take it. */
+function groupOf(node: Apply, steps: readonly FusedStep[], output: number): Group | undefined {
+  if (!config.wasm || !hasSimd()) return undefined;
+  const outType = node.outputs[0].type, dtype = outType.dtype, lane = LANE_OF[dtype];
+  if (!lane) return undefined;
+  if (!steps.every((s) => s.input === dtype && s.out === dtype && wasmTable.get(s.op)?.vector)) {
+    return undefined;
+  }
+  if (!elementwiseOptions.cheapGroups && !steps.some((s) => wasmTable.get(s.op)!.costly)) return undefined;
+  const access: ("full" | "scalar")[] = [];
+  for (const v of node.inputs) {
+    const a = accessOf(v.type, outType.shape);
+    if (!a || (a === "full" && v.dtype !== dtype) || v.dtype === "bool") return undefined;
+    access.push(a);
+  }
+  const fma = elementwiseOptions.fma ?? fastRelaxedMadd();
+  const key = `${lane}|${fma}|${fusedKey(steps, output)}|${access.join(",")}`;
+  let compiled = kernels.get(key);
+  if (!compiled) kernels.set(key, compiled = buildKernel(lane, steps, output, access, fma));
+  return {
+    dtype,
+    lane,
+    access,
+    fulls: access.flatMap((a, i) => (a === "full" ? [i] : [])),
+    scalars: access.flatMap((a, i) => (a === "scalar" ? [i] : [])),
+    kernel: compiled.fn,
+    module: compiled.module,
+    splittable: workersCanRun(compiled.module, 2 + access.length),
+  };
+}
+
 /**
  * A WebAssembly thunk for an elementwise node given its fused-step view, or undefined
  * when the group does not qualify (or `config.wasm` is off, or there is no SIMD).
@@ -181,28 +226,10 @@ export function wasmElementwise(
   fallback: Thunk,
   describe: () => string = () => node.where(),
 ): Thunk | undefined {
-  if (!config.wasm || !hasSimd()) return undefined;
-  const outType = node.outputs[0].type, dtype = outType.dtype, lane = LANE_OF[dtype];
-  if (!lane) return undefined;
-  if (!steps.every((s) => s.input === dtype && s.out === dtype && wasmTable.get(s.op)?.vector)) {
-    return undefined;
-  }
-  if (!elementwiseOptions.cheapGroups && !steps.some((s) => wasmTable.get(s.op)!.costly)) return undefined;
-  const inTypes = node.inputs.map((v) => v.type);
-  const access: ("full" | "scalar")[] = [];
-  for (const t of inTypes) {
-    const a = accessOf(t, outType.shape);
-    if (!a || (a === "full" && t.dtype !== dtype) || t.dtype === "bool") return undefined;
-    access.push(a);
-  }
-  const fma = elementwiseOptions.fma ?? fastRelaxedMadd();
-  const key = `${lane}|${fma}|${fusedKey(steps, output)}|${access.join(",")}`;
-  let compiled = kernels.get(key);
-  if (!compiled) kernels.set(key, compiled = buildKernel(lane, steps, output, access, fma));
-  const kernel = compiled.fn, module = compiled.module;
-  const splittable = workersCanRun(module, 2 + access.length);
-  const fulls = access.flatMap((a, i) => (a === "full" ? [i] : []));
-  const scalars = access.flatMap((a, i) => (a === "scalar" ? [i] : []));
+  const g = groupOf(node, steps, output);
+  if (!g) return undefined;
+  const { dtype, lane, access, kernel, module, splittable, fulls, scalars } = g;
+  const inTypes = node.inputs.map((v) => v.type), outType = node.outputs[0].type;
   const L = LANES[lane], S = L.size;
   const shapeOf = shapeRule(inTypes, outType.ndim, describe);
   // The kernel's arguments (nvec, out, ...inputs, ...scalars) and the per-input lists,
@@ -267,6 +294,71 @@ export function wasmElementwise(
       ar.release(mark);
     }
     return [new NDArray(dtype, shape, buf)];
+  };
+}
+
+/**
+ * An elementwise node's group kernel bound to fixed arrays (a scan body's fixed run, see
+ * `HostEngines.bind`): the same kernel `wasmElementwise` runs for these shapes, each call
+ * copying the inputs into the arena, one kernel call, and the result out; undefined
+ * where that thunk runs the JS loop (the group is not the engine's, or too short), and
+ * "generic" where it splits the work across threads. `loop` (the JS loop, bound) runs a
+ * call that the arena has no room for, as the thunk does.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wasmElementwiseBound } from "./elemwise.ts";
+ * import { tanhOp } from "../../ops/hyperbolic.ts";
+ * import { dvector } from "../../ops/constructors.ts";
+ * import { NDArray } from "../../core/ndarray.ts";
+ * const node = tanhOp.make([dvector("x")], null);
+ * const steps = [{ op: tanhOp, args: [0], input: "float64" as const, out: "float64" as const }];
+ * const x = new NDArray("float64", [100], new Float64Array(100).fill(0.5)), y = new NDArray("float64", [100]);
+ * const step = wasmElementwiseBound(node, steps, 0, [x], [y], () => {});
+ * if (typeof step === "function") { // the engine is on
+ *   step();
+ *   assert(Math.abs(y.data[99] - Math.tanh(0.5)) < 1e-15);
+ * }
+ * ```
+ */
+export function wasmElementwiseBound(
+  node: Apply,
+  steps: readonly FusedStep[],
+  output: number,
+  ins: readonly NDArray[],
+  outs: readonly NDArray[],
+  loop: BoundKernel,
+): Binding {
+  const g = groupOf(node, steps, output);
+  const out = outs[0].data as Float32Array | Float64Array, n = out.length;
+  if (!g || n < elementwiseOptions.minLength) return undefined;
+  if (g.splittable && n >= elementwiseOptions.parallelLength && usableThreads() > 1) return "generic";
+  const { kernel, fulls, scalars } = g;
+  const L = LANES[g.lane], S = L.size as 4 | 8, bytes = Math.ceil(n / L.lanes) * 16;
+  const inData = fulls.map((i) => ins[i].data as Float32Array | Float64Array);
+  const scalarData = scalars.map((i) => ins[i].data);
+  const args: number[] = new Array(2 + fulls.length + scalars.length).fill(0);
+  args[0] = Math.ceil(n / L.lanes);
+  return () => {
+    const ar = arena(), mark = ar.mark();
+    try {
+      const outAt = ar.alloc(bytes);
+      let room = outAt >= 0;
+      for (let j = 0; j < inData.length && room; j++) {
+        const at = ar.alloc(bytes);
+        room = at >= 0;
+        if (room) (S === 8 ? ar.all64() : ar.all32()).set(inData[j], (args[2 + j] = at) / S);
+      }
+      if (!room) return loop();
+      for (let j = 0; j < scalarData.length; j++) args[2 + fulls.length + j] = scalarData[j][0];
+      args[1] = outAt;
+      elementwiseStats.runs++;
+      kernel.apply(undefined, args);
+      out.set((S === 8 ? ar.all64() : ar.all32()).subarray(outAt / S, outAt / S + n));
+    } finally {
+      ar.release(mark);
+    }
   };
 }
 

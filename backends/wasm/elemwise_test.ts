@@ -10,7 +10,10 @@ import { NDArray } from "../../core/ndarray.ts";
 import { seededRandom } from "../../compile/verify_grad.ts";
 import { stepsOf } from "../../ops/fused.ts";
 import { BufferPool } from "../cpu/pool.ts";
-import { elementwiseOptions, elementwiseStats, wasmElementwise } from "./elemwise.ts";
+import { elementwiseOptions, elementwiseStats, wasmElementwise, wasmElementwiseBound } from "./elemwise.ts";
+import { usableThreads } from "./matmul.ts";
+import type { Apply } from "../../core/graph.ts";
+import type { CpuProgram } from "../kernel.ts";
 import { mirrorStats } from "./staging.ts";
 
 const rng = seededRandom(99);
@@ -216,5 +219,60 @@ Deno.test("wasm elementwise: a shared input kept in the engine's memory is read 
     }
   } finally {
     elementwiseOptions.chunk = chunk;
+  }
+});
+
+Deno.test("wasm elementwise bound: the thunk's bits into the arrays bound; short groups are the JS loop's, long ones split", () => {
+  const saved = elementwiseOptions.cheapGroups;
+  elementwiseOptions.cheapGroups = true; // so that a group of one add (with a scalar) is the engine's
+  try {
+    for (const dtype of ["float32", "float64"] as const) {
+      const a = new T.TensorType(dtype, [null]).make("a"), b = new T.TensorType(dtype, [null]).make("b");
+      const s = new T.TensorType(dtype, []).make("s");
+      const f = T.function([a, b], T.tanh(T.add(a, b)));
+      const fused = (f as unknown as { maker: { program: CpuProgram } }).maker.program.steps[0].node;
+      assert.equal(fused.op.name, "fused");
+      const cases: [Apply, number[][]][] = [
+        [fused, [[64], [64]]],
+        [T.exp(a).owner!, [[1000]]],
+        [T.add(a, s).owner!, [[300], []]],
+      ];
+      for (const [node, shapes] of cases) {
+        const ins = shapes.map((sh) => random(dtype, sh));
+        const { steps, output } = stepsOf(node);
+        const thunk = wasmElementwise(node, steps, output, () => assert.fail("the thunk ran its fallback"))!;
+        const out = new NDArray(dtype, ins[0].shape);
+        let looped = 0;
+        const bound = wasmElementwiseBound(node, steps, output, ins, [out], () => void looped++);
+        assert.equal(typeof bound, "function", `${dtype} ${node.op.name}`);
+        for (let call = 0; call < 2; call++) {
+          (bound as () => void)();
+          const want = Array.from(thunk(ins, new BufferPool())[0].data);
+          assert.deepEqual(Array.from(out.data), want, `${dtype} ${node.op.name} call ${call}`);
+          ins[0].data[0] += 0.5; // read again at the next call
+        }
+        assert.equal(looped, 0);
+      }
+    }
+    const a = T.dvector("a"), node = T.exp(a).owner!, { steps, output } = stepsOf(node);
+    const short = [random("float64", [elementwiseOptions.minLength - 1])];
+    assert.equal(wasmElementwiseBound(node, steps, output, short, [short[0].copy()], () => {}), undefined);
+    const long = [random("float64", [elementwiseOptions.parallelLength])];
+    // Split across threads when workers are ready (they start in the background), as the thunk would.
+    const ready = usableThreads() > 1;
+    const split = wasmElementwiseBound(node, steps, output, long, [long[0].copy()], () => {});
+    if (ready) assert.equal(split, "generic");
+    const threads = config.threads;
+    try {
+      config.threads = 1;
+      assert.equal(
+        typeof wasmElementwiseBound(node, steps, output, long, [long[0].copy()], () => {}),
+        "function",
+      );
+    } finally {
+      config.threads = threads;
+    }
+  } finally {
+    elementwiseOptions.cheapGroups = saved;
   }
 });
