@@ -152,6 +152,14 @@ const FORTRAN: Record<string, string[]> = {
   orglq: Array(9).fill("p"),
 };
 const TRSM = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "f", "p", "i32", "p", "i32"];
+/**
+ * OpenBLAS's thread count, opened apart (other libraries lack it): getrf runs on one
+ * thread (see `lapackOf`).
+ */
+const THREAD_SIGNATURES: Record<string, [string[], string]> = {
+  openblas_get_num_threads: [[], "i32"],
+  openblas_set_num_threads: [["i32"], "void"],
+};
 const LAPACK_SIGNATURES: Record<string, [string[], string]> = Object.fromEntries([
   ...Object.entries(FORTRAN).flatMap(([name, params]) =>
     ["d", "s"].map((t) => [`${t}${name}_`, [params, "void"] as [string[], string]])
@@ -271,11 +279,35 @@ function runtimeOpener(): { open: Opener; os: string; permitted(path: string): b
   return { open: denoOpener(deno), os: deno.build?.os ?? "linux", permitted };
 }
 
+/**
+ * `f` run with OpenBLAS on one thread, its thread count restored after. OpenBLAS's
+ * threaded LU (getrf_parallel, in builds for up to 64 threads such as Debian's) keeps
+ * about half a megabyte of per-thread job records on the caller's stack: on a thread
+ * with a small stack (Deno runs `deno test` modules on 2 MiB runtime threads; web
+ * Workers' stacks are small too) it overflowed and the process died (SIGSEGV inside
+ * dgetrf_parallel, in 2 of 8 runs of backends/cpu/linalg_test.ts). The one-thread LU
+ * keeps no such records. Without the thread functions (another library), `f` as it is.
+ */
+export function oneThread(f: FortranRoutine, threads: Record<string, Fn> | undefined): FortranRoutine {
+  const get = threads?.openblas_get_num_threads, set = threads?.openblas_set_num_threads;
+  if (!get || !set) return f;
+  return (...args) => {
+    const n = get() as number;
+    if (n <= 1) return f(...args);
+    set(1);
+    try {
+      f(...args);
+    } finally {
+      set(n);
+    }
+  };
+}
+
 /** The LAPACK routines of one dtype letter from the opened symbols. */
-function lapackOf(symbols: Record<string, Fn>, t: "d" | "s"): LapackRoutines {
+function lapackOf(symbols: Record<string, Fn>, t: "d" | "s", threads?: Record<string, Fn>): LapackRoutines {
   const routine = (name: string) => symbols[`${t}${name}_`] as FortranRoutine;
   return {
-    getrf: routine("getrf"),
+    getrf: oneThread(routine("getrf"), threads),
     getri: routine("getri"),
     getrs: routine("getrs"),
     potrf: routine("potrf"),
@@ -294,6 +326,7 @@ function wrap(
   build: string | undefined,
   lapack: Record<string, Fn> | undefined,
   rank1: Record<string, Fn> | undefined,
+  threads?: Record<string, Fn>,
 ): Blas {
   const gemm = (f: Fn): Gemm => (ta, tb, m, n, k, a, lda, b, ldb, c, ldc) =>
     void f(ROW_MAJOR, ta ? TRANS : NO_TRANS, tb ? TRANS : NO_TRANS, m, n, k, 1, a, lda, b, ldb, 0, c, ldc);
@@ -310,7 +343,7 @@ function wrap(
     dgemv: gemv(symbols.cblas_dgemv),
     sger: ger(rank1?.cblas_sger),
     dger: ger(rank1?.cblas_dger),
-    lapack: lapack && { float64: lapackOf(lapack, "d"), float32: lapackOf(lapack, "s") },
+    lapack: lapack && { float64: lapackOf(lapack, "d", threads), float32: lapackOf(lapack, "s", threads) },
   };
 }
 
@@ -347,6 +380,7 @@ export function openBlas(setting: string | undefined): BlasStatus {
         lib.config(),
         lib.more(LAPACK_SIGNATURES),
         lib.more(GER_SIGNATURES),
+        lib.more(THREAD_SIGNATURES),
       );
       const lapack = blas.lapack ? "" : ", without LAPACK";
       return { blas, reason: `${path}${blas.build ? ` (${blas.build})` : ""}${lapack}` };
