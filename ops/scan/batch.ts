@@ -16,7 +16,9 @@ import { toposort } from "../../core/walk.ts";
 import { add, mul } from "../arith.ts";
 import { alloc, arange } from "../alloc.ts";
 import { cast } from "../cast.ts";
-import { eq, lt } from "../compare.ts";
+import { eq } from "../compare.ts";
+import { get } from "../indexing.ts";
+import type { AdvancedSubtensorParams } from "../advanced_subtensor.ts";
 import { batchedDot, dot } from "../dot.ts";
 import { dimshuffle } from "../dimshuffle.ts";
 import { minimum } from "../minmax.ts";
@@ -36,9 +38,14 @@ function padAfterBatch(b: Variable, k: number): Variable {
   return k <= 0 ? b : dimshuffle(b, 0, ...Array(k).fill("x"), ...range(1, b.ndim));
 }
 
-/** One-hot mask (B, len, 1, ...) of a batched integer index, with NumPy's negative indices. */
+/**
+ * One-hot mask (B, len, 1, ...) of a batched integer index, with NumPy's negative
+ * indices. The index is first read through `arange(len)[index]`, which gives it in
+ * [0, len) and raises the indexing error the loop would have raised for one out of
+ * range (a mask alone would pick nothing and give zeros).
+ */
 function maskOf(index: Variable, len: Variable, trailing: number): Variable {
-  const i = switch_(lt(index, 0), add(index, len), index);
+  const i = get(arange(len), index);
   const m = eq(dimshuffle(arange(len), "x", 0), dimshuffle(i, 0, "x"));
   return trailing ? dimshuffle(m, 0, 1, ...Array(trailing).fill("x")) : m;
 }
@@ -102,6 +109,13 @@ function batchNode(node: Apply, ins: Variable[], batched: boolean[]): Variable[]
       const r = set ? switch_(mask, v2, x) : add(x, switch_(mask, v2, constant(0, { dtype: x.dtype })));
       return [r.dtype === out[0].dtype ? r : cast(r, out[0].dtype)];
     }
+  }
+  if (op.name === "advanced_subtensor") {
+    // x[i] with one index array on the leading axis, x the same every step: the batched
+    // index array (B, ...) indexes it once (maskOf's checked index, batched again).
+    const { entries } = node.params as AdvancedSubtensorParams;
+    if (batched[0] || entries.length !== 1 || entries[0] !== "int") return null;
+    return [op.make(ins, node.params).outputs[0]];
   }
   if (REDUCTIONS.has(op.name)) {
     const p = node.params as ReduceParams;

@@ -67,3 +67,31 @@ Deno.test("scan batching: loops with state, nSteps, taps or unbatchable bodies s
   const { fast } = both([x, z, m], [cum, first, back, sm], [[1, 2, 3], 0.5, grid(3, 4, 2)]);
   assert.equal(scanNodes(fast), 4);
 });
+
+Deno.test("scan batching: a per-step index out of range raises as the loop does, never reads as zero", () => {
+  const v = T.dvector("v"), k = T.lvector("k"), m = T.dmatrix("m");
+  const [both] = T.scan({
+    fn: (ki: V, row: V, v: V) => [v.get(ki), T.incSubtensor(v.get(ki), row.get(0))],
+    sequences: [k, m],
+    nonSequences: v,
+  });
+  for (const outs of (both as V[]).map((o) => [o])) {
+    const fast = T.function([k, m, v], outs, { onUnusedInput: "ignore" });
+    const loop = T.function([k, m, v], outs, { mode: "FAST_COMPILE", onUnusedInput: "ignore" });
+    assert.equal(scanNodes(fast), 0, "batched");
+    const rows = grid(3, 2, 1);
+    for (const bad of [[0, 3, 1], [0, -4, 1]]) { // v has 3 elements: 3 and -4 are out of range
+      for (const f of [fast, loop]) {
+        assert.throws(
+          () => f(bad, rows, [1, 2, 3]),
+          /index -?[34] is out of bounds for axis 0 with (size|length) 3/,
+        );
+      }
+    }
+    const ok = [0, -3, 2];
+    T.testing.assertAllClose(
+      fast(ok, rows, [1, 2, 3])[0],
+      loop(ok, rows, [1, 2, 3])[0].toArray() as number[],
+    );
+  }
+});
