@@ -190,6 +190,26 @@ function logistic(n: number): Workload {
   };
 }
 
+/**
+ * The logistic written into one output array kept between calls: Hypatia's output as
+ * `Out(y, { borrow: true })`, NumPy's ufuncs with `out=`. Neither side allocates a fresh
+ * 4 MB array per call, whose page faults Deno pays page by page (RESULTS.md).
+ */
+function logisticOut(n: number): Workload {
+  const x = array("float32", [n], 3, 8), v = new T.TensorType("float32", [null]).make("x");
+  const f = T.function([v], new T.Out(T.div(1, T.add(1, T.exp(T.neg(v)))), { borrow: true }));
+  return {
+    label: `logistic of ${
+      n.toExponential(0).replace("+", "")
+    } float32 into a kept output (Out borrow; NumPy out=)`,
+    goal: "≤ 1.0",
+    params: { n },
+    run: () => f(x),
+    checksum: () => sum(f(x)),
+    check: 1e-5,
+  };
+}
+
 /** The workloads by the name numpy_worker.py knows them by; built only when run. */
 const WORKLOADS: Record<string, (quick: boolean) => Workload> = {
   matmul32: (quick) => ({ ...dot("float32", quick ? 256 : 1024), pause: true }),
@@ -205,6 +225,7 @@ const WORKLOADS: Record<string, (quick: boolean) => Workload> = {
   uniform: (quick) => draws("uniform", quick ? 1_000_000 : 10_000_000),
   normal: () => draws("normal", 1_000_000),
   logistic: () => logistic(1_000_000),
+  logisticOut: () => logisticOut(1_000_000),
   rnn: (quick) => rnn(64, quick ? 100 : 1000, false),
   bptt: (quick) => rnn(64, quick ? 100 : 1000, true),
 };

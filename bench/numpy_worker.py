@@ -137,6 +137,18 @@ def build(name, p):
         x = pseudo(p["n"], 3, 8.0).astype(np.float32)
         f = lambda: 1 / (1 + np.exp(-x))  # noqa: E731
         return f, (lambda: float(f().sum(dtype=np.float64)))
+    if name == "logisticOut":
+        # The same values written into one output array kept between calls (ufuncs' out=).
+        x = pseudo(p["n"], 3, 8.0).astype(np.float32)
+        buf = np.empty_like(x)
+
+        def f():
+            np.negative(x, out=buf)
+            np.exp(buf, out=buf)
+            np.add(buf, 1, out=buf)
+            return np.divide(1, buf, out=buf)
+
+        return f, (lambda: float(f().sum(dtype=np.float64)))
     if name in ("uniform", "normal"):
         rng = np.random.default_rng(12345)
         n = p["n"]
