@@ -87,7 +87,8 @@ async function main(args: string[]) {
         const rel = Math.abs(ours - theirs) / Math.max(Math.abs(theirs), 1e-300);
         if (!(rel <= 1e-8)) throw new Error(`${w.label}: checksums differ (${ours} vs ${theirs})`);
         const [r, warm] = n >= 1024 ? [2, 0] : n >= 256 ? [Math.max(3, rounds >> 2), 1] : [rounds, 2];
-        const m = await measure(name, [w], numpy, r, warm), t = { hypatia: m.hypatia[0], numpy: m.numpy };
+        const m = await measure(name, [w], numpy, r, { rounds: warm, ms: 0 }),
+          t = { hypatia: m.hypatia[0], numpy: m.numpy };
         const ms = (x: number) => (x < 10 ? x.toFixed(3) : x.toFixed(1));
         rows.push([
           w.label,

@@ -48,6 +48,8 @@ const help = () =>
 Options:
   --quick          small sizes and 3 rounds (a smoke run of every workload, a few seconds)
   --rounds N       timed rounds per workload after the warm-up (default 15)
+  --warmup MS      untimed interleaved rounds first, until MS milliseconds have passed and at least 3
+                   rounds ran (default 1000; the JIT compiles a scan's step closures over tens of calls)
   --only a,b       run only these workloads (${Object.keys(WORKLOADS).join(", ")})
   --pause MS       for the matrix products, wait between the two sides' timings so the other's idle BLAS
                    threads stop spinning (default 200)
@@ -281,14 +283,15 @@ export class NumPy {
 
 /**
  * Time the variants `ws` of a workload (Hypatia's) and NumPy's in interleaved rounds
- * (NumPy first in odd rounds, last in even ones).
+ * (NumPy first in odd rounds, last in even ones), after untimed rounds: `warmup.rounds`
+ * at least, and until `warmup.ms` have passed.
  */
 export async function measure(
   name: string,
   ws: Workload[],
   numpy: NumPy,
   rounds: number,
-  warmup: number,
+  warmup: { rounds: number; ms: number },
   pause = 0,
 ) {
   const ours: number[][] = ws.map(() => []), theirs: number[] = [];
@@ -304,11 +307,16 @@ export async function measure(
     await wait();
     return t;
   };
-  for (let r = 0; r < warmup + rounds; r++) {
+  const warmEnd = performance.now() + warmup.ms;
+  for (let warm = 0; warm < warmup.rounds || performance.now() < warmEnd; warm++) {
+    ws.forEach(time);
+    await timeNumpy();
+  }
+  for (let r = 0; r < rounds; r++) {
     const np = r % 2 === 1 ? await timeNumpy() : 0;
     const a = ws.map(time);
     const b = r % 2 === 0 ? await timeNumpy() : np;
-    if (r >= warmup) a.forEach((t, i) => ours[i].push(t)), theirs.push(b);
+    ours.forEach((o, i) => o.push(a[i])), theirs.push(b);
   }
   return { hypatia: ours.map(summarize), numpy: summarize(theirs) };
 }
@@ -328,6 +336,7 @@ async function main(args: string[]) {
         python: { type: "string", default: "python3" },
         "without-blas": { type: "boolean" },
         pause: { type: "string" },
+        warmup: { type: "string" },
         help: { type: "boolean" },
       },
     });
@@ -339,6 +348,10 @@ async function main(args: string[]) {
   const quick = !!opts.quick, rounds = Number(opts.rounds ?? (quick ? 3 : 15));
   if (!Number.isInteger(rounds) || rounds < 1) {
     throw new UsageError(`--rounds must be a positive integer, got "${opts.rounds}"`);
+  }
+  const warmupMs = Number(opts.warmup ?? (quick ? 0 : 1000));
+  if (!Number.isFinite(warmupMs) || warmupMs < 0) {
+    throw new UsageError(`--warmup must be a number of milliseconds, got "${opts.warmup}"`);
   }
   const known = Object.keys(WORKLOADS);
   const names = opts.only ? opts.only.split(",").map((s) => s.trim()) : known;
@@ -374,7 +387,8 @@ async function main(args: string[]) {
         }
         return `rel. diff ${rel.toExponential(1)}`;
       });
-      const t = await measure(name, ws, numpy, rounds, quick ? 1 : 3, ws[0].pause ? pause : 0);
+      const warmup = { rounds: quick ? 1 : 3, ms: warmupMs };
+      const t = await measure(name, ws, numpy, rounds, warmup, ws[0].pause ? pause : 0);
       ws.forEach((w, i) => {
         const per = w.per ?? 1,
           ours = t.hypatia[i],
