@@ -37,7 +37,7 @@ function assertRatios(stdout: string, expected: number) {
 Deno.test("compare_numpy.ts --quick under Deno: every workload timed against NumPy, cross-checked, BLAS named", async () => {
   const { code, stdout, stderr } = await run(Deno.execPath(), [...DENO_FLAGS, script, "--quick"]);
   assert.equal(code, 0, stderr);
-  assertRatios(stdout, 11);
+  assertRatios(stdout, 12);
   assert.match(stdout, /NumPy's BLAS \(built with\): \{.*"name"/);
   assert.match(stdout, /Hypatia's host engines: (blas, )?wasm, js; its BLAS: /);
   assert.match(stdout, /removed from NumPy's environment only: OPENBLAS_CORETYPE=.*, OPENBLAS_L2_SIZE=/);
@@ -71,6 +71,7 @@ Deno.test("compare_numpy.ts: --help, and bad command lines refused by name befor
   const bad: [string[], RegExp][] = [
     [["--fast"], /Unknown option '--fast'/],
     [["--rounds", "0"], /--rounds must be a positive integer, got "0"/],
+    [["--warmup", "soon"], /--warmup must be a number of milliseconds, got "soon"/],
     [["--only", "matmul64,nope"], /unknown workload\(s\) nope \(known: matmul32, matmul64, /],
   ];
   for (const [args, message] of bad) {
