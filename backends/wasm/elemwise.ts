@@ -309,7 +309,7 @@ export function wasmElementwise(
  * ```ts
  * import assert from "node:assert/strict";
  * import { wasmElementwiseBound } from "./elemwise.ts";
- * import { tanhOp } from "../../ops/hyperbolic.ts";
+ * import { tanhOp } from "../../ops/trig.ts";
  * import { dvector } from "../../ops/constructors.ts";
  * import { NDArray } from "../../core/ndarray.ts";
  * const node = tanhOp.make([dvector("x")], null);
