@@ -4,10 +4,10 @@
  * interleaved. NumPy asks the kernel for huge pages on arrays of 4 MB and more
  * (madvise), so its fresh array faults two 2 MB pages where a typed array faults a
  * thousand 4 KB ones; glibc returns each freed 4 MB block to the system, so every call
- * faults again. Run it under each runtime (`deno run`, `node`, `bun`): ms per call,
+ * faults again. Run it under each runtime (`deno run`, `bun`): ms per call,
  * best (median).
  *
- *   deno run --allow-run=python3 bench/fresh_array.ts [--rounds 40]
+ *   deno run --allow-env --allow-run=python3 bench/fresh_array.ts [--rounds 40]
  *   bun bench/fresh_array.ts
  * @module
  */
