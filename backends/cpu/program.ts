@@ -314,12 +314,28 @@ function fixedRun(
     s,
     i,
   ) => (fixed[s] = varying[i] ? rootValues[i].copy() : rootValues[i]));
-  for (let s = 0; s < seen.length; s++) {
-    if (fixed[s] || !seen[s]) continue;
-    const produced = steps.some((st) => st.outs.includes(s));
-    fixed[s] = produced ? new NDArray(seen[s].dtype, seen[s].shape) : seen[s]; // a constant stays
+  // Intermediates share buffers as the usual run's pool makes them: a buffer whose value
+  // has had its last reader serves a later value of its dtype and size (never an output of
+  // the node reading it: bound kernels do not all compute in place). Outputs keep their own.
+  const produced = new Set(steps.flatMap((st) => st.outs)), kept = new Set(outSlots);
+  const lastRead = new Map<number, number>();
+  steps.forEach((st, i) => st.ins.forEach((s) => lastRead.set(s, i)));
+  const free = new Map<string, TypedArray[]>();
+  const keyOf = (v: NDArray) => `${v.dtype}:${v.size}`;
+  for (let i = 0; i < steps.length; i++) {
+    for (const o of steps[i].outs) {
+      const v = seen[o];
+      if (!v) return undefined; // a value that was not seen: nothing to fix it to
+      const reused = kept.has(o) ? undefined : free.get(keyOf(v))?.pop();
+      fixed[o] = new NDArray(v.dtype, v.shape, reused);
+    }
+    for (const s of new Set(steps[i].ins)) {
+      if (lastRead.get(s) !== i || !produced.has(s) || kept.has(s)) continue;
+      const key = keyOf(fixed[s]);
+      (free.get(key) ?? free.set(key, []).get(key)!).push(fixed[s].data);
+    }
   }
-  if (steps.some((st) => st.outs.some((o) => !fixed[o]))) return undefined;
+  for (let s = 0; s < seen.length; s++) if (!fixed[s] && seen[s]) fixed[s] = seen[s]; // constants stay
   const bound = steps.map((st) => {
     const ins = st.ins.map((s) => fixed[s]), outs = st.outs.map((s) => fixed[s]);
     return engines.bind(st.node, ins, outs, st.loop?.(ins, outs), genericBound(st, ins, outs, pool));

@@ -122,3 +122,28 @@ Deno.test("CPU program: a fixed run throws ShapeMiss when a result changes shape
     (e: Error) => !(e instanceof ShapeMiss) && /index 7/.test(e.message) && /subtensor|get/i.test(e.message),
   );
 });
+
+Deno.test("CPU program: a fixed run's intermediates share dead buffers, never a node's own inputs", () => {
+  // A chain of products and elementwise steps of one size: each GEMV must read a buffer
+  // that no later node of the chain is writing.
+  const x = T.dvector("x"), W = T.dmatrix("W");
+  let y: T.Variable = x;
+  const taps: T.Variable[] = [];
+  for (let k = 0; k < 6; k++) {
+    y = T.tanh(T.dot(W, T.mul(y, 1.5)));
+    if (k % 2 === 0) taps.push(T.sum(y));
+  }
+  const p = hostProgram([x, W], [y, ...taps]);
+  const rnd = T.seededRandom(9);
+  const Wv = T.asarray(Array.from({ length: 64 }, () => Array.from({ length: 64 }, () => (rnd() - 0.5) / 4)));
+  const xv = T.asarray(Array.from({ length: 64 }, () => rnd() - 0.5));
+  const { plan } = p.fix!([xv, Wv], [true, false]);
+  for (let run = 0; run < 2; run++) {
+    plan!.roots[0].data.set(xv.data.map((v) => v + run));
+    plan!.run();
+    const want = p.run([T.asarray([...xv.data].map((v) => v + run)), Wv]);
+    plan!.outputs.forEach((o, k) =>
+      assert.deepEqual([...o.data], [...want[k].data], `run ${run}, output ${k}`)
+    );
+  }
+});
