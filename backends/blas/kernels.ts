@@ -229,6 +229,24 @@ export function blasDotBound(node: Apply, ins: readonly NDArray[], outs: readonl
 /**
  * The outer node bound to fixed arrays: `blasOuterKernel`'s GER into a buffer of -0 on
  * the same memory every call; undefined where that kernel hands it on.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { blasOuterBound } from "./kernels.ts";
+ * import { blasStatus } from "./library.ts";
+ * import { outerOp } from "../../ops/dot.ts";
+ * import { NDArray } from "../../core/ndarray.ts";
+ * import { TensorType } from "../../core/graph.ts";
+ * const v = new TensorType("float64", [null]);
+ * const node = outerOp.make([v.make(), v.make()], null);
+ * const a = new NDArray("float64", [40], new Float64Array(40).fill(3)), out = new NDArray("float64", [40, 40]);
+ * const step = blasOuterBound(node, [a, a], [out]);
+ * if (blasStatus().blas && typeof step === "function") {
+ *   step();
+ *   assert.equal(out.data[1599], 9);
+ * }
+ * ```
  */
 export function blasOuterBound(node: Apply, ins: readonly NDArray[], outs: readonly NDArray[]): Binding {
   const ger = routinesFor(node)?.ger;

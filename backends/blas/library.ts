@@ -287,6 +287,17 @@ function runtimeOpener(): { open: Opener; os: string; permitted(path: string): b
  * Workers' stacks are small too) it overflowed and the process died (SIGSEGV inside
  * dgetrf_parallel, in 2 of 8 runs of backends/cpu/linalg_test.ts). The one-thread LU
  * keeps no such records. Without the thread functions (another library), `f` as it is.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type FortranRoutine, oneThread } from "./library.ts";
+ * let threads = 4;
+ * const counts = { openblas_get_num_threads: () => threads, openblas_set_num_threads: (n: unknown) => void (threads = n as number) };
+ * const seen: number[] = [];
+ * oneThread((() => void seen.push(threads)) as FortranRoutine, counts)();
+ * assert.deepEqual([seen[0], threads], [1, 4]);
+ * ```
  */
 export function oneThread(f: FortranRoutine, threads: Record<string, Fn> | undefined): FortranRoutine {
   const get = threads?.openblas_get_num_threads, set = threads?.openblas_set_num_threads;

@@ -46,7 +46,8 @@ Deno.test("scan runner: RNN outputs, last state and BPTT gradients bit-identical
   });
 });
 
-Deno.test("scan runner: with every engine on, the RNN equals its body program run step by step", () => {
+/** h_t = tanh(W·h_{t-1} + x_t) through scan: a GEMV and a fused group per step with every engine on. */
+function tanhRnn() {
   const x = T.dmatrix("x"), h0 = T.dvector("h0"), W = T.dmatrix("W");
   const [h] = scan({
     fn: (xt: V, hp: V, w: V) => T.tanh(T.add(T.dot(w, hp), xt)),
@@ -54,6 +55,11 @@ Deno.test("scan runner: with every engine on, the RNN equals its body program ru
     outputsInfo: h0,
     nonSequences: W,
   });
+  return { x, h0, W, h: h as V };
+}
+
+Deno.test("scan runner: with every engine on, the RNN equals its body program run step by step", () => {
+  const { x, h0, W, h } = tanhRnn();
   const f = T.function([x, h0, W], h);
   const n = 64, steps = 40;
   const xv = T.asarray(
@@ -218,13 +224,7 @@ function fixedAndUsual(build: () => (...args: T.NDArray[]) => unknown, args: T.N
 }
 
 Deno.test("scan runner: the steps after the first run the body bound to fixed arrays, with the usual runs' bits", () => {
-  const x = T.dmatrix("x"), h0 = T.dvector("h0"), W = T.dmatrix("W");
-  const [h] = scan({
-    fn: (xt: V, hp: V, w: V) => T.tanh(T.add(T.dot(w, hp), xt)),
-    sequences: x,
-    outputsInfo: h0,
-    nonSequences: W,
-  });
+  const { x, h0, W, h } = tanhRnn();
   const rnd = T.seededRandom(3), n = 64, steps = 30;
   const m = (r: number, c: number, s: number) =>
     T.asarray(Array.from({ length: r }, () => Array.from({ length: c }, () => (rnd() - 0.5) * s)));
