@@ -22,10 +22,10 @@ export interface BufferSource {
 }
 
 /** A kernel computing a node's outputs from its inputs' values, optionally into buffers of `pool`. */
-export type Kernel = (inputs: NDArray[], pool?: BufferSource) => NDArray[];
+export type Kernel = ((inputs: NDArray[], pool?: BufferSource) => NDArray[]) & Bindable;
 
 /** A compiled elementwise node: input values in, output value out, into a buffer of `pool`. */
-export type Thunk = (vals: NDArray[], pool: BufferSource) => NDArray[];
+export type Thunk = ((vals: NDArray[], pool: BufferSource) => NDArray[]) & Bindable;
 
 /**
  * A node's kernel bound to fixed arrays (a fixed run's, `CpuProgram.fix`): each call reads
@@ -35,13 +35,22 @@ export type Thunk = (vals: NDArray[], pool: BufferSource) => NDArray[];
 export type BoundKernel = () => void;
 
 /**
- * What one engine says when asked to bind a node: a bound kernel; "generic" when it runs
- * the node (or may, at run time) but binds no kernel for it (the program then calls the
- * node's usual kernel and copies its results into the bound outputs); or undefined when
- * it does not run the node (the next engine is asked). `loop` is the JS engine's loop for
- * an elementwise node, bound, for the calls an engine hands back to it.
+ * What a kernel says when asked to bind itself to fixed arrays (`Bindable.bindTo`): a
+ * bound kernel; "generic" when it binds none for these shapes (the program then calls the
+ * kernel itself and copies its results into the bound outputs); or undefined where the
+ * kernel would hand these shapes to the one it falls back to (an elementwise node's JS
+ * loop, bound, or else the generic way).
  */
 export type Binding = BoundKernel | "generic" | undefined;
+
+/**
+ * A kernel that can bind itself to fixed arrays: the same computation on the same engine,
+ * decided when the kernel was made (the settings then, not at binding). `loop` is the
+ * JS loop of an elementwise node, bound, for a call the engine hands back to it.
+ */
+export interface Bindable {
+  bindTo?(ins: readonly NDArray[], outs: readonly NDArray[], loop: BoundKernel | undefined): Binding;
+}
 
 /**
  * A run of a program over fixed arrays, for a loop whose values keep their shapes (a
@@ -123,19 +132,6 @@ export interface EngineMemory {
 export interface HostEngines {
   /** The kernel of an elementwise or fused node: an engine's group kernel, or `loop` (the JS engine's). */
   elementwise(node: Apply, loop: Thunk, describe: () => string): Thunk;
-  /**
-   * A kernel for `node` bound to `ins` and `outs` (arrays of the shapes a run gave), from
-   * the engine that runs the node. An elementwise node no engine binds runs `loop` (the JS
-   * engine's loop, bound); any other node, and any node whose engine binds none, runs
-   * `generic` (its usual kernel, results copied into `outs`).
-   */
-  bind(
-    node: Apply,
-    ins: readonly NDArray[],
-    outs: readonly NDArray[],
-    loop: BoundKernel | undefined,
-    generic: BoundKernel,
-  ): BoundKernel;
   /** The fastest kernel for another node, or undefined when the op's reference `perform` runs it. */
   kernel(node: Apply, build: ProgramBuilder): Kernel | undefined;
   /** Open a run over the program's foreign buffers (inputs, shared values, constants). */

@@ -350,7 +350,7 @@ async function main(args: string[]) {
     throw new UsageError(`--rounds must be a positive integer, got "${opts.rounds}"`);
   }
   const warmupMs = Number(opts.warmup ?? (quick ? 0 : 1000));
-  if (!Number.isFinite(warmupMs) || warmupMs < 0) {
+  if (opts.warmup?.trim() === "" || !Number.isFinite(warmupMs) || warmupMs < 0) {
     throw new UsageError(`--warmup must be a number of milliseconds, got "${opts.warmup}"`);
   }
   const known = Object.keys(WORKLOADS);

@@ -72,6 +72,7 @@ Deno.test("compare_numpy.ts: --help, and bad command lines refused by name befor
     [["--fast"], /Unknown option '--fast'/],
     [["--rounds", "0"], /--rounds must be a positive integer, got "0"/],
     [["--warmup", "soon"], /--warmup must be a number of milliseconds, got "soon"/],
+    [["--warmup", ""], /--warmup must be a number of milliseconds, got ""/],
     [["--only", "matmul64,nope"], /unknown workload\(s\) nope \(known: matmul32, matmul64, /],
   ];
   for (const [args, message] of bad) {

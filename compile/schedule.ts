@@ -16,8 +16,6 @@ import type { DeviceName } from "../core/config.ts";
 import type { Apply, Variable } from "../core/graph.ts";
 import { stepsOf } from "../ops/fused.ts";
 import type {
-  Binding,
-  BoundKernel,
   CpuProgram,
   EngineMemory,
   HostEngines,
@@ -25,9 +23,8 @@ import type {
   ProgramBuilder,
   Thunk,
 } from "../backends/kernel.ts";
-import type { NDArray } from "../core/ndarray.ts";
 import { buildCpuProgram, jsEngine } from "../backends/cpu/program.ts";
-import { wasmElementwise, wasmElementwiseBound, wasmMemory } from "../backends/wasm/elemwise.ts";
+import { wasmElementwise, wasmMemory } from "../backends/wasm/elemwise.ts";
 import { hasSimd } from "../backends/wasm/features.ts";
 import { beginRun } from "../backends/wasm/staging.ts";
 import { wasmTable } from "../backends/wasm/table.ts";
@@ -68,13 +65,6 @@ interface HostEngine {
    * the cases it does not take at run time; undefined when it has none for the node.
    */
   kernel(node: Apply, next: Kernel | undefined, build: ProgramBuilder): Kernel | undefined;
-  /** Its kernel for the node bound to fixed arrays (see `Binding`); absent: it binds none. */
-  bind?(
-    node: Apply,
-    ins: readonly NDArray[],
-    outs: readonly NDArray[],
-    loop: BoundKernel | undefined,
-  ): Binding;
   /** Opens a run (the wasm engine stages large inputs once per run). */
   beginRun?: HostEngines["beginRun"];
   /** Memory it lends the host program for intermediates. */
@@ -93,11 +83,6 @@ const HOST: Record<Exclude<EngineName, "webgpu">, HostEngine> = {
       const k = rule(node, fallback);
       return k === fallback ? undefined : k; // the node does not suit the engine
     },
-    bind(node, ins, outs) {
-      const rule = blasTable.get(node.op);
-      if (!rule || !config.blas || !blasStatus().blas) return undefined;
-      return rule.bind ? rule.bind(node, ins, outs) : "generic";
-    },
   },
   wasm: {
     elementwise(node, next, describe) {
@@ -110,11 +95,6 @@ const HOST: Record<Exclude<EngineName, "webgpu">, HostEngine> = {
       const fallback: Kernel = next ?? ((vals) => node.op.perform!(vals, node.params, node));
       const k = rule(node, fallback);
       return k === fallback ? undefined : k; // the node does not suit the engine
-    },
-    bind(node, ins, outs, loop) {
-      if (!loop) return wasmTable.get(node.op)?.kernel ? "generic" : undefined;
-      const { steps, output } = stepsOf(node);
-      return wasmElementwiseBound(node, steps, output, ins, outs, loop);
     },
     beginRun,
     memory: wasmMemory,
@@ -135,14 +115,6 @@ function composeHost(names: readonly EngineName[]): HostEngines {
       let k: Kernel | undefined;
       for (let i = list.length - 1; i >= 0; i--) k = list[i].kernel(node, k, build) ?? k;
       return k;
-    },
-    bind(node, ins, outs, loop, generic) {
-      for (const e of list) {
-        const b = e.bind?.(node, ins, outs, loop);
-        if (b === "generic") return generic;
-        if (b) return b;
-      }
-      return loop ?? generic;
     },
     beginRun: runs.length === 1 ? runs[0] : (foreign, shared) => {
       const scopes = runs.map((begin) => begin(foreign, shared));

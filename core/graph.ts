@@ -637,6 +637,13 @@ export interface OpSpec<P = unknown> {
   format?(args: string[], params: P, node: Apply): string;
   /** Why constant folding must leave the node alone (a loop would run at compile time, say). */
   notFoldable?: string;
+  /**
+   * What running the node does besides computing its outputs (Print writes to the
+   * console): a node with an effect is run exactly once per evaluation, never again to
+   * redo work (a scan body with one is not run over fixed arrays, whose abandoned steps
+   * are redone).
+   */
+  effect?: string;
   /** Whether outputs may be computed without reading inputs' values (e.g. Shape). */
   constantFoldable?: boolean;
 }

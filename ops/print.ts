@@ -63,6 +63,7 @@ export const printOp: Op<PrintParams> = defineOp<PrintParams>({
   vjp: (_node, [g]) => [g],
   jvp: (_node, [t]) => [t],
   notFoldable: "printing happens when the function runs, not when it is compiled",
+  effect: "writes its lines to the console",
   format: (args, p) => `Print{${JSON.stringify(p.message)}}(${args[0]})`,
 });
 

@@ -21,14 +21,7 @@ import type { Apply } from "../../core/graph.ts";
 import { permuteCopy } from "../../ops/dimshuffle.ts";
 import { checkInner } from "../../ops/dot_kernel.ts";
 import { tensordotLayout, type TensordotParams } from "../../ops/tensordot.ts";
-import {
-  type Binding,
-  type BufferSource,
-  type FloatArray,
-  type Kernel,
-  type MatrixView,
-  matrixView,
-} from "../kernel.ts";
+import { type BufferSource, type FloatArray, type Kernel, type MatrixView, matrixView } from "../kernel.ts";
 import { type Blas, blasStatus, type Gemm, type Gemv, type Ger } from "./library.ts";
 
 /**
@@ -141,7 +134,9 @@ const output = (dtype: DType, n: number, pool?: BufferSource) =>
 
 /**
  * The dot node (vector·vector, matrix·vector, vector·matrix, matrix·matrix) on BLAS;
- * `fallback` (the next engine's kernel) runs when the engine does not apply.
+ * `fallback` (the next engine's kernel) runs when the engine does not apply. Its
+ * `bindTo(ins, outs)` gives the same product bound to fixed arrays (a scan body's fixed
+ * run, `CpuProgram.fix`), undefined where it would hand the product on.
  *
  * @example
  * ```ts
@@ -165,7 +160,7 @@ export function blasDotKernel(node: Apply, fallback: Kernel): Kernel {
   // The last output shape, frozen: a loop of same-shape products (a scan step's GEMV)
   // makes no shape array per call.
   let shape: readonly number[] = Object.freeze([]);
-  return (vals, pool) => {
+  const kernel: Kernel = (vals, pool) => {
     const [a, b] = vals;
     checkInner("dot", node, a.shape, [a.ndim - 1], b.shape, [0]);
     const n = a.ndim === 2 ? a.shape[0] : 1, k = b.shape[0], m = b.ndim === 2 ? b.shape[1] : 1;
@@ -183,81 +178,24 @@ export function blasDotKernel(node: Apply, fallback: Kernel): Kernel {
     }
     return [new NDArray(dtype, shape, data)];
   };
-}
-
-/**
- * The dot node bound to fixed arrays (`BlasRule.bind`): the GEMV or GEMM that
- * `blasDotKernel` makes for these shapes, on the same memory every call. Undefined where
- * that kernel hands the product to the next engine (engine off, tiny products).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { blasDotBound } from "./kernels.ts";
- * import { blasStatus } from "./library.ts";
- * import { dotOp } from "../../ops/dot.ts";
- * import { NDArray } from "../../core/ndarray.ts";
- * import { TensorType } from "../../core/graph.ts";
- * const node = dotOp.make([new TensorType("float64", [null, null]).make(), new TensorType("float64", [null]).make()], null);
- * const W = new NDArray("float64", [40, 40], new Float64Array(1600).fill(0.5));
- * const h = new NDArray("float64", [40], new Float64Array(40).fill(2)), y = new NDArray("float64", [40]);
- * const step = blasDotBound(node, [W, h], [y]);
- * if (blasStatus().blas && typeof step === "function") {
- *   step();
- *   assert.equal(y.data[39], 40);
- * }
- * ```
- */
-export function blasDotBound(node: Apply, ins: readonly NDArray[], outs: readonly NDArray[]): Binding {
-  const r = routinesFor(node);
-  if (!r) return undefined;
-  const [a, b] = ins, y = outs[0].data as FloatArray;
-  const n = a.ndim === 2 ? a.shape[0] : 1, k = b.shape[0], m = b.ndim === 2 ? b.shape[1] : 1;
-  if (n * m * k < SMALL_PRODUCT) return undefined;
-  const A = a.data as FloatArray, B = b.data as FloatArray;
-  if (a.ndim === 2 && b.ndim === 1) {
-    return () => {
-      blasStats.products++;
-      y.fill(0, 0, n);
-      r.gemv(false, n, k, A, k, B, y);
-    };
-  }
-  const va = rowMajor(a, k), vb = rowMajor(b, m);
-  return () => void product(r, n, m, k, va, vb, y, 0);
-}
-
-/**
- * The outer node bound to fixed arrays: `blasOuterKernel`'s GER into a buffer of -0 on
- * the same memory every call; undefined where that kernel hands it on.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { blasOuterBound } from "./kernels.ts";
- * import { blasStatus } from "./library.ts";
- * import { outerOp } from "../../ops/dot.ts";
- * import { NDArray } from "../../core/ndarray.ts";
- * import { TensorType } from "../../core/graph.ts";
- * const v = new TensorType("float64", [null]);
- * const node = outerOp.make([v.make(), v.make()], null);
- * const a = new NDArray("float64", [40], new Float64Array(40).fill(3)), out = new NDArray("float64", [40, 40]);
- * const step = blasOuterBound(node, [a, a], [out]);
- * if (blasStatus().blas && typeof step === "function") {
- *   step();
- *   assert.equal(out.data[1599], 9);
- * }
- * ```
- */
-export function blasOuterBound(node: Apply, ins: readonly NDArray[], outs: readonly NDArray[]): Binding {
-  const ger = routinesFor(node)?.ger;
-  const [a, b] = ins, out = outs[0].data as FloatArray;
-  if (!ger || a.size * b.size < SMALL_PRODUCT) return undefined;
-  const x = a.data as FloatArray, y = b.data as FloatArray, n = a.size, m = b.size;
-  return () => {
-    out.fill(-0);
-    blasStats.products++;
-    ger(n, m, x, y, out);
+  // Bound to fixed arrays (a scan body's fixed run): the same GEMV or GEMM on the same
+  // memory every call; tiny products are handed on, as above.
+  kernel.bindTo = (ins, outs) => {
+    const [a, b] = ins, y = outs[0].data as FloatArray;
+    const n = a.ndim === 2 ? a.shape[0] : 1, k = b.shape[0], m = b.ndim === 2 ? b.shape[1] : 1;
+    if (n * m * k < SMALL_PRODUCT) return undefined;
+    const A = a.data as FloatArray, B = b.data as FloatArray;
+    if (a.ndim === 2 && b.ndim === 1) {
+      return () => {
+        blasStats.products++;
+        y.fill(0, 0, n);
+        r.gemv(false, n, k, A, k, B, y);
+      };
+    }
+    const va = rowMajor(a, k), vb = rowMajor(b, m);
+    return () => void product(r, n, m, k, va, vb, y, 0);
   };
+  return kernel;
 }
 
 /**
@@ -265,7 +203,7 @@ export function blasOuterBound(node: Apply, ins: readonly NDArray[], outs: reado
  * each element as the reference rounds it: -0 + p is p for every product p, signed
  * zeros and NaN included, whether the library multiplies and adds or fuses the two
  * (alpha = 1 scales nothing). Products under `SMALL_PRODUCT` elements, and libraries
- * without GER, run `fallback`.
+ * without GER, run `fallback`. `bindTo(ins, outs)` binds the same GER to fixed arrays.
  *
  * @example
  * ```ts
@@ -286,7 +224,7 @@ export function blasOuterKernel(node: Apply, fallback: Kernel): Kernel {
   if (!ger) return fallback;
   const dtype = node.outputs[0].dtype;
   let shape: readonly number[] = Object.freeze([0, 0]);
-  return (vals, pool) => {
+  const kernel: Kernel = (vals, pool) => {
     const [a, b] = vals;
     const n = a.size, m = b.size;
     if (n * m < SMALL_PRODUCT) return fallback(vals, pool);
@@ -297,6 +235,18 @@ export function blasOuterKernel(node: Apply, fallback: Kernel): Kernel {
     if (shape[0] !== n || shape[1] !== m) shape = Object.freeze([n, m]);
     return [new NDArray(dtype, shape, data)];
   };
+  // Bound to fixed arrays: the same GER into the bound output, filled with -0 first.
+  kernel.bindTo = (ins, outs) => {
+    const [a, b] = ins, out = outs[0].data as FloatArray, n = a.size, m = b.size;
+    if (n * m < SMALL_PRODUCT) return undefined;
+    const x = a.data as FloatArray, y = b.data as FloatArray;
+    return () => {
+      out.fill(-0);
+      blasStats.products++;
+      ger(n, m, x, y, out);
+    };
+  };
+  return kernel;
 }
 
 /**

@@ -22,9 +22,7 @@ import type { BufferSource, Kernel } from "../kernel.ts";
 import { blasStatus } from "./library.ts";
 import {
   blasBatchedDotKernel,
-  blasDotBound,
   blasDotKernel,
-  blasOuterBound,
   blasOuterKernel,
   blasStats,
   blasTensordotKernel,
@@ -119,15 +117,20 @@ Deno.test("blas bound dot and outer: the same bits as their kernels, into the ar
       const want = node.op.perform!([a, b], null, node)[0];
       const out = new NDArray(dtype, want.shape);
       out.data.fill(Number.NaN); // a bound output holds the last call's values: never read
-      const bound = (op === dotOp ? blasDotBound : blasOuterBound)(node, [a, b], [out]);
+      const ref = referenceOf(node);
+      const kernel = (op === dotOp ? blasDotKernel : blasOuterKernel)(node, ref);
+      const bound = kernel.bindTo?.([a, b], [out], undefined);
       const work = a.size * (op === outerOp ? b.size : b.ndim === 2 ? b.shape[1] : 1);
       const what = `${dtype} ${op.name} ${sa}·${sb}`;
-      if (!on || work < SMALL_PRODUCT) {
+      if (!on) {
+        assert.equal(kernel, ref, `${what}: no BLAS, the next engine's kernel (it binds nothing)`);
+        continue;
+      }
+      if (work < SMALL_PRODUCT) {
         assert.equal(bound, undefined, `${what}: handed to the next engine, as its kernel does`);
         continue;
       }
       assert.equal(typeof bound, "function", what);
-      const kernel = (op === dotOp ? blasDotKernel : blasOuterKernel)(node, referenceOf(node));
       for (let call = 0; call < 2; call++) {
         (bound as () => void)();
         same(out, kernel([a, b])[0], `${what}, call ${call}`);

@@ -287,6 +287,8 @@ function runtimeOpener(): { open: Opener; os: string; permitted(path: string): b
  * Workers' stacks are small too) it overflowed and the process died (SIGSEGV inside
  * dgetrf_parallel, in 2 of 8 runs of backends/cpu/linalg_test.ts). The one-thread LU
  * keeps no such records. Without the thread functions (another library), `f` as it is.
+ * The count is the process's: two threads of one process (Workers) factorising at once
+ * may see each other's setting, and one of them may then run the threaded LU.
  *
  * @example
  * ```ts

@@ -50,16 +50,8 @@ import { mrgRandomOp } from "../../random/mrg_op.ts";
 import { numpyRandomOp } from "../../random/numpy_op.ts";
 import type { Apply } from "../../core/graph.ts";
 import { LoweringTable } from "../lowering_table.ts";
-import type { Binding, Kernel } from "../kernel.ts";
-import type { NDArray } from "../../core/ndarray.ts";
-import {
-  blasBatchedDotKernel,
-  blasDotBound,
-  blasDotKernel,
-  blasOuterBound,
-  blasOuterKernel,
-  blasTensordotKernel,
-} from "./kernels.ts";
+import type { Kernel } from "../kernel.ts";
+import { blasBatchedDotKernel, blasDotKernel, blasOuterKernel, blasTensordotKernel } from "./kernels.ts";
 // Issue 17 item 2, the factorisations on LAPACK (h-lapack).
 import { choleskyOp, detOp, matrixInverseOp, solveOp, solveTriangularOp } from "../../ops/linalg/nlinalg.ts";
 import { eighOp, qrOp, svdOp } from "../../ops/linalg/decomp.ts";
@@ -82,11 +74,6 @@ export interface BlasRule {
    * not suit the engine (mixed or integer dtypes, no library, `config.blas` off).
    */
   kernel: (node: Apply, fallback: Kernel) => Kernel;
-  /**
-   * The node's kernel bound to fixed arrays (a scan body's fixed run): undefined when the
-   * engine would hand these shapes to the next engine, "generic" when it runs them unbound.
-   */
-  bind?: (node: Apply, ins: readonly NDArray[], outs: readonly NDArray[]) => Binding;
 }
 
 /**
@@ -103,7 +90,7 @@ export interface BlasRule {
  * ```
  */
 export const blasTable: LoweringTable<BlasRule> = new LoweringTable<BlasRule>("blas")
-  .register(dotOp, { kernel: blasDotKernel, bind: blasDotBound })
+  .register(dotOp, { kernel: blasDotKernel })
   .register(batchedDotOp, { kernel: blasBatchedDotKernel })
   .register(tensordotOp, { kernel: blasTensordotKernel })
   .decline(
@@ -189,7 +176,7 @@ export const blasTable: LoweringTable<BlasRule> = new LoweringTable<BlasRule>("b
   .register(qrOp, { kernel: lapackQrKernel })
   // Issue 17 item 5, less work per scan step (h-scan): outer on GER (a BPTT step's weight
   // gradient; the JS loop took 0.8 ns an element, GER about a tenth of that).
-  .register(outerOp, { kernel: blasOuterKernel, bind: blasOuterBound })
+  .register(outerOp, { kernel: blasOuterKernel })
   // The engine's domain is closed: matrix products and the LAPACK factorisations above. Any
   // other op, present or future, goes to wasm or JS (eig and expm too: eig's complex pairs
   // and expm's Padé steps are not one LAPACK call; the JS engine runs expm on its GEMM).

@@ -14,6 +14,7 @@ import { type Apply, Constant, type Variable } from "../../core/graph.ts";
 import { type SharedStorage, SharedVariable } from "../../core/shared.ts";
 import { elemwiseKernel } from "./elemwise_codegen.ts";
 import {
+  type Bindable,
   type BoundKernel,
   type CpuProgram,
   type FixedRun,
@@ -34,7 +35,8 @@ interface Step {
   node: Apply;
   ins: number[];
   outs: number[];
-  run: (vals: NDArray[], pool: BufferPool) => NDArray[];
+  /** Its kernel; `bindTo` when the kernel can bind itself to fixed arrays (`CpuProgram.fix`). */
+  run: ((vals: NDArray[], pool: BufferPool) => NDArray[]) & Bindable;
   /** Slots whose last reader is this step. */
   dying: number[];
   elementwise: boolean;
@@ -62,7 +64,6 @@ interface Step {
 export const jsEngine: HostEngines = {
   elementwise: (_node, loop) => loop,
   kernel: (node, build) => jsTable.get(node.op)?.kernel?.(node, build),
-  bind: (_node, _ins, _outs, loop, generic) => loop ?? generic,
   beginRun: () => ({ end() {} }),
 };
 
@@ -105,7 +106,7 @@ function performThunk(node: Apply, engines: HostEngines, children: CpuProgram[])
   if (!node.op.perform && !fast) {
     throw new HypatiaError(`${node.where()}: op ${node.op.name} has no CPU implementation`);
   }
-  return (vals, pool) => {
+  const run: Step["run"] = (vals, pool) => {
     const outs = perform(vals, pool);
     // Check what the op produced against its declared types: catches op bugs early.
     for (let k = 0; k < outs.length; k++) {
@@ -122,6 +123,8 @@ function performThunk(node: Apply, engines: HostEngines, children: CpuProgram[])
     }
     return outs;
   };
+  run.bindTo = fast?.bindTo;
+  return run;
 }
 
 /**
@@ -220,7 +223,7 @@ export function buildCpuProgram(
       const results = execute(rootValues, undefined, seen);
       return {
         results,
-        plan: fixedRun(steps, seen, rootSlots, rootValues, varying, outSlots, engines, pool),
+        plan: fixedRun(steps, seen, rootSlots, rootValues, varying, outSlots, pool),
       };
     },
   };
@@ -295,9 +298,11 @@ export function buildCpuProgram(
  * The program bound to fixed arrays of the shapes one run gave (`seen`, by slot): each
  * value gets an array of its own (a varying root, an intermediate) or keeps the one it
  * had (a root that does not vary, a constant), and each node a kernel bound to its
- * arrays, from the engine that runs it (`HostEngines.bind`). A node without a bound
- * kernel runs its usual one, and its results are copied into its arrays. Undefined when
- * a value was not seen (a node that did not run).
+ * arrays by the kernel it runs (`Bindable.bindTo`), or the JS loop of an elementwise node.
+ * A node without a bound kernel runs its usual one, and its results are copied into its
+ * arrays. Undefined when a value was not seen (a node that did not run), and for a body
+ * with an op that does more than compute (`effect`): a step the fixed run abandons is run
+ * again the usual way, and Print would print twice.
  */
 function fixedRun(
   steps: readonly Step[],
@@ -306,9 +311,9 @@ function fixedRun(
   rootValues: readonly NDArray[],
   varying: readonly boolean[],
   outSlots: readonly number[],
-  engines: HostEngines,
   pool: BufferPool,
 ): FixedRun | undefined {
+  if (steps.some((st) => st.node.op.effect)) return undefined;
   const fixed: NDArray[] = new Array(seen.length);
   const roots = rootSlots.map((
     s,
@@ -338,7 +343,10 @@ function fixedRun(
   for (let s = 0; s < seen.length; s++) if (!fixed[s] && seen[s]) fixed[s] = seen[s]; // constants stay
   const bound = steps.map((st) => {
     const ins = st.ins.map((s) => fixed[s]), outs = st.outs.map((s) => fixed[s]);
-    return engines.bind(st.node, ins, outs, st.loop?.(ins, outs), genericBound(st, ins, outs, pool));
+    const loop = st.loop?.(ins, outs), b = st.run.bindTo?.(ins, outs, loop);
+    return b === "generic"
+      ? genericBound(st, ins, outs, pool)
+      : b ?? loop ?? genericBound(st, ins, outs, pool);
   });
   return {
     roots,

@@ -273,3 +273,50 @@ Deno.test("scan runner: a body whose shapes follow its values leaves the fixed r
     (e: Error) => /index 7/.test(e.message) && /at step 2/.test(e.message),
   );
 });
+
+Deno.test("scan runner: fixed steps keep the engines the function was compiled with, whatever config says at the call", () => {
+  const rnd = T.seededRandom(4), n = 80, steps = 12;
+  const m = (r: number, c: number, s: number) =>
+    T.asarray(Array.from({ length: r }, () => Array.from({ length: c }, () => (rnd() - 0.5) * s)));
+  const args = [m(steps, n, 3), T.asarray(Array.from({ length: n }, () => rnd() - 0.5)), m(n, n, 0.25)];
+  for (const key of ["wasm", "blas"] as const) {
+    for (const atCompile of [true, false]) {
+      const saved = T.config[key];
+      try {
+        T.config[key] = atCompile;
+        const { x, h0, W, h } = tanhRnn();
+        const f = T.function([x, h0, W], h);
+        T.config[key] = !atCompile; // read when compiling: the call must not follow it
+        const { fixed, usual, count } = fixedAndUsual(() => f, args);
+        assert.ok(count > 0);
+        assert.deepEqual([...fixed[0].data], [...usual[0].data], `${key} ${atCompile} at compile`);
+      } finally {
+        T.config[key] = saved;
+      }
+    }
+  }
+});
+
+Deno.test("scan runner: a body that prints runs the usual way, printing each step once", () => {
+  // The third step's arange is longer than the first's: a fixed run would abandon that step
+  // and redo it, printing it twice.
+  const k = T.lvector("k");
+  const [s] = scan({
+    fn: (kt: V, acc: V) => T.add(acc, T.sum(T.arange(T.Print("step")(kt)))),
+    sequences: k,
+    outputsInfo: T.constant(0),
+  });
+  const lines: string[] = [], log = console.log;
+  console.log = (...a: unknown[]) => void lines.push(a.join(" "));
+  try {
+    const { fixed, count } = fixedAndUsual(() => T.function([k], s), [
+      T.asarray([3, 3, 5, 2], { dtype: "int64" }),
+    ]);
+    assert.deepEqual([...fixed[0].data].map(Number), [3, 6, 16, 17]);
+    assert.equal(count, 0);
+  } finally {
+    console.log = log;
+  }
+  const once = ["step __str__ = 3", "step __str__ = 3", "step __str__ = 5", "step __str__ = 2"];
+  assert.deepEqual(lines, [...once, ...once], "fixed steps on, then off: the same four lines each");
+});

@@ -202,7 +202,9 @@ function groupOf(node: Apply, steps: readonly FusedStep[], output: number): Grou
  * A WebAssembly thunk for an elementwise node given its fused-step view, or undefined
  * when the group does not qualify (or `config.wasm` is off, or there is no SIMD).
  * `fallback` (the JS loop) runs groups shorter than `elementwiseOptions.minLength`
- * and any call the arena cannot hold; `describe` names the node in shape errors.
+ * and any call the arena cannot hold; `describe` names the node in shape errors. The
+ * thunk's `bindTo` binds the same group to fixed arrays (a scan body's fixed run,
+ * `CpuProgram.fix`).
  *
  * @example
  * ```ts
@@ -239,7 +241,7 @@ export function wasmElementwise(
   const resident: number[] = new Array(fulls.length);
   const slots: number[] = new Array(fulls.length);
   const scalarArgs: number[] = new Array(scalars.length);
-  return (vals, pool) => {
+  const thunk: Thunk = (vals, pool) => {
     const shape = shapeOf(vals);
     let n = 1;
     for (const d of shape) n *= d;
@@ -295,44 +297,19 @@ export function wasmElementwise(
     }
     return [new NDArray(dtype, shape, buf)];
   };
+  thunk.bindTo = (ins, outs, loop) => (loop ? bindGroup(g, ins, outs, loop) : "generic");
+  return thunk;
 }
 
 /**
- * An elementwise node's group kernel bound to fixed arrays (a scan body's fixed run, see
- * `HostEngines.bind`): the same kernel `wasmElementwise` runs for these shapes, each call
- * copying the inputs into the arena, one kernel call, and the result out; undefined
- * where that thunk runs the JS loop (the group is not the engine's, or too short), and
- * "generic" where it splits the work across threads. `loop` (the JS loop, bound) runs a
- * call that the arena has no room for, as the thunk does.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { wasmElementwiseBound } from "./elemwise.ts";
- * import { tanhOp } from "../../ops/trig.ts";
- * import { dvector } from "../../ops/constructors.ts";
- * import { NDArray } from "../../core/ndarray.ts";
- * const node = tanhOp.make([dvector("x")], null);
- * const steps = [{ op: tanhOp, args: [0], input: "float64" as const, out: "float64" as const }];
- * const x = new NDArray("float64", [100], new Float64Array(100).fill(0.5)), y = new NDArray("float64", [100]);
- * const step = wasmElementwiseBound(node, steps, 0, [x], [y], () => {});
- * if (typeof step === "function") { // the engine is on
- *   step();
- *   assert(Math.abs(y.data[99] - Math.tanh(0.5)) < 1e-15);
- * }
- * ```
+ * Group `g` bound to fixed arrays (the thunk's `bindTo`): each call copies the inputs
+ * into the arena, calls the kernel once and copies the result out. Undefined where the
+ * thunk runs the JS loop (too short), "generic" where it splits the work across threads;
+ * `loop` (the JS loop, bound) runs a call the arena has no room for, as the thunk does.
  */
-export function wasmElementwiseBound(
-  node: Apply,
-  steps: readonly FusedStep[],
-  output: number,
-  ins: readonly NDArray[],
-  outs: readonly NDArray[],
-  loop: BoundKernel,
-): Binding {
-  const g = groupOf(node, steps, output);
+function bindGroup(g: Group, ins: readonly NDArray[], outs: readonly NDArray[], loop: BoundKernel): Binding {
   const out = outs[0].data as Float32Array | Float64Array, n = out.length;
-  if (!g || n < elementwiseOptions.minLength) return undefined;
+  if (n < elementwiseOptions.minLength) return undefined;
   if (g.splittable && n >= elementwiseOptions.parallelLength && usableThreads() > 1) return "generic";
   const { kernel, fulls, scalars } = g;
   const L = LANES[g.lane], S = L.size as 4 | 8, bytes = Math.ceil(n / L.lanes) * 16;
@@ -348,6 +325,8 @@ export function wasmElementwiseBound(
       for (let j = 0; j < inData.length && room; j++) {
         const at = ar.alloc(bytes);
         room = at >= 0;
+        // `set` over the whole-memory view: inside this closure the arena's short-copy
+        // loops cost six times as much (a view of a growable shared memory).
         if (room) (S === 8 ? ar.all64() : ar.all32()).set(inData[j], (args[2 + j] = at) / S);
       }
       if (!room) return loop();

@@ -10,7 +10,7 @@ import { NDArray } from "../../core/ndarray.ts";
 import { seededRandom } from "../../compile/verify_grad.ts";
 import { stepsOf } from "../../ops/fused.ts";
 import { BufferPool } from "../cpu/pool.ts";
-import { elementwiseOptions, elementwiseStats, wasmElementwise, wasmElementwiseBound } from "./elemwise.ts";
+import { elementwiseOptions, elementwiseStats, wasmElementwise } from "./elemwise.ts";
 import { usableThreads } from "./matmul.ts";
 import type { Apply } from "../../core/graph.ts";
 import type { CpuProgram } from "../kernel.ts";
@@ -222,7 +222,7 @@ Deno.test("wasm elementwise: a shared input kept in the engine's memory is read 
   }
 });
 
-Deno.test("wasm elementwise bound: the thunk's bits into the arrays bound; short groups are the JS loop's, long ones split", () => {
+Deno.test("wasm elementwise bindTo: the thunk's bits into the arrays bound; short groups are the JS loop's, long ones split", () => {
   const saved = elementwiseOptions.cheapGroups;
   elementwiseOptions.cheapGroups = true; // so that a group of one add (with a scalar) is the engine's
   try {
@@ -243,7 +243,7 @@ Deno.test("wasm elementwise bound: the thunk's bits into the arrays bound; short
         const thunk = wasmElementwise(node, steps, output, () => assert.fail("the thunk ran its fallback"))!;
         const out = new NDArray(dtype, ins[0].shape);
         let looped = 0;
-        const bound = wasmElementwiseBound(node, steps, output, ins, [out], () => void looped++);
+        const bound = thunk.bindTo!(ins, [out], () => void looped++);
         assert.equal(typeof bound, "function", `${dtype} ${node.op.name}`);
         for (let call = 0; call < 2; call++) {
           (bound as () => void)();
@@ -255,20 +255,18 @@ Deno.test("wasm elementwise bound: the thunk's bits into the arrays bound; short
       }
     }
     const a = T.dvector("a"), node = T.exp(a).owner!, { steps, output } = stepsOf(node);
+    const thunk = wasmElementwise(node, steps, output, () => [])!;
     const short = [random("float64", [elementwiseOptions.minLength - 1])];
-    assert.equal(wasmElementwiseBound(node, steps, output, short, [short[0].copy()], () => {}), undefined);
+    assert.equal(thunk.bindTo!(short, [short[0].copy()], () => {}), undefined);
     const long = [random("float64", [elementwiseOptions.parallelLength])];
     // Split across threads when workers are ready (they start in the background), as the thunk would.
     const ready = usableThreads() > 1;
-    const split = wasmElementwiseBound(node, steps, output, long, [long[0].copy()], () => {});
+    const split = thunk.bindTo!(long, [long[0].copy()], () => {});
     if (ready) assert.equal(split, "generic");
     const threads = config.threads;
     try {
       config.threads = 1;
-      assert.equal(
-        typeof wasmElementwiseBound(node, steps, output, long, [long[0].copy()], () => {}),
-        "function",
-      );
+      assert.equal(typeof thunk.bindTo!(long, [long[0].copy()], () => {}), "function");
     } finally {
       config.threads = threads;
     }
