@@ -304,13 +304,15 @@ export function wasmElementwise(
 /**
  * Group `g` bound to fixed arrays (the thunk's `bindTo`): each call copies the inputs
  * into the arena, calls the kernel once and copies the result out. Undefined where the
- * thunk runs the JS loop (too short), "generic" where it splits the work across threads;
+ * thunk runs the JS loop (too short), "generic" for arrays longer than one of its chunks;
  * `loop` (the JS loop, bound) runs a call the arena has no room for, as the thunk does.
  */
 function bindGroup(g: Group, ins: readonly NDArray[], outs: readonly NDArray[], loop: BoundKernel): Binding {
   const out = outs[0].data as Float32Array | Float64Array, n = out.length;
   if (n < elementwiseOptions.minLength) return undefined;
-  if (g.splittable && n >= elementwiseOptions.parallelLength && usableThreads() > 1) return "generic";
+  // Longer arrays run as the thunk runs them (in chunks, or split across threads): the
+  // arena need not hold them whole, and a call's overhead is small beside their work.
+  if (n > elementwiseOptions.chunk) return "generic";
   const { kernel, fulls, scalars } = g;
   const L = LANES[g.lane], S = L.size as 4 | 8, bytes = Math.ceil(n / L.lanes) * 16;
   const inData = fulls.map((i) => ins[i].data as Float32Array | Float64Array);

@@ -11,7 +11,6 @@ import { seededRandom } from "../../compile/verify_grad.ts";
 import { stepsOf } from "../../ops/fused.ts";
 import { BufferPool } from "../cpu/pool.ts";
 import { elementwiseOptions, elementwiseStats, wasmElementwise } from "./elemwise.ts";
-import { usableThreads } from "./matmul.ts";
 import type { Apply } from "../../core/graph.ts";
 import type { CpuProgram } from "../kernel.ts";
 import { mirrorStats } from "./staging.ts";
@@ -222,7 +221,7 @@ Deno.test("wasm elementwise: a shared input kept in the engine's memory is read 
   }
 });
 
-Deno.test("wasm elementwise bindTo: the thunk's bits into the arrays bound; short groups are the JS loop's, long ones split", () => {
+Deno.test("wasm elementwise bindTo: the thunk's bits into the arrays bound; short groups are the JS loop's, long ones the thunk's", () => {
   const saved = elementwiseOptions.cheapGroups;
   elementwiseOptions.cheapGroups = true; // so that a group of one add (with a scalar) is the engine's
   try {
@@ -258,18 +257,19 @@ Deno.test("wasm elementwise bindTo: the thunk's bits into the arrays bound; shor
     const thunk = wasmElementwise(node, steps, output, () => [])!;
     const short = [random("float64", [elementwiseOptions.minLength - 1])];
     assert.equal(thunk.bindTo!(short, [short[0].copy()], () => {}), undefined);
-    const long = [random("float64", [elementwiseOptions.parallelLength])];
-    // Split across threads when workers are ready (they start in the background), as the thunk would.
-    const ready = usableThreads() > 1;
-    const split = thunk.bindTo!(long, [long[0].copy()], () => {});
-    if (ready) assert.equal(split, "generic");
+    // Longer than a chunk: run as the thunk runs it (chunks, or threads), whatever config.threads says.
+    const long = [random("float64", [elementwiseOptions.chunk + 1])];
     const threads = config.threads;
     try {
-      config.threads = 1;
-      assert.equal(typeof thunk.bindTo!(long, [long[0].copy()], () => {}), "function");
+      for (const t of [1, 2]) {
+        config.threads = t;
+        assert.equal(thunk.bindTo!(long, [long[0].copy()], () => {}), "generic");
+      }
     } finally {
       config.threads = threads;
     }
+    const chunk = [random("float64", [elementwiseOptions.chunk])];
+    assert.equal(typeof thunk.bindTo!(chunk, [chunk[0].copy()], () => {}), "function");
   } finally {
     elementwiseOptions.cheapGroups = saved;
   }
