@@ -21,7 +21,12 @@ import { grad } from "./grad.ts";
 export interface SequenceInfo {
   /** The sequence, iterated along its first axis. */
   input: TensorLike;
-  /** Offsets read at each step (default `[0]`). */
+  /**
+   * Offsets read at each step (default `[0]`), as Theano reads them: the sequence is cut
+   * as if tap 0 were read too, so `[2]` reads `x[t + 2]` for t from 0 to len - 3 and
+   * `[-1]` reads `x[t - 1]` for t from 1; with `goBackwards` a tap keeps its meaning in
+   * the array's order (`-1` is the row before).
+   */
   taps?: number[];
 }
 
@@ -53,7 +58,7 @@ export interface ScanOptions<R extends Variable | Variable[]> {
   outputsInfo?: TensorLike | OutputInfo | null | (TensorLike | OutputInfo | null)[];
   /** Tensors passed unchanged to every step (after sequences and previous outputs). */
   nonSequences?: TensorLike | TensorLike[];
-  /** Number of steps; by default the length of the shortest sequence. */
+  /** Number of steps; by default the length of the shortest sequence (less what its taps reach). */
   nSteps?: number | Variable;
   /** Read the sequences from the end. */
   goBackwards?: boolean;
@@ -161,9 +166,13 @@ export function scan<R extends Variable | Variable[]>(options: ScanOptions<R>): 
       );
     }
     const taps = checkTaps(info.taps ?? [0], `sequence ${j}`, false);
-    const lo = Math.min(...taps), hi = Math.max(...taps);
+    // Theano's rule: the sequence is cut as if tap 0 were read too (taps all above or all
+    // below 0 still count from the current row), and with goBackwards each tap's rows
+    // are reversed, so a tap keeps its meaning in the sequence's own order (-1: the row
+    // before, in the array).
+    const lo = Math.min(0, ...taps), hi = Math.max(0, ...taps);
     seqSpecs.push({
-      offsets: taps.map((t) => t - lo),
+      offsets: taps.map((t) => (goBackwards ? hi - t : t - lo)),
       reverse: goBackwards,
       anchorEnd: goBackwards,
       window: hi - lo,

@@ -73,17 +73,47 @@ Deno.test("scan() goBackwards reads sequences from the end; taps on sequences", 
   const xs = [1, 2, 3, 4, 5, 6];
   const want = [0, 1, 2].map((t) => xs[t] * 100 + xs[t + 1] * 10 + xs[t + 3]);
   assert.deepEqual(T.function([x], d)(xs).toArray(), want);
-  // Backwards, the same taps apply to the reversed sequence.
+  // Backwards (Theano's rule): each tap's rows are reversed, so a tap keeps its meaning in
+  // the array's order: the step at row i reads x[i - 1], x[i], x[i + 2], from the last i down.
   const [db] = scan({
     fn: (a: V, b: V, c: V) => T.add(T.mul(a, 100), T.add(T.mul(b, 10), c)),
     sequences: { input: x, taps: [-1, 0, 2] },
     goBackwards: true,
   });
-  const r = [...xs].reverse();
   assert.deepEqual(
     T.function([x], db)(xs).toArray(),
-    [0, 1, 2].map((t) => r[t] * 100 + r[t + 1] * 10 + r[t + 3]),
+    [3, 2, 1].map((i) => xs[i - 1] * 100 + xs[i] * 10 + xs[i + 2]),
   );
+});
+
+Deno.test("scan() cuts a sequence as if tap 0 were read: taps all above or all below 0 keep their meaning", () => {
+  // Theano: taps [2] read x[t + 2] for t = 0 .. len - 3; taps [-1] read x[t - 1] from t = 1.
+  const x = T.dvector("x"), xs = [1, 2, 3, 4, 5];
+  const read = (taps: number[], goBackwards = false) => {
+    const [o] = scan({
+      fn: (...rows: V[]) => rows.slice(1).reduce((acc, r) => T.add(T.mul(acc, 10), r), rows[0]),
+      sequences: { input: x, taps },
+      goBackwards,
+    });
+    return T.function([x], o)(xs).toArray();
+  };
+  assert.deepEqual(read([2]), [3, 4, 5]);
+  assert.deepEqual(read([1, 2]), [23, 34, 45]);
+  assert.deepEqual(read([-1]), [1, 2, 3, 4]);
+  assert.deepEqual(read([-2, -1]), [12, 23, 34]);
+  // Backwards: the anchor runs from the last row it can have down to the first.
+  assert.deepEqual(read([-2, 0], true), [35, 24, 13]);
+  assert.deepEqual(read([1], true), [5, 4, 3, 2]);
+  assert.deepEqual(read([-1], true), [4, 3, 2, 1]);
+  // Their gradients too (the backward scan reads the same rows).
+  T.verifyGrad((v: V) => {
+    const [o] = scan({
+      fn: (a: V, b: V) => T.mul(T.sin(a), b),
+      sequences: { input: v, taps: [1, 3] },
+      goBackwards: true,
+    });
+    return T.sum(T.mul(o, T.arange(1, 4)));
+  }, [[0.3, -0.2, 0.9, 1.4, -0.6, 0.5]]);
 });
 
 Deno.test("scan() nSteps without sequences, and nSteps shorter than a sequence", () => {
