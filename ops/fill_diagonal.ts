@@ -6,12 +6,11 @@
  * diagonal zeroed, the value's the sum of the output gradient over the diagonal.
  * @module
  */
-import { upcast } from "../core/dtype.ts";
 import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
-import { Constant, defineOp, type Op, type TensorLike, type Variable } from "../core/graph.ts";
+import { defineOp, type Op, type TensorLike, type Variable } from "../core/graph.ts";
 import { asTensor, constant } from "../core/constant.ts";
 import { mul } from "./arith.ts";
-import { cast } from "./cast.ts";
+import { storable } from "./subtensor.ts";
 import { fill } from "./fill.ts";
 import { sum } from "./reduce.ts";
 
@@ -73,18 +72,9 @@ function make(what: string, a: TensorLike, val: TensorLike, offset: number): Var
   if (!Number.isInteger(offset)) {
     throw new HypatiaTypeError(`${what}: offset must be an integer, got ${offset}`);
   }
-  let v = asTensor(val);
+  const v = asTensor(val);
   if (v.ndim !== 0) throw new HypatiaTypeError(`${what}: the value must be a scalar, got ${v.describe()}`);
-  if (v.dtype !== x.dtype) {
-    const weak = v instanceof Constant && v.weak;
-    if (!weak && upcast(v.dtype, x.dtype) !== x.dtype) {
-      throw new HypatiaTypeError(
-        `${what}: cannot store ${v.describe()} in ${x.describe()} without losing precision; cast it first`,
-      );
-    }
-    v = weak ? constant((v as Constant).value.data[0], { dtype: x.dtype }) : cast(v, x.dtype);
-  }
-  return fillDiagonalOp.apply1([x, v], { offset });
+  return fillDiagonalOp.apply1([x, storable(what, x, v)], { offset });
 }
 
 /**

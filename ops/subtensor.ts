@@ -9,7 +9,7 @@
  * be safe (the program counts readers per typed array, not per memory block).
  * @module
  */
-import { upcast } from "../core/dtype.ts";
+import { isFloat, upcast } from "../core/dtype.ts";
 import { HypatiaTypeError, ShapeError } from "../core/errors.ts";
 import { NDArray, stridesOf } from "../core/ndarray.ts";
 import {
@@ -263,7 +263,23 @@ function incOrSet(what: "setSubtensor" | "incSubtensor", view: Variable, value: 
   return incSubtensorOp.apply1([x, storable(what, x, value), ...sym], { idx, set: what === "setSubtensor" });
 }
 
-/** `value` as a tensor of x's dtype, cast when no precision is lost (weak scalars always). */
+/**
+ * `value` as a tensor of x's dtype, cast when no precision is lost. A JS number (a weak
+ * scalar) takes x's dtype, rounded for a float dtype; for an integer or bool dtype it
+ * must be a value of that dtype, as NumPy 2 requires (`int8_array[0] = 1000` raises):
+ * it is never wrapped or truncated.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * import { storable } from "./subtensor.ts";
+ * const b = T.bvector("b");
+ * assert.equal(storable("setSubtensor", b, 100).dtype, "int8");
+ * assert.throws(() => storable("setSubtensor", b, 1000), /1000 is out of the range of int8/);
+ * assert.throws(() => storable("setSubtensor", b, 0.5), /0.5 is not a whole number/);
+ * ```
+ */
 export function storable(what: string, x: Variable, value: TensorLike): Variable {
   const v = asTensor(value);
   if (v.dtype === x.dtype) return v;
@@ -273,9 +289,16 @@ export function storable(what: string, x: Variable, value: TensorLike): Variable
       `${what}: cannot store ${v.describe()} in ${x.describe()} without losing precision; cast it first`,
     );
   }
-  return weak && v.ndim === 0
-    ? constant((v as Constant).value.data[0], { dtype: x.dtype })
-    : cast(v, x.dtype);
+  if (!weak || v.ndim !== 0) return cast(v, x.dtype);
+  const n = Number((v as Constant).value.data[0]), stored = constant(n, { dtype: x.dtype });
+  if (!isFloat(x.dtype) && Number(stored.value.data[0]) !== n) {
+    throw new HypatiaTypeError(
+      `${what}: ${n} ${
+        Number.isInteger(n) ? `is out of the range of ${x.dtype}` : "is not a whole number"
+      }, so it cannot be stored in ${x.describe()} without losing information; store a value of ${x.dtype}, or cast the tensor to a wider dtype first`,
+    );
+  }
+  return stored;
 }
 
 /**

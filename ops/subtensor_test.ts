@@ -324,3 +324,22 @@ Deno.test("slice() on random shapes agrees with a reference loop over positions"
     );
   }
 });
+
+Deno.test("set/inc/fillDiagonal: a JS number must be a value of an integer tensor's dtype, never wrapped (NumPy 2 raises)", () => {
+  const b = T.bvector("b"), bm = T.bmatrix("bm"), i = T.lvector("i");
+  const bad: [() => unknown, RegExp][] = [
+    [() => T.setSubtensor(b.get(0), 1000), /setSubtensor: 1000 is out of the range of int8/],
+    [() => T.incSubtensor(b.get(0), 200), /incSubtensor: 200 is out of the range of int8/],
+    [() => T.setSubtensor(T.get(b, i), -129), /setSubtensor: -129 is out of the range of int8/],
+    [() => T.setSubtensor(b.get(0), 0.5), /setSubtensor: 0.5 is not a whole number/],
+    [() => T.fillDiagonal(bm, 200), /fillDiagonal: 200 is out of the range of int8/],
+  ];
+  for (const [build, message] of bad) assert.throws(build, message);
+  // Values of the dtype are stored; a float tensor takes any number (rounded to float32).
+  const f = T.function([b, i], [T.setSubtensor(b.get(0), -128), T.incSubtensor(T.get(b, i), 100)]);
+  const [set, inc] = f([1, 2], [1]) as T.NDArray[];
+  assert.deepEqual([[...set.data], [...inc.data], set.dtype], [[-128, 2], [1, 102], "int8"]);
+  const v = T.fvector("v");
+  const g = T.function([v], T.setSubtensor(v.get(0), 0.1));
+  assert.equal(g([0, 0]).data[0], Math.fround(0.1));
+});
