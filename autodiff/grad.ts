@@ -24,7 +24,11 @@ export interface GradOptions {
   considerConstant?: Variable[];
   /** What to do when a `wrt` variable does not influence the cost. Default "raise". */
   disconnectedInputs?: "raise" | "warn" | "ignore";
-  /** Gradients already known for some variables (pairs or a Map). */
+  /**
+   * Gradients already known for some variables (pairs or a Map). A variable listed here
+   * has exactly the gradient given, as in Theano: what flows back to it from the cost is
+   * not added (the cost's own entry replaces the default gradient of 1).
+   */
   knownGrads?: Map<Variable, Variable> | [Variable, Variable][];
   /**
    * Differentiate the cost after the stabilising rewrites (default true), so that e.g.
@@ -108,6 +112,36 @@ export function grad(
   wrt: Variable | Variable[],
   optionsOrConstants?: GradOptions | Variable[],
 ): Variable | Variable[] {
+  return gradOf(cost, wrt, optionsOrConstants, false);
+}
+
+/**
+ * The gradients of `wrt` from output gradients `known` alone, each variable receiving the
+ * sum of its known gradient and what flows back to it from the others (the rule a
+ * backward step needs: a scan body's state next value that also feeds a collected
+ * output gets both signals). Theano's scan gets the same by differentiating copies of
+ * the outputs; the public `knownGrads` keeps Theano's replacing rule.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as T from "../mod.ts";
+ * import { gradFromOutputs } from "./grad.ts";
+ * const x = T.dscalar("x"), h = T.mul(x, 3), y = T.mul(h, 2);
+ * const [gx] = gradFromOutputs([[h, T.constant(1)], [y, T.constant(1)]], [x]);
+ * assert.equal(T.function([x], gx!)(1).item(), 9); // (1 + 2) · 3
+ * ```
+ */
+export function gradFromOutputs(known: [Variable, Variable][], wrt: Variable[]): Variable[] {
+  return gradOf(null, wrt, { knownGrads: known, disconnectedInputs: "ignore" }, true) as Variable[];
+}
+
+function gradOf(
+  cost: Variable | null,
+  wrt: Variable | Variable[],
+  optionsOrConstants: GradOptions | Variable[] | undefined,
+  sumKnown: boolean,
+): Variable | Variable[] {
   return atUserCall(() => {
     const options = gradOptions(optionsOrConstants);
     const list = Array.isArray(wrt) ? wrt : [wrt];
@@ -165,7 +199,7 @@ export function grad(
     if (cost) {
       grads.set(cost, fill(cost, constant(1.0, { dtype: isFloat(cost.dtype) ? cost.dtype : floatX() })));
     }
-    for (const [v, g] of known) grads.set(v, keep(grads.get(v), g));
+    for (const [v, g] of known) grads.set(v, sumKnown ? keep(grads.get(v), g) : g);
 
     // Variables the cost depends on through an op with a zero gradient (floor, argmax,
     // comparisons…): connected, so they get zeros rather than a "disconnected" error.
@@ -192,6 +226,7 @@ export function grad(
             return;
           }
           if (!isFloat(input.dtype) && !wrtSet.has(input)) return; // integers carry no gradient
+          if (!sumKnown && known.has(input)) return; // its gradient is the one given (Theano's rule)
           grads.set(input, keep(grads.get(input), fitGradient(g, input)));
         }));
     }

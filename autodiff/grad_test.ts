@@ -52,6 +52,18 @@ Deno.test("grad() knownGrads starts from given gradients", () => {
   T.testing.assertAllClose(out, [1, 2 * Math.E]);
 });
 
+Deno.test("grad() with a cost and knownGrads: a known gradient replaces what flows back to it (Theano's rule)", () => {
+  const x = T.dvector("x");
+  const c = T.sum(T.sqr(x));
+  // The cost's own gradient given as 2: d(2c)/dx = 4x, not (1 + 2)·2x.
+  const f = T.function([x], T.grad(c, x, { knownGrads: [[c, T.constant(2.0)]] }));
+  assert.deepEqual(f([1, 2]).toArray(), [4, 8]);
+  // h = 2x with its gradient known to be ones: dx = 2, whatever sum(h²) sends back to h.
+  const h = T.mul(x, 2);
+  const g = T.function([x], T.grad(T.sum(T.sqr(h)), x, { knownGrads: [[h, T.onesLike(h)]] }));
+  assert.deepEqual(g([1, 2]).toArray(), [2, 2]);
+});
+
 Deno.test("grad() of shared variables feeds updates (gradient descent)", () => {
   const w = T.shared([1, -2], { name: "w", dtype: "float64" });
   const b = T.shared(0.5, { name: "b", dtype: "float64" });

@@ -18,7 +18,7 @@ import { type Apply, atUserCall, type TensorLike, type Variable } from "../core/
 import { add } from "../ops/arith.ts";
 import { cast } from "../ops/cast.ts";
 import { fill } from "../ops/fill.ts";
-import { fitGradient, grad, GRAD_OPTIONS, type GradOptions } from "./grad.ts";
+import { fitGradient, grad, GRAD_OPTIONS, gradFromOutputs, type GradOptions } from "./grad.ts";
 
 /** Options of `Rop`. */
 export interface RopOptions {
@@ -89,7 +89,7 @@ function jvpOf(node: Apply, tangents: (Variable | null)[]): (Variable | null)[] 
   });
   const live = us.filter((u): u is Variable => u !== null);
   if (!known.length || !live.length) return node.outputs.map(() => null);
-  const res = grad(null, live, { knownGrads: known, disconnectedInputs: "ignore" });
+  const res = gradFromOutputs(known, live);
   // Any u left is only read for its shape: the output itself has the same.
   const back = new Map<Variable, Variable>();
   us.forEach((u, k) => u && back.set(u, node.outputs[k]));

@@ -15,7 +15,7 @@ import { Constant, type Dim, type TensorLike, TensorType, Variable } from "../co
 import { cloneReplace, graphInputs } from "../core/walk.ts";
 import { cast } from "../ops/cast.ts";
 import { type InnerGrad, scanOp, ScanParams, type SeqSpec, type StateSpec } from "../ops/scan/scan.ts";
-import { grad } from "./grad.ts";
+import { gradFromOutputs } from "./grad.ts";
 
 /** A sequence with taps: `taps: [-1, 0]` gives the body `x[t - 1]` and `x[t]`. */
 export interface SequenceInfo {
@@ -90,7 +90,7 @@ export const scanInnerGrad: InnerGrad = (known, wrt) => {
   for (const [v] of known) reach.add(v);
   const live = wrt.filter((w) => reach.has(w));
   if (!live.length) return wrt.map(() => null);
-  const gs = grad(null, live, { knownGrads: known, disconnectedInputs: "ignore" });
+  const gs = gradFromOutputs(known, live);
   return wrt.map((w) => (reach.has(w) ? gs[live.indexOf(w)] : null));
 };
 
