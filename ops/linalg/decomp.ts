@@ -8,6 +8,7 @@
  * @module
  */
 import { asTensor } from "../../core/constant.ts";
+import { HypatiaTypeError } from "../../core/errors.ts";
 import { defineOp, type Op, type TensorLike, TensorType, type Variable } from "../../core/graph.ts";
 import { bool, checkOptions, oneOf } from "../../core/options.ts";
 import { add, mul, sub } from "../arith.ts";
@@ -179,8 +180,9 @@ export const svdOp: Op<SvdParams> = defineOp<SvdParams>({
 
 /**
  * Eigenvalues (ascending) and eigenvectors (the columns of the second output) of a real
- * symmetric matrix or of each of a stack, as NumPy's `eigh` with UPLO="L": only the lower
- * triangle is read. Computed by Householder tridiagonalisation and the implicit QL
+ * symmetric matrix or of each of a stack, as NumPy's `eigh`: only the lower triangle is
+ * read, or the upper one with `UPLO` "U" (given as NumPy's second argument or as
+ * `{ UPLO }`). Computed by Householder tridiagonalisation and the implicit QL
  * algorithm (EISPACK's tred2/tql2). The gradient assumes distinct eigenvalues (it
  * is not defined at repeated ones; the eigenvectors' signs are not unique either, so
  * differentiate sign-invariant expressions of them).
@@ -194,14 +196,30 @@ export const svdOp: Op<SvdParams> = defineOp<SvdParams>({
  * assert.deepEqual(T.function([a], w)([[2, 0], [0, 1]]).toArray(), [1, 2]);
  * ```
  */
-export function eigh(a: TensorLike): [Variable, Variable] {
-  const [w, v] = eighOp.make([asTensor(a)], null).outputs;
+export function eigh(
+  a: TensorLike,
+  UPLO: "L" | "U" | { UPLO?: "L" | "U" } = "L",
+  ...rest: never[]
+): [Variable, Variable] {
+  const uplo = typeof UPLO === "object" && UPLO !== null
+    ? checkOptions("eigh", UPLO, { UPLO: oneOf("L", "U") }).UPLO ?? "L"
+    : UPLO;
+  if (uplo !== "L" && uplo !== "U") {
+    throw new HypatiaTypeError(`eigh: UPLO must be "L" or "U", got ${JSON.stringify(uplo)}`);
+  }
+  if (rest.length) {
+    throw new HypatiaTypeError(`eigh: takes a matrix and UPLO; got ${2 + rest.length} arguments`);
+  }
+  const x = asTensor(a);
+  // The upper triangle of a is the lower one of its transpose.
+  const [w, v] = eighOp.make([uplo === "U" ? mT(x) : x], null).outputs;
   return [w, v];
 }
 
 /**
- * The eigenvalues (ascending) of a real symmetric matrix (lower triangle read), as
- * NumPy's `eigvalsh`; its gradient is `V diag(g) Vᵀ` on the lower triangle.
+ * The eigenvalues (ascending) of a real symmetric matrix (lower triangle read, or the
+ * upper one with `UPLO` "U"), as NumPy's `eigvalsh`; its gradient is `V diag(g) Vᵀ` on
+ * the triangle read. Theano's generalized form `eigvalsh(a, b)` (a matrix `b`) is refused.
  *
  * @example
  * ```ts
@@ -211,8 +229,17 @@ export function eigh(a: TensorLike): [Variable, Variable] {
  * assert.deepEqual(T.function([a], T.eigvalsh(a))([[3, 0], [0, -1]]).toArray(), [-1, 3]);
  * ```
  */
-export function eigvalsh(a: TensorLike): Variable {
-  return eigh(a)[0];
+export function eigvalsh(
+  a: TensorLike,
+  UPLO: "L" | "U" | { UPLO?: "L" | "U" } | TensorLike = "L",
+  ...rest: unknown[]
+): Variable {
+  if (typeof UPLO !== "string" && (UPLO === null || Object.getPrototypeOf(UPLO) !== Object.prototype)) {
+    throw new HypatiaTypeError(
+      "eigvalsh: a second matrix (Theano's generalized eigvalsh(a, b)) is not supported; the second argument is UPLO",
+    );
+  }
+  return eigh(a, UPLO as "L" | "U" | { UPLO?: "L" | "U" }, ...(rest as never[]))[0];
 }
 
 /** Options of `qr`. */

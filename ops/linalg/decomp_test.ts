@@ -123,3 +123,19 @@ Deno.test("eigh and svd on larger and degenerate matrices: factors reconstruct t
   const [, sn] = run((m) => T.svd(m) as T.Variable[], [[NaN, 1], [1, 1]]) as [number[][], number[]];
   assert.ok(sn.every(Number.isNaN), "NaN in, NaN singular values out");
 });
+
+Deno.test("eigh and eigvalsh: UPLO \"U\" reads the upper triangle (NumPy's values); Theano's generalized b is refused", () => {
+  const a = T.dmatrix("a"), A = [[2, 100], [1, 3]];
+  // np.linalg.eigvalsh(A, "U") and np.linalg.eigvalsh(A)
+  const upper = [-97.50124999375098, 102.50124999375098], lower = [1.381966011250105, 3.618033988749895];
+  for (const w of [T.eigh(a, "U")[0], T.eigh(a, { UPLO: "U" })[0], T.eigvalsh(a, "U")]) {
+    T.testing.assertAllClose(T.function([a], w)(A), upper, { rtol: 1e-9 });
+  }
+  T.testing.assertAllClose(T.function([a], T.eigvalsh(a))(A), lower, { rtol: 1e-9 });
+  T.verifyGrad((m: T.Variable) => T.sum(T.mul(T.eigvalsh(m, "U"), T.constant([1, 3]))), [[[2, 0.5], [7, 3]]]);
+  const b = T.dmatrix("b");
+  assert.throws(() => T.eigvalsh(a, b), /generalized eigvalsh\(a, b\)\) is not supported/);
+  assert.throws(() => T.eigh(a, "X" as never), /UPLO must be "L" or "U", got "X"/);
+  assert.throws(() => T.eigh(a, { uplo: "U" } as never), /unknown option "uplo"/);
+  assert.throws(() => T.eigh(a, "U", 1 as never), /got 3 arguments/);
+});
