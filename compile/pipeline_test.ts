@@ -23,13 +23,12 @@ Deno.test("optimiser merges equal subgraphs and folds constants", () => {
   T.testing.assertAllClose(f([0])[0], [Math.exp(6)]);
 });
 
-Deno.test("optimiser removes x * 1, x + 0, --x, exp(log(x)), log(exp(x))", () => {
+Deno.test("optimiser removes x * 1, x + 0, --x, log(exp(x)) (exp(log(x)) keeps log's domain: ops/exp_log_test.ts)", () => {
   const x = T.dvector("x");
   const cases: [T.Variable, string][] = [
     [T.mul(x, 1), "x"],
     [T.add(0, x), "x"],
     [T.neg(T.neg(x)), "x"],
-    [T.exp(T.log(x)), "x"],
     [T.log(T.exp(x)), "x"],
     [T.sub(x, 0), "x"],
     [T.div(x, 1), "x"],

@@ -10,6 +10,9 @@ import type { TensorLike, Variable } from "../core/graph.ts";
 import { applyElemwise, defineElemwise, isConstantValue, ownerName } from "./elemwise.ts";
 import { add, mul, neg, sub } from "./arith.ts";
 import { div } from "./div.ts";
+import { ge } from "./compare.ts";
+import { switch_ } from "./switch.ts";
+import { constant } from "../core/constant.ts";
 import { logSoftmaxOp, type SoftmaxParams } from "./softmax.ts";
 import { sigmoid, softplus } from "./sigmoid.ts";
 
@@ -29,11 +32,14 @@ export const expOp = defineElemwise({
   wgsl: ([a], i) => f32(i, `exp(${a})`),
   grad: (_x, z, gz) => [mul(gz, z)],
   rewrites: [{
+    // exp(log(x)) is x where log is defined; a negative x (or NaN) stays NaN, as the
+    // unrewritten graph gives (NumPy's value), not x itself.
     name: "exp_log",
     stage: "canonicalize",
     apply: (node) => {
       const inner = inputOf(node.inputs[0], "log");
-      return inner && inner.type.equals(node.outputs[0].type) ? [inner] : null;
+      if (!inner || !inner.type.equals(node.outputs[0].type)) return null;
+      return [switch_(ge(inner, 0), inner, constant(Number.NaN, { dtype: inner.dtype }))];
     },
   }],
 });
