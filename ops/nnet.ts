@@ -63,8 +63,9 @@ const SELU_SCALE = 1.0507009873554804934193349852946;
  */
 export function relu(x: TensorLike, alpha: TensorLike = 0): Variable {
   const v = asTensor(x);
-  // max(x, 0) keeps the -inf and NaN cases right with no switch; 0 · -inf would be NaN.
-  if (alpha === 0) return maximum(v, 0);
+  // max(0, x) keeps the -inf and NaN cases right with no switch (0 · -inf would be NaN);
+  // maximum gives a tie's gradient to its first input, the 0 here: the gradient at 0 is 0.
+  if (alpha === 0) return maximum(0, v);
   return switch_(gt(v, 0), v, mul(alpha, v));
 }
 

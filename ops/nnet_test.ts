@@ -273,3 +273,11 @@ Deno.test("activations of integers give floatX and do not wrap at the integer dt
   assert.deepEqual(Array.from(r.data), [2147483647, 0, 0, 3]);
   assert.equal(ss.dtype, "float64");
 });
+
+Deno.test("relu's gradient at 0 is its else branch's, as documented: 0, or alpha", () => {
+  const x = T.dvector("x");
+  for (const [alpha, want] of [[0, 0], [0.1, 0.1]]) {
+    const g = T.function([x], T.grad(T.sum(T.relu(x, alpha)), x))([0, 2, -2]);
+    assert.deepEqual(g.toArray(), [want, 1, alpha]);
+  }
+});
