@@ -270,11 +270,34 @@ function normAxes(where: string, x: Variable, axes: BatchNormOptions["axes"]): n
 }
 
 /**
+ * Theano's short form of batch-norm parameters: a parameter with one axis per axis not
+ * normalised (`gamma` of shape (C,) for "spatial" on (N, C, H, W)) is placed on those
+ * axes; a full-rank or 0-d one broadcasts as given. `squeeze` takes a statistic back to
+ * the short form when `gamma` was given so (Theano returns it that way).
+ */
+function bnParams(x: Variable, axes: number[], gamma: TensorLike) {
+  const kept = [...Array(x.ndim).keys()].filter((a) => !axes.includes(a));
+  const isShort = (v: Variable) => v.ndim > 0 && v.ndim < x.ndim && v.ndim === kept.length;
+  const pattern = [...Array(x.ndim).keys()].map((a) => (kept.includes(a) ? kept.indexOf(a) : "x" as const));
+  const short = isShort(asTensor(gamma));
+  return {
+    place: (p: TensorLike): Variable => {
+      const v = asTensor(p);
+      return isShort(v) ? dimshuffle(v, ...pattern) : v;
+    },
+    squeeze: (r: Variable): Variable => (short ? dimshuffle(r, ...kept) : r),
+  };
+}
+
+/**
  * Batch normalisation in training mode (Theano's `bn.batch_normalization_train`): the batch's
  * mean and variance over `axes` (kept as length-1 dimensions), out = (x - mean)·gamma·invstd +
  * beta with invstd = 1/√(var + epsilon). Returns [out, mean, invstd], and with `runningMean`
  * and `runningVar` also their updates: running·(1 - f) + f·mean and running·(1 - f) +
  * f·var·m/(m - 1) (the unbiased variance; m is the number of values each statistic averages).
+ * Parameters may have the input's rank or, as in Theano, one axis per axis not normalised
+ * (`gamma` of shape (C,) with `axes: "spatial"` on (N, C, H, W)): those are placed on the
+ * kept axes, and the statistics are then returned in that short form too.
  *
  * @example
  * ```ts
@@ -304,27 +327,29 @@ export function batchNormalizationTrain(
   const x = asTensor(inputs);
   const axes = normAxes(where, x, o.axes);
   const eps = epsilonOf(where, o.epsilon);
+  const { place, squeeze } = bnParams(x, axes, gamma);
   const mu = mean(x, { axis: axes, keepdims: true });
   const v = variance(x, { axis: axes, keepdims: true });
   const invstd = div(1, sqrt(add(v, eps)));
-  const out = add(mul(mul(sub(x, mu), gamma), invstd), beta);
+  const out = add(mul(mul(sub(x, mu), place(gamma)), invstd), place(beta));
   if ((o.runningMean === undefined) !== (o.runningVar === undefined)) {
     throw new InputError(`${where}: give runningMean and runningVar together (got only one)`);
   }
-  if (o.runningMean === undefined) return [out, mu, invstd];
+  if (o.runningMean === undefined) return [out, squeeze(mu), squeeze(invstd)];
   const f = o.runningAverageFactor ?? 0.1;
   if (!(f >= 0 && f <= 1)) throw new InputError(`${where}: runningAverageFactor must be in [0, 1], got ${f}`);
   const m = axes.reduce((n: Variable | number, a) => mul(n, get(shapeOf(x), a)), 1) as Variable;
   const mf = cast(m, x.dtype === "float32" ? "float32" : "float64");
   const unbiased = mul(v, div(mf, sub(mf, 1)));
-  const runMean = add(mul(o.runningMean, 1 - f), mul(mu, f));
-  const runVar = add(mul(o.runningVar!, 1 - f), mul(unbiased, f));
-  return [out, mu, invstd, runMean, runVar];
+  const runMean = add(mul(place(o.runningMean as TensorLike), 1 - f), mul(mu, f));
+  const runVar = add(mul(place(o.runningVar as TensorLike), 1 - f), mul(unbiased, f));
+  return [out, squeeze(mu), squeeze(invstd), squeeze(runMean), squeeze(runVar)];
 }
 
 /**
  * Batch normalisation in inference mode (Theano's `bn.batch_normalization_test`):
- * (x - mean)·gamma / √(var + epsilon) + beta with given statistics.
+ * (x - mean)·gamma / √(var + epsilon) + beta with given statistics; parameters in Theano's
+ * short form (one axis per axis not normalised) are placed on the kept axes.
  *
  * @example
  * ```ts
@@ -346,9 +371,9 @@ export function batchNormalizationTest(
   const where = "batchNormalizationTest";
   const o = checkOptions(where, options, { axes: AXES_KIND, epsilon: num });
   const x = asTensor(inputs);
-  normAxes(where, x, o.axes); // checked, as Theano does; the statistics' shapes carry the axes
+  const { place } = bnParams(x, normAxes(where, x, o.axes), gamma);
   const eps = epsilonOf(where, o.epsilon);
-  return add(div(mul(sub(x, mean), gamma), sqrt(add(variance, eps))), beta);
+  return add(div(mul(sub(x, place(mean)), place(gamma)), sqrt(add(place(variance), eps))), place(beta));
 }
 
 /**

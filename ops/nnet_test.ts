@@ -281,3 +281,45 @@ Deno.test("relu's gradient at 0 is its else branch's, as documented: 0, or alpha
     assert.deepEqual(g.toArray(), [want, 1, alpha]);
   }
 });
+
+Deno.test("batch norm: Theano's short parameters (one axis per axis kept) sit on the kept axes, statistics come back short", () => {
+  const x = T.dtensor4("x"), [N, C, H, W] = [2, 3, 2, 4];
+  const xs = T.asarray(Array.from({ length: N * C * H * W }, (_, i) => Math.sin(i * 0.7) * (1 + (i % 5))), {
+    shape: [N, C, H, W],
+  });
+  const gamma = [1, 2, 3], beta = [0, 0, 10];
+  const [out, mu, invstd] = T.batchNormalizationTrain(x, T.constant(gamma), T.constant(beta), {
+    axes: "spatial",
+    epsilon: 1e-5,
+  });
+  const [o, m, s] = T.function([x], [out, mu, invstd])(xs) as T.NDArray[];
+  assert.deepEqual([o.shape, m.shape, s.shape], [[N, C, H, W], [C], [C]]);
+  // Per channel c: the mean and variance over (n, h, w), as NumPy's x.mean(axis=(0, 2, 3)).
+  const at = (n: number, c: number, h: number, w: number) => xs.data[((n * C + c) * H + h) * W + w] as number;
+  for (let c = 0; c < C; c++) {
+    const vals: number[] = [];
+    for (let n = 0; n < N; n++) {
+      for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) vals.push(at(n, c, h, w));
+    }
+    const mean = vals.reduce((a, b) => a + b) / vals.length;
+    const varc = vals.reduce((a, b) => a + (b - mean) ** 2, 0) / vals.length;
+    assert.ok(Math.abs((m.data[c] as number) - mean) < 1e-12, `mean ${c}`);
+    const want = (at(1, c, 1, 3) - mean) * gamma[c] / Math.sqrt(varc + 1e-5) + beta[c];
+    assert.ok(Math.abs((o.data[((1 * C + c) * H + 1) * W + 3] as number) - want) < 1e-9, `out ${c}`);
+  }
+  // Inference with short statistics: each channel's own.
+  const y = T.batchNormalizationTest(
+    x,
+    T.constant(gamma),
+    T.constant(beta),
+    T.constant([1, 2, 3]),
+    T.constant([4, 4, 4]),
+    {
+      axes: "spatial",
+      epsilon: 0,
+    },
+  );
+  const ones = T.asarray(new Array(C * W).fill(1), { shape: [1, C, 1, W] });
+  const yt = T.function([x], y)(ones);
+  assert.deepEqual(Array.from(yt.data), [0, 0, 0, 0, -1, -1, -1, -1, 7, 7, 7, 7]);
+});
