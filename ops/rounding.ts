@@ -10,6 +10,7 @@ import { applyElemwise, defineElemwise, wrapInt } from "./elemwise.ts";
 import { mul } from "./arith.ts";
 import { cast } from "./cast.ts";
 import { checkOptions, oneOf } from "../core/options.ts";
+import { HypatiaTypeError } from "../core/errors.ts";
 
 /** WGSL for a rounding op: the builtin on f32, identity on integers (i32/u32). */
 const roundingWgsl = (fn: string) => ([a]: string[], input: string) =>
@@ -142,17 +143,51 @@ export function ceil(x: TensorLike): Variable {
 
 /**
  * Round to the nearest integer, halves to even (NumPy's `round` with no decimals,
- * Theano's `round_half_to_even`): round(0.5) is 0, round(1.5) and round(2.5) are 2.
+ * Theano's `round` default, `round_half_to_even`): round(0.5) is 0, round(1.5) and
+ * round(2.5) are 2. Theano's `mode` ("half_to_even" or "half_away_from_zero") may be
+ * given as the second argument or as `{ mode }`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { dvector, round } from "../mod.ts";
- * assert(round(dvector("x")).dtype === "float64");
+ * import * as T from "../mod.ts";
+ * const x = T.dvector("x");
+ * const f = T.function([x], [T.round(x), T.round(x, "half_away_from_zero")]);
+ * const [even, away] = f([0.5, 2.5, -1.5]) as T.NDArray[];
+ * assert.deepEqual([even.toArray(), away.toArray()], [[0, 2, -2], [1, 3, -2]]);
  * ```
  */
-export function round(x: TensorLike): Variable {
-  return applyElemwise(roundOp, [x]);
+export function round(
+  x: TensorLike,
+  mode?: RoundMode | IroundOptions | Variable,
+  ...rest: Variable[]
+): Variable {
+  const m = roundMode("round", mode, rest.length);
+  return applyElemwise(m === "half_away_from_zero" ? roundHalfAwayOp : roundOp, [x]);
+}
+
+/** How `round` and `iround` take halves. */
+export type RoundMode = "half_to_even" | "half_away_from_zero";
+
+/** The mode of a `round`/`iround` call, given as a string or `{ mode }`; anything else is refused. */
+function roundMode(where: string, mode: unknown, extra: number): RoundMode {
+  // A tensor here is an extra argument (a function mapped over two sequences, say): refused.
+  if (
+    extra || (typeof mode === "object" && mode !== null && Object.getPrototypeOf(mode) !== Object.prototype)
+  ) {
+    throw new HypatiaTypeError(
+      `${where}: takes x and a mode ("half_to_even" or "half_away_from_zero"); got ${2 + extra} arguments`,
+    );
+  }
+  const m = typeof mode === "object" && mode !== null
+    ? checkOptions(where, mode as IroundOptions, { mode: oneOf("half_to_even", "half_away_from_zero") }).mode
+    : mode;
+  if (m !== undefined && m !== "half_to_even" && m !== "half_away_from_zero") {
+    throw new HypatiaTypeError(
+      `${where}: mode must be "half_to_even" or "half_away_from_zero", got ${JSON.stringify(m)}`,
+    );
+  }
+  return m ?? "half_to_even";
 }
 
 /**
@@ -193,7 +228,8 @@ export interface IroundOptions {
 
 /**
  * Round to the nearest integer and cast to int64 (Theano's `iround`). Halves go to even,
- * as `round` does, unless `{ mode: "half_away_from_zero" }` (Theano's default mode).
+ * as `round` does (Theano's default too), unless the mode is "half_away_from_zero" (as
+ * the second argument or `{ mode }`).
  * NaN and ±inf become 0, as every cast of them to an integer dtype does here.
  *
  * @example
@@ -207,10 +243,10 @@ export interface IroundOptions {
  * assert.deepEqual(Array.from(away([2.5, -1.5, 0.7]).data), [3, -2, 1]);
  * ```
  */
-export function iround(x: TensorLike, options?: IroundOptions): Variable {
-  const { mode } = checkOptions("iround", options ?? {}, {
-    mode: oneOf("half_to_even", "half_away_from_zero"),
-  });
-  const r = mode === "half_away_from_zero" ? applyElemwise(roundHalfAwayOp, [x]) : round(x);
-  return cast(r, "int64");
+export function iround(
+  x: TensorLike,
+  mode?: RoundMode | IroundOptions | Variable,
+  ...rest: Variable[]
+): Variable {
+  return cast(round(x, roundMode("iround", mode, rest.length)), "int64");
 }

@@ -178,3 +178,25 @@ Deno.test("iround() refuses an unknown mode or option, naming it", () => {
   assert.throws(() => T.iround(x, { mode: "half_up" } as never), /iround.*mode/);
   assert.throws(() => T.iround(x, { mod: "half_to_even" } as never), /did you mean "mode"/);
 });
+
+Deno.test("round and iround take Theano's mode, as the second argument or { mode }; anything else is refused", () => {
+  const x = T.dvector("x"), pts = [0.5, 1.5, 2.5, -0.5, -2.5, 0.7];
+  const even = [0, 2, 2, -0, -2, 1], away = [1, 2, 3, -1, -3, 1];
+  const f = T.function([x], [
+    T.round(x),
+    T.round(x, "half_to_even"),
+    T.round(x, "half_away_from_zero"),
+    T.round(x, { mode: "half_away_from_zero" }),
+    T.iround(x, "half_away_from_zero"),
+  ]);
+  const [a, b, c, d, e] = f(pts) as T.NDArray[];
+  assert.deepEqual([a.toArray(), b.toArray(), c.toArray(), d.toArray()], [even, even, away, away]);
+  assert.deepEqual([Array.from(e.data), e.dtype], [away.map((v) => v + 0), "int64"]);
+  assert.throws(
+    () => T.round(x, "up" as never),
+    /round: mode must be "half_to_even" or "half_away_from_zero", got "up"/,
+  );
+  assert.throws(() => T.round(x, { mod: "half_to_even" } as never), /unknown option "mod"/);
+  assert.throws(() => T.round(x, T.dvector("y")), /round: takes x and a mode/);
+  assert.throws(() => T.iround(x, "half_to_even", x), /iround: takes x and a mode .* got 3 arguments/);
+});
