@@ -54,7 +54,7 @@ export { arccosh, arcsinh, arctanh, cosh, sinh } from "./hyperbolic.ts";
 export { cbrt, exp2, hypot, log10, reciprocal, reciprocal as inv } from "./elementary.ts";
 export type { IsCloseOptions } from "./predicates.ts";
 export { allclose, isclose, isinf, isnan } from "./predicates.ts";
-export type { IroundOptions } from "./rounding.ts";
+export type { IroundOptions, RoundMode } from "./rounding.ts";
 export { iround } from "./rounding.ts";
 export { angle, imag, real } from "./real_parts.ts";
 export { log1mexp, logaddexp } from "./exp_log.ts";
