@@ -22,6 +22,27 @@ import type { EngineMemory } from "../kernel.ts";
  */
 export const ENGINE_MAX_BYTES = 8 << 20;
 
+/**
+ * Whether `d` is a buffer a pool may take back after its holder has copied it out: the
+ * whole of its memory (not a view into a larger array) and not lying in the memory of
+ * any of `others` (a view op's result over an input).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { givable } from "./pool.ts";
+ * const a = new Float64Array(8);
+ * assert.equal(givable(a, []), true);
+ * assert.equal(givable(a.subarray(2), []), false); // a view
+ * assert.equal(givable(a, [{ data: a }]), false); // an input's own memory
+ * ```
+ */
+export function givable(d: TypedArray, others: readonly { data: TypedArray }[]): boolean {
+  if (d.byteOffset !== 0 || d.byteLength !== d.buffer.byteLength) return false;
+  for (let j = 0; j < others.length; j++) if (others[j].data.buffer === d.buffer) return false;
+  return true;
+}
+
 type Lists = Map<unknown, Map<number, TypedArray[]>>;
 type FloatDType = "float32" | "float64";
 

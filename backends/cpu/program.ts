@@ -24,7 +24,7 @@ import {
   shapeRule,
   type Thunk,
 } from "../kernel.ts";
-import { BufferPool } from "./pool.ts";
+import { BufferPool, givable } from "./pool.ts";
 import { jsTable } from "./table.ts";
 
 /** What a run without shared variables passes the engines (no array made per run). */
@@ -315,10 +315,7 @@ function fixedRun(
 ): FixedRun | undefined {
   if (steps.some((st) => st.node.op.effect)) return undefined;
   const fixed: NDArray[] = new Array(seen.length);
-  const roots = rootSlots.map((
-    s,
-    i,
-  ) => (fixed[s] = varying[i] ? rootValues[i].copy() : rootValues[i]));
+  const roots = rootSlots.map((s, i) => fixed[s] = varying[i] ? rootValues[i].copy() : rootValues[i]);
   // Intermediates share buffers as the usual run's pool makes them: a buffer whose value
   // has had its last reader serves a later value of its dtype and size (never an output of
   // the node reading it: bound kernels do not all compute in place). Outputs keep their own.
@@ -381,17 +378,12 @@ function genericBound(
       if (r.dtype !== o.dtype || r.ndim !== o.ndim || r.shape.some((d, i) => d !== o.shape[i])) {
         throw new ShapeMiss(`${step.node.where()}: output ${k} changed shape`);
       }
-      if (r.data !== o.data) {
-        o.data.set(r.data.length === o.size ? r.data : r.data.subarray(0, o.size) as never);
-      }
+      // (never o's own buffer: bound arrays are not the pool's to hand out)
+      o.data.set(r.data.length === o.size ? r.data : r.data.subarray(0, o.size) as never);
     }
     for (let k = 0; k < res.length; k++) {
       const d = res[k].data;
-      if (d.byteOffset !== 0 || d.byteLength !== d.buffer.byteLength || outs.some((o) => o.data === d)) {
-        continue;
-      }
-      if (ins.some((v) => v.data.buffer === d.buffer) || res.some((r, j) => j < k && r.data === d)) continue;
-      pool.give(d);
+      if (givable(d, ins) && !res.some((r, j) => j < k && r.data === d)) pool.give(d);
     }
   };
 }

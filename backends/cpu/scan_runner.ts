@@ -13,11 +13,12 @@ import type { Apply } from "../../core/graph.ts";
 import { ScanChecks } from "../../ops/scan/checks.ts";
 import { lagsOf, rowMap, type ScanParams } from "../../ops/scan/params.ts";
 import { type CpuProgram, type FixedRun, type Kernel, type ProgramBuilder, ShapeMiss } from "../kernel.ts";
+import { givable } from "./pool.ts";
 
-/** Counters for tests and benchmarks: how many scan bodies were compiled. */
 /**
- * Counters for tests: bodies compiled, and the state rows runs kept for a backward pass
- * (`keep: "all"` histories, initial rows included): the most one run kept, and the total.
+ * Counters for tests: bodies compiled, steps run over fixed arrays, and the state rows
+ * runs kept for a backward pass (`keep: "all"` histories, initial rows included): the
+ * most one run kept, and the total.
  */
 export const scanStats = { bodiesCompiled: 0, largestHistory: 0, historyRows: 0, fixedSteps: 0 };
 
@@ -253,17 +254,6 @@ function runScan(node: Apply, p: ScanParams, program: CpuProgram, ins: NDArray[]
   return results;
 }
 
-/** Whether `d` is the whole of its memory (not a view into a larger array). */
-function whole(d: TypedArray): boolean {
-  return d.byteOffset === 0 && d.byteLength === d.buffer.byteLength;
-}
-
-/** Whether `d` lies in the memory of one of the step's root values. */
-function overRoot(d: TypedArray, roots: readonly NDArray[]): boolean {
-  for (let j = 0; j < roots.length; j++) if (roots[j].data.buffer === d.buffer) return true;
-  return false;
-}
-
 /**
  * Whether a state result `o` may become a ring row in place of `like` without a copy:
  * the same dtype and storage, a whole buffer that is no root's memory (`run` hands out such
@@ -272,7 +262,7 @@ function overRoot(d: TypedArray, roots: readonly NDArray[]): boolean {
  */
 function adoptable(o: NDArray, like: NDArray, roots: readonly NDArray[], kept: TypedArray[]): boolean {
   const d = o.data;
-  if (o.dtype !== like.dtype || d.constructor !== like.data.constructor || !whole(d) || overRoot(d, roots)) {
+  if (o.dtype !== like.dtype || d.constructor !== like.data.constructor || !givable(d, roots)) {
     return false;
   }
   for (let j = 0; j < kept.length; j++) if (kept[j].buffer === d.buffer) return false;
@@ -293,7 +283,7 @@ function recycleResults(
 ): void {
   for (let k = 0; k < outs.length; k++) {
     const d = outs[k].data;
-    if (!whole(d) || overRoot(d, roots)) continue;
+    if (!givable(d, roots)) continue;
     let seen = false;
     for (let j = 0; j < k && !seen; j++) seen = outs[j].data.buffer === d.buffer;
     for (let j = 0; j < kept.length && !seen; j++) seen = kept[j].buffer === d.buffer;
